@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Text;
+using Courier.Mls.Codec;
+
+namespace Courier.Mls.Crypto;
+
+/// <summary>The ciphersuites Courier implements, with their IANA names (RFC 9420 §17.1).</summary>
+public enum CipherSuiteId : ushort
+{
+    /// <summary>DHKEM(X25519, HKDF-SHA256), AES-128-GCM, SHA-256, Ed25519. Mandatory to implement.</summary>
+    MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 = 0x0001,
+
+    /// <summary>DHKEM(X25519, HKDF-SHA256), ChaCha20-Poly1305, SHA-256, Ed25519.</summary>
+    MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 = 0x0003,
+}
+
+/// <summary>
+/// The primitives of one ciphersuite and the labeled functions RFC 9420 builds on them
+/// (§5.1 RefHash, §5.1.2 SignWithLabel, §5.1.3 EncryptWithLabel, §8 ExpandWithLabel).
+/// Both supported suites share SHA-256, HKDF-SHA256, X25519 and Ed25519; they differ in the AEAD.
+/// </summary>
+internal sealed partial class CipherSuite
+{
+    /// <summary>Nh: the output size of the hash and of KDF.Extract.</summary>
+    public const int HashSize = 32;
+
+    private static readonly byte[] LabelPrefix = "MLS 1.0 "u8.ToArray();
+
+    public static readonly CipherSuite Suite1 = new(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, Aead.Aes128Gcm);
+    public static readonly CipherSuite Suite3 = new(CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519, Aead.ChaCha20Poly1305);
+
+    private CipherSuite(CipherSuiteId id, Aead aead)
+    {
+        Id = id;
+        Aead = aead;
+    }
+
+    public CipherSuiteId Id { get; }
+
+    public Aead Aead { get; }
+
+    /// <summary>The suite with this identifier, or null if Courier does not implement it.</summary>
+    public static CipherSuite? Find(ushort id) => id switch
+    {
+        (ushort)CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 => Suite1,
+        (ushort)CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 => Suite3,
+        _ => null,
+    };
+
+    public static CipherSuite Get(CipherSuiteId id) => Find((ushort)id) ?? throw new ArgumentOutOfRangeException(nameof(id));
+
+    public byte[] Hash(ReadOnlySpan<byte> data) => SHA256.HashData(data);
+
+    public byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data) => HMACSHA256.HashData(key, data);
+
+    /// <summary>KDF.Extract (HKDF-Extract with SHA-256).</summary>
+    public Secret Extract(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> ikm)
+    {
+        var prk = Secret.Zero(HashSize);
+        HKDF.Extract(HashAlgorithmName.SHA256, ikm, salt, prk.Writable);
+        return prk;
+    }
+
+    /// <summary>KDF.Expand (HKDF-Expand with SHA-256).</summary>
+    public Secret Expand(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, int length)
+    {
+        var okm = Secret.Zero(length);
+        HKDF.Expand(HashAlgorithmName.SHA256, prk, okm.Writable, info);
+        return okm;
+    }
+
+    /// <summary>RFC 9420 §8: ExpandWithLabel(Secret, Label, Context, Length).</summary>
+    public Secret ExpandWithLabel(ReadOnlySpan<byte> secret, string label, ReadOnlySpan<byte> context, int length)
+    {
+        // struct { uint16 length; opaque label<V>; opaque context<V>; } KDFLabel;
+        var kdfLabel = new TlsWriter();
+        kdfLabel.WriteUInt16(checked((ushort)length));
+        WriteLabel(kdfLabel, label);
+        kdfLabel.WriteOpaque(context);
+        return Expand(secret, kdfLabel.Written, length);
+    }
+
+    /// <summary>RFC 9420 §8: DeriveSecret(Secret, Label) = ExpandWithLabel(Secret, Label, "", Nh).</summary>
+    public Secret DeriveSecret(ReadOnlySpan<byte> secret, string label) => ExpandWithLabel(secret, label, default, HashSize);
+
+    /// <summary>RFC 9420 §9: DeriveTreeSecret(Secret, Label, Generation, Length).</summary>
+    public Secret DeriveTreeSecret(ReadOnlySpan<byte> secret, string label, uint generation, int length)
+    {
+        Span<byte> context = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(context, generation);
+        return ExpandWithLabel(secret, label, context, length);
+    }
+
+    /// <summary>RFC 9420 §5.2: RefHash(label, value) = Hash(RefHashInput).</summary>
+    public byte[] RefHash(string label, ReadOnlySpan<byte> value)
+    {
+        var input = new TlsWriter();
+        input.WriteOpaque(Encoding.UTF8.GetBytes(label));
+        input.WriteOpaque(value);
+        return Hash(input.Written);
+    }
+
+    /// <summary>RFC 9420 §5.1.2: SignWithLabel(SignatureKey, Label, Content).</summary>
+    public byte[] SignWithLabel(SignaturePrivateKey key, string label, ReadOnlySpan<byte> content)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Sign(SignContent(label, content));
+    }
+
+    /// <summary>RFC 9420 §5.1.2: VerifyWithLabel(VerificationKey, Label, Content, SignatureValue).</summary>
+    public bool VerifyWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> content, ReadOnlySpan<byte> signature)
+        => SignaturePrivateKey.Verify(publicKey, SignContent(label, content), signature);
+
+    public override string ToString() => Id.ToString();
+
+    private static byte[] SignContent(string label, ReadOnlySpan<byte> content)
+    {
+        // struct { opaque label<V>; opaque content<V>; } SignContent;
+        var writer = new TlsWriter(content.Length + 64);
+        WriteLabel(writer, label);
+        writer.WriteOpaque(content);
+        return writer.ToArray();
+    }
+
+    /// <summary>Writes <c>opaque label&lt;V&gt; = "MLS 1.0 " + Label</c>.</summary>
+    internal static void WriteLabel(TlsWriter writer, string label)
+    {
+        var labelBytes = Encoding.UTF8.GetBytes(label);
+        writer.WriteVarint(LabelPrefix.Length + labelBytes.Length);
+        writer.WriteFixed(LabelPrefix);
+        writer.WriteFixed(labelBytes);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Courier.Mls.Codec;
+using Courier.Mls.Crypto;
+
+namespace Courier.Vectors;
+
+/// <summary>What running one vector file found.</summary>
+public sealed class VectorReport(string fileName)
+{
+    /// <summary>The file name.</summary>
+    public string FileName { get; } = fileName;
+
+    /// <summary>Cases that passed.</summary>
+    public int Passed { get; internal set; }
+
+    /// <summary>Cases that failed.</summary>
+    public int Failed { get; internal set; }
+
+    /// <summary>Cases that were skipped.</summary>
+    public int Skipped { get; internal set; }
+
+    /// <summary>Passed cases per ciphersuite identifier (0 for files without suites).</summary>
+    public SortedDictionary<ushort, int> PassedBySuite { get; } = [];
+
+    /// <summary>Why cases were skipped, each reason once.</summary>
+    public SortedSet<string> SkipReasons { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>One line per failed case.</summary>
+    public List<string> Failures { get; } = [];
+
+    /// <summary>The summary line: "file: p passed, f failed, s skipped (reasons)".</summary>
+    public override string ToString()
+    {
+        var line = $"{FileName}: {Passed} passed, {Failed} failed, {Skipped} skipped";
+        return SkipReasons.Count == 0 ? line : $"{line} ({string.Join("; ", SkipReasons)})";
+    }
+}
+
+/// <summary>Runs the official MLS test-vector files in a directory.</summary>
+public static class VectorRunner
+{
+    /// <summary>Every file of mlswg/mls-implementations/test-vectors with its checker.</summary>
+    public static IReadOnlyList<VectorFile> Files { get; } =
+    [
+        new NotYetBuilt("tree-math.json", "tree math not yet built"),
+        new NotYetBuilt("crypto-basics.json", "crypto basics not yet built"),
+        new NotYetBuilt("secret-tree.json", "secret tree not yet built"),
+        new NotYetBuilt("message-protection.json", "framing not yet built"),
+        new NotYetBuilt("key-schedule.json", "key schedule not yet built"),
+        new NotYetBuilt("psk_secret.json", "key schedule not yet built"),
+        new NotYetBuilt("transcript-hashes.json", "transcript hashes not yet built"),
+        new DeserializationVectors(),
+        new NotYetBuilt("messages.json", "messages not yet built"),
+        new NotYetBuilt("welcome.json", "group state machine not yet built (issue 3)"),
+        new NotYetBuilt("tree-operations.json", "group state machine not yet built (issue 3)"),
+        new NotYetBuilt("tree-validation.json", "group state machine not yet built (issue 3)"),
+        new NotYetBuilt("treekem.json", "group state machine not yet built (issue 3)"),
+        new NotYetBuilt("passive-client-welcome.json", "group state machine not yet built (issue 3)"),
+        new NotYetBuilt("passive-client-handling-commit.json", "group state machine not yet built (issue 3)"),
+        new NotYetBuilt("passive-client-random.json", "group state machine not yet built (issue 3)"),
+    ];
+
+    /// <summary>Runs one file's cases.</summary>
+    public static VectorReport Run(VectorFile file, string path)
+    {
+        var report = new VectorReport(file.FileName);
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        foreach (var testCase in document.RootElement.EnumerateArray())
+        {
+            RunCase(file, testCase, report);
+        }
+
+        return report;
+    }
+
+    private static void RunCase(VectorFile file, JsonElement testCase, VectorReport report)
+    {
+        if (file is NotYetBuilt notBuilt)
+        {
+            report.Skipped++;
+            report.SkipReasons.Add(notBuilt.Reason);
+            return;
+        }
+
+        CipherSuite? suite = null;
+        ushort suiteId = 0;
+        if (file.PerSuite)
+        {
+            suiteId = testCase.GetProperty("cipher_suite").GetUInt16();
+            suite = CipherSuite.Find(suiteId);
+            if (suite is null)
+            {
+                report.Skipped++;
+                report.SkipReasons.Add("ciphersuites other than 1 and 3 are not implemented");
+                return;
+            }
+        }
+
+        try
+        {
+            file.Check(testCase, suite);
+            report.Passed++;
+            report.PassedBySuite[suiteId] = report.PassedBySuite.GetValueOrDefault(suiteId) + 1;
+        }
+        catch (Exception e) when (e is VectorMismatchException or DecodeException or ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            report.Failed++;
+            report.Failures.Add($"case {report.Passed + report.Failed + report.Skipped} (suite {suiteId}): {e.GetType().Name}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The one command that runs every test of Courier on a fresh machine (README, .ci/run).
+# Installs what the tests need if it is missing, builds with warnings as errors, runs every
+# test project and the official MLS test vectors, and ends with "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required" >&2; exit 2; }
+
+echo "== build (Release, warnings are errors)"
+dotnet build Courier.sln -c Release -warnaserror --nologo -v q
+
+echo "== unit, property and vector tests"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Courier.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
+
+echo "== official MLS test vectors (vendored copy)"
+dotnet run -c Release --no-build --project tools/Courier.Vectors -- tests/Courier.Mls.Tests/TestVectors/mls || status=$?
+
+# dotnet test prints one "Passed!/Failed!  - Failed: f, Passed: p, Skipped: s" line per test assembly.
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- ' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "error: a test step failed (see above)" >&2
+fi
+exit "$status"
