@@ -58,13 +58,20 @@ public sealed class HpkePrivateKey : IDisposable
     public Secret ExportPrivateKey()
     {
         var secret = Secret.Zero(Size);
-        if (!_key.TryExport(KeyBlobFormat.RawPrivateKey, secret.Writable, out var written) || written != Size)
+        try
+        {
+            if (!_key.TryExport(KeyBlobFormat.RawPrivateKey, secret.Writable, out var written) || written != Size)
+            {
+                throw new InvalidOperationException("The X25519 private key could not be exported.");
+            }
+
+            return secret;
+        }
+        catch
         {
             secret.Dispose();
-            throw new InvalidOperationException("The X25519 private key could not be exported.");
+            throw;
         }
-
-        return secret;
     }
 
     /// <summary>Frees the guarded memory that holds the key.</summary>
