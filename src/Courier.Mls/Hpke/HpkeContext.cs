@@ -13,7 +13,8 @@ internal abstract class HpkeContext : IDisposable
 {
     /// <summary>
     /// How many messages a context seals or opens. The sequence number is 64 bits, shorter than Nn as
-    /// RFC 9180 §5.2 allows, so the last value it may take is 2^64 - 2 and the next Seal/Open fails.
+    /// RFC 9180 §5.2 allows: nonces use seq 0 .. 2^64 - 2, and the Seal/Open after that fails instead
+    /// of wrapping.
     /// </summary>
     public const ulong DefaultMessageLimit = ulong.MaxValue;
 
