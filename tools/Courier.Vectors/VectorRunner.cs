@@ -43,7 +43,7 @@ public static class VectorRunner
     public static IReadOnlyList<VectorFile> Files { get; } =
     [
         new NotYetBuilt("tree-math.json", "tree math not yet built"),
-        new NotYetBuilt("crypto-basics.json", "crypto basics not yet built"),
+        new CryptoBasicsVectors(),
         new NotYetBuilt("secret-tree.json", "secret tree not yet built"),
         new NotYetBuilt("message-protection.json", "framing not yet built"),
         new NotYetBuilt("key-schedule.json", "key schedule not yet built"),

@@ -1,0 +1,49 @@
+using Courier.Mls.Codec;
+using Courier.Mls.Hpke;
+
+namespace Courier.Mls.Crypto;
+
+/// <summary>The ciphersuite's HPKE (RFC 9420 §5.1: KEM, KDF and AEAD of the suite) and §5.1.3 labeled encryption.</summary>
+internal sealed partial class CipherSuite
+{
+    /// <summary>The suite's HPKE: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256 and the suite's AEAD.</summary>
+    public HpkeSuite Hpke => Id switch
+    {
+        CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 => HpkeSuite.X25519Sha256Aes128Gcm,
+        CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 => HpkeSuite.X25519Sha256ChaCha20Poly1305,
+        _ => throw new InvalidOperationException($"No HPKE configuration for {Id}."),
+    };
+
+    /// <summary>
+    /// KEM.DeriveKeyPair(secret) (RFC 9180 §7.1.3), as RFC 9420 uses it for node keys (§7.4) and
+    /// external_pub (§8).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="secret"/> is shorter than Nsk (32 bytes).</exception>
+    public HpkePrivateKey DeriveKeyPair(ReadOnlySpan<byte> secret) => Hpke.Kem.DeriveKeyPair(secret);
+
+    /// <summary>
+    /// RFC 9420 §5.1.3: EncryptWithLabel(PublicKey, Label, Context, Plaintext) =
+    /// SealBase(PublicKey, EncryptContext, "", Plaintext).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="publicKey"/> is not 32 bytes.</exception>
+    /// <exception cref="HpkeException"><paramref name="publicKey"/> is a low-order point (ValidationError).</exception>
+    public (byte[] KemOutput, byte[] Ciphertext) EncryptWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext, IRandom random)
+        => Hpke.SealBase(publicKey, EncryptContext(label, context), default, plaintext, random);
+
+    /// <summary>
+    /// RFC 9420 §5.1.3: DecryptWithLabel(PrivateKey, Label, Context, KEMOutput, Ciphertext) =
+    /// OpenBase(KEMOutput, PrivateKey, EncryptContext, "", Ciphertext). Null when the KEM output is
+    /// invalid or authentication fails. The caller wipes the plaintext when it is secret.
+    /// </summary>
+    public byte[]? DecryptWithLabel(HpkePrivateKey privateKey, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> kemOutput, ReadOnlySpan<byte> ciphertext)
+        => Hpke.OpenBase(kemOutput, privateKey, EncryptContext(label, context), default, ciphertext);
+
+    private static byte[] EncryptContext(string label, ReadOnlySpan<byte> context)
+    {
+        // struct { opaque label<V>; opaque context<V>; } EncryptContext;
+        var writer = new TlsWriter(context.Length + 64);
+        WriteLabel(writer, label);
+        writer.WriteOpaque(context);
+        return writer.ToArray();
+    }
+}
