@@ -25,6 +25,8 @@ internal static class Expect
         }
     }
 
+    public static void Equal(byte[] expected, byte[] actual, string what) => Equal(expected.AsSpan(), actual.AsSpan(), what);
+
     /// <summary>Compares and then wipes a secret the check produced.</summary>
     public static void Equal(ReadOnlySpan<byte> expected, Secret actual, string what)
     {
@@ -35,6 +37,7 @@ internal static class Expect
     }
 
     public static void Equal<T>(T expected, T actual, string what)
+        where T : IEquatable<T>
     {
         if (!EqualityComparer<T>.Default.Equals(expected, actual))
         {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Courier.Mls.Codec;
 using Courier.Mls.Crypto;
 
 namespace Courier.Vectors;
@@ -102,8 +101,9 @@ public static class VectorRunner
             report.Passed++;
             report.PassedBySuite[suiteId] = report.PassedBySuite.GetValueOrDefault(suiteId) + 1;
         }
-        catch (Exception e) when (e is VectorMismatchException or DecodeException or ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)
+        catch (Exception e)
         {
+            // Any exception fails this case only: the report must still cover every other case.
             report.Failed++;
             report.Failures.Add($"case {report.Passed + report.Failed + report.Skipped} (suite {suiteId}): {e.GetType().Name}: {e.Message}");
         }
