@@ -42,7 +42,7 @@ public static class VectorRunner
     /// <summary>Every file of mlswg/mls-implementations/test-vectors with its checker.</summary>
     public static IReadOnlyList<VectorFile> Files { get; } =
     [
-        new NotYetBuilt("tree-math.json", "tree math not yet built"),
+        new TreeMathVectors(),
         new NotYetBuilt("crypto-basics.json", "crypto basics not yet built"),
         new NotYetBuilt("secret-tree.json", "secret tree not yet built"),
         new NotYetBuilt("message-protection.json", "framing not yet built"),
