@@ -44,10 +44,10 @@ public static class VectorRunner
     [
         new TreeMathVectors(),
         new NotYetBuilt("crypto-basics.json", "crypto basics not yet built"),
-        new NotYetBuilt("secret-tree.json", "secret tree not yet built"),
+        new SecretTreeVectors(),
         new NotYetBuilt("message-protection.json", "framing not yet built"),
-        new NotYetBuilt("key-schedule.json", "key schedule not yet built"),
-        new NotYetBuilt("psk_secret.json", "key schedule not yet built"),
+        new KeyScheduleVectors(),
+        new PskSecretVectors(),
         new NotYetBuilt("transcript-hashes.json", "transcript hashes not yet built"),
         new DeserializationVectors(),
         new NotYetBuilt("messages.json", "messages not yet built"),
