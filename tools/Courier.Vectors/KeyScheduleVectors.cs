@@ -26,7 +26,9 @@ public sealed class KeyScheduleVectors : VectorFile
                 Expect.Equal(Expect.Hex(e, "group_context"), context.ToBytes().AsSpan(), $"epoch {epoch} group_context");
 
                 using var commitSecret = Secret.Copy(Expect.Hex(e, "commit_secret"));
-                using var pskSecret = Secret.Copy(Expect.Hex(e, "psk_secret"));
+                // psk_secret may be absent: the key schedule then uses the all-zero psk_secret_[0].
+                var pskBytes = Expect.OptionalHex(e, "psk_secret");
+                using var pskSecret = pskBytes is null ? null : Secret.Copy(pskBytes);
                 using var secrets = EpochSecrets.FromInitSecret(suite, initSecret, commitSecret, pskSecret, context);
                 initSecret.Dispose();
 
