@@ -37,7 +37,6 @@ internal static class Expect
     }
 
     public static void Equal<T>(T expected, T actual, string what)
-        where T : IEquatable<T>
     {
         if (!EqualityComparer<T>.Default.Equals(expected, actual))
         {

@@ -41,12 +41,12 @@ public static class VectorRunner
     /// <summary>Every file of mlswg/mls-implementations/test-vectors with its checker.</summary>
     public static IReadOnlyList<VectorFile> Files { get; } =
     [
-        new NotYetBuilt("tree-math.json", "tree math not yet built"),
+        new TreeMathVectors(),
         new CryptoBasicsVectors(),
-        new NotYetBuilt("secret-tree.json", "secret tree not yet built"),
+        new SecretTreeVectors(),
         new NotYetBuilt("message-protection.json", "framing not yet built"),
-        new NotYetBuilt("key-schedule.json", "key schedule not yet built"),
-        new NotYetBuilt("psk_secret.json", "key schedule not yet built"),
+        new KeyScheduleVectors(),
+        new PskSecretVectors(),
         new NotYetBuilt("transcript-hashes.json", "transcript hashes not yet built"),
         new DeserializationVectors(),
         new NotYetBuilt("messages.json", "messages not yet built"),
