@@ -44,7 +44,7 @@ public static class VectorRunner
         new TreeMathVectors(),
         new CryptoBasicsVectors(),
         new SecretTreeVectors(),
-        new NotYetBuilt("message-protection.json", "framing not yet built"),
+        new MessageProtectionVectors(),
         new KeyScheduleVectors(),
         new PskSecretVectors(),
         new TranscriptHashVectors(),
