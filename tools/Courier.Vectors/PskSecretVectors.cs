@@ -1,3 +1,4 @@
+using Courier.Mls.Messages;
 using System.Text.Json;
 using Courier.Mls.Crypto;
 using Courier.Mls.KeySchedule;
@@ -13,12 +14,12 @@ public sealed class PskSecretVectors : VectorFile
     internal override void Check(JsonElement testCase, CipherSuite? suite)
     {
         ArgumentNullException.ThrowIfNull(suite);
-        var psks = new List<(PreSharedKeyId Id, Secret Psk)>();
+        var psks = new List<(PreSharedKeyID Id, Secret Psk)>();
         try
         {
             foreach (var psk in testCase.GetProperty("psks").EnumerateArray())
             {
-                psks.Add((PreSharedKeyId.External(Expect.Hex(psk, "psk_id"), Expect.Hex(psk, "psk_nonce")), Secret.Copy(Expect.Hex(psk, "psk"))));
+                psks.Add((PreSharedKeyID.External(Expect.Hex(psk, "psk_id"), Expect.Hex(psk, "psk_nonce")), Secret.Copy(Expect.Hex(psk, "psk"))));
             }
 
             Expect.Equal(Expect.Hex(testCase, "psk_secret"), PskSecret.Derive(suite, psks), "psk_secret");

@@ -1,3 +1,4 @@
+using Courier.Mls.Messages;
 using Courier.Mls.Codec;
 using Courier.Mls.Crypto;
 
@@ -20,7 +21,7 @@ internal static class PskSecret
     /// <c>psk_secret_[i+1] = KDF.Extract(psk_input_[i], psk_secret_[i])</c>.
     /// The PSK secrets stay owned by the caller.
     /// </summary>
-    public static Secret Derive(CipherSuite suite, IReadOnlyList<(PreSharedKeyId Id, Secret Psk)> psks)
+    public static Secret Derive(CipherSuite suite, IReadOnlyList<(PreSharedKeyID Id, Secret Psk)> psks)
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(psks);

@@ -45,4 +45,8 @@ internal sealed record GroupContext(
     }
 
     public byte[] ToBytes() => TlsWriter.Encode(this);
+
+    public bool Equals(GroupContext? other) => TlsEquality.Equal(this, other);
+
+    public override int GetHashCode() => TlsEquality.Hash(this);
 }

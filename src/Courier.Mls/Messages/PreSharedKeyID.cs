@@ -41,7 +41,7 @@ internal sealed record PreSharedKeyID : ITlsEncodable
         => new(PSKType.External, pskId ?? throw new ArgumentNullException(nameof(pskId)), null, null, null, pskNonce);
 
     public static PreSharedKeyID Resumption(ResumptionPSKUsage usage, byte[] pskGroupId, ulong pskEpoch, byte[] pskNonce)
-        => new(PSKType.Resumption, null, usage, pskGroupId ?? throw new ArgumentNullException(nameof(pskGroupId)), pskEpoch, pskNonce);
+        => !Enum.IsDefined(usage) ? throw new ArgumentOutOfRangeException(nameof(usage)) : new(PSKType.Resumption, null, usage, pskGroupId ?? throw new ArgumentNullException(nameof(pskGroupId)), pskEpoch, pskNonce);
 
     public void Encode(TlsWriter writer)
     {
