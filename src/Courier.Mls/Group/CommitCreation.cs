@@ -1,0 +1,135 @@
+using Courier.Mls.Crypto;
+using Courier.Mls.Framing;
+using Courier.Mls.KeySchedule;
+using Courier.Mls.Messages;
+using Courier.Mls.TranscriptHash;
+using Courier.Mls.TreeKem;
+using Courier.Mls.TreeMath;
+
+namespace Courier.Mls.Group;
+
+/// <summary>What a committer sends, and the epoch it moves to once the commit is accepted.</summary>
+internal sealed record CreatedCommit(MLSMessage Commit, MLSMessage? Welcome, GroupInfo GroupInfo, GroupEpoch Staged);
+
+/// <summary>
+/// RFC 9420 §12.4.2, "Creating a Commit". Courier always sends a full commit (with an UpdatePath),
+/// which gives post-compromise security for the committer on every commit.
+/// </summary>
+internal static class CommitCreation
+{
+    public static CreatedCommit Create(
+        GroupEpoch epoch,
+        SignaturePrivateKey signer,
+        IReadOnlyList<Proposal> byValue,
+        LeafNodeTemplate leafTemplate,
+        CommitOptions options,
+        PskResolver psks,
+        IRandom random,
+        ulong? now)
+    {
+        var suite = epoch.Suite;
+        var committer = Sender.Member(epoch.OwnLeaf);
+        var proposals = epoch.Proposals.Select(p => new ProposalOrRef(p.Reference)).Concat(byValue.Select(p => new ProposalOrRef(p))).ToList();
+        var list = ProposalList.Resolve(epoch, proposals, committer);
+        list.Validate(epoch, committer, now);
+        var pskSecrets = psks.Resolve(epoch, list.PskIds);
+        var tree = epoch.Tree.Clone();
+        var ownKeys = epoch.PrivateKeys.Clone();
+        EpochSecrets? secrets = null;
+        try
+        {
+            var applied = list.Apply(epoch, tree);
+            ownKeys.ForgetBlankNodes(tree);
+
+            using var path = TreeKem.PreparePath(tree, epoch.OwnLeaf, epoch.GroupId, signer, leafTemplate, random);
+            var provisional = epoch.Context with { Epoch = epoch.Epoch + 1, TreeHash = tree.TreeHash(), Extensions = applied.Extensions };
+            var excluded = applied.Added.Select(a => a.Leaf).ToHashSet();
+            var updatePath = TreeKem.EncryptPath(path, tree, provisional, excluded, random);
+            path.InstallPrivateKeys(ownKeys);
+
+            var framed = FramedContent.ForCommit(epoch.GroupId, epoch.Epoch, committer, options.AuthenticatedData, new Commit(proposals, updatePath));
+            // The signature covers FramedContentTBS, not the confirmation tag, which is known only
+            // after the key schedule; a placeholder of the right size stands in until then.
+            var signature = ContentAuthentication.Sign(suite, options.WireFormat, framed, epoch.Context, signer, new byte[CipherSuite.HashSize]).Auth.Signature;
+            var confirmed = TranscriptHashes.NextConfirmed(suite, epoch.InterimTranscriptHash, new ConfirmedTranscriptHashInput(options.WireFormat, framed, signature));
+            var context = provisional with { ConfirmedTranscriptHash = confirmed };
+
+            using var pskSecret = PskSecret.Derive(suite, pskSecrets);
+            secrets = EpochSecrets.FromInitSecret(suite, epoch.Secrets.InitSecret, path.CommitSecret, pskSecret, context);
+            var tag = ConfirmationTag.Compute(suite, secrets.ConfirmationKey, confirmed);
+            var content = new AuthenticatedContent(options.WireFormat, framed, new FramedContentAuthData(signature, tag));
+
+            var message = options.WireFormat == WireFormat.MlsPrivateMessage
+                ? new MLSMessage(PrivateMessageProtection.Protect(suite, content, epoch.SecretTree, epoch.Secrets.SenderDataSecret, options.Padding, random))
+                : new MLSMessage(PublicMessageProtection.Protect(suite, content, epoch.Context, epoch.Secrets.MembershipKey.Span));
+
+            var groupInfo = GroupInfoSigning.Sign(suite, context, GroupInfoExtensions(suite, tree, secrets, options), tag, epoch.OwnLeaf, signer);
+            var welcome = applied.Added.Count == 0
+                ? null
+                : new MLSMessage(WelcomeBuilder.Build(
+                    suite,
+                    groupInfo,
+                    secrets.JoinerSecret,
+                    list.PskIds,
+                    applied.Added.Select(a => (a.KeyPackage, path.PathSecretFor(ArrayTree.CommonAncestor(ArrayTree.LeafToNode(a.Leaf, tree.LeafCount), ArrayTree.LeafToNode(epoch.OwnLeaf, tree.LeafCount), tree.LeafCount)))).ToList(),
+                    psks,
+                    random));
+
+            secrets.ForgetJoinerSecrets();
+            var staged = new GroupEpoch
+            {
+                Suite = suite,
+                Context = context,
+                Tree = tree,
+                OwnLeaf = epoch.OwnLeaf,
+                PrivateKeys = ownKeys,
+                Secrets = secrets,
+                SecretTree = secrets.CreateSecretTree(tree.LeafCount),
+                InterimTranscriptHash = TranscriptHashes.NextInterim(suite, confirmed, new InterimTranscriptHashInput(tag)),
+                ResumptionPsks = epoch.CarryResumptionPsks(context.Epoch, secrets.ResumptionPsk),
+            };
+            return new CreatedCommit(message, welcome, groupInfo, staged);
+        }
+        catch
+        {
+            ownKeys.Dispose();
+            secrets?.Dispose();
+            throw;
+        }
+        finally
+        {
+            PskResolver.Dispose(pskSecrets);
+        }
+    }
+
+    /// <summary>§12.4.3.3 ratchet_tree (so joiners need nothing else) and §12.4.3.2 external_pub (so outsiders can join by external commit).</summary>
+    internal static List<Extension> GroupInfoExtensions(CipherSuite suite, TreeSync.RatchetTree tree, EpochSecrets secrets, CommitOptions options)
+    {
+        var extensions = new List<Extension>();
+        if (options.RatchetTreeInGroupInfo)
+        {
+            var writer = new Codec.TlsWriter();
+            Node.EncodeRatchetTree(writer, tree.ToNodes());
+            extensions.Add(new Extension(Extension.RatchetTree, writer.ToArray()));
+        }
+
+        using var externalKey = suite.DeriveKeyPair(secrets.ExternalSecret.Span);
+        extensions.Add(new Extension(Extension.ExternalPub, Codec.TlsWriter.Encode(new ExternalPub(externalKey.PublicKey))));
+        return extensions;
+    }
+}
+
+/// <summary>How a commit is framed.</summary>
+internal sealed record CommitOptions
+{
+    public static CommitOptions Default { get; } = new();
+
+    /// <summary>Handshake messages go out encrypted unless a delivery service must read them (§6).</summary>
+    public WireFormat WireFormat { get; init; } = WireFormat.MlsPrivateMessage;
+
+    public byte[] AuthenticatedData { get; init; } = [];
+
+    public int Padding { get; init; }
+
+    public bool RatchetTreeInGroupInfo { get; init; } = true;
+}

@@ -1,0 +1,181 @@
+using Courier.Mls.Crypto;
+using Courier.Mls.KeySchedule;
+using Courier.Mls.Messages;
+using Courier.Mls.TranscriptHash;
+using Courier.Mls.TreeKem;
+using Courier.Mls.TreeSync;
+
+namespace Courier.Mls.Group;
+
+/// <summary>
+/// RFC 9420 §12.4.2, "Processing a Commit": from the current epoch and a commit whose framing and
+/// signature were already verified, build the next epoch. Nothing of the current epoch changes; a
+/// rejection leaves it as it was.
+/// </summary>
+internal static class CommitProcessing
+{
+    public static GroupEpoch Process(GroupEpoch epoch, AuthenticatedContent content, PskResolver psks, ulong? now)
+    {
+        var framed = content.Content;
+        var commit = framed.Commit ?? throw new ArgumentException("The content is not a commit.", nameof(content));
+        var committer = framed.Sender;
+        var external = committer.SenderType == SenderType.NewMemberCommit;
+
+        var list = ProposalList.Resolve(epoch, commit.Proposals, committer);
+        list.Validate(epoch, committer, now);
+        var pskSecrets = psks.Resolve(epoch, list.PskIds);
+        try
+        {
+            if (list.PathRequired && commit.Path is null)
+            {
+                throw new MessageRejectedException(MlsCheck.PathRequired, "the commit's proposals require a path, and it has none");
+            }
+
+            var tree = epoch.Tree.Clone();
+            var applied = list.Apply(epoch, tree);
+            var ownKeys = epoch.PrivateKeys.Clone();
+            try
+            {
+                ownKeys.ForgetBlankNodes(tree);
+                var removed = applied.Removed.Contains(epoch.OwnLeaf);
+                using var commitSecret = ProcessPath(epoch, tree, applied, commit.Path, committer, ownKeys, removed, now);
+                var next = NextEpoch(epoch, content, tree, applied, commitSecret, pskSecrets, ownKeys, removed);
+                ownKeys = null;
+                return next;
+            }
+            finally
+            {
+                ownKeys?.Dispose();
+            }
+        }
+        finally
+        {
+            PskResolver.Dispose(pskSecrets);
+        }
+    }
+
+    /// <summary>Validates and merges the UpdatePath, and decrypts the commit secret (all zero without a path).</summary>
+    private static Secret ProcessPath(
+        GroupEpoch epoch,
+        RatchetTree tree,
+        AppliedProposals applied,
+        UpdatePath? path,
+        Sender committer,
+        TreeKemPrivateKeys ownKeys,
+        bool removed,
+        ulong? now)
+    {
+        if (path is null)
+        {
+            return Secret.Zero(CipherSuite.HashSize);
+        }
+
+        uint senderLeaf;
+        if (committer.SenderType == SenderType.NewMemberCommit)
+        {
+            // §12.4.2: an external committer takes the leftmost blank leaf, extending the tree if need be.
+            ProposalValidation.ValidateLeaf(epoch, tree, applied.Extensions, path.LeafNode, LeafNodeSource.Commit, tree.LeftmostBlankLeaf(), now);
+            senderLeaf = tree.AddLeaf(path.LeafNode);
+        }
+        else
+        {
+            senderLeaf = committer.LeafIndex!.Value;
+            ProposalValidation.ValidateLeaf(epoch, tree, applied.Extensions, path.LeafNode, LeafNodeSource.Commit, senderLeaf, now);
+            if (epoch.Tree.GetLeaf(senderLeaf) is { } current && current.EncryptionKey.AsSpan().SequenceEqual(path.LeafNode.EncryptionKey))
+            {
+                throw new MessageRejectedException(MlsCheck.CommitterEncryptionKeyReused, "the committer's new leaf reuses its encryption key");
+            }
+        }
+
+        CheckPathKeysAreNew(tree, path, senderLeaf);
+        TreeKem.ApplyPath(tree, senderLeaf, path);
+        var provisional = epoch.Context with { Epoch = epoch.Epoch + 1, TreeHash = tree.TreeHash(), Extensions = applied.Extensions };
+        if (removed)
+        {
+            // A removed member cannot decrypt the path; the epoch it stages is only marked as removed.
+            return Secret.Zero(CipherSuite.HashSize);
+        }
+
+        var excluded = applied.Added.Select(a => a.Leaf).ToHashSet();
+        return TreeKem.DecryptPath(tree, senderLeaf, path, epoch.OwnLeaf, ownKeys, provisional, excluded);
+    }
+
+    /// <summary>§12.4.2: none of the public keys in the UpdatePath may already appear in the tree.</summary>
+    private static void CheckPathKeysAreNew(RatchetTree tree, UpdatePath path, uint senderLeaf)
+    {
+        var existing = new HashSet<string>();
+        foreach (var (leafIndex, leaf) in tree.Leaves)
+        {
+            if (leafIndex != senderLeaf)
+            {
+                existing.Add(Convert.ToHexString(leaf.EncryptionKey));
+            }
+        }
+
+        foreach (var parent in tree.ParentNodes)
+        {
+            existing.Add(Convert.ToHexString(parent.EncryptionKey));
+        }
+
+        if (path.Nodes.Select(n => n.EncryptionKey).Prepend(path.LeafNode.EncryptionKey).Any(key => existing.Contains(Convert.ToHexString(key))))
+        {
+            throw new MessageRejectedException(MlsCheck.PathKeyInTree, "a public key of the UpdatePath already appears in the tree");
+        }
+    }
+
+    /// <summary>Transcript hashes, key schedule and confirmation tag of the new epoch (§8, §8.2).</summary>
+    private static GroupEpoch NextEpoch(
+        GroupEpoch epoch,
+        AuthenticatedContent content,
+        RatchetTree tree,
+        AppliedProposals applied,
+        Secret commitSecret,
+        IReadOnlyList<(PreSharedKeyID Id, Secret Psk)> pskSecrets,
+        TreeKemPrivateKeys ownKeys,
+        bool removed)
+    {
+        var suite = epoch.Suite;
+        var confirmed = TranscriptHashes.NextConfirmed(suite, epoch.InterimTranscriptHash, ConfirmedTranscriptHashInput.From(content));
+        var context = epoch.Context with
+        {
+            Epoch = epoch.Epoch + 1,
+            TreeHash = tree.TreeHash(),
+            ConfirmedTranscriptHash = confirmed,
+            Extensions = applied.Extensions,
+        };
+
+        using var initSecret = applied.ExternalInit is { } externalInit
+            ? ExternalInitSecret.Receive(suite, epoch.Secrets.ExternalSecret, externalInit.KemOutput)
+            : epoch.Secrets.InitSecret.Clone();
+        using var pskSecret = PskSecret.Derive(suite, pskSecrets);
+        var secrets = EpochSecrets.FromInitSecret(suite, initSecret, commitSecret, pskSecret, context);
+        try
+        {
+            var tag = content.Auth.ConfirmationTag!;
+            if (!ConfirmationTag.Verify(suite, secrets.ConfirmationKey, confirmed, tag))
+            {
+                throw new MessageRejectedException(MlsCheck.ConfirmationTag, "the confirmation tag does not verify");
+            }
+
+            secrets.ForgetJoinerSecrets();
+            return new GroupEpoch
+            {
+                Suite = suite,
+                Context = context,
+                Tree = tree,
+                OwnLeaf = epoch.OwnLeaf,
+                PrivateKeys = ownKeys,
+                Secrets = secrets,
+                SecretTree = secrets.CreateSecretTree(tree.LeafCount),
+                InterimTranscriptHash = TranscriptHashes.NextInterim(suite, confirmed, new InterimTranscriptHashInput(tag)),
+                ResumptionPsks = epoch.CarryResumptionPsks(context.Epoch, secrets.ResumptionPsk),
+                Removed = removed,
+            };
+        }
+        catch
+        {
+            secrets.Dispose();
+            throw;
+        }
+    }
+}

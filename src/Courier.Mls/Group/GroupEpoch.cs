@@ -1,0 +1,83 @@
+using Courier.Mls.Crypto;
+using Courier.Mls.KeySchedule;
+using Courier.Mls.Messages;
+using Courier.Mls.SecretTree;
+using Courier.Mls.TreeKem;
+using Courier.Mls.TreeSync;
+
+namespace Courier.Mls.Group;
+
+/// <summary>
+/// Everything one member holds during one epoch (RFC 9420 §8, §9): the GroupContext, the ratchet
+/// tree with the member's private path keys, the epoch secrets and secret tree, the interim
+/// transcript hash, proposals received in this epoch, and the resumption PSKs of recent epochs.
+/// A commit produces a new epoch; the old one is disposed once the new one is merged.
+/// </summary>
+internal sealed class GroupEpoch : IDisposable
+{
+    /// <summary>How many past epochs' resumption_psk a member keeps for branch and reinit (§8.6).</summary>
+    public const int ResumptionPskEpochs = 32;
+
+    public required CipherSuite Suite { get; init; }
+
+    public required GroupContext Context { get; init; }
+
+    public required RatchetTree Tree { get; init; }
+
+    public required uint OwnLeaf { get; init; }
+
+    public required TreeKemPrivateKeys PrivateKeys { get; init; }
+
+    public required EpochSecrets Secrets { get; init; }
+
+    public required EncryptionSecretTree SecretTree { get; init; }
+
+    public required byte[] InterimTranscriptHash { get; init; }
+
+    /// <summary>Resumption PSKs by epoch, this epoch's included.</summary>
+    public required SortedDictionary<ulong, Secret> ResumptionPsks { get; init; }
+
+    /// <summary>Proposals received in this epoch, in the order they arrived.</summary>
+    public List<CachedProposal> Proposals { get; } = [];
+
+    /// <summary>True once a commit removed this member: it can no longer send or follow.</summary>
+    public bool Removed { get; init; }
+
+    public byte[] GroupId => Context.GroupId;
+
+    public ulong Epoch => Context.Epoch;
+
+    /// <summary>The external_senders extension of the GroupContext, if any (§12.1.8.1).</summary>
+    public IReadOnlyList<ExternalSender> ExternalSenders
+    {
+        get
+        {
+            var extension = Context.Extensions.FirstOrDefault(e => e.ExtensionType == Extension.ExternalSenders);
+            return extension is null ? [] : Codec.TlsReader.Decode(extension.ExtensionData, "external_senders", ExternalSender.DecodeList);
+        }
+    }
+
+    /// <summary>The resumption PSKs to carry into the next epoch: the most recent ones, copied.</summary>
+    public SortedDictionary<ulong, Secret> CarryResumptionPsks(ulong nextEpoch, Secret nextPsk)
+    {
+        var carried = new SortedDictionary<ulong, Secret>();
+        foreach (var (epoch, psk) in ResumptionPsks.Where(p => p.Key + ResumptionPskEpochs > nextEpoch))
+        {
+            carried[epoch] = psk.Clone();
+        }
+
+        carried[nextEpoch] = nextPsk.Clone();
+        return carried;
+    }
+
+    public void Dispose()
+    {
+        PrivateKeys.Dispose();
+        Secrets.Dispose();
+        SecretTree.Dispose();
+        foreach (var psk in ResumptionPsks.Values)
+        {
+            psk.Dispose();
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using Courier.Mls.Codec;
+using Courier.Mls.Crypto;
+using Courier.Mls.Framing;
+using Courier.Mls.Messages;
+
+namespace Courier.Mls.Group;
+
+/// <summary>
+/// One member's view of one MLS group (RFC 9420): in Courier, one cell. Create or join a group,
+/// protect and process messages, propose and commit changes, export secrets, and store the state
+/// as bytes to continue later exactly where it stopped.
+/// </summary>
+/// <remarks>
+/// Messages arrive in the order the delivery service (the cell's dead drop) gives them. For each
+/// epoch the first valid commit in that order wins: <see cref="Process"/> applies it at once. A
+/// commit this member created waits in <see cref="HasPendingCommit"/> until it comes back through
+/// <see cref="Process"/> (or <see cref="MergePendingCommit"/> is called); if another member's commit
+/// wins the epoch, the pending one is dropped and its changes must be proposed again.
+/// Not thread-safe. A rejected message throws <see cref="MessageRejectedException"/> or
+/// <see cref="DecodeException"/>.
+/// </remarks>
+public sealed class MlsGroup : IDisposable
+{
+    private readonly SignaturePrivateKey _signer;
+    private readonly IRandom _random;
+    private readonly Dictionary<string, Secret> _externalPsks = [];
+    private GroupEpoch _epoch;
+    private PendingCommit? _pending;
+    private bool _disposed;
+
+    private MlsGroup(GroupEpoch epoch, SignaturePrivateKey signer, IRandom random)
+    {
+        _epoch = epoch;
+        _signer = signer;
+        _random = random;
+    }
+
+    /// <summary>The group's identifier.</summary>
+    public byte[] GroupId => State.GroupId.ToArray();
+
+    /// <summary>The current epoch.</summary>
+    public ulong Epoch => State.Epoch;
+
+    /// <summary>The group's ciphersuite.</summary>
+    public CipherSuiteId CipherSuite => State.Suite.Id;
+
+    /// <summary>This member's leaf index.</summary>
+    public uint OwnLeafIndex => State.OwnLeaf;
+
+    /// <summary>False once a commit removed this member.</summary>
+    public bool IsActive => !State.Removed;
+
+    /// <summary>True while a commit this member created awaits the delivery service's order.</summary>
+    public bool HasPendingCommit => _pending is not null;
+
+    /// <summary>The members, in leaf order.</summary>
+    public IReadOnlyList<GroupMember> Members => State.Tree.Leaves
+        .Select(l => new GroupMember(l.LeafIndex, l.Leaf.Credential.Identity ?? [], l.Leaf.SignatureKey))
+        .ToList();
+
+    private GroupEpoch State
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _epoch;
+        }
+    }
+
+    /// <summary>RFC 9420 §11: a new group whose only member is the creator.</summary>
+    public static MlsGroup Create(byte[] groupId, KeyPackageBundle creator, SignaturePrivateKey signer, IRandom random, IReadOnlyList<byte[]>? externalSenders = null)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        ArgumentNullException.ThrowIfNull(creator);
+        ArgumentNullException.ThrowIfNull(random);
+        var epoch = GroupCreation.Create(groupId, creator, externalSenders, random);
+        return new MlsGroup(epoch, Copy(signer), random);
+    }
+
+    /// <summary>
+    /// RFC 9420 §12.4.3.1: joins from an MLSMessage(Welcome) addressed to <paramref name="bundle"/>.
+    /// <paramref name="ratchetTree"/> is needed only when the Welcome's GroupInfo carries no tree.
+    /// </summary>
+    public static MlsGroup JoinFromWelcome(ReadOnlySpan<byte> welcome, KeyPackageBundle bundle, SignaturePrivateKey signer, IRandom random, byte[]? ratchetTree = null, ulong? now = null)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(random);
+        var message = MLSMessage.FromBytes(welcome);
+        var body = message.Welcome ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a Welcome");
+        var tree = ratchetTree is null ? null : TlsReader.Decode(ratchetTree, "ratchet_tree", Node.DecodeRatchetTree);
+        var epoch = WelcomeJoin.Join(body, bundle, tree, PskResolver.None, now);
+        return new MlsGroup(epoch, Copy(signer), random);
+    }
+
+    /// <summary>The epoch authenticator (§8.7): equal for all members exactly when they agree on the epoch.</summary>
+    public byte[] EpochAuthenticator() => State.Secrets.EpochAuthenticator.Export();
+
+    /// <summary>RFC 9420 §8.5: MLS-Exporter(label, context, length). The caller owns the secret.</summary>
+    public Secret Export(string label, ReadOnlySpan<byte> context, int length) => State.Secrets.Export(label, context, length);
+
+    /// <summary>Keeps an external PSK that proposals and commits may name (§8.4).</summary>
+    public void StoreExternalPsk(byte[] pskId, ReadOnlySpan<byte> psk)
+    {
+        ArgumentNullException.ThrowIfNull(pskId);
+        var key = Convert.ToHexString(pskId);
+        if (_externalPsks.Remove(key, out var old))
+        {
+            old.Dispose();
+        }
+
+        _externalPsks[key] = Secret.Copy(psk);
+    }
+
+    /// <summary>Encrypts application data as a PrivateMessage (§6.3) of the current epoch.</summary>
+    public byte[] Protect(ReadOnlySpan<byte> applicationData, ReadOnlySpan<byte> authenticatedData = default, int padding = 0)
+    {
+        var epoch = ActiveState;
+        if (epoch.Proposals.Count > 0)
+        {
+            // §12.4: a member that has seen valid proposals must commit before sending application data.
+            throw new InvalidOperationException("Proposals are pending in this epoch: commit them before sending application data.");
+        }
+
+        var framed = FramedContent.Application(epoch.GroupId, epoch.Epoch, Sender.Member(epoch.OwnLeaf), authenticatedData.ToArray(), applicationData.ToArray());
+        var content = ContentAuthentication.Sign(epoch.Suite, WireFormat.MlsPrivateMessage, framed, epoch.Context, _signer, null);
+        return new MLSMessage(PrivateMessageProtection.Protect(epoch.Suite, content, epoch.SecretTree, epoch.Secrets.SenderDataSecret, padding, _random)).ToBytes();
+    }
+
+    /// <summary>
+    /// Processes a message of the group: application data is decrypted, a proposal is validated and
+    /// kept, a commit moves the group to the next epoch. The member's own pending commit, when it
+    /// comes back from the delivery service, is merged.
+    /// </summary>
+    public ProcessedMessage Process(ReadOnlySpan<byte> message, ulong? now = null)
+    {
+        var epoch = ActiveState;
+        if (_pending is not null && message.SequenceEqual(_pending.Message))
+        {
+            MergePendingCommit();
+            return new ProcessedMessage(ProcessedKind.Commit, epoch.OwnLeaf, null, [], Epoch);
+        }
+
+        var content = MessageUnprotection.Unprotect(epoch, MLSMessage.FromBytes(message));
+        var framed = content.Content;
+        switch (framed.ContentType)
+        {
+            case ContentType.Application:
+                return new ProcessedMessage(ProcessedKind.Application, framed.Sender.LeafIndex, framed.ApplicationData, framed.AuthenticatedData, epoch.Epoch);
+            case ContentType.Proposal:
+                ProposalValidation.Validate(epoch, framed.Proposal!, framed.Sender, now);
+                epoch.Proposals.Add(new CachedProposal(CachedProposal.ReferenceOf(epoch.Suite, content), framed.Proposal!, framed.Sender));
+                return new ProcessedMessage(ProcessedKind.Proposal, framed.Sender.LeafIndex, null, framed.AuthenticatedData, epoch.Epoch);
+            default:
+                var next = CommitProcessing.Process(epoch, content, Psks, now);
+                MoveTo(next);
+                return new ProcessedMessage(ProcessedKind.Commit, framed.Sender.LeafIndex, null, framed.AuthenticatedData, next.Epoch);
+        }
+    }
+
+    /// <summary>
+    /// Creates a commit that adds the members of <paramref name="addKeyPackages"/> (serialized
+    /// MLSMessage(KeyPackage)), removes the leaves in <paramref name="removeLeaves"/>, and covers every
+    /// proposal received in this epoch. The group stays in its epoch until the commit is merged.
+    /// </summary>
+    public CommitResult Commit(IEnumerable<byte[]>? addKeyPackages = null, IEnumerable<uint>? removeLeaves = null, ulong? now = null)
+    {
+        var epoch = ActiveState;
+        if (_pending is not null)
+        {
+            throw new InvalidOperationException("A commit is already pending; merge or discard it first.");
+        }
+
+        var proposals = new List<Proposal>();
+        foreach (var bytes in removeLeaves ?? [])
+        {
+            proposals.Add(new Proposal(new Remove(bytes)));
+        }
+
+        foreach (var bytes in addKeyPackages ?? [])
+        {
+            var keyPackage = MLSMessage.FromBytes(bytes).KeyPackage
+                ?? throw new MessageRejectedException(MlsCheck.WireFormat, "an added member's message is not a KeyPackage");
+            proposals.Add(new Proposal(new Add(keyPackage)));
+        }
+
+        var ownLeaf = epoch.Tree.GetLeaf(epoch.OwnLeaf)!;
+        var created = CommitCreation.Create(epoch, _signer, proposals, LeafNodeTemplate.From(ownLeaf), CommitOptions.Default, Psks, _random, now);
+        var message = created.Commit.ToBytes();
+        _pending = new PendingCommit(message, created.Staged);
+        return new CommitResult(message, created.Welcome?.ToBytes(), new MLSMessage(created.GroupInfo).ToBytes());
+    }
+
+    /// <summary>Moves to the epoch of this member's pending commit, once the delivery service accepted it.</summary>
+    public void MergePendingCommit()
+    {
+        var pending = _pending ?? throw new InvalidOperationException("No commit is pending.");
+        _pending = null;
+        MoveTo(pending.Staged);
+    }
+
+    /// <summary>Drops this member's pending commit.</summary>
+    public void DiscardPendingCommit()
+    {
+        _pending?.Staged.Dispose();
+        _pending = null;
+    }
+
+    /// <summary>A signed MLSMessage(GroupInfo) of the current epoch, with the ratchet tree and external_pub, for external joins.</summary>
+    public byte[] GroupInfo()
+    {
+        var epoch = ActiveState;
+        var extensions = CommitCreation.GroupInfoExtensions(epoch.Suite, epoch.Tree, epoch.Secrets, CommitOptions.Default);
+        var tag = TranscriptHash.ConfirmationTag.Compute(epoch.Suite, epoch.Secrets.ConfirmationKey, epoch.Context.ConfirmedTranscriptHash);
+        return new MLSMessage(GroupInfoSigning.Sign(epoch.Suite, epoch.Context, extensions, tag, epoch.OwnLeaf, _signer)).ToBytes();
+    }
+
+    /// <summary>Wipes every secret of the group.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        DiscardPendingCommit();
+        _epoch.Dispose();
+        _signer.Dispose();
+        foreach (var psk in _externalPsks.Values)
+        {
+            psk.Dispose();
+        }
+    }
+
+    private GroupEpoch ActiveState => State.Removed
+        ? throw new InvalidOperationException("This member was removed from the group.")
+        : State;
+
+    private PskResolver Psks => new(id => id.PskType == PSKType.External && _externalPsks.TryGetValue(Convert.ToHexString(id.PskId!), out var psk) ? psk : null);
+
+    private void MoveTo(GroupEpoch next)
+    {
+        DiscardPendingCommit();
+        var old = _epoch;
+        _epoch = next;
+        old.Dispose();
+    }
+
+    private static SignaturePrivateKey Copy(SignaturePrivateKey signer)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        using var seed = signer.ExportPrivateKey();
+        return SignaturePrivateKey.Import(seed.Span);
+    }
+
+    private sealed record PendingCommit(byte[] Message, GroupEpoch Staged);
+}

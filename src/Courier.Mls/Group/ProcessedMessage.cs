@@ -1,0 +1,54 @@
+namespace Courier.Mls.Group;
+
+/// <summary>What kind of content a processed message carried.</summary>
+public enum ProcessedKind
+{
+    /// <summary>Application data, decrypted and authenticated.</summary>
+    Application,
+
+    /// <summary>A proposal, validated and kept for a later commit.</summary>
+    Proposal,
+
+    /// <summary>A commit: the group moved to a new epoch.</summary>
+    Commit,
+}
+
+/// <summary>The result of <see cref="MlsGroup.Process"/>.</summary>
+public sealed class ProcessedMessage
+{
+    internal ProcessedMessage(ProcessedKind kind, uint? senderLeaf, byte[]? applicationData, byte[] authenticatedData, ulong epoch)
+    {
+        Kind = kind;
+        SenderLeaf = senderLeaf;
+        ApplicationData = applicationData;
+        AuthenticatedData = authenticatedData;
+        Epoch = epoch;
+    }
+
+    /// <summary>What the message carried.</summary>
+    public ProcessedKind Kind { get; }
+
+    /// <summary>The sender's leaf index, or null for a sender outside the group.</summary>
+    public uint? SenderLeaf { get; }
+
+    /// <summary>The application data, for <see cref="ProcessedKind.Application"/>.</summary>
+    public byte[]? ApplicationData { get; }
+
+    /// <summary>The sender's authenticated but unencrypted data.</summary>
+    public byte[] AuthenticatedData { get; }
+
+    /// <summary>The group's epoch after processing.</summary>
+    public ulong Epoch { get; }
+}
+
+/// <summary>A member of the group as the tree shows it.</summary>
+/// <param name="LeafIndex">The member's leaf index.</param>
+/// <param name="Identity">The identity of its basic credential: in Courier, the member's code name in this cell.</param>
+/// <param name="SignatureKey">The member's signature public key in this group.</param>
+public sealed record GroupMember(uint LeafIndex, byte[] Identity, byte[] SignatureKey);
+
+/// <summary>What a commit produced, to be sent; the group moves on only after <see cref="MlsGroup.MergePendingCommit"/>.</summary>
+/// <param name="Commit">The MLSMessage carrying the commit, for every current member.</param>
+/// <param name="Welcome">The MLSMessage(Welcome) for the members it adds, if any.</param>
+/// <param name="GroupInfo">The signed MLSMessage(GroupInfo) of the new epoch.</param>
+public sealed record CommitResult(byte[] Commit, byte[]? Welcome, byte[] GroupInfo);

@@ -1,0 +1,95 @@
+using Courier.Mls.Crypto;
+using Courier.Mls.Messages;
+using Courier.Mls.TreeSync;
+
+namespace Courier.Mls.Group;
+
+/// <summary>RFC 9420 §12.1: when a single proposal, from a given sender, is valid.</summary>
+internal static class ProposalValidation
+{
+    /// <summary>§12.1.8: the proposal types an external sender may send.</summary>
+    private static readonly ProposalType[] ExternalSenderTypes =
+        [ProposalType.Add, ProposalType.Remove, ProposalType.Psk, ProposalType.Reinit, ProposalType.GroupContextExtensions];
+
+    public static void Validate(GroupEpoch epoch, Proposal proposal, Sender sender, ulong? now, bool inExternalCommit = false)
+    {
+        CheckSender(proposal, sender, inExternalCommit);
+        switch (proposal.Body)
+        {
+            case Add add:
+                ValidateKeyPackage(epoch, epoch.Tree, epoch.Context.Extensions, add.KeyPackage, now);
+                break;
+            case Update update:
+                ValidateLeaf(epoch, epoch.Tree, epoch.Context.Extensions, update.LeafNode, LeafNodeSource.Update, sender.LeafIndex!.Value, now);
+                break;
+            case Remove remove:
+                if (remove.Removed >= epoch.Tree.LeafCount || epoch.Tree.GetLeaf(remove.Removed) is null)
+                {
+                    throw new MessageRejectedException(MlsCheck.RemoveBlankLeaf, "the Remove proposal names a blank leaf or one outside the tree");
+                }
+
+                break;
+            case PreSharedKey psk:
+                ValidatePskId(psk.Psk, ResumptionPSKUsage.Application);
+                break;
+            case ReInit reInit:
+                if (reInit.Version < GroupContext.Mls10)
+                {
+                    throw new MessageRejectedException(MlsCheck.ReInitVersion, "the ReInit proposal names an older protocol version");
+                }
+
+                break;
+            case GroupContextExtensions gce:
+                foreach (var (_, leaf) in epoch.Tree.Leaves)
+                {
+                    LeafNodeValidation.CheckSupportsExtensions(leaf, gce.Extensions);
+                }
+
+                break;
+            case ExternalInit when !inExternalCommit:
+                throw new MessageRejectedException(MlsCheck.ExternalInitInRegularCommit, "an ExternalInit proposal outside an external commit");
+        }
+    }
+
+    /// <summary>§12.1.4: a PSK proposal's nonce is KDF.Nh bytes; resumption PSKs are for the given usage only.</summary>
+    public static void ValidatePskId(PreSharedKeyID id, ResumptionPSKUsage allowedUsage)
+    {
+        if (id.PskNonce.Length != CipherSuite.HashSize)
+        {
+            throw new MessageRejectedException(MlsCheck.PskNonceLength, "the psk_nonce is not KDF.Nh bytes long");
+        }
+
+        if (id.PskType == PSKType.Resumption && id.Usage != allowedUsage)
+        {
+            throw new MessageRejectedException(MlsCheck.PskUsage, $"a resumption PSK with usage {id.Usage} where {allowedUsage} is required");
+        }
+    }
+
+    /// <summary>§10.1 and §7.3: a KeyPackage is valid, and its leaf fits the group.</summary>
+    public static void ValidateKeyPackage(GroupEpoch epoch, RatchetTree tree, IReadOnlyList<Extension> extensions, KeyPackage keyPackage, ulong? now)
+    {
+        KeyPackageValidation.Validate(epoch.Suite, keyPackage);
+        ValidateLeaf(epoch, tree, extensions, keyPackage.LeafNode, LeafNodeSource.KeyPackage, null, now);
+    }
+
+    /// <summary>§7.3 in the context of this group, with the group's (possibly new) extensions.</summary>
+    public static void ValidateLeaf(GroupEpoch epoch, RatchetTree tree, IReadOnlyList<Extension> extensions, LeafNode leaf, LeafNodeSource source, uint? leafIndex, ulong? now)
+        => LeafNodeValidation.Validate(epoch.Suite, tree, epoch.GroupId, extensions, leaf, source, leafIndex, now);
+
+    /// <summary>§6.1, §12.1.8: which sender types may send which proposals.</summary>
+    private static void CheckSender(Proposal proposal, Sender sender, bool inExternalCommit)
+    {
+        var allowed = sender.SenderType switch
+        {
+            SenderType.Member => proposal.ProposalType != ProposalType.ExternalInit,
+            SenderType.External => ExternalSenderTypes.Contains(proposal.ProposalType),
+            SenderType.NewMemberProposal => proposal.ProposalType == ProposalType.Add,
+            SenderType.NewMemberCommit => inExternalCommit,
+            _ => false,
+        };
+        if (!allowed)
+        {
+            throw new MessageRejectedException(MlsCheck.ProposalSender, $"a {sender.SenderType} sender may not send a {proposal.ProposalType} proposal");
+        }
+    }
+}

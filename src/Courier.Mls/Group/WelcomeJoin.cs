@@ -1,0 +1,101 @@
+using Courier.Mls.Codec;
+using Courier.Mls.Crypto;
+using Courier.Mls.KeySchedule;
+using Courier.Mls.Messages;
+using Courier.Mls.TranscriptHash;
+using Courier.Mls.TreeKem;
+using Courier.Mls.TreeSync;
+
+namespace Courier.Mls.Group;
+
+/// <summary>RFC 9420 §12.4.3.1: a new member builds its first epoch from a Welcome.</summary>
+internal static class WelcomeJoin
+{
+    /// <param name="ratchetTree">The tree, when the Welcome's GroupInfo does not carry the ratchet_tree extension.</param>
+    public static GroupEpoch Join(Welcome welcome, KeyPackageBundle bundle, IReadOnlyList<Node?>? ratchetTree, PskResolver psks, ulong? now)
+    {
+        var suite = CipherSuite.Find(welcome.CipherSuite);
+        if (suite is null || suite.Id != bundle.CipherSuite)
+        {
+            throw new MessageRejectedException(MlsCheck.WelcomeCipherSuite, "the Welcome's ciphersuite is not the KeyPackage's");
+        }
+
+        using var joined = WelcomeProcessing.Process(suite, welcome, bundle, psks);
+        var groupInfo = joined.GroupInfo;
+        var context = groupInfo.GroupContext;
+        if (context.CipherSuite != welcome.CipherSuite)
+        {
+            throw new MessageRejectedException(MlsCheck.WelcomeCipherSuite, "the GroupInfo's ciphersuite is not the Welcome's");
+        }
+
+        var tree = RatchetTree.FromNodes(suite, TreeOf(groupInfo, ratchetTree));
+        VerifyTree(suite, tree, context, now);
+
+        var signer = tree.GetLeaf(groupInfo.Signer)
+            ?? throw new MessageRejectedException(MlsCheck.GroupInfoSignature, "the GroupInfo's signer is a blank leaf");
+        GroupInfoSigning.Verify(suite, groupInfo, signer.SignatureKey);
+
+        var ownLeaf = tree.Leaves.Where(l => l.Leaf.Equals(bundle.KeyPackage.LeafNode)).Select(l => (uint?)l.LeafIndex).FirstOrDefault()
+            ?? throw new MessageRejectedException(MlsCheck.OwnLeafNotFound, "the tree has no leaf for this member's KeyPackage");
+
+        var privateKeys = joined.GroupSecrets.PathSecret is { } pathSecret
+            ? TreeKemPrivateKeys.FromPathSecret(tree, ownLeaf, groupInfo.Signer, pathSecret, bundle.EncryptionKey)
+            : TreeKemPrivateKeys.ForLeaf(ownLeaf, bundle.EncryptionKey);
+        EpochSecrets? secrets = null;
+        try
+        {
+            secrets = EpochSecrets.FromJoinerSecret(suite, joined.GroupSecrets.JoinerSecret, joined.PskSecret, context);
+            if (!ConfirmationTag.Verify(suite, secrets.ConfirmationKey, context.ConfirmedTranscriptHash, groupInfo.ConfirmationTag))
+            {
+                throw new MessageRejectedException(MlsCheck.ConfirmationTag, "the GroupInfo's confirmation tag does not verify");
+            }
+
+            secrets.ForgetJoinerSecrets();
+            return new GroupEpoch
+            {
+                Suite = suite,
+                Context = context,
+                Tree = tree,
+                OwnLeaf = ownLeaf,
+                PrivateKeys = privateKeys,
+                Secrets = secrets,
+                SecretTree = secrets.CreateSecretTree(tree.LeafCount),
+                InterimTranscriptHash = TranscriptHashes.NextInterim(suite, context.ConfirmedTranscriptHash, new InterimTranscriptHashInput(groupInfo.ConfirmationTag)),
+                ResumptionPsks = new SortedDictionary<ulong, Secret> { [context.Epoch] = secrets.ResumptionPsk.Clone() },
+            };
+        }
+        catch
+        {
+            privateKeys.Dispose();
+            secrets?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>§12.4.3.3: the tree comes from the ratchet_tree extension or out of band.</summary>
+    internal static IReadOnlyList<Node?> TreeOf(GroupInfo groupInfo, IReadOnlyList<Node?>? outOfBand)
+    {
+        var extension = groupInfo.Extensions.FirstOrDefault(e => e.ExtensionType == Extension.RatchetTree);
+        if (extension is not null)
+        {
+            return TlsReader.Decode(extension.ExtensionData, "ratchet_tree", Node.DecodeRatchetTree);
+        }
+
+        return outOfBand ?? throw new MessageRejectedException(MlsCheck.MissingRatchetTree, "the GroupInfo carries no ratchet tree and none was given");
+    }
+
+    /// <summary>§12.4.3.1: the tree hash matches the GroupContext, parent hashes verify, every leaf is valid.</summary>
+    internal static void VerifyTree(CipherSuite suite, RatchetTree tree, GroupContext context, ulong? now)
+    {
+        if (!tree.TreeHash().AsSpan().SequenceEqual(context.TreeHash))
+        {
+            throw new MessageRejectedException(MlsCheck.TreeHash, "the ratchet tree's hash is not the GroupContext's tree_hash");
+        }
+
+        tree.VerifyParentHashes();
+        foreach (var (leafIndex, leaf) in tree.Leaves)
+        {
+            LeafNodeValidation.Validate(suite, tree, context.GroupId, context.Extensions, leaf, leaf.LeafNodeSource, leafIndex, now);
+        }
+    }
+}
