@@ -54,9 +54,9 @@ public static class VectorRunner
         new NotYetBuilt("tree-operations.json", "group state machine not yet built (issue 3)"),
         new NotYetBuilt("tree-validation.json", "group state machine not yet built (issue 3)"),
         new NotYetBuilt("treekem.json", "group state machine not yet built (issue 3)"),
-        new NotYetBuilt("passive-client-welcome.json", "group state machine not yet built (issue 3)"),
-        new NotYetBuilt("passive-client-handling-commit.json", "group state machine not yet built (issue 3)"),
-        new NotYetBuilt("passive-client-random.json", "group state machine not yet built (issue 3)"),
+        new PassiveClientVectors("passive-client-welcome.json"),
+        new PassiveClientVectors("passive-client-handling-commit.json"),
+        new PassiveClientVectors("passive-client-random.json"),
     ];
 
     /// <summary>Runs one file's cases.</summary>

@@ -81,15 +81,40 @@ public sealed class MlsGroup : IDisposable
     /// RFC 9420 §12.4.3.1: joins from an MLSMessage(Welcome) addressed to <paramref name="bundle"/>.
     /// <paramref name="ratchetTree"/> is needed only when the Welcome's GroupInfo carries no tree.
     /// </summary>
-    public static MlsGroup JoinFromWelcome(ReadOnlySpan<byte> welcome, KeyPackageBundle bundle, SignaturePrivateKey signer, IRandom random, byte[]? ratchetTree = null, ulong? now = null)
+    /// <remarks>
+    /// <paramref name="externalPsks"/> are the external PSKs (id, secret) the group may use; the
+    /// group keeps copies. <paramref name="now"/>, in seconds since 1970, checks leaf lifetimes.
+    /// </remarks>
+    public static MlsGroup JoinFromWelcome(
+        ReadOnlySpan<byte> welcome,
+        KeyPackageBundle bundle,
+        SignaturePrivateKey signer,
+        IRandom random,
+        byte[]? ratchetTree = null,
+        IEnumerable<KeyValuePair<byte[], byte[]>>? externalPsks = null,
+        ulong? now = null)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(random);
         var message = MLSMessage.FromBytes(welcome);
         var body = message.Welcome ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a Welcome");
         var tree = ratchetTree is null ? null : TlsReader.Decode(ratchetTree, "ratchet_tree", Node.DecodeRatchetTree);
-        var epoch = WelcomeJoin.Join(body, bundle, tree, PskResolver.None, now);
-        return new MlsGroup(epoch, Copy(signer), random);
+        var group = new MlsGroup(null!, Copy(signer), random);
+        foreach (var (id, psk) in externalPsks ?? [])
+        {
+            group.StoreExternalPsk(id, psk);
+        }
+
+        try
+        {
+            group._epoch = WelcomeJoin.Join(body, bundle, tree, group.Psks, now);
+            return group;
+        }
+        catch
+        {
+            group.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The epoch authenticator (§8.7): equal for all members exactly when they agree on the epoch.</summary>
@@ -224,7 +249,7 @@ public sealed class MlsGroup : IDisposable
 
         _disposed = true;
         DiscardPendingCommit();
-        _epoch.Dispose();
+        _epoch?.Dispose();
         _signer.Dispose();
         foreach (var psk in _externalPsks.Values)
         {

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Courier.Mls.Crypto;
+using Courier.Mls.Group;
+using Courier.Mls.Hpke;
+using Courier.Mls.Messages;
+
+namespace Courier.Vectors;
+
+/// <summary>
+/// passive-client-welcome.json, passive-client-handling-commit.json, passive-client-random.json:
+/// a client joins from a Welcome and follows the group's commits, agreeing on every epoch
+/// authenticator (test-vectors.md, "Passive Client Scenarios").
+/// </summary>
+public sealed class PassiveClientVectors(string fileName) : VectorFile
+{
+    /// <inheritdoc/>
+    public override string FileName => fileName;
+
+    internal override void Check(JsonElement testCase, CipherSuite? suite)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        var keyPackage = MLSMessage.FromBytes(Expect.Hex(testCase, "key_package")).KeyPackage
+            ?? throw new VectorMismatchException("key_package is not a KeyPackage");
+        using var signer = SignaturePrivateKey.Import(Expect.Hex(testCase, "signature_priv"));
+        using var bundle = KeyPackageBundle.FromParts(
+            keyPackage,
+            HpkePrivateKey.Import(Expect.Hex(testCase, "init_priv")),
+            HpkePrivateKey.Import(Expect.Hex(testCase, "encryption_priv")));
+        Expect.Equal(keyPackage.LeafNode.SignatureKey, signer.PublicKey, "signature_priv matches the KeyPackage");
+        Expect.Equal(keyPackage.InitKey, bundle.InitKey.PublicKey, "init_priv matches the KeyPackage");
+        Expect.Equal(keyPackage.LeafNode.EncryptionKey, bundle.EncryptionKey.PublicKey, "encryption_priv matches the KeyPackage");
+
+        var psks = testCase.GetProperty("external_psks").EnumerateArray()
+            .Select(p => new KeyValuePair<byte[], byte[]>(Expect.Hex(p, "psk_id"), Expect.Hex(p, "psk")))
+            .ToList();
+        using var group = MlsGroup.JoinFromWelcome(
+            Expect.Hex(testCase, "welcome"),
+            bundle,
+            signer,
+            SystemRandom.Instance,
+            Expect.OptionalHex(testCase, "ratchet_tree"),
+            externalPsks: psks);
+        Expect.Equal(Expect.Hex(testCase, "initial_epoch_authenticator"), group.EpochAuthenticator(), "initial epoch authenticator");
+
+        var epoch = 0;
+        foreach (var step in testCase.GetProperty("epochs").EnumerateArray())
+        {
+            epoch++;
+            foreach (var proposal in step.GetProperty("proposals").EnumerateArray())
+            {
+                group.Process(Convert.FromHexString(proposal.GetString()!));
+            }
+
+            group.Process(Expect.Hex(step, "commit"));
+            Expect.Equal(Expect.Hex(step, "epoch_authenticator"), group.EpochAuthenticator(), $"epoch authenticator after step {epoch}");
+        }
+    }
+}
