@@ -1,0 +1,89 @@
+using Courier.Mls.Crypto;
+using Courier.Mls.Group;
+
+namespace Courier.Mls.Tests.Group;
+
+public class GroupLifecycleTests
+{
+    public static TheoryData<CipherSuiteId> Suites() =>
+    [
+        CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
+        CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
+    ];
+
+    [Theory]
+    [MemberData(nameof(Suites))]
+    public void A_cell_of_five_agrees_and_talks(CipherSuiteId suite)
+    {
+        using var cell = new Cell(suite, 5);
+        cell.AssertAgreement();
+        Assert.Equal(1ul, cell[0].Epoch);
+        Assert.Equal(5, cell[3].Members.Count);
+
+        var message = cell[2].Protect("greetings from Galya"u8);
+        foreach (var i in new[] { 0, 1, 3, 4 })
+        {
+            var received = cell[i].Process(message);
+            Assert.Equal(ProcessedKind.Application, received.Kind);
+            Assert.Equal("greetings from Galya"u8.ToArray(), received.ApplicationData);
+            Assert.Equal(cell[2].OwnLeafIndex, received.SenderLeaf);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Suites))]
+    public void A_removed_member_cannot_read_later_messages(CipherSuiteId suite)
+    {
+        using var cell = new Cell(suite, 4);
+        var removedLeaf = cell[3].OwnLeafIndex;
+        var commit = cell[0].Commit(removeLeaves: [removedLeaf]);
+        cell.Deliver(commit.Commit, 0);
+        Assert.False(cell[3].IsActive);
+        Assert.Equal(3, cell[1].Members.Count);
+        cell.AssertAgreement();
+
+        var secret = cell[1].Protect("not for Alyosha"u8);
+        Assert.Equal("not for Alyosha"u8.ToArray(), cell[2].Process(secret).ApplicationData);
+        Assert.Throws<InvalidOperationException>(() => cell[3].Process(secret));
+    }
+
+    [Theory]
+    [MemberData(nameof(Suites))]
+    public void Every_member_can_commit_and_the_exporter_agrees(CipherSuiteId suite)
+    {
+        using var cell = new Cell(suite, 3);
+        for (var committer = 0; committer < 3; committer++)
+        {
+            cell.Deliver(cell[committer].Commit().Commit, committer);
+            cell.AssertAgreement();
+        }
+
+        using var a = cell[0].Export("dead drop", "epoch"u8, 32);
+        using var b = cell[2].Export("dead drop", "epoch"u8, 32);
+        Assert.True(a.ContentEquals(b));
+        Assert.Equal(4ul, cell[1].Epoch);
+    }
+
+    [Theory]
+    [MemberData(nameof(Suites))]
+    public void The_first_commit_in_log_order_wins_and_nobody_forks(CipherSuiteId suite)
+    {
+        using var cell = new Cell(suite, 3);
+        var first = cell[1].Commit();
+        var second = cell[2].Commit();
+
+        // The delivery service orders `first` before `second`: everyone applies `first`.
+        cell.Deliver(first.Commit, 1);
+        Assert.False(cell[2].HasPendingCommit);
+        cell.AssertAgreement();
+
+        // `second` belongs to the old epoch now; every member rejects it.
+        foreach (var i in new[] { 0, 1, 2 })
+        {
+            var e = Assert.Throws<MessageRejectedException>(() => cell[i].Process(second.Commit));
+            Assert.Equal(MlsCheck.Epoch, e.Check);
+        }
+
+        cell.AssertAgreement();
+    }
+}
