@@ -25,6 +25,9 @@ internal sealed class TlsWriter
 
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
+    /// <summary>Zeroes what was written, for writers that held secrets. Size such writers up front: growing leaves copies behind.</summary>
+    public void Wipe() => _buffer.Clear();
+
     public void WriteUInt8(byte value)
     {
         _buffer.GetSpan(1)[0] = value;

@@ -239,6 +239,35 @@ public sealed class MlsGroup : IDisposable
         return new MLSMessage(GroupInfoSigning.Sign(epoch.Suite, epoch.Context, extensions, tag, epoch.OwnLeaf, _signer)).ToBytes();
     }
 
+    /// <summary>
+    /// The group's whole state, secrets included, for storage: <see cref="Restore"/> continues
+    /// exactly where this group stands. The caller encrypts it at rest and disposes it.
+    /// </summary>
+    public Secret Save()
+    {
+        var epoch = State;
+        return GroupStateCodec.Write(_signer, _externalPsks, epoch, _pending is { } p ? (p.Message, p.Staged) : null);
+    }
+
+    /// <summary>A group from the bytes of <see cref="Save"/>. Bad bytes throw <see cref="DecodeException"/>.</summary>
+    public static MlsGroup Restore(ReadOnlySpan<byte> state, IRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var (signer, psks, epoch, pending) = GroupStateCodec.Read(state);
+        var group = new MlsGroup(epoch, signer, random);
+        foreach (var (id, psk) in psks)
+        {
+            group._externalPsks[id] = psk;
+        }
+
+        if (pending is { } p)
+        {
+            group._pending = new PendingCommit(p.Message, p.Staged);
+        }
+
+        return group;
+    }
+
     /// <summary>Wipes every secret of the group.</summary>
     public void Dispose()
     {

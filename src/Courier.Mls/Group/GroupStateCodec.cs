@@ -1,0 +1,231 @@
+using Courier.Mls.Codec;
+using Courier.Mls.Crypto;
+using Courier.Mls.KeySchedule;
+using Courier.Mls.Messages;
+using Courier.Mls.SecretTree;
+using Courier.Mls.TreeKem;
+using Courier.Mls.TreeSync;
+
+namespace Courier.Mls.Group;
+
+/// <summary>
+/// The saved form of a group: everything <see cref="MlsGroup"/> holds, so that a restored group
+/// continues exactly where it stopped. It holds secrets; the caller encrypts it at rest.
+/// <code>
+/// struct {
+///   uint16 format = 1;
+///   opaque signer_seed&lt;V&gt;;
+///   ExternalPsk external_psks&lt;V&gt;;          // { opaque id&lt;V&gt;; opaque psk&lt;V&gt; }
+///   Epoch current;
+///   optional&lt;PendingCommit&gt; pending;       // { opaque message&lt;V&gt;; Epoch staged; }
+/// } GroupState;
+/// struct {
+///   GroupContext context; optional&lt;Node&gt; ratchet_tree&lt;V&gt;; uint32 own_leaf; uint8 removed;
+///   opaque interim_transcript_hash&lt;V&gt;; CachedProposal proposals&lt;V&gt;;
+///   TreeKemPrivateKeys private_keys; EpochSecrets secrets; EncryptionSecretTree secret_tree;
+///   ResumptionPsk resumption_psks&lt;V&gt;;     // { uint64 epoch; opaque psk&lt;V&gt; }
+/// } Epoch;
+/// </code>
+/// </summary>
+internal static class GroupStateCodec
+{
+    private const ushort Format = 1;
+
+    /// <summary>Generous room for everything: the writer must not grow, or it would leave copies of secrets behind.</summary>
+    private const int Slack = 1 << 16;
+
+    public static Secret Write(SignaturePrivateKey signer, IReadOnlyDictionary<string, Secret> externalPsks, GroupEpoch epoch, (byte[] Message, GroupEpoch Staged)? pending)
+    {
+        var writer = new TlsWriter(Capacity(epoch) + (pending is { } p ? Capacity(p.Staged) + p.Message.Length : 0));
+        try
+        {
+            writer.WriteUInt16(Format);
+            using (var seed = signer.ExportPrivateKey())
+            {
+                writer.WriteOpaque(seed.Span);
+            }
+
+            var psks = new TlsWriter(256 + (externalPsks.Count * 128));
+            foreach (var (id, psk) in externalPsks)
+            {
+                psks.WriteOpaque(Convert.FromHexString(id));
+                psks.WriteOpaque(psk.Span);
+            }
+
+            writer.WriteOpaque(psks.Written);
+            psks.Wipe();
+            WriteEpoch(writer, epoch);
+            writer.WriteUInt8(pending is null ? (byte)0 : (byte)1);
+            if (pending is { } pendingCommit)
+            {
+                writer.WriteOpaque(pendingCommit.Message);
+                WriteEpoch(writer, pendingCommit.Staged);
+            }
+
+            return Secret.Copy(writer.Written);
+        }
+        finally
+        {
+            writer.Wipe();
+        }
+    }
+
+    public static (SignaturePrivateKey Signer, Dictionary<string, Secret> ExternalPsks, GroupEpoch Epoch, (byte[] Message, GroupEpoch Staged)? Pending) Read(ReadOnlySpan<byte> state)
+    {
+        var reader = new TlsReader(state, "GroupState");
+        if (reader.ReadUInt16() != Format)
+        {
+            throw reader.Error(DecodeError.InvalidValue);
+        }
+
+        var signer = SignaturePrivateKey.Import(reader.ReadOpaque());
+        var psks = new Dictionary<string, Secret>();
+        GroupEpoch? epoch = null;
+        GroupEpoch? staged = null;
+        try
+        {
+            var psksReader = reader.ReadVector();
+            while (!psksReader.IsEmpty)
+            {
+                var id = Convert.ToHexString(psksReader.ReadOpaque());
+                psks[id] = Secret.Copy(psksReader.ReadOpaque());
+            }
+
+            epoch = ReadEpoch(ref reader);
+            (byte[], GroupEpoch)? pending = null;
+            if (reader.ReadPresence())
+            {
+                var message = reader.ReadOpaqueArray();
+                staged = ReadEpoch(ref reader);
+                pending = (message, staged);
+            }
+
+            reader.EnsureEnd();
+            return (signer, psks, epoch, pending);
+        }
+        catch
+        {
+            signer.Dispose();
+            epoch?.Dispose();
+            staged?.Dispose();
+            foreach (var psk in psks.Values)
+            {
+                psk.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private static int Capacity(GroupEpoch epoch) => Slack + (int)(epoch.Tree.LeafCount * 1024) + epoch.SecretTree.EncodedLength;
+
+    private static void WriteEpoch(TlsWriter writer, GroupEpoch epoch)
+    {
+        epoch.Context.Encode(writer);
+        Node.EncodeRatchetTree(writer, epoch.Tree.ToNodes());
+        writer.WriteUInt32(epoch.OwnLeaf);
+        writer.WriteUInt8(epoch.Removed ? (byte)1 : (byte)0);
+        writer.WriteOpaque(epoch.InterimTranscriptHash);
+        writer.WriteVarint(ProposalsLength(epoch.Proposals));
+        foreach (var proposal in epoch.Proposals)
+        {
+            writer.WriteOpaque(proposal.Reference);
+            proposal.Proposal.Encode(writer);
+            proposal.Sender.Encode(writer);
+        }
+
+        epoch.PrivateKeys.WriteTo(writer);
+        epoch.Secrets.WriteTo(writer);
+        epoch.SecretTree.WriteTo(writer);
+        var count = epoch.ResumptionPsks.Count;
+        writer.WriteVarint(count * (8 + 1 + CipherSuite.HashSize));
+        foreach (var (number, psk) in epoch.ResumptionPsks)
+        {
+            writer.WriteUInt64(number);
+            writer.WriteOpaque(psk.Span);
+        }
+    }
+
+    private static int ProposalsLength(List<CachedProposal> proposals)
+    {
+        var measure = new TlsWriter();
+        foreach (var proposal in proposals)
+        {
+            measure.WriteOpaque(proposal.Reference);
+            proposal.Proposal.Encode(measure);
+            proposal.Sender.Encode(measure);
+        }
+
+        return measure.Length;
+    }
+
+    private static GroupEpoch ReadEpoch(ref TlsReader reader)
+    {
+        var context = GroupContext.Decode(ref reader);
+        var suite = CipherSuite.Find(context.CipherSuite) ?? throw reader.Error(DecodeError.InvalidValue);
+        var tree = RatchetTree.FromNodes(suite, Node.DecodeRatchetTree(ref reader));
+        var ownLeaf = reader.ReadUInt32();
+        var removed = reader.ReadPresence();
+        var interim = reader.ReadOpaqueArray(CipherSuite.HashSize, CipherSuite.HashSize);
+        var proposals = new List<CachedProposal>();
+        var proposalReader = reader.ReadVector();
+        while (!proposalReader.IsEmpty)
+        {
+            proposals.Add(new CachedProposal(proposalReader.ReadOpaqueArray(), Proposal.Decode(ref proposalReader), Sender.Decode(ref proposalReader)));
+        }
+
+        TreeKemPrivateKeys? keys = null;
+        EpochSecrets? secrets = null;
+        EncryptionSecretTree? secretTree = null;
+        var psks = new SortedDictionary<ulong, Secret>();
+        try
+        {
+            keys = TreeKemPrivateKeys.ReadFrom(ref reader);
+            secrets = EpochSecrets.ReadFrom(suite, ref reader);
+            secretTree = EncryptionSecretTree.ReadFrom(suite, ref reader);
+            var pskReader = reader.ReadVector();
+            while (!pskReader.IsEmpty)
+            {
+                var number = pskReader.ReadUInt64();
+                var psk = pskReader.ReadOpaque();
+                if (psk.Length != CipherSuite.HashSize || !psks.TryAdd(number, Secret.Copy(psk)))
+                {
+                    throw pskReader.Error(DecodeError.InvalidValue);
+                }
+            }
+
+            if (ownLeaf >= tree.LeafCount || secretTree.LeafCount != tree.LeafCount)
+            {
+                throw reader.Error(DecodeError.InvalidValue);
+            }
+
+            var epoch = new GroupEpoch
+            {
+                Suite = suite,
+                Context = context,
+                Tree = tree,
+                OwnLeaf = ownLeaf,
+                PrivateKeys = keys,
+                Secrets = secrets,
+                SecretTree = secretTree,
+                InterimTranscriptHash = interim,
+                ResumptionPsks = psks,
+                Removed = removed,
+            };
+            epoch.Proposals.AddRange(proposals);
+            return epoch;
+        }
+        catch
+        {
+            keys?.Dispose();
+            secrets?.Dispose();
+            secretTree?.Dispose();
+            foreach (var psk in psks.Values)
+            {
+                psk.Dispose();
+            }
+
+            throw;
+        }
+    }
+}
