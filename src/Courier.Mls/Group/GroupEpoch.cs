@@ -30,7 +30,8 @@ internal sealed class GroupEpoch : IDisposable
 
     public required EpochSecrets Secrets { get; init; }
 
-    public required EncryptionSecretTree SecretTree { get; init; }
+    /// <summary>Settable so that a rejected message's consumed keys can be put back (<see cref="MlsGroup.Process"/>).</summary>
+    public required EncryptionSecretTree SecretTree { get; set; }
 
     public required byte[] InterimTranscriptHash { get; init; }
 

@@ -2,6 +2,7 @@ using Courier.Mls.Codec;
 using Courier.Mls.Crypto;
 using Courier.Mls.Framing;
 using Courier.Mls.Messages;
+using Courier.Mls.SecretTree;
 
 namespace Courier.Mls.Group;
 
@@ -165,7 +166,31 @@ public sealed class MlsGroup : IDisposable
             return new ProcessedMessage(ProcessedKind.Commit, epoch.OwnLeaf, null, [], Epoch);
         }
 
-        var content = MessageUnprotection.Unprotect(epoch, MLSMessage.FromBytes(message));
+        var mlsMessage = MLSMessage.FromBytes(message);
+        if (mlsMessage.PrivateMessage is null)
+        {
+            return Accept(epoch, MessageUnprotection.Unprotect(epoch, mlsMessage), now);
+        }
+
+        // Decryption consumes a ratchet key before the later checks run; a rejected message must
+        // leave the state as it was, so the secret tree is put back when anything fails.
+        using var snapshot = Snapshot(epoch.SecretTree);
+        try
+        {
+            return Accept(epoch, MessageUnprotection.Unprotect(epoch, mlsMessage), now);
+        }
+        catch (Exception e) when (e is MessageRejectedException or DecodeException)
+        {
+            var reader = new TlsReader(snapshot.Span, "secret tree snapshot");
+            var restored = EncryptionSecretTree.ReadFrom(epoch.Suite, ref reader);
+            epoch.SecretTree.Dispose();
+            epoch.SecretTree = restored;
+            throw;
+        }
+    }
+
+    private ProcessedMessage Accept(GroupEpoch epoch, AuthenticatedContent content, ulong? now)
+    {
         var framed = content.Content;
         switch (framed.ContentType)
         {
@@ -298,6 +323,20 @@ public sealed class MlsGroup : IDisposable
         var old = _epoch;
         _epoch = next;
         old.Dispose();
+    }
+
+    private static Secret Snapshot(EncryptionSecretTree tree)
+    {
+        var writer = new TlsWriter(tree.EncodedLength);
+        try
+        {
+            tree.WriteTo(writer);
+            return Secret.Copy(writer.Written);
+        }
+        finally
+        {
+            writer.Wipe();
+        }
     }
 
     private static SignaturePrivateKey Copy(SignaturePrivateKey signer)
