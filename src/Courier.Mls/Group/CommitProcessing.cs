@@ -74,8 +74,8 @@ internal static class CommitProcessing
         if (committer.SenderType == SenderType.NewMemberCommit)
         {
             // §12.4.2: an external committer takes the leftmost blank leaf, extending the tree if need be.
-            ProposalValidation.ValidateLeaf(epoch, tree, applied.Extensions, path.LeafNode, LeafNodeSource.Commit, tree.LeftmostBlankLeaf(), now);
-            senderLeaf = tree.AddLeaf(path.LeafNode);
+            senderLeaf = tree.ReserveBlankLeaf();
+            ProposalValidation.ValidateLeaf(epoch, tree, applied.Extensions, path.LeafNode, LeafNodeSource.Commit, senderLeaf, now);
         }
         else
         {
@@ -104,17 +104,12 @@ internal static class CommitProcessing
     private static void CheckPathKeysAreNew(RatchetTree tree, UpdatePath path, uint senderLeaf)
     {
         var existing = new HashSet<string>();
-        foreach (var (leafIndex, leaf) in tree.Leaves)
+        for (var node = 0u; node < tree.NodeCount; node++)
         {
-            if (leafIndex != senderLeaf)
+            if (node != 2 * senderLeaf && tree.EncryptionKey(node) is { } key)
             {
-                existing.Add(Convert.ToHexString(leaf.EncryptionKey));
+                existing.Add(Convert.ToHexString(key));
             }
-        }
-
-        foreach (var parent in tree.ParentNodes)
-        {
-            existing.Add(Convert.ToHexString(parent.EncryptionKey));
         }
 
         if (path.Nodes.Select(n => n.EncryptionKey).Prepend(path.LeafNode.EncryptionKey).Any(key => existing.Contains(Convert.ToHexString(key))))

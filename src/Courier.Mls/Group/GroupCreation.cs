@@ -14,7 +14,7 @@ internal static class GroupCreation
     public static GroupEpoch Create(byte[] groupId, KeyPackageBundle creator, IReadOnlyList<byte[]>? externalSenders, IRandom random)
     {
         var suite = Crypto.CipherSuite.Get(creator.CipherSuite);
-        var tree = RatchetTree.FromNodes(suite, [new Node(creator.KeyPackage.LeafNode)]);
+        var tree = RatchetTree.Create(suite, creator.KeyPackage.LeafNode);
         var extensions = new List<Extension>();
         if (externalSenders is { Count: > 0 })
         {

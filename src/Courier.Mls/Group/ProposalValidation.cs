@@ -40,11 +40,7 @@ internal static class ProposalValidation
 
                 break;
             case GroupContextExtensions gce:
-                foreach (var (_, leaf) in epoch.Tree.Leaves)
-                {
-                    LeafNodeValidation.CheckSupportsExtensions(leaf, gce.Extensions);
-                }
-
+                ValidateGroupContextExtensions(epoch, gce);
                 break;
             case ExternalInit when !inExternalCommit:
                 throw new MessageRejectedException(MlsCheck.ExternalInitInRegularCommit, "an ExternalInit proposal outside an external commit");
@@ -74,7 +70,30 @@ internal static class ProposalValidation
 
     /// <summary>§7.3 in the context of this group, with the group's (possibly new) extensions.</summary>
     public static void ValidateLeaf(GroupEpoch epoch, RatchetTree tree, IReadOnlyList<Extension> extensions, LeafNode leaf, LeafNodeSource source, uint? leafIndex, ulong? now)
-        => LeafNodeValidation.Validate(epoch.Suite, tree, epoch.GroupId, extensions, leaf, source, leafIndex, now);
+        => LeafNodeValidation.Validate(leaf, source, tree, leafIndex, epoch.GroupId, LeafNodeValidation.RequiredCapabilitiesOf(extensions), now);
+
+    /// <summary>
+    /// §12.1.7: every member supports each new extension (default types need no listing), and meets
+    /// the new required_capabilities.
+    /// </summary>
+    private static void ValidateGroupContextExtensions(GroupEpoch epoch, GroupContextExtensions gce)
+    {
+        foreach (var (_, leaf) in epoch.Tree.Leaves)
+        {
+            foreach (var extension in gce.Extensions)
+            {
+                if (!LeafNodeValidation.IsDefaultExtension(extension.ExtensionType) && !leaf.Capabilities.Extensions.Contains(extension.ExtensionType))
+                {
+                    throw new MessageRejectedException(MlsCheck.LeafCapabilities, "a member does not support an extension the proposal sets");
+                }
+            }
+        }
+
+        if (LeafNodeValidation.RequiredCapabilitiesOf(gce.Extensions) is { } required)
+        {
+            LeafNodeValidation.ValidateTree(epoch.Tree, epoch.GroupId, required, null);
+        }
+    }
 
     /// <summary>§6.1, §12.1.8: which sender types may send which proposals.</summary>
     private static void CheckSender(Proposal proposal, Sender sender, bool inExternalCommit)

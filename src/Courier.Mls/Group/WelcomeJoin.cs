@@ -29,7 +29,7 @@ internal static class WelcomeJoin
         }
 
         var tree = RatchetTree.FromNodes(suite, TreeOf(groupInfo, ratchetTree));
-        VerifyTree(suite, tree, context, now);
+        VerifyTree(tree, context, now);
 
         var signer = tree.GetLeaf(groupInfo.Signer)
             ?? throw new MessageRejectedException(MlsCheck.GroupInfoSignature, "the GroupInfo's signer is a blank leaf");
@@ -85,17 +85,10 @@ internal static class WelcomeJoin
     }
 
     /// <summary>§12.4.3.1: the tree hash matches the GroupContext, parent hashes verify, every leaf is valid.</summary>
-    internal static void VerifyTree(CipherSuite suite, RatchetTree tree, GroupContext context, ulong? now)
+    internal static void VerifyTree(RatchetTree tree, GroupContext context, ulong? now)
     {
-        if (!tree.TreeHash().AsSpan().SequenceEqual(context.TreeHash))
-        {
-            throw new MessageRejectedException(MlsCheck.TreeHash, "the ratchet tree's hash is not the GroupContext's tree_hash");
-        }
-
+        tree.VerifyTreeHash(context.TreeHash);
         tree.VerifyParentHashes();
-        foreach (var (leafIndex, leaf) in tree.Leaves)
-        {
-            LeafNodeValidation.Validate(suite, tree, context.GroupId, context.Extensions, leaf, leaf.LeafNodeSource, leafIndex, now);
-        }
+        LeafNodeValidation.ValidateTree(tree, context, now);
     }
 }
