@@ -63,16 +63,15 @@ internal static class CommitCreation
                 ? new MLSMessage(PrivateMessageProtection.Protect(suite, content, epoch.SecretTree, epoch.Secrets.SenderDataSecret, options.Padding, random))
                 : new MLSMessage(PublicMessageProtection.Protect(suite, content, epoch.Context, epoch.Secrets.MembershipKey.Span));
 
-            var groupInfo = GroupInfoSigning.Sign(suite, context, GroupInfoExtensions(suite, tree, secrets, options), tag, epoch.OwnLeaf, signer);
+            var groupInfo = GroupInfoSigning.Sign(suite, new GroupInfoTBS(context, GroupInfoExtensions(suite, tree, secrets, options), tag, epoch.OwnLeaf), signer);
             var welcome = applied.Added.Count == 0
                 ? null
                 : new MLSMessage(WelcomeBuilder.Build(
                     suite,
                     groupInfo,
                     secrets.JoinerSecret,
-                    list.PskIds,
-                    applied.Added.Select(a => (a.KeyPackage, path.PathSecretFor(ArrayTree.CommonAncestor(ArrayTree.LeafToNode(a.Leaf, tree.LeafCount), ArrayTree.LeafToNode(epoch.OwnLeaf, tree.LeafCount), tree.LeafCount)))).ToList(),
-                    psks,
+                    pskSecrets,
+                    applied.Added.Select(a => new WelcomeRecipient(a.KeyPackage, path.PathSecretFor(CommonAncestor(tree, a.Leaf, epoch.OwnLeaf)))).ToList(),
                     random));
 
             secrets.ForgetJoinerSecrets();
@@ -113,10 +112,12 @@ internal static class CommitCreation
             extensions.Add(new Extension(Extension.RatchetTree, writer.ToArray()));
         }
 
-        using var externalKey = suite.DeriveKeyPair(secrets.ExternalSecret.Span);
-        extensions.Add(new Extension(Extension.ExternalPub, Codec.TlsWriter.Encode(new ExternalPub(externalKey.PublicKey))));
+        extensions.Add(ExternalInitialization.ExternalPubExtension(suite, secrets.ExternalSecret));
         return extensions;
     }
+
+    private static uint CommonAncestor(TreeSync.RatchetTree tree, uint leafA, uint leafB)
+        => ArrayTree.CommonAncestor(ArrayTree.LeafToNode(leafA, tree.LeafCount), ArrayTree.LeafToNode(leafB, tree.LeafCount), tree.LeafCount);
 }
 
 /// <summary>How a commit is framed.</summary>

@@ -140,7 +140,7 @@ internal static class CommitProcessing
         };
 
         using var initSecret = applied.ExternalInit is { } externalInit
-            ? ExternalInitSecret.Receive(suite, epoch.Secrets.ExternalSecret, externalInit.KemOutput)
+            ? ExternalInitialization.Receive(suite, epoch.Secrets.ExternalSecret, externalInit.KemOutput)
             : epoch.Secrets.InitSecret.Clone();
         using var pskSecret = PskSecret.Derive(suite, pskSecrets);
         var secrets = EpochSecrets.FromInitSecret(suite, initSecret, commitSecret, pskSecret, context);

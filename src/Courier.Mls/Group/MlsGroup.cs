@@ -261,7 +261,7 @@ public sealed class MlsGroup : IDisposable
         var epoch = ActiveState;
         var extensions = CommitCreation.GroupInfoExtensions(epoch.Suite, epoch.Tree, epoch.Secrets, CommitOptions.Default);
         var tag = TranscriptHash.ConfirmationTag.Compute(epoch.Suite, epoch.Secrets.ConfirmationKey, epoch.Context.ConfirmedTranscriptHash);
-        return new MLSMessage(GroupInfoSigning.Sign(epoch.Suite, epoch.Context, extensions, tag, epoch.OwnLeaf, _signer)).ToBytes();
+        return new MLSMessage(GroupInfoSigning.Sign(epoch.Suite, new GroupInfoTBS(epoch.Context, extensions, tag, epoch.OwnLeaf), _signer)).ToBytes();
     }
 
     /// <summary>

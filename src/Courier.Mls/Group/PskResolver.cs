@@ -12,6 +12,9 @@ internal sealed class PskResolver(Func<PreSharedKeyID, Secret?> lookup)
 {
     public static PskResolver None { get; } = new(_ => null);
 
+    /// <summary>The owner's lookup alone, for a joiner that has no epoch yet.</summary>
+    public Secret? Find(PreSharedKeyID id) => lookup(id);
+
     /// <summary>Copies of the secrets, in the order of <paramref name="ids"/>; the caller disposes them.</summary>
     public IReadOnlyList<(PreSharedKeyID Id, Secret Psk)> Resolve(GroupEpoch? epoch, IReadOnlyList<PreSharedKeyID> ids)
     {

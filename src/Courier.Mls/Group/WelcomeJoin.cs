@@ -20,7 +20,7 @@ internal static class WelcomeJoin
             throw new MessageRejectedException(MlsCheck.WelcomeCipherSuite, "the Welcome's ciphersuite is not the KeyPackage's");
         }
 
-        using var joined = WelcomeProcessing.Process(suite, welcome, bundle, psks);
+        using var joined = WelcomeProcessing.Process(welcome, bundle, psks.Find);
         var groupInfo = joined.GroupInfo;
         var context = groupInfo.GroupContext;
         if (context.CipherSuite != welcome.CipherSuite)
