@@ -59,6 +59,12 @@ public sealed class MlsGroup : IDisposable
         .Select(l => new GroupMember(l.LeafIndex, l.Leaf.Credential.Identity ?? [], l.Leaf.SignatureKey))
         .ToList();
 
+    /// <summary>The current epoch, for tests that forge what a malicious member could send.</summary>
+    internal GroupEpoch CurrentEpoch => State;
+
+    /// <summary>This member's signing key in the group, for the same tests.</summary>
+    internal SignaturePrivateKey Signer => _signer;
+
     private GroupEpoch State
     {
         get
