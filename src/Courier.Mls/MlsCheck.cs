@@ -39,6 +39,54 @@ public enum MlsCheck
 
     /// <summary>RFC 9420 §6.3.1: a PrivateMessage may only be sent by a member.</summary>
     SenderType,
+
+    /// <summary>RFC 9420 §10, §10.1: a KeyPackage's version is not mls10 (the version of the group and of the MLSMessage).</summary>
+    KeyPackageVersion,
+
+    /// <summary>RFC 9420 §10.1: a KeyPackage's cipher_suite is not the group's.</summary>
+    KeyPackageCipherSuite,
+
+    /// <summary>RFC 9420 §10: a KeyPackage's signature over KeyPackageTBS does not verify with its leaf's signature_key.</summary>
+    KeyPackageSignature,
+
+    /// <summary>RFC 9420 §10: a KeyPackage's init_key is not a public key of the ciphersuite's KEM (an X25519 key is 32 bytes).</summary>
+    KeyPackageInitKey,
+
+    /// <summary>RFC 9420 §10.1: a KeyPackage's init_key equals its leaf_node.encryption_key.</summary>
+    InitKeyEqualsEncryptionKey,
+
+    /// <summary>RFC 9420 §7.3, §10: a LeafNode's leaf_node_source is not the one its context requires (key_package in a KeyPackage).</summary>
+    LeafSource,
+
+    /// <summary>RFC 9420 §12.4.3: a GroupInfo's signature over GroupInfoTBS does not verify with the signer's key.</summary>
+    GroupInfoSignature,
+
+    /// <summary>RFC 9420 §12.4.3.1: a Welcome has no EncryptedGroupSecrets for our KeyPackageRef.</summary>
+    WelcomeNotForUs,
+
+    /// <summary>RFC 9420 §12.4.3.1: a Welcome's cipher_suite is not the one of the KeyPackage it is for.</summary>
+    WelcomeCipherSuite,
+
+    /// <summary>RFC 9420 §12.4.3.1: the GroupInfo of a Welcome is of another ciphersuite than the KeyPackage it is for.</summary>
+    GroupInfoCipherSuite,
+
+    /// <summary>
+    /// RFC 9420 §8, §12.4.3.1: a decrypted GroupSecrets holds a joiner_secret or path_secret that is not KDF.Nh bytes
+    /// (the key schedule and the tree derive both as KDF.Nh-byte secrets).
+    /// </summary>
+    GroupSecretsLength,
+
+    /// <summary>RFC 9420 §12.4.3.1: a Welcome names a PSK we do not hold.</summary>
+    MissingPsk,
+
+    /// <summary>RFC 9420 §12.4.3.1: a Welcome names more than one resumption PSK with usage reinit or branch.</summary>
+    ResumptionPskUsage,
+
+    /// <summary>RFC 9420 §12.4.3.2: a GroupInfo's external_pub is not a valid HPKE public key of the ciphersuite.</summary>
+    ExternalPub,
+
+    /// <summary>RFC 9420 §8.3, §12.1.6: the kem_output of an ExternalInit proposal is not a valid encapsulation to the group's external key.</summary>
+    ExternalInitKemOutput,
 }
 
 /// <summary>A message from the network failed one of the receiver checks of RFC 9420.</summary>
