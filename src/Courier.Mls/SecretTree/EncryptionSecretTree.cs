@@ -65,9 +65,10 @@ internal sealed class EncryptionSecretTree : IDisposable
             throw new ArgumentException($"encryption_secret must be {CipherSuite.HashSize} bytes.", nameof(encryptionSecret));
         }
 
-        _nodeSecrets = new Secret?[ArrayTree.NodeWidth(leafCount)];
+        var width = ArrayTree.NodeWidth(leafCount);
         _suite = suite;
         LeafCount = leafCount;
+        _nodeSecrets = new Secret?[width];
         _handshake = new HashRatchet?[leafCount];
         _application = new HashRatchet?[leafCount];
         _nodeSecrets[ArrayTree.Root(leafCount)] = encryptionSecret.Clone();

@@ -19,8 +19,8 @@ namespace Courier.Mls.SecretTree;
 ///         case true:  opaque ratchet_secret&lt;V&gt;; // KDF.Nh bytes: ratchet_secret_[N]_[next_generation]
 ///         case false: struct {};               // every generation derived: no secret left
 ///     };
-///     KeptKey kept_keys&lt;V&gt;;                  // ascending generation, each below next_generation,
-/// } HashRatchetState;                          // at most MaxOutOfOrderKeys
+///     KeptKey kept_keys&lt;V&gt;;                  // at most MaxOutOfOrderKeys, ascending generation,
+/// } HashRatchetState;                          // each below next_generation
 ///
 /// struct {
 ///     uint32 generation;
