@@ -53,7 +53,7 @@ public static class VectorRunner
         new NotYetBuilt("welcome.json", "group state machine not yet built (issue 3)"),
         new TreeOperationsVectors(),
         new TreeValidationVectors(),
-        new NotYetBuilt("treekem.json", "group state machine not yet built (issue 3)"),
+        new TreeKemVectors(),
         new NotYetBuilt("passive-client-welcome.json", "group state machine not yet built (issue 3)"),
         new NotYetBuilt("passive-client-handling-commit.json", "group state machine not yet built (issue 3)"),
         new NotYetBuilt("passive-client-random.json", "group state machine not yet built (issue 3)"),
