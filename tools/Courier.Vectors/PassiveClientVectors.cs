@@ -21,12 +21,12 @@ public sealed class PassiveClientVectors(string fileName) : VectorFile
         ArgumentNullException.ThrowIfNull(suite);
         var keyPackage = MLSMessage.FromBytes(Expect.Hex(testCase, "key_package")).KeyPackage
             ?? throw new VectorMismatchException("key_package is not a KeyPackage");
-        using var signer = SignaturePrivateKey.Import(Expect.Hex(testCase, "signature_priv"));
         using var bundle = KeyPackageBundle.FromParts(
             keyPackage,
             HpkePrivateKey.Import(Expect.Hex(testCase, "init_priv")),
-            HpkePrivateKey.Import(Expect.Hex(testCase, "encryption_priv")));
-        Expect.Equal(keyPackage.LeafNode.SignatureKey, signer.PublicKey, "signature_priv matches the KeyPackage");
+            HpkePrivateKey.Import(Expect.Hex(testCase, "encryption_priv")),
+            SignaturePrivateKey.Import(Expect.Hex(testCase, "signature_priv")));
+        Expect.Equal(keyPackage.LeafNode.SignatureKey, bundle.SignatureKey.PublicKey, "signature_priv matches the KeyPackage");
         Expect.Equal(keyPackage.InitKey, bundle.InitKey.PublicKey, "init_priv matches the KeyPackage");
         Expect.Equal(keyPackage.LeafNode.EncryptionKey, bundle.EncryptionKey.PublicKey, "encryption_priv matches the KeyPackage");
 
@@ -36,7 +36,6 @@ public sealed class PassiveClientVectors(string fileName) : VectorFile
         using var group = MlsGroup.JoinFromWelcome(
             Expect.Hex(testCase, "welcome"),
             bundle,
-            signer,
             SystemRandom.Instance,
             Expect.OptionalHex(testCase, "ratchet_tree"),
             externalPsks: psks);

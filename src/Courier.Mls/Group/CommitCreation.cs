@@ -4,7 +4,6 @@ using Courier.Mls.KeySchedule;
 using Courier.Mls.Messages;
 using Courier.Mls.TranscriptHash;
 using Courier.Mls.TreeKem;
-using Courier.Mls.TreeMath;
 
 namespace Courier.Mls.Group;
 
@@ -34,18 +33,18 @@ internal static class CommitCreation
         list.Validate(epoch, committer, now);
         var pskSecrets = psks.Resolve(epoch, list.PskIds);
         var tree = epoch.Tree.Clone();
-        var ownKeys = epoch.PrivateKeys.Clone();
+        TreeKemPrivateKeys? ownKeys = null;
         EpochSecrets? secrets = null;
         try
         {
             var applied = list.Apply(epoch, tree);
-            ownKeys.ForgetBlankNodes(tree);
 
-            using var path = TreeKem.PreparePath(tree, epoch.OwnLeaf, epoch.GroupId, signer, leafTemplate, random);
+            // The committer's new path replaces every key it held: its keys are the path's.
+            using var path = TreeKemOperations.PreparePath(tree, epoch.OwnLeaf, epoch.GroupId, signer, leafTemplate, random);
+            ownKeys = path.ToPrivateKeys();
             var provisional = epoch.Context with { Epoch = epoch.Epoch + 1, TreeHash = tree.TreeHash(), Extensions = applied.Extensions };
             var excluded = applied.Added.Select(a => a.Leaf).ToHashSet();
-            var updatePath = TreeKem.EncryptPath(path, tree, provisional, excluded, random);
-            path.InstallPrivateKeys(ownKeys);
+            var updatePath = TreeKemOperations.EncryptPath(path, tree, provisional, excluded, random);
 
             var framed = FramedContent.ForCommit(epoch.GroupId, epoch.Epoch, committer, options.AuthenticatedData, new Commit(proposals, updatePath));
             // The signature covers FramedContentTBS, not the confirmation tag, which is known only
@@ -71,7 +70,7 @@ internal static class CommitCreation
                     groupInfo,
                     secrets.JoinerSecret,
                     pskSecrets,
-                    applied.Added.Select(a => new WelcomeRecipient(a.KeyPackage, path.PathSecretFor(CommonAncestor(tree, a.Leaf, epoch.OwnLeaf)))).ToList(),
+                    applied.Added.Select(a => new WelcomeRecipient(a.KeyPackage, path.JoinerPathSecret(a.Leaf))).ToList(),
                     random));
 
             secrets.ForgetJoinerSecrets();
@@ -91,7 +90,7 @@ internal static class CommitCreation
         }
         catch
         {
-            ownKeys.Dispose();
+            ownKeys?.Dispose();
             secrets?.Dispose();
             throw;
         }
@@ -115,9 +114,6 @@ internal static class CommitCreation
         extensions.Add(ExternalInitialization.ExternalPubExtension(suite, secrets.ExternalSecret));
         return extensions;
     }
-
-    private static uint CommonAncestor(TreeSync.RatchetTree tree, uint leafA, uint leafB)
-        => ArrayTree.CommonAncestor(ArrayTree.LeafToNode(leafA, tree.LeafCount), ArrayTree.LeafToNode(leafB, tree.LeafCount), tree.LeafCount);
 }
 
 /// <summary>How a commit is framed.</summary>

@@ -10,11 +10,12 @@ namespace Courier.Mls.Group;
 /// <summary>
 /// RFC 9420 §12.4.2, "Processing a Commit": from the current epoch and a commit whose framing and
 /// signature were already verified, build the next epoch. Nothing of the current epoch changes; a
-/// rejection leaves it as it was.
+/// rejection leaves it as it was. A commit that removes this member yields null: the member checks
+/// what it can (proposals, leaf and parent hashes) but cannot derive the new epoch.
 /// </summary>
 internal static class CommitProcessing
 {
-    public static GroupEpoch Process(GroupEpoch epoch, AuthenticatedContent content, PskResolver psks, ulong? now)
+    public static GroupEpoch? Process(GroupEpoch epoch, AuthenticatedContent content, PskResolver psks, ulong? now)
     {
         var framed = content.Content;
         var commit = framed.Commit ?? throw new ArgumentException("The content is not a commit.", nameof(content));
@@ -36,10 +37,15 @@ internal static class CommitProcessing
             var ownKeys = epoch.PrivateKeys.Clone();
             try
             {
-                ownKeys.ForgetBlankNodes(tree);
+                ownKeys.Prune(tree);
                 var removed = applied.Removed.Contains(epoch.OwnLeaf);
                 using var commitSecret = ProcessPath(epoch, tree, applied, commit.Path, committer, ownKeys, removed, now);
-                var next = NextEpoch(epoch, content, tree, applied, commitSecret, pskSecrets, ownKeys, removed);
+                if (removed)
+                {
+                    return null;
+                }
+
+                var next = NextEpoch(epoch, content, tree, applied, commitSecret, pskSecrets, ownKeys);
                 ownKeys = null;
                 return next;
             }
@@ -88,16 +94,16 @@ internal static class CommitProcessing
         }
 
         CheckPathKeysAreNew(tree, path, senderLeaf);
-        TreeKem.ApplyPath(tree, senderLeaf, path);
+        TreeKemOperations.ApplyPath(tree, senderLeaf, path);
         var provisional = epoch.Context with { Epoch = epoch.Epoch + 1, TreeHash = tree.TreeHash(), Extensions = applied.Extensions };
         if (removed)
         {
-            // A removed member cannot decrypt the path; the epoch it stages is only marked as removed.
+            // A removed member cannot decrypt the path: the path is not encrypted to it.
             return Secret.Zero(CipherSuite.HashSize);
         }
 
         var excluded = applied.Added.Select(a => a.Leaf).ToHashSet();
-        return TreeKem.DecryptPath(tree, senderLeaf, path, epoch.OwnLeaf, ownKeys, provisional, excluded);
+        return TreeKemOperations.DecryptPath(tree, senderLeaf, path, epoch.OwnLeaf, ownKeys, provisional, excluded);
     }
 
     /// <summary>§12.4.2: none of the public keys in the UpdatePath may already appear in the tree.</summary>
@@ -126,8 +132,7 @@ internal static class CommitProcessing
         AppliedProposals applied,
         Secret commitSecret,
         IReadOnlyList<(PreSharedKeyID Id, Secret Psk)> pskSecrets,
-        TreeKemPrivateKeys ownKeys,
-        bool removed)
+        TreeKemPrivateKeys ownKeys)
     {
         var suite = epoch.Suite;
         var confirmed = TranscriptHashes.NextConfirmed(suite, epoch.InterimTranscriptHash, ConfirmedTranscriptHashInput.From(content));
@@ -164,7 +169,6 @@ internal static class CommitProcessing
                 SecretTree = secrets.CreateSecretTree(tree.LeafCount),
                 InterimTranscriptHash = TranscriptHashes.NextInterim(suite, confirmed, new InterimTranscriptHashInput(tag)),
                 ResumptionPsks = epoch.CarryResumptionPsks(context.Epoch, secrets.ResumptionPsk),
-                Removed = removed,
             };
         }
         catch

@@ -29,7 +29,7 @@ internal static class GroupCreation
         random.Fill(initSecret.Writable);
         using var commitSecret = Secret.Zero(Crypto.CipherSuite.HashSize);
         var secrets = EpochSecrets.FromInitSecret(suite, initSecret, commitSecret, null, context);
-        var privateKeys = TreeKemPrivateKeys.ForLeaf(0, creator.EncryptionKey);
+        var privateKeys = TreeKemPrivateKeys.FromLeafKey(0, creator.EncryptionKey.Copy());
         try
         {
             secrets.ForgetJoinerSecrets();

@@ -42,7 +42,7 @@ internal sealed class GroupEpoch : IDisposable
     public List<CachedProposal> Proposals { get; } = [];
 
     /// <summary>True once a commit removed this member: it can no longer send or follow.</summary>
-    public bool Removed { get; init; }
+    public bool Removed { get; set; }
 
     public byte[] GroupId => Context.GroupId;
 

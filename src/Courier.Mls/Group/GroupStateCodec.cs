@@ -134,7 +134,11 @@ internal static class GroupStateCodec
             proposal.Sender.Encode(writer);
         }
 
-        epoch.PrivateKeys.WriteTo(writer);
+        using (var keys = epoch.PrivateKeys.Export())
+        {
+            writer.WriteOpaque(keys.Span);
+        }
+
         epoch.Secrets.WriteTo(writer);
         epoch.SecretTree.WriteTo(writer);
         var count = epoch.ResumptionPsks.Count;
@@ -180,7 +184,7 @@ internal static class GroupStateCodec
         var psks = new SortedDictionary<ulong, Secret>();
         try
         {
-            keys = TreeKemPrivateKeys.ReadFrom(ref reader);
+            keys = TreeKemPrivateKeys.Import(reader.ReadOpaque());
             secrets = EpochSecrets.ReadFrom(suite, ref reader);
             secretTree = EncryptionSecretTree.ReadFrom(suite, ref reader);
             var pskReader = reader.ReadVector();

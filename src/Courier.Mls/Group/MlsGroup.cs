@@ -3,6 +3,7 @@ using Courier.Mls.Crypto;
 using Courier.Mls.Framing;
 using Courier.Mls.Messages;
 using Courier.Mls.SecretTree;
+using Courier.Mls.TreeKem;
 
 namespace Courier.Mls.Group;
 
@@ -75,13 +76,13 @@ public sealed class MlsGroup : IDisposable
     }
 
     /// <summary>RFC 9420 §11: a new group whose only member is the creator.</summary>
-    public static MlsGroup Create(byte[] groupId, KeyPackageBundle creator, SignaturePrivateKey signer, IRandom random, IReadOnlyList<byte[]>? externalSenders = null)
+    public static MlsGroup Create(byte[] groupId, KeyPackageBundle creator, IRandom random, IReadOnlyList<byte[]>? externalSenders = null)
     {
         ArgumentNullException.ThrowIfNull(groupId);
         ArgumentNullException.ThrowIfNull(creator);
         ArgumentNullException.ThrowIfNull(random);
         var epoch = GroupCreation.Create(groupId, creator, externalSenders, random);
-        return new MlsGroup(epoch, Copy(signer), random);
+        return new MlsGroup(epoch, Copy(creator.SignatureKey), random);
     }
 
     /// <summary>
@@ -95,7 +96,6 @@ public sealed class MlsGroup : IDisposable
     public static MlsGroup JoinFromWelcome(
         ReadOnlySpan<byte> welcome,
         KeyPackageBundle bundle,
-        SignaturePrivateKey signer,
         IRandom random,
         byte[]? ratchetTree = null,
         IEnumerable<KeyValuePair<byte[], byte[]>>? externalPsks = null,
@@ -106,7 +106,7 @@ public sealed class MlsGroup : IDisposable
         var message = MLSMessage.FromBytes(welcome);
         var body = message.Welcome ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a Welcome");
         var tree = ratchetTree is null ? null : TlsReader.Decode(ratchetTree, "ratchet_tree", Node.DecodeRatchetTree);
-        var group = new MlsGroup(null!, Copy(signer), random);
+        var group = new MlsGroup(null!, Copy(bundle.SignatureKey), random);
         foreach (var (id, psk) in externalPsks ?? [])
         {
             group.StoreExternalPsk(id, psk);
@@ -207,7 +207,14 @@ public sealed class MlsGroup : IDisposable
                 epoch.Proposals.Add(new CachedProposal(CachedProposal.ReferenceOf(epoch.Suite, content), framed.Proposal!, framed.Sender));
                 return new ProcessedMessage(ProcessedKind.Proposal, framed.Sender.LeafIndex, null, framed.AuthenticatedData, epoch.Epoch);
             default:
-                var next = CommitProcessing.Process(epoch, content, Psks, now);
+                if (CommitProcessing.Process(epoch, content, Psks, now) is not { } next)
+                {
+                    // §12.4.2: removed from the group; the member keeps no secret tree to decrypt with.
+                    DiscardPendingCommit();
+                    epoch.Removed = true;
+                    return new ProcessedMessage(ProcessedKind.Commit, framed.Sender.LeafIndex, null, framed.AuthenticatedData, epoch.Epoch + 1);
+                }
+
                 MoveTo(next);
                 return new ProcessedMessage(ProcessedKind.Commit, framed.Sender.LeafIndex, null, framed.AuthenticatedData, next.Epoch);
         }

@@ -11,7 +11,10 @@ namespace Courier.Mls.Group;
 /// <summary>RFC 9420 §12.4.3.1: a new member builds its first epoch from a Welcome.</summary>
 internal static class WelcomeJoin
 {
-    /// <param name="ratchetTree">The tree, when the Welcome's GroupInfo does not carry the ratchet_tree extension.</param>
+    /// <summary>
+    /// Joins as the member of <paramref name="bundle"/>; <paramref name="ratchetTree"/> is needed only when the
+    /// Welcome's GroupInfo does not carry the ratchet_tree extension.
+    /// </summary>
     public static GroupEpoch Join(Welcome welcome, KeyPackageBundle bundle, IReadOnlyList<Node?>? ratchetTree, PskResolver psks, ulong? now)
     {
         var suite = CipherSuite.Find(welcome.CipherSuite);
@@ -38,9 +41,7 @@ internal static class WelcomeJoin
         var ownLeaf = tree.Leaves.Where(l => l.Leaf.Equals(bundle.KeyPackage.LeafNode)).Select(l => (uint?)l.LeafIndex).FirstOrDefault()
             ?? throw new MessageRejectedException(MlsCheck.OwnLeafNotFound, "the tree has no leaf for this member's KeyPackage");
 
-        var privateKeys = joined.GroupSecrets.PathSecret is { } pathSecret
-            ? TreeKemPrivateKeys.FromPathSecret(tree, ownLeaf, groupInfo.Signer, pathSecret, bundle.EncryptionKey)
-            : TreeKemPrivateKeys.ForLeaf(ownLeaf, bundle.EncryptionKey);
+        var privateKeys = TreeKemPrivateKeys.FromPathSecret(tree, ownLeaf, groupInfo.Signer, joined.GroupSecrets.PathSecret, bundle.EncryptionKey.Copy());
         EpochSecrets? secrets = null;
         try
         {

@@ -55,6 +55,14 @@ public sealed class HpkePrivateKey : IDisposable
     }
 
     /// <summary>SerializePrivateKey (RFC 9180 §7.1.2): the raw 32 bytes, for storing the key. Dispose the result.</summary>
+    /// <summary>An independent copy, for an owner that disposes its keys on its own schedule.</summary>
+    internal HpkePrivateKey Copy()
+    {
+        using var bytes = ExportPrivateKey();
+        return Import(bytes.Span);
+    }
+
+    /// <summary>The raw private key, for storage; the caller disposes it.</summary>
     public Secret ExportPrivateKey()
     {
         var secret = Secret.Zero(Size);

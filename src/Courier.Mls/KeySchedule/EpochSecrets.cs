@@ -1,3 +1,4 @@
+using Courier.Mls.Codec;
 using Courier.Mls.Crypto;
 using Courier.Mls.Messages;
 using Courier.Mls.SecretTree;
@@ -16,6 +17,25 @@ namespace Courier.Mls.KeySchedule;
 /// <c>epoch_secret</c> is wiped as soon as the epoch secrets are derived (§9.2). The inputs stay
 /// owned by the caller, who should wipe them after the call: §9.2 counts <c>init_secret_[n-1]</c>,
 /// <c>commit_secret</c>, <c>psk_secret</c> and <c>joiner_secret</c> as consumed.
+/// <para>
+/// Saved state (<see cref="WriteTo"/>, <see cref="ReadFrom"/>): the secrets a member keeps during
+/// the epoch, and the three it wipes after use only while it still holds them:
+/// <code>
+/// struct {
+///     opaque sender_data_secret&lt;V&gt;;          // each KDF.Nh bytes
+///     opaque exporter_secret&lt;V&gt;;
+///     opaque external_secret&lt;V&gt;;
+///     opaque confirmation_key&lt;V&gt;;
+///     opaque membership_key&lt;V&gt;;
+///     opaque resumption_psk&lt;V&gt;;
+///     opaque epoch_authenticator&lt;V&gt;;
+///     opaque init_secret&lt;V&gt;;                 // init_secret_[n], for the next epoch
+///     optional&lt;opaque encryption_secret&lt;V&gt;&gt;; // absent once the secret tree is created
+///     optional&lt;opaque joiner_secret&lt;V&gt;&gt;;     // absent once forgotten
+///     optional&lt;opaque welcome_secret&lt;V&gt;&gt;;    // absent once forgotten
+/// } EpochSecretsState;
+/// </code>
+/// </para>
 /// </summary>
 internal sealed class EpochSecrets : IDisposable
 {
@@ -71,19 +91,49 @@ internal sealed class EpochSecrets : IDisposable
     private bool _disposed;
 
     private EpochSecrets(CipherSuite suite, Secret joinerSecret, Secret welcomeSecret, Secret epochSecret)
+        : this(
+            suite,
+            joinerSecret,
+            welcomeSecret,
+            senderDataSecret: suite.DeriveSecret(epochSecret.Span, SenderDataLabel),
+            encryptionSecret: suite.DeriveSecret(epochSecret.Span, EncryptionLabel),
+            exporterSecret: suite.DeriveSecret(epochSecret.Span, ExporterLabel),
+            externalSecret: suite.DeriveSecret(epochSecret.Span, ExternalLabel),
+            confirmationKey: suite.DeriveSecret(epochSecret.Span, ConfirmLabel),
+            membershipKey: suite.DeriveSecret(epochSecret.Span, MembershipLabel),
+            resumptionPsk: suite.DeriveSecret(epochSecret.Span, ResumptionLabel),
+            epochAuthenticator: suite.DeriveSecret(epochSecret.Span, AuthenticationLabel),
+            initSecret: suite.DeriveSecret(epochSecret.Span, InitLabel))
+    {
+    }
+
+    /// <summary>Takes ownership of every secret, held or already wiped.</summary>
+    private EpochSecrets(
+        CipherSuite suite,
+        Secret joinerSecret,
+        Secret welcomeSecret,
+        Secret senderDataSecret,
+        Secret encryptionSecret,
+        Secret exporterSecret,
+        Secret externalSecret,
+        Secret confirmationKey,
+        Secret membershipKey,
+        Secret resumptionPsk,
+        Secret epochAuthenticator,
+        Secret initSecret)
     {
         Suite = suite;
         JoinerSecret = joinerSecret;
         WelcomeSecret = welcomeSecret;
-        SenderDataSecret = suite.DeriveSecret(epochSecret.Span, SenderDataLabel);
-        EncryptionSecret = suite.DeriveSecret(epochSecret.Span, EncryptionLabel);
-        ExporterSecret = suite.DeriveSecret(epochSecret.Span, ExporterLabel);
-        ExternalSecret = suite.DeriveSecret(epochSecret.Span, ExternalLabel);
-        ConfirmationKey = suite.DeriveSecret(epochSecret.Span, ConfirmLabel);
-        MembershipKey = suite.DeriveSecret(epochSecret.Span, MembershipLabel);
-        ResumptionPsk = suite.DeriveSecret(epochSecret.Span, ResumptionLabel);
-        EpochAuthenticator = suite.DeriveSecret(epochSecret.Span, AuthenticationLabel);
-        InitSecret = suite.DeriveSecret(epochSecret.Span, InitLabel);
+        SenderDataSecret = senderDataSecret;
+        EncryptionSecret = encryptionSecret;
+        ExporterSecret = exporterSecret;
+        ExternalSecret = externalSecret;
+        ConfirmationKey = confirmationKey;
+        MembershipKey = membershipKey;
+        ResumptionPsk = resumptionPsk;
+        EpochAuthenticator = epochAuthenticator;
+        InitSecret = initSecret;
         _all =
         [
             JoinerSecret, WelcomeSecret, SenderDataSecret, EncryptionSecret, ExporterSecret, ExternalSecret,
@@ -241,6 +291,111 @@ internal sealed class EpochSecrets : IDisposable
         WelcomeSecret.Dispose();
     }
 
+    /// <summary>The number of bytes <see cref="WriteTo"/> writes: size the writer with it.</summary>
+    public int EncodedLength
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var length = 0;
+            foreach (var secret in AlwaysHeld())
+            {
+                length += SecretEncoding.OpaqueSize(secret.Length);
+            }
+
+            foreach (var secret in HeldUntilUsed())
+            {
+                length += 1 + (secret.IsDisposed ? 0 : SecretEncoding.OpaqueSize(secret.Length));
+            }
+
+            return length;
+        }
+    }
+
+    /// <summary>
+    /// Appends the <c>EpochSecretsState</c> of this epoch (see the type's summary): the secrets
+    /// still held, in the clear, and only the presence of those already wiped. The caller owns
+    /// those bytes: it creates the writer as <c>new TlsWriter(EncodedLength)</c> (plus whatever else
+    /// it writes), so that the writer's buffer never grows and leaves an unwiped copy to the
+    /// collector; encrypts the output (the node's vault); then wipes the writer's buffer and every
+    /// copy it made. Throws <see cref="InvalidOperationException"/> when a secret the epoch keeps
+    /// to its end was wiped from outside (the epoch can then no longer be saved whole).
+    /// </summary>
+    public void WriteTo(TlsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (AlwaysHeld().Any(secret => secret.IsDisposed))
+        {
+            throw new InvalidOperationException("A secret the epoch keeps to its end was wiped: the epoch cannot be saved.");
+        }
+
+        foreach (var secret in AlwaysHeld())
+        {
+            writer.WriteOpaque(secret.Span);
+        }
+
+        foreach (var secret in HeldUntilUsed())
+        {
+            writer.WriteUInt8(secret.IsDisposed ? (byte)0 : (byte)1);
+            if (!secret.IsDisposed)
+            {
+                writer.WriteOpaque(secret.Span);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads an <c>EpochSecretsState</c> written by <see cref="WriteTo"/> for a group of
+    /// <paramref name="suite"/>. The restored epoch behaves as the saved one did (<see cref="Export"/>,
+    /// <see cref="CreateSecretTree"/> while <see cref="EncryptionSecret"/> is held, ...); a secret
+    /// saved as absent is restored already wiped. The secrets go straight from the input into
+    /// <see cref="Secret"/>s (the caller wipes its input). Throws <see cref="DecodeException"/> for a
+    /// secret that is not KDF.Nh bytes or a presence marker other than 0 or 1; nothing read is left
+    /// unwiped then.
+    /// </summary>
+    public static EpochSecrets ReadFrom(CipherSuite suite, ref TlsReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        const string Structure = "EpochSecretsState";
+        const int AlwaysHeldCount = 8;
+        var read = new List<Secret>(AlwaysHeldCount + 3);
+        try
+        {
+            for (var i = 0; i < AlwaysHeldCount; i++)
+            {
+                read.Add(SecretEncoding.ReadSecret(ref reader, CipherSuite.HashSize, Structure));
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                read.Add(reader.ReadPresence()
+                    ? SecretEncoding.ReadSecret(ref reader, CipherSuite.HashSize, Structure)
+                    : SecretEncoding.Wiped(CipherSuite.HashSize));
+            }
+        }
+        catch
+        {
+            read.ForEach(secret => secret.Dispose());
+            throw;
+        }
+
+        // The order of AlwaysHeld and HeldUntilUsed.
+        return new EpochSecrets(
+            suite,
+            joinerSecret: read[9],
+            welcomeSecret: read[10],
+            senderDataSecret: read[0],
+            encryptionSecret: read[8],
+            exporterSecret: read[1],
+            externalSecret: read[2],
+            confirmationKey: read[3],
+            membershipKey: read[4],
+            resumptionPsk: read[5],
+            epochAuthenticator: read[6],
+            initSecret: read[7]);
+    }
+
     /// <summary>Wipes every secret of the epoch.</summary>
     public void Dispose()
     {
@@ -258,6 +413,13 @@ internal sealed class EpochSecrets : IDisposable
 
     /// <inheritdoc/>
     public override string ToString() => $"EpochSecrets({Suite})";
+
+    /// <summary>The secrets kept to the end of the epoch, in the order of <c>EpochSecretsState</c>.</summary>
+    private Secret[] AlwaysHeld() =>
+        [SenderDataSecret, ExporterSecret, ExternalSecret, ConfirmationKey, MembershipKey, ResumptionPsk, EpochAuthenticator, InitSecret];
+
+    /// <summary>The secrets wiped after use, in the order of <c>EpochSecretsState</c>.</summary>
+    private Secret[] HeldUntilUsed() => [EncryptionSecret, JoinerSecret, WelcomeSecret];
 
     /// <summary><c>KDF.Extract(joiner_secret, psk_secret)</c>, the secret both welcome_secret and epoch_secret come from.</summary>
     private static Secret ExtractPsk(CipherSuite suite, Secret joinerSecret, Secret? pskSecret)

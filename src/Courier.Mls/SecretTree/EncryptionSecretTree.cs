@@ -1,3 +1,4 @@
+using Courier.Mls.Codec;
 using Courier.Mls.Crypto;
 using Courier.Mls.TreeMath;
 
@@ -9,6 +10,30 @@ namespace Courier.Mls.SecretTree;
 /// replaced by its two children's secrets when a leaf below it is first needed, a leaf's secret
 /// by its handshake and application <see cref="HashRatchet"/>s, and each ratchet step wipes the
 /// secret it came from. Message keys leave the tree exactly once. Not thread-safe.
+/// <para>
+/// Saved state (<see cref="WriteTo"/>, <see cref="ReadFrom"/>): exactly the secrets the tree still
+/// holds, so that a restored tree continues where it stopped (same ratchet positions, same kept
+/// out-of-order keys) and never re-derives a secret §9.2 had it delete:
+/// <code>
+/// struct {
+///     uint32 leaf_count;                       // a power of two
+///     NodeSecret node_secrets&lt;V&gt;;            // ascending node index
+///     LeafRatchets leaves&lt;V&gt;;                // exactly leaf_count entries, leaf 0 first
+/// } EncryptionSecretTreeState;
+///
+/// struct {
+///     uint32 node;                             // array-tree node index (§4.2)
+///     opaque tree_node_secret&lt;V&gt;;            // KDF.Nh bytes
+/// } NodeSecret;
+///
+/// struct {
+///     optional&lt;HashRatchetState&gt; handshake;
+///     optional&lt;HashRatchetState&gt; application;
+/// } LeafRatchets;                              // HashRatchetState: see HashRatchet
+/// </code>
+/// A leaf's two ratchets exist together (both replace the leaf's secret), and every leaf is
+/// covered exactly once: by its ratchets or by the one held secret on its path up to the root.
+/// </para>
 /// </summary>
 internal sealed class EncryptionSecretTree : IDisposable
 {
@@ -47,6 +72,16 @@ internal sealed class EncryptionSecretTree : IDisposable
         _handshake = new HashRatchet?[leafCount];
         _application = new HashRatchet?[leafCount];
         _nodeSecrets[ArrayTree.Root(leafCount)] = encryptionSecret.Clone();
+    }
+
+    /// <summary>An empty tree of <paramref name="leafCount"/> leaves (a valid count), for <see cref="ReadFrom"/> to fill.</summary>
+    private EncryptionSecretTree(CipherSuite suite, uint leafCount)
+    {
+        _suite = suite;
+        LeafCount = leafCount;
+        _nodeSecrets = new Secret?[ArrayTree.NodeWidth(leafCount)];
+        _handshake = new HashRatchet?[leafCount];
+        _application = new HashRatchet?[leafCount];
     }
 
     /// <summary>The number of leaves.</summary>
@@ -94,6 +129,118 @@ internal sealed class EncryptionSecretTree : IDisposable
     /// </summary>
     public MessageKey GetReceiveKey(uint leafIndex, RatchetType type, uint generation) => Ratchet(leafIndex, type).Get(generation);
 
+    /// <summary>The number of bytes <see cref="WriteTo"/> writes: size the writer with it.</summary>
+    public int EncodedLength
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return sizeof(uint) + SecretEncoding.OpaqueSize(NodeSecretsLength()) + SecretEncoding.OpaqueSize(LeavesLength());
+        }
+    }
+
+    /// <summary>
+    /// Appends the <c>EncryptionSecretTreeState</c> of this tree (see the type's summary): every
+    /// node secret, ratchet secret and kept out-of-order key it still holds, in the clear, and
+    /// nothing it has deleted. The caller owns those bytes: it creates the writer as
+    /// <c>new TlsWriter(EncodedLength)</c> (plus whatever else it writes), so that the writer's
+    /// buffer never grows and leaves an unwiped copy to the collector; encrypts the output (the
+    /// node's vault); then wipes the writer's buffer and every copy it made. The tree is unchanged.
+    /// </summary>
+    public void WriteTo(TlsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        writer.WriteUInt32(LeafCount);
+
+        // Vectors are written without an inner writer, so no second copy of the secrets is made.
+        writer.WriteVarint(NodeSecretsLength());
+        for (var node = 0u; node < _nodeSecrets.Length; node++)
+        {
+            if (_nodeSecrets[node] is { } secret)
+            {
+                writer.WriteUInt32(node);
+                writer.WriteOpaque(secret.Span);
+            }
+        }
+
+        writer.WriteVarint(LeavesLength());
+        for (var leaf = 0u; leaf < LeafCount; leaf++)
+        {
+            WriteRatchet(writer, _handshake[leaf]);
+            WriteRatchet(writer, _application[leaf]);
+        }
+    }
+
+    /// <summary>
+    /// Reads an <c>EncryptionSecretTreeState</c> written by <see cref="WriteTo"/>; the restored tree
+    /// continues exactly where the saved one stopped. The secrets go straight from the input into
+    /// <see cref="Secret"/>s (the caller wipes its input). Throws <see cref="DecodeException"/> for
+    /// a leaf count that is not a power of two, node indices outside the tree or not ascending,
+    /// secrets, keys or nonces of the wrong size, a leaf with only one of its two ratchets, a leaf
+    /// covered by no held secret or by more than one, and every error of
+    /// <see cref="HashRatchet.ReadFrom"/>; nothing read is left unwiped then.
+    /// </summary>
+    public static EncryptionSecretTree ReadFrom(CipherSuite suite, ref TlsReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        const string Structure = "EncryptionSecretTreeState";
+        var leafCount = reader.ReadUInt32();
+        if (!ArrayTree.IsValidLeafCount(leafCount))
+        {
+            throw new DecodeException(DecodeError.InvalidValue, Structure);
+        }
+
+        // Each leaf takes at least two bytes of what follows: so a short input cannot make the
+        // tree allocate arrays out of proportion to it.
+        if (leafCount > (uint)(reader.Remaining / 2))
+        {
+            throw new DecodeException(DecodeError.Truncated, Structure);
+        }
+
+        var tree = new EncryptionSecretTree(suite, leafCount);
+        try
+        {
+            var nodes = reader.ReadVector();
+            long previous = -1;
+            while (!nodes.IsEmpty)
+            {
+                var node = nodes.ReadUInt32();
+                if (node <= previous || node >= tree._nodeSecrets.Length)
+                {
+                    throw new DecodeException(DecodeError.InvalidValue, Structure);
+                }
+
+                tree._nodeSecrets[node] = SecretEncoding.ReadSecret(ref nodes, CipherSuite.HashSize, Structure);
+                previous = node;
+            }
+
+            var leaves = reader.ReadVector();
+            for (var leaf = 0u; leaf < leafCount; leaf++)
+            {
+                tree._handshake[leaf] = leaves.ReadPresence() ? HashRatchet.ReadFrom(suite, ref leaves, leaf, RatchetType.Handshake) : null;
+                tree._application[leaf] = leaves.ReadPresence() ? HashRatchet.ReadFrom(suite, ref leaves, leaf, RatchetType.Application) : null;
+                if ((tree._handshake[leaf] is null) != (tree._application[leaf] is null))
+                {
+                    throw new DecodeException(DecodeError.InvalidValue, Structure);
+                }
+            }
+
+            if (!leaves.IsEmpty)
+            {
+                throw new DecodeException(DecodeError.TrailingBytes, Structure);
+            }
+
+            tree.CheckEveryLeafCoveredOnce(Structure);
+            return tree;
+        }
+        catch
+        {
+            tree.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Wipes every node secret, ratchet secret and kept key.</summary>
     public void Dispose()
     {
@@ -117,6 +264,56 @@ internal sealed class EncryptionSecretTree : IDisposable
 
     /// <inheritdoc/>
     public override string ToString() => $"EncryptionSecretTree({LeafCount} leaves)";
+
+    private static void WriteRatchet(TlsWriter writer, HashRatchet? ratchet)
+    {
+        writer.WriteUInt8(ratchet is null ? (byte)0 : (byte)1);
+        ratchet?.WriteTo(writer);
+    }
+
+    private int NodeSecretsLength()
+        => _nodeSecrets.Sum(secret => secret is null ? 0 : sizeof(uint) + SecretEncoding.OpaqueSize(secret.Length));
+
+    private int LeavesLength()
+    {
+        var length = 0;
+        foreach (var ratchet in _handshake.Concat(_application))
+        {
+            length += 1 + (ratchet?.EncodedLength ?? 0);
+        }
+
+        return length;
+    }
+
+    /// <summary>
+    /// The invariant <see cref="StartRatchets"/> relies on: for every leaf, exactly one of its
+    /// ratchets (as a pair), its own node secret and the node secrets of its direct path is held.
+    /// A second one would let a ratchet be derived again from the start; none would lose the leaf.
+    /// </summary>
+    private void CheckEveryLeafCoveredOnce(string structure)
+    {
+        var root = ArrayTree.Root(LeafCount);
+        for (var leaf = 0u; leaf < LeafCount; leaf++)
+        {
+            var held = _handshake[leaf] is null ? 0 : 1;
+            var node = ArrayTree.LeafToNode(leaf, LeafCount);
+            while (true)
+            {
+                held += _nodeSecrets[node] is null ? 0 : 1;
+                if (node == root)
+                {
+                    break;
+                }
+
+                node = ArrayTree.Parent(node, LeafCount);
+            }
+
+            if (held != 1)
+            {
+                throw new DecodeException(DecodeError.InvalidValue, structure);
+            }
+        }
+    }
 
     private HashRatchet Ratchet(uint leafIndex, RatchetType type)
     {

@@ -1,3 +1,4 @@
+using Courier.Mls.Codec;
 using Courier.Mls.Crypto;
 
 namespace Courier.Mls.SecretTree;
@@ -8,6 +9,26 @@ namespace Courier.Mls.SecretTree;
 /// and then is replaced by <c>ratchet_secret_[N]_[j+1]</c> and wiped (§9.2). Keys a receiver
 /// skips over are kept, up to <see cref="MaxOutOfOrderKeys"/>, until asked for once.
 /// Not thread-safe.
+/// <para>
+/// Saved state (<see cref="WriteTo"/>, <see cref="ReadFrom"/>): exactly what the ratchet still
+/// holds, so that a restored ratchet continues where it stopped and no deleted secret comes back:
+/// <code>
+/// struct {
+///     uint64 next_generation;                  // at most 2^32
+///     select (next_generation &lt; 2^32) {
+///         case true:  opaque ratchet_secret&lt;V&gt;; // KDF.Nh bytes: ratchet_secret_[N]_[next_generation]
+///         case false: struct {};               // every generation derived: no secret left
+///     };
+///     KeptKey kept_keys&lt;V&gt;;                  // at most MaxOutOfOrderKeys, ascending generation,
+/// } HashRatchetState;                          // each below next_generation
+///
+/// struct {
+///     uint32 generation;
+///     opaque key&lt;V&gt;;                          // AEAD.Nk bytes
+///     opaque nonce&lt;V&gt;;                        // AEAD.Nn bytes
+/// } KeptKey;
+/// </code>
+/// </para>
 /// </summary>
 internal sealed class HashRatchet : IDisposable
 {
@@ -23,6 +44,9 @@ internal sealed class HashRatchet : IDisposable
     /// wiped first (§9.2 allows keeping unconsumed keys "for some reasonable amount of time").
     /// </summary>
     public const int MaxOutOfOrderKeys = 1024;
+
+    /// <summary>The next generation of a ratchet that has derived every generation a uint32 numbers.</summary>
+    public const ulong EndOfGenerations = (ulong)uint.MaxValue + 1;
 
     /// <summary>The <c>DeriveTreeSecret</c> label of the next ratchet secret.</summary>
     public const string SecretLabel = "secret";
@@ -60,6 +84,16 @@ internal sealed class HashRatchet : IDisposable
         _leafIndex = leafIndex;
         _type = type;
         _nextGeneration = firstGeneration;
+    }
+
+    /// <summary>A restored ratchet: <paramref name="secret"/> is null exactly when <paramref name="nextGeneration"/> is <see cref="EndOfGenerations"/>.</summary>
+    private HashRatchet(CipherSuite suite, Secret? secret, uint leafIndex, RatchetType type, ulong nextGeneration)
+    {
+        _suite = suite;
+        _secret = secret;
+        _leafIndex = leafIndex;
+        _type = type;
+        _nextGeneration = nextGeneration;
     }
 
     /// <summary>The generation the ratchet secret is at; 2^32 once every generation has been derived.</summary>
@@ -122,6 +156,99 @@ internal sealed class HashRatchet : IDisposable
         }
 
         return DeriveAndAdvance();
+    }
+
+    /// <summary>The number of bytes <see cref="WriteTo"/> writes.</summary>
+    public int EncodedLength
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return sizeof(ulong) + (_secret is null ? 0 : SecretEncoding.OpaqueSize(_secret.Length)) + SecretEncoding.OpaqueSize(KeptKeysLength);
+        }
+    }
+
+    private int KeptKeysLength => _outOfOrder.Count * (sizeof(uint) + SecretEncoding.OpaqueSize(_suite.Aead.KeySize) + SecretEncoding.OpaqueSize(_suite.Aead.NonceSize));
+
+    /// <summary>
+    /// Appends the <c>HashRatchetState</c> of this ratchet (see the type's summary): the current
+    /// ratchet secret and every kept key, in the clear. The caller encrypts the output and wipes
+    /// every copy of it.
+    /// </summary>
+    public void WriteTo(TlsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        writer.WriteUInt64(_nextGeneration);
+        if (_secret is not null)
+        {
+            writer.WriteOpaque(_secret.Span);
+        }
+
+        // The vector is written without an inner writer, so no second copy of the keys is made.
+        writer.WriteVarint(KeptKeysLength);
+        foreach (var kept in _outOfOrder.Values)
+        {
+            writer.WriteUInt32(kept.Generation);
+            writer.WriteOpaque(kept.Key.Span);
+            writer.WriteOpaque(kept.Nonce.Span);
+        }
+    }
+
+    /// <summary>
+    /// Reads a <c>HashRatchetState</c> written by <see cref="WriteTo"/> for the
+    /// <paramref name="type"/> ratchet of leaf <paramref name="leafIndex"/>. Throws
+    /// <see cref="DecodeException"/> for a secret, key or nonce of the wrong size, a next generation
+    /// above 2^32, kept generations out of order or not below the next generation, or more than
+    /// <see cref="MaxOutOfOrderKeys"/> kept keys; nothing read is left unwiped then.
+    /// </summary>
+    public static HashRatchet ReadFrom(CipherSuite suite, ref TlsReader reader, uint leafIndex, RatchetType type)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        const string Structure = "HashRatchetState";
+        var nextGeneration = reader.ReadUInt64();
+        if (nextGeneration > EndOfGenerations)
+        {
+            throw new DecodeException(DecodeError.InvalidValue, Structure);
+        }
+
+        var secret = nextGeneration < EndOfGenerations ? SecretEncoding.ReadSecret(ref reader, CipherSuite.HashSize, Structure) : null;
+        var ratchet = new HashRatchet(suite, secret, leafIndex, type, nextGeneration);
+        try
+        {
+            var kept = reader.ReadVector();
+            long previous = -1;
+            while (!kept.IsEmpty)
+            {
+                if (ratchet._outOfOrder.Count == MaxOutOfOrderKeys)
+                {
+                    throw new DecodeException(DecodeError.LengthOutOfRange, Structure);
+                }
+
+                var generation = kept.ReadUInt32();
+                if (generation <= previous || generation >= nextGeneration)
+                {
+                    throw new DecodeException(DecodeError.InvalidValue, Structure);
+                }
+
+                var key = kept.ReadOpaque();
+                var nonce = kept.ReadOpaque();
+                if (key.Length != suite.Aead.KeySize || nonce.Length != suite.Aead.NonceSize)
+                {
+                    throw new DecodeException(DecodeError.LengthOutOfRange, Structure);
+                }
+
+                ratchet._outOfOrder.Add(generation, new MessageKey(generation, Secret.Copy(key), Secret.Copy(nonce)));
+                previous = generation;
+            }
+
+            return ratchet;
+        }
+        catch
+        {
+            ratchet.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Wipes the ratchet secret and every kept key.</summary>

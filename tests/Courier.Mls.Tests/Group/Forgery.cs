@@ -48,12 +48,12 @@ internal static class Forgery
         var epoch = insider.CurrentEpoch;
         var suite = epoch.Suite;
         var signed = ContentAuthentication.Sign(suite, WireFormat.MlsPrivateMessage, content, epoch.Context, insider.Signer, null);
-        var plaintext = new Codec.TlsWriter();
+        var plaintext = new Courier.Mls.Codec.TlsWriter();
         content.EncodeBody(plaintext);
         signed.Auth.Encode(plaintext);
         plaintext.WriteFixed(padding);
 
-        var aad = new Codec.TlsWriter();
+        var aad = new Courier.Mls.Codec.TlsWriter();
         aad.WriteOpaque(content.GroupId);
         aad.WriteUInt64(content.Epoch);
         aad.WriteUInt8((byte)content.ContentType);
@@ -64,7 +64,7 @@ internal static class Forgery
         var nonce = key.Nonce.Span.ToArray();
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(nonce, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(nonce) ^ contentGuard);
         var ciphertext = suite.Aead.Seal(key.Key.Span, nonce, aad.Written, plaintext.Written);
-        var senderData = Codec.TlsWriter.Encode(new SenderData(content.Sender.LeafIndex!.Value, key.Generation, senderDataGuard));
+        var senderData = Courier.Mls.Codec.TlsWriter.Encode(new SenderData(content.Sender.LeafIndex!.Value, key.Generation, senderDataGuard));
         using var senderDataKey = SenderDataKey.Derive(suite, epoch.Secrets.SenderDataSecret, ciphertext);
         var encryptedSenderData = suite.Aead.Seal(senderDataKey.Key.Span, senderDataKey.Nonce.Span, senderDataAad, senderData);
         return new MLSMessage(new PrivateMessage(content.GroupId, content.Epoch, content.ContentType, content.AuthenticatedData, encryptedSenderData, ciphertext)).ToBytes();

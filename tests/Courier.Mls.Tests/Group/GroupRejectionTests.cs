@@ -1,6 +1,7 @@
 using Courier.Mls.Crypto;
 using Courier.Mls.Group;
 using Courier.Mls.Messages;
+using Courier.Mls.TreeKem;
 
 namespace Courier.Mls.Tests.Group;
 
@@ -56,7 +57,7 @@ public class GroupRejectionTests
         real.Staged.Dispose();
         var framed = real.Commit.PublicMessage!;
         var path = framed.Content.Commit!.Path!;
-        using var other = Hpke.DhKem.X25519Sha256.GenerateKeyPair(SystemRandom.Instance);
+        using var other = Courier.Mls.Hpke.DhKem.X25519Sha256.GenerateKeyPair(SystemRandom.Instance);
         var nodes = path.Nodes.ToList();
         nodes[^1] = nodes[^1] with { EncryptionKey = other.PublicKey };
         var content = FramedContent.ForCommit(framed.Content.GroupId, framed.Content.Epoch, framed.Content.Sender, [], new Commit(framed.Content.Commit.Proposals, path with { Nodes = nodes }));

@@ -28,9 +28,9 @@ public class GroupSecurityTests
 
         // Even forced into epoch e's frame, the secrets of e+1 do not open the old message.
         var next = restored.CurrentEpoch;
-        var oldMessage = Messages.MLSMessage.FromBytes(old).PrivateMessage!;
+        var oldMessage = Courier.Mls.Messages.MLSMessage.FromBytes(old).PrivateMessage!;
         var retargeted = oldMessage with { Epoch = next.Epoch };
-        Assert.Throws<MessageRejectedException>(() => restored.Process(new Messages.MLSMessage(retargeted).ToBytes()));
+        Assert.Throws<MessageRejectedException>(() => restored.Process(new Courier.Mls.Messages.MLSMessage(retargeted).ToBytes()));
     }
 
     [Fact]

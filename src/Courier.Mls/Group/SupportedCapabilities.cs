@@ -1,0 +1,35 @@
+using Courier.Mls.Crypto;
+using Courier.Mls.Messages;
+
+namespace Courier.Mls.Group;
+
+/// <summary>
+/// RFC 9420 §7.2: what Courier supports, as the capabilities of its LeafNodes list it. The default
+/// proposal types (add .. group_context_extensions) and extension types (application_id ..
+/// external_senders) MUST NOT be listed; Courier supports no others, so those two lists are empty.
+/// Every other list names every value Courier supports ("The client MUST list all values").
+/// </summary>
+internal static class SupportedCapabilities
+{
+    /// <summary>The protocol versions: mls10 only.</summary>
+    public static IReadOnlyList<ushort> Versions => [GroupContext.Mls10];
+
+    /// <summary>The ciphersuites: 1 and 3.</summary>
+    public static IReadOnlyList<ushort> CipherSuites =>
+    [
+        (ushort)CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
+        (ushort)CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
+    ];
+
+    /// <summary>The non-default extension types: none.</summary>
+    public static IReadOnlyList<ushort> Extensions => [];
+
+    /// <summary>The non-default proposal types: none.</summary>
+    public static IReadOnlyList<ProposalType> Proposals => [];
+
+    /// <summary>The credential types: basic only.</summary>
+    public static IReadOnlyList<CredentialType> Credentials => [CredentialType.Basic];
+
+    /// <summary>A new Capabilities value with the lists above.</summary>
+    public static Capabilities Create() => new(Versions, CipherSuites, Extensions, Proposals, Credentials);
+}
