@@ -28,7 +28,12 @@ internal static class CommitCreation
     {
         var suite = epoch.Suite;
         var committer = Sender.Member(epoch.OwnLeaf);
-        var proposals = epoch.Proposals.Select(p => new ProposalOrRef(p.Reference)).Concat(byValue.Select(p => new ProposalOrRef(p))).ToList();
+        // §12.2: the committer's own Updates are superseded by its path, and may not be committed.
+        var proposals = epoch.Proposals
+            .Where(p => !(p.Proposal.Body is Update && p.Sender.LeafIndex == epoch.OwnLeaf))
+            .Select(p => new ProposalOrRef(p.Reference))
+            .Concat(byValue.Select(p => new ProposalOrRef(p)))
+            .ToList();
         var list = ProposalList.Resolve(epoch, proposals, committer);
         list.Validate(epoch, committer, now);
         var pskSecrets = psks.Resolve(epoch, list.PskIds);

@@ -38,6 +38,7 @@ internal static class CommitProcessing
             try
             {
                 ownKeys.Prune(tree);
+                TakeOwnUpdate(epoch, tree, list, ownKeys);
                 var removed = applied.Removed.Contains(epoch.OwnLeaf);
                 using var commitSecret = ProcessPath(epoch, tree, applied, commit.Path, committer, ownKeys, removed, now);
                 if (removed)
@@ -58,6 +59,26 @@ internal static class CommitProcessing
         {
             PskResolver.Dispose(pskSecrets);
         }
+    }
+
+    /// <summary>
+    /// §12.1.2: when the commit covers this member's own Update, its leaf now holds the key pair the
+    /// member generated for that proposal.
+    /// </summary>
+    private static void TakeOwnUpdate(GroupEpoch epoch, RatchetTree tree, ProposalList list, TreeKemPrivateKeys ownKeys)
+    {
+        if (!list.Items.Any(i => i.Proposal.Body is Update && i.Sender.LeafIndex == epoch.OwnLeaf)
+            || tree.GetLeaf(epoch.OwnLeaf) is not { } leaf)
+        {
+            return;
+        }
+
+        if (!epoch.PendingLeafKeys.TryGetValue(Convert.ToHexString(leaf.EncryptionKey), out var key))
+        {
+            throw new MessageRejectedException(MlsCheck.UnknownProposalReference, "the commit applies an Update of this member that it did not propose");
+        }
+
+        ownKeys.SetLeafKey(key.Copy());
     }
 
     /// <summary>Validates and merges the UpdatePath, and decrypts the commit secret (all zero without a path).</summary>

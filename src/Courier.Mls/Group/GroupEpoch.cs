@@ -1,4 +1,5 @@
 using Courier.Mls.Crypto;
+using Courier.Mls.Hpke;
 using Courier.Mls.KeySchedule;
 using Courier.Mls.Messages;
 using Courier.Mls.SecretTree;
@@ -41,6 +42,15 @@ internal sealed class GroupEpoch : IDisposable
     /// <summary>Proposals received in this epoch, in the order they arrived.</summary>
     public List<CachedProposal> Proposals { get; } = [];
 
+    /// <summary>Private keys of the leaves this member proposed in Update proposals of this epoch, by public key.</summary>
+    public Dictionary<string, HpkePrivateKey> PendingLeafKeys { get; } = [];
+
+    /// <summary>
+    /// What this member sent in this epoch (SHA-256 of the message, and its kind): the delivery
+    /// service hands a member's own messages back, and their keys are already used.
+    /// </summary>
+    public Dictionary<string, Group.ProcessedKind> Sent { get; } = [];
+
     /// <summary>True once a commit removed this member: it can no longer send or follow.</summary>
     public bool Removed { get; set; }
 
@@ -75,6 +85,11 @@ internal sealed class GroupEpoch : IDisposable
     {
         PrivateKeys.Dispose();
         Secrets.Dispose();
+        foreach (var key in PendingLeafKeys.Values)
+        {
+            key.Dispose();
+        }
+
         SecretTree.Dispose();
         foreach (var psk in ResumptionPsks.Values)
         {

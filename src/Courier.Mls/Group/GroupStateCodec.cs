@@ -24,6 +24,8 @@ namespace Courier.Mls.Group;
 ///   opaque interim_transcript_hash&lt;V&gt;; CachedProposal proposals&lt;V&gt;;
 ///   TreeKemPrivateKeys private_keys; EpochSecrets secrets; EncryptionSecretTree secret_tree;
 ///   ResumptionPsk resumption_psks&lt;V&gt;;     // { uint64 epoch; opaque psk&lt;V&gt; }
+///   opaque pending_leaf_keys&lt;V&gt;;          // private keys of this member's Update proposals, 32 bytes each
+///   Sent sent&lt;V&gt;;                          // { opaque fingerprint&lt;V&gt;; uint8 kind; }
 /// } Epoch;
 /// </code>
 /// </summary>
@@ -148,6 +150,22 @@ internal static class GroupStateCodec
             writer.WriteUInt64(number);
             writer.WriteOpaque(psk.Span);
         }
+
+        writer.WriteVarint(epoch.PendingLeafKeys.Count * (1 + Hpke.HpkePrivateKey.Size));
+        foreach (var key in epoch.PendingLeafKeys.Values)
+        {
+            using var bytes = key.ExportPrivateKey();
+            writer.WriteOpaque(bytes.Span);
+        }
+
+        var sent = new TlsWriter();
+        foreach (var (fingerprint, kind) in epoch.Sent)
+        {
+            sent.WriteOpaque(Convert.FromHexString(fingerprint));
+            sent.WriteUInt8((byte)kind);
+        }
+
+        writer.WriteOpaque(sent.Written);
     }
 
     private static int ProposalsLength(List<CachedProposal> proposals)
@@ -187,6 +205,11 @@ internal static class GroupStateCodec
             keys = TreeKemPrivateKeys.Import(reader.ReadOpaque());
             secrets = EpochSecrets.ReadFrom(suite, ref reader);
             secretTree = EncryptionSecretTree.ReadFrom(suite, ref reader);
+            if (ownLeaf >= tree.LeafCount || secretTree.LeafCount != tree.LeafCount)
+            {
+                throw reader.Error(DecodeError.InvalidValue);
+            }
+
             var pskReader = reader.ReadVector();
             while (!pskReader.IsEmpty)
             {
@@ -198,9 +221,33 @@ internal static class GroupStateCodec
                 }
             }
 
-            if (ownLeaf >= tree.LeafCount || secretTree.LeafCount != tree.LeafCount)
+            var pendingKeys = new List<Hpke.HpkePrivateKey>();
+            var keyReader = reader.ReadVector();
+            while (!keyReader.IsEmpty)
             {
-                throw reader.Error(DecodeError.InvalidValue);
+                var key = keyReader.ReadOpaque();
+                if (key.Length != Hpke.HpkePrivateKey.Size)
+                {
+                    pendingKeys.ForEach(k => k.Dispose());
+                    throw keyReader.Error(DecodeError.LengthOutOfRange);
+                }
+
+                pendingKeys.Add(Hpke.HpkePrivateKey.Import(key));
+            }
+
+            var sent = new Dictionary<string, ProcessedKind>();
+            var sentReader = reader.ReadVector();
+            while (!sentReader.IsEmpty)
+            {
+                var fingerprint = Convert.ToHexString(sentReader.ReadOpaque());
+                var kind = sentReader.ReadUInt8();
+                if (kind > (byte)ProcessedKind.Commit)
+                {
+                    pendingKeys.ForEach(k => k.Dispose());
+                    throw sentReader.Error(DecodeError.InvalidValue);
+                }
+
+                sent[fingerprint] = (ProcessedKind)kind;
             }
 
             var epoch = new GroupEpoch
@@ -217,6 +264,16 @@ internal static class GroupStateCodec
                 Removed = removed,
             };
             epoch.Proposals.AddRange(proposals);
+            foreach (var key in pendingKeys)
+            {
+                epoch.PendingLeafKeys[Convert.ToHexString(key.PublicKey)] = key;
+            }
+
+            foreach (var (fingerprint, kind) in sent)
+            {
+                epoch.Sent[fingerprint] = kind;
+            }
+
             return epoch;
         }
         catch

@@ -55,6 +55,12 @@ public sealed class MlsGroup : IDisposable
     /// <summary>True while a commit this member created awaits the delivery service's order.</summary>
     public bool HasPendingCommit => _pending is not null;
 
+    /// <summary>
+    /// Whether proposals and commits go out as PrivateMessage (the default, RFC 9420 §6) or as
+    /// PublicMessage, for a delivery service that must read handshakes.
+    /// </summary>
+    public bool EncryptHandshakes { get; set; } = true;
+
     /// <summary>The members, in leaf order.</summary>
     public IReadOnlyList<GroupMember> Members => State.Tree.Leaves
         .Select(l => new GroupMember(l.LeafIndex, l.Leaf.Credential.Identity ?? [], l.Leaf.SignatureKey))
@@ -155,8 +161,58 @@ public sealed class MlsGroup : IDisposable
 
         var framed = FramedContent.Application(epoch.GroupId, epoch.Epoch, Sender.Member(epoch.OwnLeaf), authenticatedData.ToArray(), applicationData.ToArray());
         var content = ContentAuthentication.Sign(epoch.Suite, WireFormat.MlsPrivateMessage, framed, epoch.Context, _signer, null);
-        return new MLSMessage(PrivateMessageProtection.Protect(epoch.Suite, content, epoch.SecretTree, epoch.Secrets.SenderDataSecret, padding, _random)).ToBytes();
+        var message = new MLSMessage(PrivateMessageProtection.Protect(epoch.Suite, content, epoch.SecretTree, epoch.Secrets.SenderDataSecret, padding, _random)).ToBytes();
+        epoch.Sent[Fingerprint(message)] = ProcessedKind.Application;
+        return message;
     }
+
+    /// <summary>Proposes adding the member of a serialized MLSMessage(KeyPackage) (§12.1.1).</summary>
+    public byte[] ProposeAdd(byte[] keyPackage)
+    {
+        ArgumentNullException.ThrowIfNull(keyPackage);
+        var parsed = MLSMessage.FromBytes(keyPackage).KeyPackage
+            ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a KeyPackage");
+        return Propose(new Add(parsed));
+    }
+
+    /// <summary>Proposes removing the member at <paramref name="leafIndex"/> (§12.1.3).</summary>
+    public byte[] ProposeRemove(uint leafIndex) => Propose(new Remove(leafIndex));
+
+    /// <summary>Proposes replacing this member's leaf with a fresh encryption key (§12.1.2).</summary>
+    public byte[] ProposeUpdate()
+    {
+        var epoch = ActiveState;
+        var current = epoch.Tree.GetLeaf(epoch.OwnLeaf)!;
+        var key = Hpke.DhKem.X25519Sha256.GenerateKeyPair(_random);
+        try
+        {
+            var unsigned = new LeafNode(key.PublicKey, current.SignatureKey, current.Credential, current.Capabilities, LeafNodeSource.Update, null, null, current.Extensions, []);
+            var leaf = unsigned.WithSignature(epoch.Suite.SignWithLabel(_signer, TreeSync.LeafNodeValidation.SignatureLabel, unsigned.ToBeSigned(epoch.GroupId, epoch.OwnLeaf).ToBytes()));
+            var message = Propose(new Update(leaf));
+            epoch.PendingLeafKeys[Convert.ToHexString(key.PublicKey)] = key;
+            return message;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Proposes injecting the external PSK <paramref name="pskId"/>, which every member must hold (§12.1.4).</summary>
+    public byte[] ProposeExternalPsk(byte[] pskId) => Propose(new PreSharedKey(PreSharedKeyID.External(pskId, Nonce())));
+
+    /// <summary>Proposes injecting the resumption PSK of an earlier epoch of this group (§12.1.4).</summary>
+    public byte[] ProposeResumptionPsk(ulong epoch)
+        => Propose(new PreSharedKey(PreSharedKeyID.Resumption(ResumptionPSKUsage.Application, State.GroupId, epoch, Nonce())));
+
+    /// <summary>Proposes new GroupContext extensions, as (type, data) pairs (§12.1.7).</summary>
+    public byte[] ProposeGroupContextExtensions(IEnumerable<(ushort Type, byte[] Data)> extensions)
+        => Propose(new GroupContextExtensions(extensions.Select(e => new Extension(e.Type, e.Data)).ToList()));
+
+    /// <summary>Proposes reinitializing the group under a new group id and ciphersuite (§12.1.5).</summary>
+    public byte[] ProposeReInit(byte[] groupId, CipherSuiteId cipherSuite)
+        => Propose(new ReInit(groupId, GroupContext.Mls10, (ushort)cipherSuite, []));
 
     /// <summary>
     /// Processes a message of the group: application data is decrypted, a proposal is validated and
@@ -170,6 +226,12 @@ public sealed class MlsGroup : IDisposable
         {
             MergePendingCommit();
             return new ProcessedMessage(ProcessedKind.Commit, epoch.OwnLeaf, null, [], Epoch);
+        }
+
+        if (epoch.Sent.TryGetValue(Fingerprint(message), out var ownKind))
+        {
+            // This member's own message, back from the delivery service: its effects are already here.
+            return new ProcessedMessage(ownKind, epoch.OwnLeaf, null, [], epoch.Epoch);
         }
 
         var mlsMessage = MLSMessage.FromBytes(message);
@@ -247,7 +309,8 @@ public sealed class MlsGroup : IDisposable
         }
 
         var ownLeaf = epoch.Tree.GetLeaf(epoch.OwnLeaf)!;
-        var created = CommitCreation.Create(epoch, _signer, proposals, LeafNodeTemplate.From(ownLeaf), CommitOptions.Default, Psks, _random, now);
+        var options = CommitOptions.Default with { WireFormat = EncryptHandshakes ? WireFormat.MlsPrivateMessage : WireFormat.MlsPublicMessage };
+        var created = CommitCreation.Create(epoch, _signer, proposals, LeafNodeTemplate.From(ownLeaf), options, Psks, _random, now);
         var message = created.Commit.ToBytes();
         _pending = new PendingCommit(message, created.Staged);
         return new CommitResult(message, created.Welcome?.ToBytes(), new MLSMessage(created.GroupInfo).ToBytes());
@@ -337,6 +400,33 @@ public sealed class MlsGroup : IDisposable
         _epoch = next;
         old.Dispose();
     }
+
+    private byte[] Propose(IProposalBody body)
+    {
+        var epoch = ActiveState;
+        var proposal = new Proposal(body);
+        var sender = Sender.Member(epoch.OwnLeaf);
+        ProposalValidation.Validate(epoch, proposal, sender, null);
+        var framed = FramedContent.ForProposal(epoch.GroupId, epoch.Epoch, sender, [], proposal);
+        var wireFormat = EncryptHandshakes ? WireFormat.MlsPrivateMessage : WireFormat.MlsPublicMessage;
+        var content = ContentAuthentication.Sign(epoch.Suite, wireFormat, framed, epoch.Context, _signer, null);
+        var message = EncryptHandshakes
+            ? new MLSMessage(PrivateMessageProtection.Protect(epoch.Suite, content, epoch.SecretTree, epoch.Secrets.SenderDataSecret, 0, _random))
+            : new MLSMessage(PublicMessageProtection.Protect(epoch.Suite, content, epoch.Context, epoch.Secrets.MembershipKey.Span));
+        var bytes = message.ToBytes();
+        epoch.Proposals.Add(new CachedProposal(CachedProposal.ReferenceOf(epoch.Suite, content), proposal, sender));
+        epoch.Sent[Fingerprint(bytes)] = ProcessedKind.Proposal;
+        return bytes;
+    }
+
+    private byte[] Nonce()
+    {
+        var nonce = new byte[Crypto.CipherSuite.HashSize];
+        _random.Fill(nonce);
+        return nonce;
+    }
+
+    private static string Fingerprint(ReadOnlySpan<byte> message) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(message));
 
     private static Secret Snapshot(EncryptionSecretTree tree)
     {

@@ -86,4 +86,44 @@ public class GroupLifecycleTests
 
         cell.AssertAgreement();
     }
+
+    [Theory]
+    [MemberData(nameof(Suites))]
+    public void Proposals_by_reference_are_committed_by_another_member(CipherSuiteId suite)
+    {
+        using var cell = new Cell(suite, 4);
+        using var joiner = new Member("joiner", suite);
+        var joinerBundle = joiner.NewKeyPackage();
+        var oldLeafKey = cell[2].CurrentEpoch.Tree.GetLeaf(cell[2].OwnLeafIndex)!.EncryptionKey;
+
+        var proposals = new[]
+        {
+            cell[1].ProposeAdd(joinerBundle.KeyPackageBytes),
+            cell[2].ProposeUpdate(),
+            cell[3].ProposeRemove(cell[0].OwnLeafIndex),
+        };
+        foreach (var proposal in proposals)
+        {
+            // Everyone, the proposer included, sees each proposal in the drop's order.
+            foreach (var member in cell.Members)
+            {
+                Assert.Equal(ProcessedKind.Proposal, member.Group!.Process(proposal).Kind);
+            }
+        }
+
+        // A member that has seen proposals must commit before it sends application data (§12.4).
+        Assert.Throws<InvalidOperationException>(() => cell[1].Protect("too early"u8));
+
+        var commit = cell[1].Commit();
+        cell.Deliver(commit.Commit, 1);
+        joiner.Group = MlsGroup.JoinFromWelcome(commit.Welcome!, joinerBundle, SystemRandom.Instance);
+        cell.Members.Add(joiner);
+
+        Assert.False(cell[0].IsActive);
+        cell.AssertAgreement();
+        Assert.NotEqual(oldLeafKey, cell[2].CurrentEpoch.Tree.GetLeaf(cell[2].OwnLeafIndex)!.EncryptionKey);
+        var hello = cell[2].Protect("after the update"u8);
+        Assert.Equal("after the update"u8.ToArray(), joiner.Group.Process(hello).ApplicationData);
+        Assert.Equal("after the update"u8.ToArray(), cell[3].Process(hello).ApplicationData);
+    }
 }

@@ -4,9 +4,10 @@ using Courier.Mls.Group;
 namespace Courier.Mls.Tests.Group;
 
 /// <summary>
-/// 200 epochs of random adds, removes, self-updates and application messages across 2 to 30
-/// members, with members saved and restored at random points; after every epoch all members agree
-/// on the epoch authenticator, and every application message reaches every other member.
+/// 200 epochs of random adds, removes, updates (by Update proposal or by the committer's own path)
+/// and application messages across 2 to 30 members, with members saved and restored at random
+/// points, also between a proposal and its commit; after every epoch all members agree on the epoch
+/// authenticator, and every application message reaches every other member.
 /// </summary>
 public class RandomizedGroupTest
 {
@@ -21,7 +22,7 @@ public class RandomizedGroupTest
         {
             var active = cell.Members.Where(m => m.Group is { IsActive: true }).ToList();
             var committer = cell.Members.IndexOf(active[random.Next(active.Count)]);
-            var action = random.Next(3);
+            var action = random.Next(4);
             if (action == 0 && active.Count < 30)
             {
                 cell.Add(random.Next(1, Math.Min(4, 31 - active.Count)), committer);
@@ -34,6 +35,17 @@ public class RandomizedGroupTest
                 {
                     Assert.False(victim.Group!.IsActive);
                 }
+            }
+            else if (action == 2 && active.Count > 1)
+            {
+                var updaters = active.Where(m => m != cell.Members[committer]).OrderBy(_ => random.Next()).Take(random.Next(1, active.Count)).ToList();
+                foreach (var updater in updaters)
+                {
+                    cell.Deliver(updater.Group!.ProposeUpdate(), cell.Members.IndexOf(updater));
+                }
+
+                RestoreSome(cell, random);
+                cell.Deliver(cell[committer].Commit().Commit, committer);
             }
             else
             {
