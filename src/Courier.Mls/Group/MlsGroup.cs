@@ -130,6 +130,26 @@ public sealed class MlsGroup : IDisposable
         }
     }
 
+    /// <summary>
+    /// RFC 9420 §12.4.3.2: joins by external commit from a signed MLSMessage(GroupInfo) that carries
+    /// external_pub, as the member of <paramref name="joiner"/>. The returned commit must reach the
+    /// group; the joiner is in the new epoch at once, and if the delivery service orders another
+    /// commit first, the join failed and must be repeated from a newer GroupInfo.
+    /// <paramref name="removePriorLeaf"/> removes an earlier appearance of the joiner.
+    /// </summary>
+    public static ExternalJoinResult JoinExternally(ReadOnlySpan<byte> groupInfo, KeyPackageBundle joiner, IRandom random, byte[]? ratchetTree = null, uint? removePriorLeaf = null, ulong? now = null)
+    {
+        ArgumentNullException.ThrowIfNull(joiner);
+        ArgumentNullException.ThrowIfNull(random);
+        var info = MLSMessage.FromBytes(groupInfo).GroupInfo
+            ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a GroupInfo");
+        var tree = ratchetTree is null ? null : TlsReader.Decode(ratchetTree, "ratchet_tree", Node.DecodeRatchetTree);
+        var (epoch, commit) = ExternalJoin.Join(info, tree, joiner, removePriorLeaf, random, now);
+        var bytes = commit.ToBytes();
+        epoch.Sent[Fingerprint(bytes)] = ProcessedKind.Commit;
+        return new ExternalJoinResult(new MlsGroup(epoch, Copy(joiner.SignatureKey), random), bytes);
+    }
+
     /// <summary>The epoch authenticator (§8.7): equal for all members exactly when they agree on the epoch.</summary>
     public byte[] EpochAuthenticator() => State.Secrets.EpochAuthenticator.Export();
 

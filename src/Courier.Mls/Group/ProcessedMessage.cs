@@ -52,3 +52,8 @@ public sealed record GroupMember(uint LeafIndex, byte[] Identity, byte[] Signatu
 /// <param name="Welcome">The MLSMessage(Welcome) for the members it adds, if any.</param>
 /// <param name="GroupInfo">The signed MLSMessage(GroupInfo) of the new epoch.</param>
 public sealed record CommitResult(byte[] Commit, byte[]? Welcome, byte[] GroupInfo);
+
+/// <summary>What <see cref="MlsGroup.JoinExternally"/> produced.</summary>
+/// <param name="Group">The joiner's group, already in the new epoch.</param>
+/// <param name="Commit">The external commit (an MLSMessage), for the group's delivery service.</param>
+public sealed record ExternalJoinResult(MlsGroup Group, byte[] Commit);

@@ -126,4 +126,48 @@ public class GroupLifecycleTests
         Assert.Equal("after the update"u8.ToArray(), joiner.Group.Process(hello).ApplicationData);
         Assert.Equal("after the update"u8.ToArray(), cell[3].Process(hello).ApplicationData);
     }
+
+    [Theory]
+    [MemberData(nameof(Suites))]
+    public void An_outsider_joins_by_external_commit_and_can_replace_its_old_self(CipherSuiteId suite)
+    {
+        using var cell = new Cell(suite, 3);
+        using var outsider = new Member("outsider", suite);
+        var joined = MlsGroup.JoinExternally(cell[1].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance);
+        outsider.Group = joined.Group;
+        cell.Deliver(joined.Commit, 0);
+        cell.Members.Add(outsider);
+        Assert.Equal(ProcessedKind.Commit, outsider.Group.Process(joined.Commit).Kind);
+        cell.AssertAgreement();
+        Assert.Equal(4, cell[0].Members.Count);
+
+        // The outsider loses its state and rejoins, removing its earlier leaf in the same commit.
+        var oldLeaf = outsider.Group.OwnLeafIndex;
+        outsider.Group.Dispose();
+        outsider.Group = null;
+        var rejoined = MlsGroup.JoinExternally(cell[0].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance, removePriorLeaf: oldLeaf);
+        cell.Deliver(rejoined.Commit, 0);
+        outsider.Group = rejoined.Group;
+        cell.AssertAgreement();
+        Assert.Equal(4, cell[2].Members.Count);
+        Assert.Equal("welcome back"u8.ToArray(), outsider.Group.Process(cell[2].Protect("welcome back"u8)).ApplicationData);
+    }
+
+    [Fact]
+    public void Rejects_ExternalCommitProposals_an_external_commit_without_ExternalInit()
+    {
+        using var cell = new Cell(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, 3);
+        using var outsider = new Member("outsider", cell.Suite);
+        var joined = MlsGroup.JoinExternally(cell[1].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance);
+        joined.Group.Dispose();
+        var message = Courier.Mls.Messages.MLSMessage.FromBytes(joined.Commit).PublicMessage!;
+        var content = message.Content;
+        var commit = content.Commit! with { Proposals = [] };
+        var stripped = Courier.Mls.Messages.FramedContent.ForCommit(content.GroupId, content.Epoch, content.Sender, [], commit);
+        using var signer = outsider.Signer;
+        var epoch = cell[1].CurrentEpoch;
+        var signed = Courier.Mls.Framing.ContentAuthentication.Sign(epoch.Suite, Courier.Mls.Messages.WireFormat.MlsPublicMessage, stripped, epoch.Context, outsider.Signer, message.Auth.ConfirmationTag);
+        var forged = new Courier.Mls.Messages.MLSMessage(new Courier.Mls.Messages.PublicMessage(stripped, signed.Auth, null)).ToBytes();
+        GroupRejectionTests.AssertRejectedUnchanged(cell[2], forged, MlsCheck.ExternalCommitProposals);
+    }
 }

@@ -1,0 +1,93 @@
+using Courier.Mls.Crypto;
+using Courier.Mls.Framing;
+using Courier.Mls.KeySchedule;
+using Courier.Mls.Messages;
+using Courier.Mls.TranscriptHash;
+using Courier.Mls.TreeKem;
+using Courier.Mls.TreeSync;
+
+namespace Courier.Mls.Group;
+
+/// <summary>
+/// RFC 9420 §12.4.3.2: joining by external commit. From a GroupInfo with the external_pub
+/// extension, the joiner derives an init_secret nobody else could, takes the leftmost blank leaf,
+/// and commits an ExternalInit (and optionally the Remove of an earlier appearance of itself) with a
+/// full path. It is in the new epoch at once; the members follow when they process the commit.
+/// </summary>
+internal static class ExternalJoin
+{
+    public static (GroupEpoch Epoch, MLSMessage Commit) Join(GroupInfo groupInfo, IReadOnlyList<Node?>? ratchetTree, KeyPackageBundle joiner, uint? removePrior, IRandom random, ulong? now)
+    {
+        var context = groupInfo.GroupContext;
+        var suite = CipherSuite.Find(context.CipherSuite);
+        if (suite is null || suite.Id != joiner.CipherSuite)
+        {
+            throw new MessageRejectedException(MlsCheck.GroupInfoCipherSuite, "the GroupInfo's ciphersuite is not the joiner's");
+        }
+
+        var tree = RatchetTree.FromNodes(suite, WelcomeJoin.TreeOf(groupInfo, ratchetTree));
+        WelcomeJoin.VerifyTree(tree, context, now);
+        GroupInfoSigning.Verify(suite, groupInfo, tree.GetLeaf(groupInfo.Signer)?.SignatureKey);
+        var externalPub = ExternalInitialization.FindExternalPub(groupInfo)
+            ?? throw new MessageRejectedException(MlsCheck.ExternalPub, "the GroupInfo has no external_pub extension");
+
+        var (kemOutput, initSecret) = ExternalInitialization.Send(suite, externalPub, random);
+        var proposals = new List<ProposalOrRef> { new(new Proposal(new ExternalInit(kemOutput))) };
+        if (removePrior is { } prior)
+        {
+            if (tree.GetLeaf(prior) is null)
+            {
+                throw new ArgumentException("The prior appearance to remove is not a member.", nameof(removePrior));
+            }
+
+            proposals.Add(new ProposalOrRef(new Proposal(new Remove(prior))));
+            tree.RemoveLeaf(prior);
+        }
+
+        var ownLeaf = tree.ReserveBlankLeaf();
+        var signer = joiner.SignatureKey;
+        EpochSecrets? secrets = null;
+        TreeKemPrivateKeys? keys = null;
+        try
+        {
+            using var path = TreeKemOperations.PreparePath(tree, ownLeaf, context.GroupId, signer, LeafNodeTemplate.From(joiner.KeyPackage.LeafNode), random);
+            keys = path.ToPrivateKeys();
+            var provisional = context with { Epoch = context.Epoch + 1, TreeHash = tree.TreeHash() };
+            var updatePath = TreeKemOperations.EncryptPath(path, tree, provisional, new HashSet<uint>(), random);
+
+            var framed = FramedContent.ForCommit(context.GroupId, context.Epoch, Sender.NewMemberCommit(), [], new Commit(proposals, updatePath));
+            var signature = ContentAuthentication.Sign(suite, WireFormat.MlsPublicMessage, framed, context, signer, new byte[CipherSuite.HashSize]).Auth.Signature;
+            var interimBefore = TranscriptHashes.NextInterim(suite, context.ConfirmedTranscriptHash, new InterimTranscriptHashInput(groupInfo.ConfirmationTag));
+            var confirmed = TranscriptHashes.NextConfirmed(suite, interimBefore, new ConfirmedTranscriptHashInput(WireFormat.MlsPublicMessage, framed, signature));
+            var next = provisional with { ConfirmedTranscriptHash = confirmed };
+
+            secrets = EpochSecrets.FromInitSecret(suite, initSecret, path.CommitSecret, null, next);
+            var tag = ConfirmationTag.Compute(suite, secrets.ConfirmationKey, confirmed);
+            var message = new MLSMessage(new PublicMessage(framed, new FramedContentAuthData(signature, tag), null));
+            secrets.ForgetJoinerSecrets();
+            var epoch = new GroupEpoch
+            {
+                Suite = suite,
+                Context = next,
+                Tree = tree,
+                OwnLeaf = ownLeaf,
+                PrivateKeys = keys,
+                Secrets = secrets,
+                SecretTree = secrets.CreateSecretTree(tree.LeafCount),
+                InterimTranscriptHash = TranscriptHashes.NextInterim(suite, confirmed, new InterimTranscriptHashInput(tag)),
+                ResumptionPsks = new SortedDictionary<ulong, Secret> { [next.Epoch] = secrets.ResumptionPsk.Clone() },
+            };
+            return (epoch, message);
+        }
+        catch
+        {
+            keys?.Dispose();
+            secrets?.Dispose();
+            throw;
+        }
+        finally
+        {
+            initSecret.Dispose();
+        }
+    }
+}
