@@ -16,4 +16,5 @@ internal sealed record StagedCommit(
     GroupContext Context,
     IReadOnlySet<uint> Excluded,
     List<(uint Leaf, HpkePrivateKey Key, SignaturePrivateKey Signer)> Joiners,
-    IReadOnlyList<uint> Removed);
+    IReadOnlyList<uint> Removed,
+    IReadOnlyList<(uint Leaf, LeafNode Node, HpkePrivateKey Key)> Updates);

@@ -66,9 +66,15 @@ internal sealed class TreeFixture : IDisposable
     /// The committer's half of a commit: proposals applied to a clone (removes, then adds of new
     /// members whose leaves are returned), then the path prepared and encrypted.
     /// </summary>
-    public StagedCommit Stage(uint sender, IReadOnlyList<uint>? remove = null, int add = 0)
+    public StagedCommit Stage(uint sender, IReadOnlyList<uint>? remove = null, int add = 0, IReadOnlyList<(uint Leaf, LeafNode Node, HpkePrivateKey Key)>? updates = null)
     {
+        // RFC 9420 §12.3: updates, then removes, then adds.
         var proposed = Tree.Clone();
+        foreach (var (leaf, node, _) in updates ?? [])
+        {
+            proposed.UpdateLeaf(leaf, node);
+        }
+
         foreach (var removed in remove ?? [])
         {
             proposed.RemoveLeaf(removed);
@@ -86,11 +92,12 @@ internal sealed class TreeFixture : IDisposable
         var context = Context(committed);
         var excluded = joiners.Select(j => j.Leaf).ToHashSet();
         var path = TreeKemOperations.EncryptPath(pending, committed, context, excluded, SystemRandom.Instance);
-        return new StagedCommit(sender, proposed, committed, pending, path, context, excluded, joiners, remove ?? []);
+        return new StagedCommit(sender, proposed, committed, pending, path, context, excluded, joiners, remove ?? [], updates ?? []);
     }
 
     /// <summary>Stages a commit and has every member process it; all must agree.</summary>
-    public void Commit(uint sender, IReadOnlyList<uint>? remove = null, int add = 0) => Complete(Stage(sender, remove, add));
+    public void Commit(uint sender, IReadOnlyList<uint>? remove = null, int add = 0, IReadOnlyList<(uint Leaf, LeafNode Node, HpkePrivateKey Key)>? updates = null)
+        => Complete(Stage(sender, remove, add, updates));
 
     public void Complete(StagedCommit staged)
     {
@@ -115,6 +122,13 @@ internal sealed class TreeFixture : IDisposable
                 TreeKemOperations.ApplyPath(received, staged.Sender, staged.Path);
                 Assert.Equal(staged.Committed.TreeHash(), received.TreeHash());
                 var keys = member.Keys.Clone();
+                foreach (var (_, _, updateKey) in staged.Updates.Where(u => u.Leaf == leaf))
+                {
+                    // §12.1.2: the member's Update was committed, so its new leaf key replaces the old one.
+                    using var exported = updateKey.ExportPrivateKey();
+                    keys.SetLeafKey(HpkePrivateKey.Import(exported.Span));
+                }
+
                 using var commitSecret = TreeKemOperations.DecryptPath(received, staged.Sender, staged.Path, leaf, keys, staged.Context, staged.Excluded);
                 Assert.True(commitSecret.ContentEquals(staged.Pending.CommitSecret));
                 member.ReplaceKeys(keys);
@@ -127,6 +141,11 @@ internal sealed class TreeFixture : IDisposable
             }
 
             Members[staged.Sender].ReplaceKeys(staged.Pending.ToPrivateKeys());
+        }
+
+        foreach (var (_, _, key) in staged.Updates)
+        {
+            key.Dispose();
         }
 
         Tree = staged.Committed;
