@@ -49,8 +49,8 @@ internal sealed class TreeKemPrivateKeys : IDisposable
     /// <paramref name="ownLeaf"/> and <paramref name="committerLeaf"/>; the keys of that node and of
     /// the following nodes of the committer's filtered direct path are derived from it (§7.4) and
     /// must match the public keys in <paramref name="tree"/>. Takes ownership of
-    /// <paramref name="leafKey"/>, the private key of the KeyPackage's leaf encryption_key; the caller
-    /// keeps <paramref name="pathSecret"/>.
+    /// <paramref name="leafKey"/> (the private key of the KeyPackage's leaf encryption_key), also when
+    /// it throws; the caller keeps <paramref name="pathSecret"/>.
     /// </summary>
     /// <exception cref="MessageRejectedException">
     /// <see cref="MlsCheck.PathPublicKeyMismatch"/> when a derived key differs from the tree, or
@@ -58,22 +58,23 @@ internal sealed class TreeKemPrivateKeys : IDisposable
     /// </exception>
     public static TreeKemPrivateKeys FromPathSecret(RatchetTree tree, uint ownLeaf, uint committerLeaf, Secret? pathSecret, HpkePrivateKey leafKey)
     {
-        ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(leafKey);
-        var ownLeafNode = tree.GetLeaf(ownLeaf) ?? throw new ArgumentException($"Leaf {ownLeaf} is blank.", nameof(ownLeaf));
-        if (!leafKey.PublicKeySpan.SequenceEqual(ownLeafNode.EncryptionKey))
-        {
-            throw new ArgumentException("The leaf key does not belong to the member's leaf.", nameof(leafKey));
-        }
-
-        var keys = FromLeafKey(ownLeaf, leafKey);
-        if (pathSecret is null)
-        {
-            return keys;
-        }
-
+        TreeKemPrivateKeys? keys = null;
         try
         {
+            ArgumentNullException.ThrowIfNull(tree);
+            var ownLeafNode = tree.GetLeaf(ownLeaf) ?? throw new ArgumentException($"Leaf {ownLeaf} is blank.", nameof(ownLeaf));
+            if (!leafKey.PublicKeySpan.SequenceEqual(ownLeafNode.EncryptionKey))
+            {
+                throw new ArgumentException("The leaf key does not belong to the member's leaf.", nameof(leafKey));
+            }
+
+            keys = FromLeafKey(ownLeaf, leafKey);
+            if (pathSecret is null)
+            {
+                return keys;
+            }
+
             if (ownLeaf == committerLeaf || committerLeaf >= tree.LeafCount)
             {
                 throw new ArgumentException("The committer must be another leaf of the tree.", nameof(committerLeaf));
@@ -98,7 +99,13 @@ internal sealed class TreeKemPrivateKeys : IDisposable
         }
         catch
         {
-            keys.Dispose();
+            // Ownership of the leaf key holds on failure too.
+            if (keys is null)
+            {
+                leafKey.Dispose();
+            }
+
+            keys?.Dispose();
             throw;
         }
     }

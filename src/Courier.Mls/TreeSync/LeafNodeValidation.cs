@@ -1,4 +1,5 @@
 using Courier.Mls.Codec;
+using Courier.Mls.Crypto;
 using Courier.Mls.Hpke;
 using Courier.Mls.Messages;
 
@@ -124,7 +125,7 @@ internal static class LeafNodeValidation
     /// RFC 9420 §7.2: VerifyWithLabel(signature_key, "LeafNodeTBS", LeafNodeTBS, signature). The
     /// group_id and leaf_index are part of LeafNodeTBS for sources update and commit only.
     /// </summary>
-    public static bool VerifySignature(LeafNode leaf, Crypto.CipherSuite suite, byte[] groupId, uint leafIndex)
+    public static bool VerifySignature(LeafNode leaf, CipherSuite suite, byte[] groupId, uint leafIndex)
     {
         ArgumentNullException.ThrowIfNull(leaf);
         ArgumentNullException.ThrowIfNull(suite);

@@ -11,7 +11,8 @@ namespace Courier.Mls.TreeSync;
 /// The public state of a group's ratchet tree (RFC 9420 §4, §7): a full binary tree in array form
 /// (§4.2, Appendix C), leaves at even node indices, parents at odd ones, null for a blank node.
 /// Mutable; callers stage changes on a <see cref="Clone"/> and keep it only once a commit is
-/// accepted. Tree hashes are cached per node and invalidated along the path of each change.
+/// accepted. Tree hashes are cached per node and invalidated along the path of each change, so
+/// even reads mutate the cache: an instance is not safe for concurrent use.
 /// </summary>
 internal sealed class RatchetTree
 {
@@ -260,13 +261,7 @@ internal sealed class RatchetTree
     /// RFC 9420 §4.1.1: the resolution of a node, node indices in depth-first left-first order; a
     /// non-blank node resolves to itself followed by its unmerged leaves.
     /// </summary>
-    public IReadOnlyList<uint> Resolution(uint nodeIndex)
-    {
-        CheckNode(nodeIndex);
-        var result = new List<uint>();
-        Resolve(nodeIndex, result);
-        return result;
-    }
+    public IReadOnlyList<uint> Resolution(uint nodeIndex) => ResolutionList(nodeIndex);
 
     /// <summary>
     /// RFC 9420 §7.6, §12.4.2: the resolution without the leaves in <paramref name="excludedLeaves"/>
@@ -275,7 +270,7 @@ internal sealed class RatchetTree
     public IReadOnlyList<uint> Resolution(uint nodeIndex, IReadOnlySet<uint> excludedLeaves)
     {
         ArgumentNullException.ThrowIfNull(excludedLeaves);
-        var result = (List<uint>)Resolution(nodeIndex);
+        var result = ResolutionList(nodeIndex);
         if (excludedLeaves.Count > 0)
         {
             result.RemoveAll(x => ArrayTree.IsLeaf(x) && excludedLeaves.Contains(x / 2));
@@ -484,6 +479,14 @@ internal sealed class RatchetTree
         Array.Copy(_hashes, hashes, keep);
         _nodes = nodes;
         _hashes = hashes;
+    }
+
+    private List<uint> ResolutionList(uint nodeIndex)
+    {
+        CheckNode(nodeIndex);
+        var result = new List<uint>();
+        Resolve(nodeIndex, result);
+        return result;
     }
 
     private void Resolve(uint x, List<uint> result)
