@@ -35,7 +35,7 @@ internal static class CommitCreation
             .Concat(byValue.Select(p => new ProposalOrRef(p)))
             .ToList();
         var list = ProposalList.Resolve(epoch, proposals, committer);
-        list.Validate(epoch, committer, now);
+        list.Validate(epoch, committer, now, options.ResumptionUsage);
         var pskSecrets = psks.Resolve(epoch, list.PskIds);
         var tree = epoch.Tree.Clone();
         TreeKemPrivateKeys? ownKeys = null;
@@ -90,6 +90,7 @@ internal static class CommitCreation
                 SecretTree = secrets.CreateSecretTree(tree.LeafCount),
                 InterimTranscriptHash = TranscriptHashes.NextInterim(suite, confirmed, new InterimTranscriptHashInput(tag)),
                 ResumptionPsks = epoch.CarryResumptionPsks(context.Epoch, secrets.ResumptionPsk),
+                PendingReInit = applied.ReInit,
             };
             return new CreatedCommit(message, welcome, groupInfo, staged);
         }
@@ -134,4 +135,7 @@ internal sealed record CommitOptions
     public int Padding { get; init; }
 
     public bool RatchetTreeInGroupInfo { get; init; } = true;
+
+    /// <summary>The usage resumption PSKs must have: branch or reinit only in a new group's first commit (§11.2, §11.3).</summary>
+    public ResumptionPSKUsage ResumptionUsage { get; init; } = ResumptionPSKUsage.Application;
 }

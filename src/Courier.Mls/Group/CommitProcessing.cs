@@ -190,6 +190,7 @@ internal static class CommitProcessing
                 SecretTree = secrets.CreateSecretTree(tree.LeafCount),
                 InterimTranscriptHash = TranscriptHashes.NextInterim(suite, confirmed, new InterimTranscriptHashInput(tag)),
                 ResumptionPsks = epoch.CarryResumptionPsks(context.Epoch, secrets.ResumptionPsk),
+                PendingReInit = applied.ReInit,
             };
         }
         catch

@@ -51,6 +51,12 @@ internal sealed class GroupEpoch : IDisposable
     /// </summary>
     public Dictionary<string, Group.ProcessedKind> Sent { get; } = [];
 
+    /// <summary>
+    /// The ReInit this epoch's commit applied (§11.2): the group may no longer send; a member
+    /// creates its successor with these parameters.
+    /// </summary>
+    public ReInit? PendingReInit { get; init; }
+
     /// <summary>True once a commit removed this member: it can no longer send or follow.</summary>
     public bool Removed { get; set; }
 

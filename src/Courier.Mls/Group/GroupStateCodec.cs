@@ -26,6 +26,7 @@ namespace Courier.Mls.Group;
 ///   ResumptionPsk resumption_psks&lt;V&gt;;     // { uint64 epoch; opaque psk&lt;V&gt; }
 ///   opaque pending_leaf_keys&lt;V&gt;;          // private keys of this member's Update proposals, 32 bytes each
 ///   Sent sent&lt;V&gt;;                          // { opaque fingerprint&lt;V&gt;; uint8 kind; }
+///   optional&lt;ReInit&gt; pending_reinit;
 /// } Epoch;
 /// </code>
 /// </summary>
@@ -166,6 +167,7 @@ internal static class GroupStateCodec
         }
 
         writer.WriteOpaque(sent.Written);
+        writer.WriteOptional(epoch.PendingReInit);
     }
 
     private static int ProposalsLength(List<CachedProposal> proposals)
@@ -250,6 +252,7 @@ internal static class GroupStateCodec
                 sent[fingerprint] = (ProcessedKind)kind;
             }
 
+            var pendingReInit = reader.ReadOptional(ReInit.Decode);
             var epoch = new GroupEpoch
             {
                 Suite = suite,
@@ -262,6 +265,7 @@ internal static class GroupStateCodec
                 InterimTranscriptHash = interim,
                 ResumptionPsks = psks,
                 Removed = removed,
+                PendingReInit = pendingReInit,
             };
             epoch.Proposals.AddRange(proposals);
             foreach (var key in pendingKeys)

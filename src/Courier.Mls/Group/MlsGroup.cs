@@ -98,6 +98,8 @@ public sealed class MlsGroup : IDisposable
     /// <remarks>
     /// <paramref name="externalPsks"/> are the external PSKs (id, secret) the group may use; the
     /// group keeps copies. <paramref name="now"/>, in seconds since 1970, checks leaf lifetimes.
+    /// <paramref name="resumedFrom"/> is the group a branch or reinit continues (§11.2, §11.3): its
+    /// resumption PSK proves the new group's members were members of the old one.
     /// </remarks>
     public static MlsGroup JoinFromWelcome(
         ReadOnlySpan<byte> welcome,
@@ -105,7 +107,8 @@ public sealed class MlsGroup : IDisposable
         IRandom random,
         byte[]? ratchetTree = null,
         IEnumerable<KeyValuePair<byte[], byte[]>>? externalPsks = null,
-        ulong? now = null)
+        ulong? now = null,
+        MlsGroup? resumedFrom = null)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(random);
@@ -120,7 +123,8 @@ public sealed class MlsGroup : IDisposable
 
         try
         {
-            group._epoch = WelcomeJoin.Join(body, bundle, tree, group.Psks, now);
+            var psks = resumedFrom is null ? group.Psks : new PskResolver(id => group.Psks.Find(id) ?? resumedFrom.ResumptionPsk(id));
+            group._epoch = WelcomeJoin.Join(body, bundle, tree, psks, now, resumedFrom?.State.PendingReInit);
             return group;
         }
         catch
@@ -148,6 +152,32 @@ public sealed class MlsGroup : IDisposable
         var bytes = commit.ToBytes();
         epoch.Sent[Fingerprint(bytes)] = ProcessedKind.Commit;
         return new ExternalJoinResult(new MlsGroup(epoch, Copy(joiner.SignatureKey), random), bytes);
+    }
+
+    /// <summary>
+    /// RFC 9420 §11.3: a new group <paramref name="groupId"/> with some members of this one, as the
+    /// member of <paramref name="self"/> (a fresh KeyPackage of this member) adding
+    /// <paramref name="memberKeyPackages"/>. Its first epoch is bound to this group's current epoch
+    /// by a resumption PSK; joiners pass this group as <c>resumedFrom</c>.
+    /// </summary>
+    public ResumedGroup Branch(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages)
+        => Resume(groupId, self, memberKeyPackages, ResumptionPSKUsage.Branch);
+
+    /// <summary>
+    /// RFC 9420 §11.2: after a commit applied a ReInit, creates the successor group with the
+    /// ReInit's group id and ciphersuite, as the member of <paramref name="self"/> (a KeyPackage in
+    /// the new suite) adding the other members' new KeyPackages.
+    /// </summary>
+    public ResumedGroup ReInitialize(KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages)
+    {
+        var reInit = State.PendingReInit ?? throw new InvalidOperationException("No ReInit has been committed in this group.");
+        ArgumentNullException.ThrowIfNull(self);
+        if ((ushort)self.CipherSuite != reInit.CipherSuite)
+        {
+            throw new ArgumentException("The KeyPackage is not in the ReInit's ciphersuite.", nameof(self));
+        }
+
+        return Resume(reInit.GroupId, self, memberKeyPackages, ResumptionPSKUsage.Reinit);
     }
 
     /// <summary>The epoch authenticator (§8.7): equal for all members exactly when they agree on the epoch.</summary>
@@ -407,9 +437,12 @@ public sealed class MlsGroup : IDisposable
         }
     }
 
-    private GroupEpoch ActiveState => State.Removed
-        ? throw new InvalidOperationException("This member was removed from the group.")
-        : State;
+    private GroupEpoch ActiveState => State switch
+    {
+        { Removed: true } => throw new InvalidOperationException("This member was removed from the group."),
+        { PendingReInit: not null } => throw new InvalidOperationException("The group was reinitialized: continue in its successor."),
+        var epoch => epoch,
+    };
 
     private PskResolver Psks => new(id => id.PskType == PSKType.External && _externalPsks.TryGetValue(Convert.ToHexString(id.PskId!), out var psk) ? psk : null);
 
@@ -420,6 +453,39 @@ public sealed class MlsGroup : IDisposable
         _epoch = next;
         old.Dispose();
     }
+
+    private ResumedGroup Resume(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages, ResumptionPSKUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(memberKeyPackages);
+        var old = State;
+        var psk = new Proposal(new PreSharedKey(PreSharedKeyID.Resumption(usage, old.GroupId, old.Epoch, Nonce())));
+        var adds = memberKeyPackages.Select(bytes => new Proposal(new Add(MLSMessage.FromBytes(bytes).KeyPackage
+            ?? throw new MessageRejectedException(MlsCheck.WireFormat, "an added member's message is not a KeyPackage")))).ToList();
+
+        var group = new MlsGroup(GroupCreation.Create(groupId, self, null, _random), Copy(self.SignatureKey), _random);
+        try
+        {
+            var epoch = group.State;
+            var options = CommitOptions.Default with { ResumptionUsage = usage };
+            var resolver = new PskResolver(ResumptionPsk);
+            var created = CommitCreation.Create(epoch, group._signer, [.. adds, psk], LeafNodeTemplate.From(epoch.Tree.GetLeaf(0)!), options, resolver, _random, null);
+            group.MoveTo(created.Staged);
+            return new ResumedGroup(group, created.Welcome?.ToBytes());
+        }
+        catch
+        {
+            group.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The resumption PSK of one of this group's recent epochs, for a branch or reinit of it.</summary>
+    private Secret? ResumptionPsk(PreSharedKeyID id)
+        => id.PskType == PSKType.Resumption
+           && id.PskGroupId.AsSpan().SequenceEqual(State.GroupId)
+           && State.ResumptionPsks.TryGetValue(id.PskEpoch!.Value, out var psk) ? psk : null;
 
     private byte[] Propose(IProposalBody body)
     {

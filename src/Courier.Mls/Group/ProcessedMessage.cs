@@ -53,6 +53,11 @@ public sealed record GroupMember(uint LeafIndex, byte[] Identity, byte[] Signatu
 /// <param name="GroupInfo">The signed MLSMessage(GroupInfo) of the new epoch.</param>
 public sealed record CommitResult(byte[] Commit, byte[]? Welcome, byte[] GroupInfo);
 
+/// <summary>What <see cref="MlsGroup.Branch"/> and <see cref="MlsGroup.ReInitialize"/> produced.</summary>
+/// <param name="Group">The new group, in its first epoch with the added members.</param>
+/// <param name="Welcome">The MLSMessage(Welcome) for the added members, or null if none was added.</param>
+public sealed record ResumedGroup(MlsGroup Group, byte[]? Welcome);
+
 /// <summary>What <see cref="MlsGroup.JoinExternally"/> produced.</summary>
 /// <param name="Group">The joiner's group, already in the new epoch.</param>
 /// <param name="Commit">The external commit (an MLSMessage), for the group's delivery service.</param>

@@ -60,7 +60,7 @@ internal sealed class ProposalList
     public IReadOnlyList<PreSharedKeyID> PskIds => Bodies<PreSharedKey>().Select(p => p.Psk).ToList();
 
     /// <summary>§12.2: the rules for the list as a whole, and each proposal's own validity (§12.1).</summary>
-    public void Validate(GroupEpoch epoch, Sender committer, ulong? now)
+    public void Validate(GroupEpoch epoch, Sender committer, ulong? now, ResumptionPSKUsage resumptionUsage = ResumptionPSKUsage.Application)
     {
         var external = committer.SenderType == SenderType.NewMemberCommit;
         if (external)
@@ -74,7 +74,7 @@ internal sealed class ProposalList
 
         foreach (var (proposal, sender) in Items)
         {
-            ProposalValidation.Validate(epoch, proposal, sender, now, inExternalCommit: external);
+            ProposalValidation.Validate(epoch, proposal, sender, now, external, resumptionUsage);
         }
     }
 

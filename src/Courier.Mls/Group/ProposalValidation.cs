@@ -11,7 +11,11 @@ internal static class ProposalValidation
     private static readonly ProposalType[] ExternalSenderTypes =
         [ProposalType.Add, ProposalType.Remove, ProposalType.Psk, ProposalType.Reinit, ProposalType.GroupContextExtensions];
 
-    public static void Validate(GroupEpoch epoch, Proposal proposal, Sender sender, ulong? now, bool inExternalCommit = false)
+    /// <summary>
+    /// Validates one proposal from <paramref name="sender"/>. Resumption PSKs must have
+    /// <paramref name="resumptionUsage"/>: application, except in the first commit of a branch or reinit (§11).
+    /// </summary>
+    public static void Validate(GroupEpoch epoch, Proposal proposal, Sender sender, ulong? now, bool inExternalCommit = false, ResumptionPSKUsage resumptionUsage = ResumptionPSKUsage.Application)
     {
         CheckSender(proposal, sender, inExternalCommit);
         switch (proposal.Body)
@@ -30,7 +34,7 @@ internal static class ProposalValidation
 
                 break;
             case PreSharedKey psk:
-                ValidatePskId(psk.Psk, ResumptionPSKUsage.Application);
+                ValidatePskId(psk.Psk, resumptionUsage);
                 break;
             case ReInit reInit:
                 if (reInit.Version < GroupContext.Mls10)

@@ -15,7 +15,7 @@ internal static class WelcomeJoin
     /// Joins as the member of <paramref name="bundle"/>; <paramref name="ratchetTree"/> is needed only when the
     /// Welcome's GroupInfo does not carry the ratchet_tree extension.
     /// </summary>
-    public static GroupEpoch Join(Welcome welcome, KeyPackageBundle bundle, IReadOnlyList<Node?>? ratchetTree, PskResolver psks, ulong? now)
+    public static GroupEpoch Join(Welcome welcome, KeyPackageBundle bundle, IReadOnlyList<Node?>? ratchetTree, PskResolver psks, ulong? now, ReInit? resumedReInit = null)
     {
         var suite = CipherSuite.Find(welcome.CipherSuite);
         if (suite is null || suite.Id != bundle.CipherSuite)
@@ -31,6 +31,7 @@ internal static class WelcomeJoin
             throw new MessageRejectedException(MlsCheck.WelcomeCipherSuite, "the GroupInfo's ciphersuite is not the Welcome's");
         }
 
+        CheckResumption(joined.GroupSecrets.Psks, context, resumedReInit);
         var tree = RatchetTree.FromNodes(suite, TreeOf(groupInfo, ratchetTree));
         VerifyTree(tree, context, now);
 
@@ -70,6 +71,27 @@ internal static class WelcomeJoin
             privateKeys.Dispose();
             secrets?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// §11.2, §11.3: a branch or reinit PSK may only start a new group's first epoch, and a reinit's
+    /// group must have the parameters the old group's ReInit proposal named.
+    /// </summary>
+    private static void CheckResumption(IReadOnlyList<PreSharedKeyID> psks, GroupContext context, ReInit? resumedReInit)
+    {
+        foreach (var psk in psks.Where(p => p.PskType == PSKType.Resumption && p.Usage != ResumptionPSKUsage.Application))
+        {
+            if (context.Epoch != 1)
+            {
+                throw new MessageRejectedException(MlsCheck.ResumptionPskUsage, "a branch or reinit PSK in a Welcome to an epoch other than 1");
+            }
+
+            if (psk.Usage == ResumptionPSKUsage.Reinit
+                && (resumedReInit is null || !resumedReInit.GroupId.AsSpan().SequenceEqual(context.GroupId) || resumedReInit.CipherSuite != context.CipherSuite))
+            {
+                throw new MessageRejectedException(MlsCheck.ResumptionPskUsage, "the reinitialized group does not match the ReInit proposal");
+            }
         }
     }
 

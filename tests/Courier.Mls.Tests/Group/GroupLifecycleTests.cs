@@ -170,4 +170,54 @@ public class GroupLifecycleTests
         var forged = new Courier.Mls.Messages.MLSMessage(new Courier.Mls.Messages.PublicMessage(stripped, signed.Auth, null)).ToBytes();
         GroupRejectionTests.AssertRejectedUnchanged(cell[2], forged, MlsCheck.ExternalCommitProposals);
     }
+
+    [Fact]
+    public void A_branch_starts_a_subgroup_bound_to_the_old_epoch()
+    {
+        using var cell = new Cell(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, 4);
+        var joiners = new[] { cell.Members[1], cell.Members[3] };
+        var bundles = joiners.Select(m => m.NewKeyPackage()).ToList();
+        var branch = cell[0].Branch("subcell"u8.ToArray(), cell.Members[0].NewKeyPackage(), bundles.Select(b => b.KeyPackageBytes));
+        using var subcell = branch.Group;
+        using var first = MlsGroup.JoinFromWelcome(branch.Welcome!, bundles[0], SystemRandom.Instance, resumedFrom: cell[1]);
+        using var second = MlsGroup.JoinFromWelcome(branch.Welcome!, bundles[1], SystemRandom.Instance, resumedFrom: cell[3]);
+        Assert.Equal(subcell.EpochAuthenticator(), first.EpochAuthenticator());
+        Assert.Equal(subcell.EpochAuthenticator(), second.EpochAuthenticator());
+        Assert.Equal(3, second.Members.Count);
+
+        // Without the old group's resumption PSK, the Welcome cannot be processed.
+        var outsiderBundle = cell.Members[2].NewKeyPackage();
+        var other = cell[0].Branch("other"u8.ToArray(), cell.Members[0].NewKeyPackage(), [outsiderBundle.KeyPackageBytes]);
+        other.Group.Dispose();
+        Assert.Equal(MlsCheck.MissingPsk, Assert.Throws<MessageRejectedException>(() => MlsGroup.JoinFromWelcome(other.Welcome!, outsiderBundle, SystemRandom.Instance)).Check);
+    }
+
+    [Fact]
+    public void A_reinit_moves_the_members_to_a_new_group_in_another_suite()
+    {
+        using var cell = new Cell(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, 3);
+        const CipherSuiteId next = CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519;
+        var proposal = cell[1].ProposeReInit("cell v2"u8.ToArray(), next);
+        foreach (var member in cell.Members)
+        {
+            member.Group!.Process(proposal);
+        }
+
+        cell.Deliver(cell[0].Commit().Commit, 0);
+        Assert.Throws<InvalidOperationException>(() => cell[2].Protect("old group"u8));
+
+        var others = cell.Members.Skip(1).Select(m => (Member: m, Bundle: NewBundle(m, next))).ToList();
+        var reinit = cell[0].ReInitialize(NewBundle(cell.Members[0], next), others.Select(o => o.Bundle.KeyPackageBytes));
+        using var successor = reinit.Group;
+        Assert.Equal(next, successor.CipherSuite);
+        foreach (var (member, bundle) in others)
+        {
+            using var joined = MlsGroup.JoinFromWelcome(reinit.Welcome!, bundle, SystemRandom.Instance, resumedFrom: member.Group);
+            Assert.Equal(successor.EpochAuthenticator(), joined.EpochAuthenticator());
+            Assert.Equal("cell v2"u8.ToArray(), joined.GroupId);
+        }
+
+        static KeyPackageBundle NewBundle(Member member, CipherSuiteId suite)
+            => KeyPackageBundle.Generate(suite, System.Text.Encoding.UTF8.GetBytes(member.CodeName), member.Signer, 1_577_836_800, 4_102_444_800, SystemRandom.Instance);
+    }
 }
