@@ -95,11 +95,7 @@ public enum MlsCheck
     /// <summary>RFC 9420 §12.4: the commit's proposals require a path, and it has none.</summary>
     PathRequired,
 
-    /// <summary>RFC 9420 §12.4.2: the committer's new leaf reuses its current encryption key.</summary>
-    CommitterEncryptionKeyReused,
 
-    /// <summary>RFC 9420 §12.4.2: a public key of the UpdatePath already appears in the tree.</summary>
-    PathKeyInTree,
 
 
     /// <summary>RFC 9420 §12.4.3.1: the ratchet tree has no leaf for the joiner's KeyPackage.</summary>

@@ -108,13 +108,9 @@ internal static class CommitProcessing
         {
             senderLeaf = committer.LeafIndex!.Value;
             ProposalValidation.ValidateLeaf(epoch, tree, applied.Extensions, path.LeafNode, LeafNodeSource.Commit, senderLeaf, now);
-            if (epoch.Tree.GetLeaf(senderLeaf) is { } current && current.EncryptionKey.AsSpan().SequenceEqual(path.LeafNode.EncryptionKey))
-            {
-                throw new MessageRejectedException(MlsCheck.CommitterEncryptionKeyReused, "the committer's new leaf reuses its encryption key");
-            }
         }
 
-        CheckPathKeysAreNew(tree, path, senderLeaf);
+        // ApplyPath refuses keys already in the tree, the committer's current leaf key among them (§12.4.2).
         TreeKemOperations.ApplyPath(tree, senderLeaf, path);
         var provisional = epoch.Context with { Epoch = epoch.Epoch + 1, TreeHash = tree.TreeHash(), Extensions = applied.Extensions };
         if (removed)
@@ -125,24 +121,6 @@ internal static class CommitProcessing
 
         var excluded = applied.Added.Select(a => a.Leaf).ToHashSet();
         return TreeKemOperations.DecryptPath(tree, senderLeaf, path, epoch.OwnLeaf, ownKeys, provisional, excluded);
-    }
-
-    /// <summary>§12.4.2: none of the public keys in the UpdatePath may already appear in the tree.</summary>
-    private static void CheckPathKeysAreNew(RatchetTree tree, UpdatePath path, uint senderLeaf)
-    {
-        var existing = new HashSet<string>();
-        for (var node = 0u; node < tree.NodeCount; node++)
-        {
-            if (node != 2 * senderLeaf && tree.EncryptionKey(node) is { } key)
-            {
-                existing.Add(Convert.ToHexString(key));
-            }
-        }
-
-        if (path.Nodes.Select(n => n.EncryptionKey).Prepend(path.LeafNode.EncryptionKey).Any(key => existing.Contains(Convert.ToHexString(key))))
-        {
-            throw new MessageRejectedException(MlsCheck.PathKeyInTree, "a public key of the UpdatePath already appears in the tree");
-        }
     }
 
     /// <summary>Transcript hashes, key schedule and confirmation tag of the new epoch (§8, §8.2).</summary>
