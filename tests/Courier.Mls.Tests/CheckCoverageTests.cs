@@ -21,4 +21,23 @@ public class CheckCoverageTests
         var untested = Enum.GetNames<MlsCheck>().Where(id => !testNames.Contains(id)).ToList();
         Assert.True(untested.Count == 0, "MlsCheck ids without a Rejects_<Id> test: " + string.Join(", ", untested));
     }
+
+    [Fact]
+    public void Every_MlsCheck_is_listed_in_docs_mls_md()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "mls.md"));
+        var missing = Enum.GetNames<MlsCheck>().Where(id => !doc.Contains($"| `{id}` |", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, "MlsCheck ids missing from docs/mls.md: " + string.Join(", ", missing));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Courier.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Courier.sln not found above the test assembly.");
+    }
 }
