@@ -78,20 +78,7 @@ internal static class CommitCreation
                     applied.Added.Select(a => new WelcomeRecipient(a.KeyPackage, path.JoinerPathSecret(a.Leaf))).ToList(),
                     random));
 
-            secrets.ForgetJoinerSecrets();
-            var staged = new GroupEpoch
-            {
-                Suite = suite,
-                Context = context,
-                Tree = tree,
-                OwnLeaf = epoch.OwnLeaf,
-                PrivateKeys = ownKeys,
-                Secrets = secrets,
-                SecretTree = secrets.CreateSecretTree(tree.LeafCount),
-                InterimTranscriptHash = TranscriptHashes.NextInterim(suite, confirmed, new InterimTranscriptHashInput(tag)),
-                ResumptionPsks = epoch.CarryResumptionPsks(context.Epoch, secrets.ResumptionPsk),
-                PendingReInit = applied.ReInit,
-            };
+            var staged = GroupEpoch.Begin(suite, context, tree, ownKeys, secrets, tag, epoch, applied.ReInit);
             return new CreatedCommit(message, welcome, groupInfo, staged);
         }
         catch

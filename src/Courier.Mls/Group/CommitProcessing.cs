@@ -156,20 +156,7 @@ internal static class CommitProcessing
                 throw new MessageRejectedException(MlsCheck.ConfirmationTag, "the confirmation tag does not verify");
             }
 
-            secrets.ForgetJoinerSecrets();
-            return new GroupEpoch
-            {
-                Suite = suite,
-                Context = context,
-                Tree = tree,
-                OwnLeaf = epoch.OwnLeaf,
-                PrivateKeys = ownKeys,
-                Secrets = secrets,
-                SecretTree = secrets.CreateSecretTree(tree.LeafCount),
-                InterimTranscriptHash = TranscriptHashes.NextInterim(suite, confirmed, new InterimTranscriptHashInput(tag)),
-                ResumptionPsks = epoch.CarryResumptionPsks(context.Epoch, secrets.ResumptionPsk),
-                PendingReInit = applied.ReInit,
-            };
+            return GroupEpoch.Begin(suite, context, tree, ownKeys, secrets, tag, epoch, applied.ReInit);
         }
         catch
         {

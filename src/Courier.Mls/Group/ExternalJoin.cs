@@ -64,19 +64,7 @@ internal static class ExternalJoin
             secrets = EpochSecrets.FromInitSecret(suite, initSecret, path.CommitSecret, null, next);
             var tag = ConfirmationTag.Compute(suite, secrets.ConfirmationKey, confirmed);
             var message = new MLSMessage(new PublicMessage(framed, new FramedContentAuthData(signature, tag), null));
-            secrets.ForgetJoinerSecrets();
-            var epoch = new GroupEpoch
-            {
-                Suite = suite,
-                Context = next,
-                Tree = tree,
-                OwnLeaf = ownLeaf,
-                PrivateKeys = keys,
-                Secrets = secrets,
-                SecretTree = secrets.CreateSecretTree(tree.LeafCount),
-                InterimTranscriptHash = TranscriptHashes.NextInterim(suite, confirmed, new InterimTranscriptHashInput(tag)),
-                ResumptionPsks = new SortedDictionary<ulong, Secret> { [next.Epoch] = secrets.ResumptionPsk.Clone() },
-            };
+            var epoch = GroupEpoch.Begin(suite, next, tree, keys, secrets, tag);
             return (epoch, message);
         }
         catch

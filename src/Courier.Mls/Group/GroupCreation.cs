@@ -32,20 +32,8 @@ internal static class GroupCreation
         var privateKeys = TreeKemPrivateKeys.FromLeafKey(0, creator.EncryptionKey.Copy());
         try
         {
-            secrets.ForgetJoinerSecrets();
             var tag = ConfirmationTag.Compute(suite, secrets.ConfirmationKey, context.ConfirmedTranscriptHash);
-            return new GroupEpoch
-            {
-                Suite = suite,
-                Context = context,
-                Tree = tree,
-                OwnLeaf = 0,
-                PrivateKeys = privateKeys,
-                Secrets = secrets,
-                SecretTree = secrets.CreateSecretTree(tree.LeafCount),
-                InterimTranscriptHash = TranscriptHashes.NextInterim(suite, context.ConfirmedTranscriptHash, new InterimTranscriptHashInput(tag)),
-                ResumptionPsks = new SortedDictionary<ulong, Secret> { [0] = secrets.ResumptionPsk.Clone() },
-            };
+            return GroupEpoch.Begin(suite, context, tree, privateKeys, secrets, tag);
         }
         catch
         {

@@ -62,6 +62,40 @@ internal sealed class GroupEpoch : IDisposable
 
     public byte[] GroupId => Context.GroupId;
 
+    /// <summary>
+    /// The state that starts an epoch once its key schedule ran (§8) and its confirmation tag is
+    /// known: the joiner secrets are forgotten, the secret tree is built from encryption_secret, the
+    /// interim transcript hash is computed (§8.2), and resumption PSKs carry over from
+    /// <paramref name="previous"/>, if the member was in the group before. Takes ownership of
+    /// <paramref name="keys"/> and <paramref name="secrets"/>.
+    /// </summary>
+    public static GroupEpoch Begin(
+        CipherSuite suite,
+        GroupContext context,
+        RatchetTree tree,
+        TreeKemPrivateKeys keys,
+        EpochSecrets secrets,
+        byte[] confirmationTag,
+        GroupEpoch? previous = null,
+        ReInit? pendingReInit = null)
+    {
+        secrets.ForgetJoinerSecrets();
+        return new GroupEpoch
+        {
+            Suite = suite,
+            Context = context,
+            Tree = tree,
+            OwnLeaf = keys.LeafIndex,
+            PrivateKeys = keys,
+            Secrets = secrets,
+            SecretTree = secrets.CreateSecretTree(tree.LeafCount),
+            InterimTranscriptHash = TranscriptHash.TranscriptHashes.NextInterim(suite, context.ConfirmedTranscriptHash, new TranscriptHash.InterimTranscriptHashInput(confirmationTag)),
+            ResumptionPsks = previous?.CarryResumptionPsks(context.Epoch, secrets.ResumptionPsk)
+                ?? new SortedDictionary<ulong, Secret> { [context.Epoch] = secrets.ResumptionPsk.Clone() },
+            PendingReInit = pendingReInit,
+        };
+    }
+
     public ulong Epoch => Context.Epoch;
 
     /// <summary>The external_senders extension of the GroupContext, if any (§12.1.8.1).</summary>

@@ -52,19 +52,7 @@ internal static class WelcomeJoin
                 throw new MessageRejectedException(MlsCheck.ConfirmationTag, "the GroupInfo's confirmation tag does not verify");
             }
 
-            secrets.ForgetJoinerSecrets();
-            return new GroupEpoch
-            {
-                Suite = suite,
-                Context = context,
-                Tree = tree,
-                OwnLeaf = ownLeaf,
-                PrivateKeys = privateKeys,
-                Secrets = secrets,
-                SecretTree = secrets.CreateSecretTree(tree.LeafCount),
-                InterimTranscriptHash = TranscriptHashes.NextInterim(suite, context.ConfirmedTranscriptHash, new InterimTranscriptHashInput(groupInfo.ConfirmationTag)),
-                ResumptionPsks = new SortedDictionary<ulong, Secret> { [context.Epoch] = secrets.ResumptionPsk.Clone() },
-            };
+            return GroupEpoch.Begin(suite, context, tree, privateKeys, secrets, groupInfo.ConfirmationTag);
         }
         catch
         {
