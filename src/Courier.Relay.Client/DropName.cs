@@ -40,19 +40,8 @@ public readonly struct DropName : IEquatable<DropName>
     public static bool TryParse(ReadOnlySpan<char> text, out DropName name)
     {
         name = default;
-        if (text.Length != TextLength)
-        {
-            return false;
-        }
-
         Span<byte> bytes = stackalloc byte[Size];
-        if (!Base64Url.TryDecodeFromChars(text, bytes, out int written) || written != Size)
-        {
-            return false;
-        }
-
-        // Reject non-canonical encodings (stray low bits in the last character) so one drop has one name.
-        if (!text.SequenceEqual(Base64Url.EncodeToString(bytes)))
+        if (!WireBase64.TryDecode(text, bytes))
         {
             return false;
         }

@@ -38,8 +38,7 @@ public readonly struct MessageId : IEquatable<MessageId>
     {
         id = default;
         Span<byte> bytes = stackalloc byte[Size];
-        if (text.Length != 22 || !Base64Url.TryDecodeFromChars(text, bytes, out int written) || written != Size
-            || !text.SequenceEqual(Base64Url.EncodeToString(bytes)))
+        if (!WireBase64.TryDecode(text, bytes))
         {
             return false;
         }

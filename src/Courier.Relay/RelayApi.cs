@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -48,8 +47,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
 
         var key = new byte[DropReadKey.Size];
-        if (request.ReadKey.Length != 43 || !Base64Url.TryDecodeFromChars(request.ReadKey, key, out int written) || written != key.Length
-            || !RequestSignature.IsValidPublicKey(key))
+        if (!WireBase64.TryDecode(request.ReadKey, key) || !RequestSignature.IsValidPublicKey(key))
         {
             throw RelayProblem.BadRequest("bad_read_key", "readKey must be a 32-byte Ed25519 public key in unpadded base64url");
         }
@@ -241,13 +239,13 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
 
         var nonce = new byte[RequestSignature.NonceSize];
-        if (nonceText.Length != 22 || !Base64Url.TryDecodeFromChars(nonceText, nonce, out int n) || n != nonce.Length)
+        if (!WireBase64.TryDecode(nonceText, nonce))
         {
             throw RelayProblem.BadRequest("bad_nonce", "Courier-Nonce must be 16 bytes in unpadded base64url");
         }
 
         var signature = new byte[RequestSignature.SignatureSize];
-        if (signatureText.Length != 86 || !Base64Url.TryDecodeFromChars(signatureText, signature, out int s) || s != signature.Length)
+        if (!WireBase64.TryDecode(signatureText, signature))
         {
             throw RelayProblem.BadRequest("bad_signature_encoding", "Courier-Signature must be 64 bytes in unpadded base64url");
         }

@@ -61,7 +61,9 @@ public sealed class RelayHost : IAsyncDisposable
         {
             k.Listen(options.Listen);
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = EnvelopeSizes.Max + 1024;
+            // Endpoints enforce their own, smaller limits (413); this larger one lets Kestrel drain a
+            // refused body so the client reads the 413 instead of a reset. Beyond it the connection closes.
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             k.Limits.MaxRequestHeaderCount = 50;
             k.Limits.MaxRequestLineSize = 4 * 1024;
