@@ -11,19 +11,23 @@ namespace Courier.Relay.Storage;
 
 /// <summary>
 /// The cluster store: NATS JetStream, shared by any number of stateless relay processes.
-/// Envelopes live in one replicated stream, one subject per drop; the body carries the drop's
-/// sequence number. Appends are ordered across relays by JetStream's expected-last-subject-sequence
-/// check, and deduplicated by its message-id window. Drop keys, nameplates and request nonces live
-/// in replicated key-value buckets.
+/// Envelopes live in replicated shard streams, one subject per drop; each message body carries the
+/// drop's sequence number. An append names the shard stream's last sequence number it expects
+/// (<c>Nats-Expected-Last-Sequence</c>), so appends to a shard are serialized across all relays
+/// and a drop's numbering can never fork; JetStream's message-id window deduplicates retries.
+/// Drop keys, nameplates and request nonces live in replicated key-value buckets.
 /// </summary>
 /// <remarks>
 /// nats-server 2.9 acknowledges a publish once it is stored, before fsync; it is the replication
 /// (an acknowledgement means a quorum of the R3 stream has it) that makes an acknowledged envelope
-/// survive the loss of one node. See docs/relay-api.md.
+/// survive the loss of one node. The per-subject check (<c>Nats-Expected-Last-Subject-Sequence</c>)
+/// is not used: in clustered 2.9 streams concurrent publishes can all pass it (nats-server #4320).
 /// </remarks>
 public sealed class NatsDropStore : IDropStore
 {
-    private const string StreamName = "COURIER_ENVELOPES";
+    /// <summary>Shard streams; appends to drops in different shards proceed in parallel.</summary>
+    internal const int ShardCount = 16;
+    private const string StreamPrefix = "COURIER_ENVELOPES_";
     private const string SubjectPrefix = "courier.e.";
     private const int WrongLastSequence = 10071;
     private const int NoMessageFound = 10037;
@@ -31,21 +35,21 @@ public sealed class NatsDropStore : IDropStore
 
     private readonly NatsConnection _nats;
     private readonly INatsJSContext _js;
-    private readonly INatsJSStream _stream;
+    private readonly INatsJSStream[] _streams;
+    private readonly Shard[] _shards;
     private readonly INatsKVStore _drops;
     private readonly INatsKVStore _nameplates;
     private readonly INatsKVStore _nonces;
     private readonly DropStoreOptions _options;
-    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly ConcurrentDictionary<DropName, byte[]> _keys = new();
-    private readonly ConcurrentDictionary<DropName, Position> _tails = new();
     private readonly ConcurrentDictionary<DropName, Position> _readHints = new();
 
-    private NatsDropStore(NatsConnection nats, INatsJSContext js, INatsJSStream stream, INatsKVStore drops, INatsKVStore nameplates, INatsKVStore nonces, DropStoreOptions options)
+    private NatsDropStore(NatsConnection nats, INatsJSContext js, INatsJSStream[] streams, INatsKVStore drops, INatsKVStore nameplates, INatsKVStore nonces, DropStoreOptions options)
     {
         _nats = nats;
         _js = js;
-        _stream = stream;
+        _streams = streams;
+        _shards = streams.Select(_ => new Shard()).ToArray();
         _drops = drops;
         _nameplates = nameplates;
         _nonces = nonces;
@@ -55,10 +59,10 @@ public sealed class NatsDropStore : IDropStore
     /// <inheritdoc/>
     public string Kind => "nats";
 
-    /// <summary>Connects to the cluster at <paramref name="urls"/> (comma-separated) and creates the stream and buckets if missing.</summary>
+    /// <summary>Connects to the cluster at <paramref name="urls"/> (comma-separated) and creates the streams and buckets if missing.</summary>
     /// <param name="urls">NATS server URLs, such as <c>nats://127.0.0.1:4222,nats://127.0.0.1:4223</c>.</param>
     /// <param name="options">Retention, dedupe window and clock.</param>
-    /// <param name="replicas">Replicas of the stream and buckets; 3 survives the loss of one node.</param>
+    /// <param name="replicas">Replicas of the streams and buckets; 3 survives the loss of one node.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
     public static async Task<NatsDropStore> ConnectAsync(string urls, DropStoreOptions? options = null, int replicas = 3, CancellationToken cancellationToken = default)
     {
@@ -75,21 +79,33 @@ public sealed class NatsDropStore : IDropStore
         {
             await nats.ConnectAsync().ConfigureAwait(false);
             var js = new NatsJSContext(nats);
-            var stream = await js.CreateOrUpdateStreamAsync(
-                new StreamConfig(StreamName, [SubjectPrefix + "*"])
+            var streams = new INatsJSStream[ShardCount];
+            for (int k = 0; k < ShardCount; k++)
+            {
+                streams[k] = await js.CreateOrUpdateStreamAsync(
+                    new StreamConfig(StreamPrefix + k.ToString(System.Globalization.CultureInfo.InvariantCulture), [ShardSubjects(k)])
+                    {
+                        Storage = StreamConfigStorage.File,
+                        NumReplicas = replicas,
+                        MaxAge = options.Retention,
+                        DuplicateWindow = options.DedupeWindow,
+                        Discard = StreamConfigDiscard.Old,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                if (streams[k].Info.State.LastSeq == 0)
                 {
-                    Storage = StreamConfigStorage.File,
-                    NumReplicas = replicas,
-                    MaxAge = options.Retention,
-                    DuplicateWindow = options.DedupeWindow,
-                    Discard = StreamConfigDiscard.Old,
-                },
-                cancellationToken).ConfigureAwait(false);
+                    // An expected last sequence of 0 is no check at all, so no shard may stay empty.
+                    var subject = SubjectPrefix + k.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".init";
+                    var init = await js.PublishAsync(subject, Array.Empty<byte>(), opts: new NatsJSPubOpts { MsgId = "init" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    init.EnsureSuccess();
+                }
+            }
+
             var kv = new NatsKVContext(js);
             var drops = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_drops") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File }, cancellationToken).ConfigureAwait(false);
             var nameplates = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_nameplates") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File, MaxAge = TimeSpan.FromHours(2) }, cancellationToken).ConfigureAwait(false);
             var nonces = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_nonces") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File, MaxAge = TimeSpan.FromMinutes(5) }, cancellationToken).ConfigureAwait(false);
-            return new NatsDropStore(nats, js, stream, drops, nameplates, nonces, options);
+            return new NatsDropStore(nats, js, streams, drops, nameplates, nonces, options);
         }
         catch
         {
@@ -145,8 +161,8 @@ public sealed class NatsDropStore : IDropStore
             return new AppendOutcome(AppendStatus.NoSuchDrop, 0);
         }
 
-        var gate = Stripe(drop);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var shard = _shards[ShardOf(drop)];
+        await shard.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var body = new byte[9 + envelope.Length];
@@ -154,12 +170,29 @@ public sealed class NatsDropStore : IDropStore
             string msgId = drop + "." + messageId;
             for (int attempt = 0; ; attempt++)
             {
-                var tail = _tails.TryGetValue(drop, out var t) ? t : await LoadTailAsync(drop, -1, cancellationToken).ConfigureAwait(false);
-                if (tail.DropSeq - tail.FirstLive + 1 > maxEnvelopes - 1 && tail.StreamSeq != 0)
+                if (!shard.Known)
+                {
+                    await shard.ReloadAsync(StreamOf(drop), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!shard.Tails.TryGetValue(drop, out var tail))
+                {
+                    var loaded = await LoadTailAsync(drop, -1, cancellationToken).ConfigureAwait(false);
+                    if (loaded.StreamSeq > shard.Last)
+                    {
+                        // Someone appended to the shard since we learned its last sequence number.
+                        shard.Known = false;
+                        continue;
+                    }
+
+                    tail = loaded;
+                }
+
+                if (tail.DropSeq - tail.FirstLive + 1 >= maxEnvelopes && tail.StreamSeq != 0)
                 {
                     long first = await FirstLiveAsync(drop, cancellationToken).ConfigureAwait(false);
                     tail = tail with { FirstLive = first == 0 ? tail.DropSeq + 1 : first };
-                    _tails[drop] = tail;
+                    shard.Remember(drop, tail);
                     if (tail.DropSeq - tail.FirstLive + 1 >= maxEnvelopes)
                     {
                         // A retry of an envelope that is already stored must still be answered as a duplicate.
@@ -170,38 +203,42 @@ public sealed class NatsDropStore : IDropStore
 
                 long seq = tail.DropSeq + 1;
                 BinaryPrimitives.WriteInt64BigEndian(body.AsSpan(1), seq);
-                var ack = await _js.TryPublishAsync(Subject(drop), body, opts: new NatsJSPubOpts { MsgId = msgId, ExpectedLastSubjectSequence = tail.StreamSeq }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var ack = await _js.TryPublishAsync(Subject(drop), body, opts: new NatsJSPubOpts { MsgId = msgId, ExpectedLastSequence = shard.Last }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (!ack.Success)
                 {
+                    // The outcome is unknown (it may be stored): forget what we know and let the client retry.
+                    shard.Known = false;
                     throw ack.Error;
                 }
 
                 var pub = ack.Value;
-                if (pub.Error is { ErrCode: WrongLastSequence } && attempt < 20)
+                if (pub.Error is { ErrCode: WrongLastSequence } && attempt < 50)
                 {
-                    // Another relay appended to this drop: learn the new tail and try again.
-                    _tails.TryRemove(drop, out _);
+                    // Another relay appended to this shard: learn its new state and try again.
+                    shard.Known = false;
                     continue;
                 }
 
                 if (pub.Error is { } error)
                 {
+                    shard.Known = false;
                     throw new NatsJSApiException(error);
                 }
 
                 if (pub.Duplicate)
                 {
-                    var original = await MessageAtAsync(pub.Seq, cancellationToken).ConfigureAwait(false);
+                    var original = await MessageAtAsync(drop, pub.Seq, cancellationToken).ConfigureAwait(false);
                     return new AppendOutcome(AppendStatus.Duplicate, original?.DropSeq ?? 0);
                 }
 
-                Remember(_tails, drop, tail with { DropSeq = seq, StreamSeq = pub.Seq, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive });
+                shard.Last = pub.Seq;
+                shard.Remember(drop, tail with { DropSeq = seq, StreamSeq = pub.Seq, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive });
                 return new AppendOutcome(AppendStatus.Appended, seq);
             }
         }
         finally
         {
-            gate.Release();
+            shard.Gate.Release();
         }
     }
 
@@ -211,10 +248,9 @@ public sealed class NatsDropStore : IDropStore
         var result = new List<StoredEnvelope>();
         ulong position = await StreamPositionAfterAsync(drop, after, cancellationToken).ConfigureAwait(false);
         int bytes = 0;
-        string subject = Subject(drop);
         while (position != 0 && result.Count < maxCount)
         {
-            var message = await NextAsync(subject, position, cancellationToken).ConfigureAwait(false);
+            var message = await NextAsync(drop, position, cancellationToken).ConfigureAwait(false);
             if (message is null)
             {
                 break;
@@ -242,7 +278,8 @@ public sealed class NatsDropStore : IDropStore
     /// <inheritdoc/>
     public async Task TrimAsync(DropName drop, long through, CancellationToken cancellationToken)
     {
-        var gate = Stripe(drop);
+        var shard = _shards[ShardOf(drop)];
+        var gate = shard.Gate;
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -263,13 +300,13 @@ public sealed class NatsDropStore : IDropStore
                 }
             }
 
-            ulong keepFrom = await StreamPositionAfterAsync(drop, through, cancellationToken).ConfigureAwait(false);
-            var keep = keepFrom == 0 ? null : await NextAsync(Subject(drop), keepFrom, cancellationToken).ConfigureAwait(false);
+            ulong keepFrom = await StreamPositionAfterAsync(drop, through, cancellationToken, exact: true).ConfigureAwait(false);
+            var keep = keepFrom == 0 ? null : await NextAsync(drop, keepFrom, cancellationToken).ConfigureAwait(false);
             var request = keep is { } k ? new StreamPurgeRequest { Filter = Subject(drop), Seq = k.StreamSeq } : new StreamPurgeRequest { Filter = Subject(drop) };
-            await _stream.PurgeAsync(request, cancellationToken).ConfigureAwait(false);
-            if (_tails.TryGetValue(drop, out var tail))
+            await StreamOf(drop).PurgeAsync(request, cancellationToken).ConfigureAwait(false);
+            if (shard.Tails.TryGetValue(drop, out var tail))
             {
-                _tails[drop] = tail with { FirstLive = Math.Max(tail.FirstLive, through + 1) };
+                shard.Remember(drop, tail with { FirstLive = Math.Max(tail.FirstLive, through + 1) });
             }
         }
         finally
@@ -388,13 +425,20 @@ public sealed class NatsDropStore : IDropStore
     public async ValueTask DisposeAsync()
     {
         await _nats.DisposeAsync().ConfigureAwait(false);
-        foreach (var stripe in _stripes)
+        foreach (var shard in _shards)
         {
-            stripe.Dispose();
+            shard.Gate.Dispose();
         }
     }
 
-    private static string Subject(DropName drop) => SubjectPrefix + drop;
+    private static string ShardSubjects(int shard) => SubjectPrefix + shard.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".*";
+
+    /// <summary>A drop's shard: fixed by its name, the same in every relay.</summary>
+    private static int ShardOf(DropName drop) => BinaryPrimitives.ReadUInt16BigEndian(drop.Bytes) % ShardCount;
+
+    private static string Subject(DropName drop) => SubjectPrefix + ShardOf(drop).ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + drop;
+
+    private INatsJSStream StreamOf(DropName drop) => _streams[ShardOf(drop)];
 
     private static byte[] Meta(ReadOnlySpan<byte> key, long floor)
     {
@@ -427,8 +471,6 @@ public sealed class NatsDropStore : IDropStore
         cache[drop] = key;
     }
 
-    private SemaphoreSlim Stripe(DropName drop) => _stripes[(drop.GetHashCode() & int.MaxValue) % _stripes.Length];
-
     private long Now() => _options.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private async Task<(byte[] Key, long Floor)?> GetMetaAsync(DropName drop, CancellationToken cancellationToken)
@@ -439,14 +481,14 @@ public sealed class NatsDropStore : IDropStore
 
     private async Task DeleteSlotAsync(DropName slot, CancellationToken cancellationToken)
     {
-        await _stream.PurgeAsync(new StreamPurgeRequest { Filter = Subject(slot) }, cancellationToken).ConfigureAwait(false);
+        await StreamOf(slot).PurgeAsync(new StreamPurgeRequest { Filter = Subject(slot) }, cancellationToken).ConfigureAwait(false);
         await _drops.PurgeAsync(slot.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The drop's last message as (drop seq, stream seq); from the leader, so it sees every relay's appends.</summary>
     private async Task<Position> LoadTailAsync(DropName drop, long knownFloor, CancellationToken cancellationToken)
     {
-        var last = await GetMessageAsync(new StreamMsgGetRequest { LastBySubj = Subject(drop) }, cancellationToken).ConfigureAwait(false);
+        var last = await GetMessageAsync(drop, new StreamMsgGetRequest { LastBySubj = Subject(drop) }, cancellationToken).ConfigureAwait(false);
         if (last is { } m)
         {
             return new Position(m.DropSeq, m.StreamSeq, 1);
@@ -457,7 +499,7 @@ public sealed class NatsDropStore : IDropStore
     }
 
     private async Task<long> FirstLiveAsync(DropName drop, CancellationToken cancellationToken)
-        => (await NextAsync(Subject(drop), 1, cancellationToken).ConfigureAwait(false))?.DropSeq ?? 0;
+        => (await NextAsync(drop, 1, cancellationToken).ConfigureAwait(false))?.DropSeq ?? 0;
 
     /// <summary>
     /// Whether <paramref name="msgId"/> is in JetStream's dedupe record, without storing anything:
@@ -466,10 +508,10 @@ public sealed class NatsDropStore : IDropStore
     /// </summary>
     private async Task<AppendOutcome?> DuplicateOfAsync(DropName drop, string msgId, CancellationToken cancellationToken)
     {
-        var ack = await _js.TryPublishAsync(Subject(drop), new byte[9], opts: new NatsJSPubOpts { MsgId = msgId, ExpectedLastSubjectSequence = ulong.MaxValue }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var ack = await _js.TryPublishAsync(Subject(drop), new byte[9], opts: new NatsJSPubOpts { MsgId = msgId, ExpectedLastSequence = ulong.MaxValue }, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (ack.Success && ack.Value.Error is null && ack.Value.Duplicate)
         {
-            var original = await MessageAtAsync(ack.Value.Seq, cancellationToken).ConfigureAwait(false);
+            var original = await MessageAtAsync(drop, ack.Value.Seq, cancellationToken).ConfigureAwait(false);
             return new AppendOutcome(AppendStatus.Duplicate, original?.DropSeq ?? 0);
         }
 
@@ -477,15 +519,15 @@ public sealed class NatsDropStore : IDropStore
     }
 
     /// <summary>A stream position from which reading the drop's subject yields its envelopes after <paramref name="after"/> first; 0 when there are none.</summary>
-    private async Task<ulong> StreamPositionAfterAsync(DropName drop, long after, CancellationToken cancellationToken)
+    /// <remarks>With <paramref name="exact"/> false a cached hint may give an earlier position, from which readers skip forward.</remarks>
+    private async Task<ulong> StreamPositionAfterAsync(DropName drop, long after, CancellationToken cancellationToken, bool exact = false)
     {
-        if (_readHints.TryGetValue(drop, out var hint) && hint.DropSeq <= after)
+        if (!exact && _readHints.TryGetValue(drop, out var hint) && hint.DropSeq <= after)
         {
             return hint.StreamSeq + 1;
         }
 
-        string subject = Subject(drop);
-        var first = await NextAsync(subject, 1, cancellationToken).ConfigureAwait(false);
+        var first = await NextAsync(drop, 1, cancellationToken).ConfigureAwait(false);
         if (first is null)
         {
             return 0;
@@ -496,7 +538,7 @@ public sealed class NatsDropStore : IDropStore
             return first.Value.StreamSeq;
         }
 
-        var last = await GetMessageAsync(new StreamMsgGetRequest { LastBySubj = subject }, cancellationToken).ConfigureAwait(false);
+        var last = await GetMessageAsync(drop, new StreamMsgGetRequest { LastBySubj = Subject(drop) }, cancellationToken).ConfigureAwait(false);
         if (last is null || last.Value.DropSeq <= after)
         {
             return 0;
@@ -508,7 +550,7 @@ public sealed class NatsDropStore : IDropStore
         while (high - low > 1)
         {
             ulong mid = low + ((high - low) / 2);
-            var probe = await NextAsync(subject, mid, cancellationToken).ConfigureAwait(false);
+            var probe = await NextAsync(drop, mid, cancellationToken).ConfigureAwait(false);
             if (probe is null || probe.Value.DropSeq > after)
             {
                 high = mid;
@@ -522,17 +564,17 @@ public sealed class NatsDropStore : IDropStore
         return high;
     }
 
-    private Task<(ulong StreamSeq, long DropSeq, byte[] Data)?> NextAsync(string subject, ulong from, CancellationToken cancellationToken)
-        => GetMessageAsync(new StreamMsgGetRequest { Seq = from, NextBySubj = subject }, cancellationToken);
+    private Task<(ulong StreamSeq, long DropSeq, byte[] Data)?> NextAsync(DropName drop, ulong from, CancellationToken cancellationToken)
+        => GetMessageAsync(drop, new StreamMsgGetRequest { Seq = from, NextBySubj = Subject(drop) }, cancellationToken);
 
-    private Task<(ulong StreamSeq, long DropSeq, byte[] Data)?> MessageAtAsync(ulong seq, CancellationToken cancellationToken)
-        => GetMessageAsync(new StreamMsgGetRequest { Seq = seq }, cancellationToken);
+    private Task<(ulong StreamSeq, long DropSeq, byte[] Data)?> MessageAtAsync(DropName drop, ulong seq, CancellationToken cancellationToken)
+        => GetMessageAsync(drop, new StreamMsgGetRequest { Seq = seq }, cancellationToken);
 
-    private async Task<(ulong StreamSeq, long DropSeq, byte[] Data)?> GetMessageAsync(StreamMsgGetRequest request, CancellationToken cancellationToken)
+    private async Task<(ulong StreamSeq, long DropSeq, byte[] Data)?> GetMessageAsync(DropName drop, StreamMsgGetRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await _stream.GetAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await StreamOf(drop).GetAsync(request, cancellationToken).ConfigureAwait(false);
             var data = response.Message.Data;
             if (data.Length < 9)
             {
@@ -549,4 +591,35 @@ public sealed class NatsDropStore : IDropStore
 
     /// <summary>A drop's position: its sequence number, the stream sequence of that message, and its first live sequence number.</summary>
     private readonly record struct Position(long DropSeq, ulong StreamSeq, long FirstLive);
+
+    /// <summary>What this relay knows of one shard stream: its last sequence number and, as of it, the tails of drops it appended to.</summary>
+    private sealed class Shard
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public bool Known { get; set; }
+
+        public ulong Last { get; set; }
+
+        public Dictionary<DropName, Position> Tails { get; } = [];
+
+        public void Remember(DropName drop, Position position)
+        {
+            if (Tails.Count >= CacheLimit / ShardCount)
+            {
+                Tails.Clear();
+            }
+
+            Tails[drop] = position;
+        }
+
+        /// <summary>Reads the stream's last sequence number from its leader; every cached tail is dropped as possibly stale.</summary>
+        public async Task ReloadAsync(INatsJSStream stream, CancellationToken cancellationToken)
+        {
+            await stream.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            Last = stream.Info.State.LastSeq;
+            Tails.Clear();
+            Known = true;
+        }
+    }
 }
