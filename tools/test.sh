@@ -9,6 +9,19 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required" >&2; exit 2; }
 
+# The relay's cluster tests run a three-node JetStream cluster of Debian's nats-server.
+if ! command -v nats-server >/dev/null && [ ! -x /usr/sbin/nats-server ]; then
+  echo "== installing nats-server (Debian package)"
+  if [ "$(id -u)" -eq 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq nats-server >/dev/null
+  elif command -v sudo >/dev/null; then
+    sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null
+  else
+    echo "warning: nats-server is missing and cannot be installed here; the NATS tests will be skipped" >&2
+  fi
+fi
+
 echo "== build (Release, warnings are errors)"
 dotnet build Courier.sln -c Release -warnaserror --nologo -v q
 

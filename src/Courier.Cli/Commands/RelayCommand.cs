@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Net;
+using Courier.Relay;
+using Courier.Relay.Storage;
+
+namespace Courier.Cli.Commands;
+
+/// <summary><c>courier relay ...</c>: running a relay.</summary>
+internal static class RelayCommand
+{
+    public static Command Create()
+    {
+        var relay = new Command("relay", "Run a Courier relay: a store-and-forward server for dead drops (see docs/relay-api.md).");
+        relay.Subcommands.Add(CreateServe());
+        return relay;
+    }
+
+    private static Command CreateServe()
+    {
+        var listen = new Option<IPEndPoint>("--listen")
+        {
+            Description = "Address and port to listen on (port 0 picks a free port).",
+            DefaultValueFactory = _ => new IPEndPoint(IPAddress.Loopback, 7700),
+            CustomParser = ParseEndPoint,
+            HelpName = "ip:port",
+        };
+        var store = new Option<string>("--store")
+        {
+            Description = "Where envelopes are kept: sqlite (embedded, in --data) or nats (a JetStream cluster, --nats).",
+            DefaultValueFactory = _ => "sqlite",
+        };
+        store.AcceptOnlyFromAmong("sqlite", "nats");
+        var data = new Option<DirectoryInfo?>("--data")
+        {
+            Description = "Directory of the SQLite store (created if missing). Required with --store sqlite.",
+            HelpName = "dir",
+        };
+        var nats = new Option<string?>("--nats")
+        {
+            Description = "Comma-separated NATS server URLs of the JetStream cluster. Required with --store nats.",
+            HelpName = "url[,url...]",
+        };
+        var replicas = new Option<int>("--replicas")
+        {
+            Description = "JetStream replicas of the relay's stream and buckets (3 for durability across a node loss).",
+            DefaultValueFactory = _ => 3,
+        };
+        var retention = new Option<double>("--retention-days")
+        {
+            Description = "Envelopes older than this are deleted, fetched or not.",
+            DefaultValueFactory = _ => 7,
+        };
+        var maxEnvelopes = new Option<int>("--max-envelopes")
+        {
+            Description = "The most envelopes one drop holds before appends are refused (409 drop_full).",
+            DefaultValueFactory = _ => 10_000,
+        };
+        var rate = new Option<int>("--rate-limit")
+        {
+            Description = "Requests per second allowed per client address; 0 for no limit.",
+            DefaultValueFactory = _ => 2_000,
+        };
+        var nameplateRate = new Option<int>("--nameplate-rate")
+        {
+            Description = "Nameplate allocations allowed per client address per minute.",
+            DefaultValueFactory = _ => 10,
+        };
+
+        var serve = new Command("serve", "Serve the relay API until stopped (SIGTERM or Ctrl+C). Prints 'listening on <url>' once ready; logs are JSON lines and never name a drop.")
+        {
+            listen, store, data, nats, replicas, retention, maxEnvelopes, rate, nameplateRate,
+        };
+        serve.SetAction(async (parse, cancellationToken) =>
+        {
+            var problem = Validate(parse.GetValue(store), parse.GetValue(data), parse.GetValue(nats), parse.GetValue(retention), parse.GetValue(maxEnvelopes), parse.GetValue(rate), parse.GetValue(nameplateRate), parse.GetValue(replicas));
+            if (problem is not null)
+            {
+                await Console.Error.WriteLineAsync("error: " + problem).ConfigureAwait(false);
+                return 2;
+            }
+
+            var storeOptions = new DropStoreOptions { Retention = TimeSpan.FromDays(parse.GetValue(retention)) };
+            IDropStore dropStore = parse.GetValue(store) == "nats"
+                ? await NatsDropStore.ConnectAsync(parse.GetValue(nats)!, storeOptions, parse.GetValue(replicas), cancellationToken).ConfigureAwait(false)
+                : SqliteDropStore.Open(parse.GetValue(data)!.FullName, storeOptions);
+            var options = new RelayOptions
+            {
+                Listen = parse.GetValue(listen)!,
+                MaxEnvelopesPerDrop = parse.GetValue(maxEnvelopes),
+                RequestsPerSecondPerClient = parse.GetValue(rate),
+                NameplateAllocationsPerMinute = parse.GetValue(nameplateRate),
+            };
+            var host = await RelayHost.StartAsync(options, dropStore, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using (host.ConfigureAwait(false))
+            {
+                await Console.Out.WriteLineAsync($"listening on {host.Address}").ConfigureAwait(false);
+                await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return serve;
+    }
+
+    private static string? Validate(string? kind, DirectoryInfo? data, string? nats, double retention, int maxEnvelopes, int rate, int nameplateRate, int replicas)
+    {
+        if (kind == "sqlite" && data is null)
+        {
+            return "--data <dir> is required with --store sqlite.";
+        }
+
+        if (kind == "nats" && string.IsNullOrWhiteSpace(nats))
+        {
+            return "--nats <url[,url...]> is required with --store nats.";
+        }
+
+        if (retention <= 0 || maxEnvelopes <= 0 || rate < 0 || nameplateRate <= 0 || replicas is < 1 or > 5)
+        {
+            return "--retention-days, --max-envelopes and --nameplate-rate must be positive, --rate-limit not negative, --replicas 1 to 5.";
+        }
+
+        return null;
+    }
+
+    private static IPEndPoint? ParseEndPoint(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+        if (IPEndPoint.TryParse(text, out var endPoint) && text.Contains(':', StringComparison.Ordinal))
+        {
+            return endPoint;
+        }
+
+        result.AddError($"--listen wants ip:port, such as 127.0.0.1:7700 (got '{text}').");
+        return null;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+
+namespace Courier.Relay.Client;
+
+internal sealed record CreateDropRequest(string Drop, string ReadKey);
+
+internal sealed record CreateDropResponse(string Drop, bool Created);
+
+internal sealed record AppendResponse(long Seq, bool Duplicate);
+
+internal sealed record EnvelopeDto(long Seq, byte[] Data);
+
+internal sealed record FetchResponse(List<EnvelopeDto> Envelopes, long Last);
+
+internal sealed record TrimRequest(long Through);
+
+internal sealed record TrimResponse(long Through);
+
+internal sealed record NameplateResponse(int Nameplate, long ExpiresAt);
+
+internal sealed record ErrorResponse(string Error, string Message);
+
+internal sealed record HealthResponse(string Status, string Store);
+
+/// <summary>Strict JSON: camelCase, no unknown members, no comments or trailing commas.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(CreateDropRequest))]
+[JsonSerializable(typeof(CreateDropResponse))]
+[JsonSerializable(typeof(AppendResponse))]
+[JsonSerializable(typeof(FetchResponse))]
+[JsonSerializable(typeof(TrimRequest))]
+[JsonSerializable(typeof(TrimResponse))]
+[JsonSerializable(typeof(NameplateResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+internal sealed partial class WireJson : JsonSerializerContext;

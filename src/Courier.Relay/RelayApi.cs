@@ -1,0 +1,404 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Courier.Relay.Client;
+using Courier.Relay.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Primitives;
+
+namespace Courier.Relay;
+
+/// <summary>
+/// The HTTP endpoints (docs/relay-api.md). Every input is parsed here and refused with a precise
+/// status and error code before the store sees it.
+/// </summary>
+internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, IHostApplicationLifetime lifetime)
+{
+    public const string NameplatePolicy = "nameplates";
+    private const int MaxJsonBody = 4096;
+    private const int MaxNameplateRange = 99_999;
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/v1/drops", ["POST"], CreateDropAsync).WithDisplayName("create_drop");
+        app.MapMethods("/v1/drops/{drop}/envelopes", ["POST"], ctx => AppendAsync(ctx, nameplate: false)).WithDisplayName("append");
+        app.MapMethods("/v1/drops/{drop}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: false)).WithDisplayName("fetch");
+        app.MapMethods("/v1/drops/{drop}/trim", ["POST"], TrimAsync).WithDisplayName("trim");
+        app.MapMethods("/v1/nameplates", ["POST"], AllocateNameplateAsync).WithDisplayName("allocate_nameplate").RequireRateLimiting(NameplatePolicy);
+        app.MapMethods("/v1/nameplates/{nameplate}/envelopes", ["POST"], ctx => AppendAsync(ctx, nameplate: true)).WithDisplayName("nameplate_append");
+        app.MapMethods("/v1/nameplates/{nameplate}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: true)).WithDisplayName("nameplate_fetch");
+        app.MapMethods("/v1/nameplates/{nameplate}", ["DELETE"], ReleaseNameplateAsync).WithDisplayName("release_nameplate");
+        app.MapMethods("/healthz", ["GET"], HealthAsync).WithDisplayName("healthz");
+        app.MapMethods("/metrics", ["GET"], MetricsAsync).WithDisplayName("metrics");
+    }
+
+    private async Task CreateDropAsync(HttpContext ctx)
+    {
+        var body = await ReadBodyAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
+        var request = ParseJson(body, WireJson.Default.CreateDropRequest);
+        if (!DropName.TryParse(request.Drop, out var drop))
+        {
+            throw RelayProblem.BadRequest("bad_drop_name", "drop must be 32 bytes in unpadded base64url");
+        }
+
+        var key = new byte[DropReadKey.Size];
+        if (!WireBase64.TryDecode(request.ReadKey, key) || !RequestSignature.IsValidPublicKey(key))
+        {
+            throw RelayProblem.BadRequest("bad_read_key", "readKey must be a 32-byte Ed25519 public key in unpadded base64url");
+        }
+
+        // Proof of possession: the creator signs with the key it registers.
+        await AuthenticateAsync(ctx, drop, key, body).ConfigureAwait(false);
+        var outcome = await store.CreateDropAsync(drop, key, ctx.RequestAborted).ConfigureAwait(false);
+        switch (outcome)
+        {
+            case CreateDropOutcome.Created:
+                await WriteJsonAsync(ctx, 201, new CreateDropResponse(drop.ToString(), true), WireJson.Default.CreateDropResponse).ConfigureAwait(false);
+                break;
+            case CreateDropOutcome.Exists:
+                await WriteJsonAsync(ctx, 200, new CreateDropResponse(drop.ToString(), false), WireJson.Default.CreateDropResponse).ConfigureAwait(false);
+                break;
+            default:
+                throw new RelayProblem(409, "drop_exists", "the drop exists with another read key");
+        }
+    }
+
+    private async Task AppendAsync(HttpContext ctx, bool nameplate)
+    {
+        var (drop, _) = nameplate ? await NameplateDropAsync(ctx).ConfigureAwait(false) : (RouteDrop(ctx), 0);
+        var idHeader = SingleHeader(ctx, RequestSignature.MessageIdHeader)
+                       ?? throw RelayProblem.BadRequest("missing_message_id", "the Courier-Message-Id header is required");
+        if (!MessageId.TryParse(idHeader, out var messageId))
+        {
+            throw RelayProblem.BadRequest("bad_message_id", "Courier-Message-Id must be 16 bytes in unpadded base64url");
+        }
+
+        var envelope = await ReadBodyAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
+        bool allowed = nameplate ? envelope.Length is EnvelopeSizes.Small or EnvelopeSizes.Medium : EnvelopeSizes.IsAllowed(envelope.Length);
+        if (!allowed)
+        {
+            throw new RelayProblem(422, "bad_envelope_size", nameplate ? "nameplate envelopes are 1024 or 4096 bytes" : "envelopes are 1024, 4096, 16384 or 65536 bytes");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        int max = nameplate ? options.NameplateCapacity : options.MaxEnvelopesPerDrop;
+        var outcome = await store.AppendAsync(drop, messageId, envelope, max, ctx.RequestAborted).ConfigureAwait(false);
+        switch (outcome.Status)
+        {
+            case AppendStatus.Appended:
+            case AppendStatus.Duplicate:
+                bool duplicate = outcome.Status == AppendStatus.Duplicate;
+                metrics.Append(Stopwatch.GetElapsedTime(started), duplicate);
+                await WriteJsonAsync(ctx, duplicate ? 200 : 201, new AppendResponse(outcome.Seq, duplicate), WireJson.Default.AppendResponse).ConfigureAwait(false);
+                break;
+            case AppendStatus.NoSuchDrop:
+                throw nameplate ? NoSuchNameplate() : NoSuchDrop();
+            default:
+                throw nameplate
+                    ? new RelayProblem(409, "nameplate_full", "the nameplate holds its maximum number of envelopes")
+                    : new RelayProblem(409, "drop_full", "the drop holds its maximum number of envelopes; the reader must trim");
+        }
+    }
+
+    private async Task FetchAsync(HttpContext ctx, bool nameplate)
+    {
+        var query = ParseQuery(ctx, nameplate ? ["after", "wait"] : ["after", "limit", "wait"]);
+        long after = query.GetValueOrDefault("after", 0);
+        long limit = query.GetValueOrDefault("limit", 64);
+        long wait = query.GetValueOrDefault("wait", 0);
+        if (limit < 1 || limit > options.MaxFetchEnvelopes)
+        {
+            throw RelayProblem.BadRequest("out_of_range", $"limit must be between 1 and {options.MaxFetchEnvelopes}");
+        }
+
+        if (wait > (long)RelayClient.MaxWait.TotalSeconds)
+        {
+            throw RelayProblem.BadRequest("out_of_range", "wait must be between 0 and 60 seconds");
+        }
+
+        var body = await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        DropName drop;
+        DropState state;
+        if (nameplate)
+        {
+            (drop, _) = await NameplateDropAsync(ctx).ConfigureAwait(false);
+            state = await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false) ?? throw NoSuchNameplate();
+        }
+        else
+        {
+            drop = RouteDrop(ctx);
+            state = await KeyedDropAsync(ctx, drop).ConfigureAwait(false);
+            await AuthenticateAsync(ctx, drop, state.ReadKey, body).ConfigureAwait(false);
+        }
+
+        if (after > state.LastSeq)
+        {
+            throw RelayProblem.BadRequest("out_of_range", "after is beyond the last sequence number of the drop");
+        }
+
+        int maxCount = (int)limit;
+        var envelopes = await store.ReadAsync(drop, after, maxCount, options.MaxFetchBytes, ctx.RequestAborted).ConfigureAwait(false);
+        long last = state.LastSeq;
+        if (envelopes.Count == 0 && wait > 0)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
+            await store.WaitForAppendAsync(drop, after, TimeSpan.FromSeconds(wait), stop.Token).ConfigureAwait(false);
+            ctx.RequestAborted.ThrowIfCancellationRequested();
+            envelopes = await store.ReadAsync(drop, after, maxCount, options.MaxFetchBytes, ctx.RequestAborted).ConfigureAwait(false);
+            last = (await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false))?.LastSeq ?? last;
+        }
+
+        if (envelopes.Count > 0)
+        {
+            last = Math.Max(last, envelopes[^1].Seq);
+        }
+
+        metrics.Fetched(envelopes.Count);
+        var dto = new FetchResponse(envelopes.Select(e => new EnvelopeDto(e.Seq, e.Data)).ToList(), last);
+        await WriteJsonAsync(ctx, 200, dto, WireJson.Default.FetchResponse).ConfigureAwait(false);
+    }
+
+    private async Task TrimAsync(HttpContext ctx)
+    {
+        var drop = RouteDrop(ctx);
+        var body = await ReadBodyAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
+        var state = await KeyedDropAsync(ctx, drop).ConfigureAwait(false);
+        await AuthenticateAsync(ctx, drop, state.ReadKey, body).ConfigureAwait(false);
+        var request = ParseJson(body, WireJson.Default.TrimRequest);
+        if (request.Through < 0 || request.Through > state.LastSeq)
+        {
+            throw RelayProblem.BadRequest("out_of_range", "through must be between 0 and the last sequence number of the drop");
+        }
+
+        await store.TrimAsync(drop, request.Through, ctx.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(ctx, 200, new TrimResponse(request.Through), WireJson.Default.TrimResponse).ConfigureAwait(false);
+    }
+
+    private async Task AllocateNameplateAsync(HttpContext ctx)
+    {
+        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        var expires = options.Time.GetUtcNow() + options.NameplateLifetime;
+        // Short numbers first; widen the range only when the short ones are busy.
+        for (int attempt = 0; attempt < 40; attempt++)
+        {
+            int range = attempt < 10 ? 999 : attempt < 20 ? 9_999 : MaxNameplateRange;
+            int number = Random.Shared.Next(1, range + 1);
+            if (await store.TryClaimNameplateAsync(number, DropName.NewRandom(), expires, ctx.RequestAborted).ConfigureAwait(false))
+            {
+                await WriteJsonAsync(ctx, 201, new NameplateResponse(number, expires.ToUnixTimeSeconds()), WireJson.Default.NameplateResponse).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        throw new RelayProblem(409, "nameplates_exhausted", "no free nameplate was found; try again later");
+    }
+
+    private async Task ReleaseNameplateAsync(HttpContext ctx)
+    {
+        int number = RouteNameplate(ctx);
+        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        if (!await store.ReleaseNameplateAsync(number, ctx.RequestAborted).ConfigureAwait(false))
+        {
+            throw NoSuchNameplate();
+        }
+
+        ctx.Response.StatusCode = 204;
+    }
+
+    private async Task HealthAsync(HttpContext ctx)
+    {
+        await store.GetDropAsync(DropName.NewRandom(), ctx.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(ctx, 200, new HealthResponse("ok", store.Kind), WireJson.Default.HealthResponse).ConfigureAwait(false);
+    }
+
+    private async Task MetricsAsync(HttpContext ctx)
+    {
+        long drops = await store.CountDropsAsync(ctx.RequestAborted).ConfigureAwait(false);
+        ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        await ctx.Response.WriteAsync(metrics.Render(store.Kind, drops), ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task AuthenticateAsync(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> readKey, byte[] body)
+    {
+        var timestampText = SingleHeader(ctx, RequestSignature.TimestampHeader);
+        var nonceText = SingleHeader(ctx, RequestSignature.NonceHeader);
+        var signatureText = SingleHeader(ctx, RequestSignature.SignatureHeader);
+        if (timestampText is null || nonceText is null || signatureText is null)
+        {
+            throw new RelayProblem(401, "unauthenticated", "this request must be signed with the drop's read key (Courier-Timestamp, Courier-Nonce, Courier-Signature)");
+        }
+
+        if (timestampText.Length is 0 or > 12 || !long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out long timestamp))
+        {
+            throw RelayProblem.BadRequest("bad_timestamp", "Courier-Timestamp must be Unix seconds");
+        }
+
+        var nonce = new byte[RequestSignature.NonceSize];
+        if (!WireBase64.TryDecode(nonceText, nonce))
+        {
+            throw RelayProblem.BadRequest("bad_nonce", "Courier-Nonce must be 16 bytes in unpadded base64url");
+        }
+
+        var signature = new byte[RequestSignature.SignatureSize];
+        if (!WireBase64.TryDecode(signatureText, signature))
+        {
+            throw RelayProblem.BadRequest("bad_signature_encoding", "Courier-Signature must be 64 bytes in unpadded base64url");
+        }
+
+        long now = options.Time.GetUtcNow().ToUnixTimeSeconds();
+        long window = (long)options.FreshnessWindow.TotalSeconds;
+        if (timestamp < now - window || timestamp > now + window)
+        {
+            throw new RelayProblem(401, "stale_request", "Courier-Timestamp is outside the relay's freshness window; check the clock");
+        }
+
+        var target = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        var message = RequestSignature.Message(ctx.Request.Method, target, drop.ToString(), timestamp, nonce, body);
+        if (!RequestSignature.Verify(readKey.Span, message, signature))
+        {
+            throw new RelayProblem(401, "bad_signature", "the signature does not verify with the drop's read key");
+        }
+
+        // Only verified requests reach the replay cache, so junk cannot fill it.
+        if (!await store.TryRememberNonceAsync(nonce, DateTimeOffset.FromUnixTimeSeconds(timestamp + window + 1), ctx.RequestAborted).ConfigureAwait(false))
+        {
+            throw new RelayProblem(401, "replayed_request", "this nonce was used before");
+        }
+    }
+
+    private async Task<DropState> KeyedDropAsync(HttpContext ctx, DropName drop)
+    {
+        var state = await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false);
+        return state is null || state.IsOpen ? throw NoSuchDrop() : state;
+    }
+
+    private async Task<(DropName Drop, int Number)> NameplateDropAsync(HttpContext ctx)
+    {
+        int number = RouteNameplate(ctx);
+        var slot = await store.GetNameplateAsync(number, ctx.RequestAborted).ConfigureAwait(false);
+        return slot is { } drop ? (drop, number) : throw NoSuchNameplate();
+    }
+
+    private static DropName RouteDrop(HttpContext ctx)
+    {
+        var text = ctx.Request.RouteValues["drop"] as string;
+        return DropName.TryParse(text, out var drop) ? drop : throw RelayProblem.BadRequest("bad_drop_name", "the drop name must be 32 bytes in unpadded base64url");
+    }
+
+    private static int RouteNameplate(HttpContext ctx)
+    {
+        var text = ctx.Request.RouteValues["nameplate"] as string ?? string.Empty;
+        if (text.Length is 0 or > 5 || text[0] == '0' || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number > MaxNameplateRange)
+        {
+            throw RelayProblem.BadRequest("bad_nameplate", $"a nameplate is a number from 1 to {MaxNameplateRange}");
+        }
+
+        return number;
+    }
+
+    private static Dictionary<string, long> ParseQuery(HttpContext ctx, string[] allowed)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (key, values) in ctx.Request.Query)
+        {
+            if (!allowed.Contains(key, StringComparer.Ordinal))
+            {
+                throw RelayProblem.BadRequest("unknown_parameter", $"unknown query parameter; allowed: {string.Join(", ", allowed)}");
+            }
+
+            if (values.Count != 1)
+            {
+                throw RelayProblem.BadRequest("bad_parameter", $"{key} must appear once");
+            }
+
+            var text = values[0] ?? string.Empty;
+            if (text.Length is 0 or > 18 || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+            {
+                throw RelayProblem.BadRequest("bad_parameter", $"{key} must be a non-negative decimal integer");
+            }
+
+            result[key] = value;
+        }
+
+        return result;
+    }
+
+    private static string? SingleHeader(HttpContext ctx, string name)
+    {
+        StringValues values = ctx.Request.Headers[name];
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        return values.Count == 1 ? values[0] : throw RelayProblem.BadRequest("bad_header", $"{name} must appear once");
+    }
+
+    /// <summary>Reads the whole body, refusing more than <paramref name="limit"/> bytes (413) and a wrong content type (415).</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpContext ctx, int limit, string? contentType)
+    {
+        var request = ctx.Request;
+        if (request.ContentLength > limit)
+        {
+            throw new RelayProblem(413, "too_large", $"the body may be at most {limit} bytes");
+        }
+
+        if (contentType is not null && request.ContentType is { } given
+            && !given.Split(';')[0].Trim().Equals(contentType, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RelayProblem(415, "unsupported_media_type", $"the body must be {contentType}");
+        }
+
+        var buffer = new byte[Math.Min(limit, (int?)request.ContentLength ?? limit) + 1];
+        int filled = 0;
+        while (true)
+        {
+            int read = await request.Body.ReadAsync(buffer.AsMemory(filled), ctx.RequestAborted).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            filled += read;
+            if (filled == buffer.Length)
+            {
+                if (filled > limit)
+                {
+                    throw new RelayProblem(413, "too_large", $"the body may be at most {limit} bytes");
+                }
+
+                Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
+            }
+        }
+
+        return buffer.AsSpan(0, filled).ToArray();
+    }
+
+    private static T ParseJson<T>(byte[] body, JsonTypeInfo<T> type)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, type) ?? throw RelayProblem.BadRequest("bad_json", "the body must be a JSON object");
+        }
+        catch (JsonException)
+        {
+            throw RelayProblem.BadRequest("bad_json", "the body is not the expected JSON object (see docs/relay-api.md)");
+        }
+    }
+
+    internal static async Task WriteJsonAsync<T>(HttpContext ctx, int status, T value, JsonTypeInfo<T> type)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(ctx.Response.Body, value, type, ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static RelayProblem NoSuchDrop() => new(404, "no_such_drop", "there is no such drop");
+
+    private static RelayProblem NoSuchNameplate() => new(404, "no_such_nameplate", "there is no such nameplate, or it expired");
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Courier.Relay.Client;
+using Courier.Relay.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Courier.Relay;
+
+/// <summary>
+/// A running relay: Kestrel serving the relay API over one <see cref="IDropStore"/>, plus the
+/// retention sweeper. The host owns the store and disposes it when stopped.
+/// </summary>
+public sealed class RelayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly IDropStore _store;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _sweeper = Task.CompletedTask;
+    private int _disposed;
+
+    private RelayHost(WebApplication app, IDropStore store, Uri address)
+    {
+        _app = app;
+        _store = store;
+        Address = address;
+    }
+
+    /// <summary>The URL the relay listens on, with the actual port.</summary>
+    public Uri Address { get; }
+
+    /// <summary>Starts a relay on <paramref name="store"/>.</summary>
+    /// <param name="options">Listening address, limits and clock.</param>
+    /// <param name="store">The storage; owned by the host from now on.</param>
+    /// <param name="configureLogging">Replaces the default logging (JSON lines on the console).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<RelayHost> StartAsync(RelayOptions options, IDropStore store, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Courier.Relay", Args = [] });
+        builder.Logging.ClearProviders();
+        if (configureLogging is null)
+        {
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+            // ASP.NET's own request logs would name request paths, and paths name drops.
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        }
+        else
+        {
+            configureLogging(builder.Logging);
+        }
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(options.Listen);
+            k.AddServerHeader = false;
+            // Endpoints enforce their own, smaller limits (413); this larger one lets Kestrel drain a
+            // refused body so the client reads the 413 instead of a reset. Beyond it the connection closes.
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            k.Limits.MaxRequestHeaderCount = 50;
+            k.Limits.MaxRequestLineSize = 4 * 1024;
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<RelayMetrics>();
+        builder.Services.AddSingleton<RelayApi>();
+        builder.Services.AddRateLimiter(r => ConfigureRateLimits(r, options));
+
+        var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<RelayMetrics>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Courier.Relay");
+        app.Use(next => new ErrorMiddleware(next, metrics, logger).InvokeAsync);
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.Services.GetRequiredService<RelayApi>().Map(app);
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        logger.LogInformation("relay listening on {Address} with the {Store} store", address, store.Kind);
+        var host = new RelayHost(app, store, new Uri(address));
+        host._sweeper = host.SweepLoopAsync(options, metrics, logger);
+        return host;
+    }
+
+    /// <summary>Completes when the relay has been asked to stop (SIGTERM, Ctrl+C or <see cref="DisposeAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _app.StopAsync().ConfigureAwait(false);
+        await _sweeper.ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task SweepLoopAsync(RelayOptions options, RelayMetrics metrics, ILogger logger)
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.SweepInterval, options.Time, token).ConfigureAwait(false);
+                long swept = await _store.SweepAsync(token).ConfigureAwait(false);
+                metrics.Swept(swept);
+                if (swept > 0)
+                {
+                    logger.LogInformation("retention sweep deleted {Envelopes} envelopes", swept);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("retention sweep failed: {Error}", ex.GetType().Name);
+            }
+        }
+    }
+
+    private static void ConfigureRateLimits(RateLimiterOptions r, RelayOptions options)
+    {
+        r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        r.OnRejected = async (context, token) =>
+        {
+            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            {
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await RelayApi.WriteJsonAsync(context.HttpContext, 429, new ErrorResponse("rate_limited", "too many requests from this address; slow down"), WireJson.Default.ErrorResponse).ConfigureAwait(false);
+        };
+        if (options.RequestsPerSecondPerClient > 0)
+        {
+            int rate = options.RequestsPerSecondPerClient;
+            r.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, IPAddress>(ctx => RateLimitPartition.GetTokenBucketLimiter(
+                ctx.Connection.RemoteIpAddress ?? IPAddress.None,
+                _ => new TokenBucketRateLimiterOptions { TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true }));
+        }
+
+        r.AddPolicy(RelayApi.NameplatePolicy, ctx => RateLimitPartition.GetFixedWindowLimiter(
+            ctx.Connection.RemoteIpAddress ?? IPAddress.None,
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = options.NameplateAllocationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true }));
+    }
+}

@@ -1,0 +1,14 @@
+namespace Courier.Relay.Storage;
+
+/// <summary>What creating a drop did.</summary>
+public enum CreateDropOutcome
+{
+    /// <summary>The drop is new.</summary>
+    Created,
+
+    /// <summary>The drop existed with the same read key; nothing changed.</summary>
+    Exists,
+
+    /// <summary>The drop exists with another read key (or is a nameplate's drop); nothing changed.</summary>
+    Conflict,
+}

@@ -1,0 +1,61 @@
+using Courier.Relay.Client;
+
+namespace Courier.Relay.Storage;
+
+/// <summary>
+/// Where a relay keeps dead drops, their ordered envelope logs, nameplates and the replay cache of
+/// signed requests. The relay talks only to this interface; it never knows which store is in use.
+/// Every method that acknowledges a write returns only once the write is durable.
+/// </summary>
+public interface IDropStore : IAsyncDisposable
+{
+    /// <summary>A short name of the store kind for /healthz and metrics ("sqlite", "nats", "memory").</summary>
+    string Kind { get; }
+
+    /// <summary>Creates a drop readable by <paramref name="readKey"/> (a raw Ed25519 public key).</summary>
+    Task<CreateDropOutcome> CreateDropAsync(DropName drop, ReadOnlyMemory<byte> readKey, CancellationToken cancellationToken);
+
+    /// <summary>The drop's read key and log position, or null when there is no such drop.</summary>
+    Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends one envelope with the next sequence number, durably. An id appended before (within
+    /// the store's dedupe window) returns the original sequence number and stores nothing.
+    /// </summary>
+    /// <param name="drop">The drop.</param>
+    /// <param name="messageId">The client's id of this append.</param>
+    /// <param name="envelope">The envelope bytes (already checked against the padding buckets).</param>
+    /// <param name="maxEnvelopes">Refuse the append when the drop already holds this many envelopes.</param>
+    /// <param name="cancellationToken">Cancels waiting; the append may still complete.</param>
+    Task<AppendOutcome> AppendAsync(DropName drop, MessageId messageId, ReadOnlyMemory<byte> envelope, int maxEnvelopes, CancellationToken cancellationToken);
+
+    /// <summary>Envelopes with sequence numbers after <paramref name="after"/>, in order, at most <paramref name="maxCount"/> and about <paramref name="maxBytes"/> (always at least one if any).</summary>
+    Task<IReadOnlyList<StoredEnvelope>> ReadAsync(DropName drop, long after, int maxCount, int maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the envelopes with sequence numbers up to and including <paramref name="through"/>.</summary>
+    Task TrimAsync(DropName drop, long through, CancellationToken cancellationToken);
+
+    /// <summary>Completes when the drop's last sequence number exceeds <paramref name="after"/>, or after <paramref name="timeout"/>.</summary>
+    Task WaitForAppendAsync(DropName drop, long after, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims nameplate <paramref name="number"/> if it is free or expired, binding it to a new open
+    /// drop <paramref name="slot"/> that holds its envelopes until <paramref name="expires"/>.
+    /// </summary>
+    Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken);
+
+    /// <summary>The open drop behind a live nameplate, or null when it is free or expired.</summary>
+    Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken);
+
+    /// <summary>Frees a nameplate and deletes its envelopes; false when it was not claimed.</summary>
+    Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken);
+
+    /// <summary>Records a signed request's nonce until <paramref name="expires"/>; false when it was seen before (a replay).</summary>
+    Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset expires, CancellationToken cancellationToken);
+
+    /// <summary>Deletes envelopes older than the retention period and expired nameplates; returns how many envelopes went.</summary>
+    Task<long> SweepAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many drops exist (for metrics).</summary>
+    Task<long> CountDropsAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,246 @@
+using Courier.Relay.Client;
+
+namespace Courier.Relay.Storage;
+
+/// <summary>
+/// A store held in memory and lost on exit: for tests of the relay and of code that uses it.
+/// Semantics match the durable stores (ordering, dedupe, quotas, nameplates, retention).
+/// </summary>
+public sealed class InMemoryDropStore : IDropStore
+{
+    private readonly Dictionary<DropName, MemoryDrop> _drops = [];
+    private readonly Dictionary<int, (DropName Slot, DateTimeOffset Expires)> _nameplates = [];
+    private readonly AppendSignals _signals = new();
+    private readonly ReplayCache _replay;
+    private readonly DropStoreOptions _options;
+    private readonly Lock _lock = new();
+
+    /// <summary>An empty store.</summary>
+    public InMemoryDropStore(DropStoreOptions? options = null)
+    {
+        _options = options ?? new DropStoreOptions();
+        _replay = new ReplayCache(_options.Time);
+    }
+
+    /// <inheritdoc/>
+    public string Kind => "memory";
+
+    /// <inheritdoc/>
+    public Task<CreateDropOutcome> CreateDropAsync(DropName drop, ReadOnlyMemory<byte> readKey, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_drops.TryGetValue(drop, out var existing))
+            {
+                return Task.FromResult(existing.ReadKey.AsSpan().SequenceEqual(readKey.Span) && !readKey.IsEmpty ? CreateDropOutcome.Exists : CreateDropOutcome.Conflict);
+            }
+
+            _drops[drop] = new MemoryDrop(readKey.ToArray());
+            return Task.FromResult(CreateDropOutcome.Created);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_drops.TryGetValue(drop, out var d) ? new DropState(d.ReadKey, d.LastSeq) : null);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<AppendOutcome> AppendAsync(DropName drop, MessageId messageId, ReadOnlyMemory<byte> envelope, int maxEnvelopes, CancellationToken cancellationToken)
+    {
+        AppendOutcome outcome;
+        lock (_lock)
+        {
+            if (!_drops.TryGetValue(drop, out var d))
+            {
+                return Task.FromResult(new AppendOutcome(AppendStatus.NoSuchDrop, 0));
+            }
+
+            if (d.MessageIds.TryGetValue(messageId, out var seen))
+            {
+                return Task.FromResult(new AppendOutcome(AppendStatus.Duplicate, seen.Seq));
+            }
+
+            if (d.Envelopes.Count >= maxEnvelopes)
+            {
+                return Task.FromResult(new AppendOutcome(AppendStatus.Full, 0));
+            }
+
+            d.LastSeq++;
+            var now = _options.Time.GetUtcNow();
+            d.Envelopes.Add(new MemoryEnvelope(d.LastSeq, envelope.ToArray(), now));
+            d.MessageIds[messageId] = (d.LastSeq, now);
+            outcome = new AppendOutcome(AppendStatus.Appended, d.LastSeq);
+        }
+
+        _signals.Signal(drop);
+        return Task.FromResult(outcome);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredEnvelope>> ReadAsync(DropName drop, long after, int maxCount, int maxBytes, CancellationToken cancellationToken)
+    {
+        var result = new List<StoredEnvelope>();
+        lock (_lock)
+        {
+            if (_drops.TryGetValue(drop, out var d))
+            {
+                int bytes = 0;
+                foreach (var e in d.Envelopes)
+                {
+                    if (e.Seq <= after)
+                    {
+                        continue;
+                    }
+
+                    if (result.Count == maxCount || (result.Count > 0 && bytes + e.Data.Length > maxBytes))
+                    {
+                        break;
+                    }
+
+                    bytes += e.Data.Length;
+                    result.Add(new StoredEnvelope(e.Seq, e.Data));
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredEnvelope>>(result);
+    }
+
+    /// <inheritdoc/>
+    public Task TrimAsync(DropName drop, long through, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_drops.TryGetValue(drop, out var d))
+            {
+                d.Envelopes.RemoveAll(e => e.Seq <= through);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task WaitForAppendAsync(DropName drop, long after, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var registration = _signals.Register(drop);
+        var state = await GetDropAsync(drop, cancellationToken).ConfigureAwait(false);
+        if (state is null || state.LastSeq > after)
+        {
+            return;
+        }
+
+        await Task.WhenAny(registration.Signaled, Task.Delay(timeout, _options.Time, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_nameplates.TryGetValue(number, out var existing))
+            {
+                if (existing.Expires > _options.Time.GetUtcNow())
+                {
+                    return Task.FromResult(false);
+                }
+
+                _drops.Remove(existing.Slot);
+            }
+
+            _nameplates[number] = (slot, expires);
+            _drops[slot] = new MemoryDrop([]);
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<DropName?>(_nameplates.TryGetValue(number, out var n) && n.Expires > _options.Time.GetUtcNow() ? n.Slot : null);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_nameplates.Remove(number, out var n))
+            {
+                return Task.FromResult(false);
+            }
+
+            _drops.Remove(n.Slot);
+            return Task.FromResult(n.Expires > _options.Time.GetUtcNow());
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset expires, CancellationToken cancellationToken)
+        => Task.FromResult(_replay.TryRemember(nonce.Span, expires));
+
+    /// <inheritdoc/>
+    public Task<long> SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = _options.Time.GetUtcNow();
+        long removed = 0;
+        lock (_lock)
+        {
+            foreach (var (number, n) in _nameplates.ToList())
+            {
+                if (n.Expires <= now)
+                {
+                    _nameplates.Remove(number);
+                    _drops.Remove(n.Slot);
+                }
+            }
+
+            foreach (var d in _drops.Values)
+            {
+                removed += d.Envelopes.RemoveAll(e => e.Stored <= now - _options.Retention);
+                foreach (var (id, seen) in d.MessageIds.ToList())
+                {
+                    if (seen.Stored <= now - _options.Retention && seen.Stored <= now - _options.DedupeWindow)
+                    {
+                        d.MessageIds.Remove(id);
+                    }
+                }
+            }
+        }
+
+        return Task.FromResult(removed);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> CountDropsAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult((long)_drops.Count);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private sealed class MemoryDrop(byte[] readKey)
+    {
+        public byte[] ReadKey { get; } = readKey;
+
+        public long LastSeq { get; set; }
+
+        public List<MemoryEnvelope> Envelopes { get; } = [];
+
+        public Dictionary<MessageId, (long Seq, DateTimeOffset Stored)> MessageIds { get; } = [];
+    }
+
+    private sealed record MemoryEnvelope(long Seq, byte[] Data, DateTimeOffset Stored);
+}

@@ -1,0 +1,625 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using Courier.Relay.Client;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NATS.Client.KeyValueStore;
+
+namespace Courier.Relay.Storage;
+
+/// <summary>
+/// The cluster store: NATS JetStream, shared by any number of stateless relay processes.
+/// Envelopes live in replicated shard streams, one subject per drop; each message body carries the
+/// drop's sequence number. An append names the shard stream's last sequence number it expects
+/// (<c>Nats-Expected-Last-Sequence</c>), so appends to a shard are serialized across all relays
+/// and a drop's numbering can never fork; JetStream's message-id window deduplicates retries.
+/// Drop keys, nameplates and request nonces live in replicated key-value buckets.
+/// </summary>
+/// <remarks>
+/// nats-server 2.9 acknowledges a publish once it is stored, before fsync; it is the replication
+/// (an acknowledgement means a quorum of the R3 stream has it) that makes an acknowledged envelope
+/// survive the loss of one node. The per-subject check (<c>Nats-Expected-Last-Subject-Sequence</c>)
+/// is not used: in clustered 2.9 streams concurrent publishes can all pass it (nats-server #4320).
+/// </remarks>
+public sealed class NatsDropStore : IDropStore
+{
+    /// <summary>Shard streams; appends to drops in different shards proceed in parallel.</summary>
+    internal const int ShardCount = 16;
+    private const string StreamPrefix = "COURIER_ENVELOPES_";
+    private const string SubjectPrefix = "courier.e.";
+    private const int WrongLastSequence = 10071;
+    private const int NoMessageFound = 10037;
+    private const int CacheLimit = 200_000;
+
+    private readonly NatsConnection _nats;
+    private readonly INatsJSContext _js;
+    private readonly INatsJSStream[] _streams;
+    private readonly Shard[] _shards;
+    private readonly INatsKVStore _drops;
+    private readonly INatsKVStore _nameplates;
+    private readonly INatsKVStore _nonces;
+    private readonly DropStoreOptions _options;
+    private readonly ConcurrentDictionary<DropName, byte[]> _keys = new();
+    private readonly ConcurrentDictionary<DropName, Position> _readHints = new();
+
+    private NatsDropStore(NatsConnection nats, INatsJSContext js, INatsJSStream[] streams, INatsKVStore drops, INatsKVStore nameplates, INatsKVStore nonces, DropStoreOptions options)
+    {
+        _nats = nats;
+        _js = js;
+        _streams = streams;
+        _shards = streams.Select(_ => new Shard()).ToArray();
+        _drops = drops;
+        _nameplates = nameplates;
+        _nonces = nonces;
+        _options = options;
+    }
+
+    /// <inheritdoc/>
+    public string Kind => "nats";
+
+    /// <summary>Connects to the cluster at <paramref name="urls"/> (comma-separated) and creates the streams and buckets if missing.</summary>
+    /// <param name="urls">NATS server URLs, such as <c>nats://127.0.0.1:4222,nats://127.0.0.1:4223</c>.</param>
+    /// <param name="options">Retention, dedupe window and clock.</param>
+    /// <param name="replicas">Replicas of the streams and buckets; 3 survives the loss of one node.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    public static async Task<NatsDropStore> ConnectAsync(string urls, DropStoreOptions? options = null, int replicas = 3, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(urls);
+        options ??= new DropStoreOptions();
+        var nats = new NatsConnection(NatsOpts.Default with
+        {
+            Url = urls,
+            Name = "courier-relay",
+            RequestTimeout = TimeSpan.FromSeconds(10),
+            MaxReconnectRetry = -1,
+        });
+        try
+        {
+            await nats.ConnectAsync().ConfigureAwait(false);
+            var js = new NatsJSContext(nats);
+            var streams = new INatsJSStream[ShardCount];
+            for (int k = 0; k < ShardCount; k++)
+            {
+                streams[k] = await js.CreateOrUpdateStreamAsync(
+                    new StreamConfig(StreamPrefix + k.ToString(System.Globalization.CultureInfo.InvariantCulture), [ShardSubjects(k)])
+                    {
+                        Storage = StreamConfigStorage.File,
+                        NumReplicas = replicas,
+                        MaxAge = options.Retention,
+                        DuplicateWindow = options.DedupeWindow,
+                        Discard = StreamConfigDiscard.Old,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                if (streams[k].Info.State.LastSeq == 0)
+                {
+                    // An expected last sequence of 0 is no check at all, so no shard may stay empty.
+                    var subject = SubjectPrefix + k.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".init";
+                    var init = await js.PublishAsync(subject, Array.Empty<byte>(), opts: new NatsJSPubOpts { MsgId = "init" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    init.EnsureSuccess();
+                }
+            }
+
+            var kv = new NatsKVContext(js);
+            var drops = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_drops") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File }, cancellationToken).ConfigureAwait(false);
+            var nameplates = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_nameplates") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File, MaxAge = TimeSpan.FromHours(2) }, cancellationToken).ConfigureAwait(false);
+            var nonces = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_nonces") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File, MaxAge = TimeSpan.FromMinutes(5) }, cancellationToken).ConfigureAwait(false);
+            return new NatsDropStore(nats, js, streams, drops, nameplates, nonces, options);
+        }
+        catch
+        {
+            await nats.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<CreateDropOutcome> CreateDropAsync(DropName drop, ReadOnlyMemory<byte> readKey, CancellationToken cancellationToken)
+    {
+        var value = Meta(readKey.Span, 0);
+        var created = await _drops.TryCreateAsync(drop.ToString(), value, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (created.Success)
+        {
+            return CreateDropOutcome.Created;
+        }
+
+        var existing = await GetMetaAsync(drop, cancellationToken).ConfigureAwait(false);
+        return existing is { } m && m.Key.Length > 0 && m.Key.AsSpan().SequenceEqual(readKey.Span) ? CreateDropOutcome.Exists : CreateDropOutcome.Conflict;
+    }
+
+    /// <inheritdoc/>
+    public async Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        byte[]? key = _keys.TryGetValue(drop, out var cached) ? cached : null;
+        long floor = -1;
+        if (key is null)
+        {
+            var meta = await GetMetaAsync(drop, cancellationToken).ConfigureAwait(false);
+            if (meta is null)
+            {
+                return null;
+            }
+
+            key = meta.Value.Key;
+            floor = meta.Value.Floor;
+            if (key.Length > 0)
+            {
+                Remember(_keys, drop, key);
+            }
+        }
+
+        var tail = await LoadTailAsync(drop, floor, cancellationToken).ConfigureAwait(false);
+        return new DropState(key, tail.DropSeq);
+    }
+
+    /// <inheritdoc/>
+    public async Task<AppendOutcome> AppendAsync(DropName drop, MessageId messageId, ReadOnlyMemory<byte> envelope, int maxEnvelopes, CancellationToken cancellationToken)
+    {
+        if (!_keys.ContainsKey(drop) && await GetMetaAsync(drop, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return new AppendOutcome(AppendStatus.NoSuchDrop, 0);
+        }
+
+        var shard = _shards[ShardOf(drop)];
+        await shard.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var body = new byte[9 + envelope.Length];
+            envelope.Span.CopyTo(body.AsSpan(9));
+            string msgId = drop + "." + messageId;
+            for (int attempt = 0; ; attempt++)
+            {
+                if (!shard.Known)
+                {
+                    await shard.ReloadAsync(StreamOf(drop), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!shard.Tails.TryGetValue(drop, out var tail))
+                {
+                    var loaded = await LoadTailAsync(drop, -1, cancellationToken).ConfigureAwait(false);
+                    if (loaded.StreamSeq > shard.Last)
+                    {
+                        // Someone appended to the shard since we learned its last sequence number.
+                        shard.Known = false;
+                        continue;
+                    }
+
+                    tail = loaded;
+                }
+
+                if (tail.DropSeq - tail.FirstLive + 1 >= maxEnvelopes && tail.StreamSeq != 0)
+                {
+                    long first = await FirstLiveAsync(drop, cancellationToken).ConfigureAwait(false);
+                    tail = tail with { FirstLive = first == 0 ? tail.DropSeq + 1 : first };
+                    shard.Remember(drop, tail);
+                    if (tail.DropSeq - tail.FirstLive + 1 >= maxEnvelopes)
+                    {
+                        // A retry of an envelope that is already stored must still be answered as a duplicate.
+                        var dup = await DuplicateOfAsync(drop, msgId, cancellationToken).ConfigureAwait(false);
+                        return dup ?? new AppendOutcome(AppendStatus.Full, 0);
+                    }
+                }
+
+                long seq = tail.DropSeq + 1;
+                BinaryPrimitives.WriteInt64BigEndian(body.AsSpan(1), seq);
+                var ack = await _js.TryPublishAsync(Subject(drop), body, opts: new NatsJSPubOpts { MsgId = msgId, ExpectedLastSequence = shard.Last }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (!ack.Success)
+                {
+                    // The outcome is unknown (it may be stored): forget what we know and let the client retry.
+                    shard.Known = false;
+                    throw ack.Error;
+                }
+
+                var pub = ack.Value;
+                if (pub.Error is { ErrCode: WrongLastSequence } && attempt < 50)
+                {
+                    // Another relay appended to this shard: learn its new state and try again.
+                    shard.Known = false;
+                    continue;
+                }
+
+                if (pub.Error is { } error)
+                {
+                    shard.Known = false;
+                    throw new NatsJSApiException(error);
+                }
+
+                if (pub.Duplicate)
+                {
+                    var original = await MessageAtAsync(drop, pub.Seq, cancellationToken).ConfigureAwait(false);
+                    return new AppendOutcome(AppendStatus.Duplicate, original?.DropSeq ?? 0);
+                }
+
+                shard.Last = pub.Seq;
+                shard.Remember(drop, tail with { DropSeq = seq, StreamSeq = pub.Seq, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive });
+                return new AppendOutcome(AppendStatus.Appended, seq);
+            }
+        }
+        finally
+        {
+            shard.Gate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<StoredEnvelope>> ReadAsync(DropName drop, long after, int maxCount, int maxBytes, CancellationToken cancellationToken)
+    {
+        var result = new List<StoredEnvelope>();
+        ulong position = await StreamPositionAfterAsync(drop, after, cancellationToken).ConfigureAwait(false);
+        int bytes = 0;
+        while (position != 0 && result.Count < maxCount)
+        {
+            var message = await NextAsync(drop, position, cancellationToken).ConfigureAwait(false);
+            if (message is null)
+            {
+                break;
+            }
+
+            var (streamSeq, dropSeq, data) = message.Value;
+            if (dropSeq > after)
+            {
+                if (result.Count > 0 && bytes + data.Length > maxBytes)
+                {
+                    break;
+                }
+
+                bytes += data.Length;
+                result.Add(new StoredEnvelope(dropSeq, data));
+                Remember(_readHints, drop, new Position(dropSeq, streamSeq, 0));
+            }
+
+            position = streamSeq + 1;
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async Task TrimAsync(DropName drop, long through, CancellationToken cancellationToken)
+    {
+        var shard = _shards[ShardOf(drop)];
+        var gate = shard.Gate;
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The floor keeps the drop's numbering when every envelope is gone.
+            for (int attempt = 0; attempt < 10; attempt++)
+            {
+                var entry = await _drops.GetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var (key, floor) = ParseMeta(entry.Value ?? []);
+                if (floor >= through)
+                {
+                    break;
+                }
+
+                var updated = await _drops.TryUpdateAsync(drop.ToString(), Meta(key, through), entry.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (updated.Success)
+                {
+                    break;
+                }
+            }
+
+            ulong keepFrom = await StreamPositionAfterAsync(drop, through, cancellationToken, exact: true).ConfigureAwait(false);
+            var keep = keepFrom == 0 ? null : await NextAsync(drop, keepFrom, cancellationToken).ConfigureAwait(false);
+            var request = keep is { } k ? new StreamPurgeRequest { Filter = Subject(drop), Seq = k.StreamSeq } : new StreamPurgeRequest { Filter = Subject(drop) };
+            await StreamOf(drop).PurgeAsync(request, cancellationToken).ConfigureAwait(false);
+            if (shard.Tails.TryGetValue(drop, out var tail))
+            {
+                shard.Remember(drop, tail with { FirstLive = Math.Max(tail.FirstLive, through + 1) });
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task WaitForAppendAsync(DropName drop, long after, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // Every relay's publish on the drop's subject also reaches plain subscribers, so this wakes
+        // for appends made through any relay of the cluster.
+        await using var subscription = await _nats.SubscribeCoreAsync<byte[]>(Subject(drop), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var state = await GetDropAsync(drop, cancellationToken).ConfigureAwait(false);
+        if (state is null || state.LastSeq > after)
+        {
+            return;
+        }
+
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        try
+        {
+            await subscription.Msgs.WaitToReadAsync(timer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Timed out or the request ended: the caller reads whatever is there.
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        string key = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var value = new byte[DropName.Size + 8];
+        slot.Bytes.CopyTo(value);
+        BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(DropName.Size), expires.ToUnixTimeMilliseconds());
+        var created = await _drops.TryCreateAsync(slot.ToString(), Meta([], 0), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!created.Success)
+        {
+            return false;
+        }
+
+        var claim = await _nameplates.TryCreateAsync(key, value, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (claim.Success)
+        {
+            return true;
+        }
+
+        var existing = await _nameplates.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (existing.Success && existing.Value.Value is { Length: DropName.Size + 8 } old
+            && BinaryPrimitives.ReadInt64BigEndian(old.AsSpan(DropName.Size)) <= Now()
+            && (await _nameplates.TryUpdateAsync(key, value, existing.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)).Success)
+        {
+            await DeleteSlotAsync(DropName.FromBytes(old.AsSpan(0, DropName.Size)), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        await DeleteSlotAsync(slot, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <inheritdoc/>
+    public async Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    {
+        var entry = await _nameplates.TryGetEntryAsync<byte[]>(number.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!entry.Success || entry.Value.Value is not { Length: DropName.Size + 8 } value || BinaryPrimitives.ReadInt64BigEndian(value.AsSpan(DropName.Size)) <= Now())
+        {
+            return null;
+        }
+
+        return DropName.FromBytes(value.AsSpan(0, DropName.Size));
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken)
+    {
+        string key = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var entry = await _nameplates.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!entry.Success || entry.Value.Value is not { Length: DropName.Size + 8 } value)
+        {
+            return false;
+        }
+
+        await _nameplates.PurgeAsync(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await DeleteSlotAsync(DropName.FromBytes(value.AsSpan(0, DropName.Size)), cancellationToken).ConfigureAwait(false);
+        return BinaryPrimitives.ReadInt64BigEndian(value.AsSpan(DropName.Size)) > Now();
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        // The bucket's max age (5 min) outlives every freshness window, and it is shared by all relays.
+        var created = await _nonces.TryCreateAsync(Base64Url.EncodeToString(nonce.Span), Array.Empty<byte>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return created.Success;
+    }
+
+    /// <inheritdoc/>
+    public Task<long> SweepAsync(CancellationToken cancellationToken)
+    {
+        // Envelopes expire by the stream's MaxAge and nonces and nameplates by their buckets' ages;
+        // JetStream deletes them itself.
+        return Task.FromResult(0L);
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> CountDropsAsync(CancellationToken cancellationToken)
+    {
+        var status = await _drops.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        return (long)status.Info.State.Messages;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _nats.DisposeAsync().ConfigureAwait(false);
+        foreach (var shard in _shards)
+        {
+            shard.Gate.Dispose();
+        }
+    }
+
+    private static string ShardSubjects(int shard) => SubjectPrefix + shard.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".*";
+
+    /// <summary>A drop's shard: fixed by its name, the same in every relay.</summary>
+    private static int ShardOf(DropName drop) => BinaryPrimitives.ReadUInt16BigEndian(drop.Bytes) % ShardCount;
+
+    private static string Subject(DropName drop) => SubjectPrefix + ShardOf(drop).ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + drop;
+
+    private INatsJSStream StreamOf(DropName drop) => _streams[ShardOf(drop)];
+
+    private static byte[] Meta(ReadOnlySpan<byte> key, long floor)
+    {
+        var value = new byte[key.Length + 8];
+        key.CopyTo(value);
+        BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(key.Length), floor);
+        return value;
+    }
+
+    private static (byte[] Key, long Floor) ParseMeta(byte[] value)
+        => value.Length >= 8 ? (value[..^8], BinaryPrimitives.ReadInt64BigEndian(value.AsSpan(value.Length - 8))) : ([], 0);
+
+    private static void Remember(ConcurrentDictionary<DropName, Position> cache, DropName drop, Position position)
+    {
+        if (cache.Count >= CacheLimit)
+        {
+            cache.Clear();
+        }
+
+        cache[drop] = position;
+    }
+
+    private static void Remember(ConcurrentDictionary<DropName, byte[]> cache, DropName drop, byte[] key)
+    {
+        if (cache.Count >= CacheLimit)
+        {
+            cache.Clear();
+        }
+
+        cache[drop] = key;
+    }
+
+    private long Now() => _options.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private async Task<(byte[] Key, long Floor)?> GetMetaAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        var entry = await _drops.TryGetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entry.Success ? ParseMeta(entry.Value.Value ?? []) : null;
+    }
+
+    private async Task DeleteSlotAsync(DropName slot, CancellationToken cancellationToken)
+    {
+        await StreamOf(slot).PurgeAsync(new StreamPurgeRequest { Filter = Subject(slot) }, cancellationToken).ConfigureAwait(false);
+        await _drops.PurgeAsync(slot.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The drop's last message as (drop seq, stream seq); from the leader, so it sees every relay's appends.</summary>
+    private async Task<Position> LoadTailAsync(DropName drop, long knownFloor, CancellationToken cancellationToken)
+    {
+        var last = await GetMessageAsync(drop, new StreamMsgGetRequest { LastBySubj = Subject(drop) }, cancellationToken).ConfigureAwait(false);
+        if (last is { } m)
+        {
+            return new Position(m.DropSeq, m.StreamSeq, 1);
+        }
+
+        long floor = knownFloor >= 0 ? knownFloor : (await GetMetaAsync(drop, cancellationToken).ConfigureAwait(false))?.Floor ?? 0;
+        return new Position(floor, 0, floor + 1);
+    }
+
+    private async Task<long> FirstLiveAsync(DropName drop, CancellationToken cancellationToken)
+        => (await NextAsync(drop, 1, cancellationToken).ConfigureAwait(false))?.DropSeq ?? 0;
+
+    /// <summary>
+    /// Whether <paramref name="msgId"/> is in JetStream's dedupe record, without storing anything:
+    /// JetStream answers a known id as a duplicate before it checks the expected last sequence,
+    /// which here can never match, so an unknown id is refused and nothing is written.
+    /// </summary>
+    private async Task<AppendOutcome?> DuplicateOfAsync(DropName drop, string msgId, CancellationToken cancellationToken)
+    {
+        var ack = await _js.TryPublishAsync(Subject(drop), new byte[9], opts: new NatsJSPubOpts { MsgId = msgId, ExpectedLastSequence = ulong.MaxValue }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (ack.Success && ack.Value.Error is null && ack.Value.Duplicate)
+        {
+            var original = await MessageAtAsync(drop, ack.Value.Seq, cancellationToken).ConfigureAwait(false);
+            return new AppendOutcome(AppendStatus.Duplicate, original?.DropSeq ?? 0);
+        }
+
+        return null;
+    }
+
+    /// <summary>A stream position from which reading the drop's subject yields its envelopes after <paramref name="after"/> first; 0 when there are none.</summary>
+    /// <remarks>With <paramref name="exact"/> false a cached hint may give an earlier position, from which readers skip forward.</remarks>
+    private async Task<ulong> StreamPositionAfterAsync(DropName drop, long after, CancellationToken cancellationToken, bool exact = false)
+    {
+        if (!exact && _readHints.TryGetValue(drop, out var hint) && hint.DropSeq <= after)
+        {
+            return hint.StreamSeq + 1;
+        }
+
+        var first = await NextAsync(drop, 1, cancellationToken).ConfigureAwait(false);
+        if (first is null)
+        {
+            return 0;
+        }
+
+        if (first.Value.DropSeq > after)
+        {
+            return first.Value.StreamSeq;
+        }
+
+        var last = await GetMessageAsync(drop, new StreamMsgGetRequest { LastBySubj = Subject(drop) }, cancellationToken).ConfigureAwait(false);
+        if (last is null || last.Value.DropSeq <= after)
+        {
+            return 0;
+        }
+
+        // Drop sequence numbers grow with stream positions: bisect for the first position past 'after'.
+        ulong low = first.Value.StreamSeq;
+        ulong high = last.Value.StreamSeq;
+        while (high - low > 1)
+        {
+            ulong mid = low + ((high - low) / 2);
+            var probe = await NextAsync(drop, mid, cancellationToken).ConfigureAwait(false);
+            if (probe is null || probe.Value.DropSeq > after)
+            {
+                high = mid;
+            }
+            else
+            {
+                low = mid;
+            }
+        }
+
+        return high;
+    }
+
+    private Task<(ulong StreamSeq, long DropSeq, byte[] Data)?> NextAsync(DropName drop, ulong from, CancellationToken cancellationToken)
+        => GetMessageAsync(drop, new StreamMsgGetRequest { Seq = from, NextBySubj = Subject(drop) }, cancellationToken);
+
+    private Task<(ulong StreamSeq, long DropSeq, byte[] Data)?> MessageAtAsync(DropName drop, ulong seq, CancellationToken cancellationToken)
+        => GetMessageAsync(drop, new StreamMsgGetRequest { Seq = seq }, cancellationToken);
+
+    private async Task<(ulong StreamSeq, long DropSeq, byte[] Data)?> GetMessageAsync(DropName drop, StreamMsgGetRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await StreamOf(drop).GetAsync(request, cancellationToken).ConfigureAwait(false);
+            var data = response.Message.Data;
+            if (data.Length < 9)
+            {
+                return null;
+            }
+
+            return (response.Message.Seq, BinaryPrimitives.ReadInt64BigEndian(data.Span[1..9]), data[9..].ToArray());
+        }
+        catch (NatsJSApiException ex) when (ex.Error.ErrCode == NoMessageFound || ex.Error.Code == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A drop's position: its sequence number, the stream sequence of that message, and its first live sequence number.</summary>
+    private readonly record struct Position(long DropSeq, ulong StreamSeq, long FirstLive);
+
+    /// <summary>What this relay knows of one shard stream: its last sequence number and, as of it, the tails of drops it appended to.</summary>
+    private sealed class Shard
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public bool Known { get; set; }
+
+        public ulong Last { get; set; }
+
+        public Dictionary<DropName, Position> Tails { get; } = [];
+
+        public void Remember(DropName drop, Position position)
+        {
+            if (Tails.Count >= CacheLimit / ShardCount)
+            {
+                Tails.Clear();
+            }
+
+            Tails[drop] = position;
+        }
+
+        /// <summary>Reads the stream's last sequence number from its leader; every cached tail is dropped as possibly stale.</summary>
+        public async Task ReloadAsync(INatsJSStream stream, CancellationToken cancellationToken)
+        {
+            await stream.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            Last = stream.Info.State.LastSeq;
+            Tails.Clear();
+            Known = true;
+        }
+    }
+}

@@ -1,0 +1,288 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Courier.Relay.Client;
+using Microsoft.Data.Sqlite;
+
+namespace Courier.Relay.Storage;
+
+/// <summary>
+/// The embedded store: one SQLite database in WAL mode with <c>synchronous=FULL</c>, so a committed
+/// transaction has been fsynced. All writes go through one writer task that commits them in
+/// groups (group commit): every append waiting when a commit starts shares its fsync. Reads use
+/// their own connections and never wait for the writer.
+/// </summary>
+public sealed class SqliteDropStore : IDropStore
+{
+    private const int MaxBatch = 512;
+
+    private readonly string _connectionString;
+    private readonly DropStoreOptions _options;
+    private readonly Channel<WriteOp> _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(16_384) { SingleReader = true });
+    private readonly ConcurrentBag<SqliteReader> _readers = [];
+    private readonly AppendSignals _signals = new();
+    private readonly ReplayCache _replay;
+    private readonly SqliteWriter _writer;
+    private readonly Task _writerLoop;
+    private long _sweepCursor;
+
+    private SqliteDropStore(string connectionString, DropStoreOptions options)
+    {
+        _connectionString = connectionString;
+        _options = options;
+        _replay = new ReplayCache(options.Time);
+        _writer = new SqliteWriter(connectionString);
+        _writerLoop = Task.Factory.StartNew(WriterLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <inheritdoc/>
+    public string Kind => "sqlite";
+
+    /// <summary>Opens (creating if needed) the store in directory <paramref name="dataDirectory"/>.</summary>
+    public static SqliteDropStore Open(string dataDirectory, DropStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDirectory, "relay.db"),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = 30,
+        };
+        return new SqliteDropStore(builder.ToString(), options ?? new DropStoreOptions());
+    }
+
+    /// <inheritdoc/>
+    public async Task<CreateDropOutcome> CreateDropAsync(DropName drop, ReadOnlyMemory<byte> readKey, CancellationToken cancellationToken)
+    {
+        var key = readKey.ToArray();
+        var name = drop.Bytes.ToArray();
+        long now = Now();
+        return await WriteAsync(w => w.CreateDrop(name, key, now), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        var reader = RentReader();
+        try
+        {
+            return Task.FromResult(reader.GetDrop(drop.Bytes.ToArray()));
+        }
+        finally
+        {
+            _readers.Add(reader);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<AppendOutcome> AppendAsync(DropName drop, MessageId messageId, ReadOnlyMemory<byte> envelope, int maxEnvelopes, CancellationToken cancellationToken)
+    {
+        var name = drop.Bytes.ToArray();
+        var id = messageId.Bytes.ToArray();
+        var data = envelope.ToArray();
+        long now = Now();
+        var outcome = await WriteAsync(w => w.Append(name, id, data, maxEnvelopes, now), cancellationToken, drop).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredEnvelope>> ReadAsync(DropName drop, long after, int maxCount, int maxBytes, CancellationToken cancellationToken)
+    {
+        var reader = RentReader();
+        try
+        {
+            return Task.FromResult(reader.Read(drop.Bytes.ToArray(), after, maxCount, maxBytes));
+        }
+        finally
+        {
+            _readers.Add(reader);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task TrimAsync(DropName drop, long through, CancellationToken cancellationToken)
+    {
+        var name = drop.Bytes.ToArray();
+        return WriteAsync(w => w.Trim(name, through), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task WaitForAppendAsync(DropName drop, long after, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var registration = _signals.Register(drop);
+        var state = await GetDropAsync(drop, cancellationToken).ConfigureAwait(false);
+        if (state is null || state.LastSeq > after)
+        {
+            return;
+        }
+
+        await Task.WhenAny(registration.Signaled, Task.Delay(timeout, _options.Time, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        var name = slot.Bytes.ToArray();
+        long now = Now();
+        long until = expires.ToUnixTimeMilliseconds();
+        return WriteAsync(w => w.ClaimNameplate(number, name, now, until), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    {
+        var reader = RentReader();
+        try
+        {
+            var slot = reader.GetNameplate(number, Now());
+            return Task.FromResult<DropName?>(slot is null ? null : DropName.FromBytes(slot));
+        }
+        finally
+        {
+            _readers.Add(reader);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken)
+    {
+        long now = Now();
+        return WriteAsync(w => w.ReleaseNameplate(number, now), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset expires, CancellationToken cancellationToken)
+        => Task.FromResult(_replay.TryRemember(nonce.Span, expires));
+
+    /// <inheritdoc/>
+    public async Task<long> SweepAsync(CancellationToken cancellationToken)
+    {
+        long now = Now();
+        long retentionCutoff = now - (long)_options.Retention.TotalMilliseconds;
+        long tombstoneCutoff = now - (long)_options.DedupeWindow.TotalMilliseconds;
+        long removed = 0;
+        await WriteAsync(w => w.ExpireNameplates(now), cancellationToken).ConfigureAwait(false);
+
+        // One pass over the table in rowid order, a slice per transaction so appends are never held up long.
+        while (true)
+        {
+            long cursor = _sweepCursor;
+            var (deleted, next) = await WriteAsync(w => w.SweepSlice(cursor, retentionCutoff, tombstoneCutoff), cancellationToken).ConfigureAwait(false);
+            removed += deleted;
+            _sweepCursor = next;
+            if (next == 0)
+            {
+                return removed;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<long> CountDropsAsync(CancellationToken cancellationToken)
+    {
+        var reader = RentReader();
+        try
+        {
+            return Task.FromResult(reader.CountDrops());
+        }
+        finally
+        {
+            _readers.Add(reader);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        _writer.Dispose();
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
+    }
+
+    private long Now() => _options.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private SqliteReader RentReader() => _readers.TryTake(out var reader) ? reader : new SqliteReader(_connectionString);
+
+    private async Task<T> WriteAsync<T>(Func<SqliteWriter, T> action, CancellationToken cancellationToken, DropName? signal = null)
+    {
+        var op = new WriteOp<T>(action, signal);
+        await _writes.Writer.WriteAsync(op, cancellationToken).ConfigureAwait(false);
+        return await op.Task.ConfigureAwait(false);
+    }
+
+    private async Task WriterLoopAsync()
+    {
+        var batch = new List<WriteOp>(MaxBatch);
+        var reader = _writes.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var op))
+            {
+                batch.Add(op);
+            }
+
+            try
+            {
+                _writer.Begin();
+                foreach (var op in batch)
+                {
+                    op.Execute(_writer);
+                }
+
+                _writer.Commit();
+            }
+            catch (Exception ex)
+            {
+                _writer.Rollback();
+                foreach (var op in batch)
+                {
+                    op.Fail(ex);
+                }
+
+                continue;
+            }
+
+            foreach (var op in batch)
+            {
+                op.Complete();
+                if (op.Signal is { } drop)
+                {
+                    _signals.Signal(drop);
+                }
+            }
+        }
+    }
+
+    private abstract class WriteOp(DropName? signal)
+    {
+        public DropName? Signal { get; } = signal;
+
+        public abstract void Execute(SqliteWriter writer);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception ex);
+    }
+
+    private sealed class WriteOp<T>(Func<SqliteWriter, T> action, DropName? signal) : WriteOp(signal)
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Execute(SqliteWriter writer) => _result = action(writer);
+
+        // Results are released only after the commit, so nothing is acknowledged before it is durable.
+        public override void Complete() => _completion.TrySetResult(_result!);
+
+        public override void Fail(Exception ex) => _completion.TrySetException(ex);
+    }
+}

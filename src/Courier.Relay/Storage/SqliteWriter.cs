@@ -1,0 +1,279 @@
+using Microsoft.Data.Sqlite;
+
+namespace Courier.Relay.Storage;
+
+/// <summary>The single writing connection with its prepared statements; used only by the writer task.</summary>
+internal sealed class SqliteWriter : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _findDrop;
+    private readonly SqliteCommand _findMessage;
+    private readonly SqliteCommand _firstLive;
+    private readonly SqliteCommand _insertEnvelope;
+    private readonly SqliteCommand _setLastSeq;
+    private readonly SqliteCommand _insertDrop;
+    private readonly List<SqliteCommand> _all = [];
+    private SqliteTransaction? _transaction;
+
+    public SqliteWriter(string connectionString)
+    {
+        _connection = new SqliteConnection(connectionString);
+        _connection.Open();
+        Execute(SqliteSchema.Create);
+        // FULL: each commit fsyncs the WAL, so a commit that returned survives power loss.
+        Execute("PRAGMA synchronous = FULL;");
+        _findDrop = Prepare("SELECT id, last_seq, trimmed FROM drops WHERE name = $name");
+        _findMessage = Prepare("SELECT seq FROM envelopes WHERE drop_id = $drop AND msg_id = $msg");
+        _firstLive = Prepare("SELECT MIN(seq) FROM envelopes WHERE drop_id = $drop AND seq > $trimmed AND data IS NOT NULL");
+        _insertEnvelope = Prepare("INSERT INTO envelopes (drop_id, seq, msg_id, stored, data) VALUES ($drop, $seq, $msg, $stored, $data)");
+        _setLastSeq = Prepare("UPDATE drops SET last_seq = $seq WHERE id = $drop");
+        _insertDrop = Prepare("INSERT INTO drops (name, read_key, created) VALUES ($name, $key, $created) ON CONFLICT (name) DO NOTHING");
+    }
+
+    public void Begin()
+    {
+        _transaction = _connection.BeginTransaction();
+        foreach (var command in _all)
+        {
+            command.Transaction = _transaction;
+        }
+    }
+
+    public void Commit()
+    {
+        _transaction!.Commit();
+        _transaction.Dispose();
+        _transaction = null;
+    }
+
+    public void Rollback()
+    {
+        try
+        {
+            _transaction?.Rollback();
+        }
+        catch (SqliteException)
+        {
+            // The failure that brought us here may already have ended the transaction.
+        }
+
+        _transaction?.Dispose();
+        _transaction = null;
+    }
+
+    public CreateDropOutcome CreateDrop(byte[] name, byte[] readKey, long now)
+    {
+        _insertDrop.Parameters["$name"].Value = name;
+        _insertDrop.Parameters["$key"].Value = readKey;
+        _insertDrop.Parameters["$created"].Value = now;
+        if (_insertDrop.ExecuteNonQuery() == 1)
+        {
+            return CreateDropOutcome.Created;
+        }
+
+        using var command = Command("SELECT read_key FROM drops WHERE name = $name");
+        command.Parameters.AddWithValue("$name", name);
+        var existing = (byte[]?)command.ExecuteScalar() ?? [];
+        return existing.Length > 0 && existing.AsSpan().SequenceEqual(readKey) ? CreateDropOutcome.Exists : CreateDropOutcome.Conflict;
+    }
+
+    public AppendOutcome Append(byte[] name, byte[] messageId, byte[] data, int maxEnvelopes, long now)
+    {
+        _findDrop.Parameters["$name"].Value = name;
+        long dropId, lastSeq, trimmed;
+        using (var row = _findDrop.ExecuteReader())
+        {
+            if (!row.Read())
+            {
+                return new AppendOutcome(AppendStatus.NoSuchDrop, 0);
+            }
+
+            dropId = row.GetInt64(0);
+            lastSeq = row.GetInt64(1);
+            trimmed = row.GetInt64(2);
+        }
+
+        _findMessage.Parameters["$drop"].Value = dropId;
+        _findMessage.Parameters["$msg"].Value = messageId;
+        if (_findMessage.ExecuteScalar() is long seen)
+        {
+            return new AppendOutcome(AppendStatus.Duplicate, seen);
+        }
+
+        // Cheap bound first; count exactly only near the quota (retention may have freed room).
+        if (lastSeq - trimmed >= maxEnvelopes)
+        {
+            _firstLive.Parameters["$drop"].Value = dropId;
+            _firstLive.Parameters["$trimmed"].Value = trimmed;
+            long held = _firstLive.ExecuteScalar() is long first ? lastSeq - first + 1 : 0;
+            if (held >= maxEnvelopes)
+            {
+                return new AppendOutcome(AppendStatus.Full, 0);
+            }
+        }
+
+        long seq = lastSeq + 1;
+        _insertEnvelope.Parameters["$drop"].Value = dropId;
+        _insertEnvelope.Parameters["$seq"].Value = seq;
+        _insertEnvelope.Parameters["$msg"].Value = messageId;
+        _insertEnvelope.Parameters["$stored"].Value = now;
+        _insertEnvelope.Parameters["$data"].Value = data;
+        _insertEnvelope.ExecuteNonQuery();
+        _setLastSeq.Parameters["$drop"].Value = dropId;
+        _setLastSeq.Parameters["$seq"].Value = seq;
+        _setLastSeq.ExecuteNonQuery();
+        return new AppendOutcome(AppendStatus.Appended, seq);
+    }
+
+    public bool Trim(byte[] name, long through)
+    {
+        using var command = Command("""
+            UPDATE envelopes SET data = NULL
+            WHERE drop_id = (SELECT id FROM drops WHERE name = $name) AND seq <= $through AND data IS NOT NULL;
+            UPDATE drops SET trimmed = MAX(trimmed, MIN($through, last_seq)) WHERE name = $name;
+            """);
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$through", through);
+        command.ExecuteNonQuery();
+        return true;
+    }
+
+    public bool ClaimNameplate(int number, byte[] slot, long now, long expires)
+    {
+        using (var old = Command("SELECT drop_id, expires FROM nameplates WHERE number = $n"))
+        {
+            old.Parameters.AddWithValue("$n", number);
+            using var row = old.ExecuteReader();
+            if (row.Read())
+            {
+                if (row.GetInt64(1) > now)
+                {
+                    return false;
+                }
+
+                long oldDrop = row.GetInt64(0);
+                row.Close();
+                DeleteDrop(oldDrop);
+            }
+        }
+
+        using var command = Command("""
+            INSERT INTO drops (name, read_key, created) VALUES ($slot, x'', $now);
+            INSERT OR REPLACE INTO nameplates (number, drop_id, expires) VALUES ($n, last_insert_rowid(), $expires);
+            """);
+        command.Parameters.AddWithValue("$slot", slot);
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$n", number);
+        command.Parameters.AddWithValue("$expires", expires);
+        command.ExecuteNonQuery();
+        return true;
+    }
+
+    public bool ReleaseNameplate(int number, long now)
+    {
+        using var command = Command("DELETE FROM nameplates WHERE number = $n RETURNING drop_id, expires");
+        command.Parameters.AddWithValue("$n", number);
+        long dropId, expires;
+        using (var row = command.ExecuteReader())
+        {
+            if (!row.Read())
+            {
+                return false;
+            }
+
+            dropId = row.GetInt64(0);
+            expires = row.GetInt64(1);
+        }
+
+        DeleteDrop(dropId);
+        return expires > now;
+    }
+
+    public bool ExpireNameplates(long now)
+    {
+        var expired = new List<long>();
+        using (var command = Command("DELETE FROM nameplates WHERE expires <= $now RETURNING drop_id"))
+        {
+            command.Parameters.AddWithValue("$now", now);
+            using var row = command.ExecuteReader();
+            while (row.Read())
+            {
+                expired.Add(row.GetInt64(0));
+            }
+        }
+
+        foreach (long dropId in expired)
+        {
+            DeleteDrop(dropId);
+        }
+
+        return true;
+    }
+
+    /// <summary>Deletes expired envelopes and old tombstones among the next rows after <paramref name="cursor"/>; returns the count and the next cursor (0 at the end).</summary>
+    public (long Deleted, long Next) SweepSlice(long cursor, long retentionCutoff, long tombstoneCutoff)
+    {
+        long last;
+        using (var bound = Command("SELECT MAX(rowid) FROM (SELECT rowid FROM envelopes WHERE rowid > $cursor ORDER BY rowid LIMIT 4096)"))
+        {
+            bound.Parameters.AddWithValue("$cursor", cursor);
+            if (bound.ExecuteScalar() is not long max)
+            {
+                return (0, 0);
+            }
+
+            last = max;
+        }
+
+        using var delete = Command("DELETE FROM envelopes WHERE rowid > $cursor AND rowid <= $last AND (stored <= $retention OR (data IS NULL AND stored <= $tombstone))");
+        delete.Parameters.AddWithValue("$cursor", cursor);
+        delete.Parameters.AddWithValue("$last", last);
+        delete.Parameters.AddWithValue("$retention", retentionCutoff);
+        delete.Parameters.AddWithValue("$tombstone", tombstoneCutoff);
+        return (delete.ExecuteNonQuery(), last);
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _all)
+        {
+            command.Dispose();
+        }
+
+        _connection.Dispose();
+    }
+
+    private void DeleteDrop(long dropId)
+    {
+        using var command = Command("DELETE FROM envelopes WHERE drop_id = $d; DELETE FROM drops WHERE id = $d;");
+        command.Parameters.AddWithValue("$d", dropId);
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = _transaction;
+        return command;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Prepare(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in System.Text.RegularExpressions.Regex.Matches(sql, @"\$[a-z]+").Select(m => m.Value).Distinct())
+        {
+            command.Parameters.Add(new SqliteParameter(name, null));
+        }
+
+        _all.Add(command);
+        return command;
+    }
+}

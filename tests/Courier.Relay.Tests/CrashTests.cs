@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using Courier.Relay.Client;
+
+namespace Courier.Relay.Tests;
+
+/// <summary>
+/// The relay process is SIGKILLed several times while clients append as fast as they can. Every
+/// acknowledged envelope must be present exactly once, in order, with no gap in sequence numbers.
+/// </summary>
+public sealed class CrashTests
+{
+    [Fact]
+    public async Task Acknowledged_appends_survive_repeated_SIGKILL()
+    {
+        using var dir = new TempDirectory();
+        int port = RelayProcess.FreePort();
+        string[] args = ["--listen", $"127.0.0.1:{port}", "--data", dir.Path, "--rate-limit", "0"];
+        var relay = await RelayProcess.StartAsync(args);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = relay.Address, Timeout = TimeSpan.FromSeconds(10) };
+            var client = new RelayClient(http);
+            var drops = new[] { DropName.NewRandom(), DropName.NewRandom() };
+            using var key = DropReadKey.Create();
+            foreach (var drop in drops)
+            {
+                await client.CreateDropAsync(drop, key);
+            }
+
+            const int writers = 6;
+            var acked = new ConcurrentDictionary<(int Drop, long Seq), (int Writer, int Counter)>();
+            var counts = new int[writers];
+            using var stop = new CancellationTokenSource();
+            var appenders = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+            {
+                int dropIndex = w % drops.Length;
+                for (int counter = 0; !stop.IsCancellationRequested; counter++)
+                {
+                    var envelope = new byte[EnvelopeSizes.Small];
+                    BinaryPrimitives.WriteInt32BigEndian(envelope, w);
+                    BinaryPrimitives.WriteInt32BigEndian(envelope.AsSpan(4), counter);
+                    var id = MessageId.NewRandom();
+                    // Retry the same id until acknowledged: across a crash this must never duplicate.
+                    while (true)
+                    {
+                        try
+                        {
+                            var receipt = await client.AppendAsync(drops[dropIndex], envelope, id);
+                            Assert.True(acked.TryAdd((dropIndex, receipt.Seq), (w, counter)) || acked[(dropIndex, receipt.Seq)] == (w, counter));
+                            counts[w] = counter + 1;
+                            break;
+                        }
+                        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException || (ex is RelayRequestException r && r.Status >= 500))
+                        {
+                            await Task.Delay(20);
+                        }
+                    }
+                }
+            })).ToArray();
+
+            for (int kill = 0; kill < 4; kill++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(700 + Random.Shared.Next(600)));
+                relay.Kill();
+                relay.Dispose();
+                relay = await RelayProcess.StartAsync(args);
+                Assert.True(acked.Count > 0, "no append was acknowledged before the kill");
+            }
+
+            await Task.Delay(500);
+            await stop.CancelAsync();
+            await Task.WhenAll(appenders);
+
+            for (int d = 0; d < drops.Length; d++)
+            {
+                var all = new List<FetchedEnvelope>();
+                long after = 0;
+                while (true)
+                {
+                    var page = await client.FetchAsync(drops[d], key, after, limit: 256);
+                    if (page.Envelopes.Count == 0)
+                    {
+                        break;
+                    }
+
+                    all.AddRange(page.Envelopes);
+                    after = page.Envelopes[^1].Seq;
+                }
+
+                Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Seq));
+                var stored = all.Select(e => (Writer: BinaryPrimitives.ReadInt32BigEndian(e.Data), Counter: BinaryPrimitives.ReadInt32BigEndian(e.Data.AsSpan(4)))).ToList();
+                Assert.Equal(stored.Count, stored.Distinct().Count());
+                var ackedHere = acked.Where(a => a.Key.Drop == d).ToList();
+                Assert.Equal(ackedHere.Count, all.Count);
+                foreach (var ((_, seq), value) in ackedHere)
+                {
+                    Assert.Equal(value, stored[(int)seq - 1]);
+                }
+
+                // Each writer appended one at a time, so its envelopes appear in its own order.
+                foreach (var group in stored.GroupBy(s => s.Writer))
+                {
+                    Assert.Equal(Enumerable.Range(0, counts[group.Key]), group.Select(g => g.Counter));
+                }
+            }
+
+            Assert.True(acked.Count > 100, $"only {acked.Count} appends were acknowledged");
+        }
+        finally
+        {
+            relay.Dispose();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+
+namespace Courier.Relay.Tests;
+
+/// <summary>nats-server processes with JetStream on 127.0.0.1: one node, or a three-node cluster.</summary>
+internal sealed class NatsServer : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly Process?[] _nodes;
+    private readonly string[] _configs;
+
+    private NatsServer(int count)
+    {
+        _nodes = new Process?[count];
+        _configs = new string[count];
+        ClientPorts = Enumerable.Range(0, count).Select(_ => RelayProcess.FreePort()).ToArray();
+        var clusterPorts = Enumerable.Range(0, count).Select(_ => RelayProcess.FreePort()).ToArray();
+        for (int i = 0; i < count; i++)
+        {
+            var store = Path.Combine(_dir.Path, $"n{i}");
+            var config = $$"""
+                server_name: n{{i}}
+                listen: 127.0.0.1:{{ClientPorts[i]}}
+                jetstream { store_dir: "{{store}}", max_memory_store: 64MB, max_file_store: 2GB }
+                """;
+            if (count > 1)
+            {
+                var routes = string.Join(", ", clusterPorts.Select(p => $"nats-route://127.0.0.1:{p}"));
+                config += $$"""
+
+                    cluster { name: courier, listen: 127.0.0.1:{{clusterPorts[i]}}, routes: [{{routes}}] }
+                    """;
+            }
+
+            _configs[i] = Path.Combine(_dir.Path, $"n{i}.conf");
+            File.WriteAllText(_configs[i], config);
+        }
+    }
+
+    /// <summary>The nats-server on PATH, or null.</summary>
+    public static string? Binary { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(':', StringSplitOptions.RemoveEmptyEntries)
+        .Concat(["/usr/sbin", "/usr/bin", "/usr/local/bin"])
+        .Select(d => Path.Combine(d, "nats-server"))
+        .FirstOrDefault(File.Exists);
+
+    public int[] ClientPorts { get; }
+
+    public string Urls => string.Join(",", ClientPorts.Select(p => string.Create(CultureInfo.InvariantCulture, $"nats://127.0.0.1:{p}")));
+
+    public static async Task<NatsServer> StartAsync(int nodes)
+    {
+        var server = new NatsServer(nodes);
+        for (int i = 0; i < nodes; i++)
+        {
+            server.StartNode(i);
+        }
+
+        await server.WaitForJetStreamAsync();
+        return server;
+    }
+
+    public void StartNode(int i)
+    {
+        var info = new ProcessStartInfo(Binary!, ["-c", _configs[i]]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var process = Process.Start(info)!;
+        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
+        _nodes[i] = process;
+    }
+
+    /// <summary>SIGKILLs node <paramref name="i"/>.</summary>
+    public void Kill(int i)
+    {
+        var node = _nodes[i];
+        if (node is not null && !node.HasExited)
+        {
+            node.Kill();
+            node.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        for (int i = 0; i < _nodes.Length; i++)
+        {
+            Kill(i);
+            _nodes[i]?.Dispose();
+        }
+
+        _dir.Dispose();
+    }
+
+    /// <summary>Waits until JetStream answers (in a cluster: a meta leader has been elected).</summary>
+    private async Task WaitForJetStreamAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(45);
+        while (true)
+        {
+            try
+            {
+                await using var nats = new NatsConnection(NatsOpts.Default with { Url = Urls, ConnectTimeout = TimeSpan.FromSeconds(2), RequestTimeout = TimeSpan.FromSeconds(2) });
+                await nats.ConnectAsync();
+                var js = new NatsJSContext(nats);
+                await js.GetAccountInfoAsync();
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+}

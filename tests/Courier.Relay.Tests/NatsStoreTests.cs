@@ -1,0 +1,105 @@
+using Courier.Relay.Client;
+using Courier.Relay.Storage;
+
+namespace Courier.Relay.Tests;
+
+/// <summary>The NATS JetStream store against a real one-node nats-server: the same contract as the other stores, and two store instances (two relays) sharing it.</summary>
+public sealed class NatsStoreTests
+{
+    private static readonly byte[] Key = DropReadKey.Create().PublicKey;
+
+    private static byte[] Envelope(int fill) => Enumerable.Repeat((byte)fill, EnvelopeSizes.Small).ToArray();
+
+    [NatsFact]
+    public async Task Ordering_dedupe_quota_trim_and_numbering_after_trimming_everything()
+    {
+        using var server = await NatsServer.StartAsync(1);
+        await using var store = await NatsDropStore.ConnectAsync(server.Urls, replicas: 1);
+        var drop = DropName.NewRandom();
+        Assert.Equal(CreateDropOutcome.Created, await store.CreateDropAsync(drop, Key, default));
+        Assert.Equal(CreateDropOutcome.Exists, await store.CreateDropAsync(drop, Key, default));
+        Assert.Equal(CreateDropOutcome.Conflict, await store.CreateDropAsync(drop, DropReadKey.Create().PublicKey, default));
+        Assert.Equal(AppendStatus.NoSuchDrop, (await store.AppendAsync(DropName.NewRandom(), MessageId.NewRandom(), Envelope(1), 10, default)).Status);
+
+        var first = MessageId.NewRandom();
+        Assert.Equal(new AppendOutcome(AppendStatus.Appended, 1), await store.AppendAsync(drop, first, Envelope(1), 3, default));
+        Assert.Equal(new AppendOutcome(AppendStatus.Appended, 2), await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(2), 3, default));
+        Assert.Equal(new AppendOutcome(AppendStatus.Duplicate, 1), await store.AppendAsync(drop, first, Envelope(9), 3, default));
+        Assert.Equal(new AppendOutcome(AppendStatus.Appended, 3), await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(3), 3, default));
+        Assert.Equal(AppendStatus.Full, (await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(4), 3, default)).Status);
+        // A retry of a stored envelope is still a duplicate when the drop is full.
+        Assert.Equal(new AppendOutcome(AppendStatus.Duplicate, 1), await store.AppendAsync(drop, first, Envelope(9), 3, default));
+
+        var all = await store.ReadAsync(drop, 0, 10, 1 << 20, default);
+        Assert.Equal([1L, 2, 3], all.Select(e => e.Seq));
+        Assert.Equal([1, 2, 3], all.Select(e => (int)e.Data[0]));
+        Assert.Equal([3L], (await store.ReadAsync(drop, 2, 10, 1 << 20, default)).Select(e => e.Seq));
+        Assert.Equal([1L, 2], (await store.ReadAsync(drop, 0, 2, 1 << 20, default)).Select(e => e.Seq));
+
+        await store.TrimAsync(drop, 1, default);
+        Assert.Equal([2L, 3], (await store.ReadAsync(drop, 0, 10, 1 << 20, default)).Select(e => e.Seq));
+        Assert.Equal(new AppendOutcome(AppendStatus.Appended, 4), await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(4), 3, default));
+        await store.TrimAsync(drop, 4, default);
+        Assert.Empty(await store.ReadAsync(drop, 0, 10, 1 << 20, default));
+        Assert.Equal(4, (await store.GetDropAsync(drop, default))!.LastSeq);
+
+        // A second relay with a cold cache continues the numbering from the trimmed floor.
+        await using var other = await NatsDropStore.ConnectAsync(server.Urls, replicas: 1);
+        Assert.Equal(4, (await other.GetDropAsync(drop, default))!.LastSeq);
+        Assert.Equal(new AppendOutcome(AppendStatus.Appended, 5), await other.AppendAsync(drop, MessageId.NewRandom(), Envelope(5), 3, default));
+        Assert.Equal([5L], (await store.ReadAsync(drop, 0, 10, 1 << 20, default)).Select(e => e.Seq));
+    }
+
+    [NatsFact]
+    public async Task Two_relays_appending_to_one_drop_get_one_gapless_order()
+    {
+        using var server = await NatsServer.StartAsync(1);
+        await using var a = await NatsDropStore.ConnectAsync(server.Urls, replicas: 1);
+        await using var b = await NatsDropStore.ConnectAsync(server.Urls, replicas: 1);
+        var drop = DropName.NewRandom();
+        await a.CreateDropAsync(drop, Key, default);
+        var waiting = b.WaitForAppendAsync(drop, 0, TimeSpan.FromSeconds(30), default);
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+
+        var appends = Enumerable.Range(0, 60).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).AppendAsync(drop, MessageId.NewRandom(), Envelope(i), 1000, default))).ToArray();
+        var outcomes = await Task.WhenAll(appends);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(outcomes, o => Assert.Equal(AppendStatus.Appended, o.Status));
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), outcomes.Select(o => o.Seq).Order());
+        var fromA = await a.ReadAsync(drop, 0, 100, 1 << 20, default);
+        var fromB = await b.ReadAsync(drop, 0, 100, 1 << 20, default);
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), fromA.Select(e => e.Seq));
+        Assert.Equal(fromA.Select(e => e.Data[0]), fromB.Select(e => e.Data[0]));
+        Assert.Equal([31L, 32], (await b.ReadAsync(drop, 30, 2, 1 << 20, default)).Select(e => e.Seq));
+    }
+
+    [NatsFact]
+    public async Task Nameplates_and_nonces_are_shared_by_relays()
+    {
+        using var server = await NatsServer.StartAsync(1);
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var a = await NatsDropStore.ConnectAsync(server.Urls, new DropStoreOptions { Time = time }, replicas: 1);
+        await using var b = await NatsDropStore.ConnectAsync(server.Urls, new DropStoreOptions { Time = time }, replicas: 1);
+        var slot = DropName.NewRandom();
+        Assert.True(await a.TryClaimNameplateAsync(7, slot, time.GetUtcNow().AddMinutes(5), default));
+        Assert.False(await b.TryClaimNameplateAsync(7, DropName.NewRandom(), time.GetUtcNow().AddMinutes(5), default));
+        Assert.Equal(slot, await b.GetNameplateAsync(7, default));
+        Assert.True((await b.GetDropAsync(slot, default))!.IsOpen);
+        Assert.Equal(AppendStatus.Appended, (await b.AppendAsync(slot, MessageId.NewRandom(), Envelope(1), 4, default)).Status);
+        Assert.Single(await a.ReadAsync(slot, 0, 10, 1 << 20, default));
+        Assert.True(await a.ReleaseNameplateAsync(7, default));
+        Assert.Null(await b.GetNameplateAsync(7, default));
+        Assert.Null(await b.GetDropAsync(slot, default));
+
+        Assert.True(await a.TryClaimNameplateAsync(8, DropName.NewRandom(), time.GetUtcNow().AddMinutes(5), default));
+        time.Advance(TimeSpan.FromMinutes(6));
+        Assert.Null(await b.GetNameplateAsync(8, default));
+        Assert.True(await b.TryClaimNameplateAsync(8, DropName.NewRandom(), time.GetUtcNow().AddMinutes(5), default));
+
+        var nonce = new byte[16];
+        nonce[3] = 3;
+        Assert.True(await a.TryRememberNonceAsync(nonce, time.GetUtcNow().AddMinutes(1), default));
+        Assert.False(await b.TryRememberNonceAsync(nonce, time.GetUtcNow().AddMinutes(1), default));
+    }
+}

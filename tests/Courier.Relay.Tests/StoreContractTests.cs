@@ -1,0 +1,186 @@
+using Courier.Relay.Client;
+using Courier.Relay.Storage;
+
+namespace Courier.Relay.Tests;
+
+/// <summary>The behaviour every <see cref="IDropStore"/> must have, run against the in-memory fake and SQLite.</summary>
+public sealed class StoreContractTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public static TheoryData<string> Kinds => ["memory", "sqlite"];
+
+    public void Dispose() => _dir.Dispose();
+
+    private IDropStore Open(string kind, TimeSpan? retention = null)
+    {
+        var options = new DropStoreOptions { Time = _time, Retention = retention ?? TimeSpan.FromDays(7), DedupeWindow = TimeSpan.FromMinutes(2) };
+        return kind == "sqlite" ? SqliteDropStore.Open(_dir.Path, options) : new InMemoryDropStore(options);
+    }
+
+    private static byte[] Envelope(byte fill) => Enumerable.Repeat(fill, EnvelopeSizes.Small).ToArray();
+
+    private static readonly byte[] Key = DropReadKey.Create().PublicKey;
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Appends_get_consecutive_sequence_numbers_and_read_back_in_order(string kind)
+    {
+        await using var store = Open(kind);
+        var drop = DropName.NewRandom();
+        Assert.Equal(CreateDropOutcome.Created, await store.CreateDropAsync(drop, Key, default));
+        for (byte i = 1; i <= 5; i++)
+        {
+            var outcome = await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(i), 100, default);
+            Assert.Equal(new AppendOutcome(AppendStatus.Appended, i), outcome);
+        }
+
+        var all = await store.ReadAsync(drop, 0, 100, 1 << 20, default);
+        Assert.Equal([1L, 2, 3, 4, 5], all.Select(e => e.Seq));
+        Assert.All(all, e => Assert.Equal((byte)e.Seq, e.Data[0]));
+        var tail = await store.ReadAsync(drop, 3, 100, 1 << 20, default);
+        Assert.Equal([4L, 5], tail.Select(e => e.Seq));
+        var limited = await store.ReadAsync(drop, 0, 2, 1 << 20, default);
+        Assert.Equal([1L, 2], limited.Select(e => e.Seq));
+        var byBytes = await store.ReadAsync(drop, 0, 100, 1500, default);
+        Assert.Single(byBytes);
+        Assert.Equal(5, (await store.GetDropAsync(drop, default))!.LastSeq);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_repeated_message_id_returns_the_original_sequence_number_and_stores_nothing(string kind)
+    {
+        await using var store = Open(kind);
+        var drop = DropName.NewRandom();
+        await store.CreateDropAsync(drop, Key, default);
+        var id = MessageId.NewRandom();
+        Assert.Equal(new AppendOutcome(AppendStatus.Appended, 1), await store.AppendAsync(drop, id, Envelope(1), 100, default));
+        await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(2), 100, default);
+        Assert.Equal(new AppendOutcome(AppendStatus.Duplicate, 1), await store.AppendAsync(drop, id, Envelope(9), 100, default));
+        Assert.Equal(2, (await store.ReadAsync(drop, 0, 100, 1 << 20, default)).Count);
+
+        // Still a duplicate after the reader trimmed it (a late retry must not re-deliver).
+        await store.TrimAsync(drop, 2, default);
+        Assert.Equal(new AppendOutcome(AppendStatus.Duplicate, 1), await store.AppendAsync(drop, id, Envelope(9), 100, default));
+        Assert.Empty(await store.ReadAsync(drop, 0, 100, 1 << 20, default));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Concurrent_appends_are_totally_ordered_without_gaps(string kind)
+    {
+        await using var store = Open(kind);
+        var drop = DropName.NewRandom();
+        await store.CreateDropAsync(drop, Key, default);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => store.AppendAsync(drop, MessageId.NewRandom(), Envelope((byte)i), 1000, default))));
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), outcomes.Select(o => o.Seq).Order());
+        var read = await store.ReadAsync(drop, 0, 256, 1 << 20, default);
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), read.Select(e => e.Seq));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Creating_twice_with_the_same_key_is_a_no_op_and_another_key_conflicts(string kind)
+    {
+        await using var store = Open(kind);
+        var drop = DropName.NewRandom();
+        Assert.Equal(CreateDropOutcome.Created, await store.CreateDropAsync(drop, Key, default));
+        Assert.Equal(CreateDropOutcome.Exists, await store.CreateDropAsync(drop, Key, default));
+        Assert.Equal(CreateDropOutcome.Conflict, await store.CreateDropAsync(drop, DropReadKey.Create().PublicKey, default));
+        Assert.Null(await store.GetDropAsync(DropName.NewRandom(), default));
+        Assert.Equal(new AppendOutcome(AppendStatus.NoSuchDrop, 0), await store.AppendAsync(DropName.NewRandom(), MessageId.NewRandom(), Envelope(1), 10, default));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_full_drop_refuses_appends_until_trimmed(string kind)
+    {
+        await using var store = Open(kind);
+        var drop = DropName.NewRandom();
+        await store.CreateDropAsync(drop, Key, default);
+        for (int i = 0; i < 3; i++)
+        {
+            await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(1), 3, default);
+        }
+
+        Assert.Equal(AppendStatus.Full, (await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(1), 3, default)).Status);
+        await store.TrimAsync(drop, 2, default);
+        Assert.Equal(new AppendOutcome(AppendStatus.Appended, 4), await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(1), 3, default));
+        Assert.Equal([3L, 4], (await store.ReadAsync(drop, 0, 10, 1 << 20, default)).Select(e => e.Seq));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Retention_deletes_expired_envelopes_but_keeps_sequence_numbers(string kind)
+    {
+        await using var store = Open(kind, TimeSpan.FromHours(1));
+        var drop = DropName.NewRandom();
+        await store.CreateDropAsync(drop, Key, default);
+        await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(1), 10, default);
+        _time.Advance(TimeSpan.FromMinutes(50));
+        await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(2), 10, default);
+        _time.Advance(TimeSpan.FromMinutes(20));
+        Assert.Equal(1, await store.SweepAsync(default));
+        Assert.Equal([2L], (await store.ReadAsync(drop, 0, 10, 1 << 20, default)).Select(e => e.Seq));
+        Assert.Equal(new AppendOutcome(AppendStatus.Appended, 3), await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(3), 10, default));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Nameplates_are_claimed_once_until_released_or_expired(string kind)
+    {
+        await using var store = Open(kind);
+        var slot = DropName.NewRandom();
+        var expires = _time.GetUtcNow().AddMinutes(5);
+        Assert.True(await store.TryClaimNameplateAsync(42, slot, expires, default));
+        Assert.False(await store.TryClaimNameplateAsync(42, DropName.NewRandom(), expires, default));
+        Assert.Equal(slot, await store.GetNameplateAsync(42, default));
+        Assert.True((await store.GetDropAsync(slot, default))!.IsOpen);
+        Assert.Equal(AppendStatus.Appended, (await store.AppendAsync(slot, MessageId.NewRandom(), Envelope(1), 4, default)).Status);
+
+        Assert.True(await store.ReleaseNameplateAsync(42, default));
+        Assert.Null(await store.GetNameplateAsync(42, default));
+        Assert.Null(await store.GetDropAsync(slot, default));
+        Assert.False(await store.ReleaseNameplateAsync(42, default));
+
+        var second = DropName.NewRandom();
+        Assert.True(await store.TryClaimNameplateAsync(42, second, expires, default));
+        _time.Advance(TimeSpan.FromMinutes(6));
+        Assert.Null(await store.GetNameplateAsync(42, default));
+        Assert.True(await store.TryClaimNameplateAsync(42, DropName.NewRandom(), _time.GetUtcNow().AddMinutes(5), default));
+        Assert.Null(await store.GetDropAsync(second, default));
+        Assert.Equal(CreateDropOutcome.Conflict, await store.CreateDropAsync((await store.GetNameplateAsync(42, default))!.Value, Key, default));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_nonce_is_accepted_once(string kind)
+    {
+        await using var store = Open(kind);
+        var nonce = new byte[16];
+        nonce[0] = 7;
+        Assert.True(await store.TryRememberNonceAsync(nonce, _time.GetUtcNow().AddMinutes(1), default));
+        Assert.False(await store.TryRememberNonceAsync(nonce, _time.GetUtcNow().AddMinutes(1), default));
+        nonce[1] = 1;
+        Assert.True(await store.TryRememberNonceAsync(nonce, _time.GetUtcNow().AddMinutes(1), default));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_waiting_reader_wakes_on_append(string kind)
+    {
+        await using var store = Open(kind);
+        var drop = DropName.NewRandom();
+        await store.CreateDropAsync(drop, Key, default);
+        var waiting = store.WaitForAppendAsync(drop, 0, TimeSpan.FromSeconds(30), default);
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(1), 10, default);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var timedOut = store.WaitForAppendAsync(drop, 1, TimeSpan.FromMilliseconds(100), default);
+        await timedOut.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}

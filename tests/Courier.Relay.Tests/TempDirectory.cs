@@ -1,0 +1,21 @@
+namespace Courier.Relay.Tests;
+
+/// <summary>A fresh directory deleted at dispose.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "courier-relay-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process we killed may still hold a file for a moment; the OS cleans /tmp.
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Courier.Relay.Client;
+
+namespace Courier.Relay.Tests;
+
+/// <summary>Parsing of drop names and message ids: only the canonical base64url form is accepted, and nothing throws.</summary>
+public sealed class WireTypeTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("JAKhFfi_jH5LbrAtL8wD7BPBUR5.C8PkaY4KzoIr0jY")]
+    [InlineData("JAKhFfi_jH5LbrAtL8wD7BPBUR5+C8PkaY4KzoIr0jY")]
+    [InlineData("JAKhFfi_jH5LbrAtL8wD7BPBUR5 C8PkaY4KzoIr0jY")]
+    [InlineData("JAKhFfi_jH5LbrAtL8wD7BPBUR5%C8PkaY4KzoIr0jY")]
+    [InlineData("JAKhFfi_jH5LbrAtL8wD7BPBUR5=C8PkaY4KzoIr0jY")]
+    [InlineData("JAKhFfi_jH5LbrAtL8wD7BPBUR5aC8PkaY4KzoIr0jZ")]
+    [InlineData("JAKhFfi_jH5LbrAtL8wD7BPBUR5aC8PkaY4KzoIr0j=")]
+    public void Malformed_drop_names_are_refused(string text)
+    {
+        Assert.False(DropName.TryParse(text, out _));
+        Assert.False(MessageId.TryParse(text, out _));
+    }
+
+    [Fact]
+    public void Names_and_ids_round_trip()
+    {
+        var name = DropName.NewRandom();
+        Assert.True(DropName.TryParse(name.ToString(), out var parsed));
+        Assert.Equal(name, parsed);
+        var id = MessageId.NewRandom();
+        Assert.True(MessageId.TryParse(id.ToString(), out var parsedId));
+        Assert.Equal(id, parsedId);
+    }
+}
