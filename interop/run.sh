@@ -5,7 +5,7 @@
 #
 #   interop/run.sh [runner options]        e.g. interop/run.sh --only commit --suite 1 --jobs 1
 #
-# Runner options go to the runner after run.sh's own (--jobs 2 --timeout 60), so they override
+# Runner options go to the runner after run.sh's own (--jobs 4 --timeout 60), so they override
 # them; see `dotnet run --project tools/Courier.Mls.InteropRunner -- --help`. The exit status is
 # the runner's: 0 nothing failed, 1 a run failed, 2 unusable setup. Environment:
 #   INTEROP_CONFIGS          scenario files or folder to run (default: interop/configs)
@@ -31,8 +31,13 @@ RUNNER_DLL=$RUNNER_PROJECT/bin/Release/net10.0/Courier.Mls.InteropRunner.dll
 
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/courier-interop.XXXXXX")
 PIDS=()
+RUNNER_PID=
 cleanup() {
   local pid
+  if [[ -n $RUNNER_PID ]]; then
+    kill "$RUNNER_PID" 2>/dev/null || true
+    wait "$RUNNER_PID" 2>/dev/null || true
+  fi
   for pid in "${PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
@@ -102,8 +107,10 @@ for i in "${!SERVERS[@]}"; do
   CLIENT_ARGS+=(--client "$HOST:$port")
 done
 
-set +e
-dotnet "$RUNNER_DLL" "${CLIENT_ARGS[@]}" --jobs 2 --timeout 60 "$@" "$CONFIGS"
-status=$?
-set -e
+# In the background so that a signal to this script is handled at once, not after the run.
+dotnet "$RUNNER_DLL" "${CLIENT_ARGS[@]}" --jobs 4 --timeout 60 "$@" "$CONFIGS" &
+RUNNER_PID=$!
+status=0
+wait "$RUNNER_PID" || status=$?
+RUNNER_PID=
 exit "$status"
