@@ -63,7 +63,7 @@ internal sealed partial class ScriptRun
             {
                 outcome = Outcome($"{script.Steps.Count} (Free after the last step)", e);
             }
-            catch (ClientCallException)
+            catch (Exception)
             {
                 // The run already failed or was skipped; that reason is the one to report.
             }
