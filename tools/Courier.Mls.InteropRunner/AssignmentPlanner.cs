@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Courier.Mls.InteropRunner;
+
+/// <summary>
+/// The runs of a script, as the working group's runner makes them (its ScriptMatrix): for each
+/// ciphersuite, the clients that support it; for each handshake mode (encrypted first); every
+/// assignment of the script's actors to those clients, n^k of them for n clients and k actors,
+/// enumerated with the first actor changing slowest ("allCombinations"). When that number is
+/// above the limit, or with --random, one assignment drawn at random instead ("random" mode),
+/// from a seed derived from --seed and the run's file, script, suite and mode so that it repeats.
+/// </summary>
+internal static class AssignmentPlanner
+{
+    public static IEnumerable<PlannedRun> Plan(string file, Script script, IReadOnlyList<InteropClient> clients, RunnerOptions options)
+    {
+        var actors = script.Actors;
+        foreach (var suite in options.Suites)
+        {
+            var able = clients.Where(c => c.Suites.Contains(suite)).ToList();
+            if (able.Count == 0)
+            {
+                yield return new PlannedRun(file, script, suite, null,
+                    new RunOutcome(OutcomeKind.Skipped, $"no client supports ciphersuite {suite}"));
+                continue;
+            }
+
+            var total = Math.Pow(able.Count, actors.Count);
+            foreach (var encrypt in options.HandshakeModes)
+            {
+                if (options.RandomOnly || total > options.MaxAssignments)
+                {
+                    var seed = DeriveSeed(options.Seed, file, script.Name, suite, encrypt);
+                    var rng = new Random(seed);
+                    var combo = actors.Select(_ => rng.Next(able.Count)).ToArray();
+                    yield return new PlannedRun(file, script, suite, Config(suite, encrypt, actors, able, combo, options.Seed), null);
+                    continue;
+                }
+
+                foreach (var combo in Combinations(able.Count, actors.Count))
+                {
+                    yield return new PlannedRun(file, script, suite, Config(suite, encrypt, actors, able, combo, null), null);
+                }
+            }
+        }
+    }
+
+    private static RunConfiguration Config(uint suite, bool encrypt, IReadOnlyList<string> actors, List<InteropClient> able, int[] combo, int? seed) =>
+        new(suite, encrypt, [.. actors.Select((a, i) => KeyValuePair.Create(a, able[combo[i]]))], seed);
+
+    /// <summary>All tuples of <paramref name="slots"/> values below <paramref name="values"/>, the first slot changing slowest.</summary>
+    private static IEnumerable<int[]> Combinations(int values, int slots)
+    {
+        var combo = new int[slots];
+        while (true)
+        {
+            yield return (int[])combo.Clone();
+            var i = slots - 1;
+            while (i >= 0 && ++combo[i] == values)
+            {
+                combo[i--] = 0;
+            }
+
+            if (i < 0)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static int DeriveSeed(int seed, string file, string script, uint suite, bool encrypt)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}/{file}/{script}/{suite}/{encrypt}"));
+        return BitConverter.ToInt32(hash, 0);
+    }
+}

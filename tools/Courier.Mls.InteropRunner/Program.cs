@@ -1,0 +1,94 @@
+using Grpc.Core;
+
+namespace Courier.Mls.InteropRunner;
+
+/// <summary>Entry point: parse the command line, load the scenario files, connect, run, report.</summary>
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        RunnerOptions options;
+        List<ScenarioFile> files;
+        try
+        {
+            options = RunnerOptions.Parse(args);
+            if (options.Help)
+            {
+                Console.WriteLine(RunnerOptions.Usage);
+                return 0;
+            }
+
+            files = [.. options.ConfigPaths.SelectMany(ScenarioFile.Expand).Select(ScenarioFile.Load)];
+        }
+        catch (Exception e) when (e is UsageException or ScriptFormatException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+
+        var clients = new List<InteropClient>();
+        try
+        {
+            for (var i = 0; i < options.Clients.Count; i++)
+            {
+                InteropClient client;
+                try
+                {
+                    client = await InteropClient.ConnectAsync(i, options.Clients[i], options.CallTimeout, options.ConnectTimeout);
+                }
+                catch (RpcException e)
+                {
+                    await Console.Error.WriteLineAsync($"error: cannot use client{i} at {options.Clients[i]}: {e.Status.StatusCode}: {e.Status.Detail}");
+                    return 2;
+                }
+
+                clients.Add(client);
+                Console.WriteLine($"{client.Label} = {client.Address}: {client.Name}, ciphersuites {string.Join(",", client.Suites.Order())}");
+            }
+
+            var plan = files
+                .SelectMany(f => f.Scripts.Where(s => options.Selects(f.Name, s.Name)).SelectMany(s => AssignmentPlanner.Plan(f.Name, s, clients, options)))
+                .ToList();
+            return await RunAsync(plan, options) ? 0 : 1;
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    /// <summary>Runs the plan, up to --jobs runs at a time, printing each line in plan order; true when nothing failed.</summary>
+    private static async Task<bool> RunAsync(List<PlannedRun> plan, RunnerOptions options)
+    {
+        using var gate = new SemaphoreSlim(options.Jobs);
+        async Task<RunOutcome> RunOne(PlannedRun run)
+        {
+            if (run.Preset is { } preset)
+            {
+                return preset;
+            }
+
+            await gate.WaitAsync();
+            try
+            {
+                return await new ScriptRun(run.Script, run.Config!, options.Suites).RunAsync();
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        var tasks = plan.Select(RunOne).ToList();
+        var tally = new Tally();
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var outcome = await tasks[i];
+            tally.Add(plan[i], outcome);
+            Console.WriteLine($"{plan[i].Label}: {outcome}");
+        }
+
+        tally.Print(Console.Out);
+        return tally.Failed == 0;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Grpc.Core;
+using MlsClient;
+
+namespace Courier.Mls.InteropRunner;
+
+/// <summary>
+/// One run of a script under one <see cref="RunConfiguration"/>: performs the steps in order, each
+/// as the working group's test runner (interop/test-runner/main.go) performs it, then frees every
+/// actor's last state. A client's UNIMPLEMENTED answer ends the run as skipped; any other error
+/// or a failed check ends it as failed, naming the step.
+/// </summary>
+internal sealed partial class ScriptRun
+{
+    private readonly Script script;
+    private readonly Dictionary<string, InteropClient> actorClients;
+    private readonly bool encryptHandshake;
+    private readonly IReadOnlyList<uint> preferredSuites;
+    private readonly OrderedDictionary<string, uint> stateIds = [];
+    private readonly Dictionary<string, uint> transactionIds = [];
+    private readonly Dictionary<string, uint> signerIds = [];
+    private readonly MessageCache messages;
+    private uint cipherSuite;
+
+    /// <param name="script">The script to run.</param>
+    /// <param name="config">Suite, handshake mode and actor assignment.</param>
+    /// <param name="preferredSuites">Where a step changes the ciphersuite, the suites to move to first.</param>
+    public ScriptRun(Script script, RunConfiguration config, IReadOnlyList<uint> preferredSuites)
+    {
+        this.script = script;
+        actorClients = config.Assignment.ToDictionary();
+        encryptHandshake = config.EncryptHandshake;
+        cipherSuite = config.CipherSuite;
+        this.preferredSuites = preferredSuites;
+        messages = new MessageCache(script.Steps.Count);
+    }
+
+    public async Task<RunOutcome> RunAsync()
+    {
+        var outcome = RunOutcome.Passed;
+        foreach (var step in script.Steps)
+        {
+            try
+            {
+                await RunStepAsync(step);
+            }
+            catch (Exception e)
+            {
+                outcome = Outcome(step.Describe(), e);
+                break;
+            }
+        }
+
+        // Release every actor's last state, as the working group's runner does after each run.
+        foreach (var (actor, stateId) in stateIds.ToList())
+        {
+            try
+            {
+                await Call(actor, "Free", (c, o) => c.FreeAsync(new FreeRequest { StateId = stateId }, o));
+            }
+            catch (Exception e) when (outcome.Kind == OutcomeKind.Passed)
+            {
+                outcome = Outcome($"{script.Steps.Count} (Free after the last step)", e);
+            }
+            catch (Exception)
+            {
+                // The run already failed or was skipped; that reason is the one to report.
+            }
+        }
+
+        return outcome;
+    }
+
+    private static RunOutcome Outcome(string step, Exception e)
+    {
+        var why = e switch
+        {
+            ClientCallException or InteropCheckException or ScriptFormatException => e.Message,
+            _ => $"runner error {e.GetType().Name}: {e.Message}",
+        };
+        why = $"step {step}: {why.ReplaceLineEndings(" ")}";
+        return new RunOutcome(e is ClientCallException { Unimplemented: true } ? OutcomeKind.Skipped : OutcomeKind.Failed, why);
+    }
+
+    private Task RunStepAsync(ScriptStep step) => step.Action switch
+    {
+        "createGroup" => CreateGroupAsync(step),
+        "createKeyPackage" => CreateKeyPackageAsync(step),
+        "joinGroup" => JoinGroupAsync(step),
+        "externalJoin" => ExternalJoinAsync(step),
+        "installExternalPSK" => InstallExternalPskAsync(step),
+        "groupInfo" => GroupInfoAsync(step),
+        "addProposal" => AddProposalAsync(step),
+        "updateProposal" => UpdateProposalAsync(step),
+        "removeProposal" => RemoveProposalAsync(step),
+        "externalPSKProposal" => ExternalPskProposalAsync(step),
+        "resumptionPSKProposal" => ResumptionPskProposalAsync(step),
+        "groupContextExtensionsProposal" => GroupContextExtensionsProposalAsync(step),
+        "fullCommit" => FullCommitAsync(step),
+        "commit" => CommitAsync(step),
+        "handleCommit" => HandleCommitAsync(step),
+        "handlePendingCommit" => HandlePendingCommitAsync(step),
+        "protect" => ProtectAsync(step),
+        "unprotect" => UnprotectAsync(step),
+        "reinit" => ReInitAsync(step),
+        "branch" => BranchAsync(step),
+        "newMemberAddProposal" => NewMemberAddProposalAsync(step),
+        "addExternalSigner" => AddExternalSignerAsync(step),
+        "externalSignerProposal" => ExternalSignerProposalAsync(step),
+        _ => throw new ScriptFormatException($"Unknown action: {step.Action}"),
+    };
+
+    private InteropClient ClientOf(string actor) =>
+        actorClients.TryGetValue(actor, out var c)
+            ? c
+            : throw new ScriptFormatException($"actor [{actor}] has no client: it is not one of the script's actors");
+
+    /// <summary>The actor's current state id; 0 when it has none, as in the working group's runner.</summary>
+    private uint StateOf(string actor) => stateIds.TryGetValue(actor, out var id) ? id : 0;
+
+    private Task<T> Call<T>(string actor, string rpc, Func<MlsClient.MLSClient.MLSClientClient, CallOptions, AsyncUnaryCall<T>> call) =>
+        ClientOf(actor).CallAsync(rpc, actor, call);
+
+    private static void ExpectEpochAuthenticator(ByteString actual, ByteString expected, string who)
+    {
+        if (!CryptographicOperations.FixedTimeEquals(actual.Span, expected.Span))
+        {
+            throw new InteropCheckException($"{who} failed to agree on epoch authenticator");
+        }
+    }
+
+    private static ByteString Utf8(string s) => ByteString.CopyFromUtf8(s);
+
+    private static ByteString Bytes(byte[] b) => ByteString.CopyFrom(b);
+
+    /// <summary>The group id for a ReInit: the one createGroup (step 0) chose, with "++" appended on a change.</summary>
+    private byte[] NewGroupId(bool change)
+    {
+        var id = messages.Get(0, "group_id");
+        return change ? [.. id, .. "++"u8] : id;
+    }
+
+    /// <summary>
+    /// Moves the run to another ciphersuite that every assigned client supports (the runner's
+    /// ChangeCipherSuite). The working group's runner picks any such suite; this one takes the
+    /// first of <see cref="preferredSuites"/>, else the lowest.
+    /// </summary>
+    private void ChangeCipherSuite()
+    {
+        var common = actorClients.Values.Distinct()
+            .Select(c => c.Suites)
+            .Aggregate((IEnumerable<uint>?)null, (acc, s) => acc is null ? s : acc.Intersect(s))!
+            .Where(s => s != cipherSuite)
+            .ToHashSet();
+        if (common.Count == 0)
+        {
+            throw new InteropCheckException("no remaining supported ciphersuite");
+        }
+
+        cipherSuite = preferredSuites.Where(common.Contains).Select(s => (uint?)s).FirstOrDefault() ?? common.Min();
+    }
+
+    /// <summary>A ProposalDescription of the script as the MLSClient message (the runner's ProposalDescriptionToProto).</summary>
+    private ProposalDescription Describe(StepParams d)
+    {
+        var type = d.String("proposalType");
+        var proto = new ProposalDescription { ProposalType = Utf8(type) };
+        switch (type)
+        {
+            case "add":
+                proto.KeyPackage = Bytes(messages.Get(d.Int("keyPackage"), "key_package"));
+                break;
+            case "remove":
+                proto.RemovedId = Utf8(d.String("removed"));
+                break;
+            case "externalPSK":
+                proto.PskId = Bytes(messages.Get(d.Int("pskID"), "psk_id"));
+                break;
+            case "resumptionPSK":
+                proto.EpochId = (ulong)d.Int("epochID");
+                break;
+            case "groupContextExtensions":
+                proto.Extensions.AddRange(d.Extensions("extensions"));
+                break;
+            case "reinit":
+                proto.Extensions.AddRange(d.Extensions("extensions"));
+                if (d.Bool("changeCipherSuite"))
+                {
+                    ChangeCipherSuite();
+                }
+
+                proto.CipherSuite = cipherSuite;
+                proto.GroupId = Bytes(NewGroupId(d.Bool("changeGroupID")));
+                break;
+            default:
+                throw new ScriptFormatException($"unknown proposal type [{type}]");
+        }
+
+        return proto;
+    }
+
+    private List<ByteString> ProposalsAt(List<int> steps) =>
+        [.. steps.Select(i => Bytes(messages.Get(i, "proposal")))];
+}
