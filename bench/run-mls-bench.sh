@@ -71,4 +71,4 @@ echo
 echo "== Courier.Mls / ts-mls, medians (${quick[*]:-full run})"
 cat "$out/table.md"
 echo
-echo "results: $out (machine.md, table.md, courier.json, ts-mls.json, logs, BenchmarkDotNet reports in courier/results)"
+echo "results: $out (machine.md, table.md, courier.json, ts-mls.json, logs, BenchmarkDotNet reports in courier/*/results)"

@@ -92,9 +92,10 @@ public static class Program
         var results = new List<OpResult>();
         var failed = 0;
 
-        void Run(Type type, Job job)
+        // One artifacts folder per run: BenchmarkDotNet names its reports after the type only.
+        void Run(Type type, Job job, string folder)
         {
-            var config = DefaultConfig.Instance.AddJob(job).WithArtifactsPath(Path.GetFullPath(outDir));
+            var config = DefaultConfig.Instance.AddJob(job).WithArtifactsPath(Path.GetFullPath(Path.Combine(outDir, folder)));
             if (!quick)
             {
                 config = config.AddDiagnoser(MemoryDiagnoser.Default);
@@ -119,12 +120,12 @@ public static class Program
             }
         }
 
-        Run(typeof(KeyPackageBenchmarks), MicroJob(quick));
-        Run(typeof(MessageBenchmarks), MicroJob(quick));
+        Run(typeof(KeyPackageBenchmarks), MicroJob(quick), "micro");
+        Run(typeof(MessageBenchmarks), MicroJob(quick), "micro");
         foreach (var n in sizes)
         {
             GroupBenchmarks.Sizes = [n];
-            Run(typeof(GroupBenchmarks), GroupJob(n, quick));
+            Run(typeof(GroupBenchmarks), GroupJob(n, quick), string.Create(CultureInfo.InvariantCulture, $"n{n}"));
         }
 
         var run = new RunResults("Courier.Mls", typeof(Group.MlsGroup).Assembly.GetName().Version?.ToString() ?? "?", Environment.Version.ToString(), 1, results);
@@ -134,6 +135,13 @@ public static class Program
         if (tsMls is not null)
         {
             Console.Write(RatioTable.Render(run, Read(tsMls)));
+        }
+
+        if (results.Count == 0)
+        {
+            // BenchmarkDotNet refuses a non-optimized build, and a filter may match nothing.
+            Console.Error.WriteLine("no benchmark ran: build in Release (-c Release) and check --filter");
+            return 1;
         }
 
         return failed == 0 ? 0 : 1;
