@@ -28,7 +28,20 @@ internal sealed partial class CipherSuite
     /// <exception cref="ArgumentException"><paramref name="publicKey"/> is not 32 bytes.</exception>
     /// <exception cref="HpkeException"><paramref name="publicKey"/> is a low-order point (ValidationError).</exception>
     public (byte[] KemOutput, byte[] Ciphertext) EncryptWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext, IRandom random)
-        => Hpke.SealBase(publicKey, EncryptContext(label, context), default, plaintext, random);
+        => EncryptWithLabel(publicKey, EncryptWithLabelInfo(label, context), plaintext, random);
+
+    /// <summary>
+    /// EncryptWithLabel with the HPKE info (EncryptContext) of <see cref="EncryptWithLabelInfo"/>: the same
+    /// result as <see cref="EncryptWithLabel(ReadOnlySpan{byte}, string, ReadOnlySpan{byte}, ReadOnlySpan{byte}, IRandom)"/>
+    /// for that label and context, without hashing the context again for each recipient.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="publicKey"/> is not 32 bytes.</exception>
+    /// <exception cref="HpkeException"><paramref name="publicKey"/> is a low-order point (ValidationError).</exception>
+    public (byte[] KemOutput, byte[] Ciphertext) EncryptWithLabel(ReadOnlySpan<byte> publicKey, HpkePreparedInfo info, ReadOnlySpan<byte> plaintext, IRandom random)
+        => Hpke.SealBasePrepared(publicKey, info, default, plaintext, random);
+
+    /// <summary>The HPKE info of EncryptWithLabel(_, <paramref name="label"/>, <paramref name="context"/>, _), hashed once for many recipients.</summary>
+    public HpkePreparedInfo EncryptWithLabelInfo(string label, ReadOnlySpan<byte> context) => Hpke.PrepareInfo(EncryptContext(label, context));
 
     /// <summary>
     /// RFC 9420 §5.1.3: DecryptWithLabel(PrivateKey, Label, Context, KEMOutput, Ciphertext) =

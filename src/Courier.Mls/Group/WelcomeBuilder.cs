@@ -76,11 +76,14 @@ internal static class WelcomeBuilder
         var encryptedGroupInfo = EncryptGroupInfo(suite, groupInfo, joinerSecret, psks);
         var pskIds = psks.Select(p => p.Id).ToList();
         var secrets = new List<EncryptedGroupSecrets>(recipients.Count);
+
+        // The HPKE info holds the whole encrypted GroupInfo (the ratchet tree): hash it once, not per recipient.
+        var info = suite.EncryptWithLabelInfo(EncryptionLabel, encryptedGroupInfo);
         for (var i = 0; i < recipients.Count; i++)
         {
             using var groupSecrets = new GroupSecrets(joinerSecret.Clone(), recipients[i].PathSecret?.Clone(), pskIds);
             using var plaintext = groupSecrets.ToSecret();
-            var (kemOutput, ciphertext) = suite.EncryptWithLabel(recipients[i].KeyPackage.InitKey, EncryptionLabel, encryptedGroupInfo, plaintext.Span, random);
+            var (kemOutput, ciphertext) = suite.EncryptWithLabel(recipients[i].KeyPackage.InitKey, info, plaintext.Span, random);
             secrets.Add(new EncryptedGroupSecrets(references[i], new HPKECiphertext(kemOutput, ciphertext)));
         }
 

@@ -75,13 +75,10 @@ internal sealed class HpkeSuite
     /// <exception cref="ArgumentException"><paramref name="pkR"/> is not 32 bytes.</exception>
     /// <exception cref="HpkeException"><paramref name="pkR"/> is a low-order point (ValidationError).</exception>
     public (byte[] Enc, HpkeSenderContext Context) SetupBaseS(ReadOnlySpan<byte> pkR, ReadOnlySpan<byte> info, IRandom random)
-    {
-        var (enc, sharedSecret) = Kem.Encap(pkR, random);
-        using (sharedSecret)
-        {
-            return (enc, new HpkeSenderContext(this, KeySchedule(sharedSecret.Span, info)));
-        }
-    }
+        => SetupBaseS(pkR, KeyScheduleContext(info), random);
+
+    /// <summary>The key_schedule_context of <paramref name="info"/>, for sealing to many recipients under it (<see cref="SealBasePrepared"/>).</summary>
+    public HpkePreparedInfo PrepareInfo(ReadOnlySpan<byte> info) => new(this, KeyScheduleContext(info));
 
     /// <summary>
     /// SetupBaseR(enc, skR, info) (RFC 9180 §5.1.1): the receiver context, or null when
@@ -99,9 +96,22 @@ internal sealed class HpkeSuite
     /// <exception cref="HpkeException"><paramref name="pkR"/> is a low-order point (ValidationError).</exception>
     /// <exception cref="InvalidOperationException">The suite is export-only.</exception>
     public (byte[] Enc, byte[] Ciphertext) SealBase(ReadOnlySpan<byte> pkR, ReadOnlySpan<byte> info, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext, IRandom random)
+        => SealBasePrepared(pkR, PrepareInfo(info), aad, plaintext, random);
+
+    /// <summary>SealBase(pkR, info, aad, pt) with the info of <see cref="PrepareInfo"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not 32 bytes, or <paramref name="info"/> is another suite's.</exception>
+    /// <exception cref="HpkeException"><paramref name="pkR"/> is a low-order point (ValidationError).</exception>
+    /// <exception cref="InvalidOperationException">The suite is export-only.</exception>
+    public (byte[] Enc, byte[] Ciphertext) SealBasePrepared(ReadOnlySpan<byte> pkR, HpkePreparedInfo info, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext, IRandom random)
     {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.Suite != this)
+        {
+            throw new ArgumentException("The info was prepared for another HPKE suite.", nameof(info));
+        }
+
         RequireAead();
-        var (enc, context) = SetupBaseS(pkR, info, random);
+        var (enc, context) = SetupBaseS(pkR, info.KeyScheduleContext, random);
         using (context)
         {
             return (enc, context.Seal(aad, plaintext));
@@ -118,6 +128,15 @@ internal sealed class HpkeSuite
         RequireAead();
         using var context = SetupBaseR(enc, skR, info);
         return context?.Open(aad, ciphertext);
+    }
+
+    private (byte[] Enc, HpkeSenderContext Context) SetupBaseS(ReadOnlySpan<byte> pkR, byte[] keyScheduleContext, IRandom random)
+    {
+        var (enc, sharedSecret) = Kem.Encap(pkR, random);
+        using (sharedSecret)
+        {
+            return (enc, new HpkeSenderContext(this, KeyScheduleWithContext(sharedSecret.Span, keyScheduleContext)));
+        }
     }
 
     /// <summary>key_schedule_context = concat(mode, psk_id_hash, info_hash) for mode_base (RFC 9180 §5.1).</summary>
@@ -139,8 +158,10 @@ internal sealed class HpkeSuite
     /// key and base_nonce are not derived for the export-only AEAD (§5.3).
     /// </summary>
     internal HpkeKeySchedule KeySchedule(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> info)
+        => KeyScheduleWithContext(sharedSecret, KeyScheduleContext(info));
+
+    private HpkeKeySchedule KeyScheduleWithContext(ReadOnlySpan<byte> sharedSecret, byte[] context)
     {
-        var context = KeyScheduleContext(info);
         using var secret = ExtractSecret(sharedSecret);
         Secret? key = null;
         Secret? baseNonce = null;

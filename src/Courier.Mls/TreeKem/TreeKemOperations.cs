@@ -97,7 +97,7 @@ internal static class TreeKemOperations
         }
 
         CheckContext(tree, provisionalContext);
-        var context = provisionalContext.ToBytes();
+        var info = tree.Suite.EncryptWithLabelInfo(UpdatePathNodeLabel, provisionalContext.ToBytes());
         var publicKeys = pending.PublicKeys;
         var nodes = new List<UpdatePathNode>(pending.FilteredDirectPath.Count);
         for (var i = 0; i < pending.FilteredDirectPath.Count; i++)
@@ -107,7 +107,7 @@ internal static class TreeKemOperations
             var ciphertexts = new List<HPKECiphertext>();
             foreach (var recipient in tree.Resolution(tree.CopathChild(node, 2 * pending.LeafIndex), excludedLeaves))
             {
-                var (kemOutput, ciphertext) = tree.Suite.EncryptWithLabel(tree.EncryptionKey(recipient)!, UpdatePathNodeLabel, context, pathSecret.Span, random);
+                var (kemOutput, ciphertext) = tree.Suite.EncryptWithLabel(tree.EncryptionKey(recipient)!, info, pathSecret.Span, random);
                 ciphertexts.Add(new HPKECiphertext(kemOutput, ciphertext));
             }
 

@@ -74,6 +74,25 @@ public class EncryptWithLabelTests
 
     [Theory]
     [MemberData(nameof(Suites))]
+    public void EncryptWithLabel_with_a_prepared_info_opens_with_DecryptWithLabel_of_the_same_label_and_context(CipherSuiteId id)
+    {
+        // What a Welcome (§12.4.3.1) and an UpdatePath (§7.6) do: one label and context, many recipients.
+        var suite = CipherSuite.Get(id);
+        using var first = suite.DeriveKeyPair(new byte[32]);
+        using var second = suite.DeriveKeyPair(Enumerable.Repeat((byte)1, 32).ToArray());
+        var context = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
+        var info = suite.EncryptWithLabelInfo("Welcome", context);
+        foreach (var key in new[] { first, second })
+        {
+            var (kemOutput, ciphertext) = suite.EncryptWithLabel(key.PublicKey, info, [4, 5, 6], SystemRandom.Instance);
+            Assert.Equal([4, 5, 6], suite.DecryptWithLabel(key, "Welcome", context, kemOutput, ciphertext));
+            Assert.Null(suite.DecryptWithLabel(key, "UpdatePathNode", context, kemOutput, ciphertext));
+            Assert.Null(suite.DecryptWithLabel(key, "Welcome", context.AsSpan(1), kemOutput, ciphertext));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Suites))]
     public void DeriveKeyPair_is_the_KEM_derivation_and_is_deterministic(CipherSuiteId id)
     {
         var suite = CipherSuite.Get(id);

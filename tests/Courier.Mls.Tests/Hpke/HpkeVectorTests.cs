@@ -192,6 +192,40 @@ public class HpkeVectorTests
         Assert.Equal(first.Plaintext, suite.OpenBase(v.Enc, skR, v.Info, first.Aad, first.Ciphertext));
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void SealBasePrepared_with_the_info_hashed_once_reproduces_every_sealing_of_SealBase(int index)
+    {
+        var v = HpkeVector.All[index];
+        if (v.AeadId == HpkeSuite.ExportOnlyAeadId)
+        {
+            Assert.Throws<InvalidOperationException>(() => Suite(v).SealBasePrepared(v.PkRm, Suite(v).PrepareInfo(v.Info), [], [1], new FixedRandom(v.IkmE)));
+            return;
+        }
+
+        // One prepared info serves many recipients: the same result as SealBase each time.
+        var suite = Suite(v);
+        var info = suite.PrepareInfo(v.Info);
+        Assert.Equal(v.KeyScheduleContext, info.KeyScheduleContext);
+        foreach (var encryption in v.Encryptions.Take(3))
+        {
+            var (enc, ciphertext) = suite.SealBasePrepared(v.PkRm, info, encryption.Aad, encryption.Plaintext, new FixedRandom(v.IkmE));
+            var expected = suite.SealBase(v.PkRm, v.Info, encryption.Aad, encryption.Plaintext, new FixedRandom(v.IkmE));
+            Assert.Equal(v.Enc, enc);
+            Assert.Equal(expected.Enc, enc);
+            Assert.Equal(expected.Ciphertext, ciphertext);
+        }
+    }
+
+    [Fact]
+    public void SealBasePrepared_refuses_an_info_prepared_for_another_suite()
+    {
+        var v = HpkeVector.All.First(v => v.AeadId == 0x0001);
+        var other = HpkeSuite.X25519Sha256ChaCha20Poly1305.PrepareInfo(v.Info);
+
+        Assert.Throws<ArgumentException>(() => HpkeSuite.X25519Sha256Aes128Gcm.SealBasePrepared(v.PkRm, other, [], [1], new FixedRandom(v.IkmE)));
+    }
+
     private static HpkeSuite Suite(HpkeVector v)
         => HpkeSuite.Find(v.KemId, v.KdfId, v.AeadId) ?? throw new InvalidOperationException($"no suite for {v}");
 }

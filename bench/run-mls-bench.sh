@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Measures Courier.Mls against ts-mls on the same machine in one run (docs/benchmarks.md):
+# the ts-mls script (bench/ts-mls, installed with npm ci if needed), then the BenchmarkDotNet
+# project bench/Courier.Mls.Bench in Release, then prints the machine and the ratio table
+# (Courier median / ts-mls median per op; below 1 means Courier is faster).
+#
+# usage: bench/run-mls-bench.sh [--quick] [--n 10,100,1000] [--out DIR] [--filter GLOB]...
+#   --quick   smoke run of both sides (n = 10, 100; a few iterations; about 1-2 minutes)
+#   --n       group sizes for both sides (default 10,100,1000)
+#   --out     where the results go (default BenchmarkDotNet.Artifacts/mls-bench-<UTC time>)
+#   --filter  BenchmarkDotNet glob for the C# side only, e.g. '*GroupBenchmarks.Update*'
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+quick=()
+sizes=()
+filters=()
+out="BenchmarkDotNet.Artifacts/mls-bench-$(date -u +%Y%m%dT%H%M%SZ)"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=(--quick); shift ;;
+    --n) sizes=(--n "$2"); shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --filter) filters+=(--filter "$2"); shift 2 ;;
+    *) echo "usage: $0 [--quick] [--n 10,100,1000] [--out DIR] [--filter GLOB]..." >&2; exit 2 ;;
+  esac
+done
+
+command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required" >&2; exit 2; }
+command -v node >/dev/null || { echo "error: Node.js (node, npm) is required for the ts-mls side" >&2; exit 2; }
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+machine() {
+  local cpu
+  cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
+  echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M')"
+  echo "- CPU: ${cpu:-unknown}, nproc $(nproc)"
+  echo "- memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null)"
+  echo "- OS: $(uname -sr)"
+  echo "- dotnet: $(dotnet --version), node: $(node --version)"
+}
+{
+  machine
+  echo "- load average at start (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$out/machine.md"
+cat "$out/machine.md"
+
+echo "== ts-mls (bench/ts-mls)"
+if [ ! -d bench/ts-mls/node_modules/ts-mls ]; then
+  (cd bench/ts-mls && npm ci --no-audit --no-fund)
+fi
+(cd bench/ts-mls && node bench.mjs "${quick[@]}" "${sizes[@]}") > "$out/ts-mls.stdout" 2> >(tee "$out/ts-mls.log" >&2)
+tail -n 1 "$out/ts-mls.stdout" > "$out/ts-mls.json"
+echo "- load average after ts-mls: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.md"
+
+echo "== Courier.Mls (bench/Courier.Mls.Bench, Release)"
+dotnet build bench/Courier.Mls.Bench -c Release --nologo -v q
+bench_dll=bench/Courier.Mls.Bench/bin/Release/net10.0/Courier.Mls.Bench.dll
+dotnet "$bench_dll" "${quick[@]}" "${sizes[@]}" "${filters[@]}" --out "$out/courier" > "$out/courier.log" 2>&1 \
+  || { tail -n 40 "$out/courier.log" >&2; echo "error: the C# benchmarks failed (see $out/courier.log)" >&2; exit 1; }
+cp "$out/courier/courier.json" "$out/courier.json"
+echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.md"
+
+dotnet "$bench_dll" --table "$out/courier.json" "$out/ts-mls.json" > "$out/table.md"
+echo
+echo "== machine"
+cat "$out/machine.md"
+echo
+echo "== Courier.Mls / ts-mls, medians (${quick[*]:-full run})"
+cat "$out/table.md"
+echo
+echo "results: $out (machine.md, table.md, courier.json, ts-mls.json, logs, BenchmarkDotNet reports in courier/*/results)"
