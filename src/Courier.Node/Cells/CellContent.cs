@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Courier.Node.Cells;
+
+/// <summary>
+/// What members write to a cell, inside the MLS application data:
+/// <c>text: 0x01 || utf8</c>, <c>file chunk: 0x02 || u16 name length || name || u32 index || u32 count || data</c>,
+/// <c>forwarded: 0x03 || u16 origin length || origin cell || inner content</c> (a liaison's explicit act).
+/// </summary>
+public abstract record CellContent
+{
+    /// <summary>Encodes the content.</summary>
+    public abstract byte[] ToBytes();
+
+    /// <summary>Decodes content; null when the bytes are not valid content.</summary>
+    public static CellContent? Parse(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return bytes.IsEmpty ? null : bytes[0] switch
+            {
+                1 => new TextContent(new UTF8Encoding(false, true).GetString(bytes[1..])),
+                2 => FileChunk.Decode(bytes[1..]),
+                3 => Forwarded.Decode(bytes[1..]),
+                _ => null,
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    internal static (string Value, int Length) ReadString(ReadOnlySpan<byte> bytes)
+    {
+        var length = BinaryPrimitives.ReadUInt16BigEndian(bytes);
+        return (new UTF8Encoding(false, true).GetString(bytes.Slice(2, length)), 2 + length);
+    }
+
+    internal static byte[] WithString(byte tag, string value, ReadOnlySpan<byte> rest)
+    {
+        var text = Encoding.UTF8.GetBytes(value);
+        var bytes = new byte[3 + text.Length + rest.Length];
+        bytes[0] = tag;
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(1), checked((ushort)text.Length));
+        text.CopyTo(bytes, 3);
+        rest.CopyTo(bytes.AsSpan(3 + text.Length));
+        return bytes;
+    }
+}
+
+/// <summary>A text message.</summary>
+/// <param name="Text">The text.</param>
+public sealed record TextContent(string Text) : CellContent
+{
+    /// <inheritdoc/>
+    public override byte[] ToBytes() => [1, .. Encoding.UTF8.GetBytes(Text)];
+}
+
+/// <summary>One chunk of a file sent to a cell.</summary>
+/// <param name="Name">The file's name.</param>
+/// <param name="Index">The chunk's index, from 0.</param>
+/// <param name="Count">How many chunks the file has.</param>
+/// <param name="Data">The chunk's bytes.</param>
+public sealed record FileChunk(string Name, uint Index, uint Count, byte[] Data) : CellContent
+{
+    /// <inheritdoc/>
+    public override byte[] ToBytes()
+    {
+        var rest = new byte[8 + Data.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(rest, Index);
+        BinaryPrimitives.WriteUInt32BigEndian(rest.AsSpan(4), Count);
+        Data.CopyTo(rest, 8);
+        return WithString(2, Name, rest);
+    }
+
+    internal static FileChunk? Decode(ReadOnlySpan<byte> bytes)
+    {
+        var (name, used) = ReadString(bytes);
+        var rest = bytes[used..];
+        var index = BinaryPrimitives.ReadUInt32BigEndian(rest);
+        var count = BinaryPrimitives.ReadUInt32BigEndian(rest[4..]);
+        return index < count ? new FileChunk(name, index, count, rest[8..].ToArray()) : null;
+    }
+}
+
+/// <summary>Content a liaison carried over from a cell of another layer.</summary>
+/// <param name="Origin">The cell it came from, as the liaison names it.</param>
+/// <param name="Inner">The content.</param>
+public sealed record Forwarded(string Origin, CellContent Inner) : CellContent
+{
+    /// <inheritdoc/>
+    public override byte[] ToBytes() => WithString(3, Origin, Inner.ToBytes());
+
+    internal static Forwarded? Decode(ReadOnlySpan<byte> bytes)
+    {
+        var (origin, used) = ReadString(bytes);
+        return Parse(bytes[used..]) is { } inner and not Forwarded ? new Forwarded(origin, inner) : null;
+    }
+}
