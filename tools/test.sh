@@ -34,6 +34,9 @@ dotnet test Courier.sln -c Release --no-build --nologo 2>&1 | tee "$log" || stat
 echo "== official MLS test vectors (vendored copy)"
 dotnet run -c Release --no-build --project tools/Courier.Vectors -- tests/Courier.Mls.Tests/TestVectors/mls || status=$?
 
+echo "== courier demo (must hold every expectation)"
+dotnet run -c Release --no-build --project src/Courier.Cli -- demo || status=$?
+
 # dotnet test prints one "Passed!/Failed!  - Failed: f, Passed: p, Skipped: s" line per test assembly.
 read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- ' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
   | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
