@@ -30,6 +30,9 @@ public sealed class Cell : IDisposable
 
     private readonly IDropTransport _transport;
     private readonly List<SentMessage> _sent = [];
+
+    // What was received while syncing for another reason (before a send or a commit), for the next SyncAsync.
+    private readonly List<CellMessage> _inbox = [];
     private DropName _drop;
     private DropReadKey? _readKey;
     private long _position;
@@ -87,12 +90,12 @@ public sealed class Cell : IDisposable
     {
         for (var attempt = 0; attempt < CommitAttempts; attempt++)
         {
-            await SyncAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await FetchAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             var leaves = remove.Select(LeafOf).ToList();
             var result = Group.Commit(addKeyPackages: add, removeLeaves: leaves);
             await AppendAsync(result.Commit, cancellationToken).ConfigureAwait(false);
             _ownCommitMerged = false;
-            await SyncAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await FetchAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             if (_ownCommitMerged)
             {
                 return result.Welcome;
@@ -117,7 +120,7 @@ public sealed class Cell : IDisposable
         ArgumentNullException.ThrowIfNull(content);
         if (syncFirst)
         {
-            await SyncAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await FetchAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
 
         var sent = new SentMessage(content, Group.Epoch);
@@ -127,14 +130,25 @@ public sealed class Cell : IDisposable
 
     /// <summary>
     /// Fetches and processes what the cell's drops hold, following commits into new epochs, and
-    /// returns the messages received. <paramref name="wait"/> long-polls for the first envelope.
+    /// returns every message received since the last call, each once. <paramref name="wait"/>
+    /// long-polls for the first envelope.
     /// </summary>
     public async Task<IReadOnlyList<CellMessage>> SyncAsync(TimeSpan wait = default, CancellationToken cancellationToken = default)
     {
-        var received = new List<CellMessage>();
+        await FetchAsync(wait, cancellationToken).ConfigureAwait(false);
+        var received = _inbox.ToList();
+        _inbox.Clear();
+        return received;
+    }
+
+    private async Task FetchAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var received = _inbox;
         while (true)
         {
-            var batch = await _transport.FetchAsync(_drop, _readKey!, _position, wait, cancellationToken).ConfigureAwait(false);
+            var readKey = _readKey!;
+            var (drop, position, pollFor) = (_drop, _position, wait);
+            var batch = await Outbox.RetryAsync(() => _transport.FetchAsync(drop, readKey, position, pollFor, cancellationToken), cancellationToken).ConfigureAwait(false);
             if (batch.Envelopes.Count == 0)
             {
                 break;
@@ -157,8 +171,6 @@ public sealed class Cell : IDisposable
                 break;
             }
         }
-
-        return received;
     }
 
     /// <summary>Wipes the cell's secrets.</summary>
@@ -237,7 +249,12 @@ public sealed class Cell : IDisposable
         }
 
         _position = 0;
-        await _transport.CreateDropAsync(_drop, _readKey, cancellationToken).ConfigureAwait(false);
+        var (drop, readKey) = (_drop, _readKey);
+        await Outbox.RetryAsync(async () =>
+        {
+            await _transport.CreateDropAsync(drop, readKey, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>RFC 9420 §8.5: a value of this epoch that only members can compute.</summary>
@@ -252,7 +269,8 @@ public sealed class Cell : IDisposable
     {
         var envelope = Envelope.Seal(EnvelopeKind.Mls, mlsMessage);
         var id = MessageId.NewRandom();
-        var receipt = await Outbox.DeliverAsync(() => _transport.AppendAsync(_drop, envelope, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var drop = _drop;
+        var receipt = await Outbox.RetryAsync(() => _transport.AppendAsync(drop, envelope, id, cancellationToken), cancellationToken).ConfigureAwait(false);
         return receipt.Seq;
     }
 

@@ -3,26 +3,26 @@ using Courier.Relay.Client;
 namespace Courier.Node.Cells;
 
 /// <summary>
-/// Delivery to a relay: an envelope leaves the outbox only once the relay acknowledged it. Transient
-/// failures (the relay restarting, a dropped connection) are retried with the same message id, so a
-/// retry never stores the envelope twice.
+/// Talking to a relay through its outages: an envelope leaves the outbox only once the relay
+/// acknowledged it, and transient failures (the relay restarting, a dropped connection, 429 or 5xx)
+/// are retried, appends with the same message id so that a retry never stores an envelope twice.
 /// </summary>
 public static class Outbox
 {
     /// <summary>How long delivery keeps retrying before it gives up.</summary>
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(2);
 
-    /// <summary>Runs <paramref name="append"/> until it succeeds, backing off between attempts.</summary>
-    public static async Task<AppendReceipt> DeliverAsync(Func<Task<AppendReceipt>> append, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="call"/> until it succeeds or fails for good, backing off between attempts.</summary>
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(append);
+        ArgumentNullException.ThrowIfNull(call);
         var deadline = DateTimeOffset.UtcNow + GiveUpAfter;
         var delay = TimeSpan.FromMilliseconds(50);
         while (true)
         {
             try
             {
-                return await append().ConfigureAwait(false);
+                return await call().ConfigureAwait(false);
             }
             catch (Exception e) when (IsTransient(e) && DateTimeOffset.UtcNow < deadline)
             {

@@ -1,0 +1,147 @@
+using System.Text;
+using Courier.Mls.Crypto;
+using Courier.Mls.Group;
+using Courier.Node.Cells;
+using Courier.Relay.Client;
+using Courier.Relay.Tests;
+using Microsoft.Data.Sqlite;
+
+namespace Courier.Node.Tests.Cells;
+
+/// <summary>Cells over a real relay process (the built <c>courier relay serve</c>).</summary>
+public sealed class RelayCellTests : IDisposable
+{
+    private static readonly string[] CodeNames = ["Starik", "Alyosha", "Galya", "Volodya", "Nadya"];
+
+    private readonly string _data = Directory.CreateTempSubdirectory("courier-cells-").FullName;
+    private readonly List<IDisposable> _owned = [];
+
+    [Fact]
+    public async Task Relay_killed_and_restarted_during_a_burst_every_message_reaches_every_member_exactly_once()
+    {
+        var port = RelayProcess.FreePort();
+        string[] args = ["--listen", $"127.0.0.1:{port}", "--data", _data];
+        var relay = await RelayProcess.StartAsync(args);
+        try
+        {
+            var cell = await CellAsync(relay.Address);
+            var senders = new[] { "Starik", "Galya", "Nadya" };
+            var sent = new List<string>();
+            var kills = 0;
+            for (var i = 0; i < 60; i++)
+            {
+                if (i % 20 == 10)
+                {
+                    // SIGKILL, then a restart a moment later: appends in flight are retried with their message id.
+                    relay.Kill();
+                    kills++;
+                    var restart = Task.Run(async () =>
+                    {
+                        await Task.Delay(300);
+                        return await RelayProcess.StartAsync(args);
+                    });
+                    var text = $"message {i}";
+                    await cell[senders[i % 3]].SendAsync(new TextContent(text));
+                    sent.Add(text);
+                    relay = await restart;
+                    continue;
+                }
+
+                var message = $"message {i}";
+                await cell[senders[i % 3]].SendAsync(new TextContent(message));
+                sent.Add(message);
+            }
+
+            Assert.Equal(3, kills);
+            foreach (var (name, member) in cell)
+            {
+                var texts = (await member.SyncAsync()).Select(m => ((TextContent)m.Content).Text).ToList();
+                var expected = sent.Where((_, i) => senders[i % 3] != name).ToList();
+                Assert.Equal(expected.Order(), texts.Order());
+                Assert.Equal(texts.Count, texts.Distinct().Count());
+            }
+        }
+        finally
+        {
+            relay.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task What_the_relay_stores_reveals_neither_code_names_nor_cell_names()
+    {
+        using var relay = await RelayProcess.StartAsync("--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", _data);
+        var cell = await CellAsync(relay.Address);
+        await cell["Alyosha"].SendAsync(new TextContent("the north cell meets at the bath-house"));
+        await cell["Starik"].ChangeMembersAsync([], ["Volodya"]);
+        foreach (var member in cell.Values.Where(c => c.Group.IsActive))
+        {
+            await member.SyncAsync();
+        }
+
+        relay.Kill();
+        var stored = new List<byte[]>();
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_data, "relay.db")};Mode=ReadOnly;Pooling=False"))
+        {
+            connection.Open();
+            foreach (var table in new[] { "SELECT name FROM drops", "SELECT read_key FROM drops", "SELECT data FROM envelopes WHERE data IS NOT NULL", "SELECT msg_id FROM envelopes" })
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = table;
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    stored.Add((byte[])reader[0]);
+                }
+            }
+        }
+
+        Assert.NotEmpty(stored);
+        var secrets = CodeNames.Append("north cell").Append("bath-house").Append(cell["Starik"].Name).ToList();
+        var files = Directory.GetFiles(_data).Select(File.ReadAllBytes).ToList();
+        foreach (var text in secrets)
+        {
+            foreach (var encoding in new Encoding[] { Encoding.UTF8, Encoding.Unicode })
+            {
+                var needle = encoding.GetBytes(text);
+                Assert.DoesNotContain(stored, bytes => bytes.AsSpan().IndexOf(needle) >= 0);
+                Assert.DoesNotContain(files, bytes => bytes.AsSpan().IndexOf(needle) >= 0);
+            }
+        }
+
+        // Two epochs, two unlinkable drops: the relay saw a new random name after the commit.
+        Assert.True(stored.Count(b => b.Length == DropName.Size) >= 2);
+    }
+
+    public void Dispose()
+    {
+        _owned.ForEach(o => o.Dispose());
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private async Task<Dictionary<string, Cell>> CellAsync(Uri relay)
+    {
+        var http = new HttpClient { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(10) };
+        _owned.Add(http);
+        var transport = new RelayDropTransport(new RelayClient(http));
+        var bundles = CodeNames.Select(Bundle).ToList();
+        var cells = new Dictionary<string, Cell> { [CodeNames[0]] = await Cell.CreateAsync("north cell", "north", bundles[0], transport) };
+        var welcome = await cells[CodeNames[0]].ChangeMembersAsync(bundles.Skip(1).Select(b => b.KeyPackageBytes).ToList(), []);
+        for (var i = 1; i < CodeNames.Length; i++)
+        {
+            cells[CodeNames[i]] = await Cell.JoinAsync("north cell", "north", welcome!, bundles[i], transport);
+        }
+
+        _owned.AddRange(cells.Values);
+        return cells;
+    }
+
+    private KeyPackageBundle Bundle(string codeName)
+    {
+        using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        var bundle = KeyPackageBundle.Generate(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, Encoding.UTF8.GetBytes(codeName), signer, 1_577_836_800, 4_102_444_800, SystemRandom.Instance);
+        _owned.Add(bundle);
+        return bundle;
+    }
+}
