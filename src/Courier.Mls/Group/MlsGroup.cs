@@ -66,6 +66,17 @@ public sealed class MlsGroup : IDisposable
         .Select(l => new GroupMember(l.LeafIndex, l.Leaf.Credential.Identity ?? [], l.Leaf.SignatureKey))
         .ToList();
 
+    /// <summary>The GroupContext extensions of the current epoch, as (type, data) pairs (§12.1.7).</summary>
+    public IReadOnlyList<(ushort Type, byte[] Data)> ContextExtensions
+        => State.Context.Extensions.Select(e => (e.ExtensionType, e.ExtensionData.ToArray())).ToList();
+
+    /// <summary>
+    /// The group id and ciphersuite of the ReInit a commit applied (§11.2), which
+    /// <see cref="ReInitialize"/> continues in; null while the group is not reinitialized.
+    /// </summary>
+    public (byte[] GroupId, CipherSuiteId CipherSuite)? PendingReInit
+        => State.PendingReInit is { } reInit ? (reInit.GroupId.ToArray(), (CipherSuiteId)reInit.CipherSuite) : null;
+
     /// <summary>The current epoch, for tests that forge what a malicious member could send.</summary>
     internal GroupEpoch CurrentEpoch => State;
 
@@ -337,7 +348,22 @@ public sealed class MlsGroup : IDisposable
     /// MLSMessage(KeyPackage)), removes the leaves in <paramref name="removeLeaves"/>, and covers every
     /// proposal received in this epoch. The group stays in its epoch until the commit is merged.
     /// </summary>
-    public CommitResult Commit(IEnumerable<byte[]>? addKeyPackages = null, IEnumerable<uint>? removeLeaves = null, ulong? now = null)
+    /// <remarks>
+    /// Further proposals the commit carries by value (§12.4): <paramref name="externalPskIds"/>
+    /// (external PSKs this member holds, §8.4), <paramref name="resumptionPskEpochs"/> (resumption
+    /// PSKs of earlier epochs of this group) and <paramref name="groupContextExtensions"/> (the new
+    /// GroupContext extensions, §12.1.7; null for no change). With <paramref name="includeRatchetTree"/>
+    /// false, the Welcome's and the result's GroupInfo leave out the ratchet tree, which joiners then
+    /// get out of band from <see cref="RatchetTree"/> after the merge (§12.4.3.3).
+    /// </remarks>
+    public CommitResult Commit(
+        IEnumerable<byte[]>? addKeyPackages = null,
+        IEnumerable<uint>? removeLeaves = null,
+        ulong? now = null,
+        IEnumerable<byte[]>? externalPskIds = null,
+        IEnumerable<ulong>? resumptionPskEpochs = null,
+        IEnumerable<(ushort Type, byte[] Data)>? groupContextExtensions = null,
+        bool includeRatchetTree = true)
     {
         var epoch = ActiveState;
         if (_pending is not null)
@@ -358,8 +384,27 @@ public sealed class MlsGroup : IDisposable
             proposals.Add(new Proposal(new Add(keyPackage)));
         }
 
+        foreach (var pskId in externalPskIds ?? [])
+        {
+            proposals.Add(new Proposal(new PreSharedKey(PreSharedKeyID.External(pskId, Nonce()))));
+        }
+
+        foreach (var pskEpoch in resumptionPskEpochs ?? [])
+        {
+            proposals.Add(new Proposal(new PreSharedKey(PreSharedKeyID.Resumption(ResumptionPSKUsage.Application, epoch.GroupId, pskEpoch, Nonce()))));
+        }
+
+        if (groupContextExtensions is not null)
+        {
+            proposals.Add(new Proposal(new GroupContextExtensions(groupContextExtensions.Select(e => new Extension(e.Type, e.Data)).ToList())));
+        }
+
         var ownLeaf = epoch.Tree.GetLeaf(epoch.OwnLeaf)!;
-        var options = CommitOptions.Default with { WireFormat = EncryptHandshakes ? WireFormat.MlsPrivateMessage : WireFormat.MlsPublicMessage };
+        var options = CommitOptions.Default with
+        {
+            WireFormat = EncryptHandshakes ? WireFormat.MlsPrivateMessage : WireFormat.MlsPublicMessage,
+            RatchetTreeInGroupInfo = includeRatchetTree,
+        };
         var created = CommitCreation.Create(epoch, _signer, proposals, LeafNodeTemplate.From(ownLeaf), options, Psks, _random, now);
         var message = created.Commit.ToBytes();
         _pending = new PendingCommit(message, created.Staged);
@@ -381,14 +426,21 @@ public sealed class MlsGroup : IDisposable
         _pending = null;
     }
 
-    /// <summary>A signed MLSMessage(GroupInfo) of the current epoch, with the ratchet tree and external_pub, for external joins.</summary>
-    public byte[] GroupInfo()
+    /// <summary>
+    /// A signed MLSMessage(GroupInfo) of the current epoch, with external_pub and (unless
+    /// <paramref name="includeRatchetTree"/> is false, when joiners get it from <see cref="RatchetTree"/>)
+    /// the ratchet tree, for external joins (§12.4.3.2).
+    /// </summary>
+    public byte[] GroupInfo(bool includeRatchetTree = true)
     {
         var epoch = ActiveState;
-        var extensions = CommitCreation.GroupInfoExtensions(epoch.Suite, epoch.Tree, epoch.Secrets, CommitOptions.Default);
+        var extensions = CommitCreation.GroupInfoExtensions(epoch.Suite, epoch.Tree, epoch.Secrets, CommitOptions.Default with { RatchetTreeInGroupInfo = includeRatchetTree });
         var tag = TranscriptHash.ConfirmationTag.Compute(epoch.Suite, epoch.Secrets.ConfirmationKey, epoch.Context.ConfirmedTranscriptHash);
         return new MLSMessage(GroupInfoSigning.Sign(epoch.Suite, new GroupInfoTBS(epoch.Context, extensions, tag, epoch.OwnLeaf), _signer)).ToBytes();
     }
+
+    /// <summary>The current ratchet tree, <c>optional&lt;Node&gt; ratchet_tree&lt;V&gt;</c>, for joiners that get it out of band (§12.4.3.3).</summary>
+    public byte[] RatchetTree() => State.Tree.ToBytes();
 
     /// <summary>
     /// The group's whole state, secrets included, for storage: <see cref="Restore"/> continues
