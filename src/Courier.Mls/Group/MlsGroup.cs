@@ -354,7 +354,7 @@ public sealed class MlsGroup : IDisposable
     /// PSKs of earlier epochs of this group) and <paramref name="groupContextExtensions"/> (the new
     /// GroupContext extensions, §12.1.7; null for no change). With <paramref name="includeRatchetTree"/>
     /// false, the Welcome's and the result's GroupInfo leave out the ratchet tree, which joiners then
-    /// get out of band from <see cref="RatchetTree"/> after the merge (§12.4.3.3).
+    /// get out of band (§12.4.3.3) from <see cref="CommitResult.RatchetTree"/>.
     /// </remarks>
     public CommitResult Commit(
         IEnumerable<byte[]>? addKeyPackages = null,
@@ -408,7 +408,10 @@ public sealed class MlsGroup : IDisposable
         var created = CommitCreation.Create(epoch, _signer, proposals, LeafNodeTemplate.From(ownLeaf), options, Psks, _random, now);
         var message = created.Commit.ToBytes();
         _pending = new PendingCommit(message, created.Staged);
-        return new CommitResult(message, created.Welcome?.ToBytes(), new MLSMessage(created.GroupInfo).ToBytes());
+        return new CommitResult(message, created.Welcome?.ToBytes(), new MLSMessage(created.GroupInfo).ToBytes())
+        {
+            RatchetTree = includeRatchetTree ? null : created.Staged.Tree.ToBytes(),
+        };
     }
 
     /// <summary>Moves to the epoch of this member's pending commit, once the delivery service accepted it.</summary>

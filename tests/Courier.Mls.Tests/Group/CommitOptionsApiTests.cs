@@ -56,13 +56,17 @@ public class CommitOptionsApiTests
         using var cell = new Cell(suite, 2);
         using var joiner = new Member("joiner", suite);
         var bundle = joiner.NewKeyPackage();
+        Assert.Null(cell[0].Commit().RatchetTree);
+        cell[0].DiscardPendingCommit();
         var result = cell[0].Commit(addKeyPackages: [bundle.KeyPackageBytes], includeRatchetTree: false);
         Assert.Null(MLSMessage.FromBytes(result.GroupInfo).GroupInfo!.Extensions.FirstOrDefault(e => e.ExtensionType == Extension.RatchetTree));
+        Assert.NotNull(result.RatchetTree);
         cell.Deliver(result.Commit, 0);
+        Assert.Equal(result.RatchetTree, cell[0].RatchetTree());
 
         var missing = Assert.Throws<MessageRejectedException>(() => MlsGroup.JoinFromWelcome(result.Welcome!, bundle, SystemRandom.Instance));
         Assert.Equal(MlsCheck.MissingRatchetTree, missing.Check);
-        joiner.Group = MlsGroup.JoinFromWelcome(result.Welcome!, bundle, SystemRandom.Instance, ratchetTree: cell[0].RatchetTree());
+        joiner.Group = MlsGroup.JoinFromWelcome(result.Welcome!, bundle, SystemRandom.Instance, ratchetTree: result.RatchetTree);
         Assert.Equal(cell[0].EpochAuthenticator(), joiner.Group.EpochAuthenticator());
 
         var groupInfo = cell[1].GroupInfo(includeRatchetTree: false);
