@@ -166,6 +166,28 @@ public sealed class MlsGroup : IDisposable
     }
 
     /// <summary>
+    /// RFC 9420 §12.1.8: an outsider's own Add proposal (sender new_member_proposal), a PublicMessage
+    /// for the epoch of the MLSMessage(GroupInfo) <paramref name="groupInfo"/>, signed with the key of
+    /// <paramref name="joiner"/>. Once a member commits it, the joiner joins from the Welcome with the
+    /// same bundle. The GroupInfo's signature is not checked here: a proposal made from a forged one
+    /// is rejected by the group it claims to be for.
+    /// </summary>
+    public static byte[] ProposeAddAsNewMember(ReadOnlySpan<byte> groupInfo, KeyPackageBundle joiner)
+    {
+        ArgumentNullException.ThrowIfNull(joiner);
+        var context = (MLSMessage.FromBytes(groupInfo).GroupInfo
+            ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a GroupInfo")).GroupContext;
+        if (context.CipherSuite != (ushort)joiner.CipherSuite)
+        {
+            throw new MessageRejectedException(MlsCheck.GroupInfoCipherSuite, "the GroupInfo's ciphersuite is not the joiner's");
+        }
+
+        var framed = FramedContent.ForProposal(context.GroupId, context.Epoch, Sender.NewMemberProposal(), [], new Proposal(new Add(joiner.KeyPackage)));
+        var content = ContentAuthentication.Sign(joiner.Suite, WireFormat.MlsPublicMessage, framed, context, joiner.SignatureKey, null);
+        return new MLSMessage(PublicMessageProtection.Protect(joiner.Suite, content, context, default)).ToBytes();
+    }
+
+    /// <summary>
     /// RFC 9420 §11.3: a new group <paramref name="groupId"/> with some members of this one, as the
     /// member of <paramref name="self"/> (a fresh KeyPackage of this member) adding
     /// <paramref name="memberKeyPackages"/>. Its first epoch is bound to this group's current epoch

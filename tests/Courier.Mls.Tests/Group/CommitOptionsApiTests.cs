@@ -95,4 +95,37 @@ public class CommitOptionsApiTests
             Assert.Equal(Suite3, cipherSuite);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(GroupLifecycleTests.Suites), MemberType = typeof(GroupLifecycleTests))]
+    public void An_outsider_proposes_its_own_add_and_joins_from_the_welcome(CipherSuiteId suite)
+    {
+        using var cell = new Cell(suite, 2);
+        using var outsider = new Member("outsider", suite);
+        var bundle = outsider.NewKeyPackage();
+        var proposal = MlsGroup.ProposeAddAsNewMember(cell[1].GroupInfo(), bundle);
+        foreach (var i in new[] { 0, 1 })
+        {
+            var processed = cell[i].Process(proposal);
+            Assert.Equal(ProcessedKind.Proposal, processed.Kind);
+            Assert.Null(processed.SenderLeaf);
+        }
+
+        var commit = cell[0].Commit();
+        cell.Deliver(commit.Commit, 0);
+        outsider.Group = MlsGroup.JoinFromWelcome(commit.Welcome!, bundle, SystemRandom.Instance);
+        Assert.Equal(cell[1].EpochAuthenticator(), outsider.Group.EpochAuthenticator());
+        Assert.Equal(3, cell[1].Members.Count);
+    }
+
+    [Fact]
+    public void An_outsiders_add_proposal_for_a_past_epoch_is_rejected()
+    {
+        using var cell = new Cell(Suite1, 2);
+        using var outsider = new Member("outsider", Suite1);
+        var proposal = MlsGroup.ProposeAddAsNewMember(cell[0].GroupInfo(), outsider.NewKeyPackage());
+        cell.Deliver(cell[0].Commit().Commit, 0);
+        var rejected = Assert.Throws<MessageRejectedException>(() => cell[1].Process(proposal));
+        Assert.Equal(MlsCheck.Epoch, rejected.Check);
+    }
 }
