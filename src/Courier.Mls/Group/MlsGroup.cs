@@ -193,12 +193,13 @@ public sealed class MlsGroup : IDisposable
     /// <paramref name="memberKeyPackages"/>. Its first epoch is bound to this group's current epoch
     /// by a resumption PSK; joiners pass this group as <c>resumedFrom</c>.
     /// </summary>
-    public ResumedGroup Branch(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages)
-        => Resume(groupId, self, memberKeyPackages, ResumptionPSKUsage.Branch);
+    /// <remarks><paramref name="extensions"/> are the new group's GroupContext extensions, as (type, data) pairs.</remarks>
+    public ResumedGroup Branch(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages, IEnumerable<(ushort Type, byte[] Data)>? extensions = null)
+        => Resume(groupId, self, memberKeyPackages, ResumptionPSKUsage.Branch, extensions?.Select(e => new Extension(e.Type, e.Data)).ToList());
 
     /// <summary>
     /// RFC 9420 §11.2: after a commit applied a ReInit, creates the successor group with the
-    /// ReInit's group id and ciphersuite, as the member of <paramref name="self"/> (a KeyPackage in
+    /// ReInit's group id, ciphersuite and extensions, as the member of <paramref name="self"/> (a KeyPackage in
     /// the new suite) adding the other members' new KeyPackages.
     /// </summary>
     public ResumedGroup ReInitialize(KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages)
@@ -210,7 +211,7 @@ public sealed class MlsGroup : IDisposable
             throw new ArgumentException("The KeyPackage is not in the ReInit's ciphersuite.", nameof(self));
         }
 
-        return Resume(reInit.GroupId, self, memberKeyPackages, ResumptionPSKUsage.Reinit);
+        return Resume(reInit.GroupId, self, memberKeyPackages, ResumptionPSKUsage.Reinit, reInit.Extensions);
     }
 
     /// <summary>The epoch authenticator (§8.7): equal for all members exactly when they agree on the epoch.</summary>
@@ -293,9 +294,12 @@ public sealed class MlsGroup : IDisposable
     public byte[] ProposeGroupContextExtensions(IEnumerable<(ushort Type, byte[] Data)> extensions)
         => Propose(new GroupContextExtensions(extensions.Select(e => new Extension(e.Type, e.Data)).ToList()));
 
-    /// <summary>Proposes reinitializing the group under a new group id and ciphersuite (§12.1.5).</summary>
-    public byte[] ProposeReInit(byte[] groupId, CipherSuiteId cipherSuite)
-        => Propose(new ReInit(groupId, GroupContext.Mls10, (ushort)cipherSuite, []));
+    /// <summary>
+    /// Proposes reinitializing the group under a new group id, ciphersuite and GroupContext
+    /// <paramref name="extensions"/> (type, data) (§12.1.5).
+    /// </summary>
+    public byte[] ProposeReInit(byte[] groupId, CipherSuiteId cipherSuite, IEnumerable<(ushort Type, byte[] Data)>? extensions = null)
+        => Propose(new ReInit(groupId, GroupContext.Mls10, (ushort)cipherSuite, extensions?.Select(e => new Extension(e.Type, e.Data)).ToList() ?? []));
 
     /// <summary>
     /// Processes a message of the group: application data is decrypted, a proposal is validated and
@@ -531,7 +535,7 @@ public sealed class MlsGroup : IDisposable
         old.Dispose();
     }
 
-    private ResumedGroup Resume(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages, ResumptionPSKUsage usage)
+    private ResumedGroup Resume(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages, ResumptionPSKUsage usage, IReadOnlyList<Extension>? extensions)
     {
         ArgumentNullException.ThrowIfNull(groupId);
         ArgumentNullException.ThrowIfNull(self);
@@ -541,7 +545,7 @@ public sealed class MlsGroup : IDisposable
         var adds = memberKeyPackages.Select(bytes => new Proposal(new Add(MLSMessage.FromBytes(bytes).KeyPackage
             ?? throw new MessageRejectedException(MlsCheck.WireFormat, "an added member's message is not a KeyPackage")))).ToList();
 
-        var group = new MlsGroup(GroupCreation.Create(groupId, self, null, _random), Copy(self.SignatureKey), _random);
+        var group = new MlsGroup(GroupCreation.Create(groupId, self, null, _random, extensions), Copy(self.SignatureKey), _random);
         try
         {
             var epoch = group.State;
