@@ -31,15 +31,7 @@ internal sealed partial class MlsClientService
         => Propose(request.StateId, group => group.ProposeGroupContextExtensions(Extensions(request.Extensions)));
 
     public override Task<ProposalResponse> ReInitProposal(ReInitProposalRequest request, ServerCallContext context)
-    {
-        if (request.Extensions.Count > 0)
-        {
-            return Task.FromException<ProposalResponse>(Unimplemented(
-                "ReInit with extensions: MlsGroup.ProposeReInit takes only a group id and a ciphersuite, and ReInitialize creates the new group without extensions"));
-        }
-
-        return Propose(request.StateId, group => group.ProposeReInit(request.GroupId.ToByteArray(), SuiteOf(request.CipherSuite)));
-    }
+        => Propose(request.StateId, group => group.ProposeReInit(request.GroupId.ToByteArray(), SuiteOf(request.CipherSuite), Extensions(request.Extensions)));
 
     /// <summary>
     /// A GroupContextExtensions proposal (§12.1.7) whose external_senders extension (§12.1.8.1)

@@ -36,14 +36,9 @@ internal sealed partial class MlsClientService
     /// <summary>A branch with the members of the given KeyPackages; this member joins it with a fresh KeyPackage.</summary>
     public override Task<CreateSubgroupResponse> CreateBranch(CreateBranchRequest request, ServerCallContext context) => Call(() =>
     {
-        if (request.Extensions.Count > 0)
-        {
-            throw Unimplemented("a branch with GroupContext extensions: MlsGroup.Branch creates the new group without extensions");
-        }
-
         var entry = StateOf(request.StateId);
         using var self = NewBundle((uint)entry.Group.CipherSuite, entry.Identity);
-        var resumed = entry.Group.Branch(request.GroupId.ToByteArray(), self, request.KeyPackages.Select(k => k.ToByteArray()));
+        var resumed = entry.Group.Branch(request.GroupId.ToByteArray(), self, request.KeyPackages.Select(k => k.ToByteArray()), Extensions(request.Extensions));
         resumed.Group.EncryptHandshakes = entry.Group.EncryptHandshakes;
         var id = store.Add(new GroupEntry(resumed.Group, entry.Identity));
         return Subgroup(id, resumed, request.ExternalTree);
@@ -61,9 +56,32 @@ internal sealed partial class MlsClientService
         return new HandleBranchResponse { StateId = id, EpochAuthenticator = Bytes(group.EpochAuthenticator()) };
     });
 
-    public override Task<NewMemberAddProposalResponse> NewMemberAddProposal(NewMemberAddProposalRequest request, ServerCallContext context)
-        => Call<NewMemberAddProposalResponse>(() => throw Unimplemented(
-            "a new member's own Add proposal (RFC 9420 §12.1.8, sender new_member_proposal): the public API of Courier.Mls can process one but not create one"));
+    /// <summary>An outsider's own Add proposal (§12.1.8); its KeyPackage waits under a transaction_id for the Welcome.</summary>
+    public override Task<NewMemberAddProposalResponse> NewMemberAddProposal(NewMemberAddProposalRequest request, ServerCallContext context) => Call(() =>
+    {
+        var (suite, _) = Wire.GroupInfoHeader(request.GroupInfo.Span);
+        var bundle = NewBundle(suite, request.Identity.Span);
+        byte[] proposal;
+        try
+        {
+            proposal = MlsGroup.ProposeAddAsNewMember(request.GroupInfo.Span, bundle);
+        }
+        catch
+        {
+            bundle.Dispose();
+            throw;
+        }
+
+        var (id, keys) = StoreTransaction(bundle, request.Identity.ToByteArray());
+        return new NewMemberAddProposalResponse
+        {
+            TransactionId = id,
+            Proposal = Bytes(proposal),
+            InitPriv = keys.InitPriv,
+            EncryptionPriv = keys.EncryptionPriv,
+            SignaturePriv = keys.SignaturePriv,
+        };
+    });
 
     /// <summary>A signature key and the bare ExternalSender (basic credential) naming it (§12.1.8.1).</summary>
     public override Task<CreateExternalSignerResponse> CreateExternalSigner(CreateExternalSignerRequest request, ServerCallContext context) => Call(() =>

@@ -52,26 +52,15 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
 
     public override Task<CreateKeyPackageResponse> CreateKeyPackage(CreateKeyPackageRequest request, ServerCallContext context) => Call(() =>
     {
-        var bundle = NewBundle(request.CipherSuite, request.Identity.Span);
-        var id = store.NewId();
-        store.Transactions[id] = new Transaction(bundle, request.Identity.ToByteArray());
-        var serialized = bundle.Serialize();
-        try
+        var (id, keys) = StoreTransaction(NewBundle(request.CipherSuite, request.Identity.Span), request.Identity.ToByteArray());
+        return new CreateKeyPackageResponse
         {
-            var (keyPackage, init, encryption, signature) = Wire.BundleParts(serialized);
-            return new CreateKeyPackageResponse
-            {
-                TransactionId = id,
-                KeyPackage = ByteString.CopyFrom(keyPackage),
-                InitPriv = ByteString.CopyFrom(init),
-                EncryptionPriv = ByteString.CopyFrom(encryption),
-                SignaturePriv = ByteString.CopyFrom(signature),
-            };
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(serialized);
-        }
+            TransactionId = id,
+            KeyPackage = keys.KeyPackage,
+            InitPriv = keys.InitPriv,
+            EncryptionPriv = keys.EncryptionPriv,
+            SignaturePriv = keys.SignaturePriv,
+        };
     });
 
     public override Task<JoinGroupResponse> JoinGroup(JoinGroupRequest request, ServerCallContext context) => Call(() =>
@@ -207,7 +196,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
         RpcException rpc => rpc.Status,
         MessageRejectedException rejected => new Status(StatusCode.InvalidArgument, $"rejected ({rejected.Check}): {rejected.Message}"),
         DecodeException or FormatException or HpkeException or SecretTreeException => new Status(StatusCode.InvalidArgument, $"{e.GetType().Name}: {e.Message}"),
-        ArgumentException => new Status(StatusCode.InvalidArgument, $"{e.GetType().Name}: {e.Message}"),
+        ArgumentException or OverflowException => new Status(StatusCode.InvalidArgument, $"{e.GetType().Name}: {e.Message}"),
         InvalidOperationException => new Status(StatusCode.FailedPrecondition, $"{e.GetType().Name}: {e.Message}"),
         _ => new Status(StatusCode.Internal, $"{e.GetType().Name}: {e.Message}"),
     };
@@ -232,6 +221,23 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
         using var signer = SignaturePrivateKey.Generate(Random);
         var now = Now;
         return KeyPackageBundle.Generate(cipherSuite, identity, signer, now - 3600, now + (ulong)Validity.TotalSeconds, Random);
+    }
+
+    /// <summary>Keeps a KeyPackage under a new transaction_id; returns it with the private keys the interop API reports.</summary>
+    private (uint Id, (ByteString KeyPackage, ByteString InitPriv, ByteString EncryptionPriv, ByteString SignaturePriv) Keys) StoreTransaction(KeyPackageBundle bundle, byte[] identity)
+    {
+        var id = store.NewId();
+        store.Transactions[id] = new Transaction(bundle, identity);
+        var serialized = bundle.Serialize();
+        try
+        {
+            var (keyPackage, init, encryption, signature) = Wire.BundleParts(serialized);
+            return (id, (ByteString.CopyFrom(keyPackage), ByteString.CopyFrom(init), ByteString.CopyFrom(encryption), ByteString.CopyFrom(signature)));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(serialized);
+        }
     }
 
     private GroupEntry StateOf(uint id) => store.States.TryGetValue(id, out var entry) ? entry : throw NotFound($"unknown state_id {id}");
