@@ -152,17 +152,45 @@ public sealed class MlsGroup : IDisposable
     /// commit first, the join failed and must be repeated from a newer GroupInfo.
     /// <paramref name="removePriorLeaf"/> removes an earlier appearance of the joiner.
     /// </summary>
-    public static ExternalJoinResult JoinExternally(ReadOnlySpan<byte> groupInfo, KeyPackageBundle joiner, IRandom random, byte[]? ratchetTree = null, uint? removePriorLeaf = null, ulong? now = null)
+    /// <remarks>
+    /// The commit injects each of <paramref name="externalPsks"/> (id, secret), in order, with a
+    /// PreSharedKey proposal; every member must hold them. The group keeps copies.
+    /// </remarks>
+    public static ExternalJoinResult JoinExternally(
+        ReadOnlySpan<byte> groupInfo,
+        KeyPackageBundle joiner,
+        IRandom random,
+        byte[]? ratchetTree = null,
+        uint? removePriorLeaf = null,
+        ulong? now = null,
+        IEnumerable<KeyValuePair<byte[], byte[]>>? externalPsks = null)
     {
         ArgumentNullException.ThrowIfNull(joiner);
         ArgumentNullException.ThrowIfNull(random);
         var info = MLSMessage.FromBytes(groupInfo).GroupInfo
             ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a GroupInfo");
         var tree = ratchetTree is null ? null : TlsReader.Decode(ratchetTree, "ratchet_tree", Node.DecodeRatchetTree);
-        var (epoch, commit) = ExternalJoin.Join(info, tree, joiner, removePriorLeaf, random, now);
-        var bytes = commit.ToBytes();
-        epoch.Sent[Fingerprint(bytes)] = ProcessedKind.Commit;
-        return new ExternalJoinResult(new MlsGroup(epoch, Copy(joiner.SignatureKey), random), bytes);
+        var group = new MlsGroup(null!, Copy(joiner.SignatureKey), random);
+        try
+        {
+            var pskIds = new List<PreSharedKeyID>();
+            foreach (var (id, psk) in externalPsks ?? [])
+            {
+                group.StoreExternalPsk(id, psk);
+                pskIds.Add(PreSharedKeyID.External(id, group.Nonce()));
+            }
+
+            var (epoch, commit) = ExternalJoin.Join(info, tree, joiner, removePriorLeaf, pskIds, group.Psks, random, now);
+            group._epoch = epoch;
+            var bytes = commit.ToBytes();
+            epoch.Sent[Fingerprint(bytes)] = ProcessedKind.Commit;
+            return new ExternalJoinResult(group, bytes);
+        }
+        catch
+        {
+            group.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -128,4 +128,40 @@ public class CommitOptionsApiTests
         var rejected = Assert.Throws<MessageRejectedException>(() => cell[1].Process(proposal));
         Assert.Equal(MlsCheck.Epoch, rejected.Check);
     }
+
+    [Theory]
+    [MemberData(nameof(GroupLifecycleTests.Suites), MemberType = typeof(GroupLifecycleTests))]
+    public void An_external_join_can_inject_external_psks_every_member_holds(CipherSuiteId suite)
+    {
+        using var cell = new Cell(suite, 2);
+        byte[] pskId = [7, 7];
+        byte[] psk = [.. Enumerable.Repeat((byte)5, 32)];
+        cell[0].StoreExternalPsk(pskId, psk);
+        cell[1].StoreExternalPsk(pskId, psk);
+        using var outsider = new Member("outsider", suite);
+        var joined = MlsGroup.JoinExternally(cell[0].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance, externalPsks: [KeyValuePair.Create(pskId, psk)]);
+        outsider.Group = joined.Group;
+        cell.Deliver(joined.Commit, 0);
+        Assert.Equal(cell[1].EpochAuthenticator(), outsider.Group.EpochAuthenticator());
+
+        // The joiner keeps the PSK: it can name it in a later commit.
+        var commit = outsider.Group.Commit(externalPskIds: [pskId]);
+        cell.Deliver(commit.Commit, -1);
+        outsider.Group.MergePendingCommit();
+        Assert.Equal(cell[0].EpochAuthenticator(), outsider.Group.EpochAuthenticator());
+    }
+
+    [Fact]
+    public void Rejects_MissingPsk_an_external_join_with_a_psk_a_member_lacks()
+    {
+        using var cell = new Cell(Suite1, 2);
+        byte[] pskId = [7, 7];
+        cell[0].StoreExternalPsk(pskId, new byte[32]);
+        using var outsider = new Member("outsider", Suite1);
+        var joined = MlsGroup.JoinExternally(cell[0].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance, externalPsks: [KeyValuePair.Create(pskId, new byte[32])]);
+        using var group = joined.Group;
+        Assert.Equal(ProcessedKind.Commit, cell[0].Process(joined.Commit).Kind);
+        var rejected = Assert.Throws<MessageRejectedException>(() => cell[1].Process(joined.Commit));
+        Assert.Equal(MlsCheck.MissingPsk, rejected.Check);
+    }
 }
