@@ -75,17 +75,12 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     });
 
     /// <summary>
-    /// RFC 9420 §12.4.3.2. With remove_prior, the earlier appearance is found among this server's
+    /// RFC 9420 §12.4.3.2, with the given external PSKs injected. With remove_prior, the earlier appearance is found among this server's
     /// own states: the member of the same group with the same identity (the runner keeps an actor
     /// on one client for a whole script).
     /// </summary>
     public override Task<ExternalJoinResponse> ExternalJoin(ExternalJoinRequest request, ServerCallContext context) => Call(() =>
     {
-        if (request.Psks.Count > 0)
-        {
-            throw Unimplemented("PSKs in an external commit: MlsGroup.JoinExternally takes no PSKs (RFC 9420 §12.4.3.2 allows PreSharedKey proposals there)");
-        }
-
         var (suite, groupId) = Wire.GroupInfoHeader(request.GroupInfo.Span);
         uint? prior = null;
         if (request.RemovePrior)
@@ -99,7 +94,8 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
         }
 
         using var bundle = NewBundle(suite, request.Identity.Span);
-        var joined = MlsGroup.JoinExternally(request.GroupInfo.Span, bundle, Random, Tree(request.RatchetTree), prior, Now);
+        var psks = request.Psks.Select(p => KeyValuePair.Create(p.PskId.ToByteArray(), p.PskSecret.ToByteArray()));
+        var joined = MlsGroup.JoinExternally(request.GroupInfo.Span, bundle, Random, Tree(request.RatchetTree), prior, Now, psks);
         joined.Group.EncryptHandshakes = request.EncryptHandshake;
         return new ExternalJoinResponse
         {
