@@ -106,6 +106,9 @@ internal sealed partial class MlsClientService
     {
         var entry = StateOf(request.StateId);
         var group = entry.Group;
+
+        // A new Commit replaces one that was never handled (the runner's Commit is a draft until HandlePendingCommit).
+        group.DiscardPendingCommit();
         foreach (var proposal in request.ByReference)
         {
             TakeProposal(entry, proposal);
