@@ -16,7 +16,19 @@ namespace Courier.Mls.Group;
 /// </summary>
 internal static class ExternalJoin
 {
-    public static (GroupEpoch Epoch, MLSMessage Commit) Join(GroupInfo groupInfo, IReadOnlyList<Node?>? ratchetTree, KeyPackageBundle joiner, uint? removePrior, IRandom random, ulong? now)
+    /// <summary>
+    /// Joins as the member of <paramref name="joiner"/>; the commit also carries a PreSharedKey
+    /// proposal for each of <paramref name="pskIds"/>, whose secrets <paramref name="psks"/> gives.
+    /// </summary>
+    public static (GroupEpoch Epoch, MLSMessage Commit) Join(
+        GroupInfo groupInfo,
+        IReadOnlyList<Node?>? ratchetTree,
+        KeyPackageBundle joiner,
+        uint? removePrior,
+        IReadOnlyList<PreSharedKeyID> pskIds,
+        PskResolver psks,
+        IRandom random,
+        ulong? now)
     {
         var context = groupInfo.GroupContext;
         var suite = CipherSuite.Find(context.CipherSuite);
@@ -44,12 +56,15 @@ internal static class ExternalJoin
             tree.RemoveLeaf(prior);
         }
 
+        proposals.AddRange(pskIds.Select(id => new ProposalOrRef(new Proposal(new PreSharedKey(id)))));
         var ownLeaf = tree.ReserveBlankLeaf();
         var signer = joiner.SignatureKey;
         EpochSecrets? secrets = null;
         TreeKemPrivateKeys? keys = null;
+        IReadOnlyList<(PreSharedKeyID Id, Secret Psk)> pskSecrets = [];
         try
         {
+            pskSecrets = psks.Resolve(null, pskIds);
             using var path = TreeKemOperations.PreparePath(tree, ownLeaf, context.GroupId, signer, LeafNodeTemplate.From(joiner.KeyPackage.LeafNode), random);
             keys = path.ToPrivateKeys();
             var provisional = context with { Epoch = context.Epoch + 1, TreeHash = tree.TreeHash() };
@@ -61,7 +76,8 @@ internal static class ExternalJoin
             var confirmed = TranscriptHashes.NextConfirmed(suite, interimBefore, new ConfirmedTranscriptHashInput(WireFormat.MlsPublicMessage, framed, signature));
             var next = provisional with { ConfirmedTranscriptHash = confirmed };
 
-            secrets = EpochSecrets.FromInitSecret(suite, initSecret, path.CommitSecret, null, next);
+            using var pskSecret = pskIds.Count == 0 ? null : PskSecret.Derive(suite, pskSecrets);
+            secrets = EpochSecrets.FromInitSecret(suite, initSecret, path.CommitSecret, pskSecret, next);
             var tag = ConfirmationTag.Compute(suite, secrets.ConfirmationKey, confirmed);
             var message = new MLSMessage(new PublicMessage(framed, new FramedContentAuthData(signature, tag), null));
             var epoch = GroupEpoch.Begin(suite, next, tree, keys, secrets, tag);
@@ -76,6 +92,7 @@ internal static class ExternalJoin
         finally
         {
             initSecret.Dispose();
+            PskResolver.Dispose(pskSecrets);
         }
     }
 }

@@ -66,6 +66,17 @@ public sealed class MlsGroup : IDisposable
         .Select(l => new GroupMember(l.LeafIndex, l.Leaf.Credential.Identity ?? [], l.Leaf.SignatureKey))
         .ToList();
 
+    /// <summary>The GroupContext extensions of the current epoch, as (type, data) pairs (§12.1.7).</summary>
+    public IReadOnlyList<(ushort Type, byte[] Data)> ContextExtensions
+        => State.Context.Extensions.Select(e => (e.ExtensionType, e.ExtensionData.ToArray())).ToList();
+
+    /// <summary>
+    /// The group id and ciphersuite of the ReInit a commit applied (§11.2), which
+    /// <see cref="ReInitialize"/> continues in; null while the group is not reinitialized.
+    /// </summary>
+    public (byte[] GroupId, CipherSuiteId CipherSuite)? PendingReInit
+        => State.PendingReInit is { } reInit ? (reInit.GroupId.ToArray(), (CipherSuiteId)reInit.CipherSuite) : null;
+
     /// <summary>The current epoch, for tests that forge what a malicious member could send.</summary>
     internal GroupEpoch CurrentEpoch => State;
 
@@ -141,17 +152,67 @@ public sealed class MlsGroup : IDisposable
     /// commit first, the join failed and must be repeated from a newer GroupInfo.
     /// <paramref name="removePriorLeaf"/> removes an earlier appearance of the joiner.
     /// </summary>
-    public static ExternalJoinResult JoinExternally(ReadOnlySpan<byte> groupInfo, KeyPackageBundle joiner, IRandom random, byte[]? ratchetTree = null, uint? removePriorLeaf = null, ulong? now = null)
+    /// <remarks>
+    /// The commit injects each of <paramref name="externalPsks"/> (id, secret), in order, with a
+    /// PreSharedKey proposal; every member must hold them. The group keeps copies.
+    /// </remarks>
+    public static ExternalJoinResult JoinExternally(
+        ReadOnlySpan<byte> groupInfo,
+        KeyPackageBundle joiner,
+        IRandom random,
+        byte[]? ratchetTree = null,
+        uint? removePriorLeaf = null,
+        ulong? now = null,
+        IEnumerable<KeyValuePair<byte[], byte[]>>? externalPsks = null)
     {
         ArgumentNullException.ThrowIfNull(joiner);
         ArgumentNullException.ThrowIfNull(random);
         var info = MLSMessage.FromBytes(groupInfo).GroupInfo
             ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a GroupInfo");
         var tree = ratchetTree is null ? null : TlsReader.Decode(ratchetTree, "ratchet_tree", Node.DecodeRatchetTree);
-        var (epoch, commit) = ExternalJoin.Join(info, tree, joiner, removePriorLeaf, random, now);
-        var bytes = commit.ToBytes();
-        epoch.Sent[Fingerprint(bytes)] = ProcessedKind.Commit;
-        return new ExternalJoinResult(new MlsGroup(epoch, Copy(joiner.SignatureKey), random), bytes);
+        var group = new MlsGroup(null!, Copy(joiner.SignatureKey), random);
+        try
+        {
+            var pskIds = new List<PreSharedKeyID>();
+            foreach (var (id, psk) in externalPsks ?? [])
+            {
+                group.StoreExternalPsk(id, psk);
+                pskIds.Add(PreSharedKeyID.External(id, group.Nonce()));
+            }
+
+            var (epoch, commit) = ExternalJoin.Join(info, tree, joiner, removePriorLeaf, pskIds, group.Psks, random, now);
+            group._epoch = epoch;
+            var bytes = commit.ToBytes();
+            epoch.Sent[Fingerprint(bytes)] = ProcessedKind.Commit;
+            return new ExternalJoinResult(group, bytes);
+        }
+        catch
+        {
+            group.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// RFC 9420 §12.1.8: an outsider's own Add proposal (sender new_member_proposal), a PublicMessage
+    /// for the epoch of the MLSMessage(GroupInfo) <paramref name="groupInfo"/>, signed with the key of
+    /// <paramref name="joiner"/>. Once a member commits it, the joiner joins from the Welcome with the
+    /// same bundle. The GroupInfo's signature is not checked here: a proposal made from a forged one
+    /// is rejected by the group it claims to be for.
+    /// </summary>
+    public static byte[] ProposeAddAsNewMember(ReadOnlySpan<byte> groupInfo, KeyPackageBundle joiner)
+    {
+        ArgumentNullException.ThrowIfNull(joiner);
+        var context = (MLSMessage.FromBytes(groupInfo).GroupInfo
+            ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a GroupInfo")).GroupContext;
+        if (context.CipherSuite != (ushort)joiner.CipherSuite)
+        {
+            throw new MessageRejectedException(MlsCheck.GroupInfoCipherSuite, "the GroupInfo's ciphersuite is not the joiner's");
+        }
+
+        var framed = FramedContent.ForProposal(context.GroupId, context.Epoch, Sender.NewMemberProposal(), [], new Proposal(new Add(joiner.KeyPackage)));
+        var content = ContentAuthentication.Sign(joiner.Suite, WireFormat.MlsPublicMessage, framed, context, joiner.SignatureKey, null);
+        return new MLSMessage(PublicMessageProtection.Protect(joiner.Suite, content, context, default)).ToBytes();
     }
 
     /// <summary>
@@ -160,12 +221,13 @@ public sealed class MlsGroup : IDisposable
     /// <paramref name="memberKeyPackages"/>. Its first epoch is bound to this group's current epoch
     /// by a resumption PSK; joiners pass this group as <c>resumedFrom</c>.
     /// </summary>
-    public ResumedGroup Branch(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages)
-        => Resume(groupId, self, memberKeyPackages, ResumptionPSKUsage.Branch);
+    /// <remarks><paramref name="extensions"/> are the new group's GroupContext extensions, as (type, data) pairs.</remarks>
+    public ResumedGroup Branch(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages, IEnumerable<(ushort Type, byte[] Data)>? extensions = null)
+        => Resume(groupId, self, memberKeyPackages, ResumptionPSKUsage.Branch, extensions?.Select(e => new Extension(e.Type, e.Data)).ToList());
 
     /// <summary>
     /// RFC 9420 §11.2: after a commit applied a ReInit, creates the successor group with the
-    /// ReInit's group id and ciphersuite, as the member of <paramref name="self"/> (a KeyPackage in
+    /// ReInit's group id, ciphersuite and extensions, as the member of <paramref name="self"/> (a KeyPackage in
     /// the new suite) adding the other members' new KeyPackages.
     /// </summary>
     public ResumedGroup ReInitialize(KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages)
@@ -177,7 +239,7 @@ public sealed class MlsGroup : IDisposable
             throw new ArgumentException("The KeyPackage is not in the ReInit's ciphersuite.", nameof(self));
         }
 
-        return Resume(reInit.GroupId, self, memberKeyPackages, ResumptionPSKUsage.Reinit);
+        return Resume(reInit.GroupId, self, memberKeyPackages, ResumptionPSKUsage.Reinit, reInit.Extensions);
     }
 
     /// <summary>The epoch authenticator (§8.7): equal for all members exactly when they agree on the epoch.</summary>
@@ -260,9 +322,12 @@ public sealed class MlsGroup : IDisposable
     public byte[] ProposeGroupContextExtensions(IEnumerable<(ushort Type, byte[] Data)> extensions)
         => Propose(new GroupContextExtensions(extensions.Select(e => new Extension(e.Type, e.Data)).ToList()));
 
-    /// <summary>Proposes reinitializing the group under a new group id and ciphersuite (§12.1.5).</summary>
-    public byte[] ProposeReInit(byte[] groupId, CipherSuiteId cipherSuite)
-        => Propose(new ReInit(groupId, GroupContext.Mls10, (ushort)cipherSuite, []));
+    /// <summary>
+    /// Proposes reinitializing the group under a new group id, ciphersuite and GroupContext
+    /// <paramref name="extensions"/> (type, data) (§12.1.5).
+    /// </summary>
+    public byte[] ProposeReInit(byte[] groupId, CipherSuiteId cipherSuite, IEnumerable<(ushort Type, byte[] Data)>? extensions = null)
+        => Propose(new ReInit(groupId, GroupContext.Mls10, (ushort)cipherSuite, extensions?.Select(e => new Extension(e.Type, e.Data)).ToList() ?? []));
 
     /// <summary>
     /// Processes a message of the group: application data is decrypted, a proposal is validated and
@@ -337,7 +402,22 @@ public sealed class MlsGroup : IDisposable
     /// MLSMessage(KeyPackage)), removes the leaves in <paramref name="removeLeaves"/>, and covers every
     /// proposal received in this epoch. The group stays in its epoch until the commit is merged.
     /// </summary>
-    public CommitResult Commit(IEnumerable<byte[]>? addKeyPackages = null, IEnumerable<uint>? removeLeaves = null, ulong? now = null)
+    /// <remarks>
+    /// Further proposals the commit carries by value (§12.4): <paramref name="externalPskIds"/>
+    /// (external PSKs this member holds, §8.4), <paramref name="resumptionPskEpochs"/> (resumption
+    /// PSKs of earlier epochs of this group) and <paramref name="groupContextExtensions"/> (the new
+    /// GroupContext extensions, §12.1.7; null for no change). With <paramref name="includeRatchetTree"/>
+    /// false, the Welcome's and the result's GroupInfo leave out the ratchet tree, which joiners then
+    /// get out of band (§12.4.3.3) from <see cref="CommitResult.RatchetTree"/>.
+    /// </remarks>
+    public CommitResult Commit(
+        IEnumerable<byte[]>? addKeyPackages = null,
+        IEnumerable<uint>? removeLeaves = null,
+        ulong? now = null,
+        IEnumerable<byte[]>? externalPskIds = null,
+        IEnumerable<ulong>? resumptionPskEpochs = null,
+        IEnumerable<(ushort Type, byte[] Data)>? groupContextExtensions = null,
+        bool includeRatchetTree = true)
     {
         var epoch = ActiveState;
         if (_pending is not null)
@@ -358,12 +438,34 @@ public sealed class MlsGroup : IDisposable
             proposals.Add(new Proposal(new Add(keyPackage)));
         }
 
+        foreach (var pskId in externalPskIds ?? [])
+        {
+            proposals.Add(new Proposal(new PreSharedKey(PreSharedKeyID.External(pskId, Nonce()))));
+        }
+
+        foreach (var pskEpoch in resumptionPskEpochs ?? [])
+        {
+            proposals.Add(new Proposal(new PreSharedKey(PreSharedKeyID.Resumption(ResumptionPSKUsage.Application, epoch.GroupId, pskEpoch, Nonce()))));
+        }
+
+        if (groupContextExtensions is not null)
+        {
+            proposals.Add(new Proposal(new GroupContextExtensions(groupContextExtensions.Select(e => new Extension(e.Type, e.Data)).ToList())));
+        }
+
         var ownLeaf = epoch.Tree.GetLeaf(epoch.OwnLeaf)!;
-        var options = CommitOptions.Default with { WireFormat = EncryptHandshakes ? WireFormat.MlsPrivateMessage : WireFormat.MlsPublicMessage };
+        var options = CommitOptions.Default with
+        {
+            WireFormat = EncryptHandshakes ? WireFormat.MlsPrivateMessage : WireFormat.MlsPublicMessage,
+            RatchetTreeInGroupInfo = includeRatchetTree,
+        };
         var created = CommitCreation.Create(epoch, _signer, proposals, LeafNodeTemplate.From(ownLeaf), options, Psks, _random, now);
         var message = created.Commit.ToBytes();
         _pending = new PendingCommit(message, created.Staged);
-        return new CommitResult(message, created.Welcome?.ToBytes(), new MLSMessage(created.GroupInfo).ToBytes());
+        return new CommitResult(message, created.Welcome?.ToBytes(), new MLSMessage(created.GroupInfo).ToBytes())
+        {
+            RatchetTree = includeRatchetTree ? null : created.Staged.Tree.ToBytes(),
+        };
     }
 
     /// <summary>Moves to the epoch of this member's pending commit, once the delivery service accepted it.</summary>
@@ -381,14 +483,21 @@ public sealed class MlsGroup : IDisposable
         _pending = null;
     }
 
-    /// <summary>A signed MLSMessage(GroupInfo) of the current epoch, with the ratchet tree and external_pub, for external joins.</summary>
-    public byte[] GroupInfo()
+    /// <summary>
+    /// A signed MLSMessage(GroupInfo) of the current epoch, with external_pub and (unless
+    /// <paramref name="includeRatchetTree"/> is false, when joiners get it from <see cref="RatchetTree"/>)
+    /// the ratchet tree, for external joins (§12.4.3.2).
+    /// </summary>
+    public byte[] GroupInfo(bool includeRatchetTree = true)
     {
         var epoch = ActiveState;
-        var extensions = CommitCreation.GroupInfoExtensions(epoch.Suite, epoch.Tree, epoch.Secrets, CommitOptions.Default);
+        var extensions = CommitCreation.GroupInfoExtensions(epoch.Suite, epoch.Tree, epoch.Secrets, CommitOptions.Default with { RatchetTreeInGroupInfo = includeRatchetTree });
         var tag = TranscriptHash.ConfirmationTag.Compute(epoch.Suite, epoch.Secrets.ConfirmationKey, epoch.Context.ConfirmedTranscriptHash);
         return new MLSMessage(GroupInfoSigning.Sign(epoch.Suite, new GroupInfoTBS(epoch.Context, extensions, tag, epoch.OwnLeaf), _signer)).ToBytes();
     }
+
+    /// <summary>The current ratchet tree, <c>optional&lt;Node&gt; ratchet_tree&lt;V&gt;</c>, for joiners that get it out of band (§12.4.3.3).</summary>
+    public byte[] RatchetTree() => State.Tree.ToBytes();
 
     /// <summary>
     /// The group's whole state, secrets included, for storage: <see cref="Restore"/> continues
@@ -454,7 +563,7 @@ public sealed class MlsGroup : IDisposable
         old.Dispose();
     }
 
-    private ResumedGroup Resume(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages, ResumptionPSKUsage usage)
+    private ResumedGroup Resume(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages, ResumptionPSKUsage usage, IReadOnlyList<Extension>? extensions)
     {
         ArgumentNullException.ThrowIfNull(groupId);
         ArgumentNullException.ThrowIfNull(self);
@@ -464,7 +573,7 @@ public sealed class MlsGroup : IDisposable
         var adds = memberKeyPackages.Select(bytes => new Proposal(new Add(MLSMessage.FromBytes(bytes).KeyPackage
             ?? throw new MessageRejectedException(MlsCheck.WireFormat, "an added member's message is not a KeyPackage")))).ToList();
 
-        var group = new MlsGroup(GroupCreation.Create(groupId, self, null, _random), Copy(self.SignatureKey), _random);
+        var group = new MlsGroup(GroupCreation.Create(groupId, self, null, _random, extensions), Copy(self.SignatureKey), _random);
         try
         {
             var epoch = group.State;

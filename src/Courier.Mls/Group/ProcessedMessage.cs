@@ -51,7 +51,14 @@ public sealed record GroupMember(uint LeafIndex, byte[] Identity, byte[] Signatu
 /// <param name="Commit">The MLSMessage carrying the commit, for every current member.</param>
 /// <param name="Welcome">The MLSMessage(Welcome) for the members it adds, if any.</param>
 /// <param name="GroupInfo">The signed MLSMessage(GroupInfo) of the new epoch.</param>
-public sealed record CommitResult(byte[] Commit, byte[]? Welcome, byte[] GroupInfo);
+public sealed record CommitResult(byte[] Commit, byte[]? Welcome, byte[] GroupInfo)
+{
+    /// <summary>
+    /// The new epoch's ratchet tree, for joiners that get it out of band (RFC 9420 §12.4.3.3):
+    /// set when the commit was made without the tree in its GroupInfo, null otherwise.
+    /// </summary>
+    public byte[]? RatchetTree { get; init; }
+}
 
 /// <summary>What <see cref="MlsGroup.Branch"/> and <see cref="MlsGroup.ReInitialize"/> produced.</summary>
 /// <param name="Group">The new group, in its first epoch with the added members.</param>

@@ -64,7 +64,7 @@ internal static class WelcomeJoin
 
     /// <summary>
     /// §11.2, §11.3: a branch or reinit PSK may only start a new group's first epoch, and a reinit's
-    /// group must have the parameters the old group's ReInit proposal named.
+    /// group must have the group id, version, ciphersuite and extensions the old group's ReInit named.
     /// </summary>
     private static void CheckResumption(IReadOnlyList<PreSharedKeyID> psks, GroupContext context, ReInit? resumedReInit)
     {
@@ -76,7 +76,11 @@ internal static class WelcomeJoin
             }
 
             if (psk.Usage == ResumptionPSKUsage.Reinit
-                && (resumedReInit is null || !resumedReInit.GroupId.AsSpan().SequenceEqual(context.GroupId) || resumedReInit.CipherSuite != context.CipherSuite))
+                && (resumedReInit is null
+                    || !resumedReInit.GroupId.AsSpan().SequenceEqual(context.GroupId)
+                    || resumedReInit.Version != GroupContext.Mls10
+                    || resumedReInit.CipherSuite != context.CipherSuite
+                    || !resumedReInit.Extensions.SequenceEqual(context.Extensions)))
             {
                 throw new MessageRejectedException(MlsCheck.ResumptionPskUsage, "the reinitialized group does not match the ReInit proposal");
             }

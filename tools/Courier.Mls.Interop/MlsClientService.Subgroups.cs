@@ -1,0 +1,120 @@
+using Courier.Mls.Crypto;
+using Courier.Mls.Group;
+using Google.Protobuf;
+using Grpc.Core;
+using MlsClient;
+
+namespace Courier.Mls.Interop;
+
+/// <summary>Reinitialization (RFC 9420 §11.2), branches (§11.3) and external senders (§12.1.8).</summary>
+internal sealed partial class MlsClientService
+{
+    /// <summary>
+    /// The welcomer creates the new group with the other members' new KeyPackages. Its Welcome
+    /// always carries the ratchet tree; with external_tree the tree is also returned on its own.
+    /// </summary>
+    public override Task<CreateSubgroupResponse> ReInitWelcome(ReInitWelcomeRequest request, ServerCallContext context) => Call(() =>
+    {
+        var reInit = ReInitOf(request.ReinitId);
+        var resumed = reInit.Old.Group.ReInitialize(reInit.Bundle, request.KeyPackage.Select(k => k.ToByteArray()));
+        resumed.Group.EncryptHandshakes = reInit.Old.Group.EncryptHandshakes;
+        var id = store.Add(new GroupEntry(resumed.Group, reInit.Old.Identity));
+        Finish(request.ReinitId, reInit);
+        return Subgroup(id, resumed, request.ExternalTree);
+    });
+
+    public override Task<JoinGroupResponse> HandleReInitWelcome(HandleReInitWelcomeRequest request, ServerCallContext context) => Call(() =>
+    {
+        var reInit = ReInitOf(request.ReinitId);
+        var group = MlsGroup.JoinFromWelcome(request.Welcome.Span, reInit.Bundle, Random, Tree(request.RatchetTree), now: Now, resumedFrom: reInit.Old.Group);
+        group.EncryptHandshakes = reInit.Old.Group.EncryptHandshakes;
+        var id = store.Add(new GroupEntry(group, reInit.Old.Identity));
+        Finish(request.ReinitId, reInit);
+        return new JoinGroupResponse { StateId = id, EpochAuthenticator = Bytes(group.EpochAuthenticator()) };
+    });
+
+    /// <summary>A branch with the members of the given KeyPackages; this member joins it with a fresh KeyPackage.</summary>
+    public override Task<CreateSubgroupResponse> CreateBranch(CreateBranchRequest request, ServerCallContext context) => Call(() =>
+    {
+        var entry = StateOf(request.StateId);
+        using var self = NewBundle((uint)entry.Group.CipherSuite, entry.Identity);
+        var resumed = entry.Group.Branch(request.GroupId.ToByteArray(), self, request.KeyPackages.Select(k => k.ToByteArray()), Extensions(request.Extensions));
+        resumed.Group.EncryptHandshakes = entry.Group.EncryptHandshakes;
+        var id = store.Add(new GroupEntry(resumed.Group, entry.Identity));
+        return Subgroup(id, resumed, request.ExternalTree);
+    });
+
+    public override Task<HandleBranchResponse> HandleBranch(HandleBranchRequest request, ServerCallContext context) => Call(() =>
+    {
+        var entry = StateOf(request.StateId);
+        var transaction = TransactionOf(request.TransactionId);
+        var group = MlsGroup.JoinFromWelcome(request.Welcome.Span, transaction.Bundle, Random, Tree(request.RatchetTree), transaction.PskPairs, Now, entry.Group);
+        group.EncryptHandshakes = entry.Group.EncryptHandshakes;
+        var id = store.Add(new GroupEntry(group, transaction.Identity));
+        store.Transactions.Remove(request.TransactionId);
+        transaction.Dispose();
+        return new HandleBranchResponse { StateId = id, EpochAuthenticator = Bytes(group.EpochAuthenticator()) };
+    });
+
+    /// <summary>An outsider's own Add proposal (§12.1.8); its KeyPackage waits under a transaction_id for the Welcome.</summary>
+    public override Task<NewMemberAddProposalResponse> NewMemberAddProposal(NewMemberAddProposalRequest request, ServerCallContext context) => Call(() =>
+    {
+        var (suite, _) = Wire.GroupInfoHeader(request.GroupInfo.Span);
+        var bundle = NewBundle(suite, request.Identity.Span);
+        byte[] proposal;
+        try
+        {
+            proposal = MlsGroup.ProposeAddAsNewMember(request.GroupInfo.Span, bundle);
+        }
+        catch
+        {
+            bundle.Dispose();
+            throw;
+        }
+
+        var (id, keys) = StoreTransaction(bundle, request.Identity.ToByteArray());
+        return new NewMemberAddProposalResponse
+        {
+            TransactionId = id,
+            Proposal = Bytes(proposal),
+            InitPriv = keys.InitPriv,
+            EncryptionPriv = keys.EncryptionPriv,
+            SignaturePriv = keys.SignaturePriv,
+        };
+    });
+
+    /// <summary>A signature key and the bare ExternalSender (basic credential) naming it (§12.1.8.1).</summary>
+    public override Task<CreateExternalSignerResponse> CreateExternalSigner(CreateExternalSignerRequest request, ServerCallContext context) => Call(() =>
+    {
+        var suite = SuiteOf(request.CipherSuite);
+        var key = SignaturePrivateKey.Generate(Random);
+        var id = store.NewId();
+        store.Signers[id] = (key, suite);
+        return new CreateExternalSignerResponse { SignerId = id, ExternalSender = Bytes(Wire.ExternalSender(key.PublicKey, request.Identity.Span)) };
+    });
+
+    public override Task<ProposalResponse> ExternalSignerProposal(ExternalSignerProposalRequest request, ServerCallContext context)
+        => Call<ProposalResponse>(() => throw Unimplemented(
+            "a proposal from an external sender (RFC 9420 §12.1.8): the public API of Courier.Mls can process one but not sign one as a non-member"));
+
+    private ReInitEntry ReInitOf(uint id) => store.ReInits.TryGetValue(id, out var entry) ? entry : throw NotFound($"unknown reinit_id {id}");
+
+    /// <summary>Drops a used reinit handle, and the old group with it once no state_id names it any more.</summary>
+    private void Finish(uint reInitId, ReInitEntry reInit)
+    {
+        store.ReInits.Remove(reInitId);
+        reInit.Dispose();
+        if (!store.States.Values.Contains(reInit.Old) && !store.ReInits.Values.Any(r => ReferenceEquals(r.Old, reInit.Old)))
+        {
+            reInit.Old.Dispose();
+        }
+    }
+
+    private static CreateSubgroupResponse Subgroup(uint id, ResumedGroup resumed, bool externalTree) => new()
+    {
+        StateId = id,
+        Welcome = resumed.Welcome is null ? ByteString.Empty : Bytes(resumed.Welcome),
+        RatchetTree = externalTree ? Bytes(resumed.Group.RatchetTree()) : ByteString.Empty,
+        EpochAuthenticator = Bytes(resumed.Group.EpochAuthenticator()),
+    };
+}
