@@ -15,8 +15,6 @@ import {
   createApplicationMessage,
   createCommit,
   createGroup,
-  createGroupInfoWithExternalPub,
-  createGroupInfoWithExternalPubAndRatchetTree,
   createProposal,
   decodeExternalSender,
   decodeMlsMessage,
@@ -45,7 +43,9 @@ import { encodeLeafNodeTBS } from "ts-mls/leafNode.js";
 import { signWithLabel } from "ts-mls/crypto/signature.js";
 import { protectExternalProposalPublic } from "ts-mls/messageProtectionPublic.js";
 import { makeResumptionPsk } from "ts-mls/resumption.js";
-import { decodeVarLenData } from "ts-mls/codec/variableLength.js";
+import { decodeVarLenData, varLenDataEncoder } from "ts-mls/codec/variableLength.js";
+import { encode } from "ts-mls/codec/tlsEncoder.js";
+import { createGroupInfo } from "ts-mls/createCommit.js";
 
 export const NAME = "ts-mls 1.6.4 (Courier interop wrapper)";
 const SUITES = new Map([
@@ -476,11 +476,18 @@ const handlers = {
     return { state_id: storeState(state, cs, req.encrypt_handshake), commit: commitBytes, epoch_authenticator: out(state.keySchedule.epochAuthenticator) };
   },
 
+  // ts-mls's createGroupInfoWithExternalPub* write external_pub as the bare key; RFC 9420
+  // §12.4.3.2 defines it as `HPKEPublicKey external_pub` (opaque<V>). The same ts-mls steps are
+  // taken here with the key in its vector framing, and ts-mls signs the result, so the GroupInfo
+  // is the one RFC-conformant peers expect. (ts-mls itself reads only its own framing: an
+  // ExternalJoin on this server then fails, see README.)
   async GroupInfo(req) {
     const e = entryOf(req.state_id);
-    const gi = req.external_tree
-      ? await createGroupInfoWithExternalPub(e.state, [], e.cs)
-      : await createGroupInfoWithExternalPubAndRatchetTree(e.state, [], e.cs);
+    const externalKeyPair = await e.cs.hpke.deriveKeyPair(e.state.keySchedule.externalSecret);
+    const externalPub = await e.cs.hpke.exportPublicKey(externalKeyPair.publicKey);
+    const extensions = [{ extensionType: "external_pub", extensionData: encode(varLenDataEncoder)(externalPub) }];
+    if (!req.external_tree) extensions.push({ extensionType: "ratchet_tree", extensionData: encodeRatchetTree(e.state.ratchetTree) });
+    const gi = await createGroupInfo(e.state.groupContext, e.state.confirmationTag, e.state, extensions, e.cs);
     return {
       group_info: groupInfoMessage(gi),
       ratchet_tree: req.external_tree ? out(encodeRatchetTree(e.state.ratchetTree)) : Buffer.alloc(0),

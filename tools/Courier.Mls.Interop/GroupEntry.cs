@@ -15,6 +15,9 @@ internal sealed class GroupEntry(MlsGroup group, byte[] identity) : IDisposable
 
     public MlsGroup Group { get; } = group;
 
+    /// <summary>When the state was last named in a call (a counter of the store), for dropping abandoned states.</summary>
+    public long LastUse { get; set; }
+
     /// <summary>The member's basic-credential identity.</summary>
     public byte[] Identity { get; } = identity;
 

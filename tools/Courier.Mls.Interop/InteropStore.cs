@@ -9,7 +9,24 @@ namespace Courier.Mls.Interop;
 /// </summary>
 internal sealed class InteropStore
 {
+    /// <summary>
+    /// How many states are kept. The working group's runner frees only each actor's last state, so
+    /// the states a reinit, branch or external join leaves behind stay until they are dropped here,
+    /// least recently used first. A run uses its states all the time, so only abandoned ones go.
+    /// </summary>
+    public const int MaxStates = 1024;
+
+    /// <summary>
+    /// How many unclaimed transactions, reinit handles and external signers are kept, each. The
+    /// interop API has no call to free them, and a run that ends early (or a script that never
+    /// uses a KeyPackage) leaves them behind; every private key holds a few libsodium memory
+    /// mappings, so without a bound a long run exhausts the process's mappings. The oldest go
+    /// first: far more than the largest script (deep_random, 841 actors) has outstanding.
+    /// </summary>
+    public const int MaxUnclaimed = 1024;
+
     private uint _lastId;
+    private long _uses;
 
     public Dictionary<uint, GroupEntry> States { get; } = [];
 
@@ -21,10 +38,56 @@ internal sealed class InteropStore
 
     public uint NewId() => ++_lastId;
 
+    /// <summary>Keeps a state under a new id, dropping the least recently used beyond <see cref="MaxStates"/>.</summary>
     public uint Add(GroupEntry entry)
     {
         var id = NewId();
+        entry.LastUse = ++_uses;
         States[id] = entry;
+        while (States.Count > MaxStates)
+        {
+            Free(States.MinBy(s => s.Value.LastUse).Key);
+        }
+
+        return id;
+    }
+
+    /// <summary>The state under <paramref name="id"/>, marked as just used; null when there is none.</summary>
+    public GroupEntry? Use(uint id)
+    {
+        if (!States.TryGetValue(id, out var entry))
+        {
+            return null;
+        }
+
+        entry.LastUse = ++_uses;
+        return entry;
+    }
+
+    /// <summary>Keeps a KeyPackage under a new id, dropping the oldest unclaimed ones beyond <see cref="MaxUnclaimed"/>.</summary>
+    public uint Add(Transaction transaction)
+    {
+        var id = NewId();
+        Transactions[id] = transaction;
+        Trim(Transactions, t => t.Dispose());
+        return id;
+    }
+
+    /// <summary>Keeps a reinit handle under a new id, dropping the oldest beyond <see cref="MaxUnclaimed"/>.</summary>
+    public uint Add(ReInitEntry reInit)
+    {
+        var id = NewId();
+        ReInits[id] = reInit;
+        Trim(ReInits, Release);
+        return id;
+    }
+
+    /// <summary>Keeps an external signer's key under a new id, dropping the oldest beyond <see cref="MaxUnclaimed"/>.</summary>
+    public uint Add(SignaturePrivateKey key, CipherSuiteId suite)
+    {
+        var id = NewId();
+        Signers[id] = (key, suite);
+        Trim(Signers, s => s.Key.Dispose());
         return id;
     }
 
@@ -42,5 +105,34 @@ internal sealed class InteropStore
         }
 
         return true;
+    }
+
+    /// <summary>Drops a used reinit handle, and the old group with it once no state_id or other handle names it.</summary>
+    public void Finish(uint reInitId)
+    {
+        if (ReInits.Remove(reInitId, out var reInit))
+        {
+            Release(reInit);
+        }
+    }
+
+    private void Release(ReInitEntry reInit)
+    {
+        reInit.Dispose();
+        if (!States.Values.Contains(reInit.Old) && !ReInits.Values.Any(r => ReferenceEquals(r.Old, reInit.Old)))
+        {
+            reInit.Old.Dispose();
+        }
+    }
+
+    private static void Trim<T>(Dictionary<uint, T> items, Action<T> drop)
+    {
+        while (items.Count > MaxUnclaimed)
+        {
+            // Ids only grow, so the smallest is the oldest.
+            var oldest = items.Keys.Min();
+            items.Remove(oldest, out var item);
+            drop(item!);
+        }
     }
 }

@@ -194,8 +194,7 @@ internal sealed partial class MlsClientService
         var (_, suite) = entry.Group.PendingReInit
             ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, "the commit did not apply a ReInit proposal"));
         var bundle = NewBundle((uint)suite, entry.Identity);
-        var id = store.NewId();
-        store.ReInits[id] = new ReInitEntry(entry, bundle);
+        var id = store.Add(new ReInitEntry(entry, bundle));
         return new HandleReInitCommitResponse
         {
             ReinitId = id,

@@ -19,7 +19,7 @@ internal sealed partial class MlsClientService
         var resumed = reInit.Old.Group.ReInitialize(reInit.Bundle, request.KeyPackage.Select(k => k.ToByteArray()));
         resumed.Group.EncryptHandshakes = reInit.Old.Group.EncryptHandshakes;
         var id = store.Add(new GroupEntry(resumed.Group, reInit.Old.Identity));
-        Finish(request.ReinitId, reInit);
+        store.Finish(request.ReinitId);
         return Subgroup(id, resumed, request.ExternalTree);
     });
 
@@ -29,7 +29,7 @@ internal sealed partial class MlsClientService
         var group = MlsGroup.JoinFromWelcome(request.Welcome.Span, reInit.Bundle, Random, Tree(request.RatchetTree), now: Now, resumedFrom: reInit.Old.Group);
         group.EncryptHandshakes = reInit.Old.Group.EncryptHandshakes;
         var id = store.Add(new GroupEntry(group, reInit.Old.Identity));
-        Finish(request.ReinitId, reInit);
+        store.Finish(request.ReinitId);
         return new JoinGroupResponse { StateId = id, EpochAuthenticator = Bytes(group.EpochAuthenticator()) };
     });
 
@@ -88,8 +88,7 @@ internal sealed partial class MlsClientService
     {
         var suite = SuiteOf(request.CipherSuite);
         var key = SignaturePrivateKey.Generate(Random);
-        var id = store.NewId();
-        store.Signers[id] = (key, suite);
+        var id = store.Add(key, suite);
         return new CreateExternalSignerResponse { SignerId = id, ExternalSender = Bytes(Wire.ExternalSender(key.PublicKey, request.Identity.Span)) };
     });
 
@@ -98,17 +97,6 @@ internal sealed partial class MlsClientService
             "a proposal from an external sender (RFC 9420 §12.1.8): the public API of Courier.Mls can process one but not sign one as a non-member"));
 
     private ReInitEntry ReInitOf(uint id) => store.ReInits.TryGetValue(id, out var entry) ? entry : throw NotFound($"unknown reinit_id {id}");
-
-    /// <summary>Drops a used reinit handle, and the old group with it once no state_id names it any more.</summary>
-    private void Finish(uint reInitId, ReInitEntry reInit)
-    {
-        store.ReInits.Remove(reInitId);
-        reInit.Dispose();
-        if (!store.States.Values.Contains(reInit.Old) && !store.ReInits.Values.Any(r => ReferenceEquals(r.Old, reInit.Old)))
-        {
-            reInit.Old.Dispose();
-        }
-    }
 
     private static CreateSubgroupResponse Subgroup(uint id, ResumedGroup resumed, bool externalTree) => new()
     {

@@ -141,7 +141,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     public override Task<StorePSKResponse> StorePSK(StorePSKRequest request, ServerCallContext context) => Call(() =>
     {
         var id = request.StateOrTransactionId;
-        if (store.States.TryGetValue(id, out var state))
+        if (store.Use(id) is { } state)
         {
             state.Group.StoreExternalPsk(request.PskId.ToByteArray(), request.PskSecret.Span);
         }
@@ -222,8 +222,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     /// <summary>Keeps a KeyPackage under a new transaction_id; returns it with the private keys the interop API reports.</summary>
     private (uint Id, (ByteString KeyPackage, ByteString InitPriv, ByteString EncryptionPriv, ByteString SignaturePriv) Keys) StoreTransaction(KeyPackageBundle bundle, byte[] identity)
     {
-        var id = store.NewId();
-        store.Transactions[id] = new Transaction(bundle, identity);
+        var id = store.Add(new Transaction(bundle, identity));
         var serialized = bundle.Serialize();
         try
         {
@@ -236,7 +235,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
         }
     }
 
-    private GroupEntry StateOf(uint id) => store.States.TryGetValue(id, out var entry) ? entry : throw NotFound($"unknown state_id {id}");
+    private GroupEntry StateOf(uint id) => store.Use(id) ?? throw NotFound($"unknown state_id {id}");
 
     private Transaction TransactionOf(uint id) => store.Transactions.TryGetValue(id, out var tx) ? tx : throw NotFound($"unknown transaction_id {id}");
 

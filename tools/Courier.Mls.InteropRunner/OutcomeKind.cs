@@ -6,6 +6,9 @@ internal enum OutcomeKind
     Passed,
     Failed,
 
-    /// <summary>A client answered UNIMPLEMENTED: it does not support something the script needs.</summary>
+    /// <summary>
+    /// A client answered UNIMPLEMENTED (it does not support something the script needs), or a
+    /// client's own error matched one of its known limitations (--limitations).
+    /// </summary>
     Skipped,
 }

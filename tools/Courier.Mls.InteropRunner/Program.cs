@@ -9,6 +9,7 @@ internal static class Program
     {
         RunnerOptions options;
         List<ScenarioFile> files;
+        PeerLimitations limitations;
         try
         {
             options = RunnerOptions.Parse(args);
@@ -19,6 +20,7 @@ internal static class Program
             }
 
             files = [.. options.ConfigPaths.SelectMany(ScenarioFile.Expand).Select(ScenarioFile.Load)];
+            limitations = PeerLimitations.Load(options.LimitationPaths);
         }
         catch (Exception e) when (e is UsageException or ScriptFormatException or IOException)
         {
@@ -49,7 +51,7 @@ internal static class Program
             var plan = files
                 .SelectMany(f => f.Scripts.Where(s => options.Selects(f.Name, s.Name)).SelectMany(s => AssignmentPlanner.Plan(f.Name, s, clients, options)))
                 .ToList();
-            return await RunAsync(plan, options) ? 0 : 1;
+            return await RunAsync(plan, options, limitations) ? 0 : 1;
         }
         finally
         {
@@ -58,7 +60,7 @@ internal static class Program
     }
 
     /// <summary>Runs the plan, up to --jobs runs at a time, printing each line in plan order; true when nothing failed.</summary>
-    private static async Task<bool> RunAsync(List<PlannedRun> plan, RunnerOptions options)
+    private static async Task<bool> RunAsync(List<PlannedRun> plan, RunnerOptions options, PeerLimitations limitations)
     {
         using var gate = new SemaphoreSlim(options.Jobs);
         async Task<RunOutcome> RunOne(PlannedRun run)
@@ -71,7 +73,7 @@ internal static class Program
             await gate.WaitAsync();
             try
             {
-                return await new ScriptRun(run.Script, run.Config!, options.Suites).RunAsync();
+                return await new ScriptRun(run.File, run.Script, run.Config!, options.Suites, limitations).RunAsync();
             }
             finally
             {
@@ -88,7 +90,7 @@ internal static class Program
             Console.WriteLine($"{plan[i].Label}: {outcome}");
         }
 
-        tally.Print(Console.Out);
+        tally.Print(Console.Out, limitations);
         return tally.Failed == 0;
     }
 }

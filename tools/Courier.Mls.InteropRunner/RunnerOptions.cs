@@ -26,6 +26,11 @@ internal sealed class RunnerOptions
           --random                 one random assignment per suite and handshake mode for every script
           --seed N                 seed of the random assignments (default 1)
           --only FILE[/SCRIPT]     run only this scenario file (name without .json) or script; repeatable
+          --limitations FILE       known limitations of clients (JSON, see the README); repeatable. A run
+                                   that ends with an error RAISED BY a client (its own answer to a call)
+                                   whose name, error text and scenario match an entry is reported as
+                                   "skipped: peer limitation (<client>): <reason> [<error>]". Errors
+                                   of other clients, failed checks and deadlines stay failures.
           -h, --help               print this text
 
         Every script of every file runs for each ciphersuite, each handshake mode and each assignment
@@ -36,8 +41,9 @@ internal sealed class RunnerOptions
         Output: one line per run,
           <file> <script> suite=<n> handshake=<private|public> actors=<A=client0,B=client1,...>: <result>
         where <result> is "passed", "failed: <why>" (step number, action, client, RPC and status) or
-        "skipped: <why>" (a client answered UNIMPLEMENTED); then one tally line per script and a
-        final line "N passed, M failed, K skipped". Exit status: 0 when nothing failed, 1 when a run
+        "skipped: <why>" (a client answered UNIMPLEMENTED, or a --limitations entry explains the
+        client's error); then one tally line per script, one per file, the runs each limitation
+        explained, and a final line "N passed, M failed, K skipped". Exit status: 0 when nothing failed, 1 when a run
         failed, 2 when the command line, a scenario file or a client connection is unusable.
         """;
 
@@ -63,6 +69,8 @@ internal sealed class RunnerOptions
     public int Seed { get; private set; } = 1;
 
     public List<string> Only { get; } = [];
+
+    public List<string> LimitationPaths { get; } = [];
 
     public bool Help { get; private set; }
 
@@ -127,6 +135,9 @@ internal sealed class RunnerOptions
                     break;
                 case "--only":
                     o.Only.Add(Value());
+                    break;
+                case "--limitations":
+                    o.LimitationPaths.Add(Value());
                     break;
                 default:
                     if (a.StartsWith('-'))

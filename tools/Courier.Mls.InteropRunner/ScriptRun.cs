@@ -8,12 +8,15 @@ namespace Courier.Mls.InteropRunner;
 /// <summary>
 /// One run of a script under one <see cref="RunConfiguration"/>: performs the steps in order, each
 /// as the working group's test runner (interop/test-runner/main.go) performs it, then frees every
-/// actor's last state. A client's UNIMPLEMENTED answer ends the run as skipped; any other error
-/// or a failed check ends it as failed, naming the step.
+/// actor's last state. A client's UNIMPLEMENTED answer, or an error of a client that one of its
+/// known limitations explains, ends the run as skipped; any other error or a failed check ends it
+/// as failed, naming the step and the client that raised the error.
 /// </summary>
 internal sealed partial class ScriptRun
 {
+    private readonly string file;
     private readonly Script script;
+    private readonly PeerLimitations limitations;
     private readonly Dictionary<string, InteropClient> actorClients;
     private readonly bool encryptHandshake;
     private readonly IReadOnlyList<uint> preferredSuites;
@@ -23,12 +26,16 @@ internal sealed partial class ScriptRun
     private readonly MessageCache messages;
     private uint cipherSuite;
 
+    /// <param name="file">The scenario file's name, for matching limitations.</param>
     /// <param name="script">The script to run.</param>
     /// <param name="config">Suite, handshake mode and actor assignment.</param>
     /// <param name="preferredSuites">Where a step changes the ciphersuite, the suites to move to first.</param>
-    public ScriptRun(Script script, RunConfiguration config, IReadOnlyList<uint> preferredSuites)
+    /// <param name="limitations">Known limitations of clients that turn their errors into skips.</param>
+    public ScriptRun(string file, Script script, RunConfiguration config, IReadOnlyList<uint> preferredSuites, PeerLimitations limitations)
     {
+        this.file = file;
         this.script = script;
+        this.limitations = limitations;
         actorClients = config.Assignment.ToDictionary();
         encryptHandshake = config.EncryptHandshake;
         cipherSuite = config.CipherSuite;
@@ -72,7 +79,12 @@ internal sealed partial class ScriptRun
         return outcome;
     }
 
-    private static RunOutcome Outcome(string step, Exception e)
+    /// <summary>
+    /// How the run ends after <paramref name="e"/>: skipped when the called client answered
+    /// UNIMPLEMENTED or when the error is one the client itself raised and a known limitation of
+    /// that client explains it (<see cref="PeerLimitations.Match"/>); failed otherwise.
+    /// </summary>
+    private RunOutcome Outcome(string step, Exception e)
     {
         var why = e switch
         {
@@ -80,6 +92,12 @@ internal sealed partial class ScriptRun
             _ => $"runner error {e.GetType().Name}: {e.Message}",
         };
         why = $"step {step}: {why.ReplaceLineEndings(" ")}";
+        if (limitations.Match(file, script.Name, e) is { } known)
+        {
+            var client = ((ClientCallException)e).Client;
+            return new RunOutcome(OutcomeKind.Skipped, $"peer limitation ({client.Name}, {client.Label}): {known.Reason} [{why}]", known);
+        }
+
         return new RunOutcome(e is ClientCallException { Unimplemented: true } ? OutcomeKind.Skipped : OutcomeKind.Failed, why);
     }
 
