@@ -1,43 +1,61 @@
 #!/usr/bin/env bash
-# Runs the MLS working group's interop scenarios (interop/configs/*.json) with
-# tools/Courier.Mls.InteropRunner against MLSClient gRPC servers that this script starts on
-# 127.0.0.1, each on a free port, and stops again however the run ends.
+# The interop test: Courier's MLSClient server (tools/Courier.Mls.Interop) against the ts-mls one
+# (interop/ts-mls-client), both started here on free 127.0.0.1 ports and stopped again however
+# the run ends. Two checks run against them:
+#   1. tools/Courier.Mls.InteropRunner over the working group's scenario files (interop/configs),
+#      every assignment of actors to the two servers, with the known limitations of ts-mls
+#      (interop/peer-limitations.json) reported as skips;
+#   2. interop/tamper-check.mjs: a flipped bit in a message of either server is rejected by the
+#      other, in both directions.
+# It ends with the line "N passed, M failed, K skipped" (both checks together).
 #
-#   interop/run.sh [runner options]        e.g. interop/run.sh --only commit --suite 1 --jobs 1
+#   interop/run.sh [runner options]     e.g. interop/run.sh --only commit --suite 1
+#   interop/run.sh --client HOST:PORT   also assign actors to a third, already running server
 #
-# Runner options go to the runner after run.sh's own (--jobs 4 --timeout 60), so they override
-# them; see `dotnet run --project tools/Courier.Mls.InteropRunner -- --help`. The exit status is
-# the runner's: 0 nothing failed, 1 a run failed, 2 unusable setup. Environment:
+# Runner options go to the runner after run.sh's own (--jobs, --timeout 60, --limitations), so
+# they override them; see `dotnet tools/Courier.Mls.InteropRunner/bin/Release/net10.0/
+# Courier.Mls.InteropRunner.dll --help`. Exit status: 0 when nothing failed, 1 when a run or a
+# tamper check failed, 2 when the setup is unusable. Environment:
 #   INTEROP_CONFIGS          scenario files or folder to run (default: interop/configs)
-#   INTEROP_START_TIMEOUT    seconds a server may take to start listening (default 300)
+#   INTEROP_JOBS             script runs at once (default 6)
+#   INTEROP_TAMPER_POSITIONS bit positions tried per message (default 600: every byte)
+#   INTEROP_START_TIMEOUT    seconds a server may take to start listening (default 120)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-
-# The servers, one command each, started in this order as client0, client1, ...; {port} becomes
-# a free port and {host} 127.0.0.1, and each must listen there only. To test our own server
-# against ts-mls, add its line, e.g.
-#   "dotnet run -c Release --project $ROOT/tools/Courier.Mls.Interop -- --port {port}"
-SERVERS=(
-  "node $ROOT/interop/ts-mls-client/server.mjs --port {port}"
-  "node $ROOT/interop/ts-mls-client/server.mjs --port {port}"
-)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 HOST=127.0.0.1
 CONFIGS=${INTEROP_CONFIGS:-$ROOT/interop/configs}
-START_TIMEOUT=${INTEROP_START_TIMEOUT:-300}
+JOBS=${INTEROP_JOBS:-6}
+POSITIONS=${INTEROP_TAMPER_POSITIONS:-600}
+START_TIMEOUT=${INTEROP_START_TIMEOUT:-120}
+LIMITATIONS=$ROOT/interop/peer-limitations.json
+TS_MLS_DIR=$ROOT/interop/ts-mls-client
+COURIER_PROJECT=$ROOT/tools/Courier.Mls.Interop
 RUNNER_PROJECT=$ROOT/tools/Courier.Mls.InteropRunner
+COURIER_DLL=$COURIER_PROJECT/bin/Release/net10.0/Courier.Mls.Interop.dll
 RUNNER_DLL=$RUNNER_PROJECT/bin/Release/net10.0/Courier.Mls.InteropRunner.dll
 
+# The servers, started in this order as client0, client1; {port} becomes a free port. Each
+# listens on 127.0.0.1 only and runs from its build output (built once below, never rebuilt
+# while another build runs).
+SERVERS=(
+  "dotnet $COURIER_DLL --port {port}"
+  "node $TS_MLS_DIR/server.mjs --port {port}"
+)
+
+START=$SECONDS
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/courier-interop.XXXXXX")
 PIDS=()
-RUNNER_PID=
+CHILD_PID=
+TAIL_PID=
 cleanup() {
   local pid
-  if [[ -n $RUNNER_PID ]]; then
-    kill "$RUNNER_PID" 2>/dev/null || true
-    wait "$RUNNER_PID" 2>/dev/null || true
-  fi
+  for pid in $CHILD_PID $TAIL_PID; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   for pid in "${PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
@@ -49,6 +67,26 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+for tool in dotnet node npm; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 2; }
+done
+
+# Runs a command in the background (so that a signal to this script is handled at once, not
+# when the command ends) with its output in the file $1, shown as it comes; returns its status.
+run_logged() {
+  local log=$1 status=0
+  shift
+  "$@" >"$log" 2>&1 &
+  CHILD_PID=$!
+  tail -n +1 -f --pid="$CHILD_PID" "$log" &
+  TAIL_PID=$!
+  wait "$CHILD_PID" || status=$?
+  CHILD_PID=
+  wait "$TAIL_PID" || true
+  TAIL_PID=
+  return "$status"
+}
 
 listening() { (: <"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
@@ -67,26 +105,30 @@ free_port() {
   exit 2
 }
 
-# ts-mls server dependencies, exactly as locked.
-if [[ ! -f $ROOT/interop/ts-mls-client/node_modules/ts-mls/package.json ]]; then
+# The ts-mls server's dependencies, exactly as locked (also used by tamper-check.mjs).
+if [[ ! -f $TS_MLS_DIR/node_modules/ts-mls/package.json || ! -f $TS_MLS_DIR/node_modules/@grpc/grpc-js/package.json ]]; then
   echo "run.sh: installing the ts-mls server's npm packages (npm ci)"
-  (cd "$ROOT/interop/ts-mls-client" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$TS_MLS_DIR" && npm ci --no-audit --no-fund --loglevel=error) || exit 2
 fi
 
-echo "run.sh: building the runner"
-dotnet build -c Release -nologo -v q "$RUNNER_PROJECT" >"$LOGS/build.log" 2>&1 || {
-  cat "$LOGS/build.log"
-  exit 2
-}
+# One build after the other: two dotnet builds of the same library at once can race.
+for project in "$COURIER_PROJECT" "$RUNNER_PROJECT"; do
+  echo "run.sh: building $(basename "$project") (Release)"
+  dotnet build -c Release -nologo -v q "$project" >"$LOGS/build.log" 2>&1 &
+  CHILD_PID=$!
+  if ! wait "$CHILD_PID"; then
+    CHILD_PID=
+    cat "$LOGS/build.log"
+    exit 2
+  fi
+  CHILD_PID=
+done
 
-# Start each server and wait until it listens, one after the other (a server that builds
-# itself on start then does not race another build).
 CLIENT_ARGS=()
 for i in "${!SERVERS[@]}"; do
   free_port
   port=$PORT
   cmd=${SERVERS[$i]//\{port\}/$port}
-  cmd=${cmd//\{host\}/$HOST}
   echo "run.sh: client$i on $HOST:$port: $cmd"
   bash -c "exec $cmd" >"$LOGS/server$i.log" 2>&1 &
   PIDS+=($!)
@@ -107,10 +149,34 @@ for i in "${!SERVERS[@]}"; do
   CLIENT_ARGS+=(--client "$HOST:$port")
 done
 
-# In the background so that a signal to this script is handled at once, not after the run.
-dotnet "$RUNNER_DLL" "${CLIENT_ARGS[@]}" --jobs 4 --timeout 60 "$@" "$CONFIGS" &
-RUNNER_PID=$!
-status=0
-wait "$RUNNER_PID" || status=$?
-RUNNER_PID=
-exit "$status"
+# 1. The scenario files.
+echo "run.sh: interop runner, $JOBS runs at once"
+runner_status=0
+run_logged "$LOGS/runner.log" dotnet "$RUNNER_DLL" "${CLIENT_ARGS[@]}" --jobs "$JOBS" --timeout 60 --limitations "$LIMITATIONS" "$@" "$CONFIGS" \
+  || runner_status=$?
+
+# 2. Tampered messages, both directions.
+echo
+echo "run.sh: tamper check, $POSITIONS positions per message"
+tamper_status=0
+run_logged "$LOGS/tamper.log" node "$ROOT/interop/tamper-check.mjs" "${CLIENT_ARGS[@]:0:4}" --positions "$POSITIONS" \
+  || tamper_status=$?
+
+read -r r_passed r_failed r_skipped < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$LOGS/runner.log" | tail -n 1; echo)
+read -r t_passed t_failed < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$LOGS/tamper.log" | tail -n 1; echo)
+echo
+echo "run.sh: interop runner: ${r_passed:-?} passed, ${r_failed:-?} failed, ${r_skipped:-?} skipped (exit $runner_status)"
+echo "run.sh: tamper check: ${t_passed:-?} passed, ${t_failed:-?} failed (exit $tamper_status)"
+echo "run.sh: wall time $((SECONDS - START)) s, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+if [[ -z ${r_passed:-} || -z ${t_passed:-} ]]; then
+  echo "run.sh: a check ended without its summary line" >&2
+  [[ $runner_status -eq 2 ]] && exit 2
+  exit 1
+fi
+echo "$((r_passed + t_passed)) passed, $((r_failed + t_failed)) failed, $r_skipped skipped"
+if ((runner_status == 2)); then
+  exit 2
+fi
+if ((runner_status != 0 || tamper_status != 0)); then
+  exit 1
+fi
