@@ -42,14 +42,18 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
+// As `courier relay serve` does: enough pool threads that bursts of requests do not wait for the
+// pool to grow (the baselines run in this process too and get the same pool).
+ThreadPool.SetMinThreads(64, 64);
 var started = Stopwatch.StartNew();
 var selected = stores.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 int[] clientCounts = [1, 8, 64];
 // Per store: relay and baseline at each client count, plus fetch. Fixed costs (starting a NATS
 // cluster and a relay that creates its streams, settling memory in the drops test) are set aside.
 int phases = selected.Length * ((clientCounts.Length * 2) + 1);
-double fixedSeconds = 20 + (selected.Contains("nats") ? 15 : 0);
-var phase = TimeSpan.FromSeconds(Math.Max(1.0, (seconds - fixedSeconds) / phases));
+double dropsSeconds = Math.Max(30, seconds * 0.3);
+double fixedSeconds = 10 + (selected.Contains("nats") ? 15 : 0);
+var phase = TimeSpan.FromSeconds(Math.Max(1.0, (seconds - fixedSeconds - dropsSeconds) / phases));
 var summary = new JsonObject();
 Emit(new JsonObject { ["what"] = "config", ["seconds"] = seconds, ["phase_seconds"] = phase.TotalSeconds, ["envelope_bytes"] = EnvelopeSizes.Small, ["cores"] = Environment.ProcessorCount });
 
@@ -83,10 +87,15 @@ foreach (var store in selected)
             foreach (int clients in clientCounts)
             {
                 // Baseline and relay back to back, so drifting load on a shared machine affects both alike.
-                var baseline = store == "sqlite" ? await SqliteBaselineAsync(clients, phase) : await NatsBaselineAsync(urls!, clients, phase);
-                Emit(new JsonObject { ["store"] = store, ["what"] = "baseline_append", ["clients"] = clients, ["appends_per_s"] = baseline.PerSecond, ["p50_ms"] = baseline.P50, ["p99_ms"] = baseline.P99 });
+                var baseline = store switch
+                {
+                    "sqlite" => await SqliteBaselineAsync(clients, phase),
+                    "memory" => new Measured(0, 0, 0, 0),
+                    _ => await NatsBaselineAsync(urls!, clients, phase),
+                };
+                Emit(new JsonObject { ["store"] = store, ["what"] = "baseline_append", ["clients"] = clients, ["appends_per_s"] = baseline.PerSecond, ["p50_ms"] = baseline.P50, ["p99_ms"] = baseline.P99, ["process_cpu_us_per_op"] = baseline.CpuMicrosPerOp });
                 var measured = await RelayAppendsAsync(relay.Client, key, clients, phase, drops);
-                Emit(new JsonObject { ["store"] = store, ["what"] = "relay_append", ["clients"] = clients, ["appends_per_s"] = measured.PerSecond, ["p50_ms"] = measured.P50, ["p99_ms"] = measured.P99 });
+                Emit(new JsonObject { ["store"] = store, ["what"] = "relay_append", ["clients"] = clients, ["appends_per_s"] = measured.PerSecond, ["p50_ms"] = measured.P50, ["p99_ms"] = measured.P99, ["process_cpu_us_per_op"] = measured.CpuMicrosPerOp });
                 if (clients == 8)
                 {
                     result["relay_appends_per_s"] = measured.PerSecond;
@@ -100,7 +109,7 @@ foreach (var store in selected)
 
         double relayRate = result["relay_appends_per_s"]!.GetValue<double>();
         double baselineRate = result["baseline_appends_per_s"]!.GetValue<double>();
-        result["ratio"] = Math.Round(relayRate / baselineRate, 2);
+        result["ratio"] = baselineRate > 0 ? Math.Round(relayRate / baselineRate, 2) : null;
         summary[store] = result;
     }
     finally
@@ -109,7 +118,7 @@ foreach (var store in selected)
     }
 }
 
-var idle = await IdleDropsAsync(dropCount, TimeSpan.FromSeconds(Math.Max(10, seconds - started.Elapsed.TotalSeconds - 10)));
+var idle = await IdleDropsAsync(dropCount, TimeSpan.FromSeconds(Math.Max(dropsSeconds, seconds - started.Elapsed.TotalSeconds)));
 Emit(idle);
 Emit(new JsonObject { ["what"] = "elapsed", ["seconds"] = Math.Round(started.Elapsed.TotalSeconds, 1) });
 Emit(summary);
@@ -120,7 +129,12 @@ static void Emit(JsonObject line) => Console.WriteLine(line.ToJsonString(new Jso
 static async Task<RunningRelay> StartRelayAsync(string store, string? urls, TimeSpan? freshness = null)
 {
     var dir = Path.Combine(Path.GetTempPath(), "courier-load-" + Guid.NewGuid().ToString("N"));
-    IDropStore dropStore = store == "sqlite" ? SqliteDropStore.Open(dir) : await NatsDropStore.ConnectAsync(urls!, replicas: 3);
+    IDropStore dropStore = store switch
+    {
+        "sqlite" => SqliteDropStore.Open(dir),
+        "memory" => new InMemoryDropStore(),
+        _ => await NatsDropStore.ConnectAsync(urls!, replicas: 3),
+    };
     var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerClient = 0, MaxEnvelopesPerDrop = 10_000_000, FreshnessWindow = freshness ?? TimeSpan.FromSeconds(60) };
     var host = await RelayHost.StartAsync(options, dropStore, logging => logging.SetMinimumLevel(LogLevel.Warning));
     var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) }) { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(120) };
@@ -240,6 +254,7 @@ static async Task<Measured> NatsBaselineAsync(string urls, int clients, TimeSpan
 static async Task<Measured> RunAsync(int clients, TimeSpan duration, Func<int, Task> operation)
 {
     var latencies = new LatencyRecorder();
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     var tasks = Enumerable.Range(0, clients).Select(i => Task.Run(async () =>
     {
@@ -251,7 +266,8 @@ static async Task<Measured> RunAsync(int clients, TimeSpan duration, Func<int, T
         }
     })).ToArray();
     await Task.WhenAll(tasks);
-    return new Measured(Math.Round(latencies.Count / clock.Elapsed.TotalSeconds), latencies.PercentileMs(50), latencies.PercentileMs(99));
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    return new Measured(Math.Round(latencies.Count / clock.Elapsed.TotalSeconds), latencies.PercentileMs(50), latencies.PercentileMs(99), Math.Round(cpu.TotalMicroseconds / Math.Max(1, latencies.Count), 1));
 }
 
 static async Task<JsonObject> IdleDropsAsync(int count, TimeSpan budget)
@@ -352,7 +368,8 @@ static (long Managed, long WorkingSet) Memory()
     return (GC.GetTotalMemory(forceFullCollection: true), process.WorkingSet64);
 }
 
-internal readonly record struct Measured(double PerSecond, double P50, double P99);
+/// <param name="CpuMicrosPerOp">CPU time of this process (clients, and the relay when it runs here) per operation.</param>
+internal readonly record struct Measured(double PerSecond, double P50, double P99, double CpuMicrosPerOp);
 
 internal sealed record RunningRelay(RelayHost Host, HttpClient Http, RelayClient Client, string Directory) : IAsyncDisposable
 {
