@@ -35,6 +35,8 @@ public sealed class RelayHost : IAsyncDisposable
     /// <summary>The URL the relay listens on, with the actual port.</summary>
     public Uri Address { get; }
 
+    internal IDropStore Store => _store;
+
     /// <summary>Starts a relay on <paramref name="store"/>.</summary>
     /// <param name="options">Listening address, limits and clock.</param>
     /// <param name="store">The storage; owned by the host from now on.</param>

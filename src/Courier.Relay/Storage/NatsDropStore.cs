@@ -26,7 +26,7 @@ namespace Courier.Relay.Storage;
 public sealed class NatsDropStore : IDropStore
 {
     /// <summary>Shard streams; appends to drops in different shards proceed in parallel.</summary>
-    internal const int ShardCount = 16;
+    internal const int ShardCount = 32;
     private const string StreamPrefix = "COURIER_ENVELOPES_";
     private const string SubjectPrefix = "courier.e.";
     private const int WrongLastSequence = 10071;
@@ -79,28 +79,7 @@ public sealed class NatsDropStore : IDropStore
         {
             await nats.ConnectAsync().ConfigureAwait(false);
             var js = new NatsJSContext(nats);
-            var streams = new INatsJSStream[ShardCount];
-            for (int k = 0; k < ShardCount; k++)
-            {
-                streams[k] = await js.CreateOrUpdateStreamAsync(
-                    new StreamConfig(StreamPrefix + k.ToString(System.Globalization.CultureInfo.InvariantCulture), [ShardSubjects(k)])
-                    {
-                        Storage = StreamConfigStorage.File,
-                        NumReplicas = replicas,
-                        MaxAge = options.Retention,
-                        DuplicateWindow = options.DedupeWindow,
-                        Discard = StreamConfigDiscard.Old,
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                if (streams[k].Info.State.LastSeq == 0)
-                {
-                    // An expected last sequence of 0 is no check at all, so no shard may stay empty.
-                    var subject = SubjectPrefix + k.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".init";
-                    var init = await js.PublishAsync(subject, Array.Empty<byte>(), opts: new NatsJSPubOpts { MsgId = "init" }, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    init.EnsureSuccess();
-                }
-            }
-
+            var streams = await Task.WhenAll(Enumerable.Range(0, ShardCount).Select(k => CreateShardAsync(js, k, options, replicas, cancellationToken))).ConfigureAwait(false);
             var kv = new NatsKVContext(js);
             var drops = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_drops") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File }, cancellationToken).ConfigureAwait(false);
             var nameplates = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_nameplates") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File, MaxAge = TimeSpan.FromHours(2) }, cancellationToken).ConfigureAwait(false);
@@ -112,6 +91,29 @@ public sealed class NatsDropStore : IDropStore
             await nats.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static async Task<INatsJSStream> CreateShardAsync(INatsJSContext js, int k, DropStoreOptions options, int replicas, CancellationToken cancellationToken)
+    {
+        string shard = k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var stream = await js.CreateOrUpdateStreamAsync(
+            new StreamConfig(StreamPrefix + shard, [ShardSubjects(k)])
+            {
+                Storage = StreamConfigStorage.File,
+                NumReplicas = replicas,
+                MaxAge = options.Retention,
+                DuplicateWindow = options.DedupeWindow,
+                Discard = StreamConfigDiscard.Old,
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (stream.Info.State.LastSeq == 0)
+        {
+            // An expected last sequence of 0 is no check at all, so no shard may stay empty.
+            var init = await js.PublishAsync(SubjectPrefix + shard + ".init", Array.Empty<byte>(), opts: new NatsJSPubOpts { MsgId = "init" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            init.EnsureSuccess();
+        }
+
+        return stream;
     }
 
     /// <inheritdoc/>
@@ -156,9 +158,20 @@ public sealed class NatsDropStore : IDropStore
     /// <inheritdoc/>
     public async Task<AppendOutcome> AppendAsync(DropName drop, MessageId messageId, ReadOnlyMemory<byte> envelope, int maxEnvelopes, CancellationToken cancellationToken)
     {
-        if (!_keys.ContainsKey(drop) && await GetMetaAsync(drop, cancellationToken).ConfigureAwait(false) is null)
+        if (!_keys.ContainsKey(drop))
         {
-            return new AppendOutcome(AppendStatus.NoSuchDrop, 0);
+            // Keyed drops are never deleted, so one look-up per relay suffices; a nameplate's open
+            // drop is looked up every time, as its nameplate may be released.
+            var meta = await GetMetaAsync(drop, cancellationToken).ConfigureAwait(false);
+            if (meta is null)
+            {
+                return new AppendOutcome(AppendStatus.NoSuchDrop, 0);
+            }
+
+            if (meta.Value.Key.Length > 0)
+            {
+                Remember(_keys, drop, meta.Value.Key);
+            }
         }
 
         var shard = _shards[ShardOf(drop)];

@@ -25,12 +25,19 @@ internal sealed class ReplayCache(TimeProvider time, int capacity = 1_000_000)
         {
             if (now >= _nextSweep || _expiries.Count >= capacity)
             {
+                int before = _expiries.Count;
                 foreach (var (k, e) in _expiries)
                 {
                     if (e <= now)
                     {
                         _expiries.Remove(k);
                     }
+                }
+
+                // Give memory back after a burst, so quiet periods cost nothing.
+                if (_expiries.Count < before / 2)
+                {
+                    _expiries.TrimExcess();
                 }
 
                 _nextSweep = now + 5_000;
