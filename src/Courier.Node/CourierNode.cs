@@ -395,14 +395,34 @@ public sealed class CourierNode : IDisposable
                 continue;
             }
 
+            // Committed before the offer leaves; the offer goes out with the pending introductions below.
             using var pending = Answer(relay, contact, statement);
             Put(contact, alsoPut: pending);
-            await relay.AppendAsync(IntroductionSecrets.DropOf(statement, IntroductionSecrets.Other(statement.Role)), pending.OfferEnvelope, IntroductionSecrets.OfferMessageId(statement, statement.Role), cancellationToken).ConfigureAwait(false);
         }
 
         if (envelopes.Count > 0)
         {
             await relay.TrimAsync(contact.OurDrop, readKey, contact.OurDropCursor, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Appends our offer to the other party's introduction drop; idempotent, so it is simply repeated
+    /// on every receive until answered. False (and a note in <paramref name="rejected"/>) when the
+    /// relay refuses it, for example because the introducer never created the drops.
+    /// </summary>
+    private static async Task<bool> SendOfferAsync(IRelay relay, PendingIntroduction pending, List<string> rejected, CancellationToken cancellationToken)
+    {
+        var statement = pending.Statement;
+        try
+        {
+            await relay.AppendAsync(IntroductionSecrets.DropOf(statement, IntroductionSecrets.Other(statement.Role)), pending.OfferEnvelope, IntroductionSecrets.OfferMessageId(statement, statement.Role), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RelayRejectedException e)
+        {
+            rejected.Add($"The relay refused our answer to the introduction to \"{statement.PeerName}\" ({e.Message}); it stays pending.");
+            return false;
         }
     }
 
@@ -445,11 +465,22 @@ public sealed class CourierNode : IDisposable
             return (null, false);
         }
 
-        var theirRole = IntroductionSecrets.Other(statement.Role);
-        await relay.AppendAsync(IntroductionSecrets.DropOf(statement, theirRole), introduction.OfferEnvelope, IntroductionSecrets.OfferMessageId(statement, statement.Role), cancellationToken).ConfigureAwait(false);
+        if (!await SendOfferAsync(relay, introduction, rejected, cancellationToken).ConfigureAwait(false))
+        {
+            return (null, true);
+        }
 
         using var readKey = IntroductionSecrets.ReadKeyOf(statement, statement.Role);
-        var envelopes = await relay.FetchAsync(IntroductionSecrets.DropOf(statement, statement.Role), readKey, 0, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RelayEnvelope> envelopes;
+        try
+        {
+            envelopes = await relay.FetchAsync(IntroductionSecrets.DropOf(statement, statement.Role), readKey, 0, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RelayRejectedException e)
+        {
+            rejected.Add($"The relay refused the answer drop of the introduction to \"{statement.PeerName}\" ({e.Message}); it stays pending.");
+            return (null, true);
+        }
         foreach (var envelope in envelopes)
         {
             var theirs = IntroductionOffers.TryOpen(envelope.Data, statement);

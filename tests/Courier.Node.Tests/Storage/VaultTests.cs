@@ -217,11 +217,25 @@ public class VaultTests
         using (var connection = new SqliteConnection($"Data Source={Path.Combine(home.Path, VaultDatabase.FileName)};Pooling=False"))
         {
             connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE records SET body = CASE id WHEN $a THEN (SELECT body FROM records WHERE id = $b) ELSE (SELECT body FROM records WHERE id = $a) END";
-            command.Parameters.AddWithValue("$a", first);
-            command.Parameters.AddWithValue("$b", second);
-            Assert.Equal(2, command.ExecuteNonQuery());
+            var bodies = new Dictionary<string, byte[]>();
+            using (var read = connection.CreateCommand())
+            {
+                read.CommandText = "SELECT id, body FROM records";
+                using var reader = read.ExecuteReader();
+                while (reader.Read())
+                {
+                    bodies[Convert.ToHexString((byte[])reader.GetValue(0))] = (byte[])reader.GetValue(1);
+                }
+            }
+
+            foreach (var (id, other) in new[] { (first, second), (second, first) })
+            {
+                using var write = connection.CreateCommand();
+                write.CommandText = "UPDATE records SET body = $body WHERE id = $id";
+                write.Parameters.AddWithValue("$body", bodies[Convert.ToHexString(other)]);
+                write.Parameters.AddWithValue("$id", id);
+                Assert.Equal(1, write.ExecuteNonQuery());
+            }
         }
 
         using var reopened = VaultStore.Open(home.Path, Passphrase);
