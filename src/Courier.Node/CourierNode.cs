@@ -206,6 +206,9 @@ public sealed class CourierNode : IDisposable
     /// <inheritdoc/>
     public override string ToString() => "CourierNode";
 
+    /// <summary>The vault, for tests that look at what is stored.</summary>
+    internal Vault Vault => _vault;
+
     /// <summary>The stored record of a contact (tests and internal callers; dispose it).</summary>
     internal ContactRecord FindRecord(string idOrName)
     {

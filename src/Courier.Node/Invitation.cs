@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using Courier.Node.Contacts;
 using Courier.Node.Cpace;
+using Courier.Node.FirstContact;
 using Courier.Node.Relay;
 
-namespace Courier.Node.FirstContact;
+namespace Courier.Node;
 
 /// <summary>
 /// An invitation in progress on the inviter's side: the nameplate is allocated and the first CPace
