@@ -1,6 +1,6 @@
 namespace Courier.Node.Cpace;
 
-/// <summary>How the transcript orders the two messages (draft-irtf-cfrg-cpace-21 §3.3, §9.1.1).</summary>
+/// <summary>How the transcript orders the two messages (draft-irtf-cfrg-cpace-21 §3.3, §5.3, §9.1.1).</summary>
 internal enum CPaceMode
 {
     /// <summary>A speaks first and B answers: transcript_ir.</summary>

@@ -4,7 +4,7 @@ using NSec.Cryptography;
 namespace Courier.Node.Cpace;
 
 /// <summary>
-/// One party's side of a CPACE-X25519-SHA512 run (draft-irtf-cfrg-cpace-21 §4.2): compute the
+/// One party's side of a CPACE-X25519-SHA512 run (draft-irtf-cfrg-cpace-21 §6.2): compute the
 /// generator from PRS, CI and sid, sample a scalar, send the share, and turn the peer's share into
 /// ISK. The scalar never leaves libsodium and is used once; K never leaves <see cref="Finish"/>
 /// (§9.3: a leaked K allows an offline dictionary attack).
@@ -62,7 +62,7 @@ internal sealed class CPaceParty : IDisposable
     }
 
     /// <summary>
-    /// K = G.scalar_mult_vfy(y, Y_peer), then ISK over the transcript of the two messages (§4.2).
+    /// K = G.scalar_mult_vfy(y, Y_peer), then ISK over the transcript of the two messages (§6.2).
     /// Null when K is G.I, where the protocol MUST abort. The scalar is destroyed either way; the
     /// caller wipes the ISK.
     /// </summary>
@@ -87,7 +87,7 @@ internal sealed class CPaceParty : IDisposable
         }
     }
 
-    /// <summary>transcript_ir or transcript_oc (§3.3), with this party's message in its role's place.</summary>
+    /// <summary>transcript_ir or transcript_oc (§5.3), with this party's message in its role's place.</summary>
     public byte[] Transcript(ReadOnlySpan<byte> peerShare, ReadOnlySpan<byte> peerAd)
     {
         var (ya, adA, yb, adB) = _role == CPaceRole.A

@@ -1,12 +1,12 @@
 namespace Courier.Node.Cpace;
 
 /// <summary>
-/// The string functions of CPace (draft-irtf-cfrg-cpace-21 §3.3 and appendix A): prepend_len with
+/// The string functions of CPace (draft-irtf-cfrg-cpace-21 §5.3 and appendix A): prepend_len with
 /// LEB128 lengths, lv_cat, o_cat, the two transcript encodings and generator_string.
 /// </summary>
 internal static class CPaceStrings
 {
-    /// <summary>prepend_len(data): the LEB128 encoding of len(data), then data (appendix A.1).</summary>
+    /// <summary>prepend_len(data): the LEB128 encoding of len(data), then data (appendix A.1.1).</summary>
     public static byte[] PrependLen(ReadOnlySpan<byte> data)
     {
         var result = new byte[Leb128Size(data.Length) + data.Length];
@@ -15,7 +15,7 @@ internal static class CPaceStrings
         return result;
     }
 
-    /// <summary>lv_cat(a0, a1, ...): the concatenation of prepend_len of each argument (appendix A.2).</summary>
+    /// <summary>lv_cat(a0, a1, ...): the concatenation of prepend_len of each argument (appendix A.1.3).</summary>
     public static byte[] LvCat(params ReadOnlySpan<byte[]> items)
     {
         var length = 0;
@@ -36,7 +36,7 @@ internal static class CPaceStrings
         return result;
     }
 
-    /// <summary>lexiographically_larger(a, b): true when a sorts after b, a longer string winning a tie of its prefix (appendix A.4).</summary>
+    /// <summary>lexiographically_larger(a, b): true when a sorts after b, a longer string winning a tie of its prefix (appendix A.3.1).</summary>
     public static bool LexicographicallyLarger(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         var common = Math.Min(a.Length, b.Length);
@@ -51,7 +51,7 @@ internal static class CPaceStrings
         return a.Length > b.Length;
     }
 
-    /// <summary>o_cat(a, b) = b"oc" || larger || smaller (appendix A.4).</summary>
+    /// <summary>o_cat(a, b) = b"oc" || larger || smaller (appendix A.3.2).</summary>
     public static byte[] OCat(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         var aFirst = LexicographicallyLarger(a, b);
@@ -65,16 +65,16 @@ internal static class CPaceStrings
         return result;
     }
 
-    /// <summary>transcript_ir(Ya, ADa, Yb, ADb) = lv_cat(Ya, ADa) || lv_cat(Yb, ADb): the initiator-responder setting (§3.3).</summary>
+    /// <summary>transcript_ir(Ya, ADa, Yb, ADb) = lv_cat(Ya, ADa) || lv_cat(Yb, ADb): the initiator-responder setting (§5.3, appendix A.3.4).</summary>
     public static byte[] TranscriptIr(byte[] ya, byte[] adA, byte[] yb, byte[] adB)
         => [.. LvCat(ya, adA), .. LvCat(yb, adB)];
 
-    /// <summary>transcript_oc(Ya, ADa, Yb, ADb) = o_cat(lv_cat(Ya, ADa), lv_cat(Yb, ADb)): the symmetric setting (§3.3).</summary>
+    /// <summary>transcript_oc(Ya, ADa, Yb, ADb) = o_cat(lv_cat(Ya, ADa), lv_cat(Yb, ADb)): the symmetric setting (§5.3, appendix A.3.6).</summary>
     public static byte[] TranscriptOc(byte[] ya, byte[] adA, byte[] yb, byte[] adB)
         => OCat(LvCat(ya, adA), LvCat(yb, adB));
 
     /// <summary>
-    /// generator_string(DSI, PRS, CI, sid, s_in_bytes) = lv_cat(DSI, PRS, zero_bytes(len_zpad), CI, sid) (§5.1),
+    /// generator_string(DSI, PRS, CI, sid, s_in_bytes) = lv_cat(DSI, PRS, zero_bytes(len_zpad), CI, sid) (§7.1, appendix A.2),
     /// where the zero padding makes DSI and PRS fill the hash's first input block, so that for a
     /// short PRS the work of hashing it does not depend on its length.
     /// The result holds the PRS: the caller wipes it.

@@ -6,7 +6,7 @@ namespace Courier.Node.Cpace;
 
 /// <summary>
 /// The cipher suite CPACE-X25519-SHA512 of draft-irtf-cfrg-cpace-21: the group environment
-/// G_X25519 (§5.2) with H = SHA-512 (§4.2). Hashing comes from the BCL and X25519 from libsodium
+/// G_X25519 (§7.2) with H = SHA-512 (§5.2). Hashing comes from the BCL and X25519 from libsodium
 /// (through NSec); the generator's Elligator 2 map is ours (<see cref="Elligator2"/>).
 /// </summary>
 internal static class CPaceX25519
@@ -14,25 +14,25 @@ internal static class CPaceX25519
     /// <summary>The suite's name (§4).</summary>
     public const string SuiteName = "CPACE-X25519-SHA512";
 
-    /// <summary>G.field_size_bytes: scalars, points and K are 32 bytes (§5.2).</summary>
+    /// <summary>G.field_size_bytes: scalars, points and K are 32 bytes (§7.2).</summary>
     public const int FieldSizeBytes = 32;
 
     /// <summary>H.b_in_bytes for SHA-512: the size of ISK and of sid_output.</summary>
     public const int HashSize = 64;
 
-    /// <summary>H.s_in_bytes: SHA-512's input block size (§3.2).</summary>
+    /// <summary>H.s_in_bytes: SHA-512's input block size (§5.2).</summary>
     public const int HashBlockSize = 128;
 
     private static readonly KeyAgreementAlgorithm X25519 = KeyAgreementAlgorithm.X25519;
 
-    /// <summary>G.DSI = b"CPace255" (§5.2).</summary>
+    /// <summary>G.DSI = b"CPace255" (§7.2).</summary>
     public static ReadOnlySpan<byte> Dsi => "CPace255"u8;
 
-    /// <summary>G.DSI || b"_ISK", the label of ISK (§4.2).</summary>
+    /// <summary>G.DSI || b"_ISK", the label of ISK (§6.2).</summary>
     public static ReadOnlySpan<byte> DsiIsk => "CPace255_ISK"u8;
 
     /// <summary>
-    /// G.calculate_generator(H, PRS, CI, sid) (§5.2): hash generator_string to 32 bytes, decode it as
+    /// G.calculate_generator(H, PRS, CI, sid) (§7.2): hash generator_string to 32 bytes, decode it as
     /// a 255-bit u-coordinate, and map it to the curve with Elligator 2. The generator is as secret
     /// as the password (anyone who has it can test passwords offline): the caller wipes it.
     /// </summary>
@@ -54,7 +54,7 @@ internal static class CPaceX25519
         }
     }
 
-    /// <summary>G.sample_scalar() = sample_random_bytes(32) (§5.2), held by libsodium.</summary>
+    /// <summary>G.sample_scalar() = sample_random_bytes(32) (§7.2), held by libsodium.</summary>
     public static Key SampleScalar() => ImportScalar(RandomNumberGenerator.GetBytes(FieldSizeBytes), wipe: true);
 
     /// <summary>A scalar from given bytes (for known-answer tests), held by libsodium.</summary>
@@ -80,11 +80,11 @@ internal static class CPaceX25519
     }
 
     /// <summary>
-    /// G.scalar_mult_vfy(y, X) = X25519(y, X) (§5.2), with X decoded as RFC 7748 asks (bit 255
+    /// G.scalar_mult_vfy(y, X) = X25519(y, X) (§7.2), with X decoded as RFC 7748 asks (bit 255
     /// cleared). Returns false, leaving <paramref name="result"/> as G.I (all zero), when the
     /// result is the neutral element: X was a low-order point of the curve or its twist.
     /// libsodium clamps the scalar to a multiple of the cofactor 8, so every low-order input lands
-    /// on G.I, as §9.5 requires; libsodium reports that case and it is checked again here.
+    /// on G.I, as §9.8 requires; libsodium reports that case and it is checked again here.
     /// </summary>
     public static bool ScalarMultVfy(Key scalar, ReadOnlySpan<byte> point, Span<byte> result)
     {
@@ -114,7 +114,7 @@ internal static class CPaceX25519
     }
 
     /// <summary>
-    /// ISK = H.hash(lv_cat(G.DSI || b"_ISK", sid, K) || transcript) (§4.2), where transcript is
+    /// ISK = H.hash(lv_cat(G.DSI || b"_ISK", sid, K) || transcript) (§6.2), where transcript is
     /// transcript_ir or transcript_oc. The caller wipes the result.
     /// </summary>
     public static byte[] DeriveIsk(ReadOnlySpan<byte> sid, ReadOnlySpan<byte> k, ReadOnlySpan<byte> transcript)
@@ -128,7 +128,7 @@ internal static class CPaceX25519
         return hash.GetHashAndReset();
     }
 
-    /// <summary>sid_output = H.hash(b"CPaceSidOutput" || transcript) (§9.4): a public session id for runs without a sid.</summary>
+    /// <summary>sid_output = H.hash(b"CPaceSidOutput" || transcript) (§9.6): a public session id for runs without a sid.</summary>
     public static byte[] SidOutput(ReadOnlySpan<byte> transcript)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);

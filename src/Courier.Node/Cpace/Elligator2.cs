@@ -1,7 +1,7 @@
 namespace Courier.Node.Cpace;
 
 /// <summary>
-/// map_to_curve_elligator2 for Curve25519 (RFC 9380 §6.7.1, as restated in appendix A.6 of
+/// map_to_curve_elligator2 for Curve25519 (RFC 9380 §6.7.1, as restated in appendix A.5 of
 /// draft-irtf-cfrg-cpace-21), returning only the u-coordinate CPace needs. Z = 2, the first
 /// non-square that find_z_ell2 finds for GF(2^255 - 19).
 /// </summary>

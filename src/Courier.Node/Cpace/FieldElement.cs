@@ -5,7 +5,7 @@ namespace Courier.Node.Cpace;
 /// <summary>
 /// An element of GF(2^255 - 19) in five 51-bit limbs, for the Elligator 2 map of CPace. Every
 /// operation runs in time independent of the values: no branch or memory index depends on a limb,
-/// because the map's input is derived from the password (draft-irtf-cfrg-cpace-21 §9.7). Only
+/// because the map's input is derived from the password (draft-irtf-cfrg-cpace-21 §9.10). Only
 /// exponents, which are public constants, steer loops.
 /// </summary>
 internal readonly struct FieldElement

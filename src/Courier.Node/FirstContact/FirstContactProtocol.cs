@@ -78,7 +78,7 @@ internal static class FirstContactProtocol
             isk = party.Finish(ya, InviterAd);
             if (isk is null)
             {
-                // Ya is a low-order point: CPace MUST abort (draft §4.2, §7).
+                // Ya is a low-order point: CPace MUST abort (draft §6.2, §8).
                 await channel.AbortAsync(inviter: false, cancellationToken).ConfigureAwait(false);
                 throw new FirstContactFailedException("The inviter sent an invalid key share. Nothing was stored.");
             }

@@ -36,7 +36,7 @@ public class CPaceVectorTests
         Assert.Equal(v.GetProperty("o_cat(b'ABCD',b'BCD')").Hex(), CPaceStrings.OCat("ABCD"u8, "BCD"u8));
         Assert.Equal(v.GetProperty("o_cat(b'BCD',b'ABCDE')").Hex(), CPaceStrings.OCat("BCD"u8, "ABCDE"u8));
 
-        // The comparisons listed in appendix A.4.
+        // The comparisons listed in appendix A.3.3.
         Assert.False(CPaceStrings.LexicographicallyLarger([0], [0, 0]));
         Assert.True(CPaceStrings.LexicographicallyLarger([1], [0, 0]));
         Assert.True(CPaceStrings.LexicographicallyLarger([0, 0], [0]));

@@ -6,7 +6,7 @@ namespace Courier.Node.Tests.Cpace;
 
 /// <summary>
 /// The constant-time field arithmetic and Elligator 2 map against a plain BigInteger model of
-/// GF(2^255 - 19) and of the map as written in appendix A.6 of draft-irtf-cfrg-cpace-21.
+/// GF(2^255 - 19) and of the map as written in appendix A.5 of draft-irtf-cfrg-cpace-21.
 /// </summary>
 public class FieldElementTests
 {
@@ -101,7 +101,7 @@ public class FieldElementTests
         Assert.True(FieldElement.FromBytes(Convert.FromHexString("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")).ValueEquals(one));
     }
 
-    /// <summary>elligator2(r) of appendix A.6, written with BigInteger: v = -A/(1 + 2r^2); eps = legendre(v^3 + A v^2 + v); x = eps v - (1 - eps) A/2.</summary>
+    /// <summary>elligator2(r) of appendix A.5, written with BigInteger: v = -A/(1 + 2r^2); eps = legendre(v^3 + A v^2 + v); x = eps v - (1 - eps) A/2.</summary>
     private static BigInteger MapModel(BigInteger r)
     {
         BigInteger a = 486662;
