@@ -392,7 +392,7 @@ public sealed class CourierNode : IDisposable
                 continue;
             }
 
-            if (_vault.Find(VaultCollection.PendingIntroduction, PendingIntroduction.LookupName(statement.Id)).Count > 0)
+            if (_vault.Exists(VaultCollection.PendingIntroduction, PendingIntroduction.LookupName(statement.Id)))
             {
                 Put(contact);
                 continue;

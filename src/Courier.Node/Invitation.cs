@@ -81,7 +81,7 @@ public sealed class Invitation : IDisposable
             if (!keys.CheckReplyTag(reply.AsSpan(CPaceX25519.FieldSizeBytes, FirstContactKeys.TagSize)))
             {
                 await _channel.AbortAsync(inviter: true, cancellationToken).ConfigureAwait(false);
-                throw FirstContactProtocol.WrongCode(null);
+                throw FirstContactProtocol.WrongCode();
             }
 
             var theirs = FirstContactProtocol.OpenOffer(keys.OpenReply(reply.AsSpan(CPaceX25519.FieldSizeBytes + FirstContactKeys.TagSize)), keys.OfferContext(inviter: false));
@@ -140,17 +140,9 @@ public sealed class Invitation : IDisposable
         NodeOptions options,
         CancellationToken cancellationToken)
     {
+        var secret = InvitationCode.NewSecret(phrase);
         var nameplate = await relay.AllocateNameplateAsync(cancellationToken).ConfigureAwait(false);
-        InvitationCode code;
-        try
-        {
-            code = InvitationCode.Create(nameplate, phrase);
-        }
-        catch
-        {
-            await relay.ReleaseAsync(nameplate, cancellationToken).ConfigureAwait(false);
-            throw;
-        }
+        var code = InvitationCode.Create(nameplate, secret);
 
         var sid = RandomNumberGenerator.GetBytes(FirstContactProtocol.SidSize);
         var prs = FirstContactProtocol.Password(code);

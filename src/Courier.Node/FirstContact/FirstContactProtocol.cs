@@ -97,18 +97,19 @@ internal static class FirstContactProtocol
             }
             catch (InvitationUnavailableException e)
             {
-                throw WrongCode(e);
+                // The inviter releases the nameplate when our reply fails its check; it would not otherwise before confirming.
+                throw new WrongCodeException("The inviter closed the invitation without confirming the code: most likely the two sides used different codes (or the invitation expired). Nothing was stored; ask for a new invitation.", e);
             }
 
             if (confirm is null)
             {
-                throw WrongCode(null);
+                throw WrongCode();
             }
 
             if (confirm.Length < FirstContactKeys.TagSize || !keys.CheckConfirmTag(confirm.AsSpan(0, FirstContactKeys.TagSize)))
             {
                 await channel.AbortAsync(inviter: false, cancellationToken).ConfigureAwait(false);
-                throw WrongCode(null);
+                throw WrongCode();
             }
 
             var theirs = OpenOffer(keys.OpenConfirm(confirm.AsSpan(FirstContactKeys.TagSize)), keys.OfferContext(inviter: true));
@@ -151,6 +152,6 @@ internal static class FirstContactProtocol
         }
     }
 
-    public static WrongCodeException WrongCode(Exception? inner)
-        => new("The code did not match: the two sides used different codes. Nothing was stored; ask for a new invitation (the old one is burned).", inner);
+    public static WrongCodeException WrongCode()
+        => new("The code did not match: the two sides used different codes. Nothing was stored; ask for a new invitation (the old one is burned).");
 }

@@ -38,16 +38,18 @@ internal sealed class InvitationCode
     /// <summary>The code to show: <c>17-apple-river-stone</c>.</summary>
     public string Text => Nameplate.ToString(CultureInfo.InvariantCulture) + "-" + Secret;
 
-    /// <summary>A code for <paramref name="nameplate"/> with <paramref name="phrase"/> as its secret, or three random words.</summary>
-    /// <exception cref="InvalidCodeException">The phrase is empty or too long once normalized.</exception>
-    public static InvitationCode Create(int nameplate, string? phrase)
+    /// <summary>The secret of a new invitation: <paramref name="phrase"/> normalized, or three random words.</summary>
+    /// <exception cref="InvalidCodeException">The phrase is empty, too long or holds control characters once normalized.</exception>
+    public static string NewSecret(string? phrase) => phrase is null ? WordList.RandomWords(GeneratedWords, "-") : Normalize(phrase);
+
+    /// <summary>The code of nameplate <paramref name="nameplate"/> with a secret from <see cref="NewSecret"/>.</summary>
+    public static InvitationCode Create(int nameplate, string secret)
     {
         if (nameplate is < 1 or > MaxNameplate)
         {
-            throw new ArgumentOutOfRangeException(nameof(nameplate));
+            throw new ArgumentOutOfRangeException(nameof(nameplate), "A relay's nameplates are numbered 1 to 99999.");
         }
 
-        var secret = phrase is null ? WordList.RandomWords(GeneratedWords, "-") : Normalize(phrase);
         return new InvitationCode(nameplate, secret);
     }
 

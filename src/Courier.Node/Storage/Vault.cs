@@ -191,6 +191,13 @@ internal sealed class Vault : IDisposable
             .ToList();
     }
 
+    /// <summary>True when <paramref name="collection"/> holds a record stored with lookup name <paramref name="name"/>; nothing is decrypted.</summary>
+    public bool Exists(VaultCollection collection, string name)
+    {
+        var collectionTag = CollectionTag(collection);
+        return Database.ByLookup(LookupTag(collection, name)).Any(r => r.Collection.AsSpan().SequenceEqual(collectionTag));
+    }
+
     /// <summary>Starts one atomic change: every Put and Delete on it lands together at Commit, or none does.</summary>
     public VaultTransaction Begin() => new(this, Database.Begin());
 

@@ -22,15 +22,11 @@ internal ref struct RecordReader
         _offset = 0;
     }
 
-    public readonly int Remaining => _data.Length - _offset;
-
     public byte U8() => Take(1)[0];
 
     public ushort U16() => BinaryPrimitives.ReadUInt16BigEndian(Take(2));
 
     public uint U32() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));
-
-    public ulong U64() => BinaryPrimitives.ReadUInt64BigEndian(Take(8));
 
     public long I64() => BinaryPrimitives.ReadInt64BigEndian(Take(8));
 

@@ -15,8 +15,6 @@ internal sealed class RecordWriter : IDisposable
 
     public RecordWriter(int capacity = 256) => _buffer = new byte[Math.Max(16, capacity)];
 
-    public int Length => _length;
-
     public RecordWriter U8(byte value)
     {
         Reserve(1)[0] = value;
@@ -32,12 +30,6 @@ internal sealed class RecordWriter : IDisposable
     public RecordWriter U32(uint value)
     {
         BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), value);
-        return this;
-    }
-
-    public RecordWriter U64(ulong value)
-    {
-        BinaryPrimitives.WriteUInt64BigEndian(Reserve(8), value);
         return this;
     }
 
@@ -87,9 +79,6 @@ internal sealed class RecordWriter : IDisposable
 
         return this;
     }
-
-    /// <summary>The bytes written so far, without a copy (valid until the next write).</summary>
-    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
     /// <summary>A copy of the bytes written; the caller wipes it if it holds secrets.</summary>
     public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
