@@ -44,6 +44,7 @@ public class DependencyTests
             "Courier.Node.ReceiveResult",
             "Courier.Node.Relay.DeadDropReadKey",
             "Courier.Node.Relay.EnvelopeSizes",
+            "Courier.Node.Relay.HttpRelay",
             "Courier.Node.Relay.IDeadDrops",
             "Courier.Node.Relay.IRelay",
             "Courier.Node.Relay.IRendezvous",
