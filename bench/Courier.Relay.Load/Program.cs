@@ -57,6 +57,10 @@ var phase = TimeSpan.FromSeconds(Math.Max(1.0, (seconds - fixedSeconds - dropsSe
 var summary = new JsonObject();
 Emit(new JsonObject { ["what"] = "config", ["seconds"] = seconds, ["phase_seconds"] = phase.TotalSeconds, ["envelope_bytes"] = EnvelopeSizes.Small, ["cores"] = Environment.ProcessorCount });
 
+// First, in a fresh process, so that no earlier phase leaves memory behind that skews the readings.
+var idle = await IdleDropsAsync(dropCount, TimeSpan.FromSeconds(dropsSeconds));
+Emit(idle);
+
 foreach (var store in selected)
 {
     LocalNatsCluster? cluster = null;
@@ -118,8 +122,6 @@ foreach (var store in selected)
     }
 }
 
-var idle = await IdleDropsAsync(dropCount, TimeSpan.FromSeconds(Math.Max(dropsSeconds, seconds - started.Elapsed.TotalSeconds)));
-Emit(idle);
 Emit(new JsonObject { ["what"] = "elapsed", ["seconds"] = Math.Round(started.Elapsed.TotalSeconds, 1) });
 Emit(summary);
 return 0;

@@ -11,11 +11,14 @@ namespace Courier.Relay.Storage;
 
 /// <summary>
 /// The cluster store: NATS JetStream, shared by any number of stateless relay processes.
-/// Envelopes live in replicated shard streams, one subject per drop; each message body carries the
-/// drop's sequence number. An append names the shard stream's last sequence number it expects
-/// (<c>Nats-Expected-Last-Sequence</c>), so appends to a shard are serialized across all relays
-/// and a drop's numbering can never fork; JetStream's message-id window deduplicates retries.
-/// Drop keys, nameplates and request nonces live in replicated key-value buckets.
+/// Envelopes live in a few replicated shard streams, one subject per drop; each message body
+/// carries the drop's sequence number. A relay appends to a shard in pipelined chains in which
+/// every message names the stream's last sequence number and last message id it expects
+/// (<c>Nats-Expected-Last-Sequence</c>, <c>Nats-Expected-Last-Msg-Id</c>), so JetStream stores a
+/// prefix of each chain at the predicted positions and refuses the rest, however many relays write
+/// at once: a drop's numbering can never fork or leave a gap. JetStream's message-id window
+/// deduplicates retries. Drop keys, nameplates and request nonces live in replicated key-value
+/// buckets.
 /// </summary>
 /// <remarks>
 /// nats-server 2.9 acknowledges a publish once it is stored, before fsync; it is the replication
@@ -25,11 +28,16 @@ namespace Courier.Relay.Storage;
 /// </remarks>
 public sealed class NatsDropStore : IDropStore
 {
-    /// <summary>Shard streams; appends to drops in different shards proceed in parallel.</summary>
-    internal const int ShardCount = 32;
+    /// <summary>
+    /// Shard streams. Fewer shards batch more appends into each replication round (one shard is
+    /// fastest for one relay); more shards mean fewer refused chains when several relays write at
+    /// once. Fixed: a drop's shard must be the same in every relay, now and later.
+    /// </summary>
+    internal const int ShardCount = 4;
     private const string StreamPrefix = "COURIER_ENVELOPES_";
     private const string SubjectPrefix = "courier.e.";
     private const int WrongLastSequence = 10071;
+    private const int WrongLastMsgId = 10070;
     private const int NoMessageFound = 10037;
     private const int CacheLimit = 200_000;
 
@@ -37,6 +45,7 @@ public sealed class NatsDropStore : IDropStore
     private readonly INatsJSContext _js;
     private readonly INatsJSStream[] _streams;
     private readonly Shard[] _shards;
+    private readonly Task[] _workers;
     private readonly INatsKVStore _drops;
     private readonly INatsKVStore _nameplates;
     private readonly INatsKVStore _nonces;
@@ -50,6 +59,7 @@ public sealed class NatsDropStore : IDropStore
         _js = js;
         _streams = streams;
         _shards = streams.Select(_ => new Shard()).ToArray();
+        _workers = Enumerable.Range(0, streams.Length).Select(k => Task.Run(() => ShardWorkerAsync(k))).ToArray();
         _drops = drops;
         _nameplates = nameplates;
         _nonces = nonces;
@@ -174,85 +184,162 @@ public sealed class NatsDropStore : IDropStore
             }
         }
 
+        var body = new byte[9 + envelope.Length];
+        envelope.Span.CopyTo(body.AsSpan(9));
+        var pending = new PendingAppend(drop, drop + "." + messageId, body, maxEnvelopes);
         var shard = _shards[ShardOf(drop)];
-        await shard.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        shard.Queue.Writer.TryWrite(pending);
+        return await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Appends everything queued for one shard, a batch at a time, as a chain of pipelined
+    /// publishes: message i expects the stream's last sequence number to be L + i and its last
+    /// message id to be that of message i - 1. JetStream therefore stores a prefix of the chain at
+    /// exactly the predicted positions and refuses the rest (which is retried with fresh state),
+    /// even when other relays write to the shard at the same time. Pipelining lets JetStream
+    /// replicate a batch in one round, as it does for independent publishers.
+    /// </summary>
+    private async Task ShardWorkerAsync(int index)
+    {
+        var shard = _shards[index];
+        var reader = shard.Queue.Reader;
+        var batch = new List<PendingAppend>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            var body = new byte[9 + envelope.Length];
-            envelope.Span.CopyTo(body.AsSpan(9));
-            string msgId = drop + "." + messageId;
-            for (int attempt = 0; ; attempt++)
+            batch.Clear();
+            while (batch.Count < 64 && reader.TryRead(out var item))
             {
-                if (!shard.Known)
-                {
-                    await shard.ReloadAsync(StreamOf(drop), cancellationToken).ConfigureAwait(false);
-                }
+                batch.Add(item);
+            }
 
-                if (!shard.Tails.TryGetValue(drop, out var tail))
+            while (batch.Count > 0)
+            {
+                await shard.Gate.WaitAsync().ConfigureAwait(false);
+                try
                 {
-                    var loaded = await LoadTailAsync(drop, -1, cancellationToken).ConfigureAwait(false);
-                    if (loaded.StreamSeq > shard.Last)
+                    batch = await AppendChainAsync(shard, _streams[index], batch).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // The store is unreachable or confused: fail this batch (clients retry with the same ids).
+                    shard.Known = false;
+                    foreach (var item in batch)
                     {
-                        // Someone appended to the shard since we learned its last sequence number.
-                        shard.Known = false;
-                        continue;
+                        item.Done.TrySetException(ex);
                     }
 
-                    tail = loaded;
+                    batch = [];
                 }
-
-                if (tail.DropSeq - tail.FirstLive + 1 >= maxEnvelopes && tail.StreamSeq != 0)
+                finally
                 {
-                    long first = await FirstLiveAsync(drop, cancellationToken).ConfigureAwait(false);
-                    tail = tail with { FirstLive = first == 0 ? tail.DropSeq + 1 : first };
-                    shard.Remember(drop, tail);
-                    if (tail.DropSeq - tail.FirstLive + 1 >= maxEnvelopes)
-                    {
-                        // A retry of an envelope that is already stored must still be answered as a duplicate.
-                        var dup = await DuplicateOfAsync(drop, msgId, cancellationToken).ConfigureAwait(false);
-                        return dup ?? new AppendOutcome(AppendStatus.Full, 0);
-                    }
+                    shard.Gate.Release();
                 }
-
-                long seq = tail.DropSeq + 1;
-                BinaryPrimitives.WriteInt64BigEndian(body.AsSpan(1), seq);
-                var ack = await _js.TryPublishAsync(Subject(drop), body, opts: new NatsJSPubOpts { MsgId = msgId, ExpectedLastSequence = shard.Last }, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (!ack.Success)
-                {
-                    // The outcome is unknown (it may be stored): forget what we know and let the client retry.
-                    shard.Known = false;
-                    throw ack.Error;
-                }
-
-                var pub = ack.Value;
-                if (pub.Error is { ErrCode: WrongLastSequence } && attempt < 50)
-                {
-                    // Another relay appended to this shard: learn its new state and try again.
-                    shard.Known = false;
-                    continue;
-                }
-
-                if (pub.Error is { } error)
-                {
-                    shard.Known = false;
-                    throw new NatsJSApiException(error);
-                }
-
-                if (pub.Duplicate)
-                {
-                    var original = await MessageAtAsync(drop, pub.Seq, cancellationToken).ConfigureAwait(false);
-                    return new AppendOutcome(AppendStatus.Duplicate, original?.DropSeq ?? 0);
-                }
-
-                shard.Last = pub.Seq;
-                shard.Remember(drop, tail with { DropSeq = seq, StreamSeq = pub.Seq, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive });
-                return new AppendOutcome(AppendStatus.Appended, seq);
             }
         }
-        finally
+    }
+
+    /// <summary>Publishes one chain; returns the appends to try again.</summary>
+    private async Task<List<PendingAppend>> AppendChainAsync(Shard shard, INatsJSStream stream, List<PendingAppend> batch)
+    {
+        if (!shard.Known)
         {
-            shard.Gate.Release();
+            await shard.ReloadAsync(stream, CancellationToken.None).ConfigureAwait(false);
         }
+
+        var chain = new List<(PendingAppend Item, long Seq, Position Tail)>();
+        var local = new Dictionary<DropName, Position>();
+        foreach (var item in batch)
+        {
+            if (!local.TryGetValue(item.Drop, out var tail) && !shard.Tails.TryGetValue(item.Drop, out tail))
+            {
+                tail = await LoadTailAsync(item.Drop, -1, CancellationToken.None).ConfigureAwait(false);
+                if (tail.StreamSeq > shard.Last)
+                {
+                    // Someone appended to the shard since we learned its last sequence number.
+                    shard.Known = false;
+                    return batch;
+                }
+            }
+
+            if (tail.DropSeq - tail.FirstLive + 1 >= item.MaxEnvelopes && tail.StreamSeq != 0)
+            {
+                long first = await FirstLiveAsync(item.Drop, CancellationToken.None).ConfigureAwait(false);
+                tail = tail with { FirstLive = first == 0 ? tail.DropSeq + 1 : first };
+                if (tail.DropSeq - tail.FirstLive + 1 >= item.MaxEnvelopes)
+                {
+                    // A retry of an envelope that is already stored must still be answered as a duplicate.
+                    var dup = await DuplicateOfAsync(item.Drop, item.MsgId, CancellationToken.None).ConfigureAwait(false);
+                    item.Done.TrySetResult(dup ?? new AppendOutcome(AppendStatus.Full, 0));
+                    continue;
+                }
+            }
+
+            long seq = tail.DropSeq + 1;
+            chain.Add((item, seq, tail));
+            local[item.Drop] = tail with { DropSeq = seq, StreamSeq = shard.Last + (ulong)chain.Count, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive };
+        }
+
+        var publishes = new Task<NatsResult<PubAckResponse>>[chain.Count];
+        for (int i = 0; i < chain.Count; i++)
+        {
+            var (item, seq, _) = chain[i];
+            var body = item.Body.ToArray();
+            BinaryPrimitives.WriteInt64BigEndian(body.AsSpan(1), seq);
+            var opts = new NatsJSPubOpts { MsgId = item.MsgId, ExpectedLastSequence = shard.Last + (ulong)i, ExpectedLastMsgId = i == 0 ? null : chain[i - 1].Item.MsgId };
+            publishes[i] = _js.TryPublishAsync(Subject(item.Drop), body, opts: opts).AsTask();
+        }
+
+        var results = await Task.WhenAll(publishes).ConfigureAwait(false);
+        var retry = new List<PendingAppend>();
+        for (int i = 0; i < chain.Count; i++)
+        {
+            var (item, seq, tail) = chain[i];
+            var result = results[i];
+            if (!result.Success)
+            {
+                // The outcome is unknown (it may be stored): the client retries with the same id.
+                shard.Known = false;
+                item.Done.TrySetException(result.Error);
+                continue;
+            }
+
+            var ack = result.Value;
+            if (ack.Error is { ErrCode: WrongLastSequence or WrongLastMsgId })
+            {
+                shard.Known = false;
+                if (++item.Attempts < 50)
+                {
+                    retry.Add(item);
+                }
+                else
+                {
+                    item.Done.TrySetException(new NatsJSApiException(ack.Error));
+                }
+
+                continue;
+            }
+
+            if (ack.Error is { } error)
+            {
+                shard.Known = false;
+                item.Done.TrySetException(new NatsJSApiException(error));
+                continue;
+            }
+
+            if (ack.Duplicate)
+            {
+                var original = await MessageAtAsync(item.Drop, ack.Seq, CancellationToken.None).ConfigureAwait(false);
+                item.Done.TrySetResult(new AppendOutcome(AppendStatus.Duplicate, original?.DropSeq ?? 0));
+                continue;
+            }
+
+            shard.Last = ack.Seq;
+            shard.Remember(item.Drop, tail with { DropSeq = seq, StreamSeq = ack.Seq, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive });
+            item.Done.TrySetResult(new AppendOutcome(AppendStatus.Appended, seq));
+        }
+
+        return retry;
     }
 
     /// <inheritdoc/>
@@ -437,6 +524,12 @@ public sealed class NatsDropStore : IDropStore
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        foreach (var shard in _shards)
+        {
+            shard.Queue.Writer.TryComplete();
+        }
+
+        await Task.WhenAll(_workers).ConfigureAwait(false);
         await _nats.DisposeAsync().ConfigureAwait(false);
         foreach (var shard in _shards)
         {
@@ -610,6 +703,8 @@ public sealed class NatsDropStore : IDropStore
     {
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
+        public System.Threading.Channels.Channel<PendingAppend> Queue { get; } = System.Threading.Channels.Channel.CreateUnbounded<PendingAppend>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+
         public bool Known { get; set; }
 
         public ulong Last { get; set; }
@@ -634,5 +729,22 @@ public sealed class NatsDropStore : IDropStore
             Tails.Clear();
             Known = true;
         }
+    }
+
+    /// <summary>One append waiting for its shard's worker.</summary>
+    private sealed class PendingAppend(DropName drop, string msgId, byte[] body, int maxEnvelopes)
+    {
+        public DropName Drop { get; } = drop;
+
+        public string MsgId { get; } = msgId;
+
+        /// <summary>The message body: a kind byte, 8 bytes for the drop sequence number (filled in per attempt), the envelope.</summary>
+        public byte[] Body { get; } = body;
+
+        public int MaxEnvelopes { get; } = maxEnvelopes;
+
+        public int Attempts { get; set; }
+
+        public TaskCompletionSource<AppendOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
