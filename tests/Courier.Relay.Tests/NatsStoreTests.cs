@@ -143,7 +143,7 @@ public sealed class NatsStoreTests
 
         var nonce = new byte[16];
         nonce[3] = 3;
-        Assert.True(await a.TryRememberNonceAsync(nonce, time.GetUtcNow().AddMinutes(1), default));
-        Assert.False(await b.TryRememberNonceAsync(nonce, time.GetUtcNow().AddMinutes(1), default));
+        Assert.True(await a.TryRememberNonceAsync(nonce, time.GetUtcNow(), time.GetUtcNow().AddMinutes(1), default));
+        Assert.False(await b.TryRememberNonceAsync(nonce, time.GetUtcNow(), time.GetUtcNow().AddMinutes(1), default));
     }
 }

@@ -600,7 +600,7 @@ public sealed class NatsDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public async Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset expires, CancellationToken cancellationToken)
+    public async Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         // The bucket's max age (5 min) outlives every freshness window, and it is shared by all relays.
         var created = await _nonces.TryCreateAsync(Base64Url.EncodeToString(nonce.Span), Array.Empty<byte>(), cancellationToken: cancellationToken).ConfigureAwait(false);
