@@ -40,6 +40,7 @@ public sealed class NatsDropStore : IDropStore
     private const int WrongLastMsgId = 10070;
     private const int NoMessageFound = 10037;
     private const int CacheLimit = 200_000;
+    private const int MaxChainsInFlight = 8;
 
     private readonly NatsConnection _nats;
     private readonly INatsJSContext _js;
@@ -193,72 +194,149 @@ public sealed class NatsDropStore : IDropStore
     }
 
     /// <summary>
-    /// Appends everything queued for one shard, a batch at a time, as a chain of pipelined
-    /// publishes: message i expects the stream's last sequence number to be L + i and its last
-    /// message id to be that of message i - 1. JetStream therefore stores a prefix of the chain at
-    /// exactly the predicted positions and refuses the rest (which is retried with fresh state),
-    /// even when other relays write to the shard at the same time. Pipelining lets JetStream
-    /// replicate a batch in one round, as it does for independent publishers.
+    /// Appends everything queued for one shard as one pipeline of publishes. Each message expects
+    /// the stream's last sequence number and last message id to be those of the message before it
+    /// in the pipeline. JetStream therefore stores a prefix of the pipeline at exactly the predicted
+    /// positions and refuses everything after the first refusal, even when other relays write to
+    /// the shard at the same time; refused appends are retried from the confirmed state. New chains
+    /// are sent while earlier ones are in flight, so JetStream replicates many appends per round,
+    /// as it does for independent publishers.
     /// </summary>
     private async Task ShardWorkerAsync(int index)
     {
         var shard = _shards[index];
+        var stream = _streams[index];
         var reader = shard.Queue.Reader;
-        var batch = new List<PendingAppend>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var waiting = new List<PendingAppend>();
+        var inFlight = new Queue<Chain>();
+        var pipeline = new Pipeline();
+        Task<bool>? arrival = null;
+        bool open = true;
+        while (open || waiting.Count > 0 || inFlight.Count > 0)
         {
-            batch.Clear();
-            while (batch.Count < 64 && reader.TryRead(out var item))
+            while (reader.TryRead(out var item))
             {
-                batch.Add(item);
+                waiting.Add(item);
             }
 
-            while (batch.Count > 0)
+            // After a refusal, nothing more is sent until the pipeline has drained and restarts from confirmed state.
+            if (waiting.Count > 0 && inFlight.Count < MaxChainsInFlight && !(pipeline.Broken && inFlight.Count > 0))
             {
+                var take = waiting.GetRange(0, Math.Min(64, waiting.Count));
+                waiting.RemoveRange(0, take.Count);
                 await shard.Gate.WaitAsync().ConfigureAwait(false);
                 try
                 {
-                    batch = await AppendChainAsync(shard, _streams[index], batch).ConfigureAwait(false);
+                    if (inFlight.Count == 0 && (!shard.Known || pipeline.Broken || !pipeline.Started))
+                    {
+                        if (!shard.Known)
+                        {
+                            await shard.ReloadAsync(stream, CancellationToken.None).ConfigureAwait(false);
+                        }
+
+                        pipeline.Restart(shard.Last);
+                    }
+
+                    var (chain, deferred) = await SendChainAsync(shard, pipeline, take).ConfigureAwait(false);
+                    waiting.InsertRange(0, deferred);
+                    if (chain is not null)
+                    {
+                        inFlight.Enqueue(chain);
+                    }
                 }
                 catch (Exception ex)
                 {
-                    // The store is unreachable or confused: fail this batch (clients retry with the same ids).
+                    // The store is unreachable or confused: fail these appends (clients retry with the same ids).
                     shard.Known = false;
-                    foreach (var item in batch)
+                    pipeline.Broken = true;
+                    foreach (var item in take)
                     {
                         item.Done.TrySetException(ex);
                     }
-
-                    batch = [];
                 }
                 finally
                 {
                     shard.Gate.Release();
                 }
+
+                continue;
             }
+
+            if (inFlight.Count > 0)
+            {
+                var oldest = inFlight.Peek();
+                if (open && inFlight.Count < MaxChainsInFlight && !pipeline.Broken)
+                {
+                    arrival ??= reader.WaitToReadAsync().AsTask();
+                    await Task.WhenAny(oldest.Completion, arrival).ConfigureAwait(false);
+                    if (arrival.IsCompleted)
+                    {
+                        open = arrival.Result;
+                        arrival = null;
+                    }
+
+                    if (!oldest.Completion.IsCompleted)
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    await oldest.Completion.ConfigureAwait(false);
+                }
+
+                inFlight.Dequeue();
+                await shard.Gate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    waiting.InsertRange(0, await ConfirmChainAsync(shard, pipeline, oldest).ConfigureAwait(false));
+                }
+                catch (Exception ex)
+                {
+                    shard.Known = false;
+                    pipeline.Broken = true;
+                    foreach (var (item, _, _) in oldest.Items)
+                    {
+                        item.Done.TrySetException(ex);
+                    }
+                }
+                finally
+                {
+                    shard.Gate.Release();
+                }
+
+                continue;
+            }
+
+            arrival ??= reader.WaitToReadAsync().AsTask();
+            open = await arrival.ConfigureAwait(false);
+            arrival = null;
         }
     }
 
-    /// <summary>Publishes one chain; returns the appends to try again.</summary>
-    private async Task<List<PendingAppend>> AppendChainAsync(Shard shard, INatsJSStream stream, List<PendingAppend> batch)
+    /// <summary>Numbers and sends a chain continuing the pipeline; returns it and the appends to send later.</summary>
+    private async Task<(Chain? Chain, List<PendingAppend> Deferred)> SendChainAsync(Shard shard, Pipeline pipeline, List<PendingAppend> batch)
     {
-        if (!shard.Known)
-        {
-            await shard.ReloadAsync(stream, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        var chain = new List<(PendingAppend Item, long Seq, Position Tail)>();
-        var local = new Dictionary<DropName, Position>();
+        var items = new List<(PendingAppend Item, long Seq, Position Tail)>();
+        var deferred = new List<PendingAppend>();
         foreach (var item in batch)
         {
-            if (!local.TryGetValue(item.Drop, out var tail) && !shard.Tails.TryGetValue(item.Drop, out tail))
+            if (pipeline.Broken)
+            {
+                deferred.Add(item);
+                continue;
+            }
+
+            if (!pipeline.Tails.TryGetValue(item.Drop, out var tail) && !shard.Tails.TryGetValue(item.Drop, out tail))
             {
                 tail = await LoadTailAsync(item.Drop, -1, CancellationToken.None).ConfigureAwait(false);
                 if (tail.StreamSeq > shard.Last)
                 {
-                    // Someone appended to the shard since we learned its last sequence number.
+                    // Another relay appended to the shard since we learned its state.
                     shard.Known = false;
-                    return batch;
+                    pipeline.Broken = true;
+                    deferred.Add(item);
+                    continue;
                 }
             }
 
@@ -276,30 +354,49 @@ public sealed class NatsDropStore : IDropStore
             }
 
             long seq = tail.DropSeq + 1;
-            chain.Add((item, seq, tail));
-            local[item.Drop] = tail with { DropSeq = seq, StreamSeq = shard.Last + (ulong)chain.Count, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive };
+            items.Add((item, seq, tail));
+            pipeline.Tails[item.Drop] = tail with { DropSeq = seq, StreamSeq = pipeline.Last + (ulong)items.Count, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive };
         }
 
-        var publishes = new Task<NatsResult<PubAckResponse>>[chain.Count];
-        for (int i = 0; i < chain.Count; i++)
+        if (items.Count == 0)
         {
-            var (item, seq, _) = chain[i];
+            return (null, deferred);
+        }
+
+        var publishes = new Task<NatsResult<PubAckResponse>>[items.Count];
+        for (int i = 0; i < items.Count; i++)
+        {
+            var (item, seq, _) = items[i];
             var body = item.Body.ToArray();
             BinaryPrimitives.WriteInt64BigEndian(body.AsSpan(1), seq);
-            var opts = new NatsJSPubOpts { MsgId = item.MsgId, ExpectedLastSequence = shard.Last + (ulong)i, ExpectedLastMsgId = i == 0 ? null : chain[i - 1].Item.MsgId };
+            var opts = new NatsJSPubOpts
+            {
+                MsgId = item.MsgId,
+                ExpectedLastSequence = pipeline.Last + (ulong)i,
+                ExpectedLastMsgId = i == 0 ? pipeline.LastMsgId : items[i - 1].Item.MsgId,
+            };
             publishes[i] = _js.TryPublishAsync(Subject(item.Drop), body, opts: opts).AsTask();
         }
 
-        var results = await Task.WhenAll(publishes).ConfigureAwait(false);
+        pipeline.Last += (ulong)items.Count;
+        pipeline.LastMsgId = items[^1].Item.MsgId;
+        return (new Chain(items, Task.WhenAll(publishes)), deferred);
+    }
+
+    /// <summary>Answers the appends of a chain whose publishes are done; returns those to try again.</summary>
+    private async Task<List<PendingAppend>> ConfirmChainAsync(Shard shard, Pipeline pipeline, Chain chain)
+    {
+        var results = await chain.Completion.ConfigureAwait(false);
         var retry = new List<PendingAppend>();
-        for (int i = 0; i < chain.Count; i++)
+        for (int i = 0; i < chain.Items.Count; i++)
         {
-            var (item, seq, tail) = chain[i];
+            var (item, seq, tail) = chain.Items[i];
             var result = results[i];
             if (!result.Success)
             {
                 // The outcome is unknown (it may be stored): the client retries with the same id.
                 shard.Known = false;
+                pipeline.Broken = true;
                 item.Done.TrySetException(result.Error);
                 continue;
             }
@@ -308,6 +405,7 @@ public sealed class NatsDropStore : IDropStore
             if (ack.Error is { ErrCode: WrongLastSequence or WrongLastMsgId })
             {
                 shard.Known = false;
+                pipeline.Broken = true;
                 if (++item.Attempts < 50)
                 {
                     retry.Add(item);
@@ -323,12 +421,15 @@ public sealed class NatsDropStore : IDropStore
             if (ack.Error is { } error)
             {
                 shard.Known = false;
+                pipeline.Broken = true;
                 item.Done.TrySetException(new NatsJSApiException(error));
                 continue;
             }
 
             if (ack.Duplicate)
             {
+                // Nothing was stored, so the rest of the pipeline is refused and retried.
+                pipeline.Broken = true;
                 var original = await MessageAtAsync(item.Drop, ack.Seq, CancellationToken.None).ConfigureAwait(false);
                 item.Done.TrySetResult(new AppendOutcome(AppendStatus.Duplicate, original?.DropSeq ?? 0));
                 continue;
@@ -499,7 +600,7 @@ public sealed class NatsDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public async Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset expires, CancellationToken cancellationToken)
+    public async Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         // The bucket's max age (5 min) outlives every freshness window, and it is shared by all relays.
         var created = await _nonces.TryCreateAsync(Base64Url.EncodeToString(nonce.Span), Array.Empty<byte>(), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -746,5 +847,32 @@ public sealed class NatsDropStore : IDropStore
         public int Attempts { get; set; }
 
         public TaskCompletionSource<AppendOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Chains sent and not yet answered: the appends, their drop sequence numbers and the tails they continue.</summary>
+    private sealed record Chain(List<(PendingAppend Item, long Seq, Position Tail)> Items, Task<NatsResult<PubAckResponse>[]> Completion);
+
+    /// <summary>The shard's state as predicted by the chains in flight.</summary>
+    private sealed class Pipeline
+    {
+        public bool Started { get; private set; }
+
+        public bool Broken { get; set; }
+
+        public ulong Last { get; set; }
+
+        public string? LastMsgId { get; set; }
+
+        public Dictionary<DropName, Position> Tails { get; } = [];
+
+        /// <summary>Starts again from the confirmed state: nothing in flight, the stream's last sequence number known.</summary>
+        public void Restart(ulong confirmedLast)
+        {
+            Started = true;
+            Broken = false;
+            Last = confirmedLast;
+            LastMsgId = null;
+            Tails.Clear();
+        }
     }
 }
