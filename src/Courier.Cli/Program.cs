@@ -2,6 +2,13 @@ using System.CommandLine;
 using Courier.Cli.Commands;
 
 var root = new RootCommand("Courier: compartmentalized secure communication. See README.md and docs/.");
+root.Options.Add(NodeCommandOptions.Home);
+root.Options.Add(NodeCommandOptions.PassphraseFile);
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(InitCommand.Create());
+root.Subcommands.Add(ContactCommand.Create());
 root.Subcommands.Add(RelayCommand.Create());
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+// Exit codes: 0 success, 1 the operation failed, 2 the command was called wrongly (README).
+var parse = root.Parse(args);
+var code = await parse.InvokeAsync().ConfigureAwait(false);
+return parse.Errors.Count > 0 ? 2 : code;

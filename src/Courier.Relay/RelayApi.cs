@@ -265,9 +265,9 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
 
         // Only verified requests reach the replay cache, so junk cannot fill it.
-        if (!await store.TryRememberNonceAsync(nonce, DateTimeOffset.FromUnixTimeSeconds(timestamp + window + 1), ctx.RequestAborted).ConfigureAwait(false))
+        if (!await store.TryRememberNonceAsync(nonce, DateTimeOffset.FromUnixTimeSeconds(timestamp), DateTimeOffset.FromUnixTimeSeconds(timestamp + window + 1), ctx.RequestAborted).ConfigureAwait(false))
         {
-            throw new RelayProblem(401, "replayed_request", "this nonce was used before");
+            throw new RelayProblem(401, "replayed_request", "this nonce was used before, or the request was signed before the relay restarted; sign again");
         }
     }
 

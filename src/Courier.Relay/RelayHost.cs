@@ -35,10 +35,12 @@ public sealed class RelayHost : IAsyncDisposable
     /// <summary>The URL the relay listens on, with the actual port.</summary>
     public Uri Address { get; }
 
+    internal IDropStore Store => _store;
+
     /// <summary>Starts a relay on <paramref name="store"/>.</summary>
     /// <param name="options">Listening address, limits and clock.</param>
     /// <param name="store">The storage; owned by the host from now on.</param>
-    /// <param name="configureLogging">Replaces the default logging (JSON lines on the console).</param>
+    /// <param name="configureLogging">Replaces the default providers (JSON lines on the console); ASP.NET's request logs stay filtered out.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<RelayHost> StartAsync(RelayOptions options, IDropStore store, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
@@ -49,13 +51,14 @@ public sealed class RelayHost : IAsyncDisposable
         if (configureLogging is null)
         {
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
-            // ASP.NET's own request logs would name request paths, and paths name drops.
-            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         }
         else
         {
             configureLogging(builder.Logging);
         }
+
+        // ASP.NET's own request logs would name request paths, and paths name drops.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         builder.WebHost.ConfigureKestrel(k =>
         {

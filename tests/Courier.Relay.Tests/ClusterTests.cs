@@ -15,7 +15,7 @@ public sealed class ClusterTests
     public async Task Two_relays_on_a_three_node_cluster_lose_nothing_when_a_node_dies()
     {
         using var cluster = await NatsServer.StartAsync(3);
-        string[] args = ["--store", "nats", "--nats", cluster.Urls, "--replicas", "3", "--listen", "127.0.0.1:0", "--rate-limit", "0"];
+        string[] args = ["--store", "nats", "--nats", cluster.Urls, "--replicas", "3", "--listen", "127.0.0.1:0", "--rate-limit", "0", "--max-envelopes", "1000000"];
         using var relayA = await RelayProcess.StartAsync(args);
         using var relayB = await RelayProcess.StartAsync(args);
         using var httpA = new HttpClient { BaseAddress = relayA.Address, Timeout = TimeSpan.FromSeconds(20) };

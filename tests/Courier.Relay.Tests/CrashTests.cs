@@ -15,7 +15,7 @@ public sealed class CrashTests
     {
         using var dir = new TempDirectory();
         int port = RelayProcess.FreePort();
-        string[] args = ["--listen", $"127.0.0.1:{port}", "--data", dir.Path, "--rate-limit", "0"];
+        string[] args = ["--listen", $"127.0.0.1:{port}", "--data", dir.Path, "--rate-limit", "0", "--max-envelopes", "1000000"];
         var relay = await RelayProcess.StartAsync(args);
         try
         {

@@ -75,6 +75,50 @@ public sealed class NatsStoreTests
     }
 
     [NatsFact]
+    public async Task Two_relays_pipelining_into_shared_shards_with_retries_keep_every_drop_gapless()
+    {
+        using var server = await NatsServer.StartAsync(1);
+        await using var a = await NatsDropStore.ConnectAsync(server.Urls, replicas: 1);
+        await using var b = await NatsDropStore.ConnectAsync(server.Urls, replicas: 1);
+        // More drops than shards, so the relays' chains contend for the same streams.
+        var drops = Enumerable.Range(0, 12).Select(_ => DropName.NewRandom()).ToArray();
+        foreach (var drop in drops)
+        {
+            await a.CreateDropAsync(drop, Key, default);
+        }
+
+        var receipts = new System.Collections.Concurrent.ConcurrentBag<(int Drop, MessageId Id, long Seq, bool Duplicate)>();
+        var writers = Enumerable.Range(0, 24).Select(w => Task.Run(async () =>
+        {
+            int d = w % drops.Length;
+            for (int i = 0; i < 40; i++)
+            {
+                var id = MessageId.NewRandom();
+                var first = (w % 2 == 0 ? a : b).AppendAsync(drops[d], id, Envelope(i), 100_000, default);
+                // Every fifth append is retried at once through the other relay, racing the original.
+                var retry = i % 5 == 0 ? (w % 2 == 0 ? b : a).AppendAsync(drops[d], id, Envelope(i), 100_000, default) : null;
+                foreach (var outcome in retry is null ? [await first] : await Task.WhenAll(first, retry))
+                {
+                    Assert.True(outcome.Status is AppendStatus.Appended or AppendStatus.Duplicate);
+                    receipts.Add((d, id, outcome.Seq, outcome.Status == AppendStatus.Duplicate));
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(writers);
+
+        for (int d = 0; d < drops.Length; d++)
+        {
+            var mine = receipts.Where(r => r.Drop == d).ToList();
+            // Each id got one sequence number, whether answered as new or as a duplicate.
+            Assert.All(mine.GroupBy(r => r.Id), g => Assert.Single(g.Select(r => r.Seq).Distinct()));
+            Assert.All(mine.GroupBy(r => r.Id), g => Assert.Single(g, r => !r.Duplicate));
+            var stored = await a.ReadAsync(drops[d], 0, 256, 1 << 20, default);
+            Assert.Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), stored.Select(e => e.Seq));
+            Assert.Equal(mine.Select(r => r.Id).Distinct().Count(), stored.Count);
+        }
+    }
+
+    [NatsFact]
     public async Task Nameplates_and_nonces_are_shared_by_relays()
     {
         using var server = await NatsServer.StartAsync(1);
@@ -99,7 +143,7 @@ public sealed class NatsStoreTests
 
         var nonce = new byte[16];
         nonce[3] = 3;
-        Assert.True(await a.TryRememberNonceAsync(nonce, time.GetUtcNow().AddMinutes(1), default));
-        Assert.False(await b.TryRememberNonceAsync(nonce, time.GetUtcNow().AddMinutes(1), default));
+        Assert.True(await a.TryRememberNonceAsync(nonce, time.GetUtcNow(), time.GetUtcNow().AddMinutes(1), default));
+        Assert.False(await b.TryRememberNonceAsync(nonce, time.GetUtcNow(), time.GetUtcNow().AddMinutes(1), default));
     }
 }

@@ -229,6 +229,31 @@ public sealed class RelayApiTests
         Assert.DoesNotContain(drop.ToString(), metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Logs_never_name_a_drop_a_nameplate_or_a_message_id()
+    {
+        await using var relay = await TestRelay.StartAsync();
+        using var key = DropReadKey.Create();
+        var drop = DropName.NewRandom();
+        var id = MessageId.NewRandom();
+        await relay.Client.CreateDropAsync(drop, key);
+        await relay.Client.AppendAsync(drop, Envelope(), id);
+        await relay.Client.FetchAsync(drop, key, 0);
+        await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendAsync(drop, new byte[3], MessageId.NewRandom()));
+        await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.FetchAsync(DropName.NewRandom(), key, 0));
+        var plate = await relay.Client.AllocateNameplateAsync();
+        await relay.Client.ReleaseNameplateAsync(plate.Number);
+        await RawAsync(relay, HttpMethod.Get, $"/v1/drops/{drop}/nothing", null);
+
+        Assert.NotEmpty(relay.Logs.Lines);
+        foreach (var line in relay.Logs.Lines)
+        {
+            Assert.DoesNotContain(drop.ToString(), line, StringComparison.Ordinal);
+            Assert.DoesNotContain(id.ToString(), line, StringComparison.Ordinal);
+            Assert.DoesNotContain("/v1/", line, StringComparison.Ordinal);
+        }
+    }
+
     internal static async Task<(int Status, string Error)> RawAsync(TestRelay relay, HttpMethod method, string target, byte[]? body, (string Name, string Value)? header = null, string contentType = "application/octet-stream")
     {
         using var request = new HttpRequestMessage(method, target);

@@ -57,7 +57,7 @@ internal sealed class RelayProcess : IDisposable
 
             var process = Process.Start(info)!;
             var errors = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             while (true)
             {
                 string? line;
@@ -68,7 +68,7 @@ internal sealed class RelayProcess : IDisposable
                 catch (OperationCanceledException)
                 {
                     process.Kill(entireProcessTree: true);
-                    throw new TimeoutException("the relay did not start within 30 s");
+                    throw new TimeoutException("the relay did not start within 90 s");
                 }
 
                 if (line is null)

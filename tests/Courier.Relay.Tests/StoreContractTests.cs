@@ -161,10 +161,15 @@ public sealed class StoreContractTests : IDisposable
         await using var store = Open(kind);
         var nonce = new byte[16];
         nonce[0] = 7;
-        Assert.True(await store.TryRememberNonceAsync(nonce, _time.GetUtcNow().AddMinutes(1), default));
-        Assert.False(await store.TryRememberNonceAsync(nonce, _time.GetUtcNow().AddMinutes(1), default));
+        var now = _time.GetUtcNow();
+        Assert.True(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
+        Assert.False(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
         nonce[1] = 1;
-        Assert.True(await store.TryRememberNonceAsync(nonce, _time.GetUtcNow().AddMinutes(1), default));
+        Assert.True(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
+
+        // A cache that starts empty cannot tell what an earlier process accepted: it refuses what was signed before it.
+        nonce[2] = 2;
+        Assert.False(await store.TryRememberNonceAsync(nonce, now.AddSeconds(-2), now.AddMinutes(1), default));
     }
 
     [Theory]

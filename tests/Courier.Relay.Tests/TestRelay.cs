@@ -20,6 +20,8 @@ internal sealed class TestRelay : IAsyncDisposable
 
     public RelayClient Client { get; private set; } = null!;
 
+    public CapturingLoggerProvider Logs { get; } = new();
+
     public static async Task<TestRelay> StartAsync(Func<string, IDropStore>? store = null, TimeProvider? time = null, Func<RelayOptions, RelayOptions>? configure = null)
     {
         var relay = new TestRelay();
@@ -27,7 +29,7 @@ internal sealed class TestRelay : IAsyncDisposable
         var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), Time = time, RequestsPerSecondPerClient = 0, NameplateAllocationsPerMinute = 1000 };
         options = configure?.Invoke(options) ?? options;
         var dropStore = store?.Invoke(relay._dir.Path) ?? SqliteDropStore.Open(relay._dir.Path, new DropStoreOptions { Time = time });
-        relay.Host = await RelayHost.StartAsync(options, dropStore, logging => logging.SetMinimumLevel(LogLevel.None));
+        relay.Host = await RelayHost.StartAsync(options, dropStore, logging => logging.AddProvider(relay.Logs).SetMinimumLevel(LogLevel.Trace));
         relay.Http = new HttpClient { BaseAddress = relay.Host.Address, Timeout = TimeSpan.FromSeconds(90) };
         relay.Client = new RelayClient(relay.Http, time);
         return relay;

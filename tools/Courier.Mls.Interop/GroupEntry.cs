@@ -13,13 +13,23 @@ internal sealed class GroupEntry(MlsGroup group, byte[] identity) : IDisposable
     private readonly HashSet<string> _handled = [];
     private ulong _handledEpoch = group.Epoch;
 
-    public MlsGroup Group { get; } = group;
+    /// <summary>
+    /// The interop scenarios deliver application messages across epochs out of order
+    /// (application/out_of_order_across_epochs), so interop groups keep a few past epochs (§15.2).
+    /// </summary>
+    public MlsGroup Group { get; } = Retaining(group);
 
     /// <summary>When the state was last named in a call (a counter of the store), for dropping abandoned states.</summary>
     public long LastUse { get; set; }
 
     /// <summary>The member's basic-credential identity.</summary>
     public byte[] Identity { get; } = identity;
+
+    private static MlsGroup Retaining(MlsGroup group)
+    {
+        group.RetainedPastEpochs = 4;
+        return group;
+    }
 
     /// <summary>Whether this proposal message was already processed or sent in the current epoch.</summary>
     public bool IsHandled(ReadOnlySpan<byte> message)

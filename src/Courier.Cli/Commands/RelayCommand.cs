@@ -80,6 +80,9 @@ internal static class RelayCommand
                 return 2;
             }
 
+            // Enough pool threads that a burst of requests (long-polls included) does not wait for the pool to grow.
+            ThreadPool.GetMinThreads(out int workers, out int io);
+            ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
             var storeOptions = new DropStoreOptions { Retention = TimeSpan.FromDays(parse.GetValue(retention)) };
             IDropStore dropStore = parse.GetValue(store) == "nats"
                 ? await NatsDropStore.ConnectAsync(parse.GetValue(nats)!, storeOptions, parse.GetValue(replicas), cancellationToken).ConfigureAwait(false)

@@ -19,6 +19,8 @@ internal sealed class GroupEpoch : IDisposable
     /// <summary>How many past epochs' resumption_psk a member keeps for branch and reinit (§8.6).</summary>
     public const int ResumptionPskEpochs = 32;
 
+    private bool _secretTreeTaken;
+
     public required CipherSuite Suite { get; init; }
 
     public required GroupContext Context { get; init; }
@@ -121,6 +123,13 @@ internal sealed class GroupEpoch : IDisposable
         return carried;
     }
 
+    /// <summary>Hands the secret tree to a new owner (<see cref="PastEpoch"/>); this epoch no longer disposes it.</summary>
+    public EncryptionSecretTree TakeSecretTree()
+    {
+        _secretTreeTaken = true;
+        return SecretTree;
+    }
+
     public void Dispose()
     {
         PrivateKeys.Dispose();
@@ -130,7 +139,11 @@ internal sealed class GroupEpoch : IDisposable
             key.Dispose();
         }
 
-        SecretTree.Dispose();
+        if (!_secretTreeTaken)
+        {
+            SecretTree.Dispose();
+        }
+
         foreach (var psk in ResumptionPsks.Values)
         {
             psk.Dispose();

@@ -18,6 +18,8 @@ namespace Courier.Mls.Group;
 ///   ExternalPsk external_psks&lt;V&gt;;          // { opaque id&lt;V&gt;; opaque psk&lt;V&gt; }
 ///   Epoch current;
 ///   optional&lt;PendingCommit&gt; pending;       // { opaque message&lt;V&gt;; Epoch staged; }
+///   uint8 retained_past_epochs;
+///   PastEpoch past&lt;V&gt;;                     // { GroupContext; optional&lt;Node&gt; ratchet_tree&lt;V&gt;; opaque sender_data_secret&lt;V&gt;; EncryptionSecretTree }
 /// } GroupState;
 /// struct {
 ///   GroupContext context; optional&lt;Node&gt; ratchet_tree&lt;V&gt;; uint32 own_leaf; uint8 removed;
@@ -37,9 +39,11 @@ internal static class GroupStateCodec
     /// <summary>Generous room for everything: the writer must not grow, or it would leave copies of secrets behind.</summary>
     private const int Slack = 1 << 16;
 
-    public static Secret Write(SignaturePrivateKey signer, IReadOnlyDictionary<string, Secret> externalPsks, GroupEpoch epoch, (byte[] Message, GroupEpoch Staged)? pending)
+    public static Secret Write(SignaturePrivateKey signer, IReadOnlyDictionary<string, Secret> externalPsks, GroupEpoch epoch, (byte[] Message, GroupEpoch Staged)? pending, int retainedPastEpochs, IReadOnlyList<PastEpoch> past)
     {
-        var writer = new TlsWriter(Capacity(epoch) + (pending is { } p ? Capacity(p.Staged) + p.Message.Length : 0));
+        var capacity = Capacity(epoch) + (pending is { } p ? Capacity(p.Staged) + p.Message.Length : 0)
+            + past.Sum(e => Slack + (int)(e.Tree.LeafCount * 1024) + e.SecretTree.EncodedLength);
+        var writer = new TlsWriter(capacity);
         try
         {
             writer.WriteUInt16(Format);
@@ -65,6 +69,16 @@ internal static class GroupStateCodec
                 WriteEpoch(writer, pendingCommit.Staged);
             }
 
+            writer.WriteUInt8((byte)retainedPastEpochs);
+            writer.WriteUInt8((byte)past.Count);
+            foreach (var old in past)
+            {
+                old.Context.Encode(writer);
+                Node.EncodeRatchetTree(writer, old.Tree.ToNodes());
+                writer.WriteOpaque(old.SenderDataSecret.Span);
+                old.SecretTree.WriteTo(writer);
+            }
+
             return Secret.Copy(writer.Written);
         }
         finally
@@ -73,7 +87,7 @@ internal static class GroupStateCodec
         }
     }
 
-    public static (SignaturePrivateKey Signer, Dictionary<string, Secret> ExternalPsks, GroupEpoch Epoch, (byte[] Message, GroupEpoch Staged)? Pending) Read(ReadOnlySpan<byte> state)
+    public static (SignaturePrivateKey Signer, Dictionary<string, Secret> ExternalPsks, GroupEpoch Epoch, (byte[] Message, GroupEpoch Staged)? Pending, int RetainedPastEpochs, List<PastEpoch> Past) Read(ReadOnlySpan<byte> state)
     {
         var reader = new TlsReader(state, "GroupState");
         if (reader.ReadUInt16() != Format)
@@ -85,6 +99,7 @@ internal static class GroupStateCodec
         var psks = new Dictionary<string, Secret>();
         GroupEpoch? epoch = null;
         GroupEpoch? staged = null;
+        var past = new List<PastEpoch>();
         try
         {
             var psksReader = reader.ReadVector();
@@ -103,14 +118,39 @@ internal static class GroupStateCodec
                 pending = (message, staged);
             }
 
+            var retained = reader.ReadUInt8();
+            var count = reader.ReadUInt8();
+            if (retained > MlsGroup.MaxRetainedPastEpochs || count > retained)
+            {
+                throw reader.Error(DecodeError.InvalidValue);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var context = GroupContext.Decode(ref reader);
+                var suite = CipherSuite.Find(context.CipherSuite) ?? throw reader.Error(DecodeError.InvalidValue);
+                var tree = RatchetTree.FromNodes(suite, Node.DecodeRatchetTree(ref reader));
+                var senderData = Secret.Copy(reader.ReadOpaque());
+                try
+                {
+                    past.Add(new PastEpoch(context, tree, senderData, EncryptionSecretTree.ReadFrom(suite, ref reader)));
+                }
+                catch
+                {
+                    senderData.Dispose();
+                    throw;
+                }
+            }
+
             reader.EnsureEnd();
-            return (signer, psks, epoch, pending);
+            return (signer, psks, epoch, pending, retained, past);
         }
         catch
         {
             signer.Dispose();
             epoch?.Dispose();
             staged?.Dispose();
+            past.ForEach(p => p.Dispose());
             foreach (var psk in psks.Values)
             {
                 psk.Dispose();

@@ -26,7 +26,9 @@ public sealed class MlsGroup : IDisposable
     private readonly SignaturePrivateKey _signer;
     private readonly IRandom _random;
     private readonly Dictionary<string, Secret> _externalPsks = [];
+    private readonly List<PastEpoch> _past = [];
     private GroupEpoch _epoch;
+    private int _retainedPastEpochs;
     private PendingCommit? _pending;
     private bool _disposed;
 
@@ -60,6 +62,31 @@ public sealed class MlsGroup : IDisposable
     /// PublicMessage, for a delivery service that must read handshakes.
     /// </summary>
     public bool EncryptHandshakes { get; set; } = true;
+
+    /// <summary>
+    /// How many epochs this member has left it keeps, to read application messages sent in them that
+    /// arrive late (RFC 9420 §15.2). 0, the default, deletes an epoch's keys as soon as the group
+    /// leaves it: the strongest forward secrecy. Each retained epoch keeps its unused message keys
+    /// until it ages out. Courier's cells resend late messages in the new epoch instead.
+    /// </summary>
+    public int RetainedPastEpochs
+    {
+        get => _retainedPastEpochs;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxRetainedPastEpochs);
+            _retainedPastEpochs = value;
+            while (_past.Count > value)
+            {
+                _past[0].Dispose();
+                _past.RemoveAt(0);
+            }
+        }
+    }
+
+    /// <summary>The most past epochs a member may keep.</summary>
+    public const int MaxRetainedPastEpochs = 8;
 
     /// <summary>The members, in leaf order.</summary>
     public IReadOnlyList<GroupMember> Members => State.Tree.Leaves
@@ -350,6 +377,12 @@ public sealed class MlsGroup : IDisposable
         }
 
         var mlsMessage = MLSMessage.FromBytes(message);
+        if (mlsMessage.PrivateMessage is { } late && late.Epoch < epoch.Epoch
+            && _past.FirstOrDefault(p => p.Context.Epoch == late.Epoch && p.Context.GroupId.AsSpan().SequenceEqual(late.GroupId)) is { } past)
+        {
+            return ProcessPastEpoch(past, late);
+        }
+
         if (mlsMessage.PrivateMessage is null)
         {
             return Accept(epoch, MessageUnprotection.Unprotect(epoch, mlsMessage), now);
@@ -506,15 +539,16 @@ public sealed class MlsGroup : IDisposable
     public Secret Save()
     {
         var epoch = State;
-        return GroupStateCodec.Write(_signer, _externalPsks, epoch, _pending is { } p ? (p.Message, p.Staged) : null);
+        return GroupStateCodec.Write(_signer, _externalPsks, epoch, _pending is { } p ? (p.Message, p.Staged) : null, _retainedPastEpochs, _past);
     }
 
     /// <summary>A group from the bytes of <see cref="Save"/>. Bad bytes throw <see cref="DecodeException"/>.</summary>
     public static MlsGroup Restore(ReadOnlySpan<byte> state, IRandom random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        var (signer, psks, epoch, pending) = GroupStateCodec.Read(state);
-        var group = new MlsGroup(epoch, signer, random);
+        var (signer, psks, epoch, pending, retained, past) = GroupStateCodec.Read(state);
+        var group = new MlsGroup(epoch, signer, random) { _retainedPastEpochs = retained };
+        group._past.AddRange(past);
         foreach (var (id, psk) in psks)
         {
             group._externalPsks[id] = psk;
@@ -538,6 +572,7 @@ public sealed class MlsGroup : IDisposable
 
         _disposed = true;
         DiscardPendingCommit();
+        _past.ForEach(p => p.Dispose());
         _epoch?.Dispose();
         _signer.Dispose();
         foreach (var psk in _externalPsks.Values)
@@ -560,7 +595,42 @@ public sealed class MlsGroup : IDisposable
         DiscardPendingCommit();
         var old = _epoch;
         _epoch = next;
+        if (_retainedPastEpochs > 0)
+        {
+            _past.Add(PastEpoch.Retire(old));
+            while (_past.Count > _retainedPastEpochs)
+            {
+                _past[0].Dispose();
+                _past.RemoveAt(0);
+            }
+        }
+
         old.Dispose();
+    }
+
+    /// <summary>Reads a late application message of a retained past epoch (§15.2).</summary>
+    private ProcessedMessage ProcessPastEpoch(PastEpoch past, PrivateMessage message)
+    {
+        using var snapshot = Snapshot(past.SecretTree);
+        try
+        {
+            var content = PrivateMessageProtection.Unprotect(_epoch.Suite, message, past.Context, past.SecretTree, past.SenderDataSecret, leaf => past.Tree.GetLeaf(leaf)?.SignatureKey);
+            var framed = content.Content;
+            if (framed.ContentType != ContentType.Application)
+            {
+                throw new MessageRejectedException(MlsCheck.Epoch, "a handshake message of an epoch this member has left");
+            }
+
+            return new ProcessedMessage(ProcessedKind.Application, framed.Sender.LeafIndex, framed.ApplicationData, framed.AuthenticatedData, past.Context.Epoch);
+        }
+        catch (Exception e) when (e is MessageRejectedException or DecodeException)
+        {
+            var reader = new TlsReader(snapshot.Span, "secret tree snapshot");
+            var restored = EncryptionSecretTree.ReadFrom(_epoch.Suite, ref reader);
+            past.SecretTree.Dispose();
+            past.SecretTree = restored;
+            throw;
+        }
     }
 
     private ResumedGroup Resume(byte[] groupId, KeyPackageBundle self, IEnumerable<byte[]> memberKeyPackages, ResumptionPSKUsage usage, IReadOnlyList<Extension>? extensions)

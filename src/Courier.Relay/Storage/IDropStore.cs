@@ -50,8 +50,12 @@ public interface IDropStore : IAsyncDisposable
     /// <summary>Frees a nameplate and deletes its envelopes; false when it was not claimed.</summary>
     Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken);
 
-    /// <summary>Records a signed request's nonce until <paramref name="expires"/>; false when it was seen before (a replay).</summary>
-    Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset expires, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records a signed request's nonce until <paramref name="expires"/>; false when it was seen
+    /// before (a replay), or when it may have been: a store whose replay cache does not outlive the
+    /// process refuses requests signed before the process started.
+    /// </summary>
+    Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken);
 
     /// <summary>Deletes envelopes older than the retention period and expired nameplates; returns how many envelopes went.</summary>
     Task<long> SweepAsync(CancellationToken cancellationToken);

@@ -184,8 +184,8 @@ public sealed class InMemoryDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset expires, CancellationToken cancellationToken)
-        => Task.FromResult(_replay.TryRemember(nonce.Span, expires));
+    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
+        => Task.FromResult(_replay.TryRemember(nonce.Span, signedAt, expires));
 
     /// <inheritdoc/>
     public Task<long> SweepAsync(CancellationToken cancellationToken)

@@ -11,11 +11,14 @@ namespace Courier.Relay.Storage;
 
 /// <summary>
 /// The cluster store: NATS JetStream, shared by any number of stateless relay processes.
-/// Envelopes live in replicated shard streams, one subject per drop; each message body carries the
-/// drop's sequence number. An append names the shard stream's last sequence number it expects
-/// (<c>Nats-Expected-Last-Sequence</c>), so appends to a shard are serialized across all relays
-/// and a drop's numbering can never fork; JetStream's message-id window deduplicates retries.
-/// Drop keys, nameplates and request nonces live in replicated key-value buckets.
+/// Envelopes live in a few replicated shard streams, one subject per drop; each message body
+/// carries the drop's sequence number. A relay appends to a shard in pipelined chains in which
+/// every message names the stream's last sequence number and last message id it expects
+/// (<c>Nats-Expected-Last-Sequence</c>, <c>Nats-Expected-Last-Msg-Id</c>), so JetStream stores a
+/// prefix of each chain at the predicted positions and refuses the rest, however many relays write
+/// at once: a drop's numbering can never fork or leave a gap. JetStream's message-id window
+/// deduplicates retries. Drop keys, nameplates and request nonces live in replicated key-value
+/// buckets.
 /// </summary>
 /// <remarks>
 /// nats-server 2.9 acknowledges a publish once it is stored, before fsync; it is the replication
@@ -25,18 +28,25 @@ namespace Courier.Relay.Storage;
 /// </remarks>
 public sealed class NatsDropStore : IDropStore
 {
-    /// <summary>Shard streams; appends to drops in different shards proceed in parallel.</summary>
-    internal const int ShardCount = 16;
+    /// <summary>
+    /// Shard streams. Fewer shards batch more appends into each replication round (one shard is
+    /// fastest for one relay); more shards mean fewer refused chains when several relays write at
+    /// once. Fixed: a drop's shard must be the same in every relay, now and later.
+    /// </summary>
+    internal const int ShardCount = 4;
     private const string StreamPrefix = "COURIER_ENVELOPES_";
     private const string SubjectPrefix = "courier.e.";
     private const int WrongLastSequence = 10071;
+    private const int WrongLastMsgId = 10070;
     private const int NoMessageFound = 10037;
     private const int CacheLimit = 200_000;
+    private const int MaxChainsInFlight = 8;
 
     private readonly NatsConnection _nats;
     private readonly INatsJSContext _js;
     private readonly INatsJSStream[] _streams;
     private readonly Shard[] _shards;
+    private readonly Task[] _workers;
     private readonly INatsKVStore _drops;
     private readonly INatsKVStore _nameplates;
     private readonly INatsKVStore _nonces;
@@ -50,6 +60,7 @@ public sealed class NatsDropStore : IDropStore
         _js = js;
         _streams = streams;
         _shards = streams.Select(_ => new Shard()).ToArray();
+        _workers = Enumerable.Range(0, streams.Length).Select(k => Task.Run(() => ShardWorkerAsync(k))).ToArray();
         _drops = drops;
         _nameplates = nameplates;
         _nonces = nonces;
@@ -79,28 +90,7 @@ public sealed class NatsDropStore : IDropStore
         {
             await nats.ConnectAsync().ConfigureAwait(false);
             var js = new NatsJSContext(nats);
-            var streams = new INatsJSStream[ShardCount];
-            for (int k = 0; k < ShardCount; k++)
-            {
-                streams[k] = await js.CreateOrUpdateStreamAsync(
-                    new StreamConfig(StreamPrefix + k.ToString(System.Globalization.CultureInfo.InvariantCulture), [ShardSubjects(k)])
-                    {
-                        Storage = StreamConfigStorage.File,
-                        NumReplicas = replicas,
-                        MaxAge = options.Retention,
-                        DuplicateWindow = options.DedupeWindow,
-                        Discard = StreamConfigDiscard.Old,
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                if (streams[k].Info.State.LastSeq == 0)
-                {
-                    // An expected last sequence of 0 is no check at all, so no shard may stay empty.
-                    var subject = SubjectPrefix + k.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".init";
-                    var init = await js.PublishAsync(subject, Array.Empty<byte>(), opts: new NatsJSPubOpts { MsgId = "init" }, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    init.EnsureSuccess();
-                }
-            }
-
+            var streams = await Task.WhenAll(Enumerable.Range(0, ShardCount).Select(k => CreateShardAsync(js, k, options, replicas, cancellationToken))).ConfigureAwait(false);
             var kv = new NatsKVContext(js);
             var drops = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_drops") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File }, cancellationToken).ConfigureAwait(false);
             var nameplates = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_nameplates") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File, MaxAge = TimeSpan.FromHours(2) }, cancellationToken).ConfigureAwait(false);
@@ -112,6 +102,29 @@ public sealed class NatsDropStore : IDropStore
             await nats.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static async Task<INatsJSStream> CreateShardAsync(INatsJSContext js, int k, DropStoreOptions options, int replicas, CancellationToken cancellationToken)
+    {
+        string shard = k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var stream = await js.CreateOrUpdateStreamAsync(
+            new StreamConfig(StreamPrefix + shard, [ShardSubjects(k)])
+            {
+                Storage = StreamConfigStorage.File,
+                NumReplicas = replicas,
+                MaxAge = options.Retention,
+                DuplicateWindow = options.DedupeWindow,
+                Discard = StreamConfigDiscard.Old,
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (stream.Info.State.LastSeq == 0)
+        {
+            // An expected last sequence of 0 is no check at all, so no shard may stay empty.
+            var init = await js.PublishAsync(SubjectPrefix + shard + ".init", Array.Empty<byte>(), opts: new NatsJSPubOpts { MsgId = "init" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            init.EnsureSuccess();
+        }
+
+        return stream;
     }
 
     /// <inheritdoc/>
@@ -156,90 +169,278 @@ public sealed class NatsDropStore : IDropStore
     /// <inheritdoc/>
     public async Task<AppendOutcome> AppendAsync(DropName drop, MessageId messageId, ReadOnlyMemory<byte> envelope, int maxEnvelopes, CancellationToken cancellationToken)
     {
-        if (!_keys.ContainsKey(drop) && await GetMetaAsync(drop, cancellationToken).ConfigureAwait(false) is null)
+        if (!_keys.ContainsKey(drop))
         {
-            return new AppendOutcome(AppendStatus.NoSuchDrop, 0);
-        }
-
-        var shard = _shards[ShardOf(drop)];
-        await shard.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var body = new byte[9 + envelope.Length];
-            envelope.Span.CopyTo(body.AsSpan(9));
-            string msgId = drop + "." + messageId;
-            for (int attempt = 0; ; attempt++)
+            // Keyed drops are never deleted, so one look-up per relay suffices; a nameplate's open
+            // drop is looked up every time, as its nameplate may be released.
+            var meta = await GetMetaAsync(drop, cancellationToken).ConfigureAwait(false);
+            if (meta is null)
             {
-                if (!shard.Known)
-                {
-                    await shard.ReloadAsync(StreamOf(drop), cancellationToken).ConfigureAwait(false);
-                }
+                return new AppendOutcome(AppendStatus.NoSuchDrop, 0);
+            }
 
-                if (!shard.Tails.TryGetValue(drop, out var tail))
-                {
-                    var loaded = await LoadTailAsync(drop, -1, cancellationToken).ConfigureAwait(false);
-                    if (loaded.StreamSeq > shard.Last)
-                    {
-                        // Someone appended to the shard since we learned its last sequence number.
-                        shard.Known = false;
-                        continue;
-                    }
-
-                    tail = loaded;
-                }
-
-                if (tail.DropSeq - tail.FirstLive + 1 >= maxEnvelopes && tail.StreamSeq != 0)
-                {
-                    long first = await FirstLiveAsync(drop, cancellationToken).ConfigureAwait(false);
-                    tail = tail with { FirstLive = first == 0 ? tail.DropSeq + 1 : first };
-                    shard.Remember(drop, tail);
-                    if (tail.DropSeq - tail.FirstLive + 1 >= maxEnvelopes)
-                    {
-                        // A retry of an envelope that is already stored must still be answered as a duplicate.
-                        var dup = await DuplicateOfAsync(drop, msgId, cancellationToken).ConfigureAwait(false);
-                        return dup ?? new AppendOutcome(AppendStatus.Full, 0);
-                    }
-                }
-
-                long seq = tail.DropSeq + 1;
-                BinaryPrimitives.WriteInt64BigEndian(body.AsSpan(1), seq);
-                var ack = await _js.TryPublishAsync(Subject(drop), body, opts: new NatsJSPubOpts { MsgId = msgId, ExpectedLastSequence = shard.Last }, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (!ack.Success)
-                {
-                    // The outcome is unknown (it may be stored): forget what we know and let the client retry.
-                    shard.Known = false;
-                    throw ack.Error;
-                }
-
-                var pub = ack.Value;
-                if (pub.Error is { ErrCode: WrongLastSequence } && attempt < 50)
-                {
-                    // Another relay appended to this shard: learn its new state and try again.
-                    shard.Known = false;
-                    continue;
-                }
-
-                if (pub.Error is { } error)
-                {
-                    shard.Known = false;
-                    throw new NatsJSApiException(error);
-                }
-
-                if (pub.Duplicate)
-                {
-                    var original = await MessageAtAsync(drop, pub.Seq, cancellationToken).ConfigureAwait(false);
-                    return new AppendOutcome(AppendStatus.Duplicate, original?.DropSeq ?? 0);
-                }
-
-                shard.Last = pub.Seq;
-                shard.Remember(drop, tail with { DropSeq = seq, StreamSeq = pub.Seq, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive });
-                return new AppendOutcome(AppendStatus.Appended, seq);
+            if (meta.Value.Key.Length > 0)
+            {
+                Remember(_keys, drop, meta.Value.Key);
             }
         }
-        finally
+
+        var body = new byte[9 + envelope.Length];
+        envelope.Span.CopyTo(body.AsSpan(9));
+        var pending = new PendingAppend(drop, drop + "." + messageId, body, maxEnvelopes);
+        var shard = _shards[ShardOf(drop)];
+        shard.Queue.Writer.TryWrite(pending);
+        return await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Appends everything queued for one shard as one pipeline of publishes. Each message expects
+    /// the stream's last sequence number and last message id to be those of the message before it
+    /// in the pipeline. JetStream therefore stores a prefix of the pipeline at exactly the predicted
+    /// positions and refuses everything after the first refusal, even when other relays write to
+    /// the shard at the same time; refused appends are retried from the confirmed state. New chains
+    /// are sent while earlier ones are in flight, so JetStream replicates many appends per round,
+    /// as it does for independent publishers.
+    /// </summary>
+    private async Task ShardWorkerAsync(int index)
+    {
+        var shard = _shards[index];
+        var stream = _streams[index];
+        var reader = shard.Queue.Reader;
+        var waiting = new List<PendingAppend>();
+        var inFlight = new Queue<Chain>();
+        var pipeline = new Pipeline();
+        Task<bool>? arrival = null;
+        bool open = true;
+        while (open || waiting.Count > 0 || inFlight.Count > 0)
         {
-            shard.Gate.Release();
+            while (reader.TryRead(out var item))
+            {
+                waiting.Add(item);
+            }
+
+            // After a refusal, nothing more is sent until the pipeline has drained and restarts from confirmed state.
+            if (waiting.Count > 0 && inFlight.Count < MaxChainsInFlight && !(pipeline.Broken && inFlight.Count > 0))
+            {
+                var take = waiting.GetRange(0, Math.Min(64, waiting.Count));
+                waiting.RemoveRange(0, take.Count);
+                await shard.Gate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    if (inFlight.Count == 0 && (!shard.Known || pipeline.Broken || !pipeline.Started))
+                    {
+                        if (!shard.Known)
+                        {
+                            await shard.ReloadAsync(stream, CancellationToken.None).ConfigureAwait(false);
+                        }
+
+                        pipeline.Restart(shard.Last);
+                    }
+
+                    var (chain, deferred) = await SendChainAsync(shard, pipeline, take).ConfigureAwait(false);
+                    waiting.InsertRange(0, deferred);
+                    if (chain is not null)
+                    {
+                        inFlight.Enqueue(chain);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // The store is unreachable or confused: fail these appends (clients retry with the same ids).
+                    shard.Known = false;
+                    pipeline.Broken = true;
+                    foreach (var item in take)
+                    {
+                        item.Done.TrySetException(ex);
+                    }
+                }
+                finally
+                {
+                    shard.Gate.Release();
+                }
+
+                continue;
+            }
+
+            if (inFlight.Count > 0)
+            {
+                var oldest = inFlight.Peek();
+                if (open && inFlight.Count < MaxChainsInFlight && !pipeline.Broken)
+                {
+                    arrival ??= reader.WaitToReadAsync().AsTask();
+                    await Task.WhenAny(oldest.Completion, arrival).ConfigureAwait(false);
+                    if (arrival.IsCompleted)
+                    {
+                        open = arrival.Result;
+                        arrival = null;
+                    }
+
+                    if (!oldest.Completion.IsCompleted)
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    await oldest.Completion.ConfigureAwait(false);
+                }
+
+                inFlight.Dequeue();
+                await shard.Gate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    waiting.InsertRange(0, await ConfirmChainAsync(shard, pipeline, oldest).ConfigureAwait(false));
+                }
+                catch (Exception ex)
+                {
+                    shard.Known = false;
+                    pipeline.Broken = true;
+                    foreach (var (item, _, _) in oldest.Items)
+                    {
+                        item.Done.TrySetException(ex);
+                    }
+                }
+                finally
+                {
+                    shard.Gate.Release();
+                }
+
+                continue;
+            }
+
+            arrival ??= reader.WaitToReadAsync().AsTask();
+            open = await arrival.ConfigureAwait(false);
+            arrival = null;
         }
+    }
+
+    /// <summary>Numbers and sends a chain continuing the pipeline; returns it and the appends to send later.</summary>
+    private async Task<(Chain? Chain, List<PendingAppend> Deferred)> SendChainAsync(Shard shard, Pipeline pipeline, List<PendingAppend> batch)
+    {
+        var items = new List<(PendingAppend Item, long Seq, Position Tail)>();
+        var deferred = new List<PendingAppend>();
+        foreach (var item in batch)
+        {
+            if (pipeline.Broken)
+            {
+                deferred.Add(item);
+                continue;
+            }
+
+            if (!pipeline.Tails.TryGetValue(item.Drop, out var tail) && !shard.Tails.TryGetValue(item.Drop, out tail))
+            {
+                tail = await LoadTailAsync(item.Drop, -1, CancellationToken.None).ConfigureAwait(false);
+                if (tail.StreamSeq > shard.Last)
+                {
+                    // Another relay appended to the shard since we learned its state.
+                    shard.Known = false;
+                    pipeline.Broken = true;
+                    deferred.Add(item);
+                    continue;
+                }
+            }
+
+            if (tail.DropSeq - tail.FirstLive + 1 >= item.MaxEnvelopes && tail.StreamSeq != 0)
+            {
+                long first = await FirstLiveAsync(item.Drop, CancellationToken.None).ConfigureAwait(false);
+                tail = tail with { FirstLive = first == 0 ? tail.DropSeq + 1 : first };
+                if (tail.DropSeq - tail.FirstLive + 1 >= item.MaxEnvelopes)
+                {
+                    // A retry of an envelope that is already stored must still be answered as a duplicate.
+                    var dup = await DuplicateOfAsync(item.Drop, item.MsgId, CancellationToken.None).ConfigureAwait(false);
+                    item.Done.TrySetResult(dup ?? new AppendOutcome(AppendStatus.Full, 0));
+                    continue;
+                }
+            }
+
+            long seq = tail.DropSeq + 1;
+            items.Add((item, seq, tail));
+            pipeline.Tails[item.Drop] = tail with { DropSeq = seq, StreamSeq = pipeline.Last + (ulong)items.Count, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive };
+        }
+
+        if (items.Count == 0)
+        {
+            return (null, deferred);
+        }
+
+        var publishes = new Task<NatsResult<PubAckResponse>>[items.Count];
+        for (int i = 0; i < items.Count; i++)
+        {
+            var (item, seq, _) = items[i];
+            var body = item.Body.ToArray();
+            BinaryPrimitives.WriteInt64BigEndian(body.AsSpan(1), seq);
+            var opts = new NatsJSPubOpts
+            {
+                MsgId = item.MsgId,
+                ExpectedLastSequence = pipeline.Last + (ulong)i,
+                ExpectedLastMsgId = i == 0 ? pipeline.LastMsgId : items[i - 1].Item.MsgId,
+            };
+            publishes[i] = _js.TryPublishAsync(Subject(item.Drop), body, opts: opts).AsTask();
+        }
+
+        pipeline.Last += (ulong)items.Count;
+        pipeline.LastMsgId = items[^1].Item.MsgId;
+        return (new Chain(items, Task.WhenAll(publishes)), deferred);
+    }
+
+    /// <summary>Answers the appends of a chain whose publishes are done; returns those to try again.</summary>
+    private async Task<List<PendingAppend>> ConfirmChainAsync(Shard shard, Pipeline pipeline, Chain chain)
+    {
+        var results = await chain.Completion.ConfigureAwait(false);
+        var retry = new List<PendingAppend>();
+        for (int i = 0; i < chain.Items.Count; i++)
+        {
+            var (item, seq, tail) = chain.Items[i];
+            var result = results[i];
+            if (!result.Success)
+            {
+                // The outcome is unknown (it may be stored): the client retries with the same id.
+                shard.Known = false;
+                pipeline.Broken = true;
+                item.Done.TrySetException(result.Error);
+                continue;
+            }
+
+            var ack = result.Value;
+            if (ack.Error is { ErrCode: WrongLastSequence or WrongLastMsgId })
+            {
+                shard.Known = false;
+                pipeline.Broken = true;
+                if (++item.Attempts < 50)
+                {
+                    retry.Add(item);
+                }
+                else
+                {
+                    item.Done.TrySetException(new NatsJSApiException(ack.Error));
+                }
+
+                continue;
+            }
+
+            if (ack.Error is { } error)
+            {
+                shard.Known = false;
+                pipeline.Broken = true;
+                item.Done.TrySetException(new NatsJSApiException(error));
+                continue;
+            }
+
+            if (ack.Duplicate)
+            {
+                // Nothing was stored, so the rest of the pipeline is refused and retried.
+                pipeline.Broken = true;
+                var original = await MessageAtAsync(item.Drop, ack.Seq, CancellationToken.None).ConfigureAwait(false);
+                item.Done.TrySetResult(new AppendOutcome(AppendStatus.Duplicate, original?.DropSeq ?? 0));
+                continue;
+            }
+
+            shard.Last = ack.Seq;
+            shard.Remember(item.Drop, tail with { DropSeq = seq, StreamSeq = ack.Seq, FirstLive = tail.StreamSeq == 0 ? seq : tail.FirstLive });
+            item.Done.TrySetResult(new AppendOutcome(AppendStatus.Appended, seq));
+        }
+
+        return retry;
     }
 
     /// <inheritdoc/>
@@ -399,7 +600,7 @@ public sealed class NatsDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public async Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset expires, CancellationToken cancellationToken)
+    public async Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         // The bucket's max age (5 min) outlives every freshness window, and it is shared by all relays.
         var created = await _nonces.TryCreateAsync(Base64Url.EncodeToString(nonce.Span), Array.Empty<byte>(), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -424,6 +625,12 @@ public sealed class NatsDropStore : IDropStore
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        foreach (var shard in _shards)
+        {
+            shard.Queue.Writer.TryComplete();
+        }
+
+        await Task.WhenAll(_workers).ConfigureAwait(false);
         await _nats.DisposeAsync().ConfigureAwait(false);
         foreach (var shard in _shards)
         {
@@ -597,6 +804,8 @@ public sealed class NatsDropStore : IDropStore
     {
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
+        public System.Threading.Channels.Channel<PendingAppend> Queue { get; } = System.Threading.Channels.Channel.CreateUnbounded<PendingAppend>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+
         public bool Known { get; set; }
 
         public ulong Last { get; set; }
@@ -620,6 +829,50 @@ public sealed class NatsDropStore : IDropStore
             Last = stream.Info.State.LastSeq;
             Tails.Clear();
             Known = true;
+        }
+    }
+
+    /// <summary>One append waiting for its shard's worker.</summary>
+    private sealed class PendingAppend(DropName drop, string msgId, byte[] body, int maxEnvelopes)
+    {
+        public DropName Drop { get; } = drop;
+
+        public string MsgId { get; } = msgId;
+
+        /// <summary>The message body: a kind byte, 8 bytes for the drop sequence number (filled in per attempt), the envelope.</summary>
+        public byte[] Body { get; } = body;
+
+        public int MaxEnvelopes { get; } = maxEnvelopes;
+
+        public int Attempts { get; set; }
+
+        public TaskCompletionSource<AppendOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Chains sent and not yet answered: the appends, their drop sequence numbers and the tails they continue.</summary>
+    private sealed record Chain(List<(PendingAppend Item, long Seq, Position Tail)> Items, Task<NatsResult<PubAckResponse>[]> Completion);
+
+    /// <summary>The shard's state as predicted by the chains in flight.</summary>
+    private sealed class Pipeline
+    {
+        public bool Started { get; private set; }
+
+        public bool Broken { get; set; }
+
+        public ulong Last { get; set; }
+
+        public string? LastMsgId { get; set; }
+
+        public Dictionary<DropName, Position> Tails { get; } = [];
+
+        /// <summary>Starts again from the confirmed state: nothing in flight, the stream's last sequence number known.</summary>
+        public void Restart(ulong confirmedLast)
+        {
+            Started = true;
+            Broken = false;
+            Last = confirmedLast;
+            LastMsgId = null;
+            Tails.Clear();
         }
     }
 }

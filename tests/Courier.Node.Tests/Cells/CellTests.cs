@@ -87,7 +87,7 @@ public class CellTests
         // Alyosha commits in the same epoch as Starik, but the drop orders Starik's commit first.
         var losing = cell["Alyosha"].Group.Commit();
         await cell["Starik"].UpdateKeysAsync();
-        await relay.AppendAsync(oldDrop, Envelope.Seal(EnvelopeKind.Mls, losing.Commit), Relay.Client.MessageId.NewRandom(), default);
+        await relay.AppendAsync(oldDrop, Envelope.Seal(EnvelopeKind.Mls, losing.Commit), Courier.Relay.Client.MessageId.NewRandom(), default);
 
         // Galya writes before she has seen either commit: her message lands after Starik's in the old drop.
         await cell["Galya"].SendAsync(new TextContent("written in the old epoch"), syncFirst: false, default);

@@ -1,0 +1,32 @@
+using Courier.Node;
+
+namespace Courier.Cli.Commands;
+
+/// <summary>
+/// Runs a command body and turns its failures into one line on stderr and an exit code:
+/// 0 success, 1 the operation failed (wrong passphrase, unknown contact, relay unreachable, ...),
+/// 2 the command was called wrongly.
+/// </summary>
+internal static class CommandRunner
+{
+    public static int Run(Func<Task> body) => RunAsync(body).GetAwaiter().GetResult();
+
+    public static async Task<int> RunAsync(Func<Task> body)
+    {
+        try
+        {
+            await body().ConfigureAwait(false);
+            return 0;
+        }
+        catch (NodeException e)
+        {
+            await Console.Error.WriteLineAsync($"error ({e.ErrorCode}): {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (UsageException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Text;
+using Courier.Node;
+using Spectre.Console;
+
+namespace Courier.Cli.Commands;
+
+/// <summary>The options every node command shares, and opening the node they name.</summary>
+internal static class NodeCommandOptions
+{
+    public static readonly Option<DirectoryInfo?> Home = new("--home")
+    {
+        Description = "The node's home directory (default ~/.courier).",
+        HelpName = "dir",
+        Recursive = true,
+    };
+
+    public static readonly Option<FileInfo?> PassphraseFile = new("--passphrase-file")
+    {
+        Description = "Read the passphrase from this file (first line) instead of COURIER_PASSPHRASE or a prompt.",
+        HelpName = "file",
+        Recursive = true,
+    };
+
+    public static readonly Option<Uri> Relay = new("--relay")
+    {
+        Description = "The relay's address, such as http://127.0.0.1:7700.",
+        HelpName = "url",
+        Required = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                return uri;
+            }
+
+            result.AddError($"'{text}' is not a relay address: give http://host:port or https://host:port.");
+            return null;
+        },
+    };
+
+    public static string HomeOf(ParseResult parse) => parse.GetValue(Home)?.FullName ?? CourierNode.DefaultHome;
+
+    /// <summary>The passphrase: from --passphrase-file, COURIER_PASSPHRASE, or a prompt (twice when creating).</summary>
+    public static char[] Passphrase(ParseResult parse, bool confirm)
+    {
+        if (parse.GetValue(PassphraseFile) is { } file)
+        {
+            using var reader = new StreamReader(file.FullName, Encoding.UTF8);
+            return (reader.ReadLine() ?? string.Empty).ToCharArray();
+        }
+
+        if (Environment.GetEnvironmentVariable("COURIER_PASSPHRASE") is { Length: > 0 } fromEnvironment)
+        {
+            return fromEnvironment.ToCharArray();
+        }
+
+        if (Console.IsInputRedirected)
+        {
+            throw new UsageException("No passphrase: set COURIER_PASSPHRASE or pass --passphrase-file.");
+        }
+
+        var passphrase = AnsiConsole.Prompt(new TextPrompt<string>("Passphrase:").Secret());
+        if (confirm && AnsiConsole.Prompt(new TextPrompt<string>("Again:").Secret()) != passphrase)
+        {
+            throw new UsageException("The two passphrases differ.");
+        }
+
+        return passphrase.ToCharArray();
+    }
+
+    public static CourierNode Open(ParseResult parse)
+    {
+        var passphrase = Passphrase(parse, confirm: false);
+        try
+        {
+            return CourierNode.Open(HomeOf(parse), passphrase);
+        }
+        finally
+        {
+            Array.Clear(passphrase);
+        }
+    }
+}
+
+/// <summary>A mistake in how the command was called: exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,38 @@
+namespace Courier.Node;
+
+/// <summary>Settings of a <see cref="CourierNode"/>. The defaults suit real use; tests shorten the waits and cheapen the key stretching.</summary>
+public sealed class NodeOptions
+{
+    /// <summary>The clock (KeyPackage lifetimes, timeouts, introduction expiry).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Argon2id parameters for a new vault (an existing vault keeps those in its header).</summary>
+    public VaultKdfParameters Kdf { get; init; } = VaultKdfParameters.Default;
+
+    /// <summary>How long one side of a first contact waits for the other: the relay's nameplate lifetime, 10 minutes.</summary>
+    public TimeSpan FirstContactTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many MLS KeyPackages each side gives a new contact (at most 4, so that first contact fits a 4 KiB envelope).</summary>
+    public int KeyPackagesPerContact { get; init; } = 3;
+
+    /// <summary>How long those KeyPackages stay valid.</summary>
+    public TimeSpan KeyPackageLifetime { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long an introduction may wait for the introduced party's answer.</summary>
+    public TimeSpan IntroductionLifetime { get; init; } = TimeSpan.FromDays(7);
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Time);
+        ArgumentNullException.ThrowIfNull(Kdf);
+        if (KeyPackagesPerContact is < 0 or > Contacts.ContactOffer.MaxKeyPackages)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeyPackagesPerContact), $"Between 0 and {Contacts.ContactOffer.MaxKeyPackages} KeyPackages per contact.");
+        }
+
+        if (FirstContactTimeout <= TimeSpan.Zero || IntroductionLifetime <= TimeSpan.Zero || KeyPackageLifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FirstContactTimeout), "Timeouts and lifetimes must be positive.");
+        }
+    }
+}

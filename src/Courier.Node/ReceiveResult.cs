@@ -1,0 +1,7 @@
+namespace Courier.Node;
+
+/// <summary>What one <see cref="CourierNode.ReceiveAsync"/> did.</summary>
+/// <param name="Added">Contacts added from completed introductions, each marked with its introducer.</param>
+/// <param name="PendingIntroductions">Introductions accepted and answered, still waiting for the other party.</param>
+/// <param name="Rejected">One sentence per envelope or introduction that was refused (forged, altered, expired), for the user.</param>
+public sealed record ReceiveResult(IReadOnlyList<Contact> Added, int PendingIntroductions, IReadOnlyList<string> Rejected);

@@ -1,0 +1,345 @@
+using System.Security.Cryptography;
+using NSec.Cryptography;
+
+namespace Courier.Node.Relay;
+
+/// <summary>
+/// A relay in this process's memory with the contract of <see cref="IRelay"/>: nameplates that hold
+/// a few envelopes for a few minutes, dead drops whose fetches are checked against the read key
+/// with a signature, idempotent appends, the envelope sizes of <see cref="EnvelopeSizes"/>, and
+/// long polls. For tests and single-process demos; it keeps a copy of every envelope it was given
+/// (<see cref="Observed"/>), which is exactly what a relay operator would see.
+/// </summary>
+public sealed class InMemoryRelay : IRelay
+{
+    private readonly object _gate = new();
+    private readonly TimeProvider _time;
+    private readonly Dictionary<int, Mailbox> _nameplates = [];
+    private readonly HashSet<int> _released = [];
+    private readonly Dictionary<string, Mailbox> _drops = [];
+    private readonly List<byte[]> _observed = [];
+
+    /// <summary>Creates an empty relay.</summary>
+    /// <param name="address">The name contacts record for this relay.</param>
+    /// <param name="time">The clock for nameplate expiry and long polls (the system clock by default).</param>
+    public InMemoryRelay(string address = "memory:relay", TimeProvider? time = null)
+    {
+        Address = address;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc/>
+    public string Address { get; }
+
+    /// <summary>How many envelopes a nameplate holds (the relay's default is 4).</summary>
+    public int NameplateCapacity { get; init; } = 4;
+
+    /// <summary>How long an allocated nameplate lives.</summary>
+    public TimeSpan NameplateLifetime { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>While true every call throws <see cref="RelayUnreachableException"/>, as a relay that is down would.</summary>
+    public bool Unreachable { get; set; }
+
+    /// <summary>Every envelope posted or appended so far, in order: what the relay's operator could see.</summary>
+    public IReadOnlyList<byte[]> Observed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _observed.Select(e => (byte[])e.Clone()).ToList();
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="nameplate"/> was released (burned) and can no longer be used.</summary>
+    public bool IsReleased(int nameplate)
+    {
+        lock (_gate)
+        {
+            return _released.Contains(nameplate);
+        }
+    }
+
+    /// <summary>The number of dead drops created so far.</summary>
+    public int DropCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _drops.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<int> AllocateNameplateAsync(CancellationToken cancellationToken)
+    {
+        Check(cancellationToken);
+        lock (_gate)
+        {
+            for (var range = 999; ; range = range * 10 + 9)
+            {
+                for (var attempt = 0; attempt < 20; attempt++)
+                {
+                    var number = RandomNumberGenerator.GetInt32(1, Math.Min(range, 99_999) + 1);
+                    if (!_nameplates.ContainsKey(number) && !_released.Contains(number))
+                    {
+                        _nameplates[number] = new Mailbox(readKey: null, expiresAt: _time.GetUtcNow() + NameplateLifetime);
+                        return Task.FromResult(number);
+                    }
+                }
+
+                if (range >= 99_999)
+                {
+                    throw new RelayRejectedException("The relay has no free nameplate.");
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, Guid messageId, CancellationToken cancellationToken)
+    {
+        Check(cancellationToken);
+        if (!EnvelopeSizes.Nameplate.Contains(envelope.Length))
+        {
+            throw new RelayRejectedException("The relay refused an envelope of a size it does not store.");
+        }
+
+        lock (_gate)
+        {
+            var mailbox = Nameplate(nameplate);
+            if (!mailbox.Ids.ContainsKey(messageId) && mailbox.Envelopes.Count >= NameplateCapacity)
+            {
+                throw new InvitationUnavailableException($"Nameplate {nameplate} is full: it was used by more than the two sides of a first contact.");
+            }
+
+            return Task.FromResult(Append(mailbox, envelope, messageId));
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<RelayEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Check(cancellationToken);
+            Task signal;
+            lock (_gate)
+            {
+                var mailbox = Nameplate(nameplate);
+                var found = mailbox.After(after);
+                if (found.Count > 0 || wait <= TimeSpan.Zero)
+                {
+                    return found;
+                }
+
+                signal = mailbox.Signal.Task;
+            }
+
+            wait = await WaitAsync(signal, wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task ReleaseAsync(int nameplate, CancellationToken cancellationToken)
+    {
+        Check(cancellationToken);
+        lock (_gate)
+        {
+            if (_nameplates.Remove(nameplate, out var mailbox))
+            {
+                _released.Add(nameplate);
+                mailbox.Wake();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task CreateAsync(ReadOnlyMemory<byte> name, DeadDropReadKey readKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readKey);
+        Check(cancellationToken);
+        CheckName(name);
+        lock (_gate)
+        {
+            var key = Convert.ToHexString(name.Span);
+            if (_drops.TryGetValue(key, out var existing))
+            {
+                if (!existing.ReadKey.AsSpan().SequenceEqual(readKey.PublicKey))
+                {
+                    throw new RelayRejectedException("The dead drop exists with another read key.");
+                }
+            }
+            else
+            {
+                _drops[key] = new Mailbox(readKey.PublicKey, expiresAt: null);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task<long> AppendAsync(ReadOnlyMemory<byte> name, ReadOnlyMemory<byte> envelope, Guid messageId, CancellationToken cancellationToken)
+    {
+        Check(cancellationToken);
+        CheckName(name);
+        if (!EnvelopeSizes.DeadDrop.Contains(envelope.Length))
+        {
+            throw new RelayRejectedException("The relay refused an envelope of a size it does not store.");
+        }
+
+        lock (_gate)
+        {
+            return Task.FromResult(Append(Drop(name), envelope, messageId));
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<RelayEnvelope>> FetchAsync(ReadOnlyMemory<byte> name, DeadDropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readKey);
+        CheckName(name);
+        while (true)
+        {
+            Check(cancellationToken);
+            Task signal;
+            lock (_gate)
+            {
+                var mailbox = Drop(name);
+                Authorize(mailbox, readKey, name.Span);
+                var found = mailbox.After(after);
+                if (found.Count > 0 || wait <= TimeSpan.Zero)
+                {
+                    return found;
+                }
+
+                signal = mailbox.Signal.Task;
+            }
+
+            wait = await WaitAsync(signal, wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task TrimAsync(ReadOnlyMemory<byte> name, DeadDropReadKey readKey, long through, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readKey);
+        Check(cancellationToken);
+        CheckName(name);
+        lock (_gate)
+        {
+            var mailbox = Drop(name);
+            Authorize(mailbox, readKey, name.Span);
+            mailbox.Envelopes.RemoveAll(e => e.Seq <= through);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"InMemoryRelay({Address})";
+
+    private static void CheckName(ReadOnlyMemory<byte> name)
+    {
+        if (name.Length != 32)
+        {
+            throw new RelayRejectedException("A dead drop name is 32 bytes.");
+        }
+    }
+
+    /// <summary>The relay checks a signature by the read key over a fresh challenge, as the real one checks signed requests.</summary>
+    private static void Authorize(Mailbox mailbox, DeadDropReadKey readKey, ReadOnlySpan<byte> name)
+    {
+        byte[] challenge = [.. "courier in-memory relay fetch"u8, .. name, .. RandomNumberGenerator.GetBytes(16)];
+        var signature = readKey.Sign(challenge);
+        var publicKey = NSec.Cryptography.PublicKey.Import(SignatureAlgorithm.Ed25519, mailbox.ReadKey, KeyBlobFormat.RawPublicKey);
+        if (!SignatureAlgorithm.Ed25519.Verify(publicKey, challenge, signature))
+        {
+            throw new RelayRejectedException("The dead drop's read key did not sign the request.");
+        }
+    }
+
+    private async Task<TimeSpan> WaitAsync(Task signal, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(wait, _time, timeout.Token);
+        await Task.WhenAny(signal, delay).ConfigureAwait(false);
+        await timeout.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var left = wait - _time.GetElapsedTime(started);
+
+        // After a timeout, one last look without waiting.
+        return left > TimeSpan.Zero && signal.IsCompleted ? left : TimeSpan.Zero;
+    }
+
+    private void Check(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Unreachable)
+        {
+            throw new RelayUnreachableException($"The relay {Address} cannot be reached.");
+        }
+    }
+
+    private Mailbox Nameplate(int nameplate)
+    {
+        if (!_nameplates.TryGetValue(nameplate, out var mailbox) || mailbox.ExpiresAt <= _time.GetUtcNow())
+        {
+            throw new InvitationUnavailableException($"Nameplate {nameplate} is unknown to the relay: it expired, was used or burned, or the number is wrong.");
+        }
+
+        return mailbox;
+    }
+
+    private Mailbox Drop(ReadOnlyMemory<byte> name)
+        => _drops.TryGetValue(Convert.ToHexString(name.Span), out var mailbox)
+            ? mailbox
+            : throw new RelayRejectedException("The relay has no such dead drop.");
+
+    private long Append(Mailbox mailbox, ReadOnlyMemory<byte> envelope, Guid messageId)
+    {
+        if (mailbox.Ids.TryGetValue(messageId, out var existing))
+        {
+            return existing;
+        }
+
+        var seq = ++mailbox.Last;
+        var data = envelope.ToArray();
+        mailbox.Envelopes.Add(new RelayEnvelope(seq, data));
+        mailbox.Ids[messageId] = seq;
+        _observed.Add((byte[])data.Clone());
+        mailbox.Wake();
+        return seq;
+    }
+
+    private sealed class Mailbox(byte[]? readKey, DateTimeOffset? expiresAt)
+    {
+        public byte[] ReadKey { get; } = readKey ?? [];
+
+        public DateTimeOffset? ExpiresAt { get; } = expiresAt;
+
+        public List<RelayEnvelope> Envelopes { get; } = [];
+
+        public Dictionary<Guid, long> Ids { get; } = [];
+
+        public long Last { get; set; }
+
+        public TaskCompletionSource Signal { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<RelayEnvelope> After(long after)
+            => Envelopes.Where(e => e.Seq > after).Select(e => new RelayEnvelope(e.Seq, (byte[])e.Data.Clone())).ToList();
+
+        public void Wake()
+        {
+            Signal.TrySetResult();
+            Signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+}

@@ -1,0 +1,376 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using NSec.Cryptography;
+
+namespace Courier.Node.Storage;
+
+/// <summary>
+/// A node's encrypted store in its home directory (docs/node.md, "Vault"): <c>vault.key</c>
+/// (<see cref="VaultHeader"/>) wraps a random 32-byte vault key under Argon2id(passphrase, salt);
+/// <c>vault.db</c> (<see cref="VaultDatabase"/>) holds records sealed under keys derived from it;
+/// <c>courier.lock</c> (<see cref="HomeLock"/>) keeps a second node out. Record plaintexts are padded
+/// to a multiple of <see cref="PaddingQuantum"/> bytes, so sizes reveal little.
+/// </summary>
+internal sealed class Vault : IDisposable
+{
+    /// <summary>Record plaintexts are padded to a multiple of this many bytes.</summary>
+    public const int PaddingQuantum = 256;
+
+    /// <summary>The size of a record id.</summary>
+    public const int IdSize = 16;
+
+    private static readonly AeadAlgorithm Wrap = AeadAlgorithm.XChaCha20Poly1305;
+
+    private readonly string _home;
+    private readonly HomeLock _lock;
+    private readonly VaultDatabase _database;
+    private readonly VaultKeys _keys;
+    private VaultHeader _header;
+    private bool _disposed;
+
+    private Vault(string home, HomeLock homeLock, VaultHeader header, VaultDatabase database, VaultKeys keys)
+    {
+        _home = home;
+        _lock = homeLock;
+        _header = header;
+        _database = database;
+        _keys = keys;
+    }
+
+    /// <summary>The Argon2id parameters in the header.</summary>
+    public VaultKdfParameters Kdf => _header.Kdf;
+
+    /// <summary>Every file of a home directory that the vault writes (for backups, and for the tests that scan them).</summary>
+    public static IEnumerable<string> Files(string home)
+        => [Path.Combine(home, VaultHeader.FileName), Path.Combine(home, HomeLock.FileName), .. VaultDatabase.Files(home)];
+
+    /// <exception cref="VaultExistsException">The home already holds a vault.</exception>
+    /// <exception cref="HomeLockedException">Another node has the home open.</exception>
+    public static Vault Create(string home, ReadOnlySpan<char> passphrase, VaultKdfParameters kdf)
+    {
+        ArgumentNullException.ThrowIfNull(kdf);
+        CheckPassphrase(passphrase);
+        CreateHome(home);
+        var homeLock = HomeLock.Acquire(home);
+        VaultDatabase? database = null;
+        VaultKeys? keys = null;
+        try
+        {
+            var headerPath = Path.Combine(home, VaultHeader.FileName);
+            if (File.Exists(headerPath))
+            {
+                throw new VaultExistsException($"{home} already holds a Courier vault; nothing was changed.");
+            }
+
+            // A database without a header is what an interrupted init leaves behind: start over.
+            foreach (var file in VaultDatabase.Files(home))
+            {
+                File.Delete(file);
+            }
+
+            var vaultKey = new byte[VaultHeader.KeySize];
+            try
+            {
+                RandomNumberGenerator.Fill(vaultKey);
+                var header = WrapVaultKey(vaultKey, passphrase, kdf, RandomNumberGenerator.GetBytes(VaultHeader.VaultIdSize));
+                database = VaultDatabase.Create(Path.Combine(home, VaultDatabase.FileName), header.VaultId);
+                keys = VaultKeys.Derive(vaultKey);
+
+                // The header goes last: its presence is what makes the vault exist.
+                header.WriteAtomically(headerPath);
+                return new Vault(home, homeLock, header, database, keys);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(vaultKey);
+            }
+        }
+        catch
+        {
+            keys?.Dispose();
+            database?.Dispose();
+            homeLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <exception cref="VaultNotFoundException">The home holds no vault.</exception>
+    /// <exception cref="HomeLockedException">Another node has the home open.</exception>
+    /// <exception cref="VaultCorruptedException">The header or database is damaged.</exception>
+    /// <exception cref="WrongPassphraseException">The passphrase does not unwrap the vault key.</exception>
+    public static Vault Open(string home, ReadOnlySpan<char> passphrase)
+    {
+        CheckPassphrase(passphrase);
+        var headerPath = Path.Combine(home, VaultHeader.FileName);
+        if (!File.Exists(headerPath))
+        {
+            throw new VaultNotFoundException($"{home} holds no Courier vault; create one with init.");
+        }
+
+        var homeLock = HomeLock.Acquire(home);
+        VaultDatabase? database = null;
+        VaultKeys? keys = null;
+        try
+        {
+            var header = VaultHeader.Decode(ReadHeader(headerPath), headerPath);
+            var vaultKey = new byte[VaultHeader.KeySize];
+            try
+            {
+                if (!UnwrapVaultKey(header, passphrase, vaultKey))
+                {
+                    throw new WrongPassphraseException("The passphrase is wrong: the vault was not opened, and nothing in it was read or changed.");
+                }
+
+                // Only now, with the passphrase proven, is anything opened for writing.
+                database = VaultDatabase.Open(Path.Combine(home, VaultDatabase.FileName), header.VaultId);
+                keys = VaultKeys.Derive(vaultKey);
+                return new Vault(home, homeLock, header, database, keys);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(vaultKey);
+            }
+        }
+        catch
+        {
+            keys?.Dispose();
+            database?.Dispose();
+            homeLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A new random record id.</summary>
+    public static byte[] NewId() => RandomNumberGenerator.GetBytes(IdSize);
+
+    /// <summary>
+    /// Re-wraps the vault key under a new passphrase and, optionally, stronger parameters. The
+    /// records are untouched; the header is replaced atomically.
+    /// </summary>
+    public void ChangePassphrase(ReadOnlySpan<char> current, ReadOnlySpan<char> next, VaultKdfParameters? kdf)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckPassphrase(next);
+        var vaultKey = new byte[VaultHeader.KeySize];
+        try
+        {
+            if (!UnwrapVaultKey(_header, current, vaultKey))
+            {
+                throw new WrongPassphraseException("The current passphrase is wrong; the passphrase was not changed.");
+            }
+
+            var header = WrapVaultKey(vaultKey, next, kdf ?? _header.Kdf, _header.VaultId);
+            header.WriteAtomically(Path.Combine(_home, VaultHeader.FileName));
+            _header = header;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(vaultKey);
+        }
+    }
+
+    /// <summary>The record with <paramref name="id"/> in <paramref name="collection"/>, or null. The caller wipes the plaintext.</summary>
+    public byte[]? Get(VaultCollection collection, byte[] id)
+    {
+        var stored = Database.Get(id);
+        return stored is null || !stored.Collection.AsSpan().SequenceEqual(CollectionTag(collection)) ? null : Unseal(collection, stored);
+    }
+
+    /// <summary>Every record of <paramref name="collection"/>, as (id, plaintext). The caller wipes the plaintexts.</summary>
+    public IReadOnlyList<(byte[] Id, byte[] Plaintext)> List(VaultCollection collection)
+        => Database.ByCollection(CollectionTag(collection)).Select(r => (r.Id, Unseal(collection, r))).ToList();
+
+    /// <summary>The records of <paramref name="collection"/> stored with lookup name <paramref name="name"/>.</summary>
+    public IReadOnlyList<(byte[] Id, byte[] Plaintext)> Find(VaultCollection collection, string name)
+    {
+        var collectionTag = CollectionTag(collection);
+        return Database.ByLookup(LookupTag(collection, name))
+            .Where(r => r.Collection.AsSpan().SequenceEqual(collectionTag))
+            .Select(r => (r.Id, Unseal(collection, r)))
+            .ToList();
+    }
+
+    /// <summary>True when <paramref name="collection"/> holds a record stored with lookup name <paramref name="name"/>; nothing is decrypted.</summary>
+    public bool Exists(VaultCollection collection, string name)
+    {
+        var collectionTag = CollectionTag(collection);
+        return Database.ByLookup(LookupTag(collection, name)).Any(r => r.Collection.AsSpan().SequenceEqual(collectionTag));
+    }
+
+    /// <summary>Starts one atomic change: every Put and Delete on it lands together at Commit, or none does.</summary>
+    public VaultTransaction Begin() => new(this, Database.Begin());
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _keys.Dispose();
+        _database.Dispose();
+        _lock.Dispose();
+    }
+
+    internal void Put(SqliteTransaction transaction, VaultCollection collection, byte[] id, ReadOnlySpan<byte> plaintext, string? lookupName)
+    {
+        if (id.Length != IdSize)
+        {
+            throw new ArgumentException($"A record id is {IdSize} bytes.", nameof(id));
+        }
+
+        var collectionTag = CollectionTag(collection);
+        var padded = Pad(plaintext);
+        try
+        {
+            var body = _keys.Seal(AssociatedData(id, collectionTag), padded);
+            Database.Put(transaction, new StoredRecord(id, collectionTag, lookupName is null ? null : LookupTag(collection, lookupName), body));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(padded);
+        }
+    }
+
+    internal void Delete(SqliteTransaction transaction, byte[] id) => Database.Delete(transaction, id);
+
+    private VaultDatabase Database
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _database;
+        }
+    }
+
+    private byte[] Unseal(VaultCollection collection, StoredRecord stored)
+    {
+        var padded = _keys.Open(AssociatedData(stored.Id, stored.Collection), stored.Body)
+            ?? throw new VaultCorruptedException("A record of the vault failed its integrity check (damaged or altered). Restore the home directory from a backup.");
+        try
+        {
+            if (padded.Length < 4)
+            {
+                throw new VaultCorruptedException("A record of the vault has no length.");
+            }
+
+            var length = BinaryPrimitives.ReadUInt32BigEndian(padded);
+            if (length > padded.Length - 4)
+            {
+                throw new VaultCorruptedException($"A {collection} record of the vault has an impossible length.");
+            }
+
+            return padded.AsSpan(4, (int)length).ToArray();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(padded);
+        }
+    }
+
+    /// <summary>"courier vault record v1" || vault id || record id || collection tag: a sealed record cannot move to another id, collection or vault.</summary>
+    private byte[] AssociatedData(byte[] id, byte[] collectionTag)
+        => [.. "courier vault record v1"u8, .. _header.VaultId, .. id, .. collectionTag];
+
+    private byte[] CollectionTag(VaultCollection collection) => _keys.Tag([.. "collection\0"u8, (byte)collection]);
+
+    private byte[] LookupTag(VaultCollection collection, string name)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(name);
+        try
+        {
+            return _keys.Tag([.. "lookup\0"u8, (byte)collection, .. bytes]);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    private static byte[] Pad(ReadOnlySpan<byte> plaintext)
+    {
+        var length = checked(4 + plaintext.Length);
+        var padded = new byte[(length + PaddingQuantum - 1) / PaddingQuantum * PaddingQuantum];
+        BinaryPrimitives.WriteUInt32BigEndian(padded, (uint)plaintext.Length);
+        plaintext.CopyTo(padded.AsSpan(4));
+        return padded;
+    }
+
+    private static VaultHeader WrapVaultKey(ReadOnlySpan<byte> vaultKey, ReadOnlySpan<char> passphrase, VaultKdfParameters kdf, byte[] vaultId)
+    {
+        var salt = RandomNumberGenerator.GetBytes(VaultHeader.SaltSize);
+        var nonce = RandomNumberGenerator.GetBytes(VaultHeader.NonceSize);
+        var unsealed = new VaultHeader(kdf, salt, vaultId, nonce, new byte[VaultHeader.KeySize + VaultHeader.TagSize]);
+        using var kek = DeriveKeyEncryptionKey(passphrase, kdf, salt);
+        var wrapped = Wrap.Encrypt(kek, nonce, unsealed.AuthenticatedPart(), vaultKey);
+        return new VaultHeader(kdf, salt, vaultId, nonce, wrapped);
+    }
+
+    private static bool UnwrapVaultKey(VaultHeader header, ReadOnlySpan<char> passphrase, Span<byte> vaultKey)
+    {
+        using var kek = DeriveKeyEncryptionKey(passphrase, header.Kdf, header.Salt);
+        return Wrap.Decrypt(kek, header.Nonce, header.AuthenticatedPart(), header.WrappedKey, vaultKey);
+    }
+
+    /// <summary>Argon2id(UTF-8 passphrase, salt) into an XChaCha20-Poly1305 key held by libsodium.</summary>
+    private static Key DeriveKeyEncryptionKey(ReadOnlySpan<char> passphrase, VaultKdfParameters kdf, byte[] salt)
+    {
+        var argon2 = PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters
+        {
+            DegreeOfParallelism = 1,
+            MemorySize = kdf.MemoryKiB,
+            NumberOfPasses = kdf.Passes,
+        });
+        var password = GC.AllocateArray<byte>(System.Text.Encoding.UTF8.GetByteCount(passphrase), pinned: true);
+        try
+        {
+            System.Text.Encoding.UTF8.GetBytes(passphrase, password);
+            return argon2.DeriveKey(password, salt, Wrap);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(password);
+        }
+    }
+
+    private static byte[] ReadHeader(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+
+        // Read one byte more than a header so that an oversized file is noticed without reading it all.
+        var buffer = new byte[VaultHeader.Size + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+        }
+
+        return buffer[..total];
+    }
+
+    private static void CheckPassphrase(ReadOnlySpan<char> passphrase)
+    {
+        if (passphrase.IsEmpty)
+        {
+            throw new ArgumentException("The passphrase must not be empty.", nameof(passphrase));
+        }
+    }
+
+    private static void CreateHome(string home)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(home);
+        }
+        else
+        {
+            Directory.CreateDirectory(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => "Vault";
+}

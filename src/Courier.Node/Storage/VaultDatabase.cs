@@ -1,0 +1,190 @@
+using Microsoft.Data.Sqlite;
+
+namespace Courier.Node.Storage;
+
+/// <summary>
+/// The SQLite file <c>vault.db</c>: one table of sealed records under random 16-byte ids, each with
+/// an opaque collection tag and an optional opaque lookup tag (keyed HMACs, <see cref="VaultKeys.Tag"/>),
+/// and a small <c>meta</c> table that binds the file to its header's vault id. WAL journal,
+/// synchronous=FULL (a commit is on disk before it returns), secure_delete (deleted records are
+/// overwritten), temporary tables in memory. Every change is one transaction, so a process killed
+/// mid-write reopens with exactly the changes that committed.
+/// </summary>
+internal sealed class VaultDatabase : IDisposable
+{
+    public const string FileName = "vault.db";
+
+    private const long SchemaVersion = 1;
+
+    private readonly SqliteConnection _connection;
+
+    private VaultDatabase(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Every file SQLite may keep beside the database (WAL, shared memory, rollback journal).</summary>
+    public static IEnumerable<string> Files(string home)
+    {
+        var path = Path.Combine(home, FileName);
+        return [path, path + "-wal", path + "-shm", path + "-journal"];
+    }
+
+    public static VaultDatabase Create(string path, byte[] vaultId)
+    {
+        var database = new VaultDatabase(Connect(path, SqliteOpenMode.ReadWriteCreate));
+        try
+        {
+            database.Execute("PRAGMA journal_mode=WAL");
+            using var transaction = database.Begin();
+            database.Execute(
+                """
+                CREATE TABLE meta(name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TABLE records(
+                    id BLOB PRIMARY KEY,
+                    collection BLOB NOT NULL,
+                    lookup BLOB,
+                    body BLOB NOT NULL) WITHOUT ROWID;
+                CREATE INDEX records_collection ON records(collection);
+                CREATE INDEX records_lookup ON records(lookup) WHERE lookup IS NOT NULL;
+                """,
+                transaction);
+            database.Execute("INSERT INTO meta(name, value) VALUES ('schema', $v)", transaction, ("$v", SchemaVersion));
+            database.Execute("INSERT INTO meta(name, value) VALUES ('vault_id', $v)", transaction, ("$v", vaultId));
+            transaction.Commit();
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <exception cref="VaultCorruptedException">The file is not a vault database, is damaged, or belongs to another vault.</exception>
+    public static VaultDatabase Open(string path, byte[] vaultId)
+    {
+        if (!File.Exists(path))
+        {
+            throw new VaultCorruptedException($"The vault database {path} is missing although its header is present. Restore the home directory from a backup.");
+        }
+
+        VaultDatabase? database = null;
+        try
+        {
+            database = new VaultDatabase(Connect(path, SqliteOpenMode.ReadWrite));
+            if (database.Scalar<string>("PRAGMA quick_check") != "ok")
+            {
+                throw new VaultCorruptedException($"The vault database {path} failed SQLite's integrity check. Restore the home directory from a backup.");
+            }
+
+            var schema = database.Scalar<long?>("SELECT value FROM meta WHERE name = 'schema'");
+            var id = database.Scalar<byte[]>("SELECT value FROM meta WHERE name = 'vault_id'");
+            if (schema != SchemaVersion || id is null || !id.AsSpan().SequenceEqual(vaultId))
+            {
+                throw new VaultCorruptedException($"The vault database {path} does not belong to this vault's header. Restore the home directory from a backup.");
+            }
+
+            database.Execute("PRAGMA journal_mode=WAL");
+            return database;
+        }
+        catch (SqliteException e)
+        {
+            database?.Dispose();
+            throw new VaultCorruptedException($"The vault database {path} cannot be read ({e.SqliteErrorCode}: damaged or not a vault). Restore the home directory from a backup.", e);
+        }
+        catch
+        {
+            database?.Dispose();
+            throw;
+        }
+    }
+
+    public StoredRecord? Get(byte[] id)
+        => Query("SELECT id, collection, lookup, body FROM records WHERE id = $p", id).FirstOrDefault();
+
+    public IReadOnlyList<StoredRecord> ByCollection(byte[] collection)
+        => Query("SELECT id, collection, lookup, body FROM records WHERE collection = $p ORDER BY id", collection);
+
+    public IReadOnlyList<StoredRecord> ByLookup(byte[] lookup)
+        => Query("SELECT id, collection, lookup, body FROM records WHERE lookup = $p ORDER BY id", lookup);
+
+    /// <summary>Starts a write transaction (BEGIN IMMEDIATE). Disposing it without commit rolls back.</summary>
+    public SqliteTransaction Begin() => _connection.BeginTransaction(deferred: false);
+
+    public void Put(SqliteTransaction transaction, StoredRecord record)
+        => Execute(
+            "INSERT INTO records(id, collection, lookup, body) VALUES ($id, $c, $l, $b) ON CONFLICT(id) DO UPDATE SET collection = $c, lookup = $l, body = $b",
+            transaction,
+            ("$id", record.Id),
+            ("$c", record.Collection),
+            ("$l", (object?)record.Lookup ?? DBNull.Value),
+            ("$b", record.Body));
+
+    public void Delete(SqliteTransaction transaction, byte[] id) => Execute("DELETE FROM records WHERE id = $id", transaction, ("$id", id));
+
+    public void Dispose() => _connection.Dispose();
+
+    private static SqliteConnection Connect(string path, SqliteOpenMode mode)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY; PRAGMA trusted_schema=OFF;";
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private List<StoredRecord> Query(string sql, byte[] parameter)
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$p", parameter);
+            using var reader = command.ExecuteReader();
+            var records = new List<StoredRecord>();
+            while (reader.Read())
+            {
+                records.Add(new StoredRecord(
+                    (byte[])reader.GetValue(0),
+                    (byte[])reader.GetValue(1),
+                    reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2),
+                    (byte[])reader.GetValue(3)));
+            }
+
+            return records;
+        }
+        catch (Exception e) when (e is SqliteException or InvalidCastException)
+        {
+            throw new VaultCorruptedException("The vault database holds a row that is not a sealed record. Restore the home directory from a backup.", e);
+        }
+    }
+
+    private T? Scalar<T>(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        var value = command.ExecuteScalar();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    private void Execute(string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+}

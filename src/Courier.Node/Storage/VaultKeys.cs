@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using NSec.Cryptography;
+
+namespace Courier.Node.Storage;
+
+/// <summary>
+/// The two keys derived from the vault key with HKDF-SHA256 (RFC 5869): an XChaCha20-Poly1305 key
+/// that seals every record, and an HMAC-SHA256 key that turns collection names and lookup names
+/// into opaque tags. Both live in libsodium's guarded memory. A record's 24-byte nonce is random,
+/// which XChaCha20's nonce size makes safe for any number of writes.
+/// </summary>
+internal sealed class VaultKeys : IDisposable
+{
+    /// <summary>The version byte in front of every sealed record.</summary>
+    public const byte RecordVersion = 1;
+
+    /// <summary>The size of a collection or lookup tag.</summary>
+    public const int TagSize = 16;
+
+    private static readonly AeadAlgorithm Aead = AeadAlgorithm.XChaCha20Poly1305;
+    private static readonly MacAlgorithm Mac = MacAlgorithm.HmacSha256;
+
+    private readonly Key _recordKey;
+    private readonly Key _indexKey;
+
+    private VaultKeys(Key recordKey, Key indexKey)
+    {
+        _recordKey = recordKey;
+        _indexKey = indexKey;
+    }
+
+    public static VaultKeys Derive(ReadOnlySpan<byte> vaultKey)
+    {
+        Span<byte> okm = stackalloc byte[32];
+        Key? recordKey = null;
+        try
+        {
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, vaultKey, okm, salt: default, "courier vault v1 records"u8);
+            recordKey = Key.Import(Aead, okm, KeyBlobFormat.RawSymmetricKey);
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, vaultKey, okm, salt: default, "courier vault v1 index"u8);
+            return new VaultKeys(recordKey, Key.Import(Mac, okm, KeyBlobFormat.RawSymmetricKey));
+        }
+        catch
+        {
+            recordKey?.Dispose();
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(okm);
+        }
+    }
+
+    /// <summary>version || nonce || XChaCha20-Poly1305(plaintext, associatedData).</summary>
+    public byte[] Seal(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext)
+    {
+        var body = new byte[1 + Aead.NonceSize + plaintext.Length + Aead.TagSize];
+        body[0] = RecordVersion;
+        var nonce = body.AsSpan(1, Aead.NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        Aead.Encrypt(_recordKey, nonce, associatedData, plaintext, body.AsSpan(1 + Aead.NonceSize));
+        return body;
+    }
+
+    /// <summary>The plaintext of a sealed record, or null when it fails authentication. The caller wipes it.</summary>
+    public byte[]? Open(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body)
+    {
+        if (body.Length < 1 + Aead.NonceSize + Aead.TagSize || body[0] != RecordVersion)
+        {
+            return null;
+        }
+
+        var plaintext = new byte[body.Length - 1 - Aead.NonceSize - Aead.TagSize];
+        if (Aead.Decrypt(_recordKey, body.Slice(1, Aead.NonceSize), associatedData, body[(1 + Aead.NonceSize)..], plaintext))
+        {
+            return plaintext;
+        }
+
+        return null;
+    }
+
+    /// <summary>HMAC-SHA256 under the index key, truncated to <see cref="TagSize"/> bytes.</summary>
+    public byte[] Tag(ReadOnlySpan<byte> data)
+    {
+        Span<byte> mac = stackalloc byte[Mac.MacSize];
+        Mac.Mac(_indexKey, data, mac);
+        return mac[..TagSize].ToArray();
+    }
+
+    public void Dispose()
+    {
+        _recordKey.Dispose();
+        _indexKey.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => "VaultKeys";
+}

@@ -1,0 +1,65 @@
+namespace Courier.Node.Tests;
+
+public class DependencyTests
+{
+    /// <summary>
+    /// Cryptographic primitives come only from libsodium (NSec) and the BCL: besides those, Courier.Node
+    /// references only Courier.Mls, the relay's typed client, and SQLite's ADO.NET provider, which stores ciphertext.
+    /// </summary>
+    [Fact]
+    public void Courier_Node_references_only_the_BCL_NSec_SQLite_Courier_Mls_and_the_relay_client()
+    {
+        var references = typeof(CourierNode).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        var others = references.Where(name => !(name is "NSec.Cryptography" or "Microsoft.Data.Sqlite" or "Courier.Mls" or "Courier.Relay.Client" or "netstandard" || name.StartsWith("System", StringComparison.Ordinal))).ToList();
+        Assert.Empty(others);
+    }
+
+    /// <summary>The public surface is what the <c>courier</c> command and a relay adapter need, and nothing else.</summary>
+    [Fact]
+    public void The_public_surface_is_small()
+    {
+        var exported = typeof(CourierNode).Assembly.GetExportedTypes().Select(t => t.FullName!).Order(StringComparer.Ordinal).ToList();
+        string[] expected =
+        [
+            "Courier.Node.Cells.Cell",
+            "Courier.Node.Cells.CellContent",
+            "Courier.Node.Cells.CellMessage",
+            "Courier.Node.Cells.Envelope",
+            "Courier.Node.Cells.EnvelopeKind",
+            "Courier.Node.Cells.FileChunk",
+            "Courier.Node.Cells.Forwarded",
+            "Courier.Node.Cells.IDropTransport",
+            "Courier.Node.Cells.Outbox",
+            "Courier.Node.Cells.RelayDropTransport",
+            "Courier.Node.Cells.TextContent",
+            "Courier.Node.Contact",
+            "Courier.Node.CourierNode",
+            "Courier.Node.FirstContactFailedException",
+            "Courier.Node.HomeLockedException",
+            "Courier.Node.InvalidCodeException",
+            "Courier.Node.Invitation",
+            "Courier.Node.InvitationUnavailableException",
+            "Courier.Node.NodeException",
+            "Courier.Node.NodeOptions",
+            "Courier.Node.ReceiveResult",
+            "Courier.Node.Relay.DeadDropReadKey",
+            "Courier.Node.Relay.EnvelopeSizes",
+            "Courier.Node.Relay.HttpRelay",
+            "Courier.Node.Relay.IDeadDrops",
+            "Courier.Node.Relay.IRelay",
+            "Courier.Node.Relay.IRendezvous",
+            "Courier.Node.Relay.InMemoryRelay",
+            "Courier.Node.Relay.RelayEnvelope",
+            "Courier.Node.RelayRejectedException",
+            "Courier.Node.RelayUnreachableException",
+            "Courier.Node.UnknownContactException",
+            "Courier.Node.VaultCorruptedException",
+            "Courier.Node.VaultExistsException",
+            "Courier.Node.VaultKdfParameters",
+            "Courier.Node.VaultNotFoundException",
+            "Courier.Node.WrongCodeException",
+            "Courier.Node.WrongPassphraseException",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), exported);
+    }
+}

@@ -1,0 +1,290 @@
+using System.Text;
+using Courier.Mls.Group;
+using Courier.Node.Cpace;
+using Courier.Node.FirstContact;
+using Courier.Node.Relay;
+using Courier.Node.Wire;
+
+namespace Courier.Node.Tests.FirstContact;
+
+public class FirstContactTests
+{
+    [Fact]
+    public async Task Two_nodes_become_contacts_with_matching_keys_drops_and_channel_secret()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create();
+        var bob = nodes.Create();
+
+        var (bobAtAlice, aliceAtBob) = await nodes.ConnectAsync(alice, bob, inviterName: "Starik", acceptorName: "Alyosha");
+
+        Assert.Equal("Alyosha", bobAtAlice.Name);
+        Assert.Equal("Starik", bobAtAlice.OurCodeName);
+        Assert.Equal("Starik", aliceAtBob.Name);
+        Assert.Equal("Alyosha", aliceAtBob.OurCodeName);
+        Assert.Null(bobAtAlice.IntroducedById);
+        Assert.Equal(nodes.Relay.Address, bobAtAlice.Relay);
+        Assert.Equal([bobAtAlice], alice.Contacts);
+        Assert.Equal([aliceAtBob], bob.Contacts);
+
+        using var atAlice = alice.FindRecord(bobAtAlice.Id);
+        using var atBob = bob.FindRecord("STARIK");
+        Assert.Equal(atBob.OurSigningKey, atAlice.TheirSigningKey);
+        Assert.Equal(atAlice.OurSigningKey, atBob.TheirSigningKey);
+        Assert.Equal(atBob.OurDrop, atAlice.TheirDrop);
+        Assert.Equal(atAlice.OurDrop, atBob.TheirDrop);
+        Assert.Equal(atAlice.PairwiseSecret, atBob.PairwiseSecret);
+        Assert.True(atAlice.WeAreFirst);
+        Assert.False(atBob.WeAreFirst);
+        Assert.Equal(Contact.FingerprintOf(atBob.OurSigningKey), bobAtAlice.Fingerprint);
+
+        // Each side holds the other's KeyPackages, and its own bundles for them with the private keys.
+        Assert.Equal(3, atAlice.TheirKeyPackages.Count);
+        Assert.Equal(3, atBob.OurBundles.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            using var bundle = KeyPackageBundle.Deserialize(atBob.OurBundles[i]);
+            Assert.Equal(bundle.KeyPackageBytes, atAlice.TheirKeyPackages[i]);
+        }
+
+        // Both drops exist at the relay, and the nameplate is burned.
+        Assert.Equal(2, nodes.Relay.DropCount);
+    }
+
+    [Fact]
+    public async Task The_nameplate_is_released_after_success_and_cannot_be_used_again()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create();
+        var bob = nodes.Create();
+        var carol = nodes.Create();
+        using var invitation = await alice.InviteAsync(nodes.Relay);
+        var accepted = bob.AcceptAsync(nodes.Relay, invitation.Code);
+        await invitation.CompleteAsync();
+        await accepted;
+
+        Assert.True(nodes.Relay.IsReleased(invitation.Nameplate));
+        await Assert.ThrowsAsync<InvitationUnavailableException>(() => carol.AcceptAsync(nodes.Relay, invitation.Code));
+        Assert.Empty(carol.Contacts);
+    }
+
+    [Fact]
+    public async Task A_chosen_phrase_is_the_secret_and_matches_however_it_is_typed()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create();
+        var bob = nodes.Create();
+        using var invitation = await alice.InviteAsync(nodes.Relay, phrase: "I have brought greetings from Galya");
+        Assert.Equal($"{invitation.Nameplate}-i-have-brought-greetings-from-galya", invitation.Code);
+
+        var accepted = bob.AcceptAsync(nodes.Relay, $" {invitation.Nameplate}-I have  brought greetings-from GALYA ");
+        await invitation.CompleteAsync();
+        Assert.Single(bob.Contacts);
+        Assert.Equal((await accepted).Id, bob.Contacts[0].Id);
+    }
+
+    [Fact]
+    public async Task A_generated_code_is_the_nameplate_and_three_words_of_the_list()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create();
+        using var invitation = await alice.InviteAsync(nodes.Relay);
+        var parts = invitation.Code.Split('-');
+        Assert.Equal(4, parts.Length);
+        Assert.Equal(invitation.Nameplate.ToString(System.Globalization.CultureInfo.InvariantCulture), parts[0]);
+        Assert.All(parts[1..], word => Assert.Contains(word, Contacts.WordList.Words));
+    }
+
+    [Fact]
+    public async Task A_wrong_code_fails_both_sides_clearly_stores_nothing_and_burns_the_nameplate()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create();
+        var bob = nodes.Create();
+        using var invitation = await alice.InviteAsync(nodes.Relay, phrase: "apple river stone");
+
+        var accepted = bob.AcceptAsync(nodes.Relay, $"{invitation.Nameplate}-apple-river-stove");
+        var inviterError = await Assert.ThrowsAsync<WrongCodeException>(() => invitation.CompleteAsync());
+        var acceptorError = await Assert.ThrowsAsync<WrongCodeException>(() => accepted);
+
+        Assert.Equal("wrong_code", inviterError.ErrorCode);
+        Assert.Contains("different codes", inviterError.Message, StringComparison.Ordinal);
+        Assert.Contains("different codes", acceptorError.Message, StringComparison.Ordinal);
+        Assert.Empty(alice.Contacts);
+        Assert.Empty(bob.Contacts);
+        Assert.Equal(0, nodes.Relay.DropCount);
+        Assert.True(nodes.Relay.IsReleased(invitation.Nameplate));
+
+        // The right code cannot be tried on the burned nameplate.
+        await Assert.ThrowsAsync<InvitationUnavailableException>(() => bob.AcceptAsync(nodes.Relay, $"{invitation.Nameplate}-apple-river-stone"));
+        Assert.Empty(bob.Contacts);
+    }
+
+    [Fact]
+    public async Task A_low_order_key_share_aborts_the_inviter_and_burns_the_nameplate()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create();
+        using var invitation = await alice.InviteAsync(nodes.Relay);
+
+        // An attacker answers with the point u = 1 (order 4), one of the draft's must-abort points.
+        var lowOrder = new byte[CPaceX25519.FieldSizeBytes];
+        lowOrder[0] = 1;
+        byte[] reply = [.. lowOrder, .. new byte[FirstContactKeys.TagSize], .. new byte[40]];
+        await nodes.Relay.PostAsync(invitation.Nameplate, EnvelopeFrame.Pad((byte)FirstContactKind.Reply, reply, EnvelopeSizes.Nameplate), Guid.NewGuid(), default);
+
+        var error = await Assert.ThrowsAsync<FirstContactFailedException>(() => invitation.CompleteAsync());
+        Assert.Contains("invalid key share", error.Message, StringComparison.Ordinal);
+        Assert.True(nodes.Relay.IsReleased(invitation.Nameplate));
+        Assert.Empty(alice.Contacts);
+    }
+
+    [Fact]
+    public async Task Junk_that_a_stranger_posts_to_the_nameplate_is_ignored()
+    {
+        using var nodes = new TestNodes(new InMemoryRelay { NameplateCapacity = 5 });
+        var alice = nodes.Create();
+        var bob = nodes.Create();
+        using var invitation = await alice.InviteAsync(nodes.Relay);
+        await nodes.Relay.PostAsync(invitation.Nameplate, new byte[EnvelopeSizes.Small], Guid.NewGuid(), default);
+
+        var accepted = bob.AcceptAsync(nodes.Relay, invitation.Code);
+        await invitation.CompleteAsync();
+        await accepted;
+        Assert.Single(alice.Contacts);
+        Assert.Single(bob.Contacts);
+    }
+
+    [Fact]
+    public async Task When_junk_fills_the_nameplate_both_sides_fail_and_neither_stores_anything()
+    {
+        // The relay's nameplates hold 4 envelopes, exactly the four messages of a first contact.
+        using var nodes = new TestNodes();
+        var alice = nodes.Create(TestNodes.Options(firstContactTimeout: TimeSpan.FromSeconds(2)));
+        var bob = nodes.Create();
+        using var invitation = await alice.InviteAsync(nodes.Relay);
+        await nodes.Relay.PostAsync(invitation.Nameplate, new byte[EnvelopeSizes.Small], Guid.NewGuid(), default);
+
+        var accepted = bob.AcceptAsync(nodes.Relay, invitation.Code);
+        await Assert.ThrowsAsync<FirstContactFailedException>(() => invitation.CompleteAsync());
+        var error = await Assert.ThrowsAsync<InvitationUnavailableException>(() => accepted);
+        Assert.Contains("full", error.Message, StringComparison.Ordinal);
+        Assert.Empty(alice.Contacts);
+        Assert.Empty(bob.Contacts);
+    }
+
+    [Fact]
+    public async Task An_invitation_nobody_answers_times_out_and_releases_its_nameplate()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create(TestNodes.Options(firstContactTimeout: TimeSpan.FromMilliseconds(300)));
+        using var invitation = await alice.InviteAsync(nodes.Relay);
+        var error = await Assert.ThrowsAsync<FirstContactFailedException>(() => invitation.CompleteAsync());
+        Assert.Contains("in time", error.Message, StringComparison.Ordinal);
+        Assert.True(nodes.Relay.IsReleased(invitation.Nameplate));
+    }
+
+    [Fact]
+    public async Task Disposing_an_unused_invitation_releases_its_nameplate()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create();
+        var invitation = await alice.InviteAsync(nodes.Relay);
+        invitation.Dispose();
+        Assert.True(nodes.Relay.IsReleased(invitation.Nameplate));
+    }
+
+    [Theory]
+    [InlineData("apple-river-stone")]
+    [InlineData("17")]
+    [InlineData("17-")]
+    [InlineData("17- - -")]
+    [InlineData("017-apple")]
+    [InlineData("123456-apple")]
+    [InlineData("0-apple")]
+    [InlineData("-apple")]
+    public async Task A_malformed_code_is_refused_before_the_relay_is_asked(string code)
+    {
+        using var nodes = new TestNodes();
+        var bob = nodes.Create();
+        nodes.Relay.Unreachable = true;
+        var error = await Assert.ThrowsAsync<InvalidCodeException>(() => bob.AcceptAsync(nodes.Relay, code));
+        Assert.Equal("invalid_code", error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_nameplate_and_an_unreachable_relay_are_reported_as_such()
+    {
+        using var nodes = new TestNodes();
+        var bob = nodes.Create();
+        await Assert.ThrowsAsync<InvitationUnavailableException>(() => bob.AcceptAsync(nodes.Relay, "4242-apple-river-stone"));
+
+        nodes.Relay.Unreachable = true;
+        await Assert.ThrowsAsync<RelayUnreachableException>(() => bob.InviteAsync(nodes.Relay));
+        await Assert.ThrowsAsync<RelayUnreachableException>(() => bob.AcceptAsync(nodes.Relay, "4242-apple-river-stone"));
+    }
+
+    [Fact]
+    public async Task Two_contacts_see_different_keys_code_names_drops_and_KeyPackage_identities_of_ours()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create();
+        var bob = nodes.Create();
+        var carol = nodes.Create();
+        var (bobAtAlice, _) = await nodes.ConnectAsync(alice, bob);
+        var (carolAtAlice, _) = await nodes.ConnectAsync(alice, carol);
+
+        using var forBob = alice.FindRecord(bobAtAlice.Id);
+        using var forCarol = alice.FindRecord(carolAtAlice.Id);
+        Assert.NotEqual(forBob.OurCodeName, forCarol.OurCodeName);
+        Assert.NotEqual(forBob.OurSigningKey, forCarol.OurSigningKey);
+        Assert.NotEqual(forBob.OurDrop, forCarol.OurDrop);
+        Assert.NotEqual(forBob.PairwiseSecret, forCarol.PairwiseSecret);
+
+        // What Bob and Carol hold of Alice shares nothing: no key, name, drop or KeyPackage key.
+        var bobKnows = PublicMaterial(forBob);
+        var carolKnows = PublicMaterial(forCarol);
+        Assert.Empty(bobKnows.Intersect(carolKnows));
+    }
+
+    [Fact]
+    public async Task The_relay_sees_neither_the_code_nor_the_code_names_nor_the_keys_exchanged()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create();
+        var bob = nodes.Create();
+        var (bobAtAlice, _) = await nodes.ConnectAsync(alice, bob, inviterName: "Starik Codename", acceptorName: "Alyosha Codename", phrase: "greetings from galya");
+        using var record = alice.FindRecord(bobAtAlice.Id);
+
+        var observed = nodes.Relay.Observed;
+        Assert.NotEmpty(observed);
+        Assert.All(observed, envelope => Assert.Contains(envelope.Length, EnvelopeSizes.Nameplate.Concat(EnvelopeSizes.DeadDrop)));
+        foreach (var secret in new[]
+        {
+            Encoding.UTF8.GetBytes("greetings-from-galya"), Encoding.UTF8.GetBytes("galya"),
+            Encoding.UTF8.GetBytes("Starik Codename"), Encoding.UTF8.GetBytes("Alyosha Codename"),
+            record.TheirSigningKey, record.OurSigningKey, record.TheirDrop, record.OurDrop,
+        })
+        {
+            Assert.DoesNotContain(observed, envelope => envelope.AsSpan().IndexOf(secret) >= 0);
+        }
+    }
+
+    private static HashSet<string> PublicMaterial(Contacts.ContactRecord record)
+    {
+        var items = new HashSet<string>(StringComparer.Ordinal)
+        {
+            record.OurCodeName,
+            Convert.ToHexString(record.OurSigningKey),
+            Convert.ToHexString(record.OurDrop),
+        };
+        foreach (var serialized in record.OurBundles)
+        {
+            using var bundle = KeyPackageBundle.Deserialize(serialized);
+            items.Add(Convert.ToHexString(bundle.KeyPackageRef));
+            items.Add(Convert.ToHexString(bundle.KeyPackageBytes.AsSpan(bundle.KeyPackageBytes.Length - 64)));
+        }
+
+        return items;
+    }
+}

@@ -1,0 +1,57 @@
+using Courier.Node.Relay;
+
+namespace Courier.Node.Tests;
+
+/// <summary>Nodes for tests: cheap key stretching, short first-contact timeouts, each in its own temporary home.</summary>
+internal sealed class TestNodes : IDisposable
+{
+    public const string Passphrase = "a passphrase for tests";
+
+    private readonly List<TempHome> _homes = [];
+    private readonly List<CourierNode> _nodes = [];
+
+    public TestNodes(InMemoryRelay? relay = null) => Relay = relay ?? new InMemoryRelay();
+
+    public InMemoryRelay Relay { get; }
+
+    public static NodeOptions Options(TimeProvider? time = null, TimeSpan? firstContactTimeout = null) => new()
+    {
+        Kdf = TempHome.FastKdf,
+        FirstContactTimeout = firstContactTimeout ?? TimeSpan.FromSeconds(20),
+        Time = time ?? TimeProvider.System,
+    };
+
+    public IReadOnlyList<TempHome> Homes => _homes;
+
+    public CourierNode Create(NodeOptions? options = null)
+    {
+        var home = new TempHome();
+        _homes.Add(home);
+        var node = CourierNode.Init(home.Path, Passphrase, options ?? Options());
+        _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>Runs a complete first contact between the two nodes; returns each side's view of the other.</summary>
+    public async Task<(Contact AtInviter, Contact AtAcceptor)> ConnectAsync(CourierNode inviter, CourierNode acceptor, string? inviterName = null, string? acceptorName = null, string? phrase = null)
+    {
+        using var invitation = await inviter.InviteAsync(Relay, phrase, inviterName);
+        var accepted = acceptor.AcceptAsync(Relay, invitation.Code, acceptorName);
+        var completed = invitation.CompleteAsync();
+        await Task.WhenAll(accepted, completed);
+        return (await completed, await accepted);
+    }
+
+    /// <summary>Closes a node (so its home can be reopened or scanned).</summary>
+    public void Close(CourierNode node)
+    {
+        node.Dispose();
+        _nodes.Remove(node);
+    }
+
+    public void Dispose()
+    {
+        _nodes.ForEach(n => n.Dispose());
+        _homes.ForEach(h => h.Dispose());
+    }
+}
