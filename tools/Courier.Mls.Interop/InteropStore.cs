@@ -10,9 +10,11 @@ namespace Courier.Mls.Interop;
 internal sealed class InteropStore
 {
     /// <summary>
-    /// How many states are kept. The working group's runner frees only each actor's last state, so
-    /// the states a reinit, branch or external join leaves behind stay until they are dropped here,
-    /// least recently used first. A run uses its states all the time, so only abandoned ones go.
+    /// How many states are kept. The working group's runner frees only each actor's last state, at
+    /// the end of a run, so the states a reinit, branch or external join leaves behind, and those
+    /// of members removed early in a long script, stay until they are dropped here, least recently
+    /// used first. A state in use is named in every commit of its group, so only idle ones go;
+    /// freeing a dropped state succeeds, any other call on it fails with NOT_FOUND saying so.
     /// </summary>
     public const int MaxStates = 1024;
 
@@ -30,6 +32,9 @@ internal sealed class InteropStore
 
     public Dictionary<uint, GroupEntry> States { get; } = [];
 
+    /// <summary>The ids of states dropped to stay within <see cref="MaxStates"/>.</summary>
+    public HashSet<uint> Dropped { get; } = [];
+
     public Dictionary<uint, Transaction> Transactions { get; } = [];
 
     public Dictionary<uint, ReInitEntry> ReInits { get; } = [];
@@ -46,7 +51,9 @@ internal sealed class InteropStore
         States[id] = entry;
         while (States.Count > MaxStates)
         {
-            Free(States.MinBy(s => s.Value.LastUse).Key);
+            var idle = States.MinBy(s => s.Value.LastUse).Key;
+            Free(idle);
+            Dropped.Add(idle);
         }
 
         return id;
@@ -91,12 +98,15 @@ internal sealed class InteropStore
         return id;
     }
 
-    /// <summary>Frees a state, unless a pending reinit still needs it as the group it continues.</summary>
+    /// <summary>
+    /// Frees a state, unless a pending reinit still needs it as the group it continues; false when
+    /// no state has the id (a dropped one counts as freed already).
+    /// </summary>
     public bool Free(uint id)
     {
         if (!States.Remove(id, out var entry))
         {
-            return false;
+            return Dropped.Remove(id);
         }
 
         if (!ReInits.Values.Any(r => ReferenceEquals(r.Old, entry)))

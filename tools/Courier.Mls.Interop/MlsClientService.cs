@@ -235,7 +235,9 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
         }
     }
 
-    private GroupEntry StateOf(uint id) => store.Use(id) ?? throw NotFound($"unknown state_id {id}");
+    private GroupEntry StateOf(uint id) => store.Use(id) ?? throw NotFound(store.Dropped.Contains(id)
+        ? $"state_id {id} was dropped: it was the least recently used of more than {InteropStore.MaxStates} states"
+        : $"unknown state_id {id}");
 
     private Transaction TransactionOf(uint id) => store.Transactions.TryGetValue(id, out var tx) ? tx : throw NotFound($"unknown transaction_id {id}");
 

@@ -15,11 +15,25 @@ internal sealed class PeerLimitations
     /// <summary>Statuses that say nothing about what the client can do: never a limitation.</summary>
     private static readonly HashSet<StatusCode> Transport = [StatusCode.DeadlineExceeded, StatusCode.Cancelled, StatusCode.Unavailable];
 
+    private readonly HashSet<InteropClient> strict = [];
+
     private PeerLimitations(List<PeerLimitation> entries) => Entries = entries;
 
-    public static PeerLimitations None { get; } = new([]);
-
     public IReadOnlyList<PeerLimitation> Entries { get; }
+
+    /// <summary>
+    /// Never lets an error raised by <paramref name="client"/> count as a limitation (the
+    /// implementation under test); an entry naming its server is a usage error.
+    /// </summary>
+    public void Exclude(InteropClient client)
+    {
+        if (Entries.FirstOrDefault(l => l.Client == client.Name) is { } named)
+        {
+            throw new UsageException($"limitation \"{named.Id}\" names {client.Label} ({client.Name}), whose errors --no-limitations says are never limitations");
+        }
+
+        strict.Add(client);
+    }
 
     /// <summary>
     /// Reads a file of the form
@@ -68,7 +82,7 @@ internal sealed class PeerLimitations
     /// </summary>
     public PeerLimitation? Match(string file, string script, Exception error)
     {
-        if (error is not ClientCallException call || Transport.Contains(call.Status.StatusCode))
+        if (error is not ClientCallException call || Transport.Contains(call.Status.StatusCode) || strict.Contains(call.Client))
         {
             return null;
         }

@@ -48,6 +48,20 @@ internal static class Program
                 Console.WriteLine($"{client.Label} = {client.Address}: {client.Name}, ciphersuites {string.Join(",", client.Suites.Order())}");
             }
 
+            try
+            {
+                foreach (var label in options.StrictClients)
+                {
+                    limitations.Exclude(clients.FirstOrDefault(c => c.Label == label)
+                        ?? throw new UsageException($"--no-limitations {label}: there are only {clients.Count} clients"));
+                }
+            }
+            catch (UsageException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 2;
+            }
+
             var plan = files
                 .SelectMany(f => f.Scripts.Where(s => options.Selects(f.Name, s.Name)).SelectMany(s => AssignmentPlanner.Plan(f.Name, s, clients, options)))
                 .ToList();

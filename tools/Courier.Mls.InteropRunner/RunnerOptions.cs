@@ -31,6 +31,9 @@ internal sealed class RunnerOptions
                                    whose name, error text and scenario match an entry is reported as
                                    "skipped: peer limitation (<client>): <reason> [<error>]". Errors
                                    of other clients, failed checks and deadlines stay failures.
+          --no-limitations CLIENT  never report an error raised by CLIENT (client0, client1, ...) as a
+                                   limitation, and refuse a --limitations entry that names its server;
+                                   for the implementation under test. Repeatable.
           -h, --help               print this text
 
         Every script of every file runs for each ciphersuite, each handshake mode and each assignment
@@ -71,6 +74,9 @@ internal sealed class RunnerOptions
     public List<string> Only { get; } = [];
 
     public List<string> LimitationPaths { get; } = [];
+
+    /// <summary>Labels of the clients (client0, ...) whose errors are never a known limitation.</summary>
+    public List<string> StrictClients { get; } = [];
 
     public bool Help { get; private set; }
 
@@ -138,6 +144,12 @@ internal sealed class RunnerOptions
                     break;
                 case "--limitations":
                     o.LimitationPaths.Add(Value());
+                    break;
+                case "--no-limitations":
+                    var label = Value();
+                    o.StrictClients.Add(System.Text.RegularExpressions.Regex.IsMatch(label, "^client[0-9]+$")
+                        ? label
+                        : throw new UsageException($"--no-limitations takes a client label (client0, client1, ...), not '{label}'"));
                     break;
                 default:
                     if (a.StartsWith('-'))
