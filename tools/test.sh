@@ -37,9 +37,22 @@ dotnet run -c Release --no-build --project tools/Courier.Vectors -- tests/Courie
 echo "== courier demo (must hold every expectation)"
 dotnet run -c Release --no-build --project src/Courier.Cli -- demo || status=$?
 
+echo "== MLS interop: Courier and ts-mls through the working group's scenarios, and the tamper check"
+interop_log=$(mktemp)
+trap 'rm -f "$log" "$interop_log"' EXIT
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  interop/run.sh 2>&1 | tee "$interop_log" || status=$?
+else
+  echo "error: Node.js and npm are needed for the interop run (ts-mls)" >&2
+  status=1
+fi
+
 # dotnet test prints one "Passed!/Failed!  - Failed: f, Passed: p, Skipped: s" line per test assembly.
 read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- ' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
   | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+# interop/run.sh ends with its own "N passed, M failed, K skipped" line.
+read -r interop_passed interop_failed interop_skipped < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$interop_log" | tail -1 | sed -E 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | awk '{print $1+0, $2+0, $3+0}')
+passed=$((passed + ${interop_passed:-0})); failed=$((failed + ${interop_failed:-0})); skipped=$((skipped + ${interop_skipped:-0}))
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "error: a test step failed (see above)" >&2
