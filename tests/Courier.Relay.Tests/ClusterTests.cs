@@ -80,21 +80,8 @@ public sealed class ClusterTests
             }
 
             var all = views[0];
-            Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Seq));
+            AckedLog.AssertExactlyOnceInOrder(all, acked, d, counts);
             Assert.Equal(all.Select(e => Convert.ToHexString(e.Data)), views[1].Select(e => Convert.ToHexString(e.Data)));
-            var stored = all.Select(e => (Writer: BinaryPrimitives.ReadInt32BigEndian(e.Data), Counter: BinaryPrimitives.ReadInt32BigEndian(e.Data.AsSpan(4)))).ToList();
-            Assert.Equal(stored.Count, stored.Distinct().Count());
-            var ackedHere = acked.Where(a => a.Key.Drop == d).ToList();
-            Assert.Equal(ackedHere.Count, all.Count);
-            foreach (var ((_, seq), value) in ackedHere)
-            {
-                Assert.Equal(value, stored[(int)seq - 1]);
-            }
-
-            foreach (var group in stored.GroupBy(s => s.Writer))
-            {
-                Assert.Equal(Enumerable.Range(0, counts[group.Key]), group.Select(g => g.Counter));
-            }
         }
     }
 

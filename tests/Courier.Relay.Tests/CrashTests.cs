@@ -88,21 +88,7 @@ public sealed class CrashTests
                     after = page.Envelopes[^1].Seq;
                 }
 
-                Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Seq));
-                var stored = all.Select(e => (Writer: BinaryPrimitives.ReadInt32BigEndian(e.Data), Counter: BinaryPrimitives.ReadInt32BigEndian(e.Data.AsSpan(4)))).ToList();
-                Assert.Equal(stored.Count, stored.Distinct().Count());
-                var ackedHere = acked.Where(a => a.Key.Drop == d).ToList();
-                Assert.Equal(ackedHere.Count, all.Count);
-                foreach (var ((_, seq), value) in ackedHere)
-                {
-                    Assert.Equal(value, stored[(int)seq - 1]);
-                }
-
-                // Each writer appended one at a time, so its envelopes appear in its own order.
-                foreach (var group in stored.GroupBy(s => s.Writer))
-                {
-                    Assert.Equal(Enumerable.Range(0, counts[group.Key]), group.Select(g => g.Counter));
-                }
+                AckedLog.AssertExactlyOnceInOrder(all, acked, d, counts);
             }
 
             Assert.True(acked.Count > 100, $"only {acked.Count} appends were acknowledged");

@@ -6,7 +6,7 @@ namespace Courier.Mls.Tests.Group;
 
 public class GroupInfoSigningTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => KeyPackageBundleTests.Suites();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
 
     [Theory]
     [MemberData(nameof(Suites))]

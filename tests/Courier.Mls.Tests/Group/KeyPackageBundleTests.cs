@@ -12,11 +12,7 @@ public class KeyPackageBundleTests
     private const ulong NotBefore = 1_700_000_000;
     private const ulong NotAfter = 1_800_000_000;
 
-    public static TheoryData<CipherSuiteId> Suites() =>
-    [
-        CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
-        CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
-    ];
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
 
     [Theory]
     [MemberData(nameof(Suites))]

@@ -11,7 +11,7 @@ namespace Courier.Mls.Tests.Group;
 /// </summary>
 public class KeyPackageValidationTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => KeyPackageBundleTests.Suites();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
 
     [Theory]
     [MemberData(nameof(Suites))]

@@ -13,7 +13,7 @@ namespace Courier.Mls.Tests.Group;
 /// </summary>
 public class WelcomeTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => KeyPackageBundleTests.Suites();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
 
     [Theory]
     [MemberData(nameof(Suites))]

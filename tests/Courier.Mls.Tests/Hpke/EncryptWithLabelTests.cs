@@ -8,11 +8,7 @@ namespace Courier.Mls.Tests.Hpke;
 /// <summary>RFC 9420 §5.1.3 EncryptWithLabel / DecryptWithLabel and the suite's HPKE and DeriveKeyPair.</summary>
 public class EncryptWithLabelTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => new()
-    {
-        CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
-        CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
-    };
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
 
     [Fact]
     public void Each_suite_uses_its_AEAD_in_HPKE()

@@ -17,11 +17,7 @@ public class EpochSecretsStateTests(ITestOutputHelper output)
 {
     private const int AlwaysHeldLength = 8 * (1 + CipherSuite.HashSize);
 
-    public static TheoryData<CipherSuiteId> Suites() =>
-    [
-        CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
-        CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
-    ];
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
 
     [Theory]
     [MemberData(nameof(Suites))]

@@ -14,11 +14,7 @@ public class EncryptionSecretTreeStateTests(ITestOutputHelper output)
 {
     private static readonly byte[] Root = [.. Enumerable.Range(100, CipherSuite.HashSize).Select(i => (byte)i)];
 
-    public static TheoryData<CipherSuiteId> Suites() =>
-    [
-        CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
-        CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
-    ];
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
 
     [Theory]
     [MemberData(nameof(Suites))]

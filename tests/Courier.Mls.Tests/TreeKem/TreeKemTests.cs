@@ -15,11 +15,7 @@ namespace Courier.Mls.Tests.TreeKem;
 /// </summary>
 public class TreeKemTests
 {
-    public static TheoryData<CipherSuiteId> Suites() =>
-    [
-        CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
-        CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
-    ];
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
 
     [Theory]
     [MemberData(nameof(Suites))]

@@ -12,11 +12,7 @@ public class RatchetTreeTests
 {
     private static readonly CipherSuite Suite1 = CipherSuite.Suite1;
 
-    public static TheoryData<CipherSuiteId> Suites() =>
-    [
-        CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
-        CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
-    ];
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
 
     [Theory]
     [MemberData(nameof(Suites))]

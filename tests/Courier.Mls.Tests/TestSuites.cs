@@ -1,0 +1,13 @@
+using Courier.Mls.Crypto;
+
+namespace Courier.Mls.Tests;
+
+/// <summary>The ciphersuites every suite-dependent test runs over: Courier's two.</summary>
+internal static class TestSuites
+{
+    public static TheoryData<CipherSuiteId> Both() =>
+    [
+        CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
+        CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
+    ];
+}
