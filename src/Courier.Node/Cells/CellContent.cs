@@ -6,7 +6,8 @@ namespace Courier.Node.Cells;
 /// <summary>
 /// What members write to a cell, inside the MLS application data:
 /// <c>text: 0x01 || utf8</c>, <c>file chunk: 0x02 || u16 name length || name || u32 index || u32 count || data</c>,
-/// <c>forwarded: 0x03 || u16 origin length || origin cell || inner content</c> (a liaison's explicit act).
+/// <c>forwarded: 0x03 || u16 origin length || origin || inner content</c> (a liaison's explicit act),
+/// <c>leave notice: 0x04</c> (the sender leaves; the others remove it).
 /// </summary>
 public abstract record CellContent
 {
@@ -23,6 +24,7 @@ public abstract record CellContent
                 1 => new TextContent(new UTF8Encoding(false, true).GetString(bytes[1..])),
                 2 => FileChunk.Decode(bytes[1..]),
                 3 => Forwarded.Decode(bytes[1..]),
+                4 when bytes.Length == 1 => new LeaveNotice(),
                 _ => null,
             };
         }
@@ -96,6 +98,13 @@ public sealed record Forwarded(string Origin, CellContent Inner) : CellContent
     internal static Forwarded? Decode(ReadOnlySpan<byte> bytes)
     {
         var (origin, used) = ReadString(bytes);
-        return Parse(bytes[used..]) is { } inner and not Forwarded ? new Forwarded(origin, inner) : null;
+        return Parse(bytes[used..]) is { } inner and not (Forwarded or LeaveNotice) ? new Forwarded(origin, inner) : null;
     }
+}
+
+/// <summary>The sender leaves the cell: any other member removes it with its next commit.</summary>
+public sealed record LeaveNotice : CellContent
+{
+    /// <inheritdoc/>
+    public override byte[] ToBytes() => [4];
 }
