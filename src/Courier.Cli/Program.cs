@@ -7,6 +7,13 @@ root.Options.Add(NodeCommandOptions.PassphraseFile);
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(ContactCommand.Create());
+root.Subcommands.Add(LayerCommand.Create());
+root.Subcommands.Add(CellCommand.Create());
+foreach (var command in MessageCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
+
 root.Subcommands.Add(RelayCommand.Create());
 // Exit codes: 0 success, 1 the operation failed, 2 the command was called wrongly (README).
 var parse = root.Parse(args);

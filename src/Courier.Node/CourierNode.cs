@@ -19,7 +19,7 @@ namespace Courier.Node;
 /// Every user-facing failure is a <see cref="NodeException"/> whose message can be shown as it is;
 /// <see cref="ArgumentException"/> means a caller bug.
 /// </remarks>
-public sealed class CourierNode : IDisposable
+public sealed partial class CourierNode : IDisposable
 {
     private readonly Vault _vault;
     private readonly NodeOptions _options;
@@ -168,9 +168,10 @@ public sealed class CourierNode : IDisposable
     {
         ArgumentNullException.ThrowIfNull(relay);
         var rejected = new List<string>();
+        var joined = new List<string>();
         foreach (var contactId in LoadContacts(c => c.Relay == relay.Address ? c.Id : null).OfType<byte[]>())
         {
-            await ReceiveFromContactAsync(relay, contactId, rejected, cancellationToken).ConfigureAwait(false);
+            await ReceiveFromContactAsync(relay, contactId, rejected, joined, cancellationToken).ConfigureAwait(false);
         }
 
         var added = new List<Contact>();
@@ -192,7 +193,7 @@ public sealed class CourierNode : IDisposable
             pending += waiting ? 1 : 0;
         }
 
-        return new ReceiveResult(added, pending, rejected);
+        return new ReceiveResult(added, pending, rejected, joined);
     }
 
     /// <summary>Re-wraps the vault key under a new passphrase and, optionally, stronger Argon2id parameters.</summary>
@@ -201,7 +202,15 @@ public sealed class CourierNode : IDisposable
         => _vault.ChangePassphrase(current, next, kdf);
 
     /// <summary>Closes the vault and releases the home directory.</summary>
-    public void Dispose() => _vault.Dispose();
+    public void Dispose()
+    {
+        foreach (var relay in _relays.Values)
+        {
+            relay.Dispose();
+        }
+
+        _vault.Dispose();
+    }
 
     /// <inheritdoc/>
     public override string ToString() => "CourierNode";
@@ -324,14 +333,26 @@ public sealed class CourierNode : IDisposable
         return record.ToContact();
     }
 
-    private void Put(ContactRecord record, byte[]? alsoDelete = null, PendingIntroduction? alsoPut = null)
+    private static void PutContact(VaultTransaction transaction, ContactRecord record)
     {
         var plaintext = record.Encode();
+        try
+        {
+            transaction.Put(VaultCollection.Contact, record.Id, plaintext, ContactRecord.LookupName(record.TheirCodeName));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    private void Put(ContactRecord record, byte[]? alsoDelete = null, PendingIntroduction? alsoPut = null)
+    {
         var pending = alsoPut?.Encode();
         try
         {
             using var transaction = _vault.Begin();
-            transaction.Put(VaultCollection.Contact, record.Id, plaintext, ContactRecord.LookupName(record.TheirCodeName));
+            PutContact(transaction, record);
             if (alsoDelete is not null)
             {
                 transaction.Delete(alsoDelete);
@@ -346,7 +367,6 @@ public sealed class CourierNode : IDisposable
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plaintext);
             if (pending is not null)
             {
                 CryptographicOperations.ZeroMemory(pending);
@@ -354,7 +374,7 @@ public sealed class CourierNode : IDisposable
         }
     }
 
-    private async Task ReceiveFromContactAsync(IRelay relay, byte[] contactId, List<string> rejected, CancellationToken cancellationToken)
+    private async Task ReceiveFromContactAsync(IRelay relay, byte[] contactId, List<string> rejected, List<string> joined, CancellationToken cancellationToken)
     {
         using var contact = Decode(_vault.Get(VaultCollection.Contact, contactId) ?? throw new VaultCorruptedException("A contact vanished from the vault."), p => ContactRecord.Decode(contactId, p));
         using var readKey = DeadDropReadKey.FromSeed(contact.OurDropReadSeed);
@@ -367,6 +387,18 @@ public sealed class CourierNode : IDisposable
             {
                 rejected.Add($"An envelope in the drop shared with \"{contact.TheirCodeName}\" was not sealed by them (forged or altered) and was ignored.");
                 Put(contact);
+                continue;
+            }
+
+            if (type == PairwiseMessageType.Welcome)
+            {
+                await JoinCellAsync(relay, contact, body, rejected, joined, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (type == PairwiseMessageType.KeyPackage)
+            {
+                StoreKeyPackage(contact, body, rejected);
                 continue;
             }
 

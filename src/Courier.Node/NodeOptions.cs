@@ -21,6 +21,9 @@ public sealed class NodeOptions
     /// <summary>How long an introduction may wait for the introduced party's answer.</summary>
     public TimeSpan IntroductionLifetime { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>How long a cell keeps retrying an unreachable relay before the operation fails (what was sent stays in the outbox).</summary>
+    public TimeSpan RelayRetry { get; init; } = TimeSpan.FromSeconds(30);
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Time);
@@ -30,7 +33,7 @@ public sealed class NodeOptions
             throw new ArgumentOutOfRangeException(nameof(KeyPackagesPerContact), $"Between 0 and {Contacts.ContactOffer.MaxKeyPackages} KeyPackages per contact.");
         }
 
-        if (FirstContactTimeout <= TimeSpan.Zero || IntroductionLifetime <= TimeSpan.Zero || KeyPackageLifetime <= TimeSpan.Zero)
+        if (FirstContactTimeout <= TimeSpan.Zero || RelayRetry <= TimeSpan.Zero || IntroductionLifetime <= TimeSpan.Zero || KeyPackageLifetime <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(FirstContactTimeout), "Timeouts and lifetimes must be positive.");
         }

@@ -4,4 +4,5 @@ namespace Courier.Node;
 /// <param name="Added">Contacts added from completed introductions, each marked with its introducer.</param>
 /// <param name="PendingIntroductions">Introductions accepted and answered, still waiting for the other party.</param>
 /// <param name="Rejected">One sentence per envelope or introduction that was refused (forged, altered, expired), for the user.</param>
-public sealed record ReceiveResult(IReadOnlyList<Contact> Added, int PendingIntroductions, IReadOnlyList<string> Rejected);
+/// <param name="JoinedCells">Cells a contact added this node to (their Welcomes came through the pairwise drops).</param>
+public sealed record ReceiveResult(IReadOnlyList<Contact> Added, int PendingIntroductions, IReadOnlyList<string> Rejected, IReadOnlyList<string> JoinedCells);

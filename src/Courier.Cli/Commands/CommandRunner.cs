@@ -23,9 +23,10 @@ internal static class CommandRunner
             await Console.Error.WriteLineAsync($"error ({e.ErrorCode}): {e.Message}").ConfigureAwait(false);
             return 1;
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or ArgumentException)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
+            await Console.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
             return 2;
         }
     }

@@ -27,18 +27,22 @@ internal static class NodeCommandOptions
         Description = "The relay's address, such as http://127.0.0.1:7700.",
         HelpName = "url",
         Required = true,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            {
-                return uri;
-            }
-
-            result.AddError($"'{text}' is not a relay address: give http://host:port or https://host:port.");
-            return null;
-        },
+        CustomParser = result => ParseRelay(result, result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty),
     };
+
+    public static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of a table." };
+
+    /// <summary>A relay address, or an error on <paramref name="result"/>.</summary>
+    public static Uri? ParseRelay(System.CommandLine.Parsing.ArgumentResult result, string text)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            return uri;
+        }
+
+        result.AddError($"'{text}' is not a relay address: give http://host:port or https://host:port.");
+        return null;
+    }
 
     public static string HomeOf(ParseResult parse) => parse.GetValue(Home)?.FullName ?? CourierNode.DefaultHome;
 

@@ -87,6 +87,9 @@ public sealed class Cell : IDisposable
     /// </summary>
     internal Action? Checkpoint { get; set; }
 
+    /// <summary>How long a relay call is retried through transient failures before it fails (<see cref="Outbox"/>).</summary>
+    internal TimeSpan RetryFor { get; set; } = Outbox.GiveUpAfter;
+
     /// <summary>Creates a cell whose only member is the owner of <paramref name="self"/>.</summary>
     public static async Task<Cell> CreateAsync(string name, string layer, KeyPackageBundle self, IDropTransport transport, CancellationToken cancellationToken = default)
     {
@@ -347,7 +350,7 @@ public sealed class Cell : IDisposable
         {
             var readKey = _readKey!;
             var (drop, position, pollFor) = (_drop, _position, wait);
-            var batch = await Outbox.RetryAsync(() => _transport.FetchAsync(drop, readKey, position, pollFor, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var batch = await Outbox.RetryAsync(() => _transport.FetchAsync(drop, readKey, position, pollFor, cancellationToken), RetryFor, cancellationToken).ConfigureAwait(false);
             if (batch.Envelopes.Count == 0)
             {
                 break;
@@ -481,7 +484,7 @@ public sealed class Cell : IDisposable
         {
             await _transport.CreateDropAsync(drop, readKey, cancellationToken).ConfigureAwait(false);
             return true;
-        }, cancellationToken).ConfigureAwait(false);
+        }, RetryFor, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The current epoch's drop and read key, from the exporter (RFC 9420 §8.5): values only members can compute.</summary>
@@ -510,7 +513,7 @@ public sealed class Cell : IDisposable
     private async Task<long> AppendAsync(DropName drop, byte[] mlsMessage, MessageId id, CancellationToken cancellationToken)
     {
         var envelope = Envelope.Seal(EnvelopeKind.Mls, mlsMessage);
-        var receipt = await Outbox.RetryAsync(() => _transport.AppendAsync(drop, envelope, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var receipt = await Outbox.RetryAsync(() => _transport.AppendAsync(drop, envelope, id, cancellationToken), RetryFor, cancellationToken).ConfigureAwait(false);
         return receipt.Seq;
     }
 

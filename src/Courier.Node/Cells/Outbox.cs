@@ -13,10 +13,13 @@ public static class Outbox
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(2);
 
     /// <summary>Runs <paramref name="call"/> until it succeeds or fails for good, backing off between attempts.</summary>
-    public static async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    public static Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken) => RetryAsync(call, GiveUpAfter, cancellationToken);
+
+    /// <summary>Runs <paramref name="call"/> until it succeeds, fails for good, or <paramref name="giveUpAfter"/> has passed.</summary>
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> call, TimeSpan giveUpAfter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var deadline = DateTimeOffset.UtcNow + GiveUpAfter;
+        var deadline = DateTimeOffset.UtcNow + giveUpAfter;
         var delay = TimeSpan.FromMilliseconds(50);
         while (true)
         {
@@ -32,7 +35,7 @@ public static class Outbox
         }
     }
 
-    private static bool IsTransient(Exception e) => e switch
+    internal static bool IsTransient(Exception e) => e switch
     {
         HttpRequestException => true,
         TaskCanceledException { InnerException: TimeoutException } => true,

@@ -38,10 +38,10 @@ internal sealed class ContactRecord : IDisposable
     /// <summary>The sequence number of the last envelope of our drop that was processed.</summary>
     public long OurDropCursor { get; set; }
 
-    public required IReadOnlyList<byte[]> TheirKeyPackages { get; init; }
+    public required IReadOnlyList<byte[]> TheirKeyPackages { get; set; }
 
     /// <summary>Our KeyPackage bundles for this contact, serialized with their private keys.</summary>
-    public required IReadOnlyList<byte[]> OurBundles { get; init; }
+    public required IReadOnlyList<byte[]> OurBundles { get; set; }
 
     public byte[]? IntroducedBy { get; init; }
 

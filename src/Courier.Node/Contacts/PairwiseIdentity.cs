@@ -49,12 +49,9 @@ internal sealed class PairwiseIdentity : IDisposable
         var bundles = new List<KeyPackageBundle>();
         try
         {
-            var notBefore = (ulong)now.AddHours(-1).ToUnixTimeSeconds();
-            var notAfter = (ulong)(now + keyPackageLifetime).ToUnixTimeSeconds();
             for (var i = 0; i < keyPackages; i++)
             {
-                using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
-                bundles.Add(KeyPackageBundle.Generate(Suite, Encoding.UTF8.GetBytes(CodeNames.Generate()), signer, notBefore, notAfter, SystemRandom.Instance));
+                bundles.Add(NewBundle(null, now, keyPackageLifetime));
             }
 
             return new PairwiseIdentity(name, signingSeed, RandomNumberGenerator.GetBytes(ContactOffer.DropNameSize), dropReadSeed, bundles);
@@ -66,6 +63,15 @@ internal sealed class PairwiseIdentity : IDisposable
             bundles.ForEach(b => b.Dispose());
             throw;
         }
+    }
+
+    /// <summary>A KeyPackage with a signing key and a code name of its own (<paramref name="codeName"/> null means a generated one).</summary>
+    public static KeyPackageBundle NewBundle(string? codeName, DateTimeOffset now, TimeSpan lifetime)
+    {
+        using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        var notBefore = (ulong)now.AddHours(-1).ToUnixTimeSeconds();
+        var notAfter = (ulong)(now + lifetime).ToUnixTimeSeconds();
+        return KeyPackageBundle.Generate(Suite, Encoding.UTF8.GetBytes(CodeNames.Choose(codeName)), signer, notBefore, notAfter, SystemRandom.Instance);
     }
 
     /// <summary>An identity stored earlier (an introduction waiting for its answer); takes ownership of the arrays and bundles.</summary>

@@ -5,4 +5,10 @@ internal enum PairwiseMessageType : byte
 {
     /// <summary>A signed <see cref="IntroductionStatement"/>.</summary>
     Introduction = 1,
+
+    /// <summary>A Welcome to a cell (<see cref="Cells.WelcomeDelivery.Body"/>).</summary>
+    Welcome = 2,
+
+    /// <summary>A fresh KeyPackage, replacing one the sender used to join a cell.</summary>
+    KeyPackage = 3,
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Courier.Node.Cells;
 using Courier.Relay.Client;
 
 namespace Courier.Node.Relay;
@@ -7,8 +8,10 @@ namespace Courier.Node.Relay;
 /// The node's relay interface over a relay's HTTP API (<see cref="RelayClient"/>): a transport failure
 /// is a <see cref="RelayUnreachableException"/>, an unknown or full nameplate an
 /// <see cref="InvitationUnavailableException"/>, any other refusal a <see cref="RelayRejectedException"/>.
+/// As a cell's <see cref="IDropTransport"/> it passes the client's own exceptions through, so that
+/// <see cref="Outbox"/> can tell transient failures from refusals.
 /// </summary>
-public sealed class HttpRelay : IRelay, IDisposable
+public sealed class HttpRelay : IRelay, IDropTransport, IDisposable
 {
     private readonly HttpClient _http;
     private readonly RelayClient _client;
@@ -64,6 +67,18 @@ public sealed class HttpRelay : IRelay, IDisposable
             await _client.TrimAsync(DropName.FromBytes(name.Span), key, through, cancellationToken).ConfigureAwait(false);
             return true;
         });
+
+    /// <inheritdoc/>
+    Task IDropTransport.CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken)
+        => _client.CreateDropAsync(drop, readKey, cancellationToken);
+
+    /// <inheritdoc/>
+    Task<AppendReceipt> IDropTransport.AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+        => _client.AppendAsync(drop, envelope, messageId, cancellationToken);
+
+    /// <inheritdoc/>
+    Task<FetchResult> IDropTransport.FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
+        => _client.FetchAsync(drop, readKey, after, wait, 256, cancellationToken);
 
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();

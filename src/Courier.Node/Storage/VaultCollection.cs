@@ -11,4 +11,22 @@ internal enum VaultCollection : byte
 
     /// <summary>An introduction accepted but not yet answered by the introduced party.</summary>
     PendingIntroduction = 2,
+
+    /// <summary>A layer: its name and relays.</summary>
+    Layer = 3,
+
+    /// <summary>A cell: its name, layer, relay and whole state (<see cref="Cells.CellRecord"/>).</summary>
+    Cell = 4,
+
+    /// <summary>A received message or completed file (<see cref="Cells.InboxRecord"/>).</summary>
+    Inbox = 5,
+
+    /// <summary>A file whose chunks are still arriving (<see cref="Cells.FileProgress"/>).</summary>
+    FileProgress = 6,
+
+    /// <summary>One chunk of a received file.</summary>
+    FileChunk = 7,
+
+    /// <summary>A Welcome to deliver through a contact's pairwise drop (<see cref="Cells.WelcomeDelivery"/>).</summary>
+    WelcomeDelivery = 8,
 }

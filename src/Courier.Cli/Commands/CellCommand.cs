@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Text.Json;
+using Courier.Node.Cells;
+using Spectre.Console;
+
+namespace Courier.Cli.Commands;
+
+/// <summary><c>courier cell ...</c>: cells (MLS groups) and their members.</summary>
+internal static class CellCommand
+{
+    private static readonly Argument<string> CellName = new("cell") { Description = "The cell, by the name you know it by." };
+
+    public static Command Create()
+    {
+        var cell = new Command("cell", "Cells: small groups whose members know each other only by code names used nowhere else. Messages go through a dead drop that changes every epoch.");
+        cell.Subcommands.Add(CreateCell());
+        cell.Subcommands.Add(Add());
+        cell.Subcommands.Add(Remove());
+        cell.Subcommands.Add(Leave());
+        cell.Subcommands.Add(Rotate());
+        cell.Subcommands.Add(Members());
+        cell.Subcommands.Add(List());
+        return cell;
+    }
+
+    private static Command CreateCell()
+    {
+        var name = new Argument<string>("name") { Description = "The cell's name (yours only; members who join see the name you gave it, and may keep another)." };
+        var layer = new Option<string?>("--layer") { Description = "The cell's layer (needed when you have more than one).", HelpName = "layer" };
+        var codeName = new Option<string?>("--code-name") { Description = "Your code name in this cell (default: a fresh random one).", HelpName = "name" };
+        var create = new Command("create", "Create a cell with you as its only member; then add contacts with 'courier cell add'.") { name, layer, codeName };
+        create.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            var created = await node.CreateCellAsync(parse.GetValue(name)!, parse.GetValue(layer), parse.GetValue(codeName), ct).ConfigureAwait(false);
+            Console.WriteLine($"created cell {created.Name} in layer {created.Layer}; you are {created.CodeName} in it");
+        }));
+        return create;
+    }
+
+    private static Command Add()
+    {
+        var contacts = new Argument<string[]>("contact") { Description = "Contacts to add, by code name or id.", Arity = ArgumentArity.OneOrMore };
+        var add = new Command("add", "Add contacts to a cell in one commit; each receives the Welcome through the dead drop you share and joins on their next sync.") { CellName, contacts };
+        add.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            await node.AddToCellAsync(parse.GetValue(CellName)!, parse.GetValue(contacts)!, ct).ConfigureAwait(false);
+            Console.WriteLine($"added {string.Join(", ", parse.GetValue(contacts)!)} to {parse.GetValue(CellName)}; they join on their next sync");
+        }));
+        return add;
+    }
+
+    private static Command Remove()
+    {
+        var members = new Argument<string[]>("member") { Description = "Members to remove, by their code names in the cell (see 'courier cell members').", Arity = ArgumentArity.OneOrMore };
+        var remove = new Command("remove", "Remove members from a cell: they cannot read anything sent after it.") { CellName, members };
+        remove.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            await node.RemoveFromCellAsync(parse.GetValue(CellName)!, parse.GetValue(members)!, ct).ConfigureAwait(false);
+            Console.WriteLine($"removed {string.Join(", ", parse.GetValue(members)!)} from {parse.GetValue(CellName)}");
+        }));
+        return remove;
+    }
+
+    private static Command Leave()
+    {
+        var leave = new Command("leave", "Leave a cell: the others remove you with their next sync, and your node forgets the cell's keys. Messages already received stay in your inbox.") { CellName };
+        leave.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            await node.LeaveCellAsync(parse.GetValue(CellName)!, ct).ConfigureAwait(false);
+            Console.WriteLine($"left {parse.GetValue(CellName)}");
+        }));
+        return leave;
+    }
+
+    private static Command Rotate()
+    {
+        var rotate = new Command("rotate", "Commit fresh keys for yourself in a cell: if your device was copied, the copy cannot read what is sent after this.") { CellName };
+        rotate.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            await node.RotateKeysAsync(parse.GetValue(CellName)!, ct).ConfigureAwait(false);
+            Console.WriteLine($"rotated your keys in {parse.GetValue(CellName)}");
+        }));
+        return rotate;
+    }
+
+    private static Command Members()
+    {
+        var members = new Command("members", "List a cell's members by their code names in it.") { CellName, NodeCommandOptions.Json };
+        members.SetAction(parse => CommandRunner.Run(() =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            var cell = node.Cells.FirstOrDefault(c => string.Equals(c.Name, parse.GetValue(CellName), StringComparison.OrdinalIgnoreCase))
+                ?? throw new Courier.Node.UnknownCellException($"No cell is called \"{parse.GetValue(CellName)}\".");
+            if (parse.GetValue(NodeCommandOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { cell = cell.Name, you = cell.CodeName, members = cell.Members, epoch = cell.Epoch, member = cell.IsMember }));
+                return Task.CompletedTask;
+            }
+
+            if (!cell.IsMember)
+            {
+                Console.WriteLine($"you are no longer a member of {cell.Name}");
+                return Task.CompletedTask;
+            }
+
+            foreach (var member in cell.Members)
+            {
+                Console.WriteLine(member == cell.CodeName ? $"{member} (you)" : member);
+            }
+
+            return Task.CompletedTask;
+        }));
+        return members;
+    }
+
+    private static Command List()
+    {
+        var list = new Command("list", "List your cells: layer, your code name, members, epoch.") { NodeCommandOptions.Json };
+        list.SetAction(parse => CommandRunner.Run(() =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            var cells = node.Cells;
+            if (parse.GetValue(NodeCommandOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { name = c.Name, layer = c.Layer, relay = c.Relay, member = c.IsMember, you = c.CodeName, members = c.Members, epoch = c.Epoch })));
+                return Task.CompletedTask;
+            }
+
+            var table = new Table().AddColumns("cell", "layer", "you", "members", "epoch");
+            foreach (var c in cells)
+            {
+                table.AddRow(Markup.Escape(c.Name), Markup.Escape(c.Layer), Markup.Escape(c.IsMember ? c.CodeName : "(left)"), c.Members.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), c.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(table);
+            return Task.CompletedTask;
+        }));
+        return list;
+    }
+
+    /// <summary>One line for a message, as inbox, read, sync and run print it.</summary>
+    public static string Describe(InboxMessage m)
+    {
+        var from = m.ForwardedFrom is null ? m.Sender : $"{m.Sender}, forwarded from {m.ForwardedFrom}";
+        var body = m.Text ?? $"[file {m.FileName}, {m.FileSize:N0} bytes]";
+        return $"{m.Id}  {m.Cell}  {from}: {body}";
+    }
+}

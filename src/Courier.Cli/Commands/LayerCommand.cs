@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Courier.Cli.Commands;
+
+/// <summary><c>courier layer ...</c>: layers and their relays.</summary>
+internal static class LayerCommand
+{
+    public static Command Create()
+    {
+        var layer = new Command("layer", "Layers: groups of cells that use only their own relays, so that exposing one layer does not expose another. A liaison (a member of cells in two layers) is the only link, and only by 'courier forward'.");
+        layer.Subcommands.Add(CreateLayer());
+        layer.Subcommands.Add(List());
+        return layer;
+    }
+
+    private static Command CreateLayer()
+    {
+        var name = new Argument<string>("name") { Description = "The layer's name (yours only; never sent to a relay)." };
+        var relays = new Option<Uri[]>("--relay")
+        {
+            Description = "A relay of this layer, such as http://127.0.0.1:7700 (repeat for several; each cell uses one of them, chosen at random).",
+            HelpName = "url",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = result => result.Tokens.Select(t => NodeCommandOptions.ParseRelay(result, t.Value)).OfType<Uri>().ToArray(),
+        };
+        var create = new Command("create", "Create a layer with its relays.") { name, relays };
+        create.SetAction(parse => CommandRunner.Run(() =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            var created = node.CreateLayer(parse.GetValue(name)!, parse.GetValue(relays)!);
+            Console.WriteLine($"created layer {created.Name} on {string.Join(", ", created.Relays)}");
+            return Task.CompletedTask;
+        }));
+        return create;
+    }
+
+    private static Command List()
+    {
+        var list = new Command("list", "List the layers and their relays.") { NodeCommandOptions.Json };
+        list.SetAction(parse => CommandRunner.Run(() =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            var layers = node.Layers;
+            if (parse.GetValue(NodeCommandOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(layers.Select(l => new { name = l.Name, relays = l.Relays })));
+                return Task.CompletedTask;
+            }
+
+            var table = new Table().AddColumns("layer", "relays");
+            foreach (var l in layers)
+            {
+                table.AddRow(Markup.Escape(l.Name), Markup.Escape(string.Join(" ", l.Relays)));
+            }
+
+            AnsiConsole.Write(table);
+            return Task.CompletedTask;
+        }));
+        return list;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Courier.Node.Cells;
+
+/// <summary>A cell as this node knows it.</summary>
+/// <param name="Name">The cell's name (local to this node).</param>
+/// <param name="Layer">Its layer.</param>
+/// <param name="Relay">The relay its drops live on.</param>
+/// <param name="IsMember">False once this node left or was removed.</param>
+/// <param name="CodeName">This member's code name in the cell (empty when no longer a member).</param>
+/// <param name="Members">The members' code names (empty when no longer a member).</param>
+/// <param name="Epoch">The MLS epoch.</param>
+public sealed record CellSummary(string Name, string Layer, string Relay, bool IsMember, string CodeName, IReadOnlyList<string> Members, ulong Epoch);

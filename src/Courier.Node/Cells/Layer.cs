@@ -1,0 +1,6 @@
+namespace Courier.Node.Cells;
+
+/// <summary>A layer: cells that use only these relays. Nothing crosses to another layer but what a liaison forwards.</summary>
+/// <param name="Name">The layer's name (local to this node).</param>
+/// <param name="Relays">The relays its cells' drops live on.</param>
+public sealed record Layer(string Name, IReadOnlyList<string> Relays);
