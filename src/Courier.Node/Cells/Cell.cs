@@ -173,12 +173,25 @@ public sealed class Cell : IDisposable
     internal async Task SendAsync(CellContent content, bool syncFirst, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        if (syncFirst)
+        Exception? unreachable = null;
+        try
         {
-            await FetchAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            if (syncFirst)
+            {
+                await FetchAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (Outbox.IsTransient(e))
+        {
+            // The relay is away: the message waits in the outbox, in the epoch this member knows.
+            unreachable = e;
         }
 
-        await SendInCurrentEpochAsync(content.ToBytes(), cancellationToken).ConfigureAwait(false);
+        await SendInCurrentEpochAsync(content.ToBytes(), append: unreachable is null, cancellationToken).ConfigureAwait(false);
+        if (unreachable is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unreachable);
+        }
     }
 
     /// <summary>
@@ -411,7 +424,7 @@ public sealed class Cell : IDisposable
                 break;
             }
 
-            await SendInCurrentEpochAsync(entry.Content, cancellationToken).ConfigureAwait(false);
+            await SendInCurrentEpochAsync(entry.Content, append: true, cancellationToken).ConfigureAwait(false);
         }
 
         if (late.Count > 0 || _outbox.Count > 0)
@@ -420,13 +433,18 @@ public sealed class Cell : IDisposable
         }
     }
 
-    private async Task SendInCurrentEpochAsync(byte[] content, CancellationToken cancellationToken)
+    private async Task SendInCurrentEpochAsync(byte[] content, bool append, CancellationToken cancellationToken)
     {
         var entry = new OutboxEntry(Group.Epoch, _drop, MessageId.NewRandom(), content, Group.Protect(content));
         _outbox.Add(entry);
 
         // The ratchet key is spent: the state that knows it goes to storage before the message leaves.
         Checkpoint?.Invoke();
+        if (!append)
+        {
+            return;
+        }
+
         entry.Sequence = await AppendAsync(entry.Drop, entry.Mls, entry.Id, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,0 +1,151 @@
+using Courier.Node.Cells;
+using Courier.Node.Relay;
+using Courier.Relay.Tests;
+
+namespace Courier.Node.Tests.Cells;
+
+/// <summary>Cells as nodes keep them: in the vault, across restarts and relay outages, with Welcomes and KeyPackages through pairwise drops.</summary>
+public sealed class NodeCellTests : IDisposable
+{
+    private readonly string _relayData = Directory.CreateTempSubdirectory("courier-nodecells-").FullName;
+    private readonly List<TempHome> _homes = [];
+    private readonly List<CourierNode> _nodes = [];
+
+    [Fact]
+    public async Task A_reopened_node_continues_its_cell_keeps_its_inbox_and_reads_each_message_once()
+    {
+        using var relay = await StartRelayAsync();
+        var (a, b, _) = await CellOfThreeAsync(relay.Address);
+        await b.SendAsync("north", "first");
+        Assert.Equal(["first"], (await a.SyncAsync()).Received.Select(m => m.Text));
+
+        var home = a.Home;
+        a.Dispose();
+        _nodes.Remove(a);
+        a = Open(home);
+        Assert.Equal(["first"], a.Inbox().Select(m => m.Text));
+        await b.SendAsync("north", "second");
+        Assert.Equal(["second"], (await a.SyncAsync()).Received.Select(m => m.Text));
+        Assert.Empty((await a.SyncAsync()).Received);
+        Assert.Equal(["first", "second"], a.Read("north").Select(m => m.Text));
+        Assert.Empty(a.Inbox(unreadOnly: true));
+    }
+
+    [Fact]
+    public async Task A_message_sent_while_the_relay_is_down_waits_in_the_outbox_and_arrives_once()
+    {
+        var port = RelayProcess.FreePort();
+        string[] args = ["--listen", $"127.0.0.1:{port}", "--data", _relayData];
+        var relay = await RelayProcess.StartAsync(args);
+        try
+        {
+            var (a, b, c) = await CellOfThreeAsync(relay.Address);
+            relay.Kill();
+            await Assert.ThrowsAsync<RelayUnreachableException>(() => a.SendAsync("north", "written while the relay was down"));
+            relay.Dispose();
+            relay = await RelayProcess.StartAsync(args);
+
+            Assert.Empty((await a.SyncAsync()).Problems);
+            foreach (var member in new[] { b, c })
+            {
+                Assert.Single((await member.SyncAsync()).Received, m => m.Text == "written while the relay was down");
+                Assert.Empty((await member.SyncAsync()).Received);
+            }
+        }
+        finally
+        {
+            relay.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Contacts_replace_used_KeyPackages_so_a_contact_joins_more_cells_than_it_first_gave_KeyPackages()
+    {
+        using var relay = await StartRelayAsync();
+        var (a, b) = (NewNode(), NewNode());
+        await ContactAsync(relay.Address, a, b, "Alyosha");
+        a.CreateLayer("north", [relay.Address]);
+        for (var i = 0; i < 5; i++)
+        {
+            await a.CreateCellAsync($"cell {i}");
+            await a.AddToCellAsync($"cell {i}", ["Alyosha"]);
+            Assert.Equal([$"cell {i}"], (await b.SyncAsync()).Contacts.JoinedCells);
+            await a.SyncAsync();
+        }
+
+        Assert.Equal(5, b.Cells.Count(c => c.IsMember && c.Members.Count == 2));
+
+        // Each cell sees b under a different code name.
+        Assert.Equal(5, b.Cells.Select(c => c.CodeName).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_member_who_leaves_is_removed_by_the_others_and_a_removed_member_reads_nothing_later()
+    {
+        using var relay = await StartRelayAsync();
+        var (a, b, c) = await CellOfThreeAsync(relay.Address);
+        await b.LeaveCellAsync("north");
+        await a.SyncAsync();
+        await c.SyncAsync();
+        Assert.Equal(2, a.Cells.Single().Members.Count);
+        Assert.Equal(a.Cells.Single().Members, c.Cells.Single().Members);
+        Assert.False(b.Cells.Single().IsMember);
+        await Assert.ThrowsAsync<NotAMemberException>(() => b.SendAsync("north", "after leaving"));
+
+        await a.RemoveFromCellAsync("north", [c.Cells.Single().CodeName]);
+        Assert.Equal(["north"], (await c.SyncAsync()).RemovedFrom);
+        await a.SendAsync("north", "after the removal");
+        Assert.Empty((await c.SyncAsync()).Received);
+        Assert.False(c.Cells.Single().IsMember);
+    }
+
+    public void Dispose()
+    {
+        _nodes.ForEach(n => n.Dispose());
+        _homes.ForEach(h => h.Dispose());
+        Directory.Delete(_relayData, recursive: true);
+    }
+
+    private Task<RelayProcess> StartRelayAsync() => RelayProcess.StartAsync("--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", _relayData);
+
+    /// <summary>Node a makes first contact with b and c, creates the cell "north" and adds them; both join.</summary>
+    private async Task<(CourierNode A, CourierNode B, CourierNode C)> CellOfThreeAsync(Uri relay)
+    {
+        var (a, b, c) = (NewNode(), NewNode(), NewNode());
+        await ContactAsync(relay, a, b, "Alyosha");
+        await ContactAsync(relay, a, c, "Galya");
+        a.CreateLayer("north", [relay]);
+        await a.CreateCellAsync("north");
+        await a.AddToCellAsync("north", ["Alyosha", "Galya"]);
+        Assert.Equal(["north"], (await b.SyncAsync()).Contacts.JoinedCells);
+        Assert.Equal(["north"], (await c.SyncAsync()).Contacts.JoinedCells);
+        return (a, b, c);
+    }
+
+    private static async Task ContactAsync(Uri address, CourierNode inviter, CourierNode acceptor, string acceptorName)
+    {
+        using var relay = new HttpRelay(address);
+        using var invitation = await inviter.InviteAsync(relay, "the bath-house at dawn");
+        var accepted = acceptor.AcceptAsync(relay, invitation.Code, acceptorName);
+        await invitation.CompleteAsync();
+        await accepted;
+    }
+
+    private CourierNode NewNode()
+    {
+        var home = new TempHome();
+        _homes.Add(home);
+        var node = CourierNode.Init(home.Path, "correct horse", Options);
+        _nodes.Add(node);
+        return node;
+    }
+
+    private CourierNode Open(string home)
+    {
+        var node = CourierNode.Open(home, "correct horse", Options);
+        _nodes.Add(node);
+        return node;
+    }
+
+    private static NodeOptions Options => new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1) };
+}
