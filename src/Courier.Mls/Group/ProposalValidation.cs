@@ -28,6 +28,7 @@ internal static class ProposalValidation
         switch (proposal.Body)
         {
             case Add add:
+                // §10.1 and §7.3: a valid KeyPackage whose leaf fits the group.
                 KeyPackageValidation.Validate(suite, add.KeyPackage);
                 ValidateLeaf(tree, context.GroupId, context.Extensions, add.KeyPackage.LeafNode, LeafNodeSource.KeyPackage, null, now);
                 break;
@@ -71,13 +72,6 @@ internal static class ProposalValidation
         {
             throw new MessageRejectedException(MlsCheck.PskUsage, $"a resumption PSK with usage {id.Usage} where {allowedUsage} is required");
         }
-    }
-
-    /// <summary>§10.1 and §7.3: a KeyPackage is valid, and its leaf fits the group.</summary>
-    public static void ValidateKeyPackage(GroupEpoch epoch, RatchetTree tree, IReadOnlyList<Extension> extensions, KeyPackage keyPackage, ulong? now)
-    {
-        KeyPackageValidation.Validate(epoch.Suite, keyPackage);
-        ValidateLeaf(epoch, tree, extensions, keyPackage.LeafNode, LeafNodeSource.KeyPackage, null, now);
     }
 
     /// <summary>§7.3 in the context of this group, with the group's (possibly new) extensions.</summary>
