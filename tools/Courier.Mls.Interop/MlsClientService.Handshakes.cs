@@ -19,7 +19,7 @@ internal sealed partial class MlsClientService
         => Propose(request.StateId, group => group.ProposeUpdate());
 
     public override Task<ProposalResponse> RemoveProposal(RemoveProposalRequest request, ServerCallContext context)
-        => Propose(request.StateId, group => group.ProposeRemove(LeafOf(group, request.RemovedId.Span)));
+        => Propose(request.StateId, group => group.ProposeRemove(LeafOf(group.Members, request.RemovedId.Span)));
 
     public override Task<ProposalResponse> ExternalPSKProposal(ExternalPSKProposalRequest request, ServerCallContext context)
         => Propose(request.StateId, group => group.ProposeExternalPsk(request.PskId.ToByteArray()));
@@ -127,7 +127,7 @@ internal sealed partial class MlsClientService
                     adds.Add(description.KeyPackage.ToByteArray());
                     break;
                 case "remove":
-                    removes.Add(LeafOf(group, description.RemovedId.Span));
+                    removes.Add(LeafOf(group.Members, description.RemovedId.Span));
                     break;
                 case "externalPSK":
                     externalPsks.Add(description.PskId.ToByteArray());

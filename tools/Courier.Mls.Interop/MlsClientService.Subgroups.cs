@@ -92,9 +92,28 @@ internal sealed partial class MlsClientService
         return new CreateExternalSignerResponse { SignerId = id, ExternalSender = Bytes(Wire.ExternalSender(key.PublicKey, request.Identity.Span)) };
     });
 
-    public override Task<ProposalResponse> ExternalSignerProposal(ExternalSignerProposalRequest request, ServerCallContext context)
-        => Call<ProposalResponse>(() => throw Unimplemented(
-            "a proposal from an external sender (RFC 9420 §12.1.8): the public API of Courier.Mls can process one but not sign one as a non-member"));
+    /// <summary>
+    /// A proposal of the external signer for the epoch of the GroupInfo (§12.1.8). Its sender_index is
+    /// the signer's position in the group's external_senders, found by its key: the runner always
+    /// sends signer_index 0, also for a second signer.
+    /// </summary>
+    public override Task<ProposalResponse> ExternalSignerProposal(ExternalSignerProposalRequest request, ServerCallContext context) => Call(() =>
+    {
+        var signer = store.Signers.TryGetValue(request.SignerId, out var entry) ? entry.Key : throw NotFound($"unknown signer_id {request.SignerId}");
+        using var proposer = ExternalProposer.Create(request.GroupInfo.Span, signer, Random, Tree(request.RatchetTree), Now);
+        var description = request.Description;
+        var proposal = description.ProposalType.ToStringUtf8() switch
+        {
+            "add" => proposer.ProposeAdd(description.KeyPackage.ToByteArray()),
+            "remove" => proposer.ProposeRemove(LeafOf(proposer.Members, description.RemovedId.Span)),
+            "externalPSK" => proposer.ProposeExternalPsk(description.PskId.ToByteArray()),
+            "resumptionPSK" => proposer.ProposeResumptionPsk(description.EpochId),
+            "groupContextExtensions" => proposer.ProposeGroupContextExtensions(Extensions(description.Extensions)),
+            "reinit" => proposer.ProposeReInit(description.GroupId.ToByteArray(), SuiteOf(description.CipherSuite), Extensions(description.Extensions)),
+            var other => throw Invalid($"unknown proposal type \"{other}\""),
+        };
+        return new ProposalResponse { Proposal = Bytes(proposal) };
+    });
 
     private ReInitEntry ReInitOf(uint id) => store.ReInits.TryGetValue(id, out var entry) ? entry : throw NotFound($"unknown reinit_id {id}");
 

@@ -242,9 +242,9 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     private Transaction TransactionOf(uint id) => store.Transactions.TryGetValue(id, out var tx) ? tx : throw NotFound($"unknown transaction_id {id}");
 
     /// <summary>The leaf of the member whose basic credential carries <paramref name="identity"/>.</summary>
-    private static uint LeafOf(MlsGroup group, ReadOnlySpan<byte> identity)
+    private static uint LeafOf(IReadOnlyList<GroupMember> members, ReadOnlySpan<byte> identity)
     {
-        foreach (var member in group.Members)
+        foreach (var member in members)
         {
             if (member.Identity.AsSpan().SequenceEqual(identity))
             {

@@ -89,9 +89,7 @@ public sealed class MlsGroup : IDisposable
     public const int MaxRetainedPastEpochs = 8;
 
     /// <summary>The members, in leaf order.</summary>
-    public IReadOnlyList<GroupMember> Members => State.Tree.Leaves
-        .Select(l => new GroupMember(l.LeafIndex, l.Leaf.Credential.Identity ?? [], l.Leaf.SignatureKey))
-        .ToList();
+    public IReadOnlyList<GroupMember> Members => MembersOf(State.Tree);
 
     /// <summary>The GroupContext extensions of the current epoch, as (type, data) pairs (§12.1.7).</summary>
     public IReadOnlyList<(ushort Type, byte[] Data)> ContextExtensions
@@ -707,7 +705,13 @@ public sealed class MlsGroup : IDisposable
         }
     }
 
-    private static SignaturePrivateKey Copy(SignaturePrivateKey signer)
+    /// <summary>The members of <paramref name="tree"/>, in leaf order.</summary>
+    internal static IReadOnlyList<GroupMember> MembersOf(TreeSync.RatchetTree tree) => tree.Leaves
+        .Select(l => new GroupMember(l.LeafIndex, l.Leaf.Credential.Identity ?? [], l.Leaf.SignatureKey))
+        .ToList();
+
+    /// <summary>A copy of <paramref name="signer"/> that its holder owns and disposes.</summary>
+    internal static SignaturePrivateKey Copy(SignaturePrivateKey signer)
     {
         ArgumentNullException.ThrowIfNull(signer);
         using var seed = signer.ExportPrivateKey();

@@ -16,18 +16,27 @@ internal static class ProposalValidation
     /// <paramref name="resumptionUsage"/>: application, except in the first commit of a branch or reinit (§11).
     /// </summary>
     public static void Validate(GroupEpoch epoch, Proposal proposal, Sender sender, ulong? now, bool inExternalCommit = false, ResumptionPSKUsage resumptionUsage = ResumptionPSKUsage.Application)
+        => Validate(epoch.Suite, epoch.Context, epoch.Tree, proposal, sender, now, inExternalCommit, resumptionUsage);
+
+    /// <summary>
+    /// The same checks from an epoch's public state alone (GroupContext and ratchet tree), as an
+    /// external sender has it (§12.1.8).
+    /// </summary>
+    public static void Validate(CipherSuite suite, GroupContext context, RatchetTree tree, Proposal proposal, Sender sender, ulong? now, bool inExternalCommit = false, ResumptionPSKUsage resumptionUsage = ResumptionPSKUsage.Application)
     {
         CheckSender(proposal, sender, inExternalCommit);
         switch (proposal.Body)
         {
             case Add add:
-                ValidateKeyPackage(epoch, epoch.Tree, epoch.Context.Extensions, add.KeyPackage, now);
+                // §10.1 and §7.3: a valid KeyPackage whose leaf fits the group.
+                KeyPackageValidation.Validate(suite, add.KeyPackage);
+                ValidateLeaf(tree, context.GroupId, context.Extensions, add.KeyPackage.LeafNode, LeafNodeSource.KeyPackage, null, now);
                 break;
             case Update update:
-                ValidateLeaf(epoch, epoch.Tree, epoch.Context.Extensions, update.LeafNode, LeafNodeSource.Update, sender.LeafIndex!.Value, now);
+                ValidateLeaf(tree, context.GroupId, context.Extensions, update.LeafNode, LeafNodeSource.Update, sender.LeafIndex!.Value, now);
                 break;
             case Remove remove:
-                if (remove.Removed >= epoch.Tree.LeafCount || epoch.Tree.GetLeaf(remove.Removed) is null)
+                if (remove.Removed >= tree.LeafCount || tree.GetLeaf(remove.Removed) is null)
                 {
                     throw new MessageRejectedException(MlsCheck.RemoveBlankLeaf, "the Remove proposal names a blank leaf or one outside the tree");
                 }
@@ -44,7 +53,7 @@ internal static class ProposalValidation
 
                 break;
             case GroupContextExtensions gce:
-                ValidateGroupContextExtensions(epoch, gce);
+                ValidateGroupContextExtensions(tree, context.GroupId, gce);
                 break;
             case ExternalInit when !inExternalCommit:
                 throw new MessageRejectedException(MlsCheck.ExternalInitInRegularCommit, "an ExternalInit proposal outside an external commit");
@@ -65,24 +74,20 @@ internal static class ProposalValidation
         }
     }
 
-    /// <summary>§10.1 and §7.3: a KeyPackage is valid, and its leaf fits the group.</summary>
-    public static void ValidateKeyPackage(GroupEpoch epoch, RatchetTree tree, IReadOnlyList<Extension> extensions, KeyPackage keyPackage, ulong? now)
-    {
-        KeyPackageValidation.Validate(epoch.Suite, keyPackage);
-        ValidateLeaf(epoch, tree, extensions, keyPackage.LeafNode, LeafNodeSource.KeyPackage, null, now);
-    }
-
     /// <summary>§7.3 in the context of this group, with the group's (possibly new) extensions.</summary>
     public static void ValidateLeaf(GroupEpoch epoch, RatchetTree tree, IReadOnlyList<Extension> extensions, LeafNode leaf, LeafNodeSource source, uint? leafIndex, ulong? now)
-        => LeafNodeValidation.Validate(leaf, source, tree, leafIndex, epoch.GroupId, LeafNodeValidation.RequiredCapabilitiesOf(extensions), now);
+        => ValidateLeaf(tree, epoch.GroupId, extensions, leaf, source, leafIndex, now);
+
+    private static void ValidateLeaf(RatchetTree tree, byte[] groupId, IReadOnlyList<Extension> extensions, LeafNode leaf, LeafNodeSource source, uint? leafIndex, ulong? now)
+        => LeafNodeValidation.Validate(leaf, source, tree, leafIndex, groupId, LeafNodeValidation.RequiredCapabilitiesOf(extensions), now);
 
     /// <summary>
     /// §12.1.7: every member supports each new extension (default types need no listing), and meets
     /// the new required_capabilities.
     /// </summary>
-    private static void ValidateGroupContextExtensions(GroupEpoch epoch, GroupContextExtensions gce)
+    private static void ValidateGroupContextExtensions(RatchetTree tree, byte[] groupId, GroupContextExtensions gce)
     {
-        foreach (var (_, leaf) in epoch.Tree.Leaves)
+        foreach (var (_, leaf) in tree.Leaves)
         {
             foreach (var extension in gce.Extensions)
             {
@@ -95,7 +100,7 @@ internal static class ProposalValidation
 
         if (LeafNodeValidation.RequiredCapabilitiesOf(gce.Extensions) is { } required)
         {
-            LeafNodeValidation.ValidateTree(epoch.Tree, epoch.GroupId, required, null);
+            LeafNodeValidation.ValidateTree(tree, groupId, required, null);
         }
     }
 
