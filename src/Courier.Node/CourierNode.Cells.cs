@@ -412,7 +412,7 @@ public sealed partial class CourierNode
             InboxRecord? inbox = null;
             if (content is TextContent text)
             {
-                inbox = new InboxRecord(Vault.NewId(), cell.Name, message.Sender, now, text.Text, null, 0, null, 0, origin);
+                inbox = new InboxRecord(Vault.NewId(), cell.Name, message.Sender, now, cell.Arrivals, text.Text, null, 0, null, 0, origin);
             }
             else if (content is FileChunk chunk)
             {
@@ -431,11 +431,12 @@ public sealed partial class CourierNode
 
                 files.Remove(lookup);
                 transaction.Delete(progress.Id);
-                inbox = new InboxRecord(Vault.NewId(), cell.Name, message.Sender, now, null, chunk.Name, progress.Size, progress.ChunksKey, progress.Count, origin);
+                inbox = new InboxRecord(Vault.NewId(), cell.Name, message.Sender, now, cell.Arrivals, null, chunk.Name, progress.Size, progress.ChunksKey, progress.Count, origin);
             }
 
             if (inbox is not null)
             {
+                cell.Arrivals++;
                 transaction.Put(VaultCollection.Inbox, inbox.Id, inbox.Encode(), InboxRecord.LookupName(cell.Id));
                 stored.Add(inbox.ToMessage());
             }
@@ -637,7 +638,8 @@ public sealed partial class CourierNode
     private List<InboxRecord> LoadInbox(byte[]? cellId)
     {
         var records = cellId is null ? _vault.List(VaultCollection.Inbox) : _vault.Find(VaultCollection.Inbox, InboxRecord.LookupName(cellId));
-        return records.Select(r => Decode(r.Plaintext, p => InboxRecord.Decode(r.Id, p))).OrderBy(m => m.ReceivedAt).ToList();
+        // Oldest first: by second, and within a cell in the order its drops delivered (one sync stores many in the same second).
+        return records.Select(r => Decode(r.Plaintext, p => InboxRecord.Decode(r.Id, p))).OrderBy(m => m.ReceivedAt).ThenBy(m => m.Arrival).ToList();
     }
 
     private List<T> LoadAll<T>(VaultCollection collection, Func<byte[], ReadOnlySpan<byte>, T> decode)

@@ -435,7 +435,15 @@ public sealed class Cell : IDisposable
 
     private async Task SendInCurrentEpochAsync(byte[] content, bool append, CancellationToken cancellationToken)
     {
-        var entry = new OutboxEntry(Group.Epoch, _drop, MessageId.NewRandom(), content, Group.Protect(content));
+        var mls = Group.Protect(content);
+
+        // Checked before it enters the outbox: kept there (and in the saved state), it could never leave.
+        if (mls.Length > Envelope.MaxPayload)
+        {
+            throw new ArgumentException($"The message is too large for one envelope ({mls.Length} bytes protected, at most {Envelope.MaxPayload}); send long texts as a file.", nameof(content));
+        }
+
+        var entry = new OutboxEntry(Group.Epoch, _drop, MessageId.NewRandom(), content, mls);
         _outbox.Add(entry);
 
         // The ratchet key is spent: the state that knows it goes to storage before the message leaves.

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Courier.Relay.Tests;
+
+namespace Courier.Node.Tests.Cli;
+
+/// <summary>What a <c>courier</c> process printed, and its exit code.</summary>
+internal sealed record CliResult(int Exit, string Out, string Err)
+{
+    /// <summary>Stdout as JSON.</summary>
+    public JsonElement Json() => JsonDocument.Parse(Out).RootElement.Clone();
+}
+
+/// <summary>
+/// The built <c>courier</c> command run as child processes (<c>dotnet courier.dll</c>), with node
+/// homes under one temporary directory that <see cref="Dispose"/> deletes.
+/// </summary>
+internal sealed class CourierCli : IDisposable
+{
+    public const string Passphrase = "correct horse";
+
+    // A command that hangs fails its test instead of the whole run.
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    private readonly string _root = Directory.CreateTempSubdirectory("courier-cli-").FullName;
+
+    public string Root => _root;
+
+    public string Home(string name) => Path.Combine(_root, name);
+
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(args, Passphrase);
+
+    public static async Task<CliResult> RunAsync(IReadOnlyList<string> args, string passphrase)
+    {
+        using var process = Start(args, passphrase);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await WaitAsync(process, args);
+        return new CliResult(process.ExitCode, await output, await errors);
+    }
+
+    /// <summary>Runs the command and asserts that it succeeded.</summary>
+    public static async Task<CliResult> RunOkAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        Assert.True(result.Exit == 0, $"courier {string.Join(' ', args)} exited {result.Exit}: {result.Err}");
+        return result;
+    }
+
+    public static Process Start(IReadOnlyList<string> args, string passphrase = Passphrase)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        info.ArgumentList.Add(RelayProcess.CourierDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["COURIER_PASSPHRASE"] = passphrase;
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Waits for a started process; kills it and fails when it runs too long.</summary>
+    public static async Task WaitAsync(Process process, IReadOnlyList<string> args)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"courier {string.Join(' ', args)} did not exit within {Timeout.TotalSeconds} s");
+        }
+    }
+
+    /// <summary>First contact between two homes: the inviter (known as <paramref name="inviterName"/>) and the acceptor (known as <paramref name="acceptorName"/>).</summary>
+    public async Task FirstContactAsync(string url, string inviter, string inviterName, string acceptor, string acceptorName, string? phrase)
+    {
+        var (invite, code) = await StartInviteAsync(url, inviter, inviterName, phrase);
+        using (invite)
+        {
+            var accept = await RunAsync("contact", "accept", code, "--home", Home(acceptor), "--relay", url, "--code-name", acceptorName);
+            Assert.True(accept.Exit == 0, accept.Err);
+            Assert.Contains($"added contact {inviterName}", accept.Out);
+            var output = invite.StandardOutput.ReadToEndAsync();
+            await WaitAsync(invite, ["contact", "invite"]);
+            Assert.Equal(0, invite.ExitCode);
+            Assert.Contains($"added contact {acceptorName}", await output);
+        }
+    }
+
+    /// <summary>Starts <c>contact invite</c> and returns the process, waiting, with the code it printed.</summary>
+    public async Task<(Process Invite, string Code)> StartInviteAsync(string url, string home, string? codeName, string? phrase)
+    {
+        List<string> args = ["contact", "invite", "--home", Home(home), "--relay", url];
+        if (codeName is not null)
+        {
+            args.AddRange(["--code-name", codeName]);
+        }
+
+        if (phrase is not null)
+        {
+            args.AddRange(["--phrase", phrase]);
+        }
+
+        var invite = Start(args);
+        var line = await invite.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException(await invite.StandardError.ReadToEndAsync());
+        Assert.StartsWith("code: ", line);
+        return (invite, line["code: ".Length..]);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
