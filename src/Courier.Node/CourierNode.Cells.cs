@@ -272,7 +272,19 @@ public sealed partial class CourierNode
                 continue;
             }
 
-            using var cell = OpenCell(record);
+            // One damaged cell is reported; the others are still synced.
+            Cell cell;
+            try
+            {
+                cell = OpenCell(record);
+            }
+            catch (VaultCorruptedException e)
+            {
+                problems.Add($"Cell \"{record.Name}\": {e.Message}");
+                continue;
+            }
+
+            using (cell)
             try
             {
                 var messages = await RelayCallAsync(record.Relay, () => cell.SyncAsync(TimeSpan.Zero, cancellationToken)).ConfigureAwait(false);

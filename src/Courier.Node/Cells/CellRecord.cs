@@ -30,7 +30,7 @@ internal sealed class CellRecord : IDisposable
     public byte[] Encode()
     {
         using var writer = new RecordWriter((State?.Length ?? 0) + 512);
-        writer.U8(2).Text(Name).Text(Layer).Text(Relay).I64(Arrivals).U8(State is null ? (byte)0 : (byte)1);
+        writer.U8(1).Text(Name).Text(Layer).Text(Relay).I64(Arrivals).U8(State is null ? (byte)0 : (byte)1);
         if (State is not null)
         {
             writer.Opaque(State);
@@ -43,8 +43,7 @@ internal sealed class CellRecord : IDisposable
     public static CellRecord Decode(byte[] id, ReadOnlySpan<byte> bytes)
     {
         var reader = new RecordReader(bytes, "cell record");
-        var version = reader.U8();
-        if (version is not (1 or 2))
+        if (reader.U8() != 1)
         {
             throw reader.Error("its version is unknown");
         }
@@ -55,7 +54,7 @@ internal sealed class CellRecord : IDisposable
             Name = reader.Text(MaxNameBytes),
             Layer = reader.Text(MaxNameBytes),
             Relay = reader.Text(1024),
-            Arrivals = version == 2 ? reader.I64() : 0,
+            Arrivals = reader.I64(),
             State = reader.U8() == 1 ? reader.Opaque(int.MaxValue) : null,
         };
         reader.EnsureEnd();

@@ -18,7 +18,7 @@ internal sealed record InboxRecord(byte[] Id, string Cell, string Sender, long R
     public byte[] Encode()
     {
         using var writer = new RecordWriter();
-        writer.U8(2).Text(Cell).Text(Sender).I64(ReceivedAt).I64(Arrival).U8(Read ? (byte)1 : (byte)0).Text(Origin ?? string.Empty);
+        writer.U8(1).Text(Cell).Text(Sender).I64(ReceivedAt).I64(Arrival).U8(Read ? (byte)1 : (byte)0).Text(Origin ?? string.Empty);
         if (Text is not null)
         {
             return writer.U8(1).Text(Text).ToArray();
@@ -31,8 +31,7 @@ internal sealed record InboxRecord(byte[] Id, string Cell, string Sender, long R
     public static InboxRecord Decode(byte[] id, ReadOnlySpan<byte> bytes)
     {
         var reader = new RecordReader(bytes, "inbox record");
-        var version = reader.U8();
-        if (version is not (1 or 2))
+        if (reader.U8() != 1)
         {
             throw reader.Error("its version is unknown");
         }
@@ -40,7 +39,7 @@ internal sealed record InboxRecord(byte[] Id, string Cell, string Sender, long R
         var cell = reader.Text(CellRecord.MaxNameBytes);
         var sender = reader.Text(1024);
         var receivedAt = reader.I64();
-        var arrival = version == 2 ? reader.I64() : 0;
+        var arrival = reader.I64();
         var read = reader.U8() == 1;
         var origin = reader.Text(1024) is { Length: > 0 } o ? o : null;
         InboxRecord record = reader.U8() switch

@@ -109,6 +109,19 @@ public class CellTests
         Assert.Equal(cell["Alyosha"].Group.EpochAuthenticator(), cell["Volodya"].Group.EpochAuthenticator());
     }
 
+    [Fact]
+    public async Task A_message_too_large_for_an_envelope_is_refused_before_it_spends_a_key_or_enters_the_outbox()
+    {
+        var relay = new InMemoryDropTransport();
+        using var people = new People();
+        var cell = await people.CellAsync("north", relay, "Starik", "Alyosha");
+        await Assert.ThrowsAsync<ArgumentException>(() => cell["Starik"].SendAsync(new TextContent(new string('x', 70_000))));
+        // The saved state still loads: nothing oversize entered the outbox.
+        using var restored = Cell.Restore("north", "layer", cell["Starik"].Save(), relay);
+        await cell["Starik"].SendAsync(new TextContent("short"));
+        Assert.Equal("short", ((TextContent)Assert.Single(await cell["Alyosha"].SyncAsync()).Content).Text);
+    }
+
     /// <summary>Members with their own signing keys, and the cells they make.</summary>
     private sealed class People : IDisposable
     {
