@@ -483,12 +483,17 @@ public sealed partial class CourierNode
     /// <summary>A Welcome from a contact: joins the cell with the KeyPackage we gave them, and sends them a fresh one in its place.</summary>
     private async Task JoinCellAsync(IRelay relay, ContactRecord contact, byte[] body, List<string> rejected, List<string> joined, CancellationToken cancellationToken)
     {
-        WelcomeDelivery welcome;
+        WelcomeDelivery? welcome;
         try
         {
             welcome = WelcomeDelivery.ParseBody([], contact.Id, body);
         }
         catch (Wire.MalformedRecordException)
+        {
+            welcome = null;
+        }
+
+        if (welcome is null || !Uri.TryCreate(welcome.Relay, UriKind.Absolute, out var relayUri) || relayUri.Scheme is not ("http" or "https"))
         {
             rejected.Add($"A cell invitation from \"{contact.TheirCodeName}\" was malformed and was ignored.");
             Put(contact);
@@ -502,7 +507,7 @@ public sealed partial class CourierNode
             using var bundle = KeyPackageBundle.Deserialize(contact.OurBundles[i]);
             try
             {
-                cell = await RelayCallAsync(welcome.Relay, () => Cell.JoinAsync(UniqueCellName(welcome.Cell), welcome.Layer, welcome.Welcome, bundle, RelayAt(welcome.Relay), cancellationToken)).ConfigureAwait(false);
+                cell = await RelayCallAsync(welcome.Relay, () => Cell.JoinAsync(UniqueCellName(IsValidName(welcome.Cell) ? welcome.Cell : $"cell from {contact.TheirCodeName}"), welcome.Layer, welcome.Welcome, bundle, RelayAt(welcome.Relay), cancellationToken)).ConfigureAwait(false);
                 used = i;
             }
             catch (Exception e) when (e is MessageRejectedException or DecodeException)
@@ -567,10 +572,11 @@ public sealed partial class CourierNode
             return existing;
         }
 
-        var name = welcome.Layer;
+        var wanted = IsValidName(welcome.Layer) ? welcome.Layer : "layer";
+        var name = wanted;
         for (var n = 2; _vault.Exists(VaultCollection.Layer, LayerRecord.LookupName(name)); n++)
         {
-            name = $"{welcome.Layer} ({n})";
+            name = $"{wanted} ({n})";
         }
 
         return new LayerRecord(Vault.NewId(), name, [welcome.Relay]);
@@ -718,9 +724,13 @@ public sealed partial class CourierNode
             return true;
         });
 
+    /// <summary>Names of cells and layers (ours, or offered in a Welcome): printable, trimmed, at most <see cref="CellRecord.MaxNameBytes"/> bytes.</summary>
+    private static bool IsValidName(string name)
+        => !string.IsNullOrWhiteSpace(name) && name == name.Trim() && System.Text.Encoding.UTF8.GetByteCount(name) <= CellRecord.MaxNameBytes && !name.Any(char.IsControl);
+
     private static void CheckName(string name, string what)
     {
-        if (string.IsNullOrWhiteSpace(name) || name != name.Trim() || System.Text.Encoding.UTF8.GetByteCount(name) > CellRecord.MaxNameBytes || name.Any(char.IsControl))
+        if (!IsValidName(name))
         {
             throw new ArgumentException($"A {what} name is 1 to {CellRecord.MaxNameBytes} bytes of printable text without leading or trailing spaces.", nameof(name));
         }

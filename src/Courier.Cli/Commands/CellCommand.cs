@@ -148,6 +148,15 @@ internal static class CellCommand
     {
         var from = m.ForwardedFrom is null ? m.Sender : $"{m.Sender}, forwarded from {m.ForwardedFrom}";
         var body = m.Text ?? $"[file {m.FileName}, {m.FileSize:N0} bytes]";
-        return $"{m.Id}  {m.Cell}  {from}: {body}";
+        return Printable($"{m.Id}  {m.Cell}  {from}: {body}");
     }
+
+    /// <summary>What other members wrote, with control characters shown as '?': a message cannot drive the terminal.</summary>
+    public static string Printable(string text) => string.Create(text.Length, text, (span, t) =>
+    {
+        for (var i = 0; i < t.Length; i++)
+        {
+            span[i] = char.IsControl(t[i]) ? '?' : t[i];
+        }
+    });
 }

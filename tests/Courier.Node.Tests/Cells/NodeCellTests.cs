@@ -1,4 +1,5 @@
 using Courier.Node.Cells;
+using Courier.Node.Introductions;
 using Courier.Node.Relay;
 using Courier.Relay.Tests;
 
@@ -97,6 +98,25 @@ public sealed class NodeCellTests : IDisposable
         await a.SendAsync("north", "after the removal");
         Assert.Empty((await c.SyncAsync()).Received);
         Assert.False(c.Cells.Single().IsMember);
+    }
+
+    [Fact]
+    public async Task A_contact_s_malformed_cell_invitation_is_reported_and_joins_nothing()
+    {
+        using var relay = await StartRelayAsync();
+        var (a, b) = (NewNode(), NewNode());
+        await ContactAsync(relay.Address, a, b, "Alyosha");
+        using (var contact = a.FindRecord("Alyosha"))
+        using (var http = new HttpRelay(relay.Address))
+        {
+            var body = new WelcomeDelivery([], contact.Id, "north", "layer", "not a relay address", [1, 2, 3]).Body();
+            await http.AppendAsync(contact.TheirDrop, PairwiseChannel.Seal(contact, PairwiseMessageType.Welcome, body), Guid.NewGuid(), default);
+        }
+
+        var result = await b.SyncAsync();
+        Assert.Contains(result.Contacts.Rejected, r => r.Contains("malformed", StringComparison.Ordinal));
+        Assert.Empty(result.Contacts.JoinedCells);
+        Assert.Empty(b.Cells);
     }
 
     public void Dispose()
