@@ -477,11 +477,13 @@ public sealed class Cell : IDisposable
         if (processed.Kind == ProcessedKind.Commit && processed.SenderLeaf == Group.OwnLeafIndex)
         {
             _ownCommitMerged = true;
-            if (_pendingWelcome is { } welcome)
+            // Kept for delivery only when the caller (the node) tagged it with its recipients.
+            if (_pendingWelcome is { Tag.Length: > 0 } welcome)
             {
                 _welcomes.Add(welcome);
-                _pendingWelcome = null;
             }
+
+            _pendingWelcome = null;
         }
 
         if (processed is { Kind: ProcessedKind.Application, ApplicationData: { } data, SenderLeaf: { } leaf }
