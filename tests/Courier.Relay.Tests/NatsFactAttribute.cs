@@ -1,13 +1,16 @@
 namespace Courier.Relay.Tests;
 
-/// <summary>A fact that needs the nats-server binary; tools/test.sh installs it, so it is skipped (with this message) only where that was impossible.</summary>
+/// <summary>
+/// A fact that needs the nats-server binary. tools/test.sh installs it and stops when it cannot, so the
+/// README test command never skips these; only a bare <c>dotnet test</c> without nats-server does.
+/// </summary>
 public sealed class NatsFactAttribute : FactAttribute
 {
     public NatsFactAttribute()
     {
         if (NatsServer.Binary is null)
         {
-            Skip = "nats-server is not installed (Debian package nats-server; tools/test.sh installs it)";
+            Skip = "nats-server is not installed: run tools/test.sh, which installs the Debian package";
         }
     }
 }
