@@ -101,6 +101,48 @@ public sealed class NodeCellTests : IDisposable
     }
 
     [Fact]
+    public async Task No_message_file_cell_layer_or_code_name_appears_in_any_file_of_a_member_s_home()
+    {
+        using var relay = await StartRelayAsync();
+        var (a, b, c) = await CellOfThreeAsync(relay.Address);
+        var file = System.Security.Cryptography.RandomNumberGenerator.GetBytes(100_000);
+        var path = Path.Combine(_relayData, "plans.bin");
+        await File.WriteAllBytesAsync(path, file);
+        await b.SendAsync("north", "the bath-house at dawn, bring the printer");
+        await c.SendFileAsync("north", path);
+        Assert.Equal(2, (await a.SyncAsync()).Received.Count);
+        File.Delete(path);
+
+        var secrets = new SecretSet();
+        secrets.AddText("the bath-house at dawn, bring the printer");
+        secrets.AddText("north");
+        secrets.AddText("plans.bin");
+        secrets.AddBytes(file[..32], file[^32..]);
+        foreach (var member in a.Cells.Single().Members)
+        {
+            secrets.AddText(member);
+        }
+
+        // The scanner finds what it looks for.
+        Assert.NotNull(secrets.FindIn([.. "xx"u8, .. file[..32], .. "xx"u8]));
+        foreach (var home in new[] { a.Home, b.Home, c.Home })
+        {
+            foreach (var stored in Directory.GetFiles(home, "*", SearchOption.AllDirectories))
+            {
+                if (Path.GetFileName(stored) == "courier.lock")
+                {
+                    // Held exclusively while the node is open; it is always empty.
+                    Assert.Equal(0, new FileInfo(stored).Length);
+                    continue;
+                }
+
+                var found = secrets.FindIn(File.ReadAllBytes(stored));
+                Assert.True(found is null, $"{Path.GetFileName(stored)} contains {found}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_contact_s_malformed_cell_invitation_is_reported_and_joins_nothing()
     {
         using var relay = await StartRelayAsync();
