@@ -39,6 +39,14 @@ public sealed partial class CourierNode
         }
     }
 
+    /// <summary>One cell, with its members.</summary>
+    /// <exception cref="UnknownCellException">No cell has that name.</exception>
+    public CellSummary Describe(string cell)
+    {
+        using var record = FindCell(cell);
+        return Summarize(record);
+    }
+
     /// <summary>Creates a layer whose cells use only <paramref name="relays"/>.</summary>
     /// <exception cref="NameTakenException">A layer of that name exists.</exception>
     public Layer CreateLayer(string name, IReadOnlyList<Uri> relays)
@@ -701,21 +709,7 @@ public sealed partial class CourierNode
     }
 
     /// <summary>A cell's relay calls, with the relay client's failures turned into the node's user-facing ones.</summary>
-    private static async Task<T> RelayCallAsync<T>(string relay, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception e) when (Outbox.IsTransient(e))
-        {
-            throw new RelayUnreachableException($"The relay at {relay} cannot be reached; what was sent waits in the outbox and goes out with the next sync.", e);
-        }
-        catch (RelayRequestException e)
-        {
-            throw new RelayRejectedException($"The relay refused the request ({e.Status} {e.Error}).", e);
-        }
-    }
+    private static Task<T> RelayCallAsync<T>(string relay, Func<Task<T>> call) => HttpRelay.CallAsync(relay, call);
 
     private static Task RelayCallAsync(string relay, Func<Task> call)
         => RelayCallAsync(relay, async () =>

@@ -94,8 +94,7 @@ internal static class CellCommand
         members.SetAction(parse => CommandRunner.Run(() =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            var cell = node.Cells.FirstOrDefault(c => string.Equals(c.Name, parse.GetValue(CellName), StringComparison.OrdinalIgnoreCase))
-                ?? throw new Courier.Node.UnknownCellException($"No cell is called \"{parse.GetValue(CellName)}\".");
+            var cell = node.Describe(parse.GetValue(CellName)!);
             if (parse.GetValue(NodeCommandOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { cell = cell.Name, you = cell.CodeName, members = cell.Members, epoch = cell.Epoch, member = cell.IsMember }));

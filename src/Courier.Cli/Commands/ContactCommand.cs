@@ -106,13 +106,12 @@ internal static class ContactCommand
 
     private static Command List()
     {
-        var json = new Option<bool>("--json") { Description = "Print JSON: one object per contact." };
-        var list = new Command("list", "List your contacts: their code name, the code name they know you by, and who introduced them.") { json };
+        var list = new Command("list", "List your contacts: their code name, the code name they know you by, and who introduced them.") { NodeCommandOptions.Json };
         list.SetAction(parse => CommandRunner.Run(() =>
         {
             using var node = NodeCommandOptions.Open(parse);
             var contacts = node.Contacts;
-            if (parse.GetValue(json))
+            if (parse.GetValue(NodeCommandOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(contacts.Select(c => new
                 {

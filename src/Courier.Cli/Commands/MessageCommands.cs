@@ -28,6 +28,20 @@ internal static class MessageCommands
         });
         send.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
+            try
+            {
+                await SendAsync(parse, ct).ConfigureAwait(false);
+            }
+            catch (RelayUnreachableException)
+            {
+                await Console.Error.WriteLineAsync("what was sent waits in the outbox and goes out with the next 'courier sync' or 'courier run'").ConfigureAwait(false);
+                throw;
+            }
+        }));
+        return send;
+
+        async Task SendAsync(ParseResult parse, CancellationToken ct)
+        {
             using var node = NodeCommandOptions.Open(parse);
             var to = parse.GetValue(cell)!;
             if (parse.GetValue(file) is not { } path)
@@ -57,8 +71,7 @@ internal static class MessageCommands
             }
 
             Console.WriteLine($"sent {path.Name} ({path.Length:N0} bytes) to {to}");
-        }));
-        return send;
+        }
     }
 
     private static Command Sync()

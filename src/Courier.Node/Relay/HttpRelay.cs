@@ -109,19 +109,23 @@ public sealed class HttpRelay : IRelay, IDropTransport, IDisposable
         }
     }
 
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, bool nameplate)
+    private Task<T> CallAsync<T>(Func<Task<T>> call, bool nameplate) => CallAsync(Address, call, nameplate);
+
+    /// <summary>
+    /// Runs a call of the relay client at <paramref name="address"/> and turns its failures into the
+    /// node's: no connection, a timeout, 429 or 5xx (what <see cref="Outbox"/> retries) is
+    /// <see cref="RelayUnreachableException"/>; an unknown nameplate <see cref="InvitationUnavailableException"/>;
+    /// any other refusal <see cref="RelayRejectedException"/>. Cells use it around their retried calls.
+    /// </summary>
+    internal static async Task<T> CallAsync<T>(string address, Func<Task<T>> call, bool nameplate = false)
     {
         try
         {
             return await call().ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (Outbox.IsTransient(e))
         {
-            throw new RelayUnreachableException($"The relay at {Address} cannot be reached: {e.Message}", e);
-        }
-        catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
-        {
-            throw new RelayUnreachableException($"The relay at {Address} did not answer in time.", e);
+            throw new RelayUnreachableException($"The relay at {address} cannot be reached or is unavailable ({e.Message}).", e);
         }
         catch (RelayRequestException e) when (nameplate && e.Status is 404 or 409 or 410)
         {
