@@ -1,91 +1,86 @@
 using System.Diagnostics;
-using System.Net;
+using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Courier.Mls.Crypto;
-using Courier.Mls.Group;
-using Courier.Node.Cells;
-using Courier.Relay;
-using Courier.Relay.Client;
-using Courier.Relay.Storage;
-using Microsoft.Extensions.Logging;
+using System.Text.Json.Nodes;
+using Courier.Node.Load;
 
-// Usage: Courier.Node.Load [--messages N] [--file-mib M]
-// End to end through an embedded SQLite relay (durable appends): a member of a 5-member cell sends,
-// the relay stores, and every other member fetches and decrypts. Prints progress to stderr and one
-// JSON object on the last line of stdout.
-var messages = Option("--messages", 2000);
-var fileMib = Option("--file-mib", 64);
+// Usage: Courier.Node.Load [--members 5,100] [--messages N] [--file-mib M] [--add-batch B] [--quick]
+// For each cell size, through one relay process (courier relay serve, SQLite): the same traffic
+// through CourierNode (each member its own vault) and through bare Cell objects (no vault). One
+// member sends M 100-byte texts, every other member syncs and must receive exactly them; then one
+// member sends a file and another receives it. Progress on stderr, one JSON object on the last line.
+var quick = args.Contains("--quick");
+var sizes = (Value("--members") ?? (quick ? "3,8" : "5,100")).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+var fixedMessages = Value("--messages") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : (int?)null;
+var fileMib = int.Parse(Value("--file-mib") ?? (quick ? "1" : "64"), CultureInfo.InvariantCulture);
 
-var root = Directory.CreateTempSubdirectory("courier-load-").FullName;
+// Members added per commit: one commit (all KeyPackages) and its Welcome (the whole tree) must each fit a 64 KiB envelope.
+var addBatch = int.Parse(Value("--add-batch") ?? "25", CultureInfo.InvariantCulture);
+if (sizes.Any(s => s < 3) || fileMib < 1 || addBatch < 1 || fixedMessages < 1)
+{
+    Console.Error.WriteLine("cells have at least 3 members (a sender, a file sender and a file receiver); --file-mib, --messages and --add-batch are positive");
+    return 2;
+}
+
+var started = Stopwatch.StartNew();
+var loadAtStart = LoadAverage();
+var root = Directory.CreateTempSubdirectory("courier-node-load-").FullName;
+var results = new JsonArray();
 try
 {
-    await using var relay = await RelayHost.StartAsync(new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), MaxEnvelopesPerDrop = 1_000_000, RequestsPerSecondPerClient = 0 }, SqliteDropStore.Open(root), l => l.ClearProviders());
-    using var http = new HttpClient { BaseAddress = relay.Address };
-    var transport = new RelayDropTransport(new RelayClient(http));
-    var cell = await CellAsync(transport);
-
-    // Messages: 100-byte texts, sent by one member, decrypted by the four others.
-    var text = new TextContent(new string('x', 100));
-    var clock = Stopwatch.StartNew();
-    for (var i = 0; i < messages; i++)
+    using var relay = await RelayProcess.StartAsync(Path.Combine(root, "relay"));
+    Progress($"relay process at {relay.Address} ({string.Join(' ', RelayProcess.Options)})");
+    foreach (var members in sizes)
     {
-        await cell[0].SendAsync(text);
-        if (i % 200 == 199)
+        var messages = fixedMessages ?? (quick ? 20 : members <= 10 ? 500 : 200);
+        var texts = Enumerable.Range(0, messages).Select(i => i.ToString("D6", CultureInfo.InvariantCulture).PadRight(100, 'x')).ToList();
+        var phases = new JsonObject();
+        var dir = Directory.CreateDirectory(Path.Combine(root, $"cell-{members}")).FullName;
+
+        var clock = Stopwatch.StartNew();
+        Progress($"cell of {members}: node setup");
+        using var node = await NodeCell.CreateAsync(relay.Address, dir, members, addBatch, Progress);
+        phases["node_setup_s"] = Seconds(clock.Elapsed);
+        clock.Restart();
+        Progress($"cell of {members}: library setup");
+        using var library = await LibraryCell.CreateAsync(relay.Address, members, addBatch, Progress);
+        phases["library_setup_s"] = Seconds(clock.Elapsed);
+
+        // The two paths back to back, so that drifting load on the machine affects both alike.
+        Progress($"cell of {members}: {messages} messages through the nodes");
+        var nodeMessages = await MessagesAsync(node, texts);
+        Progress($"cell of {members}: {messages} messages through the library");
+        var libraryMessages = await MessagesAsync(library, texts);
+
+        var file = RandomNumberGenerator.GetBytes(fileMib * 1024 * 1024);
+        var path = Path.Combine(dir, "load.bin");
+        await File.WriteAllBytesAsync(path, file);
+        Progress($"cell of {members}: {fileMib} MiB file through the nodes");
+        var nodeFile = await FileAsync(node, path, file, Directory.CreateDirectory(Path.Combine(dir, "saved")).FullName);
+        Progress($"cell of {members}: {fileMib} MiB file through the library");
+        var libraryFile = await FileAsync(library, path, file, dir);
+        File.Delete(path);
+
+        var nodeResult = Combine(nodeMessages, nodeFile);
+        var libraryResult = Combine(libraryMessages, libraryFile);
+        results.Add(new JsonObject
         {
-            Console.Error.WriteLine($"sent {i + 1}/{messages}");
-        }
-    }
-
-    var received = 0;
-    foreach (var member in cell.Skip(1))
-    {
-        received += (await member.SyncAsync()).Count;
-    }
-
-    var messageSeconds = clock.Elapsed.TotalSeconds;
-    if (received != messages * 4)
-    {
-        throw new InvalidOperationException($"expected {messages * 4} deliveries, got {received}");
-    }
-
-    // A file in 60 KiB chunks, each a 64 KiB envelope.
-    var file = RandomNumberGenerator.GetBytes(fileMib * 1024 * 1024);
-    var chunks = file.Chunk(60 * 1024).ToList();
-    clock.Restart();
-    for (var i = 0; i < chunks.Count; i++)
-    {
-        await cell[1].SendAsync(new FileChunk("load.bin", (uint)i, (uint)chunks.Count, chunks[i]));
-        if (i % 128 == 127)
-        {
-            Console.Error.WriteLine($"file: {(i + 1) * 60 / 1024} MiB of {fileMib} MiB sent");
-        }
-    }
-
-    var sendSeconds = clock.Elapsed.TotalSeconds;
-    var reassembled = (await cell[2].SyncAsync()).Select(m => (FileChunk)m.Content).OrderBy(c => c.Index).SelectMany(c => c.Data).ToArray();
-    var fileSeconds = clock.Elapsed.TotalSeconds;
-    if (!reassembled.AsSpan().SequenceEqual(file))
-    {
-        throw new InvalidOperationException("the file arrived altered");
-    }
-
-    Console.WriteLine(JsonSerializer.Serialize(new
-    {
-        cell_members = 5,
-        messages,
-        message_bytes = 100,
-        end_to_end_messages_per_s = Math.Round(messages / messageSeconds, 1),
-        deliveries_per_s = Math.Round(messages * 4 / messageSeconds, 1),
-        file_mib = fileMib,
-        file_send_mib_per_s = Math.Round(fileMib / sendSeconds, 2),
-        file_end_to_end_seconds = Math.Round(fileSeconds, 2),
-        file_end_to_end_mib_per_s = Math.Round(fileMib / fileSeconds, 2),
-    }));
-    foreach (var member in cell)
-    {
-        member.Dispose();
+            ["members"] = members,
+            ["messages"] = messages,
+            ["message_bytes"] = 100,
+            ["file_mib"] = fileMib,
+            ["node"] = nodeResult,
+            ["library"] = libraryResult,
+            ["node_vs_library_messages_per_s"] = Ratio(nodeMessages.Rate, libraryMessages.Rate),
+            ["node_vs_library_file_s"] = Ratio(nodeFile.Seconds, libraryFile.Seconds),
+            ["phase_s"] = phases,
+        });
+        phases["node_messages_s"] = Seconds(nodeMessages.Send + nodeMessages.Receive);
+        phases["library_messages_s"] = Seconds(libraryMessages.Send + libraryMessages.Receive);
+        phases["node_file_s"] = nodeFile.Seconds;
+        phases["library_file_s"] = libraryFile.Seconds;
+        Progress($"cell of {members}: {nodeResult.ToJsonString()} | library {libraryResult.ToJsonString()}");
     }
 }
 finally
@@ -93,25 +88,119 @@ finally
     Directory.Delete(root, recursive: true);
 }
 
-int Option(string name, int fallback)
+var smallest = results.MinBy(r => (int)r!["members"]!)!;
+var largest = results.MaxBy(r => (int)r!["members"]!)!;
+var summary = new JsonObject
 {
-    var at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-}
+    ["tool"] = "Courier.Node.Load",
+    ["nproc"] = Environment.ProcessorCount,
+    ["load_average_start"] = loadAtStart,
+    ["load_average_end"] = LoadAverage(),
+    ["seconds"] = Seconds(started.Elapsed),
+    ["relay"] = "courier relay serve --store sqlite " + string.Join(' ', RelayProcess.Options),
+    ["cells"] = results,
+    ["ratios"] = new JsonObject
+    {
+        ["node_vs_library_messages_per_s"] = ByMembers(r => r["node_vs_library_messages_per_s"]!.GetValue<double>()),
+        ["node_vs_library_file_s"] = ByMembers(r => r["node_vs_library_file_s"]!.GetValue<double>()),
+        ["vault_bytes_per_message_sent_largest_vs_smallest"] = smallest == largest ? null : Ratio(VaultBytes(largest, "sent"), VaultBytes(smallest, "sent")),
+        ["vault_bytes_per_message_received_largest_vs_smallest"] = smallest == largest ? null : Ratio(VaultBytes(largest, "received"), VaultBytes(smallest, "received")),
+        ["targets"] = "node_vs_library_messages_per_s at least 0.5; vault bytes per message at 100 members / at 5 at most 2; node_vs_library_file_s at most 2",
+    },
+};
+Console.WriteLine(summary.ToJsonString());
+return 0;
 
-static async Task<List<Cell>> CellAsync(IDropTransport transport)
+JsonObject ByMembers(Func<JsonNode, double> value)
 {
-    var bundles = Enumerable.Range(0, 5).Select(i =>
+    var o = new JsonObject();
+    foreach (var r in results)
     {
-        using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
-        return KeyPackageBundle.Generate(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, Encoding.UTF8.GetBytes($"member {i}"), signer, 1_577_836_800, 4_102_444_800, SystemRandom.Instance);
-    }).ToList();
-    var cells = new List<Cell> { await Cell.CreateAsync("load", "layer", bundles[0], transport) };
-    var welcome = await cells[0].ChangeMembersAsync(bundles.Skip(1).Select(b => b.KeyPackageBytes).ToList(), []);
-    for (var i = 1; i < 5; i++)
-    {
-        cells.Add(await Cell.JoinAsync("load", "layer", welcome!, bundles[i], transport));
+        o[((int)r!["members"]!).ToString(CultureInfo.InvariantCulture)] = value(r);
     }
 
-    return cells;
+    return o;
 }
+
+static double VaultBytes(JsonNode cell, string side) => cell["node"]!["vault_bytes_per_message_" + side]!.GetValue<double>();
+
+// Member 0 sends every text; then each other member syncs once and must have received exactly them, in order.
+static async Task<MessagePhase> MessagesAsync(IBenchCell cell, IReadOnlyList<string> texts)
+{
+    var before = VaultIo.Now();
+    var clock = Stopwatch.StartNew();
+    await cell.SendTextsAsync(texts);
+    var send = clock.Elapsed;
+    var afterSend = VaultIo.Now();
+    var receive = TimeSpan.Zero;
+    for (var member = 1; member < cell.Members; member++)
+    {
+        clock.Restart();
+        var received = await cell.SyncAsync(member);
+        receive += clock.Elapsed;
+        if (!received.SequenceEqual(texts))
+        {
+            throw new InvalidOperationException($"member {member} received {received.Count} messages, {received.Intersect(texts).Count()} of them sent, instead of the {texts.Count} sent");
+        }
+    }
+
+    var afterReceive = VaultIo.Now();
+    return new MessagePhase(texts.Count, cell.Members - 1, send, receive, afterSend - before, afterReceive - afterSend);
+}
+
+// Member 1 sends the file; member 2 syncs and takes it out; the bytes are compared after the clock stopped.
+static async Task<FilePhase> FileAsync(IBenchCell cell, string path, byte[] content, string directory)
+{
+    var before = VaultIo.Now();
+    var clock = Stopwatch.StartNew();
+    await cell.SendFileAsync(path, content);
+    var send = clock.Elapsed;
+    var afterSend = VaultIo.Now();
+    var read = await cell.ReceiveFileAsync(directory);
+    var total = clock.Elapsed;
+    var afterReceive = VaultIo.Now();
+    if (!read().AsSpan().SequenceEqual(content))
+    {
+        throw new InvalidOperationException("the file arrived altered");
+    }
+
+    return new FilePhase(Seconds(total), Seconds(send), afterSend - before, afterReceive - afterSend, content.Length);
+}
+
+static JsonObject Combine(MessagePhase messages, FilePhase file) => new()
+{
+    ["messages_per_s"] = Math.Round(messages.Rate, 1),
+    ["send_messages_per_s"] = Math.Round(messages.Count / messages.Send.TotalSeconds, 1),
+    ["send_s"] = Seconds(messages.Send),
+    ["receive_all_s"] = Seconds(messages.Receive),
+    ["vault_bytes_per_message_sent"] = Math.Round((double)messages.SendIo.WChar / messages.Count),
+    ["vault_bytes_per_message_received"] = Math.Round((double)messages.ReceiveIo.WChar / (messages.Count * messages.Receivers)),
+    ["disk_bytes_per_message_sent"] = Math.Round((double)messages.SendIo.WriteBytes / messages.Count),
+    ["disk_bytes_per_message_received"] = Math.Round((double)messages.ReceiveIo.WriteBytes / (messages.Count * messages.Receivers)),
+    ["file_s"] = file.Seconds,
+    ["file_send_s"] = file.SendSeconds,
+    ["file_vault_bytes_per_byte_sent"] = Math.Round((double)file.SendIo.WChar / file.Bytes, 2),
+    ["file_vault_bytes_per_byte_received"] = Math.Round((double)file.ReceiveIo.WChar / file.Bytes, 2),
+};
+
+static double Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 2);
+
+static double Ratio(double a, double b) => Math.Round(a / b, 3);
+
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+static void Progress(string line) => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
+
+string? Value(string name)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+}
+
+internal readonly record struct MessagePhase(int Count, int Receivers, TimeSpan Send, TimeSpan Receive, VaultIo SendIo, VaultIo ReceiveIo)
+{
+    /// <summary>Messages per second from the first send to the last receiver's sync (receivers one after the other).</summary>
+    public double Rate => Count / (Send + Receive).TotalSeconds;
+}
+
+internal readonly record struct FilePhase(double Seconds, double SendSeconds, VaultIo SendIo, VaultIo ReceiveIo, long Bytes);

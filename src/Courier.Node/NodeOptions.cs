@@ -1,3 +1,5 @@
+using Courier.Node.Relay;
+
 namespace Courier.Node;
 
 /// <summary>Settings of a <see cref="CourierNode"/>. The defaults suit real use; tests shorten the waits and cheapen the key stretching.</summary>
@@ -24,10 +26,18 @@ public sealed class NodeOptions
     /// <summary>How long a cell keeps retrying an unreachable relay before the operation fails (what was sent stays in the outbox).</summary>
     public TimeSpan RelayRetry { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How the node reaches the relay at an address: the one place where relays come from, so tests
+    /// (an in-memory relay) and other transports substitute it. By default, <see cref="HttpRelay"/>.
+    /// Relays that are <see cref="IDisposable"/> are disposed with the node.
+    /// </summary>
+    public Func<Uri, IRelay> Relays { get; init; } = address => new HttpRelay(address);
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Time);
         ArgumentNullException.ThrowIfNull(Kdf);
+        ArgumentNullException.ThrowIfNull(Relays);
         if (KeyPackagesPerContact is < 0 or > Contacts.ContactOffer.MaxKeyPackages)
         {
             throw new ArgumentOutOfRangeException(nameof(KeyPackagesPerContact), $"Between 0 and {Contacts.ContactOffer.MaxKeyPackages} KeyPackages per contact.");

@@ -21,8 +21,14 @@ public static class EnvelopeSizes
     /// <summary>Every allowed size, smallest first.</summary>
     public static IReadOnlyList<int> All { get; } = [Small, Medium, Large, Max];
 
+    /// <summary>The sizes a rendezvous nameplate stores, smallest first: first contact needs no more.</summary>
+    public static IReadOnlyList<int> Nameplate { get; } = [Small, Medium];
+
     /// <summary>True when <paramref name="length"/> is one of the buckets.</summary>
     public static bool IsAllowed(int length) => length is Small or Medium or Large or Max;
+
+    /// <summary>True when <paramref name="length"/> is one of the <see cref="Nameplate"/> sizes.</summary>
+    public static bool IsAllowedOnNameplate(int length) => length is Small or Medium;
 
     /// <summary>The smallest bucket that holds <paramref name="length"/> bytes, or -1 when none does.</summary>
     public static int BucketFor(int length)

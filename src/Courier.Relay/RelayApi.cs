@@ -79,7 +79,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
 
         var envelope = await ReadBodyAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
-        bool allowed = nameplate ? envelope.Length is EnvelopeSizes.Small or EnvelopeSizes.Medium : EnvelopeSizes.IsAllowed(envelope.Length);
+        bool allowed = nameplate ? EnvelopeSizes.IsAllowedOnNameplate(envelope.Length) : EnvelopeSizes.IsAllowed(envelope.Length);
         if (!allowed)
         {
             throw new RelayProblem(422, "bad_envelope_size", nameplate ? "nameplate envelopes are 1024 or 4096 bytes" : "envelopes are 1024, 4096, 16384 or 65536 bytes");

@@ -14,12 +14,20 @@ internal sealed class TestNodes : IDisposable
 
     public InMemoryRelay Relay { get; }
 
-    public static NodeOptions Options(TimeProvider? time = null, TimeSpan? firstContactTimeout = null) => new()
+    /// <summary>The relay of these nodes, as the address the nodes are given.</summary>
+    public Uri RelayUri => new(Relay.Address);
+
+    /// <summary>Test settings; without <paramref name="relay"/>, a node that calls a relay fails the test.</summary>
+    public static NodeOptions BaseOptions(TimeProvider? time = null, TimeSpan? firstContactTimeout = null, IRelay? relay = null) => new()
     {
         Kdf = TempHome.FastKdf,
         FirstContactTimeout = firstContactTimeout ?? TimeSpan.FromSeconds(20),
         Time = time ?? TimeProvider.System,
+        Relays = address => relay ?? throw new InvalidOperationException($"This test gave the node no relay, yet it called {address}."),
     };
+
+    /// <summary>Test settings whose relay is <see cref="Relay"/>.</summary>
+    public NodeOptions Options(TimeProvider? time = null, TimeSpan? firstContactTimeout = null) => BaseOptions(time, firstContactTimeout, Relay);
 
     public IReadOnlyList<TempHome> Homes => _homes;
 
@@ -35,8 +43,8 @@ internal sealed class TestNodes : IDisposable
     /// <summary>Runs a complete first contact between the two nodes; returns each side's view of the other.</summary>
     public async Task<(Contact AtInviter, Contact AtAcceptor)> ConnectAsync(CourierNode inviter, CourierNode acceptor, string? inviterName = null, string? acceptorName = null, string? phrase = null)
     {
-        using var invitation = await inviter.InviteAsync(Relay, phrase, inviterName);
-        var accepted = acceptor.AcceptAsync(Relay, invitation.Code, acceptorName);
+        using var invitation = await inviter.InviteAsync(RelayUri, phrase, inviterName);
+        var accepted = acceptor.AcceptAsync(RelayUri, invitation.Code, acceptorName);
         var completed = invitation.CompleteAsync();
         await Task.WhenAll(accepted, completed);
         return (await completed, await accepted);

@@ -36,8 +36,7 @@ internal static class ContactCommand
         invite.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            using var relay = new HttpRelay(parse.GetValue(NodeCommandOptions.Relay)!);
-            using var invitation = await node.InviteAsync(relay, parse.GetValue(phrase), parse.GetValue(CodeName), ct).ConfigureAwait(false);
+            using var invitation = await node.InviteAsync(parse.GetValue(NodeCommandOptions.Relay)!, parse.GetValue(phrase), parse.GetValue(CodeName), ct).ConfigureAwait(false);
             Console.WriteLine($"code: {invitation.Code}");
             await Console.Error.WriteLineAsync("Give this code to the other side, by a channel you trust; waiting for them...").ConfigureAwait(false);
             var added = await invitation.CompleteAsync(ct).ConfigureAwait(false);
@@ -53,8 +52,7 @@ internal static class ContactCommand
         accept.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            using var relay = new HttpRelay(parse.GetValue(NodeCommandOptions.Relay)!);
-            var added = await node.AcceptAsync(relay, parse.GetValue(code)!, parse.GetValue(CodeName), ct).ConfigureAwait(false);
+            var added = await node.AcceptAsync(parse.GetValue(NodeCommandOptions.Relay)!, parse.GetValue(code)!, parse.GetValue(CodeName), ct).ConfigureAwait(false);
             Console.WriteLine($"added contact {added.Name} (fingerprint {added.Fingerprint}); they know you as {added.OurCodeName}");
         }));
         return accept;
@@ -64,15 +62,14 @@ internal static class ContactCommand
     {
         var first = new Argument<string>("first") { Description = "A contact, by code name or id." };
         var second = new Argument<string>("second") { Description = "Another contact, by code name or id." };
-        var introduce = new Command("introduce", "Vouch for two of your contacts to each other: each receives a statement signed by you and, after 'courier contact receive', holds the other as a contact introduced by you.")
+        var introduce = new Command("introduce", "Vouch for two of your contacts to each other: each receives a statement signed by you through the relay both share and, after 'courier contact receive', holds the other as a contact introduced by you.")
         {
-            first, second, NodeCommandOptions.Relay,
+            first, second,
         };
         introduce.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            using var relay = new HttpRelay(parse.GetValue(NodeCommandOptions.Relay)!);
-            await node.IntroduceAsync(relay, parse.GetValue(first)!, parse.GetValue(second)!, ct).ConfigureAwait(false);
+            await node.IntroduceAsync(parse.GetValue(first)!, parse.GetValue(second)!, ct).ConfigureAwait(false);
             Console.WriteLine($"introduced {parse.GetValue(first)} and {parse.GetValue(second)}");
         }));
         return introduce;
@@ -80,12 +77,11 @@ internal static class ContactCommand
 
     private static Command Receive()
     {
-        var receive = new Command("receive", "Fetch introductions from your contacts' dead drops and add the contacts they vouch for.") { NodeCommandOptions.Relay };
+        var receive = new Command("receive", "Fetch introductions from your contacts' dead drops (on the relays where each contact was made) and add the contacts they vouch for.");
         receive.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            using var relay = new HttpRelay(parse.GetValue(NodeCommandOptions.Relay)!);
-            var result = await node.ReceiveAsync(relay, ct).ConfigureAwait(false);
+            var result = await node.ReceiveAsync(ct).ConfigureAwait(false);
             foreach (var added in result.Added)
             {
                 Console.WriteLine($"added contact {added.Name}, introduced by {added.IntroducedByName}");

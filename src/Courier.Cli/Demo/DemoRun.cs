@@ -83,24 +83,23 @@ internal sealed class DemoRun : IAsyncDisposable
         {
             var address = _layers.Single(l => l.Name == layer).Host.Address;
             var founder = _people[Person(people[0])];
-            using var relay = new HttpRelay(address);
             var names = new List<string>();
             foreach (var person in people.Skip(1))
             {
                 var name = ContactNames[person % ContactNames.Length];
-                using var invitation = await founder.InviteAsync(relay, phrase: $"the {cell} meets at dawn {person}", cancellationToken: cancellationToken).ConfigureAwait(false);
-                var accepted = _people[Person(person)].AcceptAsync(relay, invitation.Code, name, cancellationToken);
+                using var invitation = await founder.InviteAsync(address, phrase: $"the {cell} meets at dawn {person}", cancellationToken: cancellationToken).ConfigureAwait(false);
+                var accepted = _people[Person(person)].AcceptAsync(address, invitation.Code, name, cancellationToken);
                 await invitation.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 await accepted.ConfigureAwait(false);
                 names.Add(name);
             }
 
-            if (!founder.Layers.Any(l => l.Relays.Contains(relay.Address)))
+            if (!founder.Layers.Any(l => l.Relays.Contains(HttpRelay.AddressOf(address))))
             {
                 founder.CreateLayer(layer, [address]);
             }
 
-            await founder.CreateCellAsync(cell, founder.Layers.First(l => l.Relays.Contains(relay.Address)).Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await founder.CreateCellAsync(cell, founder.Layers.First(l => l.Relays.Contains(HttpRelay.AddressOf(address))).Name, cancellationToken: cancellationToken).ConfigureAwait(false);
             await founder.AddToCellAsync(cell, names, cancellationToken).ConfigureAwait(false);
             foreach (var person in people.Skip(1))
             {

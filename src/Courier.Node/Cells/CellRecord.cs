@@ -1,71 +1,58 @@
-using System.Security.Cryptography;
 using Courier.Node.Wire;
 
 namespace Courier.Node.Cells;
 
 /// <summary>
-/// A cell as the vault stores it: the name this member gives it, its layer, the relay its drops live
-/// on, and the whole <see cref="Cell"/> state (null once this member left or was removed: the secrets
-/// are gone, the received messages stay in the inbox). Holds secrets: dispose it.
+/// A cell's description as the vault stores it: the name this member gives it, its layer, the relay
+/// its drops live on, and what a listing shows (this member's code name, the members' code names,
+/// the epoch), so that listing and describing never decrypt a group. Rewritten when the epoch
+/// changes. The group's secrets are in other records (<see cref="VaultCellStore"/>); none remain
+/// once this member left or was removed (<see cref="IsMember"/> false).
 /// </summary>
-internal sealed class CellRecord : IDisposable
+internal sealed record CellRecord(byte[] Id, string Name, string Layer, string Relay)
 {
     public const int MaxNameBytes = 256;
+    public const int MaxMembers = 1 << 16;
+    public const int MaxCodeNameBytes = 1024;
 
-    public required byte[] Id { get; init; }
+    private const byte Version = 2;
 
-    public required string Name { get; init; }
+    public bool IsMember { get; init; }
 
-    public required string Layer { get; init; }
+    public string CodeName { get; init; } = string.Empty;
 
-    public required string Relay { get; init; }
+    public IReadOnlyList<string> Members { get; init; } = [];
 
-    public byte[]? State { get; set; }
-
-    /// <summary>How many messages the cell has stored in the inbox: the next one's <see cref="InboxRecord.Arrival"/>.</summary>
-    public long Arrivals { get; set; }
+    public ulong Epoch { get; init; }
 
     public static string LookupName(string name) => name.ToLowerInvariant();
 
     public byte[] Encode()
     {
-        using var writer = new RecordWriter((State?.Length ?? 0) + 512);
-        writer.U8(1).Text(Name).Text(Layer).Text(Relay).I64(Arrivals).U8(State is null ? (byte)0 : (byte)1);
-        if (State is not null)
-        {
-            writer.Opaque(State);
-        }
-
-        return writer.ToArray();
+        using var writer = new RecordWriter(512 + (Members.Count * 32));
+        return writer.U8(Version).Text(Name).Text(Layer).Text(Relay).U8(IsMember ? (byte)1 : (byte)0).Text(CodeName).I64((long)Epoch)
+            .List(Members.Select(System.Text.Encoding.UTF8.GetBytes).ToList()).ToArray();
     }
 
     /// <exception cref="MalformedRecordException">The plaintext is not a cell record.</exception>
     public static CellRecord Decode(byte[] id, ReadOnlySpan<byte> bytes)
     {
         var reader = new RecordReader(bytes, "cell record");
-        if (reader.U8() != 1)
+        if (reader.U8() != Version)
         {
             throw reader.Error("its version is unknown");
         }
 
-        var record = new CellRecord
+        var record = new CellRecord(id, reader.Text(MaxNameBytes), reader.Text(MaxNameBytes), reader.Text(1024))
         {
-            Id = id,
-            Name = reader.Text(MaxNameBytes),
-            Layer = reader.Text(MaxNameBytes),
-            Relay = reader.Text(1024),
-            Arrivals = reader.I64(),
-            State = reader.U8() == 1 ? reader.Opaque(int.MaxValue) : null,
+            IsMember = reader.U8() == 1,
+            CodeName = reader.Text(MaxCodeNameBytes),
+            Epoch = (ulong)reader.I64(),
+            Members = reader.List(MaxMembers, MaxCodeNameBytes).Select(System.Text.Encoding.UTF8.GetString).ToList(),
         };
         reader.EnsureEnd();
         return record;
     }
 
-    public void Dispose()
-    {
-        if (State is not null)
-        {
-            CryptographicOperations.ZeroMemory(State);
-        }
-    }
+    public CellSummary ToSummary() => new(Name, Layer, Relay, IsMember, CodeName, Members, Epoch);
 }

@@ -47,7 +47,7 @@ internal sealed record FileProgress(byte[] Id, byte[] ChunksKey, uint Count, uin
     public static (uint Index, byte[] Data) DecodeChunk(ReadOnlySpan<byte> bytes)
     {
         var reader = new RecordReader(bytes, "file chunk record");
-        var chunk = (reader.U32(), reader.Opaque(Envelope.MaxPayload));
+        var chunk = (reader.U32(), reader.Opaque(EnvelopeFrame.MaxContent));
         reader.EnsureEnd();
         return chunk;
     }

@@ -44,7 +44,7 @@ internal sealed record InboxRecord(byte[] Id, string Cell, string Sender, long R
         var origin = reader.Text(1024) is { Length: > 0 } o ? o : null;
         InboxRecord record = reader.U8() switch
         {
-            1 => new(id, cell, sender, receivedAt, arrival, reader.Text(Envelope.MaxPayload), null, 0, null, 0, origin),
+            1 => new(id, cell, sender, receivedAt, arrival, reader.Text(EnvelopeFrame.MaxContent), null, 0, null, 0, origin),
             2 => new(id, cell, sender, receivedAt, arrival, null, reader.Text(1024), reader.I64(), reader.OpaqueExactly(FileProgress.KeySize), reader.U32(), origin),
             _ => throw reader.Error("its kind is unknown"),
         };

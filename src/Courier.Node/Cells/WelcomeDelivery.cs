@@ -32,7 +32,7 @@ internal sealed record WelcomeDelivery(byte[] Id, byte[] ContactId, string Cell,
         }
 
         var contactId = reader.Fixed(Storage.Vault.IdSize).ToArray();
-        var delivery = ParseBody(id, contactId, reader.Opaque(Envelope.MaxPayload));
+        var delivery = ParseBody(id, contactId, reader.Opaque(EnvelopeFrame.MaxContent));
         reader.EnsureEnd();
         return delivery;
     }
@@ -41,7 +41,7 @@ internal sealed record WelcomeDelivery(byte[] Id, byte[] ContactId, string Cell,
     public static WelcomeDelivery ParseBody(byte[] id, byte[] contactId, ReadOnlySpan<byte> body)
     {
         var reader = new RecordReader(body, "welcome message");
-        var delivery = new WelcomeDelivery(id, contactId, reader.Text(CellRecord.MaxNameBytes), reader.Text(CellRecord.MaxNameBytes), reader.Text(1024), reader.Opaque(Envelope.MaxPayload));
+        var delivery = new WelcomeDelivery(id, contactId, reader.Text(CellRecord.MaxNameBytes), reader.Text(CellRecord.MaxNameBytes), reader.Text(1024), reader.Opaque(EnvelopeFrame.MaxContent));
         reader.EnsureEnd();
         return delivery;
     }

@@ -1,4 +1,5 @@
 using Courier.Node.Relay;
+using Courier.Relay.Client;
 using Courier.Node.Wire;
 
 namespace Courier.Node.FirstContact;
@@ -20,7 +21,7 @@ internal sealed class FirstContactChannel(IRelay relay, int nameplate, TimeProvi
     public async Task PostAsync(FirstContactKind kind, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         var envelope = EnvelopeFrame.Pad((byte)kind, content.Span, EnvelopeSizes.Nameplate);
-        await relay.PostAsync(Nameplate, envelope, Guid.NewGuid(), cancellationToken).ConfigureAwait(false);
+        await relay.PostAsync(Nameplate, envelope, MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Posts an abort in our role. Best effort: the nameplate may already be gone.</summary>

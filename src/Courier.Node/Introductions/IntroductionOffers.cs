@@ -1,6 +1,6 @@
 using Courier.Node.Contacts;
 using Courier.Node.FirstContact;
-using Courier.Node.Relay;
+using Courier.Relay.Client;
 using Courier.Node.Wire;
 using NSec.Cryptography;
 
@@ -28,7 +28,7 @@ internal static class IntroductionOffers
         var content = new byte[Aead.NonceSize + plaintext.Length + Aead.TagSize];
         System.Security.Cryptography.RandomNumberGenerator.Fill(content.AsSpan(0, Aead.NonceSize));
         Aead.Encrypt(key, content.AsSpan(0, Aead.NonceSize), statement.Id, plaintext, content.AsSpan(Aead.NonceSize));
-        return (EnvelopeFrame.Pad(FrameKind, content, EnvelopeSizes.DeadDrop), offer.Digest());
+        return (EnvelopeFrame.Pad(FrameKind, content, EnvelopeSizes.All), offer.Digest());
     }
 
     /// <summary>The other party's verified offer in <paramref name="envelope"/>, or null when it is not one.</summary>

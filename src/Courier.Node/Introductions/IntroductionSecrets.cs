@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Courier.Node.Relay;
+using Courier.Relay.Client;
 using NSec.Cryptography;
 
 namespace Courier.Node.Introductions;
@@ -13,14 +13,14 @@ namespace Courier.Node.Introductions;
 /// </summary>
 internal static class IntroductionSecrets
 {
-    public static byte[] DropOf(IntroductionStatement statement, IntroductionRole reader) => Derive(statement, "drop " + Name(reader), 32);
+    public static DropName DropOf(IntroductionStatement statement, IntroductionRole reader) => DropName.FromBytes(Derive(statement, "drop " + Name(reader), DropName.Size));
 
-    public static DeadDropReadKey ReadKeyOf(IntroductionStatement statement, IntroductionRole reader)
+    public static DropReadKey ReadKeyOf(IntroductionStatement statement, IntroductionRole reader)
     {
         var seed = Derive(statement, "read " + Name(reader), 32);
         try
         {
-            return DeadDropReadKey.FromSeed(seed);
+            return DropReadKey.Import(seed);
         }
         finally
         {
@@ -46,8 +46,8 @@ internal static class IntroductionSecrets
     public static byte[] OfferContext(IntroductionStatement statement, IntroductionRole sender) => [.. "introduction "u8, .. statement.Id, (byte)sender];
 
     /// <summary>The idempotency id of a party's offer append: retries store it once.</summary>
-    public static Guid OfferMessageId(IntroductionStatement statement, IntroductionRole sender)
-        => new(SHA256.HashData([.. "courier introduction v1 offer id"u8, .. statement.Id, (byte)sender]).AsSpan(0, 16));
+    public static MessageId OfferMessageId(IntroductionStatement statement, IntroductionRole sender)
+        => MessageId.FromBytes(SHA256.HashData([.. "courier introduction v1 offer id"u8, .. statement.Id, (byte)sender]).AsSpan(0, MessageId.Size));
 
     /// <summary>The new relationship's pairwise secret, bound to both offers. The caller wipes it.</summary>
     public static byte[] PairwiseSecret(IntroductionStatement statement, byte[] firstOfferDigest, byte[] secondOfferDigest)

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Courier.Node.Contacts;
-using Courier.Node.Relay;
+using Courier.Relay.Client;
 using Courier.Node.Wire;
 using NSec.Cryptography;
 
@@ -29,7 +29,7 @@ internal static class PairwiseChannel
             var content = new byte[Aead.NonceSize + plaintext.Length + Aead.TagSize];
             RandomNumberGenerator.Fill(content.AsSpan(0, Aead.NonceSize));
             Aead.Encrypt(key, content.AsSpan(0, Aead.NonceSize), AssociatedData(contact.TheirDrop), plaintext, content.AsSpan(Aead.NonceSize));
-            return EnvelopeFrame.Pad(FrameKind, content, EnvelopeSizes.DeadDrop);
+            return EnvelopeFrame.Pad(FrameKind, content, EnvelopeSizes.All);
         }
         finally
         {

@@ -3,6 +3,7 @@ using Courier.Mls.Codec;
 using Courier.Mls.Group;
 using Courier.Node.Contacts;
 using Courier.Node.Wire;
+using Courier.Relay.Client;
 
 namespace Courier.Node.Introductions;
 
@@ -94,7 +95,7 @@ internal sealed class PendingIntroduction : IDisposable
         var dropName = reader.OpaqueExactly(ContactOffer.DropNameSize);
         var dropReadSeed = reader.OpaqueExactly(Ed25519.SeedSize);
         var serializedBundles = reader.List(ContactOffer.MaxKeyPackages, 4096);
-        var offerEnvelope = reader.Opaque(Node.Relay.EnvelopeSizes.Max);
+        var offerEnvelope = reader.Opaque(EnvelopeSizes.Max);
         var offerDigest = reader.OpaqueExactly(32);
         var relay = reader.Text(1024);
         reader.EnsureEnd();

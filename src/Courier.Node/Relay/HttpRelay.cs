@@ -1,18 +1,16 @@
-using System.Security.Cryptography;
-using Courier.Node.Cells;
 using Courier.Relay.Client;
 
 namespace Courier.Node.Relay;
 
 /// <summary>
-/// The node's relay interface over a relay's HTTP API (<see cref="RelayClient"/>): a transport failure
-/// is a <see cref="RelayUnreachableException"/>, an unknown or full nameplate an
-/// <see cref="InvitationUnavailableException"/>, any other refusal a <see cref="RelayRejectedException"/>.
-/// As a cell's <see cref="IDropTransport"/> it passes the client's own exceptions through, so that
-/// <see cref="Outbox"/> can tell transient failures from refusals.
+/// <see cref="IRelay"/> over a relay's HTTP API (<see cref="RelayClient"/>), and the one place
+/// where the relay client's failures become the node's (<see cref="CallAsync{T}"/>).
 /// </summary>
-public sealed class HttpRelay : IRelay, IDropTransport, IDisposable
+public sealed class HttpRelay : IRelay, IDisposable
 {
+    /// <summary>The most envelopes one fetch asks for.</summary>
+    public const int FetchLimit = 256;
+
     private readonly HttpClient _http;
     private readonly RelayClient _client;
 
@@ -20,7 +18,7 @@ public sealed class HttpRelay : IRelay, IDropTransport, IDisposable
     public HttpRelay(Uri address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        Address = address.GetLeftPart(UriPartial.Authority) + "/";
+        Address = AddressOf(address);
         _http = new HttpClient { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromSeconds(90) };
         _client = new RelayClient(_http);
     }
@@ -28,17 +26,24 @@ public sealed class HttpRelay : IRelay, IDropTransport, IDisposable
     /// <inheritdoc/>
     public string Address { get; }
 
+    /// <summary>The form in which the node records a relay's address: scheme, host and port, with a final slash.</summary>
+    public static string AddressOf(Uri address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.GetLeftPart(UriPartial.Authority) + "/";
+    }
+
     /// <inheritdoc/>
     public Task<int> AllocateNameplateAsync(CancellationToken cancellationToken)
         => CallAsync(async () => (await _client.AllocateNameplateAsync(cancellationToken).ConfigureAwait(false)).Number, nameplate: true);
 
     /// <inheritdoc/>
-    public Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, Guid messageId, CancellationToken cancellationToken)
-        => CallAsync(async () => (await _client.AppendToNameplateAsync(nameplate, envelope, Id(messageId), cancellationToken).ConfigureAwait(false)).Seq, nameplate: true);
+    public Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+        => CallAsync(async () => (await _client.AppendToNameplateAsync(nameplate, envelope, messageId, cancellationToken).ConfigureAwait(false)).Seq, nameplate: true);
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<RelayEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
-        => CallAsync(async () => Envelopes(await _client.FetchNameplateAsync(nameplate, after, wait, cancellationToken).ConfigureAwait(false)), nameplate: true);
+    public Task<IReadOnlyList<FetchedEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
+        => CallAsync(async () => (await _client.FetchNameplateAsync(nameplate, after, wait, cancellationToken).ConfigureAwait(false)).Envelopes, nameplate: true);
 
     /// <inheritdoc/>
     public Task ReleaseAsync(int nameplate, CancellationToken cancellationToken)
@@ -49,83 +54,45 @@ public sealed class HttpRelay : IRelay, IDropTransport, IDisposable
         }, nameplate: true);
 
     /// <inheritdoc/>
-    public Task CreateAsync(ReadOnlyMemory<byte> name, DeadDropReadKey readKey, CancellationToken cancellationToken)
-        => WithReadKeyAsync(readKey, key => _client.CreateDropAsync(DropName.FromBytes(name.Span), key, cancellationToken));
+    public Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken)
+        => CallAsync(() => _client.CreateDropAsync(drop, readKey, cancellationToken), nameplate: false);
 
     /// <inheritdoc/>
-    public Task<long> AppendAsync(ReadOnlyMemory<byte> name, ReadOnlyMemory<byte> envelope, Guid messageId, CancellationToken cancellationToken)
-        => CallAsync(async () => (await _client.AppendAsync(DropName.FromBytes(name.Span), envelope, Id(messageId), cancellationToken).ConfigureAwait(false)).Seq, nameplate: false);
+    public Task<long> AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+        => CallAsync(async () => (await _client.AppendAsync(drop, envelope, messageId, cancellationToken).ConfigureAwait(false)).Seq, nameplate: false);
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<RelayEnvelope>> FetchAsync(ReadOnlyMemory<byte> name, DeadDropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
-        => WithReadKeyAsync(readKey, async key => Envelopes(await _client.FetchAsync(DropName.FromBytes(name.Span), key, after, wait, 256, cancellationToken).ConfigureAwait(false)));
+    public Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
+        => CallAsync(async () => (await _client.FetchAsync(drop, readKey, after, wait, FetchLimit, cancellationToken).ConfigureAwait(false)).Envelopes, nameplate: false);
 
     /// <inheritdoc/>
-    public Task TrimAsync(ReadOnlyMemory<byte> name, DeadDropReadKey readKey, long through, CancellationToken cancellationToken)
-        => WithReadKeyAsync(readKey, async key =>
+    public Task TrimAsync(DropName drop, DropReadKey readKey, long through, CancellationToken cancellationToken)
+        => CallAsync(async () =>
         {
-            await _client.TrimAsync(DropName.FromBytes(name.Span), key, through, cancellationToken).ConfigureAwait(false);
+            await _client.TrimAsync(drop, readKey, through, cancellationToken).ConfigureAwait(false);
             return true;
-        });
-
-    /// <inheritdoc/>
-    Task IDropTransport.CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken)
-        => _client.CreateDropAsync(drop, readKey, cancellationToken);
-
-    /// <inheritdoc/>
-    Task<AppendReceipt> IDropTransport.AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
-        => _client.AppendAsync(drop, envelope, messageId, cancellationToken);
-
-    /// <inheritdoc/>
-    Task<FetchResult> IDropTransport.FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
-        => _client.FetchAsync(drop, readKey, after, wait, 256, cancellationToken);
+        }, nameplate: false);
 
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
 
-    private static MessageId Id(Guid messageId) => MessageId.FromBytes(messageId.ToByteArray());
-
-    private static IReadOnlyList<RelayEnvelope> Envelopes(FetchResult result) => result.Envelopes.Select(e => new RelayEnvelope(e.Seq, e.Data)).ToList();
-
-    /// <summary>The relay client signs with its own key type: the node's seed is copied in and wiped.</summary>
-    private Task<T> WithReadKeyAsync<T>(DeadDropReadKey readKey, Func<DropReadKey, Task<T>> call)
-    {
-        ArgumentNullException.ThrowIfNull(readKey);
-        var seed = readKey.ExportSeed();
-        try
-        {
-            var key = DropReadKey.Import(seed);
-            return CallAsync(async () =>
-            {
-                using (key)
-                {
-                    return await call(key).ConfigureAwait(false);
-                }
-            }, nameplate: false);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(seed);
-        }
-    }
-
-    private Task<T> CallAsync<T>(Func<Task<T>> call, bool nameplate) => CallAsync(Address, call, nameplate);
+    /// <inheritdoc/>
+    public override string ToString() => $"HttpRelay({Address})";
 
     /// <summary>
-    /// Runs a call of the relay client at <paramref name="address"/> and turns its failures into the
-    /// node's: no connection, a timeout, 429 or 5xx (what <see cref="Outbox"/> retries) is
-    /// <see cref="RelayUnreachableException"/>; an unknown nameplate <see cref="InvitationUnavailableException"/>;
-    /// any other refusal <see cref="RelayRejectedException"/>. Cells use it around their retried calls.
+    /// Runs one call of the relay client and turns its failures into the node's: no connection, a
+    /// timeout, 429 or 5xx is <see cref="RelayUnreachableException"/> (what callers retry); an unknown
+    /// nameplate <see cref="InvitationUnavailableException"/>; any other refusal <see cref="RelayRejectedException"/>.
     /// </summary>
-    internal static async Task<T> CallAsync<T>(string address, Func<Task<T>> call, bool nameplate = false)
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, bool nameplate)
     {
         try
         {
             return await call().ConfigureAwait(false);
         }
-        catch (Exception e) when (Outbox.IsTransient(e))
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException } or RelayRequestException { Status: 429 or >= 500 })
         {
-            throw new RelayUnreachableException($"The relay at {address} cannot be reached or is unavailable ({e.Message}).", e);
+            throw new RelayUnreachableException($"The relay at {Address} cannot be reached or is unavailable ({e.Message}).", e);
         }
         catch (RelayRequestException e) when (nameplate && e.Status is 404 or 409 or 410)
         {

@@ -1,20 +1,47 @@
+using Courier.Relay.Client;
+
 namespace Courier.Node.Relay;
 
 /// <summary>
-/// One relay as the node uses it: rendezvous nameplates for first contact and dead drops for
-/// everything after. The real implementation is a thin adapter over the relay's typed HTTP client;
-/// <see cref="InMemoryRelay"/> is the in-process one for tests and demos.
+/// One relay as the node uses it (docs/architecture.md): rendezvous nameplates for first contact,
+/// and dead drops for everything after. It is the node's only relay boundary: contacts, cells and
+/// introductions each use the calls they need, the node obtains relays only from
+/// <see cref="NodeOptions.Relays"/>, and every implementation reports failures the same way.
 /// </summary>
 /// <remarks>
-/// Error contract for implementations: a transport failure (no connection, timeout, an answer that
-/// is not the relay's) throws <see cref="RelayUnreachableException"/>; an unknown, expired, released
-/// or full nameplate throws <see cref="InvitationUnavailableException"/>; any other refusal (an unknown
-/// drop, a bad signature, a wrong envelope size) throws <see cref="RelayRejectedException"/>.
-/// Cancellation throws <see cref="OperationCanceledException"/>. Implementations are safe for
-/// concurrent use.
+/// Error contract: a relay that cannot be reached or is overloaded right now (no connection, a
+/// timeout, 429, 5xx) throws <see cref="RelayUnreachableException"/>, which callers may retry; an
+/// unknown, expired, released or full nameplate throws <see cref="InvitationUnavailableException"/>;
+/// any other refusal (an unknown drop, a bad signature, a size the relay does not store) throws
+/// <see cref="RelayRejectedException"/>. Cancellation throws <see cref="OperationCanceledException"/>.
+/// Implementations are safe for concurrent use. Envelopes are of <see cref="EnvelopeSizes"/>.
 /// </remarks>
-public interface IRelay : IRendezvous, IDeadDrops
+public interface IRelay
 {
-    /// <summary>A stable name of the relay, such as its URL. Contacts remember it to know where their dead drops live.</summary>
+    /// <summary>The relay's URL (<c>http://host:port/</c>): contacts and cells remember it to know where their drops live.</summary>
     string Address { get; }
+
+    /// <summary>Allocates a nameplate: a short number naming a small mailbox for a few minutes.</summary>
+    Task<int> AllocateNameplateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Posts one envelope to a nameplate and returns its sequence number; the same <paramref name="messageId"/> again stores nothing new.</summary>
+    Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken);
+
+    /// <summary>The nameplate's envelopes after <paramref name="after"/>, in order, waiting up to <paramref name="wait"/> (at most a minute) when there are none.</summary>
+    Task<IReadOnlyList<FetchedEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken);
+
+    /// <summary>Releases a nameplate: its envelopes are deleted and its number can no longer be used. Releasing twice is not an error.</summary>
+    Task ReleaseAsync(int nameplate, CancellationToken cancellationToken);
+
+    /// <summary>Creates a dead drop readable with <paramref name="readKey"/>; creating it again with the same key is not an error.</summary>
+    Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken);
+
+    /// <summary>Appends one envelope and returns its sequence number once the relay stored it durably; the same <paramref name="messageId"/> again stores nothing new.</summary>
+    Task<long> AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken);
+
+    /// <summary>The drop's envelopes after <paramref name="after"/>, in order, waiting up to <paramref name="wait"/> (at most a minute) when there are none.</summary>
+    Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the drop's envelopes up to and including <paramref name="through"/>.</summary>
+    Task TrimAsync(DropName drop, DropReadKey readKey, long through, CancellationToken cancellationToken);
 }

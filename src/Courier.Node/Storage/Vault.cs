@@ -125,7 +125,9 @@ internal sealed class Vault : IDisposable
                 // Only now, with the passphrase proven, is anything opened for writing.
                 database = VaultDatabase.Open(Path.Combine(home, VaultDatabase.FileName), header.VaultId);
                 keys = VaultKeys.Derive(vaultKey);
-                return new Vault(home, homeLock, header, database, keys);
+                var vault = new Vault(home, homeLock, header, database, keys);
+                vault.MigrateFormat1();
+                return vault;
             }
             finally
             {
@@ -143,6 +145,14 @@ internal sealed class Vault : IDisposable
 
     /// <summary>A new random record id.</summary>
     public static byte[] NewId() => RandomNumberGenerator.GetBytes(IdSize);
+
+    /// <summary>
+    /// The id of the record <paramref name="key"/> of <paramref name="collection"/> that belongs to the
+    /// record <paramref name="owner"/> (a cell's group state, cursor, ratchets): a keyed tag, so the
+    /// database file does not show which rows belong together.
+    /// </summary>
+    public byte[] IdOf(VaultCollection collection, ReadOnlySpan<byte> owner, ReadOnlySpan<byte> key)
+        => _keys.Tag([.. "id\0"u8, (byte)collection, (byte)owner.Length, .. owner, .. key]);
 
     /// <summary>
     /// Re-wraps the vault key under a new passphrase and, optionally, stronger parameters. The
@@ -235,6 +245,30 @@ internal sealed class Vault : IDisposable
     }
 
     internal void Delete(SqliteTransaction transaction, byte[] id) => Database.Delete(transaction, id);
+
+    /// <summary>
+    /// Format 1 kept each cell as one blob; format 2 splits it into records. A format-1 vault without
+    /// cells holds only records whose layout did not change, and is simply marked as format 2; one
+    /// with cells is refused whole (this version cannot convert an old cell's group state), so that
+    /// it is never misread and stays usable by the version that wrote it.
+    /// </summary>
+    private void MigrateFormat1()
+    {
+        if (Database.Schema == VaultDatabase.SchemaVersion)
+        {
+            return;
+        }
+
+        if (Database.ByCollection(CollectionTag(VaultCollection.Cell)).Count > 0 || Database.ByCollection(CollectionTag(VaultCollection.WelcomeDelivery)).Count > 0)
+        {
+            // Open's failure path closes the database and releases the home.
+            throw new VaultFormatException($"The vault in {_home} was written by an earlier version of Courier (format {Database.Schema}) and holds cells, which this version stores differently and cannot convert. Nothing was read or changed: keep using the earlier version for this home, or create a new home and rejoin the cells.");
+        }
+
+        using var transaction = Database.Begin();
+        Database.MarkMigrated(transaction);
+        transaction.Commit();
+    }
 
     private VaultDatabase Database
     {

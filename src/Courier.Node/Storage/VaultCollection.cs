@@ -15,7 +15,7 @@ internal enum VaultCollection : byte
     /// <summary>A layer: its name and relays.</summary>
     Layer = 3,
 
-    /// <summary>A cell: its name, layer, relay and whole state (<see cref="Cells.CellRecord"/>).</summary>
+    /// <summary>A cell's description: name, layer, relay, code names, epoch (<see cref="Cells.CellRecord"/>); no secret of its group.</summary>
     Cell = 4,
 
     /// <summary>A received message or completed file (<see cref="Cells.InboxRecord"/>).</summary>
@@ -29,4 +29,19 @@ internal enum VaultCollection : byte
 
     /// <summary>A Welcome to deliver through a contact's pairwise drop (<see cref="Cells.WelcomeDelivery"/>).</summary>
     WelcomeDelivery = 8,
+
+    /// <summary>A cell's MLS group state of the current epoch (written per epoch and per proposal).</summary>
+    CellGroup = 9,
+
+    /// <summary>One record of a cell's secret-tree ratchets (written per message), found by the cell.</summary>
+    CellRatchet = 10,
+
+    /// <summary>A cell's position in its drops and what it learned from them (<see cref="Cells.CellCursor"/>).</summary>
+    CellCursor = 11,
+
+    /// <summary>A message this member sent, until its place in the epoch's order is known (<see cref="Cells.OutboxEntry"/>).</summary>
+    Outbox = 12,
+
+    /// <summary>The Welcome of this member's commit in flight, and whom it is for (<see cref="Cells.PendingWelcome"/>).</summary>
+    PendingWelcome = 13,
 }

@@ -14,7 +14,11 @@ internal sealed class VaultDatabase : IDisposable
 {
     public const string FileName = "vault.db";
 
-    private const long SchemaVersion = 1;
+    /// <summary>
+    /// The record layout this code writes. 1: cells kept whole (state blob per cell); 2: cells as small
+    /// records (docs/architecture.md). <see cref="Vault.Open"/> migrates or refuses older ones.
+    /// </summary>
+    public const long SchemaVersion = 2;
 
     private readonly SqliteConnection _connection;
 
@@ -77,10 +81,17 @@ internal sealed class VaultDatabase : IDisposable
 
             var schema = database.Scalar<long?>("SELECT value FROM meta WHERE name = 'schema'");
             var id = database.Scalar<byte[]>("SELECT value FROM meta WHERE name = 'vault_id'");
-            if (schema != SchemaVersion || id is null || !id.AsSpan().SequenceEqual(vaultId))
+            if (schema is null || id is null || !id.AsSpan().SequenceEqual(vaultId))
             {
                 throw new VaultCorruptedException($"The vault database {path} does not belong to this vault's header. Restore the home directory from a backup.");
             }
+
+            if (schema > SchemaVersion)
+            {
+                throw new VaultFormatException($"The vault in {Path.GetDirectoryName(path)} was written by a newer version of Courier (format {schema}; this one reads up to {SchemaVersion}). Nothing was read or changed: use the newer version.");
+            }
+
+            database.Schema = schema.Value;
 
             database.Execute("PRAGMA journal_mode=WAL");
             return database;
@@ -95,6 +106,16 @@ internal sealed class VaultDatabase : IDisposable
             database?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The record layout of the file as opened (older than <see cref="SchemaVersion"/> until migrated).</summary>
+    public long Schema { get; private set; } = SchemaVersion;
+
+    /// <summary>Records that the file now holds the current layout, in the migration's transaction.</summary>
+    public void MarkMigrated(SqliteTransaction transaction)
+    {
+        Execute("UPDATE meta SET value = $v WHERE name = 'schema'", transaction, ("$v", SchemaVersion));
+        Schema = SchemaVersion;
     }
 
     public StoredRecord? Get(byte[] id)

@@ -1,17 +1,22 @@
 using System.Buffers.Binary;
+using Courier.Relay.Client;
 
 namespace Courier.Node.Wire;
 
 /// <summary>
 /// The frame of every envelope the node hands a relay: <c>u8 version = 1 | u8 kind | u32 length |
-/// content | zero padding</c>, padded to the smallest allowed size that holds it, so that the relay
-/// learns the size bucket and nothing finer. Reading is strict: a wrong version, an impossible
-/// length or a non-zero padding byte makes the envelope unreadable.
+/// content | zero padding</c>, padded to the smallest allowed size that holds it (<see cref="EnvelopeSizes"/>),
+/// so that the relay learns the size bucket and nothing finer. Reading is strict: a wrong version, an
+/// impossible length or a non-zero padding byte makes the envelope unreadable.
 /// </summary>
+/// <remarks>Kinds: 0x01–0x04 first contact, 0x10 pairwise, 0x20 introduction offer, 0x30 a cell's MLS message.</remarks>
 internal static class EnvelopeFrame
 {
     public const byte Version = 1;
     public const int HeaderSize = 6;
+
+    /// <summary>The most content a dead-drop envelope holds.</summary>
+    public const int MaxContent = EnvelopeSizes.Max - HeaderSize;
 
     /// <exception cref="ArgumentException">The content does not fit the largest allowed size.</exception>
     public static byte[] Pad(byte kind, ReadOnlySpan<byte> content, IReadOnlyList<int> sizes)

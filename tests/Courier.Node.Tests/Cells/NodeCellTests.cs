@@ -152,7 +152,7 @@ public sealed class NodeCellTests : IDisposable
         using (var http = new HttpRelay(relay.Address))
         {
             var body = new WelcomeDelivery([], contact.Id, "north", "layer", "not a relay address", [1, 2, 3]).Body();
-            await http.AppendAsync(contact.TheirDrop, PairwiseChannel.Seal(contact, PairwiseMessageType.Welcome, body), Guid.NewGuid(), default);
+            await http.AppendAsync(Courier.Relay.Client.DropName.FromBytes(contact.TheirDrop), PairwiseChannel.Seal(contact, PairwiseMessageType.Welcome, body), Courier.Relay.Client.MessageId.NewRandom(), default);
         }
 
         var result = await b.SyncAsync();
@@ -186,9 +186,8 @@ public sealed class NodeCellTests : IDisposable
 
     private static async Task ContactAsync(Uri address, CourierNode inviter, CourierNode acceptor, string acceptorName)
     {
-        using var relay = new HttpRelay(address);
-        using var invitation = await inviter.InviteAsync(relay, "the bath-house at dawn");
-        var accepted = acceptor.AcceptAsync(relay, invitation.Code, acceptorName);
+        using var invitation = await inviter.InviteAsync(address, "the bath-house at dawn");
+        var accepted = acceptor.AcceptAsync(address, invitation.Code, acceptorName);
         await invitation.CompleteAsync();
         await accepted;
     }

@@ -1,7 +1,6 @@
 using System.Text;
-using Courier.Mls.Crypto;
-using Courier.Mls.Group;
 using Courier.Node.Cells;
+using Courier.Node.Relay;
 using Courier.Relay.Client;
 using Courier.Relay.Tests;
 using Microsoft.Data.Sqlite;
@@ -97,7 +96,7 @@ public sealed class RelayCellTests : IDisposable
         }
 
         Assert.NotEmpty(stored);
-        var secrets = CodeNames.Append("north cell").Append("bath-house").Append(cell["Starik"].Name).ToList();
+        var secrets = CodeNames.Append("north cell").Append("bath-house").ToList();
         var files = Directory.GetFiles(_data).Select(File.ReadAllBytes).ToList();
         foreach (var text in secrets)
         {
@@ -120,28 +119,12 @@ public sealed class RelayCellTests : IDisposable
         Directory.Delete(_data, recursive: true);
     }
 
-    private async Task<Dictionary<string, Cell>> CellAsync(Uri relay)
+    private async Task<Dictionary<string, CellMember>> CellAsync(Uri relay)
     {
-        var http = new HttpClient { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(10) };
+        var http = new HttpRelay(relay);
         _owned.Add(http);
-        var transport = new RelayDropTransport(new RelayClient(http));
-        var bundles = CodeNames.Select(Bundle).ToList();
-        var cells = new Dictionary<string, Cell> { [CodeNames[0]] = await Cell.CreateAsync("north cell", "north", bundles[0], transport) };
-        var welcome = await cells[CodeNames[0]].ChangeMembersAsync(bundles.Skip(1).Select(b => b.KeyPackageBytes).ToList(), []);
-        for (var i = 1; i < CodeNames.Length; i++)
-        {
-            cells[CodeNames[i]] = await Cell.JoinAsync("north cell", "north", welcome!, bundles[i], transport);
-        }
-
-        _owned.AddRange(cells.Values);
-        return cells;
-    }
-
-    private KeyPackageBundle Bundle(string codeName)
-    {
-        using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
-        var bundle = KeyPackageBundle.Generate(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, Encoding.UTF8.GetBytes(codeName), signer, 1_577_836_800, 4_102_444_800, SystemRandom.Instance);
-        _owned.Add(bundle);
-        return bundle;
+        var people = new People(http, new CellSettings(TimeSpan.FromSeconds(60), TimeProvider.System));
+        _owned.Add(people);
+        return await people.CellAsync(CodeNames);
     }
 }

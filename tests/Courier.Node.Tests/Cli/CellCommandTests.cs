@@ -299,8 +299,8 @@ public sealed class CellCommandTests : IDisposable
 
         // A text too large for one envelope is refused before it is stored: the cell stays usable.
         var tooLarge = await Try("a", "send", "cell1", new string('x', 70_000));
-        Assert.Equal(2, tooLarge.Exit);
-        Assert.Contains("too large", tooLarge.Err);
+        Assert.Equal(1, tooLarge.Exit);
+        Assert.Contains("error (message_too_large)", tooLarge.Err);
         await Node("a", "sync");
         await Node("a", "send", "cell1", "a short one");
         await Node("b", "sync");

@@ -21,10 +21,10 @@ public sealed class CourierCommandTests : IDisposable
         await _cli.FirstContactAsync(url, "a", "Starik", "b", "Alyosha", "greetings from Galya");
         await _cli.FirstContactAsync(url, "a", "Ded", "c", "Galya", null);
 
-        Assert.Equal(0, (await CourierCli.RunAsync("contact", "introduce", "Alyosha", "Galya", "--home", Home("a"), "--relay", url)).Exit);
+        Assert.Equal(0, (await CourierCli.RunAsync("contact", "introduce", "Alyosha", "Galya", "--home", Home("a"))).Exit);
         foreach (var home in new[] { "b", "c", "b" })
         {
-            Assert.Equal(0, (await CourierCli.RunAsync("contact", "receive", "--home", Home(home), "--relay", url)).Exit);
+            Assert.Equal(0, (await CourierCli.RunAsync("contact", "receive", "--home", Home(home))).Exit);
         }
 
         var list = await CourierCli.RunAsync("contact", "list", "--json", "--home", Home("b"));
@@ -66,7 +66,7 @@ public sealed class CourierCommandTests : IDisposable
         Assert.Equal(1, unreachable.Exit);
         Assert.Contains("relay_unreachable", unreachable.Err);
 
-        var unknown = await CourierCli.RunAsync("contact", "introduce", "Nobody", "Noone", "--home", Home("a"), "--relay", "http://127.0.0.1:1");
+        var unknown = await CourierCli.RunAsync("contact", "introduce", "Nobody", "Noone", "--home", Home("a"));
         Assert.Equal(1, unknown.Exit);
         Assert.Contains("unknown_contact", unknown.Err);
 

@@ -4,6 +4,7 @@ using Courier.Node.Cpace;
 using Courier.Node.FirstContact;
 using Courier.Node.Relay;
 using Courier.Node.Wire;
+using Courier.Relay.Client;
 
 namespace Courier.Node.Tests.FirstContact;
 
@@ -58,13 +59,13 @@ public class FirstContactTests
         var alice = nodes.Create();
         var bob = nodes.Create();
         var carol = nodes.Create();
-        using var invitation = await alice.InviteAsync(nodes.Relay);
-        var accepted = bob.AcceptAsync(nodes.Relay, invitation.Code);
+        using var invitation = await alice.InviteAsync(nodes.RelayUri);
+        var accepted = bob.AcceptAsync(nodes.RelayUri, invitation.Code);
         await invitation.CompleteAsync();
         await accepted;
 
         Assert.True(nodes.Relay.IsReleased(invitation.Nameplate));
-        await Assert.ThrowsAsync<InvitationUnavailableException>(() => carol.AcceptAsync(nodes.Relay, invitation.Code));
+        await Assert.ThrowsAsync<InvitationUnavailableException>(() => carol.AcceptAsync(nodes.RelayUri, invitation.Code));
         Assert.Empty(carol.Contacts);
     }
 
@@ -74,10 +75,10 @@ public class FirstContactTests
         using var nodes = new TestNodes();
         var alice = nodes.Create();
         var bob = nodes.Create();
-        using var invitation = await alice.InviteAsync(nodes.Relay, phrase: "I have brought greetings from Galya");
+        using var invitation = await alice.InviteAsync(nodes.RelayUri, phrase: "I have brought greetings from Galya");
         Assert.Equal($"{invitation.Nameplate}-i-have-brought-greetings-from-galya", invitation.Code);
 
-        var accepted = bob.AcceptAsync(nodes.Relay, $" {invitation.Nameplate}-I have  brought greetings-from GALYA ");
+        var accepted = bob.AcceptAsync(nodes.RelayUri, $" {invitation.Nameplate}-I have  brought greetings-from GALYA ");
         await invitation.CompleteAsync();
         Assert.Single(bob.Contacts);
         Assert.Equal((await accepted).Id, bob.Contacts[0].Id);
@@ -88,7 +89,7 @@ public class FirstContactTests
     {
         using var nodes = new TestNodes();
         var alice = nodes.Create();
-        using var invitation = await alice.InviteAsync(nodes.Relay);
+        using var invitation = await alice.InviteAsync(nodes.RelayUri);
         var parts = invitation.Code.Split('-');
         Assert.Equal(4, parts.Length);
         Assert.Equal(invitation.Nameplate.ToString(System.Globalization.CultureInfo.InvariantCulture), parts[0]);
@@ -101,9 +102,9 @@ public class FirstContactTests
         using var nodes = new TestNodes();
         var alice = nodes.Create();
         var bob = nodes.Create();
-        using var invitation = await alice.InviteAsync(nodes.Relay, phrase: "apple river stone");
+        using var invitation = await alice.InviteAsync(nodes.RelayUri, phrase: "apple river stone");
 
-        var accepted = bob.AcceptAsync(nodes.Relay, $"{invitation.Nameplate}-apple-river-stove");
+        var accepted = bob.AcceptAsync(nodes.RelayUri, $"{invitation.Nameplate}-apple-river-stove");
         var inviterError = await Assert.ThrowsAsync<WrongCodeException>(() => invitation.CompleteAsync());
         var acceptorError = await Assert.ThrowsAsync<WrongCodeException>(() => accepted);
 
@@ -116,7 +117,7 @@ public class FirstContactTests
         Assert.True(nodes.Relay.IsReleased(invitation.Nameplate));
 
         // The right code cannot be tried on the burned nameplate.
-        await Assert.ThrowsAsync<InvitationUnavailableException>(() => bob.AcceptAsync(nodes.Relay, $"{invitation.Nameplate}-apple-river-stone"));
+        await Assert.ThrowsAsync<InvitationUnavailableException>(() => bob.AcceptAsync(nodes.RelayUri, $"{invitation.Nameplate}-apple-river-stone"));
         Assert.Empty(bob.Contacts);
     }
 
@@ -125,13 +126,13 @@ public class FirstContactTests
     {
         using var nodes = new TestNodes();
         var alice = nodes.Create();
-        using var invitation = await alice.InviteAsync(nodes.Relay);
+        using var invitation = await alice.InviteAsync(nodes.RelayUri);
 
         // An attacker answers with the point u = 1 (order 4), one of the draft's must-abort points.
         var lowOrder = new byte[CPaceX25519.FieldSizeBytes];
         lowOrder[0] = 1;
         byte[] reply = [.. lowOrder, .. new byte[FirstContactKeys.TagSize], .. new byte[40]];
-        await nodes.Relay.PostAsync(invitation.Nameplate, EnvelopeFrame.Pad((byte)FirstContactKind.Reply, reply, EnvelopeSizes.Nameplate), Guid.NewGuid(), default);
+        await nodes.Relay.PostAsync(invitation.Nameplate, EnvelopeFrame.Pad((byte)FirstContactKind.Reply, reply, EnvelopeSizes.Nameplate), MessageId.NewRandom(), default);
 
         var error = await Assert.ThrowsAsync<FirstContactFailedException>(() => invitation.CompleteAsync());
         Assert.Contains("invalid key share", error.Message, StringComparison.Ordinal);
@@ -145,10 +146,10 @@ public class FirstContactTests
         using var nodes = new TestNodes(new InMemoryRelay { NameplateCapacity = 5 });
         var alice = nodes.Create();
         var bob = nodes.Create();
-        using var invitation = await alice.InviteAsync(nodes.Relay);
-        await nodes.Relay.PostAsync(invitation.Nameplate, new byte[EnvelopeSizes.Small], Guid.NewGuid(), default);
+        using var invitation = await alice.InviteAsync(nodes.RelayUri);
+        await nodes.Relay.PostAsync(invitation.Nameplate, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
 
-        var accepted = bob.AcceptAsync(nodes.Relay, invitation.Code);
+        var accepted = bob.AcceptAsync(nodes.RelayUri, invitation.Code);
         await invitation.CompleteAsync();
         await accepted;
         Assert.Single(alice.Contacts);
@@ -160,12 +161,12 @@ public class FirstContactTests
     {
         // The relay's nameplates hold 4 envelopes, exactly the four messages of a first contact.
         using var nodes = new TestNodes();
-        var alice = nodes.Create(TestNodes.Options(firstContactTimeout: TimeSpan.FromSeconds(2)));
+        var alice = nodes.Create(nodes.Options(firstContactTimeout: TimeSpan.FromSeconds(2)));
         var bob = nodes.Create();
-        using var invitation = await alice.InviteAsync(nodes.Relay);
-        await nodes.Relay.PostAsync(invitation.Nameplate, new byte[EnvelopeSizes.Small], Guid.NewGuid(), default);
+        using var invitation = await alice.InviteAsync(nodes.RelayUri);
+        await nodes.Relay.PostAsync(invitation.Nameplate, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
 
-        var accepted = bob.AcceptAsync(nodes.Relay, invitation.Code);
+        var accepted = bob.AcceptAsync(nodes.RelayUri, invitation.Code);
         await Assert.ThrowsAsync<FirstContactFailedException>(() => invitation.CompleteAsync());
         var error = await Assert.ThrowsAsync<InvitationUnavailableException>(() => accepted);
         Assert.Contains("full", error.Message, StringComparison.Ordinal);
@@ -177,8 +178,8 @@ public class FirstContactTests
     public async Task An_invitation_nobody_answers_times_out_and_releases_its_nameplate()
     {
         using var nodes = new TestNodes();
-        var alice = nodes.Create(TestNodes.Options(firstContactTimeout: TimeSpan.FromMilliseconds(300)));
-        using var invitation = await alice.InviteAsync(nodes.Relay);
+        var alice = nodes.Create(nodes.Options(firstContactTimeout: TimeSpan.FromMilliseconds(300)));
+        using var invitation = await alice.InviteAsync(nodes.RelayUri);
         var error = await Assert.ThrowsAsync<FirstContactFailedException>(() => invitation.CompleteAsync());
         Assert.Contains("in time", error.Message, StringComparison.Ordinal);
         Assert.True(nodes.Relay.IsReleased(invitation.Nameplate));
@@ -189,7 +190,7 @@ public class FirstContactTests
     {
         using var nodes = new TestNodes();
         var alice = nodes.Create();
-        var invitation = await alice.InviteAsync(nodes.Relay);
+        var invitation = await alice.InviteAsync(nodes.RelayUri);
         invitation.Dispose();
         Assert.True(nodes.Relay.IsReleased(invitation.Nameplate));
     }
@@ -208,7 +209,7 @@ public class FirstContactTests
         using var nodes = new TestNodes();
         var bob = nodes.Create();
         nodes.Relay.Unreachable = true;
-        var error = await Assert.ThrowsAsync<InvalidCodeException>(() => bob.AcceptAsync(nodes.Relay, code));
+        var error = await Assert.ThrowsAsync<InvalidCodeException>(() => bob.AcceptAsync(nodes.RelayUri, code));
         Assert.Equal("invalid_code", error.ErrorCode);
     }
 
@@ -217,11 +218,11 @@ public class FirstContactTests
     {
         using var nodes = new TestNodes();
         var bob = nodes.Create();
-        await Assert.ThrowsAsync<InvitationUnavailableException>(() => bob.AcceptAsync(nodes.Relay, "4242-apple-river-stone"));
+        await Assert.ThrowsAsync<InvitationUnavailableException>(() => bob.AcceptAsync(nodes.RelayUri, "4242-apple-river-stone"));
 
         nodes.Relay.Unreachable = true;
-        await Assert.ThrowsAsync<RelayUnreachableException>(() => bob.InviteAsync(nodes.Relay));
-        await Assert.ThrowsAsync<RelayUnreachableException>(() => bob.AcceptAsync(nodes.Relay, "4242-apple-river-stone"));
+        await Assert.ThrowsAsync<RelayUnreachableException>(() => bob.InviteAsync(nodes.RelayUri));
+        await Assert.ThrowsAsync<RelayUnreachableException>(() => bob.AcceptAsync(nodes.RelayUri, "4242-apple-river-stone"));
     }
 
     [Fact]
@@ -258,7 +259,7 @@ public class FirstContactTests
 
         var observed = nodes.Relay.Observed;
         Assert.NotEmpty(observed);
-        Assert.All(observed, envelope => Assert.Contains(envelope.Length, EnvelopeSizes.Nameplate.Concat(EnvelopeSizes.DeadDrop)));
+        Assert.All(observed, envelope => Assert.Contains(envelope.Length, EnvelopeSizes.Nameplate.Concat(EnvelopeSizes.All)));
         foreach (var secret in new[]
         {
             Encoding.UTF8.GetBytes("greetings-from-galya"), Encoding.UTF8.GetBytes("galya"),

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Courier.Node.Contacts;
 using Courier.Node.Introductions;
+using Courier.Relay.Client;
 
 namespace Courier.Node.Tests.Introductions;
 
@@ -16,19 +17,19 @@ public class IntroductionTests
         var (annaAtIvan, ivanAtAnna) = await nodes.ConnectAsync(ivan, anna, inviterName: "Starik", acceptorName: "Anna");
         var (borisAtIvan, ivanAtBoris) = await nodes.ConnectAsync(ivan, boris, inviterName: "Uncle", acceptorName: "Boris");
 
-        await ivan.IntroduceAsync(nodes.Relay, "Anna", "Boris");
+        await ivan.IntroduceAsync("Anna", "Boris");
         Assert.Equal(2, ivan.Contacts.Count);
 
-        var first = await anna.ReceiveAsync(nodes.Relay);
+        var first = await anna.ReceiveAsync();
         Assert.Empty(first.Added);
         Assert.Equal(1, first.PendingIntroductions);
         Assert.Empty(first.Rejected);
 
-        var second = await boris.ReceiveAsync(nodes.Relay);
+        var second = await boris.ReceiveAsync();
         var annaAtBoris = Assert.Single(second.Added);
         Assert.Equal(0, second.PendingIntroductions);
 
-        var third = await anna.ReceiveAsync(nodes.Relay);
+        var third = await anna.ReceiveAsync();
         var borisAtAnna = Assert.Single(third.Added);
         Assert.Equal(0, third.PendingIntroductions);
 
@@ -56,7 +57,7 @@ public class IntroductionTests
         Assert.Equal(3, atAnna.TheirKeyPackages.Count);
 
         // A further receive changes nothing.
-        var again = await anna.ReceiveAsync(nodes.Relay);
+        var again = await anna.ReceiveAsync();
         Assert.Empty(again.Added);
         Assert.Empty(again.Rejected);
         Assert.Equal(2, anna.Contacts.Count);
@@ -71,14 +72,14 @@ public class IntroductionTests
         var boris = nodes.Create();
         await nodes.ConnectAsync(ivan, anna, acceptorName: "Anna");
         await nodes.ConnectAsync(ivan, boris, acceptorName: "Boris");
-        await ivan.IntroduceAsync(nodes.Relay, "Anna", "Boris");
-        Assert.Equal(1, (await anna.ReceiveAsync(nodes.Relay)).PendingIntroductions);
+        await ivan.IntroduceAsync("Anna", "Boris");
+        Assert.Equal(1, (await anna.ReceiveAsync()).PendingIntroductions);
 
         var annaHome = nodes.Homes[1].Path;
         nodes.Close(anna);
-        using var reopened = CourierNode.Open(annaHome, TestNodes.Passphrase, TestNodes.Options());
-        Assert.Single((await boris.ReceiveAsync(nodes.Relay)).Added);
-        Assert.Single((await reopened.ReceiveAsync(nodes.Relay)).Added);
+        using var reopened = CourierNode.Open(annaHome, TestNodes.Passphrase, nodes.Options());
+        Assert.Single((await boris.ReceiveAsync()).Added);
+        Assert.Single((await reopened.ReceiveAsync()).Added);
     }
 
     [Fact]
@@ -91,12 +92,12 @@ public class IntroductionTests
         using var channel = ivan.FindRecord(annaAtIvan.Id);
 
         // Anyone who learns the drop's name can append, but cannot seal for the channel.
-        var forged = Relay.EnvelopeSizes.Small;
+        var forged = EnvelopeSizes.Small;
         var envelope = new byte[forged];
         RandomNumberGenerator.Fill(envelope);
-        await nodes.Relay.AppendAsync(channel.TheirDrop, envelope, Guid.NewGuid(), default);
+        await nodes.Relay.AppendAsync(DropName.FromBytes(channel.TheirDrop), envelope, MessageId.NewRandom(), default);
 
-        var result = await anna.ReceiveAsync(nodes.Relay);
+        var result = await anna.ReceiveAsync();
         Assert.Contains("not sealed by them", Assert.Single(result.Rejected), StringComparison.Ordinal);
         Assert.Equal(0, result.PendingIntroductions);
         Assert.Single(anna.Contacts);
@@ -143,9 +144,9 @@ public class IntroductionTests
             "truncated" => (anna, toAnna, signed[..^1]),
             _ => throw new ArgumentOutOfRangeException(nameof(forgery)),
         };
-        await nodes.Relay.AppendAsync(channel.TheirDrop, PairwiseChannel.Seal(channel, PairwiseMessageType.Introduction, body), Guid.NewGuid(), default);
+        await nodes.Relay.AppendAsync(DropName.FromBytes(channel.TheirDrop), PairwiseChannel.Seal(channel, PairwiseMessageType.Introduction, body), MessageId.NewRandom(), default);
 
-        var result = await recipient.ReceiveAsync(nodes.Relay);
+        var result = await recipient.ReceiveAsync();
         Assert.Contains("was refused", Assert.Single(result.Rejected), StringComparison.Ordinal);
         Assert.Equal(0, result.PendingIntroductions);
         Assert.Empty(result.Added);
@@ -155,11 +156,11 @@ public class IntroductionTests
         foreach (var role in new[] { IntroductionRole.First, IntroductionRole.Second })
         {
             using var readKey = IntroductionSecrets.ReadKeyOf(statement, role);
-            await nodes.Relay.CreateAsync(IntroductionSecrets.DropOf(statement, role), readKey, default);
+            await nodes.Relay.CreateDropAsync(IntroductionSecrets.DropOf(statement, role), readKey, default);
         }
 
-        await nodes.Relay.AppendAsync(toAnna.TheirDrop, PairwiseChannel.Seal(toAnna, PairwiseMessageType.Introduction, signed), Guid.NewGuid(), default);
-        var genuine = await anna.ReceiveAsync(nodes.Relay);
+        await nodes.Relay.AppendAsync(DropName.FromBytes(toAnna.TheirDrop), PairwiseChannel.Seal(toAnna, PairwiseMessageType.Introduction, signed), MessageId.NewRandom(), default);
+        var genuine = await anna.ReceiveAsync();
         Assert.Empty(genuine.Rejected);
         Assert.Equal(1, genuine.PendingIntroductions);
     }
@@ -182,11 +183,11 @@ public class IntroductionTests
             Secret = RandomNumberGenerator.GetBytes(IntroductionStatement.SecretSize),
             ExpiresAt = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds(),
         };
-        await nodes.Relay.AppendAsync(toAnna.TheirDrop, PairwiseChannel.Seal(toAnna, PairwiseMessageType.Introduction, statement.SignAndEncode(toAnna.OurSigningSeed)), Guid.NewGuid(), default);
+        await nodes.Relay.AppendAsync(DropName.FromBytes(toAnna.TheirDrop), PairwiseChannel.Seal(toAnna, PairwiseMessageType.Introduction, statement.SignAndEncode(toAnna.OurSigningSeed)), MessageId.NewRandom(), default);
 
         for (var i = 0; i < 2; i++)
         {
-            var result = await anna.ReceiveAsync(nodes.Relay);
+            var result = await anna.ReceiveAsync();
             Assert.Equal(1, result.PendingIntroductions);
             Assert.Contains("refused our answer", Assert.Single(result.Rejected), StringComparison.Ordinal);
         }
@@ -197,21 +198,21 @@ public class IntroductionTests
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         using var nodes = new TestNodes();
-        var ivan = nodes.Create(TestNodes.Options(clock));
-        var anna = nodes.Create(TestNodes.Options(clock));
-        var boris = nodes.Create(TestNodes.Options(clock));
+        var ivan = nodes.Create(nodes.Options(clock));
+        var anna = nodes.Create(nodes.Options(clock));
+        var boris = nodes.Create(nodes.Options(clock));
         await nodes.ConnectAsync(ivan, anna, acceptorName: "Anna");
         await nodes.ConnectAsync(ivan, boris, acceptorName: "Boris");
-        await ivan.IntroduceAsync(nodes.Relay, "Anna", "Boris");
+        await ivan.IntroduceAsync("Anna", "Boris");
 
-        Assert.Equal(1, (await anna.ReceiveAsync(nodes.Relay)).PendingIntroductions);
+        Assert.Equal(1, (await anna.ReceiveAsync()).PendingIntroductions);
         clock.Now += TimeSpan.FromDays(8);
 
-        var atAnna = await anna.ReceiveAsync(nodes.Relay);
+        var atAnna = await anna.ReceiveAsync();
         Assert.Contains("expired", Assert.Single(atAnna.Rejected), StringComparison.Ordinal);
         Assert.Equal(0, atAnna.PendingIntroductions);
 
-        var atBoris = await boris.ReceiveAsync(nodes.Relay);
+        var atBoris = await boris.ReceiveAsync();
         Assert.Contains("had expired", Assert.Single(atBoris.Rejected), StringComparison.Ordinal);
         Assert.Single(anna.Contacts);
         Assert.Single(boris.Contacts);
@@ -224,8 +225,8 @@ public class IntroductionTests
         var ivan = nodes.Create();
         var anna = nodes.Create();
         await nodes.ConnectAsync(ivan, anna, acceptorName: "Anna");
-        await Assert.ThrowsAsync<ArgumentException>(() => ivan.IntroduceAsync(nodes.Relay, "Anna", "anna"));
-        var error = await Assert.ThrowsAsync<UnknownContactException>(() => ivan.IntroduceAsync(nodes.Relay, "Anna", "Nobody"));
+        await Assert.ThrowsAsync<ArgumentException>(() => ivan.IntroduceAsync("Anna", "anna"));
+        var error = await Assert.ThrowsAsync<UnknownContactException>(() => ivan.IntroduceAsync("Anna", "Nobody"));
         Assert.Equal("unknown_contact", error.ErrorCode);
     }
 

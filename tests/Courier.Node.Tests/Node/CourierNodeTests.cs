@@ -14,7 +14,7 @@ public class CourierNodeTests
         var (bobAtAlice, _) = await nodes.ConnectAsync(alice, bob, acceptorName: "Alyosha");
         nodes.Close(alice);
 
-        using var reopened = CourierNode.Open(nodes.Homes[0].Path, TestNodes.Passphrase, TestNodes.Options());
+        using var reopened = CourierNode.Open(nodes.Homes[0].Path, TestNodes.Passphrase, nodes.Options());
         Assert.Equal([bobAtAlice], reopened.Contacts);
         Assert.Equal(bobAtAlice, reopened.FindContact("alyosha"));
         Assert.Equal(bobAtAlice, reopened.FindContact(bobAtAlice.Id));
@@ -31,13 +31,13 @@ public class CourierNodeTests
         var home = nodes.Homes[0];
         var before = home.Snapshot();
 
-        var error = Assert.Throws<WrongPassphraseException>(() => CourierNode.Open(home.Path, "not the passphrase", TestNodes.Options()));
+        var error = Assert.Throws<WrongPassphraseException>(() => CourierNode.Open(home.Path, "not the passphrase", TestNodes.BaseOptions()));
         Assert.Equal("The passphrase is wrong: the vault was not opened, and nothing in it was read or changed.", error.Message);
 
         var after = home.Snapshot();
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         Assert.All(before, file => Assert.True(file.Value.AsSpan().SequenceEqual(after[file.Key]), file.Key));
-        using var reopened = CourierNode.Open(home.Path, TestNodes.Passphrase, TestNodes.Options());
+        using var reopened = CourierNode.Open(home.Path, TestNodes.Passphrase, TestNodes.BaseOptions());
         Assert.Single(reopened.Contacts);
     }
 
@@ -47,14 +47,14 @@ public class CourierNodeTests
         using var nodes = new TestNodes();
         var alice = nodes.Create();
         var home = nodes.Homes[0].Path;
-        Assert.Throws<HomeLockedException>(() => CourierNode.Open(home, TestNodes.Passphrase, TestNodes.Options()));
-        Assert.Throws<HomeLockedException>(() => CourierNode.Init(home, TestNodes.Passphrase, TestNodes.Options()));
+        Assert.Throws<HomeLockedException>(() => CourierNode.Open(home, TestNodes.Passphrase, TestNodes.BaseOptions()));
+        Assert.Throws<HomeLockedException>(() => CourierNode.Init(home, TestNodes.Passphrase, TestNodes.BaseOptions()));
         nodes.Close(alice);
-        Assert.Throws<VaultExistsException>(() => CourierNode.Init(home, TestNodes.Passphrase, TestNodes.Options()));
+        Assert.Throws<VaultExistsException>(() => CourierNode.Init(home, TestNodes.Passphrase, TestNodes.BaseOptions()));
 
         using var empty = new TempHome();
-        Assert.Throws<VaultNotFoundException>(() => CourierNode.Open(empty.Path, TestNodes.Passphrase, TestNodes.Options()));
-        Assert.Throws<ArgumentException>(() => CourierNode.Init(empty.Path, "", TestNodes.Options()));
+        Assert.Throws<VaultNotFoundException>(() => CourierNode.Open(empty.Path, TestNodes.Passphrase, TestNodes.BaseOptions()));
+        Assert.Throws<ArgumentException>(() => CourierNode.Init(empty.Path, "", TestNodes.BaseOptions()));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public class CourierNodeTests
             Assert.Equal(1, command.ExecuteNonQuery());
         }
 
-        using var reopened = CourierNode.Open(nodes.Homes[0].Path, TestNodes.Passphrase, TestNodes.Options());
+        using var reopened = CourierNode.Open(nodes.Homes[0].Path, TestNodes.Passphrase, nodes.Options());
         var error = Assert.Throws<VaultCorruptedException>(() => reopened.Contacts);
         Assert.Equal("vault_corrupted", error.ErrorCode);
     }
@@ -102,8 +102,8 @@ public class CourierNodeTests
         var alice = nodes.Create();
         alice.ChangePassphrase(TestNodes.Passphrase, "a new passphrase", new VaultKdfParameters(64, 2));
         nodes.Close(alice);
-        Assert.Throws<WrongPassphraseException>(() => CourierNode.Open(nodes.Homes[0].Path, TestNodes.Passphrase, TestNodes.Options()));
-        using var reopened = CourierNode.Open(nodes.Homes[0].Path, "a new passphrase", TestNodes.Options());
+        Assert.Throws<WrongPassphraseException>(() => CourierNode.Open(nodes.Homes[0].Path, TestNodes.Passphrase, nodes.Options()));
+        using var reopened = CourierNode.Open(nodes.Homes[0].Path, "a new passphrase", nodes.Options());
         Assert.Equal(new VaultKdfParameters(64, 2), reopened.Kdf);
     }
 
@@ -116,7 +116,7 @@ public class CourierNodeTests
     {
         var types = typeof(NodeException).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(NodeException))).ToList();
         var codes = types.Select(t => ((NodeException)Activator.CreateInstance(t, "message", null)!).ErrorCode).ToList();
-        Assert.Equal(18, types.Count);
+        Assert.Equal(22, types.Count);
         Assert.Equal(codes.Count, codes.Distinct().Count());
         Assert.All(codes, code => Assert.Matches("^[a-z_]+$", code));
     }

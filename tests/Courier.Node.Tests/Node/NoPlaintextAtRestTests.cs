@@ -22,9 +22,9 @@ public class NoPlaintextAtRestTests
         const string phrase = "greetings from galya at noon";
         await nodes.ConnectAsync(ivan, anna, inviterName: "Starik Vetrov", acceptorName: "Alyosha Krasin", phrase: phrase);
 
-        using (var invitation = await ivan.InviteAsync(nodes.Relay, codeName: "Uncle Pyotr"))
+        using (var invitation = await ivan.InviteAsync(nodes.RelayUri, codeName: "Uncle Pyotr"))
         {
-            var accepted = boris.AcceptAsync(nodes.Relay, invitation.Code, "Boris Godunov");
+            var accepted = boris.AcceptAsync(nodes.RelayUri, invitation.Code, "Boris Godunov");
             await invitation.CompleteAsync();
             await accepted;
             Secrets.AddText(invitation.Code);
@@ -32,9 +32,9 @@ public class NoPlaintextAtRestTests
         }
 
         // Leave Anna with a pending introduction and Boris with a completed one.
-        await ivan.IntroduceAsync(nodes.Relay, "Alyosha Krasin", "Boris Godunov");
-        Assert.Equal(1, (await anna.ReceiveAsync(nodes.Relay)).PendingIntroductions);
-        Assert.Single((await boris.ReceiveAsync(nodes.Relay)).Added);
+        await ivan.IntroduceAsync("Alyosha Krasin", "Boris Godunov");
+        Assert.Equal(1, (await anna.ReceiveAsync()).PendingIntroductions);
+        Assert.Single((await boris.ReceiveAsync()).Added);
 
         Secrets.AddText(phrase);
         Secrets.AddText("greetings-from-galya-at-noon");

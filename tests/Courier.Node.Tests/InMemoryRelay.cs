@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
-using NSec.Cryptography;
+using Courier.Node.Relay;
+using Courier.Relay.Client;
 
-namespace Courier.Node.Relay;
+namespace Courier.Node.Tests;
 
 /// <summary>
 /// A relay in this process's memory with the contract of <see cref="IRelay"/>: nameplates that hold
@@ -10,7 +11,7 @@ namespace Courier.Node.Relay;
 /// long polls. For tests and single-process demos; it keeps a copy of every envelope it was given
 /// (<see cref="Observed"/>), which is exactly what a relay operator would see.
 /// </summary>
-public sealed class InMemoryRelay : IRelay
+internal sealed class InMemoryRelay : IRelay
 {
     private readonly object _gate = new();
     private readonly TimeProvider _time;
@@ -22,7 +23,7 @@ public sealed class InMemoryRelay : IRelay
     /// <summary>Creates an empty relay.</summary>
     /// <param name="address">The name contacts record for this relay.</param>
     /// <param name="time">The clock for nameplate expiry and long polls (the system clock by default).</param>
-    public InMemoryRelay(string address = "memory:relay", TimeProvider? time = null)
+    public InMemoryRelay(string address = "http://in-memory.relay/", TimeProvider? time = null)
     {
         Address = address;
         _time = time ?? TimeProvider.System;
@@ -100,10 +101,10 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, Guid messageId, CancellationToken cancellationToken)
+    public Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
     {
         Check(cancellationToken);
-        if (!EnvelopeSizes.Nameplate.Contains(envelope.Length))
+        if (!EnvelopeSizes.IsAllowedOnNameplate(envelope.Length))
         {
             throw new RelayRejectedException("The relay refused an envelope of a size it does not store.");
         }
@@ -121,7 +122,7 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<RelayEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FetchedEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -160,14 +161,13 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public Task CreateAsync(ReadOnlyMemory<byte> name, DeadDropReadKey readKey, CancellationToken cancellationToken)
+    public Task CreateDropAsync(DropName name, DropReadKey readKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readKey);
         Check(cancellationToken);
-        CheckName(name);
         lock (_gate)
         {
-            var key = Convert.ToHexString(name.Span);
+            var key = name.ToString();
             if (_drops.TryGetValue(key, out var existing))
             {
                 if (!existing.ReadKey.AsSpan().SequenceEqual(readKey.PublicKey))
@@ -185,11 +185,10 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public Task<long> AppendAsync(ReadOnlyMemory<byte> name, ReadOnlyMemory<byte> envelope, Guid messageId, CancellationToken cancellationToken)
+    public Task<long> AppendAsync(DropName name, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
     {
         Check(cancellationToken);
-        CheckName(name);
-        if (!EnvelopeSizes.DeadDrop.Contains(envelope.Length))
+        if (!EnvelopeSizes.IsAllowed(envelope.Length))
         {
             throw new RelayRejectedException("The relay refused an envelope of a size it does not store.");
         }
@@ -201,10 +200,9 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<RelayEnvelope>> FetchAsync(ReadOnlyMemory<byte> name, DeadDropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName name, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readKey);
-        CheckName(name);
         while (true)
         {
             Check(cancellationToken);
@@ -212,7 +210,7 @@ public sealed class InMemoryRelay : IRelay
             lock (_gate)
             {
                 var mailbox = Drop(name);
-                Authorize(mailbox, readKey, name.Span);
+                Authorize(mailbox, readKey);
                 var found = mailbox.After(after);
                 if (found.Count > 0 || wait <= TimeSpan.Zero)
                 {
@@ -227,15 +225,14 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public Task TrimAsync(ReadOnlyMemory<byte> name, DeadDropReadKey readKey, long through, CancellationToken cancellationToken)
+    public Task TrimAsync(DropName name, DropReadKey readKey, long through, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readKey);
         Check(cancellationToken);
-        CheckName(name);
         lock (_gate)
         {
             var mailbox = Drop(name);
-            Authorize(mailbox, readKey, name.Span);
+            Authorize(mailbox, readKey);
             mailbox.Envelopes.RemoveAll(e => e.Seq <= through);
         }
 
@@ -245,21 +242,10 @@ public sealed class InMemoryRelay : IRelay
     /// <inheritdoc/>
     public override string ToString() => $"InMemoryRelay({Address})";
 
-    private static void CheckName(ReadOnlyMemory<byte> name)
+    /// <summary>The real relay checks a signature by the read key (tested with the relay); here the key itself must match.</summary>
+    private static void Authorize(Mailbox mailbox, DropReadKey readKey)
     {
-        if (name.Length != 32)
-        {
-            throw new RelayRejectedException("A dead drop name is 32 bytes.");
-        }
-    }
-
-    /// <summary>The relay checks a signature by the read key over a fresh challenge, as the real one checks signed requests.</summary>
-    private static void Authorize(Mailbox mailbox, DeadDropReadKey readKey, ReadOnlySpan<byte> name)
-    {
-        byte[] challenge = [.. "courier in-memory relay fetch"u8, .. name, .. RandomNumberGenerator.GetBytes(16)];
-        var signature = readKey.Sign(challenge);
-        var publicKey = NSec.Cryptography.PublicKey.Import(SignatureAlgorithm.Ed25519, mailbox.ReadKey, KeyBlobFormat.RawPublicKey);
-        if (!SignatureAlgorithm.Ed25519.Verify(publicKey, challenge, signature))
+        if (!CryptographicOperations.FixedTimeEquals(mailbox.ReadKey, readKey.PublicKey))
         {
             throw new RelayRejectedException("The dead drop's read key did not sign the request.");
         }
@@ -298,12 +284,12 @@ public sealed class InMemoryRelay : IRelay
         return mailbox;
     }
 
-    private Mailbox Drop(ReadOnlyMemory<byte> name)
-        => _drops.TryGetValue(Convert.ToHexString(name.Span), out var mailbox)
+    private Mailbox Drop(DropName name)
+        => _drops.TryGetValue(name.ToString(), out var mailbox)
             ? mailbox
             : throw new RelayRejectedException("The relay has no such dead drop.");
 
-    private long Append(Mailbox mailbox, ReadOnlyMemory<byte> envelope, Guid messageId)
+    private long Append(Mailbox mailbox, ReadOnlyMemory<byte> envelope, MessageId messageId)
     {
         if (mailbox.Ids.TryGetValue(messageId, out var existing))
         {
@@ -312,7 +298,7 @@ public sealed class InMemoryRelay : IRelay
 
         var seq = ++mailbox.Last;
         var data = envelope.ToArray();
-        mailbox.Envelopes.Add(new RelayEnvelope(seq, data));
+        mailbox.Envelopes.Add(new FetchedEnvelope(seq, data));
         mailbox.Ids[messageId] = seq;
         _observed.Add((byte[])data.Clone());
         mailbox.Wake();
@@ -325,16 +311,16 @@ public sealed class InMemoryRelay : IRelay
 
         public DateTimeOffset? ExpiresAt { get; } = expiresAt;
 
-        public List<RelayEnvelope> Envelopes { get; } = [];
+        public List<FetchedEnvelope> Envelopes { get; } = [];
 
-        public Dictionary<Guid, long> Ids { get; } = [];
+        public Dictionary<MessageId, long> Ids { get; } = [];
 
         public long Last { get; set; }
 
         public TaskCompletionSource Signal { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public IReadOnlyList<RelayEnvelope> After(long after)
-            => Envelopes.Where(e => e.Seq > after).Select(e => new RelayEnvelope(e.Seq, (byte[])e.Data.Clone())).ToList();
+        public IReadOnlyList<FetchedEnvelope> After(long after)
+            => Envelopes.Where(e => e.Seq > after).Select(e => new FetchedEnvelope(e.Seq, (byte[])e.Data.Clone())).ToList();
 
         public void Wake()
         {

@@ -1,0 +1,259 @@
+using System.Security.Cryptography;
+using Courier.Mls;
+using Courier.Mls.Codec;
+using Courier.Mls.Group;
+using Courier.Node.Contacts;
+using Courier.Node.Introductions;
+using Courier.Node.Relay;
+using Courier.Node.Storage;
+using Courier.Relay.Client;
+
+namespace Courier.Node.Cells;
+
+/// <summary>Layers and cells (docs/cells.md): creating them, membership, leaving, and Welcomes to and from contacts.</summary>
+internal sealed class CellService(NodeContext node)
+{
+    public IReadOnlyList<Layer> Layers => node.Layers.All().Select(l => l.ToLayer()).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
+
+    public IReadOnlyList<CellSummary> Cells => node.Cells.All().Select(c => c.ToSummary()).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+
+    public CellSummary Describe(string cell) => node.Cells.Find(cell).ToSummary();
+
+    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays)
+    {
+        Names.Check(name, "layer");
+        ArgumentNullException.ThrowIfNull(relays);
+        if (relays.Count is 0 or > LayerRecord.MaxRelays)
+        {
+            throw new ArgumentException($"A layer has 1 to {LayerRecord.MaxRelays} relays.", nameof(relays));
+        }
+
+        if (node.Layers.Exists(name))
+        {
+            throw new NameTakenException($"A layer called \"{name}\" already exists; nothing was changed.");
+        }
+
+        var record = new LayerRecord(Vault.NewId(), name, relays.Select(HttpRelay.AddressOf).Distinct().ToList());
+        using var transaction = node.Vault.Begin();
+        LayerRepository.Put(transaction, record);
+        transaction.Commit();
+        return record.ToLayer();
+    }
+
+    public async Task<CellSummary> CreateAsync(string name, string? layer, string? codeName, CancellationToken cancellationToken)
+    {
+        Names.Check(name, "cell");
+        Names.CheckCodeName(codeName);
+        if (node.Cells.Exists(name))
+        {
+            throw new NameTakenException($"A cell called \"{name}\" already exists; nothing was changed.");
+        }
+
+        var layerRecord = node.Layers.Find(layer);
+        var relay = layerRecord.Relays[RandomNumberGenerator.GetInt32(layerRecord.Relays.Count)];
+        using var self = PairwiseIdentity.NewBundle(codeName, node.Options.Time.GetUtcNow(), node.Options.KeyPackageLifetime);
+        var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layerRecord.Name, relay));
+        var cell = await Cell.CreateAsync(self, node.Relays.At(relay), store, node.Cells.Settings, cancellationToken).ConfigureAwait(false);
+        node.Cells.Adopt(cell, store);
+        return store.Record.ToSummary();
+    }
+
+    /// <summary>
+    /// Adds contacts: one KeyPackage of each goes into one commit, and once it has won its epoch the
+    /// Welcome goes to each through the pairwise drop shared with them.
+    /// </summary>
+    public async Task AddAsync(string cell, IReadOnlyList<string> contacts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(contacts);
+        var record = node.Cells.Find(cell);
+        var records = contacts.Select(node.Contacts.Find).ToList();
+        try
+        {
+            if (records.DistinctBy(r => Convert.ToHexString(r.Id)).Count() != records.Count)
+            {
+                throw new ArgumentException("A contact is named twice.", nameof(contacts));
+            }
+
+            if (records.FirstOrDefault(r => r.TheirKeyPackages.Count == 0) is { } empty)
+            {
+                throw new NoKeyPackageException($"\"{empty.TheirCodeName}\" has no KeyPackage left; they send a new one each time they join a cell (run sync, or ask them to).");
+            }
+
+            // Taken out with the commit, before it leaves: a KeyPackage is never offered twice.
+            var keyPackages = records.Select(r => r.TheirKeyPackages[0]).ToList();
+            foreach (var contact in records)
+            {
+                contact.TheirKeyPackages = contact.TheirKeyPackages.Skip(1).ToList();
+            }
+
+            await node.Cells.RunAsync(record, async (open, store) =>
+            {
+                store.WelcomeRecipients = records.Select(r => r.Id).ToList();
+                store.Enlist(transaction => records.ForEach(r => ContactRepository.Put(transaction, r)));
+                try
+                {
+                    await open.ChangeMembersAsync(keyPackages, [], cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is MessageRejectedException or DecodeException)
+                {
+                    throw new BadKeyPackageException("A contact's KeyPackage was refused by the cell's group (" + e.Message + "); nothing was changed.", e);
+                }
+                finally
+                {
+                    store.WelcomeRecipients = [];
+                }
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            records.ForEach(r => r.Dispose());
+        }
+
+        await DeliverWelcomesAsync([], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes members, by their code names in the cell, in one commit.</summary>
+    public async Task RemoveAsync(string cell, IReadOnlyList<string> members, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var record = node.Cells.Find(cell);
+        await node.Cells.RunAsync(record, async (open, _) =>
+        {
+            if (members.FirstOrDefault(m => !open.Members.Contains(m)) is { } unknown)
+            {
+                throw new UnknownContactException($"No member of \"{record.Name}\" is called \"{unknown}\".");
+            }
+
+            if (members.Contains(open.CodeName))
+            {
+                throw new ArgumentException("To leave a cell, use leave.", nameof(members));
+            }
+
+            await open.ChangeMembersAsync([], members, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    public Task RotateKeysAsync(string cell, CancellationToken cancellationToken)
+        => node.Cells.RunAsync(node.Cells.Find(cell), (open, _) => open.UpdateKeysAsync(cancellationToken));
+
+    /// <summary>Tells the others this member leaves (any of them removes it with its next commit) and forgets the cell's secrets; the messages received stay.</summary>
+    public async Task LeaveAsync(string cell, CancellationToken cancellationToken)
+    {
+        var record = node.Cells.Find(cell);
+        await node.Cells.RunAsync(record, (open, _) => open.SendAsync([new LeaveNotice()], null, [], cancellationToken)).ConfigureAwait(false);
+        node.Cells.Close(record.Id);
+        using var transaction = node.Vault.Begin();
+        CellRepository.Put(transaction, record with { IsMember = false, CodeName = string.Empty, Members = [] });
+        VaultCellStore.Forget(node.Vault, transaction, record.Id);
+        transaction.Commit();
+    }
+
+    /// <summary>Sends every stored Welcome through the pairwise drop of its contact; each leaves the store once the relay acknowledged it.</summary>
+    public async Task DeliverWelcomesAsync(List<string> problems, CancellationToken cancellationToken)
+    {
+        foreach (var delivery in node.Vault.ReadAll(VaultCollection.WelcomeDelivery, WelcomeDelivery.Decode))
+        {
+            using var contact = node.Contacts.Get(delivery.ContactId);
+            try
+            {
+                if (contact is not null)
+                {
+                    var envelope = PairwiseChannel.Seal(contact, PairwiseMessageType.Welcome, delivery.Body());
+                    await node.Relays.At(contact.Relay).AppendAsync(DropName.FromBytes(contact.TheirDrop), envelope, MessageId.FromBytes(delivery.Id), cancellationToken).ConfigureAwait(false);
+                }
+
+                using var transaction = node.Vault.Begin();
+                transaction.Delete(delivery.Id);
+                transaction.Commit();
+            }
+            catch (NodeException e) when (e is RelayUnreachableException or RelayRejectedException)
+            {
+                problems.Add($"A Welcome for \"{contact!.TheirCodeName}\" waits: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>A Welcome from a contact: joins the cell with the KeyPackage we gave them, and sends them a fresh one in its place.</summary>
+    public async Task JoinAsync(IRelay relay, ContactRecord contact, byte[] body, List<string> rejected, List<string> joined, CancellationToken cancellationToken)
+    {
+        WelcomeDelivery? welcome;
+        try
+        {
+            welcome = WelcomeDelivery.ParseBody([], contact.Id, body);
+        }
+        catch (Wire.MalformedRecordException)
+        {
+            welcome = null;
+        }
+
+        if (welcome is null || !Uri.TryCreate(welcome.Relay, UriKind.Absolute, out var relayUri) || relayUri.Scheme is not ("http" or "https"))
+        {
+            rejected.Add($"A cell invitation from \"{contact.TheirCodeName}\" was malformed and was ignored.");
+            node.Contacts.Put(contact);
+            return;
+        }
+
+        var layer = LayerFor(welcome);
+        var name = node.Cells.UniqueName(Names.IsValid(welcome.Cell) ? welcome.Cell : $"cell from {contact.TheirCodeName}");
+        var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layer.Name, HttpRelay.AddressOf(relayUri)));
+        using var replacement = PairwiseIdentity.NewBundle(null, node.Options.Time.GetUtcNow(), node.Options.KeyPackageLifetime);
+        for (var i = 0; i < contact.OurBundles.Count; i++)
+        {
+            using var bundle = KeyPackageBundle.Deserialize(contact.OurBundles[i]);
+            var used = i;
+
+            // The contact's bundles, the layer and the cell are stored together with the cell's first state.
+            store.Enlist(transaction =>
+            {
+                var spent = contact.OurBundles[used];
+                contact.OurBundles = [.. contact.OurBundles.Where((_, j) => j != used), replacement.Serialize()];
+                ContactRepository.Wipe(spent);
+                if (!node.Layers.Exists(layer.Name))
+                {
+                    LayerRepository.Put(transaction, layer);
+                }
+
+                ContactRepository.Put(transaction, contact);
+            });
+            Cell cell;
+            try
+            {
+                cell = await Cell.JoinAsync(welcome.Welcome, bundle, node.Relays.At(relayUri), store, node.Cells.Settings, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MessageRejectedException or DecodeException)
+            {
+                // Not for this KeyPackage (or not valid at all): try the next one.
+                store = node.Cells.NewStore(store.Record);
+                continue;
+            }
+
+            node.Cells.Adopt(cell, store);
+            joined.Add(name);
+            await relay.AppendAsync(DropName.FromBytes(contact.TheirDrop), PairwiseChannel.Seal(contact, PairwiseMessageType.KeyPackage, replacement.KeyPackageBytes), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        rejected.Add($"A cell invitation from \"{contact.TheirCodeName}\" did not match any KeyPackage given to them, or did not verify; it was ignored.");
+        node.Contacts.Put(contact);
+    }
+
+    /// <summary>The layer a joined cell goes into: ours that uses its relay, or a new one named as the sender named it.</summary>
+    private LayerRecord LayerFor(WelcomeDelivery welcome)
+    {
+        var relay = HttpRelay.AddressOf(new Uri(welcome.Relay));
+        var existing = node.Layers.All().FirstOrDefault(l => l.Relays.Contains(relay));
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var wanted = Names.IsValid(welcome.Layer) ? welcome.Layer : "layer";
+        var name = wanted;
+        for (var n = 2; node.Layers.Exists(name); n++)
+        {
+            name = $"{wanted} ({n})";
+        }
+
+        return new LayerRecord(Vault.NewId(), name, [relay]);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using Courier.Node.Storage;
+
+namespace Courier.Node.Cells;
+
+/// <summary>
+/// Received messages in the vault: texts as inbox records, files as one record per chunk plus a
+/// progress record until the last chunk has come, when the file becomes an inbox record.
+/// </summary>
+internal sealed class InboxRepository(Vault vault, TimeProvider time)
+{
+    /// <summary>Stores what a cell received, in the caller's transaction; returns the inbox messages it completed.</summary>
+    public List<InboxMessage> Store(VaultTransaction transaction, CellRecord cell, IReadOnlyList<CellMessage> received)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var stored = new List<InboxMessage>();
+        var files = new Dictionary<string, FileProgress>();
+        foreach (var message in received)
+        {
+            var (origin, content) = message.Content is Forwarded f ? (f.Origin, f.Inner) : (null, message.Content);
+
+            // Within a cell, the order its drops delivered: epoch, then position in the epoch's drop.
+            var arrival = unchecked((long)((message.Epoch << 32) | ((ulong)message.Sequence & uint.MaxValue)));
+            InboxRecord? inbox = null;
+            if (content is TextContent text)
+            {
+                inbox = new InboxRecord(Vault.NewId(), cell.Name, message.Sender, now, arrival, text.Text, null, 0, null, 0, origin);
+            }
+            else if (content is FileChunk chunk)
+            {
+                var lookup = FileProgress.LookupName(cell.Id, message.Sender, chunk);
+                var progress = files.GetValueOrDefault(lookup)
+                    ?? vault.ReadFound(VaultCollection.FileProgress, lookup, FileProgress.Decode).FirstOrDefault()
+                    ?? new FileProgress(Vault.NewId(), RandomNumberGenerator.GetBytes(FileProgress.KeySize), chunk.Count, 0, 0);
+                progress = progress with { Received = progress.Received + 1, Size = progress.Size + chunk.Data.Length };
+                transaction.PutWiped(VaultCollection.FileChunk, Vault.NewId(), FileProgress.EncodeChunk(chunk), FileProgress.ChunkLookupName(progress.ChunksKey));
+                if (progress.Received < progress.Count)
+                {
+                    files[lookup] = progress;
+                    transaction.Put(VaultCollection.FileProgress, progress.Id, progress.Encode(), lookup);
+                    continue;
+                }
+
+                files.Remove(lookup);
+                transaction.Delete(progress.Id);
+                inbox = new InboxRecord(Vault.NewId(), cell.Name, message.Sender, now, arrival, null, chunk.Name, progress.Size, progress.ChunksKey, progress.Count, origin);
+            }
+
+            if (inbox is not null)
+            {
+                transaction.PutWiped(VaultCollection.Inbox, inbox.Id, inbox.Encode(), InboxRecord.LookupName(cell.Id));
+                stored.Add(inbox.ToMessage());
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>The messages of one cell (or of all), oldest first.</summary>
+    public List<InboxRecord> Load(byte[]? cellId)
+    {
+        var records = cellId is null
+            ? vault.ReadAll(VaultCollection.Inbox, InboxRecord.Decode)
+            : vault.ReadFound(VaultCollection.Inbox, InboxRecord.LookupName(cellId), InboxRecord.Decode);
+
+        // By second, and within a cell in the order its drops delivered (one sync stores many in the same second).
+        return records.OrderBy(m => m.ReceivedAt).ThenBy(m => m.Arrival).ToList();
+    }
+
+    public void MarkRead(byte[] cellId, IEnumerable<InboxRecord> messages)
+    {
+        using var transaction = vault.Begin();
+        foreach (var message in messages.Where(m => !m.Read))
+        {
+            transaction.PutWiped(VaultCollection.Inbox, message.Id, (message with { Read = true }).Encode(), InboxRecord.LookupName(cellId));
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>The received message whose id starts with <paramref name="id"/> (at least 6 hex digits).</summary>
+    /// <exception cref="UnknownMessageException">None, or several.</exception>
+    public InboxRecord Find(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var matches = Load(null).Where(m => id.Length >= 6 && Convert.ToHexStringLower(m.Id).StartsWith(id, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count == 1 ? matches[0] : throw new UnknownMessageException($"No received message has the id \"{id}\" (see inbox).");
+    }
+
+    /// <summary>The chunks of a received file, in order.</summary>
+    /// <exception cref="VaultCorruptedException">A chunk is missing.</exception>
+    public IEnumerable<FileChunk> FileChunks(InboxRecord file)
+    {
+        var chunks = vault.Find(VaultCollection.FileChunk, FileProgress.ChunkLookupName(file.ChunksKey!))
+            .Select(r => VaultReads.Decode(r.Plaintext, p => FileProgress.DecodeChunk(p)))
+            .OrderBy(c => c.Index)
+            .ToList();
+        if (chunks.Count != file.ChunkCount || chunks.Where((c, i) => c.Index != i).Any())
+        {
+            throw new VaultCorruptedException("A stored file is missing chunks. Restore the home directory from a backup.");
+        }
+
+        return chunks.Select(c => new FileChunk(file.FileName!, c.Index, file.ChunkCount, c.Data));
+    }
+}

@@ -1,0 +1,33 @@
+namespace Courier.Node.Cells;
+
+/// <summary>Reading what arrived: the inbox, one cell's messages, a received file.</summary>
+internal sealed class InboxService(NodeContext node)
+{
+    public IReadOnlyList<InboxMessage> Inbox(bool unreadOnly)
+        => node.Inbox.Load(null).Where(m => !unreadOnly || !m.Read).Select(m => m.ToMessage()).ToList();
+
+    /// <summary>A cell's messages, oldest first; marks them read.</summary>
+    public IReadOnlyList<InboxMessage> Read(string cell)
+    {
+        var record = node.Cells.Find(cell);
+        var messages = node.Inbox.Load(record.Id);
+        node.Inbox.MarkRead(record.Id, messages);
+        return messages.Select(m => m.ToMessage()).ToList();
+    }
+
+    /// <summary>Writes a received file to <paramref name="path"/>, which must not exist yet.</summary>
+    public void SaveFile(string messageId, string path)
+    {
+        var message = node.Inbox.Find(messageId);
+        if (message.FileName is null)
+        {
+            throw new ArgumentException("That message is a text, not a file.", nameof(messageId));
+        }
+
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        foreach (var chunk in node.Inbox.FileChunks(message))
+        {
+            file.Write(chunk.Data);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+namespace Courier.Node.Cells;
+
+/// <summary>Writing to cells: texts, files in chunks, and a liaison's forward of a received message.</summary>
+internal sealed class MessageService(NodeContext node)
+{
+    /// <summary>The size of a file chunk: one chunk, with MLS framing, fills one 64 KiB envelope.</summary>
+    public const int FileChunkSize = 60 * 1024;
+
+    public Task SendAsync(string cell, string text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return SendAsync(cell, [new TextContent(text)], null, cancellationToken);
+    }
+
+    public async Task SendFileAsync(string cell, string path, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileChunkSize, useAsync: true);
+        var count = (uint)Math.Max(1, (file.Length + FileChunkSize - 1) / FileChunkSize);
+        var name = Path.GetFileName(path);
+        long sent = 0;
+        var reporter = progress is null ? null : new Progress(chunk =>
+        {
+            sent += chunk is FileChunk c ? c.Data.Length : 0;
+            progress.Report(sent);
+        });
+        await SendAsync(cell, Chunks(), reporter, cancellationToken).ConfigureAwait(false);
+
+        IEnumerable<CellContent> Chunks()
+        {
+            for (uint i = 0; i < count; i++)
+            {
+                var buffer = new byte[(int)Math.Min(FileChunkSize, file.Length - file.Position)];
+                file.ReadExactly(buffer);
+                yield return new FileChunk(name, i, count, buffer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Forwards a received message (or file) to another cell: the receivers see it marked as forwarded
+    /// from another layer (or cell), without its origin's names.
+    /// </summary>
+    public async Task ForwardAsync(string messageId, string toCell, CancellationToken cancellationToken)
+    {
+        var message = node.Inbox.Find(messageId);
+        var source = node.Cells.Find(message.Cell);
+        var target = node.Cells.Find(toCell);
+        if (source.Id.AsSpan().SequenceEqual(target.Id))
+        {
+            throw new ArgumentException("The message came from that cell.", nameof(toCell));
+        }
+
+        var origin = source.Layer == target.Layer ? "another cell" : "another layer";
+        IEnumerable<CellContent> contents = message.Text is not null
+            ? [new Forwarded(origin, new TextContent(message.Text))]
+            : node.Inbox.FileChunks(message).Select(c => (CellContent)new Forwarded(origin, c));
+        await SendAsync(toCell, contents, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task SendAsync(string cell, IEnumerable<CellContent> contents, IProgress<CellContent>? progress, CancellationToken cancellationToken)
+        => node.Cells.RunAsync(node.Cells.Find(cell), (open, _) => open.SendAsync(contents, progress, [], cancellationToken));
+
+    /// <summary>Reports synchronously, on the sender's thread (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class Progress(Action<CellContent> report) : IProgress<CellContent>
+    {
+        public void Report(CellContent value) => report(value);
+    }
+}

@@ -1,0 +1,44 @@
+using Courier.Node.Cells;
+using Courier.Node.Contacts;
+using Courier.Node.Relay;
+using Courier.Node.Storage;
+
+namespace Courier.Node;
+
+/// <summary>What every service of a node shares: its vault and repositories over it, its settings, its relays.</summary>
+internal sealed class NodeContext : IDisposable
+{
+    public NodeContext(Vault vault, NodeOptions options)
+    {
+        Vault = vault;
+        Options = options;
+        Relays = new RelayPool(options.Relays);
+        Contacts = new ContactRepository(vault);
+        Layers = new LayerRepository(vault);
+        Inbox = new InboxRepository(vault, options.Time);
+        Cells = new CellRepository(vault, Inbox, Relays, options);
+    }
+
+    public Vault Vault { get; }
+
+    public NodeOptions Options { get; }
+
+    public RelayPool Relays { get; }
+
+    public ContactRepository Contacts { get; }
+
+    public LayerRepository Layers { get; }
+
+    public InboxRepository Inbox { get; }
+
+    public CellRepository Cells { get; }
+
+    public long Now => Options.Time.GetUtcNow().ToUnixTimeSeconds();
+
+    public void Dispose()
+    {
+        Cells.Dispose();
+        Relays.Dispose();
+        Vault.Dispose();
+    }
+}

@@ -1,0 +1,113 @@
+using Courier.Node.Cells;
+using Courier.Node.Contacts;
+using Courier.Node.Introductions;
+using Courier.Node.Relay;
+using Courier.Relay.Client;
+
+namespace Courier.Node;
+
+/// <summary>
+/// Bringing a node up to date: Welcomes waiting to go out, every contact's pairwise drop
+/// (introductions, Welcomes, KeyPackages), pending introductions, and every cell's drop.
+/// </summary>
+internal sealed class SyncService(NodeContext node, ContactService contacts, IntroductionService introductions, CellService cells)
+{
+    /// <summary>The contacts' drops and pending introductions of every relay; a relay's failure is thrown.</summary>
+    public async Task<ReceiveResult> ReceiveAsync(List<string>? problems, CancellationToken cancellationToken)
+    {
+        var result = new ReceiveResult([], 0, [], []);
+        foreach (var address in node.Contacts.Select(c => c.Relay).Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                var relay = node.Relays.At(address);
+                var (rejected, joined) = (new List<string>(), new List<string>());
+                foreach (var contactId in node.Contacts.Select(c => c.Relay == address ? c.Id : null).OfType<byte[]>())
+                {
+                    await ReceiveFromContactAsync(relay, contactId, rejected, joined, cancellationToken).ConfigureAwait(false);
+                }
+
+                var (added, waiting) = await introductions.AdvanceAsync(relay, rejected, cancellationToken).ConfigureAwait(false);
+                result = new ReceiveResult([.. result.Added, .. added], result.PendingIntroductions + waiting, [.. result.Rejected, .. rejected], [.. result.JoinedCells, .. joined]);
+            }
+            catch (NodeException e) when (problems is not null && e is RelayUnreachableException or RelayRejectedException)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Everything, reporting a relay that cannot be reached or refuses in <see cref="SyncResult.Problems"/> and syncing the rest.</summary>
+    public async Task<SyncResult> SyncAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        await cells.DeliverWelcomesAsync(problems, cancellationToken).ConfigureAwait(false);
+        var contactResult = await ReceiveAsync(problems, cancellationToken).ConfigureAwait(false);
+        var received = new List<InboxMessage>();
+        var removed = new List<string>();
+        foreach (var record in node.Cells.All().Where(c => c.IsMember))
+        {
+            // One damaged or unreachable cell is reported; the others are still synced.
+            try
+            {
+                var stillMember = await node.Cells.RunAsync(record, async (cell, store) =>
+                {
+                    await cell.SyncAsync(TimeSpan.Zero, [], cancellationToken).ConfigureAwait(false);
+                    received.AddRange(store.TakeStored());
+                    return store.Record.IsMember;
+                }).ConfigureAwait(false);
+                if (!stillMember)
+                {
+                    removed.Add(record.Name);
+                }
+            }
+            catch (NodeException e) when (e is RelayUnreachableException or RelayRejectedException or VaultCorruptedException or CellBusyException)
+            {
+                problems.Add($"Cell \"{record.Name}\": {e.Message}");
+            }
+        }
+
+        await cells.DeliverWelcomesAsync(problems, cancellationToken).ConfigureAwait(false);
+        return new SyncResult(received, removed, contactResult, problems);
+    }
+
+    /// <summary>What came through one contact's pairwise drop; each envelope is committed (with the contact's cursor) before the drop is trimmed.</summary>
+    private async Task ReceiveFromContactAsync(IRelay relay, byte[] contactId, List<string> rejected, List<string> joined, CancellationToken cancellationToken)
+    {
+        using var contact = node.Contacts.Get(contactId) ?? throw new VaultCorruptedException("A contact vanished from the vault.");
+        using var readKey = DropReadKey.Import(contact.OurDropReadSeed);
+        var drop = DropName.FromBytes(contact.OurDrop);
+        var envelopes = await relay.FetchAsync(drop, readKey, contact.OurDropCursor, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        foreach (var envelope in envelopes)
+        {
+            contact.OurDropCursor = envelope.Seq;
+            switch (PairwiseChannel.TryOpen(contact, envelope.Data))
+            {
+                case null:
+                    rejected.Add($"An envelope in the drop shared with \"{contact.TheirCodeName}\" was not sealed by them (forged or altered) and was ignored.");
+                    node.Contacts.Put(contact);
+                    break;
+                case (PairwiseMessageType.Welcome, var body):
+                    await cells.JoinAsync(relay, contact, body, rejected, joined, cancellationToken).ConfigureAwait(false);
+                    break;
+                case (PairwiseMessageType.KeyPackage, var body):
+                    contacts.StoreKeyPackage(contact, body, rejected);
+                    break;
+                case (PairwiseMessageType.Introduction, var body):
+                    introductions.Receive(relay, contact, body, rejected);
+                    break;
+                default:
+                    rejected.Add($"\"{contact.TheirCodeName}\" sent a message of a kind this node does not know; it was ignored.");
+                    node.Contacts.Put(contact);
+                    break;
+            }
+        }
+
+        if (envelopes.Count > 0)
+        {
+            await relay.TrimAsync(drop, readKey, contact.OurDropCursor, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

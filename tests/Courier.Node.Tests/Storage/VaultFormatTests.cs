@@ -1,0 +1,69 @@
+namespace Courier.Node.Tests.Storage;
+
+/// <summary>Homes written by an earlier Courier (TestVectors/README.md): migrated when nothing changed for them, refused whole otherwise, never misread.</summary>
+public sealed class VaultFormatTests : IDisposable
+{
+    private const string Passphrase = "an old home's passphrase";
+
+    private readonly string _root = Directory.CreateTempSubdirectory("courier-old-homes-").FullName;
+
+    [Fact]
+    public void A_format_1_home_without_cells_is_migrated_and_keeps_its_contacts()
+    {
+        var home = Copy("contacts-only");
+        using (var node = CourierNode.Open(home, Passphrase, TestNodes.BaseOptions()))
+        {
+            var contact = Assert.Single(node.Contacts);
+            Assert.Equal("Keen Calf", contact.Name);
+            Assert.Equal("Galya", contact.OurCodeName);
+            Assert.Empty(node.Cells);
+        }
+
+        // Migrated once: it opens again as a current vault.
+        using var again = CourierNode.Open(home, Passphrase, TestNodes.BaseOptions());
+        Assert.Single(again.Contacts);
+    }
+
+    [Theory]
+    [InlineData("with-cells")]
+    [InlineData("member")]
+    public void A_format_1_home_with_cells_is_refused_with_a_clear_error_and_left_unchanged(string fixture)
+    {
+        var home = Copy(fixture);
+        var before = Snapshot(home);
+
+        var error = Assert.Throws<VaultFormatException>(() => CourierNode.Open(home, Passphrase, TestNodes.BaseOptions()));
+        Assert.Equal("vault_format", error.ErrorCode);
+        Assert.Contains("earlier version of Courier (format 1)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("north", error.Message, StringComparison.Ordinal);
+
+        // Nothing was changed, and the refusal released the home: the same answer again, not "locked".
+        Assert.Equal(before, Snapshot(home));
+        Assert.Throws<VaultFormatException>(() => CourierNode.Open(home, Passphrase, TestNodes.BaseOptions()));
+
+        // A wrong passphrase is still told apart: nothing is read before the passphrase is proven.
+        Assert.Throws<WrongPassphraseException>(() => CourierNode.Open(home, "not the passphrase", TestNodes.BaseOptions()));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private static Dictionary<string, string> Snapshot(string home)
+        => new[] { "vault.db", "vault.key" }.ToDictionary(f => f, f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(home, f)))));
+
+    private string Copy(string fixture)
+    {
+        var source = Path.Combine(AppContext.BaseDirectory, "TestVectors", "old-homes", fixture);
+        var home = Path.Combine(_root, fixture);
+        Directory.CreateDirectory(home);
+        foreach (var file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(home, Path.GetFileName(file)));
+        }
+
+        return home;
+    }
+}
