@@ -122,7 +122,7 @@ public sealed class NatsStoreTests
     public async Task Nameplates_and_nonces_are_shared_by_relays()
     {
         using var server = await NatsServer.StartAsync(1);
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new ManualClock(DateTimeOffset.UtcNow);
         await using var a = await NatsDropStore.ConnectAsync(server.Urls, new DropStoreOptions { Time = time }, replicas: 1);
         await using var b = await NatsDropStore.ConnectAsync(server.Urls, new DropStoreOptions { Time = time }, replicas: 1);
         var slot = DropName.NewRandom();

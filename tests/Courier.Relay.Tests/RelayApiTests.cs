@@ -116,7 +116,7 @@ public sealed class RelayApiTests
     [Fact]
     public async Task Fetch_needs_a_fresh_unreplayed_signature_by_the_read_key()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new ManualClock(DateTimeOffset.UtcNow);
         await using var relay = await TestRelay.StartAsync(time: time);
         using var key = DropReadKey.Create();
         using var other = DropReadKey.Create();

@@ -7,7 +7,7 @@ namespace Courier.Relay.Tests;
 public sealed class StoreContractTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly ManualClock _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public static TheoryData<string> Kinds => ["memory", "sqlite"];
 

@@ -2,7 +2,6 @@ using System.Text;
 using Courier.Node.Cells;
 using Courier.Node.Relay;
 using Courier.Relay.Client;
-using Courier.Relay.Tests;
 using Microsoft.Data.Sqlite;
 
 namespace Courier.Node.Tests.Cells;

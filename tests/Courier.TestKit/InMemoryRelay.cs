@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
+using Courier.Node;
 using Courier.Node.Relay;
 using Courier.Relay.Client;
 
-namespace Courier.Node.Tests;
+namespace Courier.TestKit;
 
 /// <summary>
 /// A relay in this process's memory with the contract of <see cref="IRelay"/>: nameplates that hold
@@ -11,7 +12,7 @@ namespace Courier.Node.Tests;
 /// long polls. For tests and single-process demos; it keeps a copy of every envelope it was given
 /// (<see cref="Observed"/>), which is exactly what a relay operator would see.
 /// </summary>
-internal sealed class InMemoryRelay : IRelay
+public sealed class InMemoryRelay : IRelay
 {
     private readonly object _gate = new();
     private readonly TimeProvider _time;

@@ -1,11 +1,11 @@
-namespace Courier.Relay.Tests;
+namespace Courier.TestKit;
 
 /// <summary>A fresh directory deleted at dispose.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory() => Directory.CreateDirectory(Path);
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "courier-relay-" + Guid.NewGuid().ToString("N"));
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "courier-test-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Courier.Relay.Tests;
 
-namespace Courier.Node.Tests.Cli;
+namespace Courier.Cli.Tests;
 
 /// <summary>What a <c>courier</c> process printed, and its exit code.</summary>
 internal sealed record CliResult(int Exit, string Out, string Err)

@@ -1,4 +1,4 @@
-namespace Courier.Relay.Tests;
+namespace Courier.TestKit;
 
 /// <summary>
 /// A fact that needs the nats-server binary. tools/test.sh installs it and stops when it cannot, so the

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Courier.Node.Tests;
+namespace Courier.TestKit;
 
 /// <summary>Texts (UTF-8, UTF-16LE, UTF-16BE) and key material that must not appear in any file at rest.</summary>
-internal sealed class SecretSet
+public sealed class SecretSet
 {
     private readonly List<(string What, byte[] Bytes)> _items = [];
 

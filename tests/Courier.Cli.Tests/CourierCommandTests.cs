@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Courier.Relay.Tests;
 
-namespace Courier.Node.Tests.Cli;
+namespace Courier.Cli.Tests;
 
 /// <summary>The <c>courier</c> command as a binary, against a real relay process.</summary>
 public sealed class CourierCommandTests : IDisposable

@@ -3,10 +3,10 @@ using System.Globalization;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 
-namespace Courier.Relay.Tests;
+namespace Courier.TestKit;
 
 /// <summary>nats-server processes with JetStream on 127.0.0.1: one node, or a three-node cluster.</summary>
-internal sealed class NatsServer : IDisposable
+public sealed class NatsServer : IDisposable
 {
     private readonly TempDirectory _dir = new();
     private readonly Process?[] _nodes;

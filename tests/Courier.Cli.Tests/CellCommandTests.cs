@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Courier.Relay.Tests;
 
-namespace Courier.Node.Tests.Cli;
+namespace Courier.Cli.Tests;
 
 /// <summary>
 /// Cells end to end: the <c>courier</c> command of several nodes (each command a process of its

@@ -1,9 +1,9 @@
+using Courier.Node;
 using Courier.Node.Cells;
 using Courier.Node.Introductions;
 using Courier.Node.Relay;
-using Courier.Relay.Tests;
 
-namespace Courier.Node.Tests.Cells;
+namespace Courier.EndToEnd.Tests;
 
 /// <summary>Cells as nodes keep them: in the vault, across restarts and relay outages, with Welcomes and KeyPackages through pairwise drops.</summary>
 public sealed class NodeCellTests : IDisposable

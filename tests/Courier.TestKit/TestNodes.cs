@@ -1,9 +1,10 @@
+using Courier.Node;
 using Courier.Node.Relay;
 
-namespace Courier.Node.Tests;
+namespace Courier.TestKit;
 
 /// <summary>Nodes for tests: cheap key stretching, short first-contact timeouts, each in its own temporary home.</summary>
-internal sealed class TestNodes : IDisposable
+public sealed class TestNodes : IDisposable
 {
     public const string Passphrase = "a passphrase for tests";
 

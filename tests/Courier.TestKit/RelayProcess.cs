@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Courier.Relay.Tests;
+namespace Courier.TestKit;
 
 /// <summary>The built <c>courier</c> command run as a real relay process, which a test may SIGKILL.</summary>
-internal sealed class RelayProcess : IDisposable
+public sealed class RelayProcess : IDisposable
 {
     private readonly Process _process;
 

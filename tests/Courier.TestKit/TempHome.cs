@@ -1,9 +1,9 @@
-using Courier.Node.Storage;
+using Courier.Node;
 
-namespace Courier.Node.Tests;
+namespace Courier.TestKit;
 
 /// <summary>A fresh home directory under the system temp folder, deleted at the end of the test.</summary>
-internal sealed class TempHome : IDisposable
+public sealed class TempHome : IDisposable
 {
     /// <summary>Argon2id at its cheapest, so tests do not spend seconds stretching passphrases.</summary>
     public static readonly VaultKdfParameters FastKdf = new(VaultKdfParameters.MinMemoryKiB, 1);
