@@ -2,8 +2,31 @@
 # The one command that runs every test of Courier on a fresh machine (README, .ci/run).
 # Installs what the tests need if it is missing, builds with warnings as errors, runs every
 # test project and the official MLS test vectors, and ends with "N passed, N failed, N skipped".
+#
+#   tools/test.sh           the full run (CI, .ci/run): every test, the vectors, the demo, the interop run
+#   tools/test.sh --quick   the inner loop: the MLS, node and relay tests without the process-killing,
+#                           cluster and fuzz tests, and the vectors; no CLI, end-to-end, demo or interop
+#                           run. It says it is not the full run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+quick=0
+case "${1:-}" in
+  --quick) quick=1 ;;
+  "") ;;
+  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "error: unknown option $1 (use --quick, or nothing for the full run)" >&2; exit 2 ;;
+esac
+
+# Each step's wall time, printed at the end so a slow step is seen at once.
+times=()
+step_start=$SECONDS
+step() {
+  [ -n "${step_name:-}" ] && times+=("$step_name $((SECONDS - step_start))s")
+  step_name=$1
+  step_start=$SECONDS
+  echo "== $1"
+}
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -22,30 +45,42 @@ if ! command -v nats-server >/dev/null && [ ! -x /usr/sbin/nats-server ]; then
   command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || { echo "error: nats-server is missing and could not be installed (run as root or with sudo, or install the Debian package nats-server)" >&2; exit 2; }
 fi
 
-echo "== build (Release, warnings are errors)"
+step "build (Release, warnings are errors)"
 dotnet build Courier.sln -c Release -warnaserror --nologo -v q
 
-echo "== unit, property and vector tests"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-status=0
-dotnet test Courier.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
-
-echo "== official MLS test vectors (vendored copy)"
-dotnet run -c Release --no-build --project tools/Courier.Vectors -- tests/Courier.Mls.Tests/TestVectors/mls || status=$?
-
-echo "== courier demo (must hold every expectation)"
-dotnet run -c Release --no-build --project src/Courier.Cli -- demo || status=$?
-
-echo "== MLS interop: Courier and ts-mls through the working group's scenarios, and the tamper check"
 interop_log=$(mktemp)
 trap 'rm -f "$log" "$interop_log"' EXIT
-if command -v node >/dev/null && command -v npm >/dev/null; then
-  interop/run.sh 2>&1 | tee "$interop_log" || status=$?
+status=0
+if [ "$quick" -eq 1 ]; then
+  step "quick: MLS, node and relay tests (no crash, cluster or fuzz tests)"
+  for project in Courier.Mls.Tests Courier.Node.Tests Courier.Relay.Tests; do
+    dotnet test "tests/$project" -c Release --no-build --nologo \
+      --filter "FullyQualifiedName!~CrashTests&FullyQualifiedName!~ClusterTests&FullyQualifiedName!~FuzzTests" 2>&1 | tee -a "$log" || status=$?
+  done
 else
-  echo "error: Node.js and npm are needed for the interop run (ts-mls)" >&2
-  status=1
+  step "unit, property, CLI and end-to-end tests"
+  dotnet test Courier.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
 fi
+
+step "official MLS test vectors (vendored copy)"
+dotnet run -c Release --no-build --project tools/Courier.Vectors -- tests/Courier.Mls.Tests/TestVectors/mls || status=$?
+
+if [ "$quick" -eq 0 ]; then
+  step "courier demo (must hold every expectation)"
+  dotnet run -c Release --no-build --project src/Courier.Cli -- demo || status=$?
+
+  step "MLS interop: Courier and ts-mls through the working group's scenarios, and the tamper check"
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    interop/run.sh 2>&1 | tee "$interop_log" || status=$?
+  else
+    echo "error: Node.js and npm are needed for the interop run (ts-mls)" >&2
+    status=1
+  fi
+fi
+step done
+echo "== times: $(IFS=,; echo "${times[*]}" | sed 's/,/, /g')"
+[ "$quick" -eq 1 ] && echo "quick mode: not the full run (no CLI, end-to-end, crash, cluster, fuzz, demo or interop tests)"
 
 # dotnet test prints one "Passed!/Failed!  - Failed: f, Passed: p, Skipped: s" line per test assembly.
 read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- ' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
