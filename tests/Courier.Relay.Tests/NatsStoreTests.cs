@@ -1,5 +1,6 @@
 using Courier.Relay.Client;
 using Courier.Relay.Storage;
+using Courier.Relay.Storage.Nats;
 
 namespace Courier.Relay.Tests;
 

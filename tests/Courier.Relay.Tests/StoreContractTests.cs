@@ -1,5 +1,8 @@
 using Courier.Relay.Client;
 using Courier.Relay.Storage;
+using Courier.Relay.Storage.Memory;
+using Courier.Relay.Storage.Nats;
+using Courier.Relay.Storage.Sqlite;
 
 namespace Courier.Relay.Tests;
 
