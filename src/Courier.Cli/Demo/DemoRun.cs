@@ -7,6 +7,7 @@ using Courier.Node.Cells;
 using Courier.Node.Relay;
 using Courier.Relay;
 using Courier.Relay.Storage;
+using Courier.Relay.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;

@@ -1,4 +1,4 @@
-namespace Courier.Relay.Storage;
+namespace Courier.Relay.Storage.Sqlite;
 
 /// <summary>The SQLite schema. Times are Unix milliseconds; names, keys and ids are raw bytes.</summary>
 internal static class SqliteSchema

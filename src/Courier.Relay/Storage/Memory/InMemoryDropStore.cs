@@ -1,6 +1,6 @@
 using Courier.Relay.Client;
 
-namespace Courier.Relay.Storage;
+namespace Courier.Relay.Storage.Memory;
 
 /// <summary>
 /// A store held in memory and lost on exit: for tests of the relay and of code that uses it.

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Courier.Relay.Storage;
+namespace Courier.Relay.Storage.Sqlite;
 
 /// <summary>A reading connection with prepared statements; rented by one request at a time.</summary>
 internal sealed class SqliteReader : IDisposable

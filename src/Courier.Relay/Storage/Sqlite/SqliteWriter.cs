@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Courier.Relay.Storage;
+namespace Courier.Relay.Storage.Sqlite;
 
 /// <summary>The single writing connection with its prepared statements; used only by the writer task.</summary>
 internal sealed class SqliteWriter : IDisposable

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Courier.Relay.Client;
 using Microsoft.Data.Sqlite;
 
-namespace Courier.Relay.Storage;
+namespace Courier.Relay.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite database in WAL mode with <c>synchronous=FULL</c>, so a committed

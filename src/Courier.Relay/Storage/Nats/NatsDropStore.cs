@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using Courier.Relay.Client;
+using NATS.Client.Core;
+
+namespace Courier.Relay.Storage.Nats;
+
+/// <summary>
+/// The cluster store: NATS JetStream, shared by any number of stateless relay processes.
+/// Envelopes live in a few replicated shard streams, one subject per drop; each message body
+/// carries the drop's sequence number. A relay appends to a shard in pipelined chains in which
+/// every message names the stream's last sequence number and last message id it expects
+/// (<c>Nats-Expected-Last-Sequence</c>, <c>Nats-Expected-Last-Msg-Id</c>), so JetStream stores a
+/// prefix of each chain at the predicted positions and refuses the rest, however many relays write
+/// at once: a drop's numbering can never fork or leave a gap. JetStream's message-id window
+/// deduplicates retries. Drop keys, nameplates and request nonces live in replicated key-value
+/// buckets.
+/// </summary>
+/// <remarks>
+/// nats-server 2.9 acknowledges a publish once it is stored, before fsync; it is the replication
+/// (an acknowledgement means a quorum of the R3 stream has it) that makes an acknowledged envelope
+/// survive the loss of one node. The per-subject check (<c>Nats-Expected-Last-Subject-Sequence</c>)
+/// is not used: in clustered 2.9 streams concurrent publishes can all pass it (nats-server #4320).
+/// The parts: <see cref="NatsBootstrap"/> (connecting, streams and buckets), <see cref="ShardAppender"/>
+/// (appends and trims), <see cref="LogReader"/> (reads) and <see cref="NatsKeyValue"/> (drops,
+/// nameplates, nonces).
+/// </remarks>
+public sealed class NatsDropStore : IDropStore
+{
+    private readonly NatsConnection _nats;
+    private readonly NatsKeyValue _keyValue;
+    private readonly LogReader _log;
+    private readonly ShardAppender _appender;
+    private readonly ConcurrentDictionary<DropName, byte[]> _keys = new();
+
+    private NatsDropStore(NatsCluster cluster)
+    {
+        _nats = cluster.Connection;
+        _keyValue = cluster.KeyValue;
+        _log = new LogReader(cluster.Streams, cluster.KeyValue);
+        _appender = new ShardAppender(cluster.JetStream, cluster.Streams, _log, cluster.KeyValue);
+    }
+
+    /// <inheritdoc/>
+    public string Kind => "nats";
+
+    /// <summary>Connects to the cluster at <paramref name="urls"/> (comma-separated) and creates the streams and buckets if missing.</summary>
+    /// <param name="urls">NATS server URLs, such as <c>nats://127.0.0.1:4222,nats://127.0.0.1:4223</c>.</param>
+    /// <param name="options">Retention, dedupe window and clock.</param>
+    /// <param name="replicas">Replicas of the streams and buckets; 3 survives the loss of one node.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    public static async Task<NatsDropStore> ConnectAsync(string urls, DropStoreOptions? options = null, int replicas = 3, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(urls);
+        var cluster = await NatsBootstrap.ConnectAsync(urls, options ?? new DropStoreOptions(), replicas, cancellationToken).ConfigureAwait(false);
+        return new NatsDropStore(cluster);
+    }
+
+    /// <inheritdoc/>
+    public async Task<CreateDropOutcome> CreateDropAsync(DropName drop, ReadOnlyMemory<byte> readKey, CancellationToken cancellationToken)
+    {
+        if (await _keyValue.TryCreateDropAsync(drop, readKey, cancellationToken).ConfigureAwait(false))
+        {
+            return CreateDropOutcome.Created;
+        }
+
+        var existing = await _keyValue.GetMetaAsync(drop, cancellationToken).ConfigureAwait(false);
+        return existing is { } m && m.Key.Length > 0 && m.Key.AsSpan().SequenceEqual(readKey.Span) ? CreateDropOutcome.Exists : CreateDropOutcome.Conflict;
+    }
+
+    /// <inheritdoc/>
+    public async Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        byte[]? key = _keys.TryGetValue(drop, out var cached) ? cached : null;
+        long floor = -1;
+        if (key is null)
+        {
+            var meta = await _keyValue.GetMetaAsync(drop, cancellationToken).ConfigureAwait(false);
+            if (meta is null)
+            {
+                return null;
+            }
+
+            key = meta.Value.Key;
+            floor = meta.Value.Floor;
+            if (key.Length > 0)
+            {
+                BoundedCache.Remember(_keys, drop, key);
+            }
+        }
+
+        var tail = await _log.LoadTailAsync(drop, floor, cancellationToken).ConfigureAwait(false);
+        return new DropState(key, tail.DropSeq);
+    }
+
+    /// <inheritdoc/>
+    public async Task<AppendOutcome> AppendAsync(DropName drop, MessageId messageId, ReadOnlyMemory<byte> envelope, int maxEnvelopes, CancellationToken cancellationToken)
+    {
+        if (!_keys.ContainsKey(drop))
+        {
+            // Keyed drops are never deleted, so one look-up per relay suffices; a nameplate's open
+            // drop is looked up every time, as its nameplate may be released.
+            var meta = await _keyValue.GetMetaAsync(drop, cancellationToken).ConfigureAwait(false);
+            if (meta is null)
+            {
+                return new AppendOutcome(AppendStatus.NoSuchDrop, 0);
+            }
+
+            if (meta.Value.Key.Length > 0)
+            {
+                BoundedCache.Remember(_keys, drop, meta.Value.Key);
+            }
+        }
+
+        return await _appender.AppendAsync(drop, messageId, envelope, maxEnvelopes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredEnvelope>> ReadAsync(DropName drop, long after, int maxCount, int maxBytes, CancellationToken cancellationToken)
+        => _log.ReadAsync(drop, after, maxCount, maxBytes, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task TrimAsync(DropName drop, long through, CancellationToken cancellationToken)
+        => _appender.TrimAsync(drop, through, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task WaitForAppendAsync(DropName drop, long after, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // Every relay's publish on the drop's subject also reaches plain subscribers, so this wakes
+        // for appends made through any relay of the cluster.
+        await using var subscription = await _nats.SubscribeCoreAsync<byte[]>(ShardLayout.Subject(drop), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var state = await GetDropAsync(drop, cancellationToken).ConfigureAwait(false);
+        if (state is null || state.LastSeq > after)
+        {
+            return;
+        }
+
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        try
+        {
+            await subscription.Msgs.WaitToReadAsync(timer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Timed out or the request ended: the caller reads whatever is there.
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        if (!await _keyValue.TryCreateDropAsync(slot, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (await _keyValue.TryCreateNameplateAsync(number, slot, expires, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        if (await _keyValue.TryTakeExpiredNameplateAsync(number, slot, expires, cancellationToken).ConfigureAwait(false) is { } expired)
+        {
+            await DeleteSlotAsync(expired, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        await DeleteSlotAsync(slot, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <inheritdoc/>
+    public async Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    {
+        var nameplate = await _keyValue.GetNameplateAsync(number, cancellationToken).ConfigureAwait(false);
+        return nameplate is { } n && n.Expires > _keyValue.Now() ? n.Slot : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken)
+    {
+        if (await _keyValue.GetNameplateAsync(number, cancellationToken).ConfigureAwait(false) is not { } nameplate)
+        {
+            return false;
+        }
+
+        await _keyValue.PurgeNameplateAsync(number, cancellationToken).ConfigureAwait(false);
+        await DeleteSlotAsync(nameplate.Slot, cancellationToken).ConfigureAwait(false);
+        return nameplate.Expires > _keyValue.Now();
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
+        => _keyValue.TryRememberNonceAsync(nonce, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<long> SweepAsync(CancellationToken cancellationToken)
+    {
+        // Envelopes expire by the stream's MaxAge and nonces and nameplates by their buckets' ages;
+        // JetStream deletes them itself.
+        return Task.FromResult(0L);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> CountDropsAsync(CancellationToken cancellationToken) => _keyValue.CountDropsAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _appender.StopAsync().ConfigureAwait(false);
+        await _nats.DisposeAsync().ConfigureAwait(false);
+        _appender.Dispose();
+    }
+
+    private async Task DeleteSlotAsync(DropName slot, CancellationToken cancellationToken)
+    {
+        await _log.PurgeAsync(slot, cancellationToken).ConfigureAwait(false);
+        await _keyValue.PurgeDropAsync(slot, cancellationToken).ConfigureAwait(false);
+    }
+}

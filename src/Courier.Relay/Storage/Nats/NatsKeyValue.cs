@@ -1,0 +1,129 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Globalization;
+using Courier.Relay.Client;
+using NATS.Client.KeyValueStore;
+
+namespace Courier.Relay.Storage.Nats;
+
+/// <summary>
+/// The store's replicated key-value buckets: each drop's read key and trimmed floor, nameplates
+/// and the nonces of accepted signed requests.
+/// </summary>
+internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, INatsKVStore nonces, TimeProvider time)
+{
+    /// <summary>The store's clock, in Unix milliseconds.</summary>
+    public long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Creates a drop's entry (an empty <paramref name="key"/> for a nameplate's open drop); false when it exists.</summary>
+    public async Task<bool> TryCreateDropAsync(DropName drop, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    {
+        var created = await drops.TryCreateAsync(drop.ToString(), Meta(key.Span, 0), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return created.Success;
+    }
+
+    /// <summary>A drop's read key (empty for an open drop) and the sequence number trimmed through, or null when there is no such drop.</summary>
+    public async Task<(byte[] Key, long Floor)?> GetMetaAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        var entry = await drops.TryGetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entry.Success ? ParseMeta(entry.Value.Value ?? []) : null;
+    }
+
+    /// <summary>Raises a drop's floor to <paramref name="through"/>: it keeps the drop's numbering when every envelope is gone.</summary>
+    public async Task RaiseFloorAsync(DropName drop, long through, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            var entry = await drops.GetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var (key, floor) = ParseMeta(entry.Value ?? []);
+            if (floor >= through)
+            {
+                break;
+            }
+
+            var updated = await drops.TryUpdateAsync(drop.ToString(), Meta(key, through), entry.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (updated.Success)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Deletes a drop's entry.</summary>
+    public async Task PurgeDropAsync(DropName drop, CancellationToken cancellationToken)
+        => await drops.PurgeAsync(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <summary>How many drops exist.</summary>
+    public async Task<long> CountDropsAsync(CancellationToken cancellationToken)
+    {
+        var status = await drops.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        return (long)status.Info.State.Messages;
+    }
+
+    /// <summary>Binds nameplate <paramref name="number"/> to <paramref name="slot"/> if it is unclaimed.</summary>
+    public async Task<bool> TryCreateNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        var claim = await nameplates.TryCreateAsync(NameplateKey(number), Nameplate(slot, expires), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return claim.Success;
+    }
+
+    /// <summary>Rebinds nameplate <paramref name="number"/> to <paramref name="slot"/> if its claim has expired; returns the slot it was bound to, or null.</summary>
+    public async Task<DropName?> TryTakeExpiredNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        string key = NameplateKey(number);
+        var existing = await nameplates.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (existing.Success && ParseNameplate(existing.Value.Value) is { } old
+            && old.Expires <= Now()
+            && (await nameplates.TryUpdateAsync(key, Nameplate(slot, expires), existing.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)).Success)
+        {
+            return old.Slot;
+        }
+
+        return null;
+    }
+
+    /// <summary>The slot nameplate <paramref name="number"/> is bound to and when its claim expires (Unix milliseconds), live or not; null when unclaimed.</summary>
+    public async Task<(DropName Slot, long Expires)?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    {
+        var entry = await nameplates.TryGetEntryAsync<byte[]>(NameplateKey(number), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entry.Success ? ParseNameplate(entry.Value.Value) : null;
+    }
+
+    /// <summary>Deletes nameplate <paramref name="number"/>'s claim.</summary>
+    public async Task PurgeNameplateAsync(int number, CancellationToken cancellationToken)
+        => await nameplates.PurgeAsync(NameplateKey(number), cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Records a nonce; false when any relay recorded it before.</summary>
+    public async Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken)
+    {
+        // The bucket's max age (5 min) outlives every freshness window, and it is shared by all relays.
+        var created = await nonces.TryCreateAsync(Base64Url.EncodeToString(nonce.Span), Array.Empty<byte>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return created.Success;
+    }
+
+    private static byte[] Meta(ReadOnlySpan<byte> key, long floor)
+    {
+        var value = new byte[key.Length + 8];
+        key.CopyTo(value);
+        BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(key.Length), floor);
+        return value;
+    }
+
+    private static (byte[] Key, long Floor) ParseMeta(byte[] value)
+        => value.Length >= 8 ? (value[..^8], BinaryPrimitives.ReadInt64BigEndian(value.AsSpan(value.Length - 8))) : ([], 0);
+
+    private static string NameplateKey(int number) => number.ToString(CultureInfo.InvariantCulture);
+
+    private static byte[] Nameplate(DropName slot, DateTimeOffset expires)
+    {
+        var value = new byte[DropName.Size + 8];
+        slot.Bytes.CopyTo(value);
+        BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(DropName.Size), expires.ToUnixTimeMilliseconds());
+        return value;
+    }
+
+    private static (DropName Slot, long Expires)? ParseNameplate(byte[]? value)
+        => value is { Length: DropName.Size + 8 }
+            ? (DropName.FromBytes(value.AsSpan(0, DropName.Size)), BinaryPrimitives.ReadInt64BigEndian(value.AsSpan(DropName.Size)))
+            : null;
+}
