@@ -53,8 +53,6 @@ internal sealed class Vault : IDisposable
         CheckPassphrase(passphrase);
         CreateHome(home);
         var homeLock = HomeLock.Acquire(home);
-        VaultDatabase? database = null;
-        VaultKeys? keys = null;
         try
         {
             var headerPath = Path.Combine(home, VaultHeader.FileName);
@@ -74,12 +72,9 @@ internal sealed class Vault : IDisposable
             {
                 RandomNumberGenerator.Fill(vaultKey);
                 var header = WrapVaultKey(vaultKey, passphrase, kdf, RandomNumberGenerator.GetBytes(VaultHeader.VaultIdSize));
-                database = VaultDatabase.Create(Path.Combine(home, VaultDatabase.FileName), header.VaultId);
-                keys = VaultKeys.Derive(vaultKey);
 
                 // The header goes last: its presence is what makes the vault exist.
-                header.WriteAtomically(headerPath);
-                return new Vault(home, homeLock, header, database, keys);
+                return Assemble(home, homeLock, header, vaultKey, VaultDatabase.Create, vault => header.WriteAtomically(headerPath));
             }
             finally
             {
@@ -88,8 +83,6 @@ internal sealed class Vault : IDisposable
         }
         catch
         {
-            keys?.Dispose();
-            database?.Dispose();
             homeLock.Dispose();
             throw;
         }
@@ -109,8 +102,6 @@ internal sealed class Vault : IDisposable
         }
 
         var homeLock = HomeLock.Acquire(home);
-        VaultDatabase? database = null;
-        VaultKeys? keys = null;
         try
         {
             var header = VaultHeader.Decode(ReadHeader(headerPath), headerPath);
@@ -123,11 +114,7 @@ internal sealed class Vault : IDisposable
                 }
 
                 // Only now, with the passphrase proven, is anything opened for writing.
-                database = VaultDatabase.Open(Path.Combine(home, VaultDatabase.FileName), header.VaultId);
-                keys = VaultKeys.Derive(vaultKey);
-                var vault = new Vault(home, homeLock, header, database, keys);
-                vault.MigrateFormat1();
-                return vault;
+                return Assemble(home, homeLock, header, vaultKey, VaultDatabase.Open, vault => vault.MigrateFormat1());
             }
             finally
             {
@@ -136,9 +123,27 @@ internal sealed class Vault : IDisposable
         }
         catch
         {
-            keys?.Dispose();
-            database?.Dispose();
             homeLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The vault over the database <paramref name="openDatabase"/> gives, once <paramref name="complete"/> ran; on failure nothing opened stays open (the caller keeps the lock).</summary>
+    private static Vault Assemble(string home, HomeLock homeLock, VaultHeader header, ReadOnlySpan<byte> vaultKey, Func<string, byte[], VaultDatabase> openDatabase, Action<Vault> complete)
+    {
+        var database = openDatabase(Path.Combine(home, VaultDatabase.FileName), header.VaultId);
+        VaultKeys? keys = null;
+        try
+        {
+            keys = VaultKeys.Derive(vaultKey);
+            var vault = new Vault(home, homeLock, header, database, keys);
+            complete(vault);
+            return vault;
+        }
+        catch
+        {
+            keys?.Dispose();
+            database.Dispose();
             throw;
         }
     }

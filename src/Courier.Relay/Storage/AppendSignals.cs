@@ -27,6 +27,23 @@ internal sealed class AppendSignals
         }
     }
 
+    /// <summary>
+    /// A long-poll of one process's store: returns once <paramref name="drop"/> (as
+    /// <paramref name="store"/> reads it) has an envelope after <paramref name="after"/>, is gone, or
+    /// <paramref name="timeout"/> passed.
+    /// </summary>
+    public async Task WaitAsync(IDropStore store, DropName drop, long after, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var registration = Register(drop);
+        var state = await store.GetDropAsync(drop, cancellationToken).ConfigureAwait(false);
+        if (state is null || state.LastSeq > after)
+        {
+            return;
+        }
+
+        await Task.WhenAny(registration.Signaled, Task.Delay(timeout, time, cancellationToken)).ConfigureAwait(false);
+    }
+
     public void Signal(DropName drop)
     {
         Entry? entry;

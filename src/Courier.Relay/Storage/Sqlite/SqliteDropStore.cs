@@ -109,17 +109,8 @@ public sealed class SqliteDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public async Task WaitForAppendAsync(DropName drop, long after, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var registration = _signals.Register(drop);
-        var state = await GetDropAsync(drop, cancellationToken).ConfigureAwait(false);
-        if (state is null || state.LastSeq > after)
-        {
-            return;
-        }
-
-        await Task.WhenAny(registration.Signaled, Task.Delay(timeout, _options.Time, cancellationToken)).ConfigureAwait(false);
-    }
+    public Task WaitForAppendAsync(DropName drop, long after, TimeSpan timeout, CancellationToken cancellationToken)
+        => _signals.WaitAsync(this, drop, after, timeout, _options.Time, cancellationToken);
 
     /// <inheritdoc/>
     public Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
