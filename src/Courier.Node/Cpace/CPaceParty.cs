@@ -6,7 +6,7 @@ namespace Courier.Node.Cpace;
 /// <summary>
 /// One party's side of a CPACE-X25519-SHA512 run (draft-irtf-cfrg-cpace-21 §6.2): compute the
 /// generator from PRS, CI and sid, sample a scalar, send the share, and turn the peer's share into
-/// ISK. The scalar never leaves libsodium and is used once; K never leaves <see cref="Finish"/>
+/// ISK. The scalar is held by libsodium once the share is computed, and is used once; K never leaves <see cref="Finish"/>
 /// (§9.3: a leaked K allows an offline dictionary attack).
 /// </summary>
 internal sealed class CPaceParty : IDisposable
@@ -33,30 +33,27 @@ internal sealed class CPaceParty : IDisposable
 
     /// <summary>
     /// Computes g = G.calculate_generator(H, PRS, CI, sid) and Y = G.scalar_mult(y, g) for a fresh
-    /// scalar, or for <paramref name="scalar"/> in known-answer tests (the party takes ownership).
+    /// scalar, or for <paramref name="scalar"/> in known-answer tests (the party wipes it). From then
+    /// on the scalar is held by libsodium.
     /// </summary>
-    /// <exception cref="CryptographicException">The generator is the neutral element (a hash output of zero; probability 2^-255).</exception>
-    public static CPaceParty Start(CPaceRole role, CPaceMode mode, ReadOnlySpan<byte> prs, ReadOnlySpan<byte> ci, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> ad, Key? scalar = null)
+    /// <exception cref="CryptographicException">The share is the neutral element (probability about 2^-252).</exception>
+    public static CPaceParty Start(CPaceRole role, CPaceMode mode, ReadOnlySpan<byte> prs, ReadOnlySpan<byte> ci, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> ad, byte[]? scalar = null)
     {
         var y = scalar ?? CPaceX25519.SampleScalar();
         var generator = CPaceX25519.CalculateGenerator(prs, ci, sid);
         try
         {
             var share = new byte[CPaceX25519.FieldSizeBytes];
-            if (!CPaceX25519.ScalarMultVfy(y, generator, share))
+            if (!CPaceX25519.ScalarMultGenerator(y, generator, share))
             {
-                throw new CryptographicException("The CPace generator is the neutral element.");
+                throw new CryptographicException("The CPace share is the neutral element.");
             }
 
-            return new CPaceParty(y, role, mode, sid.ToArray(), ad.ToArray(), share);
-        }
-        catch
-        {
-            y.Dispose();
-            throw;
+            return new CPaceParty(CPaceX25519.ImportScalar(y), role, mode, sid.ToArray(), ad.ToArray(), share);
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(y);
             CryptographicOperations.ZeroMemory(generator);
         }
     }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Courier.Node.Interop;
 using NSec.Cryptography;
 using IncrementalHash = System.Security.Cryptography.IncrementalHash;
 
@@ -6,8 +7,9 @@ namespace Courier.Node.Cpace;
 
 /// <summary>
 /// The cipher suite CPACE-X25519-SHA512 of draft-irtf-cfrg-cpace-21: the group environment
-/// G_X25519 (§7.2) with H = SHA-512 (§5.2). Hashing comes from the BCL and X25519 from libsodium
-/// (through NSec); the generator's Elligator 2 map is ours (<see cref="Elligator2"/>).
+/// G_X25519 (§7.2) with H = SHA-512 (§5.2). Hashing comes from the BCL, X25519 from libsodium
+/// through NSec, and the generator's Elligator 2 map and the first scalar multiplication from
+/// libsodium's Ed25519 group operations (<see cref="Interop.Sodium"/>), so no field arithmetic is ours.
 /// </summary>
 internal static class CPaceX25519
 {
@@ -33,8 +35,10 @@ internal static class CPaceX25519
 
     /// <summary>
     /// G.calculate_generator(H, PRS, CI, sid) (§7.2): hash generator_string to 32 bytes, decode it as
-    /// a 255-bit u-coordinate, and map it to the curve with Elligator 2. The generator is as secret
-    /// as the password (anyone who has it can test passwords offline): the caller wipes it.
+    /// a 255-bit u-coordinate and map it to the curve with Elligator 2. Returned as the Edwards25519
+    /// point 8·g (libsodium's map clears the cofactor), which <see cref="ScalarMultGenerator"/> turns
+    /// into exactly X25519(y, g). The generator is as secret as the password (anyone who has it can
+    /// test passwords offline): the caller wipes it.
     /// </summary>
     public static byte[] CalculateGenerator(ReadOnlySpan<byte> prs, ReadOnlySpan<byte> ci, ReadOnlySpan<byte> sid)
     {
@@ -43,8 +47,11 @@ internal static class CPaceX25519
         try
         {
             SHA512.HashData(generatorString, hash);
+
+            // Bit 255 is ignored by the decoding (RFC 7748 §5); libsodium reads it as the sign of x,
+            // which the u-coordinates computed from the point do not depend on.
             var generator = new byte[FieldSizeBytes];
-            Elligator2.MapToCurve(FieldElement.FromBytes(hash[..FieldSizeBytes])).ToBytes(generator);
+            Sodium.Ed25519FromUniform(generator, hash[..FieldSizeBytes]);
             return generator;
         }
         finally
@@ -54,29 +61,54 @@ internal static class CPaceX25519
         }
     }
 
-    /// <summary>G.sample_scalar() = sample_random_bytes(32) (§7.2), held by libsodium.</summary>
-    public static Key SampleScalar() => ImportScalar(RandomNumberGenerator.GetBytes(FieldSizeBytes), wipe: true);
-
-    /// <summary>A scalar from given bytes (for known-answer tests), held by libsodium.</summary>
-    public static Key ImportScalar(byte[] scalar, bool wipe = false)
+    /// <summary>
+    /// G.scalar_mult(y, g) = X25519(y, g) (§7.2) for the <paramref name="generator"/> of
+    /// <see cref="CalculateGenerator"/> (8·g): X25519 clamps y to 8·k with 2^251 ≤ k &lt; 2^252, so
+    /// X25519(y, g) is the u-coordinate of k·(8·g). False when the result is the neutral element.
+    /// </summary>
+    public static bool ScalarMultGenerator(ReadOnlySpan<byte> scalar, ReadOnlySpan<byte> generator, Span<byte> share)
     {
-        ArgumentNullException.ThrowIfNull(scalar);
         if (scalar.Length != FieldSizeBytes)
         {
             throw new ArgumentException($"A scalar is {FieldSizeBytes} bytes.", nameof(scalar));
         }
 
+        Span<byte> k = stackalloc byte[FieldSizeBytes];
+        Span<byte> point = stackalloc byte[FieldSizeBytes];
         try
         {
-            return Key.Import(X25519, scalar, KeyBlobFormat.RawPrivateKey);
+            // k = clamp(y) / 8 (RFC 7748 §5 clamping, then a shift of the 256-bit little-endian
+            // integer by the three bits that clamping has just cleared).
+            for (var i = 0; i < FieldSizeBytes; i++)
+            {
+                var next = i + 1 < FieldSizeBytes ? scalar[i + 1] : 0;
+                next = i + 1 == FieldSizeBytes - 1 ? (next & 0x7F) | 0x40 : next;
+                var current = i == FieldSizeBytes - 1 ? (scalar[i] & 0x7F) | 0x40 : scalar[i];
+                k[i] = (byte)(((current >> 3) | (next << 5)) & 0xFF);
+            }
+
+            share.Clear();
+            return Sodium.Ed25519ScalarMult(point, k, generator) && Sodium.Ed25519ToCurve25519(share, point) && !IsNeutral(share);
         }
         finally
         {
-            if (wipe)
-            {
-                CryptographicOperations.ZeroMemory(scalar);
-            }
+            CryptographicOperations.ZeroMemory(k);
+            CryptographicOperations.ZeroMemory(point);
         }
+    }
+
+    /// <summary>G.sample_scalar() = sample_random_bytes(32) (§7.2). The caller wipes it.</summary>
+    public static byte[] SampleScalar() => RandomNumberGenerator.GetBytes(FieldSizeBytes);
+
+    /// <summary>A scalar held by libsodium, from a copy of <paramref name="scalar"/> (which the caller wipes).</summary>
+    public static Key ImportScalar(ReadOnlySpan<byte> scalar)
+    {
+        if (scalar.Length != FieldSizeBytes)
+        {
+            throw new ArgumentException($"A scalar is {FieldSizeBytes} bytes.", nameof(scalar));
+        }
+
+        return Key.Import(X25519, scalar, KeyBlobFormat.RawPrivateKey);
     }
 
     /// <summary>
