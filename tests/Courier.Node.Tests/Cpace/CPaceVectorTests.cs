@@ -104,6 +104,20 @@ public class CPaceVectorTests
     }
 
     [Fact]
+    public void A_generator_that_is_not_a_point_of_the_prime_order_subgroup_gives_no_share()
+    {
+        var identity = new byte[32];
+        identity[0] = 1;
+        var notOnCurve = Enumerable.Repeat((byte)0xFF, 32).ToArray();
+        foreach (var generator in new[] { identity, new byte[32], notOnCurve })
+        {
+            var share = new byte[32];
+            Assert.False(CPaceX25519.ScalarMultGenerator(Suite.GetProperty("ya").Hex(), generator, share));
+            Assert.All(share, b => Assert.Equal(0, b));
+        }
+    }
+
+    [Fact]
     public void Both_parties_reproduce_the_shares_K_and_ISK_of_the_initiator_responder_vector()
     {
         var (a, b) = StartVectorParties(CPaceMode.InitiatorResponder);
