@@ -41,7 +41,7 @@ public class GroupRejectionTests
         // A Remove requires a path; a commit with a path and a wrong tag comes from the real creator below.
         AssertRejectedUnchanged(cell[2], commit, MlsCheck.PathRequired);
 
-        var real = CommitCreation.Create(cell[1].CurrentEpoch, cell[1].Signer, [], LeafNodeTemplate.From(cell[1].CurrentEpoch.Tree.GetLeaf(cell[1].OwnLeafIndex)!), CommitOptions.Default with { WireFormat = WireFormat.MlsPublicMessage }, PskResolver.None, SystemRandom.Instance, null);
+        var real = CommitCreation.Create(cell[1].CurrentEpoch, cell[1].Signer, [], LeafNodeTemplate.From(cell[1].CurrentEpoch.Tree.GetLeaf(cell[1].OwnLeafIndex)!), CommitSettings.Default with { WireFormat = WireFormat.MlsPublicMessage }, PskResolver.None, SystemRandom.Instance, null);
         real.Staged.Dispose();
         var framed = real.Commit.PublicMessage!;
         var wrongTag = Forgery.Reframe(cell[1], framed, framed.Content, Flip(framed.Auth.ConfirmationTag!));
@@ -53,7 +53,7 @@ public class GroupRejectionTests
     public void Rejects_ParentHash_of_a_path_with_a_swapped_node_key()
     {
         using var cell = new Cell(Suite, 4);
-        var real = CommitCreation.Create(cell[1].CurrentEpoch, cell[1].Signer, [], LeafNodeTemplate.From(cell[1].CurrentEpoch.Tree.GetLeaf(cell[1].OwnLeafIndex)!), CommitOptions.Default with { WireFormat = WireFormat.MlsPublicMessage }, PskResolver.None, SystemRandom.Instance, null);
+        var real = CommitCreation.Create(cell[1].CurrentEpoch, cell[1].Signer, [], LeafNodeTemplate.From(cell[1].CurrentEpoch.Tree.GetLeaf(cell[1].OwnLeafIndex)!), CommitSettings.Default with { WireFormat = WireFormat.MlsPublicMessage }, PskResolver.None, SystemRandom.Instance, null);
         real.Staged.Dispose();
         var framed = real.Commit.PublicMessage!;
         var path = framed.Content.Commit!.Path!;

@@ -102,7 +102,7 @@ public class ProposalListRejectionTests
             cell[0].Signer,
             [new Proposal(new Add(bundle.KeyPackage))],
             LeafNodeTemplate.From(epoch.Tree.GetLeaf(epoch.OwnLeaf)!),
-            CommitOptions.Default with { RatchetTreeInGroupInfo = false },
+            CommitSettings.Default with { RatchetTreeInGroupInfo = false },
             PskResolver.None,
             SystemRandom.Instance,
             null);

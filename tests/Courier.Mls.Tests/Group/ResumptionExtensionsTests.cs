@@ -54,7 +54,7 @@ public class ResumptionExtensionsTests
             self.SignatureKey,
             proposals,
             LeafNodeTemplate.From(epoch.Tree.GetLeaf(0)!),
-            CommitOptions.Default with { ResumptionUsage = ResumptionPSKUsage.Reinit },
+            CommitSettings.Default with { ResumptionUsage = ResumptionPSKUsage.Reinit },
             resolver,
             SystemRandom.Instance,
             null);
