@@ -39,23 +39,8 @@ public sealed partial class MlsGroup
             var (nodes, leaves) = tree.TakeChanged();
             if (_epochChanged)
             {
-                epochState = GroupStateCodec.Write(_signer, _externalPsks, epoch, _pending is { } p ? (p.Message, p.Staged) : null, _retainedPastEpochs, _past);
                 var current = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-                foreach (var node in tree.HeldNodes)
-                {
-                    Add(records, current, GroupRecords.NodeKey(node), GroupRecords.NodeValue(epoch, node));
-                }
-
-                foreach (var leaf in tree.HeldLeaves)
-                {
-                    Add(records, current, GroupRecords.LeafKey(leaf), GroupRecords.LeafValue(epoch, leaf));
-                }
-
-                foreach (var (fingerprint, kind) in epoch.Sent)
-                {
-                    Add(records, current, GroupRecords.SentKey(fingerprint), GroupRecords.SentValue(epoch, kind));
-                }
-
+                epochState = WriteEverything(epoch, records, current);
                 deleted.AddRange(_storedKeys.Where(k => !current.ContainsKey(k.Key)).Select(k => k.Value));
                 _storedKeys.Clear();
                 foreach (var (hex, key) in current)
@@ -141,6 +126,46 @@ public sealed partial class MlsGroup
             group.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The whole stored state as it would be after writing every change, without touching what the
+    /// group tracks as stored: for tests that compare or copy states.
+    /// </summary>
+    internal GroupStateChanges Snapshot()
+    {
+        var records = new List<KeyValuePair<byte[], Secret>>();
+        try
+        {
+            return new GroupStateChanges(WriteEverything(State, records, new Dictionary<string, byte[]>(StringComparer.Ordinal)), records, []);
+        }
+        catch
+        {
+            records.ForEach(r => r.Value.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>The epoch state, and every record of the current epoch added to <paramref name="records"/> and <paramref name="current"/>.</summary>
+    private Secret WriteEverything(GroupEpoch epoch, List<KeyValuePair<byte[], Secret>> records, Dictionary<string, byte[]> current)
+    {
+        var tree = epoch.SecretTree;
+        foreach (var node in tree.HeldNodes)
+        {
+            Add(records, current, GroupRecords.NodeKey(node), GroupRecords.NodeValue(epoch, node));
+        }
+
+        foreach (var leaf in tree.HeldLeaves)
+        {
+            Add(records, current, GroupRecords.LeafKey(leaf), GroupRecords.LeafValue(epoch, leaf));
+        }
+
+        foreach (var (fingerprint, kind) in epoch.Sent.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            Add(records, current, GroupRecords.SentKey(fingerprint), GroupRecords.SentValue(epoch, kind));
+        }
+
+        return GroupStateCodec.Write(_signer, _externalPsks, epoch, _pending is { } p ? (p.Message, p.Staged) : null, _retainedPastEpochs, _past);
     }
 
     private static void Add(List<KeyValuePair<byte[], Secret>> records, Dictionary<string, byte[]> current, byte[] key, Secret value)

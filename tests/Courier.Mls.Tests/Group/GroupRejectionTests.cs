@@ -46,7 +46,7 @@ public class GroupRejectionTests
         var framed = real.Commit.PublicMessage!;
         var wrongTag = Forgery.Reframe(cell[1], framed, framed.Content, Flip(framed.Auth.ConfirmationTag!));
         AssertRejectedUnchanged(cell[2], wrongTag, MlsCheck.ConfirmationTag);
-        Assert.Equal(ProcessedKind.Commit, cell[2].Process(real.Commit.ToBytes()).Kind);
+        Assert.Equal(ProcessedKind.Commit, cell[2].ProcessAndMerge(real.Commit.ToBytes()).Kind);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public class GroupRejectionTests
     {
         using var cell = new Cell(Suite, 4);
         var message = cell[1].Protect("once"u8);
-        cell[2].Process(message);
+        cell[2].ProcessAndMerge(message);
         AssertRejectedUnchanged(cell[2], message, MlsCheck.Generation);
     }
 
@@ -112,7 +112,7 @@ public class GroupRejectionTests
         using var cell = new Cell(Suite, 4);
         var content = Forgery.Application(cell[1], cell[1].OwnLeafIndex, "guarded"u8.ToArray());
         AssertRejectedUnchanged(cell[2], Forgery.PrivateMessageByHand(cell[1], content, contentGuard: 7, senderDataGuard: 8, padding: []), MlsCheck.Decryption);
-        Assert.Equal("guarded"u8.ToArray(), cell[2].Process(Forgery.PrivateMessageByHand(cell[1], content, 9, 9, [])).ApplicationData);
+        Assert.Equal("guarded"u8.ToArray(), cell[2].ProcessAndMerge(Forgery.PrivateMessageByHand(cell[1], content, 9, 9, [])).ApplicationData);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public class GroupRejectionTests
     internal static void AssertRejectedUnchanged(MlsGroup receiver, byte[] message, MlsCheck check)
     {
         using var before = receiver.Save();
-        var e = Assert.Throws<MessageRejectedException>(() => receiver.Process(message));
+        var e = Assert.Throws<MessageRejectedException>(() => receiver.ProcessAndMerge(message));
         Assert.Equal(check, e.Check);
         using var after = receiver.Save();
         Assert.True(before.ContentEquals(after), $"the state changed after a message rejected for {check}");
