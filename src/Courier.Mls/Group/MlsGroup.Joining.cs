@@ -45,7 +45,6 @@ public sealed partial class MlsGroup
             var resumedFrom = options.ResumedFrom;
             var psks = resumedFrom is null ? group.Psks : new PskResolver(id => group.Psks.Find(id) ?? resumedFrom.ResumptionPsk(id));
             group._epoch = WelcomeJoin.Join(body, bundle, tree, psks, group.Now, resumedFrom?.State.PendingReInit);
-            group._epochChanged = true;
             return group;
         }
         catch
@@ -82,7 +81,6 @@ public sealed partial class MlsGroup
 
             var (epoch, commit) = ExternalJoin.Join(info, tree, joiner, options.RemovePriorLeaf, pskIds, group.Psks, random, group.Now);
             group._epoch = epoch;
-            group._epochChanged = true;
             var bytes = commit.ToBytes();
             group.RecordSent(epoch, bytes, ProcessedKind.Commit);
             return new ExternalJoinResult(group, bytes);

@@ -119,6 +119,7 @@ public sealed partial class MlsGroup
 
             epoch.SecretTree.Seal("GroupRecords");
             epoch.SecretTree.TakeChanged();
+            group._epochChanged = false;
             return group;
         }
         catch

@@ -44,6 +44,9 @@ public sealed partial class MlsGroup : IDisposable
         _signer = signer;
         _random = random;
         _time = time;
+
+        // A new or joined group has stored nothing yet; Restore clears this.
+        _epochChanged = true;
     }
 
     /// <summary>The group's identifier.</summary>
