@@ -172,11 +172,14 @@ public class GroupRejectionTests
 
     internal static void AssertRejectedUnchanged(MlsGroup receiver, byte[] message, MlsCheck check)
     {
+        receiver.TakeChanges().Dispose();
         using var before = receiver.Save();
         var e = Assert.Throws<MessageRejectedException>(() => receiver.ProcessAndMerge(message));
         Assert.Equal(check, e.Check);
         using var after = receiver.Save();
         Assert.True(before.ContentEquals(after), $"the state changed after a message rejected for {check}");
+        using var changes = receiver.TakeChanges();
+        Assert.True(changes.IsEmpty, $"a message rejected for {check} left changes to store");
     }
 
     private static byte[] Flip(byte[] bytes)
