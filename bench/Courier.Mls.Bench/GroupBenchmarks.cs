@@ -26,13 +26,13 @@ public class GroupBenchmarks
     public void Setup() => _fixture = GroupFixture.For(N);
 
     [IterationSetup(Targets = [nameof(AddCommit)])]
-    public void RestoreOneMemberGroup() => _group = MlsGroup.Restore(_fixture.OneMemberState, SystemRandom.Instance);
+    public void RestoreOneMemberGroup() => _group = _fixture.OneMemberState.Restore();
 
     [IterationSetup(Targets = [nameof(UpdateCommit)])]
-    public void RestoreCommitter() => _group = MlsGroup.Restore(_fixture.CommitterState, SystemRandom.Instance);
+    public void RestoreCommitter() => _group = _fixture.CommitterState.Restore();
 
     [IterationSetup(Targets = [nameof(ProcessUpdateCommit)])]
-    public void RestoreJoiner() => _group = MlsGroup.Restore(_fixture.JoinerState, SystemRandom.Instance);
+    public void RestoreJoiner() => _group = _fixture.JoinerState.Restore();
 
     [IterationCleanup]
     public void DisposeGroup()
@@ -43,11 +43,11 @@ public class GroupBenchmarks
 
     /// <summary>One commit adding N-1 members to a one-member group: Commit, Welcome and GroupInfo as bytes.</summary>
     [Benchmark]
-    public CommitResult AddCommit() => _group!.Commit(_fixture.JoinerKeyPackages);
+    public CommitResult AddCommit() => _group!.Commit(new CommitRequest { Add = _fixture.JoinerKeyPackages });
 
     /// <summary>The last added member (leaf N-1) decodes the Welcome and joins, with the tree from the GroupInfo.</summary>
     [Benchmark]
-    public MlsGroup JoinFromWelcome() => _group = MlsGroup.JoinFromWelcome(_fixture.Welcome, _fixture.JoinerBundle, SystemRandom.Instance);
+    public MlsGroup JoinFromWelcome() => _group = MlsGroup.JoinFromWelcome(_fixture.Welcome, _fixture.JoinerBundle, SystemRandom.Instance, GroupFixture.Clock);
 
     /// <summary>The creator's full commit (UpdatePath to all N-1 other leaves) in the tree the add commit left.</summary>
     [Benchmark]
@@ -55,5 +55,10 @@ public class GroupBenchmarks
 
     /// <summary>Leaf N-1 decodes and processes that commit.</summary>
     [Benchmark]
-    public ProcessedMessage ProcessUpdateCommit() => _group!.Process(_fixture.UpdateCommit);
+    public ProcessedMessage ProcessUpdateCommit()
+    {
+        var processed = _group!.Process(_fixture.UpdateCommit);
+        _group.Merge(processed.StagedCommit!);
+        return processed;
+    }
 }

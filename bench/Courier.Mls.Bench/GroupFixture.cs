@@ -15,9 +15,12 @@ internal sealed class GroupFixture
 {
     public const CipherSuiteId Suite = CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 
-    // A fixed lifetime: the library has no clock and the benchmarks pass no "now".
+    // A fixed lifetime, and a clock that stands inside it, so runs do not depend on the date.
     public const ulong NotBefore = 1_700_000_000;
     public const ulong NotAfter = NotBefore + (90 * 24 * 3600);
+
+    /// <summary>The groups' clock: one hour into the KeyPackages' lifetime.</summary>
+    public static readonly TimeProvider Clock = new FixedClock(NotBefore + 3600);
 
     private static readonly ConcurrentDictionary<int, Lazy<GroupFixture>> Cache = new();
 
@@ -30,13 +33,13 @@ internal sealed class GroupFixture
         JoinerKeyPackages = joiners.Select(b => b.KeyPackageBytes).ToArray();
         JoinerBundle = joiners[^1];
 
-        using var group = MlsGroup.Create(Encoding.UTF8.GetBytes($"bench-group-{size}"), creator, random);
+        using var group = MlsGroup.Create(Encoding.UTF8.GetBytes($"bench-group-{size}"), creator, random, Clock);
         OneMemberState = Saved(group);
 
-        var add = group.Commit(JoinerKeyPackages);
-        group.MergePendingCommit();
+        var add = group.Commit(new CommitRequest { Add = JoinerKeyPackages });
+        group.Merge(group.Process(add.Commit).StagedCommit!);
         Welcome = add.Welcome ?? throw new InvalidOperationException("the add commit has no Welcome");
-        using var joiner = MlsGroup.JoinFromWelcome(Welcome, JoinerBundle, random);
+        using var joiner = MlsGroup.JoinFromWelcome(Welcome, JoinerBundle, random, Clock);
         Agree(group, joiner, "after the add commit");
         if (joiner.OwnLeafIndex != size - 1)
         {
@@ -47,8 +50,8 @@ internal sealed class GroupFixture
         JoinerState = Saved(joiner);
 
         UpdateCommit = group.Commit().Commit;
-        group.MergePendingCommit();
-        joiner.Process(UpdateCommit);
+        group.Merge(group.Process(UpdateCommit).StagedCommit!);
+        joiner.Merge(joiner.Process(UpdateCommit).StagedCommit!);
         Agree(group, joiner, "after the update commit");
 
         creator.Dispose();
@@ -67,16 +70,16 @@ internal sealed class GroupFixture
     public KeyPackageBundle JoinerBundle { get; }
 
     /// <summary>The creator alone in its group, epoch 0.</summary>
-    public byte[] OneMemberState { get; }
+    public StoredState OneMemberState { get; }
 
     /// <summary>The Welcome of the add commit.</summary>
     public byte[] Welcome { get; }
 
     /// <summary>The creator right after merging the add commit (epoch 1).</summary>
-    public byte[] CommitterState { get; }
+    public StoredState CommitterState { get; }
 
     /// <summary>The last member right after joining (epoch 1).</summary>
-    public byte[] JoinerState { get; }
+    public StoredState JoinerState { get; }
 
     /// <summary>The creator's update commit from <see cref="CommitterState"/>.</summary>
     public byte[] UpdateCommit { get; }
@@ -97,9 +100,22 @@ internal sealed class GroupFixture
         }
     }
 
-    private static byte[] Saved(MlsGroup group)
+    /// <summary>The group's whole stored state: taken right after it entered an epoch, its changes are everything.</summary>
+    private static StoredState Saved(MlsGroup group)
     {
-        using var state = group.Save();
-        return state.Export();
+        using var changes = group.TakeChanges();
+        var state = changes.EpochState ?? throw new InvalidOperationException("the group did not just enter an epoch");
+        return new StoredState(state.Export(), changes.Records.Select(r => KeyValuePair.Create(r.Key, r.Value.Export())).ToList());
     }
+
+    private sealed class FixedClock(ulong seconds) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeSeconds((long)seconds);
+    }
+}
+
+/// <summary>A group's stored state: the epoch state and the records.</summary>
+internal sealed record StoredState(byte[] EpochState, IReadOnlyList<KeyValuePair<byte[], byte[]>> Records)
+{
+    public MlsGroup Restore() => MlsGroup.Restore(EpochState, Records, SystemRandom.Instance, GroupFixture.Clock);
 }

@@ -29,8 +29,8 @@ public class MessageBenchmarks : IDisposable
     public void Setup()
     {
         var fixture = GroupFixture.For(10);
-        _sender = MlsGroup.Restore(fixture.CommitterState, SystemRandom.Instance);
-        _receiver = MlsGroup.Restore(fixture.JoinerState, SystemRandom.Instance);
+        _sender = fixture.CommitterState.Restore();
+        _receiver = fixture.JoinerState.Restore();
         _payload = new byte[Size];
         Array.Fill(_payload, (byte)'a');
         var lengthPrefix = Size < 64 ? 1 : Size < 16384 ? 2 : 4;

@@ -22,6 +22,9 @@ internal sealed class GroupEntry(MlsGroup group, byte[] identity) : IDisposable
     /// <summary>When the state was last named in a call (a counter of the store), for dropping abandoned states.</summary>
     public long LastUse { get; set; }
 
+    /// <summary>This member's last commit, merged when the runner says the delivery service accepted it (HandlePendingCommit).</summary>
+    public byte[]? PendingCommit { get; set; }
+
     /// <summary>The member's basic-credential identity.</summary>
     public byte[] Identity { get; } = identity;
 

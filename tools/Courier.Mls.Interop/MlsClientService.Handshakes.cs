@@ -3,6 +3,7 @@ using Courier.Mls.Group;
 using Google.Protobuf;
 using Grpc.Core;
 using MlsClient;
+using CommitRequest = MlsClient.CommitRequest;
 
 namespace Courier.Mls.Interop;
 
@@ -70,7 +71,7 @@ internal sealed partial class MlsClientService
     public override Task<HandleCommitResponse> HandlePendingCommit(HandlePendingCommitRequest request, ServerCallContext context) => Call(() =>
     {
         var entry = StateOf(request.StateId);
-        entry.Group.MergePendingCommit();
+        MergePending(entry);
         return new HandleCommitResponse { StateId = request.StateId, EpochAuthenticator = Bytes(entry.Group.EpochAuthenticator()) };
     });
 
@@ -84,7 +85,7 @@ internal sealed partial class MlsClientService
     public override Task<HandleReInitCommitResponse> HandlePendingReInitCommit(HandlePendingCommitRequest request, ServerCallContext context) => Call(() =>
     {
         var entry = StateOf(request.StateId);
-        entry.Group.MergePendingCommit();
+        MergePending(entry);
         return ReInitStarted(entry);
     });
 
@@ -147,7 +148,16 @@ internal sealed partial class MlsClientService
             }
         }
 
-        var result = group.Commit(adds, removes, Now, externalPsks, resumptionPsks, extensions, includeRatchetTree: !request.ExternalTree);
+        var result = group.Commit(new Courier.Mls.Group.CommitRequest
+        {
+            Add = adds,
+            Remove = removes,
+            ExternalPskIds = externalPsks,
+            ResumptionPskEpochs = resumptionPsks,
+            GroupContextExtensions = extensions,
+            IncludeRatchetTree = !request.ExternalTree,
+        });
+        entry.PendingCommit = result.Commit;
         return new CommitResponse
         {
             Commit = Bytes(result.Commit),
@@ -164,11 +174,26 @@ internal sealed partial class MlsClientService
             TakeProposal(entry, proposal);
         }
 
-        var processed = entry.Group.Process(request.Commit.Span, Now);
+        var processed = entry.Group.Process(request.Commit.Span);
         if (processed.Kind != ProcessedKind.Commit)
         {
             throw Invalid($"the message is a {processed.Kind}, not a commit");
         }
+
+        // The runner's order is the delivery service's: the commit it hands over is the one merged.
+        if (processed.StagedCommit is { } staged)
+        {
+            entry.Group.Merge(staged);
+        }
+    }
+
+    /// <summary>The runner's delivery service accepted this member's last commit: it comes back staged and is merged.</summary>
+    private static void MergePending(GroupEntry entry)
+    {
+        var commit = entry.PendingCommit ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, "no commit is pending"));
+        var staged = entry.Group.Process(commit).StagedCommit ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, "no commit is pending"));
+        entry.Group.Merge(staged);
+        entry.PendingCommit = null;
     }
 
     /// <summary>Processes a proposal message into the group's cache, unless it is already there.</summary>
@@ -179,7 +204,7 @@ internal sealed partial class MlsClientService
             return;
         }
 
-        var processed = entry.Group.Process(message.Span, Now);
+        var processed = entry.Group.Process(message.Span);
         if (processed.Kind != ProcessedKind.Proposal)
         {
             throw Invalid($"a message given as a proposal is a {processed.Kind}");

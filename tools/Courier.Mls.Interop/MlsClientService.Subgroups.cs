@@ -26,7 +26,7 @@ internal sealed partial class MlsClientService
     public override Task<JoinGroupResponse> HandleReInitWelcome(HandleReInitWelcomeRequest request, ServerCallContext context) => Call(() =>
     {
         var reInit = ReInitOf(request.ReinitId);
-        var group = MlsGroup.JoinFromWelcome(request.Welcome.Span, reInit.Bundle, Random, Tree(request.RatchetTree), now: Now, resumedFrom: reInit.Old.Group);
+        var group = MlsGroup.JoinFromWelcome(request.Welcome.Span, reInit.Bundle, Random, Clock, new JoinOptions { RatchetTree = Tree(request.RatchetTree), ResumedFrom = reInit.Old.Group });
         group.EncryptHandshakes = reInit.Old.Group.EncryptHandshakes;
         var id = store.Add(new GroupEntry(group, reInit.Old.Identity));
         store.Finish(request.ReinitId);
@@ -48,7 +48,7 @@ internal sealed partial class MlsClientService
     {
         var entry = StateOf(request.StateId);
         var transaction = TransactionOf(request.TransactionId);
-        var group = MlsGroup.JoinFromWelcome(request.Welcome.Span, transaction.Bundle, Random, Tree(request.RatchetTree), transaction.PskPairs, Now, entry.Group);
+        var group = MlsGroup.JoinFromWelcome(request.Welcome.Span, transaction.Bundle, Random, Clock, new JoinOptions { RatchetTree = Tree(request.RatchetTree), ExternalPsks = transaction.PskPairs, ResumedFrom = entry.Group });
         group.EncryptHandshakes = entry.Group.EncryptHandshakes;
         var id = store.Add(new GroupEntry(group, transaction.Identity));
         store.Transactions.Remove(request.TransactionId);
@@ -100,7 +100,7 @@ internal sealed partial class MlsClientService
     public override Task<ProposalResponse> ExternalSignerProposal(ExternalSignerProposalRequest request, ServerCallContext context) => Call(() =>
     {
         var signer = store.Signers.TryGetValue(request.SignerId, out var entry) ? entry.Key : throw NotFound($"unknown signer_id {request.SignerId}");
-        using var proposer = ExternalProposer.Create(request.GroupInfo.Span, signer, Random, Tree(request.RatchetTree), Now);
+        using var proposer = ExternalProposer.Create(request.GroupInfo.Span, signer, Random, Clock, Tree(request.RatchetTree));
         var description = request.Description;
         var proposal = description.ProposalType.ToStringUtf8() switch
         {

@@ -34,7 +34,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     private static IRandom Random => SystemRandom.Instance;
 
     /// <summary>Seconds since 1970, for lifetime checks (the library itself has no clock).</summary>
-    private static ulong Now => (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    private static TimeProvider Clock => TimeProvider.System;
 
     public override Task<NameResponse> Name(NameRequest request, ServerCallContext context)
         => Call(() => new NameResponse { Name = ClientName });
@@ -45,7 +45,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     public override Task<CreateGroupResponse> CreateGroup(CreateGroupRequest request, ServerCallContext context) => Call(() =>
     {
         using var bundle = NewBundle(request.CipherSuite, request.Identity.Span);
-        var group = MlsGroup.Create(request.GroupId.ToByteArray(), bundle, Random);
+        var group = MlsGroup.Create(request.GroupId.ToByteArray(), bundle, Random, Clock);
         group.EncryptHandshakes = request.EncryptHandshake;
         return new CreateGroupResponse { StateId = store.Add(new GroupEntry(group, request.Identity.ToByteArray())) };
     });
@@ -66,7 +66,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     public override Task<JoinGroupResponse> JoinGroup(JoinGroupRequest request, ServerCallContext context) => Call(() =>
     {
         var transaction = TransactionOf(request.TransactionId);
-        var group = MlsGroup.JoinFromWelcome(request.Welcome.Span, transaction.Bundle, Random, Tree(request.RatchetTree), transaction.PskPairs, Now);
+        var group = MlsGroup.JoinFromWelcome(request.Welcome.Span, transaction.Bundle, Random, Clock, new JoinOptions { RatchetTree = Tree(request.RatchetTree), ExternalPsks = transaction.PskPairs });
         group.EncryptHandshakes = request.EncryptHandshake;
         var id = store.Add(new GroupEntry(group, transaction.Identity));
         store.Transactions.Remove(request.TransactionId);
@@ -95,7 +95,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
 
         using var bundle = NewBundle(suite, request.Identity.Span);
         var psks = request.Psks.Select(p => KeyValuePair.Create(p.PskId.ToByteArray(), p.PskSecret.ToByteArray()));
-        var joined = MlsGroup.JoinExternally(request.GroupInfo.Span, bundle, Random, Tree(request.RatchetTree), prior, Now, psks);
+        var joined = MlsGroup.JoinExternally(request.GroupInfo.Span, bundle, Random, Clock, new ExternalJoinOptions { RatchetTree = Tree(request.RatchetTree), RemovePriorLeaf = prior, ExternalPsks = psks });
         joined.Group.EncryptHandshakes = request.EncryptHandshake;
         return new ExternalJoinResponse
         {
@@ -129,7 +129,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
 
     public override Task<UnprotectResponse> Unprotect(UnprotectRequest request, ServerCallContext context) => Call(() =>
     {
-        var processed = StateOf(request.StateId).Group.Process(request.Ciphertext.Span, Now);
+        var processed = StateOf(request.StateId).Group.Process(request.Ciphertext.Span);
         if (processed.Kind != ProcessedKind.Application)
         {
             throw Invalid($"the message is a {processed.Kind}, not application data");
@@ -215,7 +215,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     {
         var cipherSuite = SuiteOf(suite);
         using var signer = SignaturePrivateKey.Generate(Random);
-        var now = Now;
+        var now = (ulong)Clock.GetUtcNow().ToUnixTimeSeconds();
         return KeyPackageBundle.Generate(cipherSuite, identity, signer, now - 3600, now + (ulong)Validity.TotalSeconds, Random);
     }
 

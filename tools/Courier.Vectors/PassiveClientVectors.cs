@@ -9,9 +9,11 @@ namespace Courier.Vectors;
 /// <summary>
 /// passive-client-welcome.json, passive-client-handling-commit.json, passive-client-random.json:
 /// a client joins from a Welcome and follows the group's commits, agreeing on every epoch
-/// authenticator (test-vectors.md, "Passive Client Scenarios").
+/// authenticator (test-vectors.md, "Passive Client Scenarios"). The group's clock stands at
+/// <paramref name="madeAt"/> (seconds since 1970), a time inside the lifetimes of the file's leaves
+/// (they were valid when the file was made, not necessarily today), so lifetimes are still checked.
 /// </summary>
-public sealed class PassiveClientVectors(string fileName) : VectorFile
+public sealed class PassiveClientVectors(string fileName, ulong madeAt) : VectorFile
 {
     /// <inheritdoc/>
     public override string FileName => fileName;
@@ -37,8 +39,8 @@ public sealed class PassiveClientVectors(string fileName) : VectorFile
             Expect.Hex(testCase, "welcome"),
             bundle,
             SystemRandom.Instance,
-            Expect.OptionalHex(testCase, "ratchet_tree"),
-            externalPsks: psks);
+            new VectorTime(madeAt),
+            new JoinOptions { RatchetTree = Expect.OptionalHex(testCase, "ratchet_tree"), ExternalPsks = psks });
         Expect.Equal(Expect.Hex(testCase, "initial_epoch_authenticator"), group.EpochAuthenticator(), "initial epoch authenticator");
 
         var epoch = 0;
@@ -50,8 +52,18 @@ public sealed class PassiveClientVectors(string fileName) : VectorFile
                 group.Process(Convert.FromHexString(proposal.GetString()!));
             }
 
-            group.Process(Expect.Hex(step, "commit"));
+            // The vectors' order is the delivery service's: each epoch's commit is the one merged.
+            var staged = group.Process(Expect.Hex(step, "commit")).StagedCommit
+                ?? throw new VectorMismatchException($"step {epoch + 1}'s commit was not staged");
+            group.Merge(staged);
             Expect.Equal(Expect.Hex(step, "epoch_authenticator"), group.EpochAuthenticator(), $"epoch authenticator after step {epoch}");
         }
     }
+}
+
+/// <summary>A clock that stands still at <paramref name="seconds"/> since 1970.</summary>
+internal sealed class VectorTime(ulong seconds) : TimeProvider
+{
+
+    public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(seconds, (ulong)DateTimeOffset.MaxValue.ToUnixTimeSeconds()));
 }

@@ -54,9 +54,9 @@ public static class VectorRunner
         new TreeOperationsVectors(),
         new TreeValidationVectors(),
         new TreeKemVectors(),
-        new PassiveClientVectors("passive-client-welcome.json"),
-        new PassiveClientVectors("passive-client-handling-commit.json"),
-        new PassiveClientVectors("passive-client-random.json"),
+        new PassiveClientVectors("passive-client-welcome.json", madeAt: 1_690_000_000),
+        new PassiveClientVectors("passive-client-handling-commit.json", madeAt: 1_720_000_000),
+        new PassiveClientVectors("passive-client-random.json", madeAt: 1_720_000_000),
     ];
 
     /// <summary>Runs one file's cases.</summary>

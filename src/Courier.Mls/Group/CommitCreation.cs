@@ -21,7 +21,7 @@ internal static class CommitCreation
         SignaturePrivateKey signer,
         IReadOnlyList<Proposal> byValue,
         LeafNodeTemplate leafTemplate,
-        CommitOptions options,
+        CommitSettings options,
         PskResolver psks,
         IRandom random,
         ulong? now)
@@ -94,7 +94,7 @@ internal static class CommitCreation
     }
 
     /// <summary>§12.4.3.3 ratchet_tree (so joiners need nothing else) and §12.4.3.2 external_pub (so outsiders can join by external commit).</summary>
-    internal static List<Extension> GroupInfoExtensions(CipherSuite suite, TreeSync.RatchetTree tree, EpochSecrets secrets, CommitOptions options)
+    internal static List<Extension> GroupInfoExtensions(CipherSuite suite, TreeSync.RatchetTree tree, EpochSecrets secrets, CommitSettings options)
     {
         var extensions = new List<Extension>();
         if (options.RatchetTreeInGroupInfo)
@@ -110,9 +110,9 @@ internal static class CommitCreation
 }
 
 /// <summary>How a commit is framed.</summary>
-internal sealed record CommitOptions
+internal sealed record CommitSettings
 {
-    public static CommitOptions Default { get; } = new();
+    public static CommitSettings Default { get; } = new();
 
     /// <summary>Handshake messages go out encrypted unless a delivery service must read them (§6).</summary>
     public WireFormat WireFormat { get; init; } = WireFormat.MlsPrivateMessage;

@@ -15,13 +15,14 @@ namespace Courier.Mls.Group;
 /// </summary>
 internal static class CommitProcessing
 {
-    public static GroupEpoch? Process(GroupEpoch epoch, AuthenticatedContent content, PskResolver psks, ulong? now)
+    public static GroupEpoch? Process(GroupEpoch epoch, AuthenticatedContent content, PskResolver psks, ulong? now, out RatchetTree treeAfter)
     {
         var framed = content.Content;
         var commit = framed.Commit ?? throw new ArgumentException("The content is not a commit.", nameof(content));
         var committer = framed.Sender;
         var external = committer.SenderType == SenderType.NewMemberCommit;
 
+        treeAfter = epoch.Tree;
         var list = ProposalList.Resolve(epoch, commit.Proposals, committer);
         list.Validate(epoch, committer, now);
         var pskSecrets = psks.Resolve(epoch, list.PskIds);
@@ -43,11 +44,13 @@ internal static class CommitProcessing
                 using var commitSecret = ProcessPath(epoch, tree, applied, commit.Path, committer, ownKeys, removed, now);
                 if (removed)
                 {
+                    treeAfter = tree;
                     return null;
                 }
 
                 var next = NextEpoch(epoch, content, tree, applied, commitSecret, pskSecrets, ownKeys);
                 ownKeys = null;
+                treeAfter = next.Tree;
                 return next;
             }
             finally

@@ -25,10 +25,10 @@ public sealed class ExternalProposer : IDisposable
     private readonly RatchetTree _tree;
     private readonly SignaturePrivateKey _signer;
     private readonly IRandom _random;
-    private readonly ulong? _now;
+    private readonly TimeProvider _time;
     private bool _disposed;
 
-    private ExternalProposer(CipherSuite suite, GroupContext context, RatchetTree tree, uint senderIndex, SignaturePrivateKey signer, IRandom random, ulong? now)
+    private ExternalProposer(CipherSuite suite, GroupContext context, RatchetTree tree, uint senderIndex, SignaturePrivateKey signer, IRandom random, TimeProvider time)
     {
         _suite = suite;
         _context = context;
@@ -36,7 +36,7 @@ public sealed class ExternalProposer : IDisposable
         SenderIndex = senderIndex;
         _signer = signer;
         _random = random;
-        _now = now;
+        _time = time;
     }
 
     /// <summary>The group's identifier.</summary>
@@ -59,15 +59,17 @@ public sealed class ExternalProposer : IDisposable
     /// sender signing with <paramref name="signer"/>. <paramref name="ratchetTree"/>
     /// (<c>optional&lt;Node&gt; ratchet_tree&lt;V&gt;</c>) is needed only when the GroupInfo carries no
     /// tree: without one the GroupInfo's signature cannot be checked, so a tree is required.
-    /// <paramref name="now"/>, in seconds since 1970, checks leaf lifetimes.
+    /// Leaf lifetimes are checked at <paramref name="time"/>'s now (§7.2).
     /// </summary>
     /// <exception cref="ArgumentException">The signer's key is not in the group's external_senders.</exception>
     /// <exception cref="MessageRejectedException">The GroupInfo or the tree fails a check.</exception>
     /// <exception cref="DecodeException">The bytes do not decode.</exception>
-    public static ExternalProposer Create(ReadOnlySpan<byte> groupInfo, SignaturePrivateKey signer, IRandom random, byte[]? ratchetTree = null, ulong? now = null)
+    public static ExternalProposer Create(ReadOnlySpan<byte> groupInfo, SignaturePrivateKey signer, IRandom random, TimeProvider time, byte[]? ratchetTree = null)
     {
         ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(time);
+        var now = (ulong)Math.Max(0, time.GetUtcNow().ToUnixTimeSeconds());
         var info = MLSMessage.FromBytes(groupInfo).GroupInfo
             ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a GroupInfo");
         var context = info.GroupContext;
@@ -86,7 +88,7 @@ public sealed class ExternalProposer : IDisposable
             throw new ArgumentException("The signer's key is not in the group's external_senders extension (RFC 9420 §12.1.8.1).", nameof(signer));
         }
 
-        return new ExternalProposer(suite, context, tree, (uint)index, MlsGroup.Copy(signer), random, now);
+        return new ExternalProposer(suite, context, tree, (uint)index, MlsGroup.Copy(signer), random, time);
     }
 
     /// <summary>Proposes adding the member of a serialized MLSMessage(KeyPackage) (§12.1.1).</summary>
@@ -157,7 +159,7 @@ public sealed class ExternalProposer : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var proposal = new Proposal(body);
         var sender = Sender.External(SenderIndex);
-        ProposalValidation.Validate(_suite, _context, _tree, proposal, sender, _now);
+        ProposalValidation.Validate(_suite, _context, _tree, proposal, sender, (ulong)Math.Max(0, _time.GetUtcNow().ToUnixTimeSeconds()));
         var framed = FramedContent.ForProposal(_context.GroupId, _context.Epoch, sender, [], proposal);
         var content = ContentAuthentication.Sign(_suite, WireFormat.MlsPublicMessage, framed, _context, _signer, null);
         return new MLSMessage(PublicMessageProtection.Protect(_suite, content, _context, default)).ToBytes();

@@ -9,15 +9,17 @@ using Courier.Mls.TreeSync;
 namespace Courier.Mls.Group;
 
 /// <summary>
-/// The saved form of a group: everything <see cref="MlsGroup"/> holds, so that a restored group
-/// continues exactly where it stopped. It holds secrets; the caller encrypts it at rest.
+/// The epoch state of a group: everything <see cref="MlsGroup"/> holds except what changes per
+/// message, the current epoch's secret tree secrets and sent-message fingerprints, which are
+/// stored as separate records (<see cref="GroupRecords"/>). Together they let a restored group
+/// continue exactly where it stopped. It holds secrets; the caller encrypts it at rest.
 /// <code>
 /// struct {
-///   uint16 format = 1;
+///   uint16 format = 2;
 ///   opaque signer_seed&lt;V&gt;;
 ///   ExternalPsk external_psks&lt;V&gt;;          // { opaque id&lt;V&gt;; opaque psk&lt;V&gt; }
-///   Epoch current;
-///   optional&lt;PendingCommit&gt; pending;       // { opaque message&lt;V&gt;; Epoch staged; }
+///   Epoch current;                          // with secret_tree = uint32 leaf_count and no sent: those are records
+///   optional&lt;PendingCommit&gt; pending;       // { opaque message&lt;V&gt;; Epoch staged; }, written whole
 ///   uint8 retained_past_epochs;
 ///   PastEpoch past&lt;V&gt;;                     // { GroupContext; optional&lt;Node&gt; ratchet_tree&lt;V&gt;; opaque sender_data_secret&lt;V&gt;; EncryptionSecretTree }
 /// } GroupState;
@@ -34,7 +36,7 @@ namespace Courier.Mls.Group;
 /// </summary>
 internal static class GroupStateCodec
 {
-    private const ushort Format = 1;
+    private const ushort Format = 2;
 
     /// <summary>Generous room for everything: the writer must not grow, or it would leave copies of secrets behind.</summary>
     private const int Slack = 1 << 16;
@@ -61,12 +63,12 @@ internal static class GroupStateCodec
 
             writer.WriteOpaque(psks.Written);
             psks.Wipe();
-            WriteEpoch(writer, epoch);
+            WriteEpoch(writer, epoch, whole: false);
             writer.WriteUInt8(pending is null ? (byte)0 : (byte)1);
             if (pending is { } pendingCommit)
             {
                 writer.WriteOpaque(pendingCommit.Message);
-                WriteEpoch(writer, pendingCommit.Staged);
+                WriteEpoch(writer, pendingCommit.Staged, whole: true);
             }
 
             writer.WriteUInt8((byte)retainedPastEpochs);
@@ -109,12 +111,12 @@ internal static class GroupStateCodec
                 psks[id] = Secret.Copy(psksReader.ReadOpaque());
             }
 
-            epoch = ReadEpoch(ref reader);
+            epoch = ReadEpoch(ref reader, whole: false);
             (byte[], GroupEpoch)? pending = null;
             if (reader.ReadPresence())
             {
                 var message = reader.ReadOpaqueArray();
-                staged = ReadEpoch(ref reader);
+                staged = ReadEpoch(ref reader, whole: true);
                 pending = (message, staged);
             }
 
@@ -162,7 +164,8 @@ internal static class GroupStateCodec
 
     private static int Capacity(GroupEpoch epoch) => Slack + (int)(epoch.Tree.LeafCount * 1024) + epoch.SecretTree.EncodedLength;
 
-    private static void WriteEpoch(TlsWriter writer, GroupEpoch epoch)
+    /// <summary>Writes an epoch; unless <paramref name="whole"/>, its secret tree is only its leaf count and its sent messages are left out (they are records).</summary>
+    private static void WriteEpoch(TlsWriter writer, GroupEpoch epoch, bool whole)
     {
         epoch.Context.Encode(writer);
         Node.EncodeRatchetTree(writer, epoch.Tree.ToNodes());
@@ -183,7 +186,15 @@ internal static class GroupStateCodec
         }
 
         epoch.Secrets.WriteTo(writer);
-        epoch.SecretTree.WriteTo(writer);
+        if (whole)
+        {
+            epoch.SecretTree.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteUInt32(epoch.SecretTree.LeafCount);
+        }
+
         var count = epoch.ResumptionPsks.Count;
         writer.WriteVarint(count * (8 + 1 + CipherSuite.HashSize));
         foreach (var (number, psk) in epoch.ResumptionPsks)
@@ -199,14 +210,18 @@ internal static class GroupStateCodec
             writer.WriteOpaque(bytes.Span);
         }
 
-        var sent = new TlsWriter();
-        foreach (var (fingerprint, kind) in epoch.Sent)
+        if (whole)
         {
-            sent.WriteOpaque(Convert.FromHexString(fingerprint));
-            sent.WriteUInt8((byte)kind);
+            var sent = new TlsWriter();
+            foreach (var (fingerprint, kind) in epoch.Sent)
+            {
+                sent.WriteOpaque(Convert.FromHexString(fingerprint));
+                sent.WriteUInt8((byte)kind);
+            }
+
+            writer.WriteOpaque(sent.Written);
         }
 
-        writer.WriteOpaque(sent.Written);
         writer.WriteOptional(epoch.PendingReInit);
     }
 
@@ -223,7 +238,7 @@ internal static class GroupStateCodec
         return measure.Length;
     }
 
-    private static GroupEpoch ReadEpoch(ref TlsReader reader)
+    private static GroupEpoch ReadEpoch(ref TlsReader reader, bool whole)
     {
         var context = GroupContext.Decode(ref reader);
         var suite = CipherSuite.Find(context.CipherSuite) ?? throw reader.Error(DecodeError.InvalidValue);
@@ -246,7 +261,22 @@ internal static class GroupStateCodec
         {
             keys = TreeKemPrivateKeys.Import(reader.ReadOpaque());
             secrets = EpochSecrets.ReadFrom(suite, ref reader);
-            secretTree = EncryptionSecretTree.ReadFrom(suite, ref reader);
+            if (whole)
+            {
+                secretTree = EncryptionSecretTree.ReadFrom(suite, ref reader);
+            }
+            else
+            {
+                // The secrets come from the records; the tree's shape must be the ratchet tree's.
+                var leafCount = reader.ReadUInt32();
+                if (leafCount != tree.LeafCount)
+                {
+                    throw reader.Error(DecodeError.InvalidValue);
+                }
+
+                secretTree = EncryptionSecretTree.Empty(suite, leafCount, "GroupState");
+            }
+
             if (ownLeaf >= tree.LeafCount || secretTree.LeafCount != tree.LeafCount)
             {
                 throw reader.Error(DecodeError.InvalidValue);
@@ -278,8 +308,8 @@ internal static class GroupStateCodec
             }
 
             var sent = new Dictionary<string, ProcessedKind>();
-            var sentReader = reader.ReadVector();
-            while (!sentReader.IsEmpty)
+            var sentReader = whole ? reader.ReadVector() : default;
+            while (whole && !sentReader.IsEmpty)
             {
                 var fingerprint = Convert.ToHexString(sentReader.ReadOpaque());
                 var kind = sentReader.ReadUInt8();

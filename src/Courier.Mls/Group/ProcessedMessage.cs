@@ -9,15 +9,16 @@ public enum ProcessedKind
     /// <summary>A proposal, validated and kept for a later commit.</summary>
     Proposal,
 
-    /// <summary>A commit: the group moved to a new epoch.</summary>
+    /// <summary>A commit, validated and staged: the group moves to its epoch once it is merged.</summary>
     Commit,
 }
 
 /// <summary>The result of <see cref="MlsGroup.Process"/>.</summary>
 public sealed class ProcessedMessage
 {
-    internal ProcessedMessage(ProcessedKind kind, uint? senderLeaf, byte[]? applicationData, byte[] authenticatedData, ulong epoch)
+    internal ProcessedMessage(ProcessedKind kind, uint? senderLeaf, byte[]? applicationData, byte[] authenticatedData, ulong epoch, StagedCommit? stagedCommit)
     {
+        StagedCommit = stagedCommit;
         Kind = kind;
         SenderLeaf = senderLeaf;
         ApplicationData = applicationData;
@@ -37,8 +38,14 @@ public sealed class ProcessedMessage
     /// <summary>The sender's authenticated but unencrypted data.</summary>
     public byte[] AuthenticatedData { get; }
 
-    /// <summary>The group's epoch after processing.</summary>
+    /// <summary>The epoch of the content; for a commit, the epoch it moves the group to once merged.</summary>
     public ulong Epoch { get; }
+
+    /// <summary>
+    /// For <see cref="ProcessedKind.Commit"/>, the staged commit to pass to <see cref="MlsGroup.Merge"/>;
+    /// null for this member's external commit coming back (the joiner is in its epoch already).
+    /// </summary>
+    public StagedCommit? StagedCommit { get; }
 }
 
 /// <summary>A member of the group as the tree shows it.</summary>
@@ -47,7 +54,7 @@ public sealed class ProcessedMessage
 /// <param name="SignatureKey">The member's signature public key in this group.</param>
 public sealed record GroupMember(uint LeafIndex, byte[] Identity, byte[] SignatureKey);
 
-/// <summary>What a commit produced, to be sent; the group moves on only after <see cref="MlsGroup.MergePendingCommit"/>.</summary>
+/// <summary>What a commit produced, to be sent; the group moves on only once the commit comes back through <see cref="MlsGroup.Process"/> and is merged.</summary>
 /// <param name="Commit">The MLSMessage carrying the commit, for every current member.</param>
 /// <param name="Welcome">The MLSMessage(Welcome) for the members it adds, if any.</param>
 /// <param name="GroupInfo">The signed MLSMessage(GroupInfo) of the new epoch.</param>

@@ -50,6 +50,8 @@ internal sealed class EncryptionSecretTree : IDisposable
     private readonly Secret?[] _nodeSecrets;
     private readonly HashRatchet?[] _handshake;
     private readonly HashRatchet?[] _application;
+    private HashSet<uint> _changedNodes = [];
+    private HashSet<uint> _changedLeaves = [];
     private bool _disposed;
 
     /// <summary>
@@ -241,6 +243,124 @@ internal sealed class EncryptionSecretTree : IDisposable
         }
     }
 
+    /// <summary>The node indices whose secret the tree holds, ascending.</summary>
+    public IEnumerable<uint> HeldNodes
+    {
+        get
+        {
+            for (var node = 0u; node < _nodeSecrets.Length; node++)
+            {
+                if (_nodeSecrets[node] is not null)
+                {
+                    yield return node;
+                }
+            }
+        }
+    }
+
+    /// <summary>The leaves whose ratchets have started, ascending.</summary>
+    public IEnumerable<uint> HeldLeaves
+    {
+        get
+        {
+            for (var leaf = 0u; leaf < LeafCount; leaf++)
+            {
+                if (_handshake[leaf] is not null)
+                {
+                    yield return leaf;
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether the tree holds the secret of <paramref name="node"/>.</summary>
+    public bool HoldsNode(uint node) => node < _nodeSecrets.Length && _nodeSecrets[node] is not null;
+
+    /// <summary>Whether the ratchets of <paramref name="leaf"/> have started.</summary>
+    public bool HoldsLeaf(uint leaf) => leaf < LeafCount && _handshake[leaf] is not null;
+
+    /// <summary>
+    /// The nodes and leaves whose held secrets changed (derived, replaced or ratcheted) since the
+    /// last call: their storage records must be written again, or deleted when no longer held.
+    /// </summary>
+    public (IReadOnlyCollection<uint> Nodes, IReadOnlyCollection<uint> Leaves) TakeChanged()
+    {
+        var taken = (_changedNodes, _changedLeaves);
+        _changedNodes = [];
+        _changedLeaves = [];
+        return taken;
+    }
+
+    /// <summary>What <see cref="TakeChanged"/> would return now, copied: for putting it back with <see cref="RestoreChanged"/>.</summary>
+    public (HashSet<uint> Nodes, HashSet<uint> Leaves) PeekChanged() => ([.. _changedNodes], [.. _changedLeaves]);
+
+    /// <summary>Replaces what changed since the last <see cref="TakeChanged"/> (after a rejected message put the tree back).</summary>
+    public void RestoreChanged((HashSet<uint> Nodes, HashSet<uint> Leaves) changed)
+    {
+        _changedNodes = [.. changed.Nodes];
+        _changedLeaves = [.. changed.Leaves];
+    }
+
+    /// <summary>The bytes of <see cref="WriteNode"/> for <paramref name="node"/>, a held node.</summary>
+    public int NodeLength(uint node) => sizeof(uint) + SecretEncoding.OpaqueSize(_nodeSecrets[node]!.Length);
+
+    /// <summary>The bytes of <see cref="WriteLeaf"/> for <paramref name="leaf"/>, a held leaf.</summary>
+    public int LeafLength(uint leaf) => sizeof(uint) + _handshake[leaf]!.EncodedLength + _application[leaf]!.EncodedLength;
+
+    /// <summary>Appends <c>struct { uint32 node; opaque tree_node_secret&lt;V&gt;; }</c> for a held node (the caller wipes the output).</summary>
+    public void WriteNode(TlsWriter writer, uint node)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        writer.WriteUInt32(node);
+        writer.WriteOpaque(_nodeSecrets[node]!.Span);
+    }
+
+    /// <summary>Appends <c>struct { uint32 leaf; HashRatchetState handshake; HashRatchetState application; }</c> for a held leaf (the caller wipes the output).</summary>
+    public void WriteLeaf(TlsWriter writer, uint leaf)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        writer.WriteUInt32(leaf);
+        _handshake[leaf]!.WriteTo(writer);
+        _application[leaf]!.WriteTo(writer);
+    }
+
+    /// <summary>An empty tree of <paramref name="leafCount"/> leaves, to be filled with <see cref="ReadNode"/> and <see cref="ReadLeaf"/> and then <see cref="Seal"/>ed.</summary>
+    public static EncryptionSecretTree Empty(CipherSuite suite, uint leafCount, string structure)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        return ArrayTree.IsValidLeafCount(leafCount) ? new EncryptionSecretTree(suite, leafCount) : throw new DecodeException(DecodeError.InvalidValue, structure);
+    }
+
+    /// <summary>Reads what <see cref="WriteNode"/> wrote for <paramref name="expected"/>; a node outside the tree, another node or one read twice is a <see cref="DecodeException"/>.</summary>
+    public void ReadNode(ref TlsReader reader, uint expected, string structure)
+    {
+        var node = reader.ReadUInt32();
+        if (node != expected || node >= _nodeSecrets.Length || _nodeSecrets[node] is not null)
+        {
+            throw new DecodeException(DecodeError.InvalidValue, structure);
+        }
+
+        _nodeSecrets[node] = SecretEncoding.ReadSecret(ref reader, CipherSuite.HashSize, structure);
+    }
+
+    /// <summary>Reads what <see cref="WriteLeaf"/> wrote for <paramref name="expected"/>; a leaf outside the tree, another leaf or one read twice is a <see cref="DecodeException"/>.</summary>
+    public void ReadLeaf(ref TlsReader reader, uint expected, string structure)
+    {
+        var leaf = reader.ReadUInt32();
+        if (leaf != expected || leaf >= LeafCount || _handshake[leaf] is not null)
+        {
+            throw new DecodeException(DecodeError.InvalidValue, structure);
+        }
+
+        _handshake[leaf] = HashRatchet.ReadFrom(_suite, ref reader, leaf, RatchetType.Handshake);
+        _application[leaf] = HashRatchet.ReadFrom(_suite, ref reader, leaf, RatchetType.Application);
+    }
+
+    /// <summary>Checks, once every record is read, that every leaf is covered exactly once (see <see cref="ReadFrom"/>).</summary>
+    public void Seal(string structure) => CheckEveryLeafCoveredOnce(structure);
+
     /// <summary>Wipes every node secret, ratchet secret and kept key.</summary>
     public void Dispose()
     {
@@ -335,6 +455,8 @@ internal sealed class EncryptionSecretTree : IDisposable
             StartRatchets(leafIndex);
         }
 
+        // Handing out a key moves the ratchet or takes a kept key: the leaf's record changes.
+        _changedLeaves.Add(leafIndex);
         return ratchets[leafIndex]!;
     }
 
@@ -354,6 +476,8 @@ internal sealed class EncryptionSecretTree : IDisposable
 
         var leafSecret = _nodeSecrets[leaf] ?? throw new InvalidOperationException("The secret tree lost the secret of a leaf without ratchets.");
         _nodeSecrets[leaf] = null;
+        _changedNodes.Add(leaf);
+        _changedLeaves.Add(leafIndex);
         using (leafSecret)
         {
             _handshake[leafIndex] = new HashRatchet(_suite, _suite.ExpandWithLabel(leafSecret.Span, HandshakeLabel, default, CipherSuite.HashSize), leafIndex, RatchetType.Handshake);
@@ -368,6 +492,9 @@ internal sealed class EncryptionSecretTree : IDisposable
         _nodeSecrets[ArrayTree.Left(node, LeafCount)] = _suite.ExpandWithLabel(secret.Span, TreeLabel, "left"u8, CipherSuite.HashSize);
         _nodeSecrets[ArrayTree.Right(node, LeafCount)] = _suite.ExpandWithLabel(secret.Span, TreeLabel, "right"u8, CipherSuite.HashSize);
         _nodeSecrets[node] = null;
+        _changedNodes.Add(node);
+        _changedNodes.Add(ArrayTree.Left(node, LeafCount));
+        _changedNodes.Add(ArrayTree.Right(node, LeafCount));
         secret.Dispose();
     }
 }

@@ -76,14 +76,14 @@ internal sealed class Cell : IDisposable
     {
         var groupId = new byte[32];
         SystemRandom.Instance.Fill(groupId);
-        return await StartAsync(MlsGroup.Create(groupId, self, SystemRandom.Instance), relay, store, settings, cancellationToken).ConfigureAwait(false);
+        return await StartAsync(MlsGroup.Create(groupId, self, SystemRandom.Instance, settings.Time), relay, store, settings, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Joins a cell from the Welcome a member delivered, and stores it.</summary>
     /// <exception cref="MessageRejectedException">The Welcome is not for <paramref name="self"/>, or does not verify.</exception>
     /// <exception cref="DecodeException">The Welcome is malformed.</exception>
     public static async Task<Cell> JoinAsync(byte[] welcome, KeyPackageBundle self, IRelay relay, ICellStore store, CellSettings settings, CancellationToken cancellationToken)
-        => await StartAsync(MlsGroup.JoinFromWelcome(welcome, self, SystemRandom.Instance), relay, store, settings, cancellationToken).ConfigureAwait(false);
+        => await StartAsync(MlsGroup.JoinFromWelcome(welcome, self, SystemRandom.Instance, settings.Time), relay, store, settings, cancellationToken).ConfigureAwait(false);
 
     /// <summary>A stored cell, as <see cref="ICellStore"/> last wrote it.</summary>
     public static Cell Open(MlsGroup group, CellCursor cursor, IEnumerable<OutboxEntry> outbox, IRelay relay, ICellStore store, CellSettings settings)
@@ -122,8 +122,8 @@ internal sealed class Cell : IDisposable
                 return;
             }
 
-            var result = Group.Commit(addKeyPackages: add, removeLeaves: leaves);
-            _store.Write(new CellChange { Group = SaveGroup(), CommitCreated = result.Welcome ?? [] });
+            var result = Group.Commit(new CommitRequest { Add = add, Remove = leaves });
+            Write(new CellChange { Group = SaveGroup(), CommitCreated = result.Welcome ?? [] });
             await AppendAsync(_drop, result.Commit, MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
 
             // The relay acknowledged it, so this read reaches it: merged, or behind another member's commit.
@@ -213,7 +213,7 @@ internal sealed class Cell : IDisposable
         try
         {
             await cell.EnterEpochAsync(cancellationToken).ConfigureAwait(false);
-            store.Write(new CellChange { Group = cell.SaveGroup(), Cursor = cell.Cursor(), Membership = cell.Membership() });
+            cell.Write(new CellChange { Group = cell.SaveGroup(), Cursor = cell.Cursor(), Membership = cell.Membership() });
             return cell;
         }
         catch
@@ -270,7 +270,7 @@ internal sealed class Cell : IDisposable
                 await EnterEpochAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            _store.Write(new CellChange
+            Write(new CellChange
             {
                 Group = SaveGroup(),
                 Cursor = Cursor(),
@@ -312,7 +312,7 @@ internal sealed class Cell : IDisposable
             return;
         }
 
-        _store.Write(new CellChange { Cursor = Cursor(), Settled = old.Except(late).ToList() });
+        Write(new CellChange { Cursor = Cursor(), Settled = old.Except(late).ToList() });
 
         foreach (var entry in late)
         {
@@ -341,7 +341,7 @@ internal sealed class Cell : IDisposable
         _outbox.Add(entry);
 
         // The ratchet key is spent: the state that knows it goes to storage before the message leaves.
-        _store.Write(new CellChange { Group = SaveGroup(), Cursor = settled is null ? null : Cursor(), Queued = [entry], Settled = settled is null ? [] : [settled] });
+        Write(new CellChange { Group = SaveGroup(), Cursor = settled is null ? null : Cursor(), Queued = [entry], Settled = settled is null ? [] : [settled] });
         return entry;
     }
 
@@ -352,7 +352,6 @@ internal sealed class Cell : IDisposable
             return Accepted.Other;
         }
 
-        var hadPending = Group.HasPendingCommit;
         ProcessedMessage processed;
         try
         {
@@ -364,9 +363,17 @@ internal sealed class Cell : IDisposable
             return Accepted.Other;
         }
 
+        if (processed.StagedCommit is { } staged)
+        {
+            // The first valid commit of the epoch in the drop's order wins: merged now, and stored
+            // with the messages read before it in this batch's write.
+            Group.Merge(staged);
+            return staged.IsOwnCommit ? Accepted.OwnCommit : Accepted.Commit;
+        }
+
         if (processed.Kind == ProcessedKind.Commit)
         {
-            return hadPending && processed.SenderLeaf == Group.OwnLeafIndex ? Accepted.OwnCommit : Accepted.Commit;
+            return Accepted.Commit;
         }
 
         if (processed is { Kind: ProcessedKind.Application, ApplicationData: { } data, SenderLeaf: { } leaf }
@@ -415,10 +422,20 @@ internal sealed class Cell : IDisposable
         }
     }
 
-    private byte[] SaveGroup()
+    /// <summary>What changed in the group since the last write: the epoch state when it changed, and the ratchet records.</summary>
+    private GroupStateChanges SaveGroup() => Group.TakeChanges();
+
+    /// <summary>Writes <paramref name="change"/> and wipes the group's changes it carried.</summary>
+    private void Write(CellChange change)
     {
-        using var state = Group.Save();
-        return state.Export();
+        try
+        {
+            _store.Write(change);
+        }
+        finally
+        {
+            change.Group?.Dispose();
+        }
     }
 
     private CellCursor Cursor() => new(_position, new Dictionary<ulong, long>(_closedAt), new HashSet<string>(_leaving, StringComparer.Ordinal));

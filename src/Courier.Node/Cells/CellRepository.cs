@@ -121,10 +121,12 @@ internal sealed class CellRepository(Vault vault, InboxRepository inbox, RelayPo
 
         var (groupId, cursorId, _) = VaultCellStore.IdsOf(vault, record.Id);
         var state = vault.Get(VaultCollection.CellGroup, groupId) ?? throw new VaultCorruptedException($"The group state of cell \"{record.Name}\" is missing from the vault. Restore the home directory from a backup.");
+        List<KeyValuePair<byte[], byte[]>> records = [];
         MlsGroup group;
         try
         {
-            group = MlsGroup.Restore(state, SystemRandom.Instance);
+            records = VaultCellStore.ReadGroupRecords(vault, record.Id);
+            group = MlsGroup.Restore(state, records, SystemRandom.Instance, Settings.Time);
         }
         catch (DecodeException e)
         {
@@ -133,6 +135,7 @@ internal sealed class CellRepository(Vault vault, InboxRepository inbox, RelayPo
         finally
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(state);
+            records.ForEach(r => System.Security.Cryptography.CryptographicOperations.ZeroMemory(r.Value));
         }
 
         try

@@ -1,3 +1,5 @@
+using Courier.Mls.Group;
+
 namespace Courier.Node.Cells;
 
 /// <summary>
@@ -14,8 +16,8 @@ internal interface ICellStore
 /// <summary>One atomic change of a cell's stored state; what is null or empty did not change.</summary>
 internal sealed class CellChange
 {
-    /// <summary>The MLS group's state, when it changed.</summary>
-    public byte[]? Group { get; init; }
+    /// <summary>What changed in the MLS group's stored state (epoch state, ratchet records); the cell wipes it after the write.</summary>
+    public GroupStateChanges? Group { get; init; }
 
     /// <summary>The drop position, closed epochs and leaving members, when they changed.</summary>
     public CellCursor? Cursor { get; init; }

@@ -1,11 +1,14 @@
+using System.Security.Cryptography;
+using Courier.Mls.Group;
 using Courier.Node.Storage;
 
 namespace Courier.Node.Cells;
 
 /// <summary>
 /// <see cref="ICellStore"/> over the vault: each <see cref="CellChange"/> becomes one transaction of
-/// small records (group state, cursor, description, outbox entries, inbox records, Welcomes), so that
-/// what is written per message does not grow with the cell. The node adds its own writes that must
+/// small records (group epoch state, ratchet records, cursor, description, outbox entries, inbox
+/// records, Welcomes), so that what is written per message does not grow with the cell: a message
+/// rewrites one leaf's ratchet record, not the group. The node adds its own writes that must
 /// land together with the cell's next change through <see cref="Enlist"/>.
 /// </summary>
 internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxRepository inbox) : ICellStore
@@ -26,6 +29,41 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
     /// <summary>The lookup name of a cell's outbox entries.</summary>
     public static string OutboxLookup(byte[] cellId) => Convert.ToHexStringLower(cellId);
 
+    /// <summary>The lookup name of a cell's ratchet records (<see cref="VaultCollection.CellRatchet"/>).</summary>
+    public static string RatchetLookup(byte[] cellId) => Convert.ToHexStringLower(cellId);
+
+    /// <summary>
+    /// The group's records of a cell, as <see cref="MlsGroup.Restore"/> takes them: each
+    /// CellRatchet plaintext is <c>uint8 key_length || key || value</c>, stored under the id of its key.
+    /// The caller wipes the values.
+    /// </summary>
+    /// <exception cref="VaultCorruptedException">A record is malformed or not stored under its key's id.</exception>
+    public static List<KeyValuePair<byte[], byte[]>> ReadGroupRecords(Vault vault, byte[] cellId)
+    {
+        var records = new List<KeyValuePair<byte[], byte[]>>();
+        foreach (var (id, plaintext) in vault.Find(VaultCollection.CellRatchet, RatchetLookup(cellId)))
+        {
+            if (plaintext.Length < 1 || plaintext.Length < 1 + plaintext[0])
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+                records.ForEach(r => CryptographicOperations.ZeroMemory(r.Value));
+                throw new VaultCorruptedException("A ratchet record of a cell is malformed. Restore the home directory from a backup.");
+            }
+
+            var key = plaintext.AsSpan(1, plaintext[0]).ToArray();
+            var value = plaintext.AsSpan(1 + key.Length).ToArray();
+            CryptographicOperations.ZeroMemory(plaintext);
+            records.Add(new(key, value));
+            if (!CryptographicOperations.FixedTimeEquals(id, vault.IdOf(VaultCollection.CellRatchet, cellId, key)))
+            {
+                records.ForEach(r => CryptographicOperations.ZeroMemory(r.Value));
+                throw new VaultCorruptedException("A ratchet record of a cell is stored under another id. Restore the home directory from a backup.");
+            }
+        }
+
+        return records;
+    }
+
     /// <summary>Runs <paramref name="write"/> in the transaction of the cell's next change.</summary>
     public void Enlist(Action<VaultTransaction> write) => _enlisted.Add(write);
 
@@ -42,7 +80,7 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
 
     public void Write(CellChange change) => Commit(transaction => Apply(transaction, change));
 
-    /// <summary>Deletes every secret of a cell: group, cursor, outbox, pending Welcome.</summary>
+    /// <summary>Deletes every secret of a cell: group epoch state and ratchet records, cursor, outbox, pending Welcome.</summary>
     public static void Forget(Vault vault, VaultTransaction transaction, byte[] cellId)
     {
         var (group, cursor, pendingWelcome) = IdsOf(vault, cellId);
@@ -51,7 +89,13 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
         transaction.Delete(pendingWelcome);
         foreach (var (id, plaintext) in vault.Find(VaultCollection.Outbox, OutboxLookup(cellId)))
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(plaintext);
+            CryptographicOperations.ZeroMemory(plaintext);
+            transaction.Delete(id);
+        }
+
+        foreach (var (id, plaintext) in vault.Find(VaultCollection.CellRatchet, RatchetLookup(cellId)))
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
             transaction.Delete(id);
         }
     }
@@ -87,9 +131,9 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
             return;
         }
 
-        if (change.Group is not null)
+        if (change.Group is { } group)
         {
-            transaction.PutWiped(VaultCollection.CellGroup, groupId, change.Group);
+            WriteGroup(transaction, cellId, groupId, group);
         }
 
         if (change.Cursor is not null)
@@ -130,6 +174,31 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
         if (change.CommitMerged is not null)
         {
             transaction.Delete(pendingId);
+        }
+    }
+
+    /// <summary>The group's changes: the epoch state into CellGroup, each record into CellRatchet (key length, key, value), deleted records removed.</summary>
+    private void WriteGroup(VaultTransaction transaction, byte[] cellId, byte[] groupId, GroupStateChanges group)
+    {
+        if (group.EpochState is { } state)
+        {
+            transaction.PutWiped(VaultCollection.CellGroup, groupId, state.Export());
+        }
+
+        foreach (var (key, value) in group.Records)
+        {
+            var plaintext = GC.AllocateArray<byte>(1 + key.Length + value.Length, pinned: true);
+            plaintext[0] = checked((byte)key.Length);
+            key.CopyTo(plaintext, 1);
+            var bytes = value.Export();
+            bytes.CopyTo(plaintext, 1 + key.Length);
+            CryptographicOperations.ZeroMemory(bytes);
+            transaction.PutWiped(VaultCollection.CellRatchet, vault.IdOf(VaultCollection.CellRatchet, cellId, key), plaintext, RatchetLookup(cellId));
+        }
+
+        foreach (var key in group.Deleted)
+        {
+            transaction.Delete(vault.IdOf(VaultCollection.CellRatchet, cellId, key));
         }
     }
 

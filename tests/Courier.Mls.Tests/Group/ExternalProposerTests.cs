@@ -20,7 +20,7 @@ public class ExternalProposerTests
         using var cell = new Cell(suite, 3);
         using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance);
         AddExternalSenders(cell, ds.PublicKey);
-        using var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance);
+        using var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System);
         var removed = proposer.Members.Single(m => m.Identity.AsSpan().SequenceEqual("member-2"u8)).LeafIndex;
 
         CommitExternalProposal(cell, proposer.ProposeRemove(removed), committer: 1);
@@ -37,13 +37,13 @@ public class ExternalProposerTests
         using var cell = new Cell(suite, 2);
         using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance);
         AddExternalSenders(cell, ds.PublicKey);
-        using var proposer = ExternalProposer.Create(cell[1].GroupInfo(), ds, SystemRandom.Instance);
+        using var proposer = ExternalProposer.Create(cell[1].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System);
         var joiner = new Member("member-2", suite);
         cell.Members.Add(joiner);
         var bundle = joiner.NewKeyPackage();
 
         var welcome = CommitExternalProposal(cell, proposer.ProposeAdd(bundle.KeyPackageBytes), committer: 0).Welcome!;
-        joiner.Group = MlsGroup.JoinFromWelcome(welcome, bundle, SystemRandom.Instance);
+        joiner.Group = Groups.JoinFromWelcome(welcome, bundle, SystemRandom.Instance);
 
         cell.AssertAgreement();
         Assert.Equal(3, joiner.Group.Members.Count);
@@ -63,12 +63,12 @@ public class ExternalProposerTests
         }
 
         var before = cell[0].Epoch;
-        using (var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance))
+        using (var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System))
         {
             CommitExternalProposal(cell, proposer.ProposeExternalPsk(pskId), committer: 2);
         }
 
-        using (var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance))
+        using (var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System))
         {
             CommitExternalProposal(cell, proposer.ProposeResumptionPsk(before), committer: 1);
         }
@@ -85,7 +85,7 @@ public class ExternalProposerTests
         AddExternalSenders(cell, ds.PublicKey);
         (ushort Type, byte[] Data) required = (Extension.RequiredCapabilities, [0, 0, 0]);
         var extensions = cell[0].ContextExtensions.Append(required).ToList();
-        using (var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance))
+        using (var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System))
         {
             CommitExternalProposal(cell, proposer.ProposeGroupContextExtensions(extensions), committer: 0);
         }
@@ -95,7 +95,7 @@ public class ExternalProposerTests
         var other = suite == CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
             ? CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519
             : CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
-        using (var proposer = ExternalProposer.Create(cell[1].GroupInfo(), ds, SystemRandom.Instance))
+        using (var proposer = ExternalProposer.Create(cell[1].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System))
         {
             CommitExternalProposal(cell, proposer.ProposeReInit("cell-2"u8.ToArray(), other, [required]), committer: 1);
         }
@@ -117,7 +117,7 @@ public class ExternalProposerTests
         AddExternalSenders(cell, first.PublicKey, second.PublicKey);
 
         // The tree out of band (RFC 9420 §12.4.3.3), as the interop runner gives it.
-        using var proposer = ExternalProposer.Create(cell[0].GroupInfo(includeRatchetTree: false), second, SystemRandom.Instance, cell[0].RatchetTree());
+        using var proposer = ExternalProposer.Create(cell[0].GroupInfo(includeRatchetTree: false), second, SystemRandom.Instance, TimeProvider.System, cell[0].RatchetTree());
         Assert.Equal(1u, proposer.SenderIndex);
         Assert.Equal(cell[0].Epoch, proposer.Epoch);
         Assert.Equal(cell[0].GroupId, proposer.GroupId);
@@ -131,7 +131,7 @@ public class ExternalProposerTests
         Assert.Empty(message.Content.AuthenticatedData);
         Assert.Null(message.MembershipTag);
 
-        var processed = cell[0].Process(bytes);
+        var processed = cell[0].ProcessAndMerge(bytes);
         Assert.Equal(ProcessedKind.Proposal, processed.Kind);
         Assert.Null(processed.SenderLeaf);
     }
@@ -143,14 +143,14 @@ public class ExternalProposerTests
         using var listed = SignaturePrivateKey.Generate(SystemRandom.Instance);
         using var stranger = SignaturePrivateKey.Generate(SystemRandom.Instance);
         var withoutSenders = cell[0].GroupInfo();
-        Assert.Throws<ArgumentException>(() => ExternalProposer.Create(withoutSenders, listed, SystemRandom.Instance));
+        Assert.Throws<ArgumentException>(() => ExternalProposer.Create(withoutSenders, listed, SystemRandom.Instance, TimeProvider.System));
 
         AddExternalSenders(cell, listed.PublicKey);
-        var e = Assert.Throws<ArgumentException>(() => ExternalProposer.Create(cell[0].GroupInfo(), stranger, SystemRandom.Instance));
+        var e = Assert.Throws<ArgumentException>(() => ExternalProposer.Create(cell[0].GroupInfo(), stranger, SystemRandom.Instance, TimeProvider.System));
         Assert.Equal("signer", e.ParamName);
 
         // A member's own key is no external sender either.
-        Assert.Throws<ArgumentException>(() => ExternalProposer.Create(cell[0].GroupInfo(), cell.Members[0].Signer, SystemRandom.Instance));
+        Assert.Throws<ArgumentException>(() => ExternalProposer.Create(cell[0].GroupInfo(), cell.Members[0].Signer, SystemRandom.Instance, TimeProvider.System));
     }
 
     [Fact]
@@ -162,13 +162,13 @@ public class ExternalProposerTests
 
         var info = cell[0].GroupInfo();
         info[^1] ^= 1;
-        var forged = Assert.Throws<MessageRejectedException>(() => ExternalProposer.Create(info, ds, SystemRandom.Instance));
+        var forged = Assert.Throws<MessageRejectedException>(() => ExternalProposer.Create(info, ds, SystemRandom.Instance, TimeProvider.System));
         Assert.Equal(MlsCheck.GroupInfoSignature, forged.Check);
 
-        var missing = Assert.Throws<MessageRejectedException>(() => ExternalProposer.Create(cell[0].GroupInfo(includeRatchetTree: false), ds, SystemRandom.Instance));
+        var missing = Assert.Throws<MessageRejectedException>(() => ExternalProposer.Create(cell[0].GroupInfo(includeRatchetTree: false), ds, SystemRandom.Instance, TimeProvider.System));
         Assert.Equal(MlsCheck.MissingRatchetTree, missing.Check);
 
-        var wrongTree = Assert.Throws<MessageRejectedException>(() => ExternalProposer.Create(cell[0].GroupInfo(includeRatchetTree: false), ds, SystemRandom.Instance, RemoveLastMember(cell)));
+        var wrongTree = Assert.Throws<MessageRejectedException>(() => ExternalProposer.Create(cell[0].GroupInfo(includeRatchetTree: false), ds, SystemRandom.Instance, TimeProvider.System, RemoveLastMember(cell)));
         Assert.Equal(MlsCheck.TreeHash, wrongTree.Check);
     }
 
@@ -178,7 +178,7 @@ public class ExternalProposerTests
         using var cell = new Cell(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, 3);
         using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance);
         AddExternalSenders(cell, ds.PublicKey);
-        using var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance);
+        using var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System);
 
         Assert.Throws<ArgumentException>(() => proposer.ProposeRemove(7));
 
@@ -198,18 +198,18 @@ public class ExternalProposerTests
         using var cell = new Cell(suite, 3);
         using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance);
         AddExternalSenders(cell, ds.PublicKey);
-        using var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance);
+        using var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System);
         var proposal = proposer.ProposeRemove(2);
 
         for (var position = 0; position < proposal.Length; position++)
         {
             var tampered = (byte[])proposal.Clone();
             tampered[position] ^= (byte)(1 << (position % 8));
-            var e = Record.Exception(() => cell[1].Process(tampered));
+            var e = Record.Exception(() => cell[1].ProcessAndMerge(tampered));
             Assert.True(e is MessageRejectedException or DecodeException, $"byte {position}: {e?.GetType().Name ?? "accepted"}");
         }
 
-        Assert.Equal(ProcessedKind.Proposal, cell[1].Process(proposal).Kind);
+        Assert.Equal(ProcessedKind.Proposal, cell[1].ProcessAndMerge(proposal).Kind);
     }
 
     /// <summary>Member 0 commits a GroupContextExtensions proposal listing <paramref name="keys"/> as external_senders (§12.1.8.1).</summary>
@@ -227,7 +227,7 @@ public class ExternalProposerTests
     {
         foreach (var member in cell.Members.Where(m => m.Group is { IsActive: true }))
         {
-            var processed = member.Group!.Process(proposal);
+            var processed = member.Group!.ProcessAndMerge(proposal);
             Assert.Equal(ProcessedKind.Proposal, processed.Kind);
             Assert.Null(processed.SenderLeaf);
         }

@@ -19,7 +19,7 @@ public class GroupLifecycleTests
         var message = cell[2].Protect("greetings from Galya"u8);
         foreach (var i in new[] { 0, 1, 3, 4 })
         {
-            var received = cell[i].Process(message);
+            var received = cell[i].ProcessAndMerge(message);
             Assert.Equal(ProcessedKind.Application, received.Kind);
             Assert.Equal("greetings from Galya"u8.ToArray(), received.ApplicationData);
             Assert.Equal(cell[2].OwnLeafIndex, received.SenderLeaf);
@@ -39,8 +39,8 @@ public class GroupLifecycleTests
         cell.AssertAgreement();
 
         var secret = cell[1].Protect("not for Alyosha"u8);
-        Assert.Equal("not for Alyosha"u8.ToArray(), cell[2].Process(secret).ApplicationData);
-        Assert.Throws<InvalidOperationException>(() => cell[3].Process(secret));
+        Assert.Equal("not for Alyosha"u8.ToArray(), cell[2].ProcessAndMerge(secret).ApplicationData);
+        Assert.Throws<InvalidOperationException>(() => cell[3].ProcessAndMerge(secret));
     }
 
     [Theory]
@@ -76,7 +76,7 @@ public class GroupLifecycleTests
         // `second` belongs to the old epoch now; every member rejects it.
         foreach (var i in new[] { 0, 1, 2 })
         {
-            var e = Assert.Throws<MessageRejectedException>(() => cell[i].Process(second.Commit));
+            var e = Assert.Throws<MessageRejectedException>(() => cell[i].ProcessAndMerge(second.Commit));
             Assert.Equal(MlsCheck.Epoch, e.Check);
         }
 
@@ -103,7 +103,7 @@ public class GroupLifecycleTests
             // Everyone, the proposer included, sees each proposal in the drop's order.
             foreach (var member in cell.Members)
             {
-                Assert.Equal(ProcessedKind.Proposal, member.Group!.Process(proposal).Kind);
+                Assert.Equal(ProcessedKind.Proposal, member.Group!.ProcessAndMerge(proposal).Kind);
             }
         }
 
@@ -112,15 +112,15 @@ public class GroupLifecycleTests
 
         var commit = cell[1].Commit();
         cell.Deliver(commit.Commit, 1);
-        joiner.Group = MlsGroup.JoinFromWelcome(commit.Welcome!, joinerBundle, SystemRandom.Instance);
+        joiner.Group = Groups.JoinFromWelcome(commit.Welcome!, joinerBundle, SystemRandom.Instance);
         cell.Members.Add(joiner);
 
         Assert.False(cell[0].IsActive);
         cell.AssertAgreement();
         Assert.NotEqual(oldLeafKey, cell[2].CurrentEpoch.Tree.GetLeaf(cell[2].OwnLeafIndex)!.EncryptionKey);
         var hello = cell[2].Protect("after the update"u8);
-        Assert.Equal("after the update"u8.ToArray(), joiner.Group.Process(hello).ApplicationData);
-        Assert.Equal("after the update"u8.ToArray(), cell[3].Process(hello).ApplicationData);
+        Assert.Equal("after the update"u8.ToArray(), joiner.Group.ProcessAndMerge(hello).ApplicationData);
+        Assert.Equal("after the update"u8.ToArray(), cell[3].ProcessAndMerge(hello).ApplicationData);
     }
 
     [Theory]
@@ -129,11 +129,11 @@ public class GroupLifecycleTests
     {
         using var cell = new Cell(suite, 3);
         using var outsider = new Member("outsider", suite);
-        var joined = MlsGroup.JoinExternally(cell[1].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance);
+        var joined = Groups.JoinExternally(cell[1].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance);
         outsider.Group = joined.Group;
         cell.Deliver(joined.Commit, 0);
         cell.Members.Add(outsider);
-        Assert.Equal(ProcessedKind.Commit, outsider.Group.Process(joined.Commit).Kind);
+        Assert.Equal(ProcessedKind.Commit, outsider.Group.ProcessAndMerge(joined.Commit).Kind);
         cell.AssertAgreement();
         Assert.Equal(4, cell[0].Members.Count);
 
@@ -141,12 +141,12 @@ public class GroupLifecycleTests
         var oldLeaf = outsider.Group.OwnLeafIndex;
         outsider.Group.Dispose();
         outsider.Group = null;
-        var rejoined = MlsGroup.JoinExternally(cell[0].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance, removePriorLeaf: oldLeaf);
+        var rejoined = Groups.JoinExternally(cell[0].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance, removePriorLeaf: oldLeaf);
         cell.Deliver(rejoined.Commit, 0);
         outsider.Group = rejoined.Group;
         cell.AssertAgreement();
         Assert.Equal(4, cell[2].Members.Count);
-        Assert.Equal("welcome back"u8.ToArray(), outsider.Group.Process(cell[2].Protect("welcome back"u8)).ApplicationData);
+        Assert.Equal("welcome back"u8.ToArray(), outsider.Group.ProcessAndMerge(cell[2].Protect("welcome back"u8)).ApplicationData);
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class GroupLifecycleTests
     {
         using var cell = new Cell(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, 3);
         using var outsider = new Member("outsider", cell.Suite);
-        var joined = MlsGroup.JoinExternally(cell[1].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance);
+        var joined = Groups.JoinExternally(cell[1].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance);
         joined.Group.Dispose();
         var message = Courier.Mls.Messages.MLSMessage.FromBytes(joined.Commit).PublicMessage!;
         var content = message.Content;
@@ -175,8 +175,8 @@ public class GroupLifecycleTests
         var bundles = joiners.Select(m => m.NewKeyPackage()).ToList();
         var branch = cell[0].Branch("subcell"u8.ToArray(), cell.Members[0].NewKeyPackage(), bundles.Select(b => b.KeyPackageBytes));
         using var subcell = branch.Group;
-        using var first = MlsGroup.JoinFromWelcome(branch.Welcome!, bundles[0], SystemRandom.Instance, resumedFrom: cell[1]);
-        using var second = MlsGroup.JoinFromWelcome(branch.Welcome!, bundles[1], SystemRandom.Instance, resumedFrom: cell[3]);
+        using var first = Groups.JoinFromWelcome(branch.Welcome!, bundles[0], SystemRandom.Instance, resumedFrom: cell[1]);
+        using var second = Groups.JoinFromWelcome(branch.Welcome!, bundles[1], SystemRandom.Instance, resumedFrom: cell[3]);
         Assert.Equal(subcell.EpochAuthenticator(), first.EpochAuthenticator());
         Assert.Equal(subcell.EpochAuthenticator(), second.EpochAuthenticator());
         Assert.Equal(3, second.Members.Count);
@@ -185,7 +185,7 @@ public class GroupLifecycleTests
         var outsiderBundle = cell.Members[2].NewKeyPackage();
         var other = cell[0].Branch("other"u8.ToArray(), cell.Members[0].NewKeyPackage(), [outsiderBundle.KeyPackageBytes]);
         other.Group.Dispose();
-        Assert.Equal(MlsCheck.MissingPsk, Assert.Throws<MessageRejectedException>(() => MlsGroup.JoinFromWelcome(other.Welcome!, outsiderBundle, SystemRandom.Instance)).Check);
+        Assert.Equal(MlsCheck.MissingPsk, Assert.Throws<MessageRejectedException>(() => Groups.JoinFromWelcome(other.Welcome!, outsiderBundle, SystemRandom.Instance)).Check);
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public class GroupLifecycleTests
         var proposal = cell[1].ProposeReInit("cell v2"u8.ToArray(), next);
         foreach (var member in cell.Members)
         {
-            member.Group!.Process(proposal);
+            member.Group!.ProcessAndMerge(proposal);
         }
 
         cell.Deliver(cell[0].Commit().Commit, 0);
@@ -208,7 +208,7 @@ public class GroupLifecycleTests
         Assert.Equal(next, successor.CipherSuite);
         foreach (var (member, bundle) in others)
         {
-            using var joined = MlsGroup.JoinFromWelcome(reinit.Welcome!, bundle, SystemRandom.Instance, resumedFrom: member.Group);
+            using var joined = Groups.JoinFromWelcome(reinit.Welcome!, bundle, SystemRandom.Instance, resumedFrom: member.Group);
             Assert.Equal(successor.EpochAuthenticator(), joined.EpochAuthenticator());
             Assert.Equal("cell v2"u8.ToArray(), joined.GroupId);
         }

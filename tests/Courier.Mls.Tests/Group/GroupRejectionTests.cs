@@ -41,19 +41,19 @@ public class GroupRejectionTests
         // A Remove requires a path; a commit with a path and a wrong tag comes from the real creator below.
         AssertRejectedUnchanged(cell[2], commit, MlsCheck.PathRequired);
 
-        var real = CommitCreation.Create(cell[1].CurrentEpoch, cell[1].Signer, [], LeafNodeTemplate.From(cell[1].CurrentEpoch.Tree.GetLeaf(cell[1].OwnLeafIndex)!), CommitOptions.Default with { WireFormat = WireFormat.MlsPublicMessage }, PskResolver.None, SystemRandom.Instance, null);
+        var real = CommitCreation.Create(cell[1].CurrentEpoch, cell[1].Signer, [], LeafNodeTemplate.From(cell[1].CurrentEpoch.Tree.GetLeaf(cell[1].OwnLeafIndex)!), CommitSettings.Default with { WireFormat = WireFormat.MlsPublicMessage }, PskResolver.None, SystemRandom.Instance, null);
         real.Staged.Dispose();
         var framed = real.Commit.PublicMessage!;
         var wrongTag = Forgery.Reframe(cell[1], framed, framed.Content, Flip(framed.Auth.ConfirmationTag!));
         AssertRejectedUnchanged(cell[2], wrongTag, MlsCheck.ConfirmationTag);
-        Assert.Equal(ProcessedKind.Commit, cell[2].Process(real.Commit.ToBytes()).Kind);
+        Assert.Equal(ProcessedKind.Commit, cell[2].ProcessAndMerge(real.Commit.ToBytes()).Kind);
     }
 
     [Fact]
     public void Rejects_ParentHash_of_a_path_with_a_swapped_node_key()
     {
         using var cell = new Cell(Suite, 4);
-        var real = CommitCreation.Create(cell[1].CurrentEpoch, cell[1].Signer, [], LeafNodeTemplate.From(cell[1].CurrentEpoch.Tree.GetLeaf(cell[1].OwnLeafIndex)!), CommitOptions.Default with { WireFormat = WireFormat.MlsPublicMessage }, PskResolver.None, SystemRandom.Instance, null);
+        var real = CommitCreation.Create(cell[1].CurrentEpoch, cell[1].Signer, [], LeafNodeTemplate.From(cell[1].CurrentEpoch.Tree.GetLeaf(cell[1].OwnLeafIndex)!), CommitSettings.Default with { WireFormat = WireFormat.MlsPublicMessage }, PskResolver.None, SystemRandom.Instance, null);
         real.Staged.Dispose();
         var framed = real.Commit.PublicMessage!;
         var path = framed.Content.Commit!.Path!;
@@ -90,7 +90,7 @@ public class GroupRejectionTests
     {
         using var cell = new Cell(Suite, 4);
         var message = cell[1].Protect("once"u8);
-        cell[2].Process(message);
+        cell[2].ProcessAndMerge(message);
         AssertRejectedUnchanged(cell[2], message, MlsCheck.Generation);
     }
 
@@ -112,7 +112,7 @@ public class GroupRejectionTests
         using var cell = new Cell(Suite, 4);
         var content = Forgery.Application(cell[1], cell[1].OwnLeafIndex, "guarded"u8.ToArray());
         AssertRejectedUnchanged(cell[2], Forgery.PrivateMessageByHand(cell[1], content, contentGuard: 7, senderDataGuard: 8, padding: []), MlsCheck.Decryption);
-        Assert.Equal("guarded"u8.ToArray(), cell[2].Process(Forgery.PrivateMessageByHand(cell[1], content, 9, 9, [])).ApplicationData);
+        Assert.Equal("guarded"u8.ToArray(), cell[2].ProcessAndMerge(Forgery.PrivateMessageByHand(cell[1], content, 9, 9, [])).ApplicationData);
     }
 
     [Fact]
@@ -172,11 +172,14 @@ public class GroupRejectionTests
 
     internal static void AssertRejectedUnchanged(MlsGroup receiver, byte[] message, MlsCheck check)
     {
+        receiver.TakeChanges().Dispose();
         using var before = receiver.Save();
-        var e = Assert.Throws<MessageRejectedException>(() => receiver.Process(message));
+        var e = Assert.Throws<MessageRejectedException>(() => receiver.ProcessAndMerge(message));
         Assert.Equal(check, e.Check);
         using var after = receiver.Save();
         Assert.True(before.ContentEquals(after), $"the state changed after a message rejected for {check}");
+        using var changes = receiver.TakeChanges();
+        Assert.True(changes.IsEmpty, $"a message rejected for {check} left changes to store");
     }
 
     private static byte[] Flip(byte[] bytes)

@@ -19,8 +19,8 @@ public class GroupSecurityTests
         cell.Deliver(cell[0].Commit().Commit, 0);
 
         using var stateE1 = cell[2].Save();
-        using var restored = MlsGroup.Restore(stateE1.Span, SystemRandom.Instance);
-        Assert.Equal(MlsCheck.Epoch, Assert.Throws<MessageRejectedException>(() => restored.Process(old)).Check);
+        using var restored = stateE1.Restore();
+        Assert.Equal(MlsCheck.Epoch, Assert.Throws<MessageRejectedException>(() => restored.ProcessAndMerge(old)).Check);
 
         // Nothing of epoch e that decrypts its messages is in the saved state of epoch e+1.
         Assert.False(Contains(stateE1.Export(), senderDataSecret));
@@ -30,7 +30,7 @@ public class GroupSecurityTests
         var next = restored.CurrentEpoch;
         var oldMessage = Courier.Mls.Messages.MLSMessage.FromBytes(old).PrivateMessage!;
         var retargeted = oldMessage with { Epoch = next.Epoch };
-        Assert.Throws<MessageRejectedException>(() => restored.Process(new Courier.Mls.Messages.MLSMessage(retargeted).ToBytes()));
+        Assert.Throws<MessageRejectedException>(() => restored.ProcessAndMerge(new Courier.Mls.Messages.MLSMessage(retargeted).ToBytes()));
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public class GroupSecurityTests
 
         // The adversary copies member 2's whole state.
         using var stolen = cell[2].Save();
-        using var adversary = MlsGroup.Restore(stolen.Span, SystemRandom.Instance);
+        using var adversary = stolen.Restore();
 
         // Member 2 heals: its commit replaces every secret on its path.
         var update = cell[2].Commit();
@@ -48,10 +48,10 @@ public class GroupSecurityTests
         cell.AssertAgreement();
 
         // The stolen copy cannot follow the commit of the member it was copied from.
-        Assert.ThrowsAny<Exception>(() => adversary.Process(update.Commit));
+        Assert.ThrowsAny<Exception>(() => adversary.ProcessAndMerge(update.Commit));
         var message = cell[0].Protect("after healing"u8);
-        Assert.Equal("after healing"u8.ToArray(), cell[2].Process(message).ApplicationData);
-        Assert.Equal(MlsCheck.Epoch, Assert.Throws<MessageRejectedException>(() => adversary.Process(message)).Check);
+        Assert.Equal("after healing"u8.ToArray(), cell[2].ProcessAndMerge(message).ApplicationData);
+        Assert.Equal(MlsCheck.Epoch, Assert.Throws<MessageRejectedException>(() => adversary.ProcessAndMerge(message)).Check);
     }
 
     [Fact]
@@ -60,19 +60,19 @@ public class GroupSecurityTests
         using var cell = new Cell(Suite, 3);
         var early = cell[1].Protect("one"u8);
         var late = cell[1].Protect("two"u8);
-        Assert.Equal("two"u8.ToArray(), cell[2].Process(late).ApplicationData);
+        Assert.Equal("two"u8.ToArray(), cell[2].ProcessAndMerge(late).ApplicationData);
 
         using var saved = cell[2].Save();
         cell[2].Dispose();
-        cell.Members[2].Group = MlsGroup.Restore(saved.Span, SystemRandom.Instance);
+        cell.Members[2].Group = saved.Restore();
         using (var again = cell[2].Save())
         {
             Assert.True(saved.ContentEquals(again));
         }
 
         // The out-of-order key kept for "one" survived; "two" stays consumed.
-        Assert.Equal("one"u8.ToArray(), cell[2].Process(early).ApplicationData);
-        Assert.Equal(MlsCheck.Generation, Assert.Throws<MessageRejectedException>(() => cell[2].Process(late)).Check);
+        Assert.Equal("one"u8.ToArray(), cell[2].ProcessAndMerge(early).ApplicationData);
+        Assert.Equal(MlsCheck.Generation, Assert.Throws<MessageRejectedException>(() => cell[2].ProcessAndMerge(late)).Check);
         cell.Deliver(cell[2].Commit().Commit, 2);
         cell.AssertAgreement();
     }

@@ -51,7 +51,7 @@ public class KeyPackagesTests
     {
         Assert.Throws<DecodeException>(() => KeyPackages.Validate([1, 2, 3], Inside));
         using var creator = Bundle(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519);
-        using var group = MlsGroup.Create([7, 7, 7], creator, SystemRandom.Instance);
+        using var group = Groups.Create([7, 7, 7], creator, SystemRandom.Instance);
         var rejected = Assert.Throws<MessageRejectedException>(() => KeyPackages.Validate(group.GroupInfo(), Inside));
         Assert.Equal(MlsCheck.WireFormat, rejected.Check);
     }

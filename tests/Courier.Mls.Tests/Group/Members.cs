@@ -50,7 +50,7 @@ internal sealed class Cell : IDisposable
     {
         Suite = suite;
         var creator = new Member("member-0", suite);
-        creator.Group = MlsGroup.Create("cell"u8.ToArray(), creator.NewKeyPackage(), SystemRandom.Instance);
+        creator.Group = Groups.Create("cell"u8.ToArray(), creator.NewKeyPackage(), SystemRandom.Instance);
         Members.Add(creator);
         Add(size - 1);
     }
@@ -75,7 +75,7 @@ internal sealed class Cell : IDisposable
         Deliver(result.Commit, committer);
         for (var i = 0; i < joiners.Count; i++)
         {
-            joiners[i].Group = MlsGroup.JoinFromWelcome(result.Welcome!, bundles[i], SystemRandom.Instance);
+            joiners[i].Group = Groups.JoinFromWelcome(result.Welcome!, bundles[i], SystemRandom.Instance);
         }
 
         Members.AddRange(joiners);
@@ -86,7 +86,7 @@ internal sealed class Cell : IDisposable
     {
         foreach (var member in Members.Where(m => m.Group is { IsActive: true }))
         {
-            member.Group!.Process(message);
+            member.Group!.ProcessAndMerge(message);
         }
     }
 

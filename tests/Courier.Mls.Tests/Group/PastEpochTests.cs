@@ -24,14 +24,14 @@ public class PastEpochTests
         using (var saved = cell[2].Save())
         {
             cell[2].Dispose();
-            cell.Members[2].Group = MlsGroup.Restore(saved.Span, SystemRandom.Instance);
+            cell.Members[2].Group = saved.Restore();
         }
 
         Assert.Equal(2, cell[2].RetainedPastEpochs);
-        var late = cell[2].Process(fromEpoch3);
+        var late = cell[2].ProcessAndMerge(fromEpoch3);
         Assert.Equal("sent in epoch 3"u8.ToArray(), late.ApplicationData);
         Assert.Equal(3ul, late.Epoch);
-        Assert.Equal("sent in epoch 2"u8.ToArray(), cell[2].Process(fromEpoch2).ApplicationData);
+        Assert.Equal("sent in epoch 2"u8.ToArray(), cell[2].ProcessAndMerge(fromEpoch2).ApplicationData);
         GroupRejectionTests.AssertRejectedUnchanged(cell[2], fromEpoch3, MlsCheck.Generation);
         GroupRejectionTests.AssertRejectedUnchanged(cell[2], fromEpoch1, MlsCheck.Epoch);
     }

@@ -102,7 +102,7 @@ public class ProposalListRejectionTests
             cell[0].Signer,
             [new Proposal(new Add(bundle.KeyPackage))],
             LeafNodeTemplate.From(epoch.Tree.GetLeaf(epoch.OwnLeaf)!),
-            CommitOptions.Default with { RatchetTreeInGroupInfo = false },
+            CommitSettings.Default with { RatchetTreeInGroupInfo = false },
             PskResolver.None,
             SystemRandom.Instance,
             null);
@@ -110,9 +110,9 @@ public class ProposalListRejectionTests
         created.Staged.Dispose();
         var welcome = created.Welcome!.ToBytes();
 
-        var e = Assert.Throws<MessageRejectedException>(() => MlsGroup.JoinFromWelcome(welcome, bundle, SystemRandom.Instance));
+        var e = Assert.Throws<MessageRejectedException>(() => Groups.JoinFromWelcome(welcome, bundle, SystemRandom.Instance));
         Assert.Equal(MlsCheck.MissingRatchetTree, e.Check);
-        using var joined = MlsGroup.JoinFromWelcome(welcome, bundle, SystemRandom.Instance, ratchetTree: tree);
+        using var joined = Groups.JoinFromWelcome(welcome, bundle, SystemRandom.Instance, ratchetTree: tree);
         Assert.Equal(2u, joined.Epoch);
     }
 
@@ -129,7 +129,7 @@ public class ProposalListRejectionTests
         // A committer readdresses the same GroupInfo to a KeyPackage that is not in the tree.
         using var processed = WelcomeProcessing.Process(welcome, invitedBundle, _ => null);
         var readdressed = WelcomeBuilder.Build(processed.Suite, processed.GroupInfo, processed.GroupSecrets.JoinerSecret, [], [new WelcomeRecipient(strangerBundle.KeyPackage, null)], SystemRandom.Instance);
-        var e = Assert.Throws<MessageRejectedException>(() => MlsGroup.JoinFromWelcome(new MLSMessage(readdressed).ToBytes(), strangerBundle, SystemRandom.Instance));
+        var e = Assert.Throws<MessageRejectedException>(() => Groups.JoinFromWelcome(new MLSMessage(readdressed).ToBytes(), strangerBundle, SystemRandom.Instance));
         Assert.Equal(MlsCheck.OwnLeafNotFound, e.Check);
     }
 

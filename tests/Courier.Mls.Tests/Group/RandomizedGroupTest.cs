@@ -68,7 +68,7 @@ public class RandomizedGroupTest
             var message = sender.Group!.Protect(text);
             foreach (var receiver in active.Where(m => m != sender))
             {
-                Assert.Equal(text, receiver.Group!.Process(message).ApplicationData);
+                Assert.Equal(text, receiver.Group!.ProcessAndMerge(message).ApplicationData);
             }
         }
     }
@@ -80,8 +80,8 @@ public class RandomizedGroupTest
             if (random.Next(10) == 0)
             {
                 using var saved = member.Group!.Save();
-                member.Group.Dispose();
-                member.Group = MlsGroup.Restore(saved.Span, SystemRandom.Instance);
+                member.Group!.Dispose();
+                member.Group = saved.Restore();
             }
         }
     }

@@ -29,7 +29,7 @@ public class ResumptionExtensionsTests
         AssertExtensions(successor);
         foreach (var (member, bundle) in others)
         {
-            using var joined = MlsGroup.JoinFromWelcome(reinit.Welcome!, bundle, SystemRandom.Instance, resumedFrom: member.Group);
+            using var joined = Groups.JoinFromWelcome(reinit.Welcome!, bundle, SystemRandom.Instance, resumedFrom: member.Group);
             Assert.Equal(successor.EpochAuthenticator(), joined.EpochAuthenticator());
             AssertExtensions(joined);
         }
@@ -54,7 +54,7 @@ public class ResumptionExtensionsTests
             self.SignatureKey,
             proposals,
             LeafNodeTemplate.From(epoch.Tree.GetLeaf(0)!),
-            CommitOptions.Default with { ResumptionUsage = ResumptionPSKUsage.Reinit },
+            CommitSettings.Default with { ResumptionUsage = ResumptionPSKUsage.Reinit },
             resolver,
             SystemRandom.Instance,
             null);
@@ -62,7 +62,7 @@ public class ResumptionExtensionsTests
 
         var (member, bundle) = others[0];
         var rejected = Assert.Throws<MessageRejectedException>(
-            () => MlsGroup.JoinFromWelcome(created.Welcome!.ToBytes(), bundle, SystemRandom.Instance, resumedFrom: member.Group));
+            () => Groups.JoinFromWelcome(created.Welcome!.ToBytes(), bundle, SystemRandom.Instance, resumedFrom: member.Group));
         Assert.Equal(MlsCheck.ResumptionPskUsage, rejected.Check);
     }
 
@@ -76,7 +76,7 @@ public class ResumptionExtensionsTests
         AssertExtensions(subgroup);
         foreach (var (member, bundle) in joiners)
         {
-            using var joined = MlsGroup.JoinFromWelcome(branch.Welcome!, bundle, SystemRandom.Instance, resumedFrom: member.Group);
+            using var joined = Groups.JoinFromWelcome(branch.Welcome!, bundle, SystemRandom.Instance, resumedFrom: member.Group);
             Assert.Equal(subgroup.EpochAuthenticator(), joined.EpochAuthenticator());
             AssertExtensions(joined);
         }
@@ -98,7 +98,7 @@ public class ResumptionExtensionsTests
         var proposal = cell[1].ProposeReInit("cell v2"u8.ToArray(), Suite3, ReInitExtensions);
         foreach (var member in cell.Members)
         {
-            member.Group!.Process(proposal);
+            member.Group!.ProcessAndMerge(proposal);
         }
 
         cell.Deliver(cell[0].Commit().Commit, 0);

@@ -15,9 +15,17 @@ internal sealed class MemoryCellStore : ICellStore
 {
     private readonly Dictionary<string, OutboxEntry> _outbox = [];
     private readonly List<CellMessage> _received = [];
+    private readonly SortedDictionary<string, KeyValuePair<byte[], byte[]>> _records = new(StringComparer.Ordinal);
     private byte[]? _pendingWelcome;
 
+    /// <summary>The group's epoch state as last written.</summary>
     public byte[]? Group { get; private set; }
+
+    /// <summary>The group's records (ratchets, node secrets, sent messages) by key, as last written.</summary>
+    public IReadOnlyCollection<KeyValuePair<byte[], byte[]>> GroupRecords => _records.Values;
+
+    /// <summary>The bytes of group state the last write carried (epoch state and records).</summary>
+    public int LastGroupBytes { get; private set; }
 
     public CellCursor Cursor { get; private set; } = CellCursor.Start;
 
@@ -33,7 +41,27 @@ internal sealed class MemoryCellStore : ICellStore
     public void Write(CellChange change)
     {
         Writes++;
-        Group = change.Group ?? Group;
+        LastGroupBytes = 0;
+        if (change.Group is { } group)
+        {
+            if (group.EpochState is { } state)
+            {
+                Group = state.Export();
+                LastGroupBytes += Group.Length;
+            }
+
+            foreach (var key in group.Deleted)
+            {
+                Assert.True(_records.Remove(Convert.ToHexString(key)), "a deleted record was stored");
+            }
+
+            foreach (var (key, value) in group.Records)
+            {
+                _records[Convert.ToHexString(key)] = new(key.ToArray(), value.Export());
+                LastGroupBytes += key.Length + value.Length;
+            }
+        }
+
         Cursor = change.Cursor ?? Cursor;
         Membership = change.Membership ?? Membership;
         change.Queued.ToList().ForEach(e => _outbox[e.Id.ToString()] = e);
@@ -82,7 +110,7 @@ internal sealed class CellMember(Cell cell, MemoryCellStore store, IRelay relay,
     public void Reopen(IRelay? through = null)
     {
         Cell.Dispose();
-        Cell = Cell.Open(MlsGroup.Restore(Store.Group!, SystemRandom.Instance), Store.Cursor, Store.Outbox, through ?? relay, Store, settings);
+        Cell = Cell.Open(MlsGroup.Restore(Store.Group!, Store.GroupRecords, SystemRandom.Instance, settings.Time), Store.Cursor, Store.Outbox, through ?? relay, Store, settings);
     }
 
     public void Dispose() => Cell.Dispose();

@@ -33,6 +33,30 @@ public class CellTests
     }
 
     [Fact]
+    public async Task A_message_rewrites_ratchet_records_not_the_group_epoch_state_and_survives_a_reopen()
+    {
+        var relay = new InMemoryRelay();
+        using var people = new People(relay);
+        var cell = await people.CellAsync("Starik", "Alyosha", "Galya");
+        await cell["Galya"].SendAsync(new TextContent("first"));
+        await cell["Starik"].SyncAsync();
+        var galyaState = cell["Galya"].Store.Group;
+        var starikState = cell["Starik"].Store.Group;
+
+        await cell["Galya"].SendAsync(new TextContent("second"));
+        Assert.Equal("second", ((TextContent)Assert.Single(await cell["Starik"].SyncAsync()).Content).Text);
+        Assert.Same(galyaState, cell["Galya"].Store.Group);
+        Assert.Same(starikState, cell["Starik"].Store.Group);
+        Assert.Contains(cell["Galya"].Store.GroupRecords, r => r.Key[0] == 0x03);
+
+        // Reopened from the epoch state and the records, both continue where they stopped.
+        cell["Galya"].Reopen();
+        cell["Starik"].Reopen();
+        await cell["Galya"].SendAsync(new TextContent("third"));
+        Assert.Equal("third", ((TextContent)Assert.Single(await cell["Starik"].SyncAsync()).Content).Text);
+    }
+
+    [Fact]
     public async Task Every_epoch_has_its_own_drop_and_a_removed_member_cannot_read_on()
     {
         var relay = new InMemoryRelay();

@@ -64,17 +64,17 @@ public class CommitOptionsApiTests
         cell.Deliver(result.Commit, 0);
         Assert.Equal(result.RatchetTree, cell[0].RatchetTree());
 
-        var missing = Assert.Throws<MessageRejectedException>(() => MlsGroup.JoinFromWelcome(result.Welcome!, bundle, SystemRandom.Instance));
+        var missing = Assert.Throws<MessageRejectedException>(() => Groups.JoinFromWelcome(result.Welcome!, bundle, SystemRandom.Instance));
         Assert.Equal(MlsCheck.MissingRatchetTree, missing.Check);
-        joiner.Group = MlsGroup.JoinFromWelcome(result.Welcome!, bundle, SystemRandom.Instance, ratchetTree: result.RatchetTree);
+        joiner.Group = Groups.JoinFromWelcome(result.Welcome!, bundle, SystemRandom.Instance, ratchetTree: result.RatchetTree);
         Assert.Equal(cell[0].EpochAuthenticator(), joiner.Group.EpochAuthenticator());
 
         var groupInfo = cell[1].GroupInfo(includeRatchetTree: false);
         Assert.Null(MLSMessage.FromBytes(groupInfo).GroupInfo!.Extensions.FirstOrDefault(e => e.ExtensionType == Extension.RatchetTree));
         using var outsider = new Member("outsider", suite);
-        var external = MlsGroup.JoinExternally(groupInfo, outsider.NewKeyPackage(), SystemRandom.Instance, ratchetTree: cell[1].RatchetTree());
+        var external = Groups.JoinExternally(groupInfo, outsider.NewKeyPackage(), SystemRandom.Instance, ratchetTree: cell[1].RatchetTree());
         outsider.Group = external.Group;
-        cell[0].Process(external.Commit);
+        cell[0].ProcessAndMerge(external.Commit);
         Assert.Equal(cell[0].EpochAuthenticator(), outsider.Group.EpochAuthenticator());
         Assert.Equal(cell[0].RatchetTree(), outsider.Group.RatchetTree());
     }
@@ -85,7 +85,7 @@ public class CommitOptionsApiTests
         using var cell = new Cell(Suite1, 2);
         Assert.Null(cell[0].PendingReInit);
         var proposal = cell[1].ProposeReInit("next"u8.ToArray(), Suite3);
-        cell[0].Process(proposal);
+        cell[0].ProcessAndMerge(proposal);
         cell.Deliver(cell[0].Commit().Commit, 0);
 
         foreach (var i in new[] { 0, 1 })
@@ -106,14 +106,14 @@ public class CommitOptionsApiTests
         var proposal = MlsGroup.ProposeAddAsNewMember(cell[1].GroupInfo(), bundle);
         foreach (var i in new[] { 0, 1 })
         {
-            var processed = cell[i].Process(proposal);
+            var processed = cell[i].ProcessAndMerge(proposal);
             Assert.Equal(ProcessedKind.Proposal, processed.Kind);
             Assert.Null(processed.SenderLeaf);
         }
 
         var commit = cell[0].Commit();
         cell.Deliver(commit.Commit, 0);
-        outsider.Group = MlsGroup.JoinFromWelcome(commit.Welcome!, bundle, SystemRandom.Instance);
+        outsider.Group = Groups.JoinFromWelcome(commit.Welcome!, bundle, SystemRandom.Instance);
         Assert.Equal(cell[1].EpochAuthenticator(), outsider.Group.EpochAuthenticator());
         Assert.Equal(3, cell[1].Members.Count);
     }
@@ -125,7 +125,7 @@ public class CommitOptionsApiTests
         using var outsider = new Member("outsider", Suite1);
         var proposal = MlsGroup.ProposeAddAsNewMember(cell[0].GroupInfo(), outsider.NewKeyPackage());
         cell.Deliver(cell[0].Commit().Commit, 0);
-        var rejected = Assert.Throws<MessageRejectedException>(() => cell[1].Process(proposal));
+        var rejected = Assert.Throws<MessageRejectedException>(() => cell[1].ProcessAndMerge(proposal));
         Assert.Equal(MlsCheck.Epoch, rejected.Check);
     }
 
@@ -139,7 +139,7 @@ public class CommitOptionsApiTests
         cell[0].StoreExternalPsk(pskId, psk);
         cell[1].StoreExternalPsk(pskId, psk);
         using var outsider = new Member("outsider", suite);
-        var joined = MlsGroup.JoinExternally(cell[0].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance, externalPsks: [KeyValuePair.Create(pskId, psk)]);
+        var joined = Groups.JoinExternally(cell[0].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance, externalPsks: [KeyValuePair.Create(pskId, psk)]);
         outsider.Group = joined.Group;
         cell.Deliver(joined.Commit, 0);
         Assert.Equal(cell[1].EpochAuthenticator(), outsider.Group.EpochAuthenticator());
@@ -147,7 +147,7 @@ public class CommitOptionsApiTests
         // The joiner keeps the PSK: it can name it in a later commit.
         var commit = outsider.Group.Commit(externalPskIds: [pskId]);
         cell.Deliver(commit.Commit, -1);
-        outsider.Group.MergePendingCommit();
+        outsider.Group.ProcessAndMerge(commit.Commit);
         Assert.Equal(cell[0].EpochAuthenticator(), outsider.Group.EpochAuthenticator());
     }
 
@@ -158,10 +158,10 @@ public class CommitOptionsApiTests
         byte[] pskId = [7, 7];
         cell[0].StoreExternalPsk(pskId, new byte[32]);
         using var outsider = new Member("outsider", Suite1);
-        var joined = MlsGroup.JoinExternally(cell[0].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance, externalPsks: [KeyValuePair.Create(pskId, new byte[32])]);
+        var joined = Groups.JoinExternally(cell[0].GroupInfo(), outsider.NewKeyPackage(), SystemRandom.Instance, externalPsks: [KeyValuePair.Create(pskId, new byte[32])]);
         using var group = joined.Group;
-        Assert.Equal(ProcessedKind.Commit, cell[0].Process(joined.Commit).Kind);
-        var rejected = Assert.Throws<MessageRejectedException>(() => cell[1].Process(joined.Commit));
+        Assert.Equal(ProcessedKind.Commit, cell[0].ProcessAndMerge(joined.Commit).Kind);
+        var rejected = Assert.Throws<MessageRejectedException>(() => cell[1].ProcessAndMerge(joined.Commit));
         Assert.Equal(MlsCheck.MissingPsk, rejected.Check);
     }
 }
