@@ -1,4 +1,3 @@
-using Courier.Mls.Codec;
 using Courier.Mls.Hpke;
 
 namespace Courier.Mls.Crypto;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Courier.Mls.Codec;
 
 namespace Courier.Mls.Crypto;
 

@@ -1,9 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
-using Courier.Mls.Messages;
-using Courier.Mls.SecretTree;
 
 namespace Courier.Mls.Framing;
 

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Courier.Mls.Crypto;
-using Courier.Mls.Messages;
 
 namespace Courier.Mls.Framing;
 

@@ -1,9 +1,4 @@
-using Courier.Mls.Crypto;
-using Courier.Mls.Framing;
-using Courier.Mls.KeySchedule;
-using Courier.Mls.Messages;
 using Courier.Mls.TranscriptHash;
-using Courier.Mls.TreeKem;
 
 namespace Courier.Mls.Group;
 

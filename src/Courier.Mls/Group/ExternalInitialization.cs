@@ -1,8 +1,5 @@
 using System.Text;
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
 using Courier.Mls.Hpke;
-using Courier.Mls.Messages;
 
 namespace Courier.Mls.Group;
 

@@ -1,6 +1,3 @@
-using Courier.Mls.Crypto;
-using Courier.Mls.Messages;
-
 namespace Courier.Mls.Group;
 
 /// <summary>RFC 9420 §12.4.3: the signature of a GroupInfo, <c>SignWithLabel(., "GroupInfoTBS", GroupInfoTBS)</c> by the member at leaf <c>signer</c>.</summary>

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
 
 namespace Courier.Mls.Group;
 

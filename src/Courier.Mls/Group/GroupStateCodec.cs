@@ -1,11 +1,3 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
-using Courier.Mls.KeySchedule;
-using Courier.Mls.Messages;
-using Courier.Mls.SecretTree;
-using Courier.Mls.TreeKem;
-using Courier.Mls.TreeSync;
-
 namespace Courier.Mls.Group;
 
 /// <summary>

@@ -1,9 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
 using Courier.Mls.Hpke;
-using Courier.Mls.Messages;
 
 namespace Courier.Mls.Group;
 

@@ -1,6 +1,3 @@
-using Courier.Mls.Crypto;
-using Courier.Mls.Messages;
-
 namespace Courier.Mls.Group;
 
 /// <summary>RFC 9420 §5.2: <c>KeyPackageRef = MakeKeyPackageRef(KeyPackage) = RefHash("MLS 1.0 KeyPackage Reference", KeyPackage)</c>.</summary>

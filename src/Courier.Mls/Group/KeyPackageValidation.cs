@@ -1,6 +1,4 @@
-using Courier.Mls.Crypto;
 using Courier.Mls.Hpke;
-using Courier.Mls.Messages;
 
 namespace Courier.Mls.Group;
 

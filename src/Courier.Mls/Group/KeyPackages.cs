@@ -1,8 +1,3 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
-using Courier.Mls.Messages;
-using Courier.Mls.TreeSync;
-
 namespace Courier.Mls.Group;
 
 /// <summary>

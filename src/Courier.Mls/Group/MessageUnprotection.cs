@@ -1,6 +1,3 @@
-using Courier.Mls.Framing;
-using Courier.Mls.Messages;
-
 namespace Courier.Mls.Group;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Courier.Mls.Crypto;
-using Courier.Mls.Framing;
-using Courier.Mls.Messages;
-using Courier.Mls.TreeKem;
-
 namespace Courier.Mls.Group;
 
 /// <summary>Proposals (RFC 9420 §12.1) and commits (§12.4) this member creates.</summary>

@@ -1,9 +1,3 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
-using Courier.Mls.Framing;
-using Courier.Mls.Messages;
-using Courier.Mls.TreeKem;
-
 namespace Courier.Mls.Group;
 
 /// <summary>Creating, joining and resuming groups (RFC 9420 §11, §12.4.3).</summary>

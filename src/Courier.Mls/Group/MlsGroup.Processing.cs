@@ -1,9 +1,3 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
-using Courier.Mls.Framing;
-using Courier.Mls.Messages;
-using Courier.Mls.SecretTree;
-
 namespace Courier.Mls.Group;
 
 /// <summary>Processing messages of the group (RFC 9420 §6, §12.4.2) and merging staged commits.</summary>

@@ -1,9 +1,3 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
-using Courier.Mls.Framing;
-using Courier.Mls.Messages;
-using Courier.Mls.SecretTree;
-
 namespace Courier.Mls.Group;
 
 /// <summary>

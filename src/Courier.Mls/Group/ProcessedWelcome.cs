@@ -1,6 +1,3 @@
-using Courier.Mls.Crypto;
-using Courier.Mls.KeySchedule;
-using Courier.Mls.Messages;
 using Courier.Mls.TranscriptHash;
 
 namespace Courier.Mls.Group;

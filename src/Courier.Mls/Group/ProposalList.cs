@@ -1,7 +1,3 @@
-using Courier.Mls.Crypto;
-using Courier.Mls.Messages;
-using Courier.Mls.TreeSync;
-
 namespace Courier.Mls.Group;
 
 /// <summary>

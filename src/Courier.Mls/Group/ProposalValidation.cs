@@ -1,7 +1,3 @@
-using Courier.Mls.Crypto;
-using Courier.Mls.Messages;
-using Courier.Mls.TreeSync;
-
 namespace Courier.Mls.Group;
 
 /// <summary>RFC 9420 §12.1: when a single proposal, from a given sender, is valid.</summary>

@@ -1,7 +1,3 @@
-using Courier.Mls.Crypto;
-using Courier.Mls.KeySchedule;
-using Courier.Mls.Messages;
-
 namespace Courier.Mls.Group;
 
 /// <summary>

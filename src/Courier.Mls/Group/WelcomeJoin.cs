@@ -1,10 +1,4 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
-using Courier.Mls.KeySchedule;
-using Courier.Mls.Messages;
 using Courier.Mls.TranscriptHash;
-using Courier.Mls.TreeKem;
-using Courier.Mls.TreeSync;
 
 namespace Courier.Mls.Group;
 

@@ -1,9 +1,5 @@
 using System.Security.Cryptography;
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
 using Courier.Mls.Hpke;
-using Courier.Mls.KeySchedule;
-using Courier.Mls.Messages;
 
 namespace Courier.Mls.Group;
 

@@ -1,6 +1,3 @@
-using Courier.Mls.Crypto;
-using Courier.Mls.Messages;
-
 namespace Courier.Mls.Group;
 
 /// <summary>

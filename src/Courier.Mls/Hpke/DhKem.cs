@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Courier.Mls.Crypto;
 using NSec.Cryptography;
 
 namespace Courier.Mls.Hpke;

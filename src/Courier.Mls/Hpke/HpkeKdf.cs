@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Courier.Mls.Crypto;
 
 namespace Courier.Mls.Hpke;
 

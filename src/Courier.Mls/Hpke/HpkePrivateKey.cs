@@ -1,4 +1,3 @@
-using Courier.Mls.Crypto;
 using NSec.Cryptography;
 
 namespace Courier.Mls.Hpke;

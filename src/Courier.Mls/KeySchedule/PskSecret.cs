@@ -1,7 +1,3 @@
-using Courier.Mls.Messages;
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
-
 namespace Courier.Mls.KeySchedule;
 
 /// <summary>RFC 9420 §8.4: the <c>psk_secret</c> that chains every injected PSK into the key schedule.</summary>

@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §12.1.1: <c>struct { KeyPackage key_package; } Add</c>.</summary>

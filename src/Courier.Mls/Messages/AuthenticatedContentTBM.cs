@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §6.2: what the membership_tag of a PublicMessage from a member covers.</summary>

@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §5.3: <c>struct { opaque cert_data&lt;V&gt;; } Certificate</c>, one DER-encoded X.509 certificate.</summary>

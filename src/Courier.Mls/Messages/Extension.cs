@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §13: <c>struct { ExtensionType extension_type; opaque extension_data&lt;V&gt;; } Extension</c>.</summary>

@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §12.1.6: <c>struct { opaque kem_output&lt;V&gt;; } ExternalInit</c>.</summary>

@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>

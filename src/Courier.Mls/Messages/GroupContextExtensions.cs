@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §12.1.7: <c>struct { Extension extensions&lt;V&gt;; } GroupContextExtensions</c>, the new GroupContext extensions.</summary>

@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
 
 namespace Courier.Mls.Messages;
 

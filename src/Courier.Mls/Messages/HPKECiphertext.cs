@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §7.6: an HPKE encapsulation and the AEAD ciphertext sealed under it.</summary>

@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §10: every field of a KeyPackage above its signature.</summary>

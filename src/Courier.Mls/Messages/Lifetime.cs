@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §7.2: validity of a KeyPackage's leaf node, in seconds since the Unix epoch.</summary>

@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §12.1.4: <c>struct { PreSharedKeyID psk; } PreSharedKey</c>.</summary>

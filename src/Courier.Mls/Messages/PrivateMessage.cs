@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §6.3: signed and encrypted content; the sender and the content are ciphertexts.</summary>

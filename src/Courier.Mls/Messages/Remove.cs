@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §12.1.3: <c>struct { uint32 removed; } Remove</c>, the leaf index to remove.</summary>

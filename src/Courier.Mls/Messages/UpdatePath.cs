@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §7.6: the committer's new leaf and the new nodes of its filtered direct path.</summary>

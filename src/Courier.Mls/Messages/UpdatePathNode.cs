@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §7.6: a new public key on the committer's filtered direct path and its path secret, encrypted to the copath resolution.</summary>

@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-
 namespace Courier.Mls.Messages;
 
 /// <summary>RFC 9420 §12.4.3.1: the message that lets new members join the epoch a Commit starts.</summary>

@@ -1,5 +1,3 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
 using Courier.Mls.TreeMath;
 
 namespace Courier.Mls.SecretTree;

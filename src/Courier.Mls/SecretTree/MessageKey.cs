@@ -1,5 +1,3 @@
-using Courier.Mls.Crypto;
-
 namespace Courier.Mls.SecretTree;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
-
 namespace Courier.Mls.SecretTree;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Courier.Mls.Crypto;
 
 namespace Courier.Mls.TranscriptHash;
 

@@ -1,6 +1,3 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Messages;
-
 namespace Courier.Mls.TranscriptHash;
 
 /// <summary>RFC 9420 §8.2: <c>struct { MAC confirmation_tag; } InterimTranscriptHashInput</c>.</summary>

@@ -1,7 +1,3 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
-using Courier.Mls.Messages;
-
 namespace Courier.Mls.TranscriptHash;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Courier.Mls.Messages;
-
 namespace Courier.Mls.TreeKem;
 
 /// <summary>

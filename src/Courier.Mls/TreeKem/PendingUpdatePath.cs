@@ -1,6 +1,4 @@
-using Courier.Mls.Crypto;
 using Courier.Mls.Hpke;
-using Courier.Mls.Messages;
 using Courier.Mls.TreeMath;
 
 namespace Courier.Mls.TreeKem;

@@ -1,7 +1,4 @@
-using Courier.Mls.Crypto;
 using Courier.Mls.Hpke;
-using Courier.Mls.Messages;
-using Courier.Mls.TreeSync;
 
 namespace Courier.Mls.TreeKem;
 

@@ -1,10 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
 using Courier.Mls.Hpke;
 using Courier.Mls.TreeMath;
-using Courier.Mls.TreeSync;
 
 namespace Courier.Mls.TreeKem;
 

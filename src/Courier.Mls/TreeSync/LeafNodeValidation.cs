@@ -1,7 +1,4 @@
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
 using Courier.Mls.Hpke;
-using Courier.Mls.Messages;
 
 namespace Courier.Mls.TreeSync;
 

@@ -1,8 +1,5 @@
 using System.Numerics;
-using Courier.Mls.Codec;
-using Courier.Mls.Crypto;
 using Courier.Mls.Hpke;
-using Courier.Mls.Messages;
 using Courier.Mls.TreeMath;
 
 namespace Courier.Mls.TreeSync;

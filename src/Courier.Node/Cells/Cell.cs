@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Courier.Mls;
 using Courier.Mls.Codec;
@@ -32,8 +31,8 @@ internal sealed class Cell : IDisposable
     /// <summary>The envelope kind of a cell's MLS messages (<see cref="EnvelopeFrame"/>).</summary>
     public const byte FrameKind = 0x30;
 
-    private const string DropLabel = "courier cell drop";
-    private const string ReadKeyLabel = "courier cell drop read key";
+    /// <summary>The most messages of one send protected and stored in one transaction (16 file chunks are about 1 MiB).</summary>
+    private const int SendBatch = 16;
 
     private readonly IRelay _relay;
     private readonly ICellStore _store;
@@ -161,16 +160,39 @@ internal sealed class Cell : IDisposable
             reachable = false;
         }
 
-        foreach (var content in contents)
+        using var next = contents.GetEnumerator();
+        var more = next.MoveNext();
+        while (more)
         {
-            var entry = Protect(content.ToBytes(), settled: null);
+            var batch = new List<(OutboxEntry Entry, CellContent Content)>();
+            try
+            {
+                // A file's chunks go to the store a batch at a time: one transaction per megabyte or so, not per chunk.
+                while (more && batch.Count < SendBatch)
+                {
+                    batch.Add((Protect(next.Current.ToBytes()), next.Current));
+                    more = next.MoveNext();
+                }
+            }
+            finally
+            {
+                // The ratchet keys are spent: the state that knows them goes to storage before any of them leaves.
+                if (batch.Count > 0)
+                {
+                    Write(new CellChange { Group = SaveGroup(), Queued = batch.ConvertAll(b => b.Entry) });
+                }
+            }
+
             if (!reachable)
             {
                 throw new RelayUnreachableException($"The relay at {_relay.Address} cannot be reached; the message waits in the outbox and goes out with the next sync.");
             }
 
-            entry.Sequence = await AppendAsync(entry.Drop, entry.Mls, entry.Id, cancellationToken).ConfigureAwait(false);
-            progress?.Report(content);
+            foreach (var (entry, content) in batch)
+            {
+                entry.Sequence = await AppendAsync(entry.Drop, entry.Mls, entry.Id, cancellationToken).ConfigureAwait(false);
+                progress?.Report(content);
+            }
         }
 
         await FetchAsync(TimeSpan.Zero, received, cancellationToken).ConfigureAwait(false);
@@ -203,7 +225,7 @@ internal sealed class Cell : IDisposable
     /// <summary>Sends as a member that has not yet seen the latest commit would (tests of late messages).</summary>
     internal async Task SendWithoutFetchAsync(CellContent content, CancellationToken cancellationToken)
     {
-        var entry = Protect(content.ToBytes(), settled: null);
+        var entry = ProtectAndStore(content.ToBytes(), settled: null);
         entry.Sequence = await AppendAsync(entry.Drop, entry.Mls, entry.Id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -321,13 +343,23 @@ internal sealed class Cell : IDisposable
                 break;
             }
 
-            var again = Protect(entry.Content, settled: entry);
+            var again = ProtectAndStore(entry.Content, settled: entry);
             again.Sequence = await AppendAsync(again.Drop, again.Mls, again.Id, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Protects content in the current epoch and stores it in the outbox (replacing <paramref name="settled"/>, sent again), before it may leave.</summary>
-    private OutboxEntry Protect(byte[] content, OutboxEntry? settled)
+    private OutboxEntry ProtectAndStore(byte[] content, OutboxEntry? settled)
+    {
+        var entry = Protect(content);
+
+        // The ratchet key is spent: the state that knows it goes to storage before the message leaves.
+        Write(new CellChange { Group = SaveGroup(), Cursor = settled is null ? null : Cursor(), Queued = [entry], Settled = settled is null ? [] : [settled] });
+        return entry;
+    }
+
+    /// <summary>Protects content in the current epoch into a new outbox entry, which the caller stores before it leaves.</summary>
+    private OutboxEntry Protect(byte[] content)
     {
         var mls = Group.Protect(content);
 
@@ -339,9 +371,6 @@ internal sealed class Cell : IDisposable
 
         var entry = new OutboxEntry(_outbox.Count == 0 ? 0 : _outbox.Max(e => e.Order) + 1, Group.Epoch, _drop, MessageId.NewRandom(), content, mls);
         _outbox.Add(entry);
-
-        // The ratchet key is spent: the state that knows it goes to storage before the message leaves.
-        Write(new CellChange { Group = SaveGroup(), Cursor = settled is null ? null : Cursor(), Queued = [entry], Settled = settled is null ? [] : [settled] });
         return entry;
     }
 
@@ -401,25 +430,10 @@ internal sealed class Cell : IDisposable
         await RelayRetry.RunAsync(() => _relay.CreateDropAsync(drop, readKey, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The current epoch's drop and read key, from the exporter (RFC 9420 §8.5): values only members can compute.</summary>
     private void SetDrop()
     {
-        using (var name = Group.Export(DropLabel, [], DropName.Size))
-        {
-            _drop = DropName.FromBytes(name.Export());
-        }
-
         _readKey?.Dispose();
-        using var seed = Group.Export(ReadKeyLabel, [], DropReadKey.Size);
-        var bytes = seed.Export();
-        try
-        {
-            _readKey = DropReadKey.Import(bytes);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(bytes);
-        }
+        (_drop, _readKey) = CellDrop.Of(Group);
     }
 
     /// <summary>What changed in the group since the last write: the epoch state when it changed, and the ratchet records.</summary>
@@ -467,7 +481,3 @@ internal sealed class Cell : IDisposable
     }
 }
 
-/// <summary>How a cell talks to its relay.</summary>
-/// <param name="RetryFor">How long a relay call is retried through outages before the operation fails.</param>
-/// <param name="Time">The clock for those retries.</param>
-internal sealed record CellSettings(TimeSpan RetryFor, TimeProvider Time);
