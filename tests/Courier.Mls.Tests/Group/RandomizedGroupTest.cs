@@ -5,8 +5,9 @@ namespace Courier.Mls.Tests.Group;
 
 /// <summary>
 /// 200 epochs of random adds, removes, updates (by Update proposal or by the committer's own path)
-/// and application messages across 2 to 30 members, with members saved and restored at random
-/// points, also between a proposal and its commit; after every epoch all members agree on the epoch
+/// and application messages across 2 to 30 members, each member's changes applied to its own store
+/// (<see cref="MlsGroup.TakeChanges"/>) and members restored from it at random points, also between a
+/// proposal and its commit; after every epoch all members agree on the epoch
 /// authenticator, and every application message reaches every other member.
 /// </summary>
 public class RandomizedGroupTest
@@ -18,6 +19,7 @@ public class RandomizedGroupTest
     {
         var random = new Random(seed);
         using var cell = new Cell(suite, 2);
+        var stores = new Dictionary<Member, StoredGroup>();
         for (var epoch = 0; epoch < 200; epoch++)
         {
             var active = cell.Members.Where(m => m.Group is { IsActive: true }).ToList();
@@ -44,7 +46,7 @@ public class RandomizedGroupTest
                     cell.Deliver(updater.Group!.ProposeUpdate(), cell.Members.IndexOf(updater));
                 }
 
-                RestoreSome(cell, random);
+                RestoreSome(cell, stores, random);
                 cell.Deliver(cell[committer].Commit().Commit, committer);
             }
             else
@@ -54,7 +56,12 @@ public class RandomizedGroupTest
 
             cell.AssertAgreement();
             ExchangeMessages(cell, random);
-            RestoreSome(cell, random);
+            RestoreSome(cell, stores, random);
+        }
+
+        foreach (var store in stores.Values)
+        {
+            store.Dispose();
         }
     }
 
@@ -73,15 +80,27 @@ public class RandomizedGroupTest
         }
     }
 
-    private static void RestoreSome(Cell cell, Random random)
+    private static void RestoreSome(Cell cell, Dictionary<Member, StoredGroup> stores, Random random)
     {
         foreach (var member in cell.Members.Where(m => m.Group is { IsActive: true }))
         {
+            if (!stores.TryGetValue(member, out var store))
+            {
+                stores[member] = store = new StoredGroup();
+            }
+
+            store.Apply(member.Group!.TakeChanges());
             if (random.Next(10) == 0)
             {
-                using var saved = member.Group!.Save();
-                member.Group!.Dispose();
-                member.Group = saved.Restore();
+                var restored = store.Restore();
+                using (var expected = member.Group.Save())
+                using (var actual = restored.Save())
+                {
+                    Assert.True(expected.ContentEquals(actual), "the restored group differs from the stored one");
+                }
+
+                member.Group.Dispose();
+                member.Group = restored;
             }
         }
     }
