@@ -170,7 +170,7 @@ internal sealed class Cell : IDisposable
                 // A file's chunks go to the store a batch at a time: one transaction per megabyte or so, not per chunk.
                 while (more && batch.Count < SendBatch)
                 {
-                    batch.Add((Protect(next.Current.ToBytes()), next.Current));
+                    batch.Add((Protect(next.Current.ToBytes(), (next.Current as FileChunk)?.Source), next.Current));
                     more = next.MoveNext();
                 }
             }
@@ -225,7 +225,7 @@ internal sealed class Cell : IDisposable
     /// <summary>Sends as a member that has not yet seen the latest commit would (tests of late messages).</summary>
     internal async Task SendWithoutFetchAsync(CellContent content, CancellationToken cancellationToken)
     {
-        var entry = ProtectAndStore(content.ToBytes(), settled: null);
+        var entry = ProtectAndStore(content.ToBytes(), (content as FileChunk)?.Source, settled: null);
         entry.Sequence = await AppendAsync(entry.Drop, entry.Mls, entry.Id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -336,6 +336,7 @@ internal sealed class Cell : IDisposable
 
         Write(new CellChange { Cursor = Cursor(), Settled = old.Except(late).ToList() });
 
+        var changed = new List<OutboxEntry>();
         foreach (var entry in late)
         {
             if (!Group.IsActive)
@@ -343,23 +344,37 @@ internal sealed class Cell : IDisposable
                 break;
             }
 
-            var again = ProtectAndStore(entry.Content, settled: entry);
+            if (entry.Content is not { } content)
+            {
+                changed.Add(entry);
+                continue;
+            }
+
+            var again = ProtectAndStore(content, entry.Source, settled: entry);
             again.Sequence = await AppendAsync(again.Drop, again.Mls, again.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (changed.Count > 0)
+        {
+            // It cannot be sent as it was: dropped once, and said, rather than failing every sync.
+            Write(new CellChange { Settled = changed });
+            var source = changed[0].Source!;
+            throw new FileChangedException($"The file {source.Name} changed on disk before chunks of it that a commit made late could be sent again ({changed.Count} of {source.Count}); the receivers will not have it whole. Send it again.");
         }
     }
 
     /// <summary>Protects content in the current epoch and stores it in the outbox (replacing <paramref name="settled"/>, sent again), before it may leave.</summary>
-    private OutboxEntry ProtectAndStore(byte[] content, OutboxEntry? settled)
+    private OutboxEntry ProtectAndStore(byte[] content, FileChunkSource? source, OutboxEntry? settled)
     {
-        var entry = Protect(content);
+        var entry = Protect(content, source);
 
         // The ratchet key is spent: the state that knows it goes to storage before the message leaves.
         Write(new CellChange { Group = SaveGroup(), Cursor = settled is null ? null : Cursor(), Queued = [entry], Settled = settled is null ? [] : [settled] });
         return entry;
     }
 
-    /// <summary>Protects content in the current epoch into a new outbox entry, which the caller stores before it leaves.</summary>
-    private OutboxEntry Protect(byte[] content)
+    /// <summary>Protects content in the current epoch into a new outbox entry (holding <paramref name="source"/> in place of a file chunk's bytes), which the caller stores before it leaves.</summary>
+    private OutboxEntry Protect(byte[] content, FileChunkSource? source)
     {
         var mls = Group.Protect(content);
 
@@ -369,7 +384,7 @@ internal sealed class Cell : IDisposable
             throw new MessageTooLargeException($"The message is too large for one envelope ({mls.Length} bytes protected, at most {EnvelopeFrame.MaxContent}); send long texts as a file. Nothing was sent.");
         }
 
-        var entry = new OutboxEntry(_outbox.Count == 0 ? 0 : _outbox.Max(e => e.Order) + 1, Group.Epoch, _drop, MessageId.NewRandom(), content, mls);
+        var entry = new OutboxEntry(_outbox.Count == 0 ? 0 : _outbox.Max(e => e.Order) + 1, Group.Epoch, _drop, MessageId.NewRandom(), source is null ? content : null, source, mls);
         _outbox.Add(entry);
         return entry;
     }

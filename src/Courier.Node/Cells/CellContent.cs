@@ -67,6 +67,9 @@ public sealed record TextContent(string Text) : CellContent
 /// <param name="Data">The chunk's bytes.</param>
 public sealed record FileChunk(string Name, uint Index, uint Count, byte[] Data) : CellContent
 {
+    /// <summary>Where the sender read it from, so its outbox keeps a reference instead of a copy.</summary>
+    internal FileChunkSource? Source { get; init; }
+
     /// <inheritdoc/>
     public override byte[] ToBytes()
     {

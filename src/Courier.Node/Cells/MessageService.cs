@@ -15,6 +15,7 @@ internal sealed class MessageService(NodeContext node)
     public async Task SendFileAsync(string cell, string path, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        path = Path.GetFullPath(path);
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileChunkSize, useAsync: true);
         var count = (uint)Math.Max(1, (file.Length + FileChunkSize - 1) / FileChunkSize);
         var name = Path.GetFileName(path);
@@ -30,9 +31,11 @@ internal sealed class MessageService(NodeContext node)
         {
             for (uint i = 0; i < count; i++)
             {
-                var buffer = new byte[(int)Math.Min(FileChunkSize, file.Length - file.Position)];
+                var offset = file.Position;
+                var buffer = new byte[(int)Math.Min(FileChunkSize, file.Length - offset)];
                 file.ReadExactly(buffer);
-                yield return new FileChunk(name, i, count, buffer);
+                var chunk = new FileChunk(name, i, count, buffer);
+                yield return chunk with { Source = FileChunkSource.Of(chunk, path, offset) };
             }
         }
     }

@@ -6,11 +6,14 @@ namespace Courier.Node.Cells;
 /// <summary>
 /// A message this member protected, kept (in memory and as its own vault record) until its place in
 /// its epoch's order is known: before the commit that closed the epoch, or else it is sent again in
-/// the next one. Retries reuse <see cref="Id"/>, so the relay stores it once.
+/// the next one. Retries reuse <see cref="Id"/>, so the relay stores it once. Its content is kept
+/// as bytes, or for a file chunk as a <see cref="FileChunkSource"/>.
 /// </summary>
-internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, MessageId id, byte[] content, byte[] mls)
+internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, MessageId id, byte[]? content, FileChunkSource? source, byte[] mls)
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte InlineContent = 0;
+    private const byte SourcedContent = 1;
 
     /// <summary>Its place among the cell's outbox entries: they are sent again in this order.</summary>
     public long Order { get; } = order;
@@ -21,8 +24,11 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
 
     public MessageId Id { get; } = id;
 
-    /// <summary>The content, to protect again if the entry must be sent in a later epoch.</summary>
-    public byte[] Content { get; } = content;
+    /// <summary>The content, to protect again if the entry must be sent in a later epoch; null when a file chunk's file changed since.</summary>
+    public byte[]? Content => content ?? source?.Read();
+
+    /// <summary>For a file chunk, where its bytes are (for the error when they changed).</summary>
+    public FileChunkSource? Source => source;
 
     /// <summary>The MLSMessage as first protected: a retry sends exactly these bytes.</summary>
     public byte[] Mls { get; } = mls;
@@ -32,8 +38,18 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
 
     public byte[] Encode()
     {
-        using var writer = new RecordWriter(Content.Length + Mls.Length + 128);
-        return writer.U8(Version).I64(Order).I64((long)Epoch).Fixed(Drop.Bytes).Fixed(Id.Bytes).Opaque(Content).Opaque(Mls).ToArray();
+        using var writer = new RecordWriter((content?.Length ?? 0) + Mls.Length + 512);
+        writer.U8(Version).I64(Order).I64((long)Epoch).Fixed(Drop.Bytes).Fixed(Id.Bytes);
+        if (source is null)
+        {
+            writer.U8(InlineContent).Opaque(content);
+        }
+        else
+        {
+            writer.U8(SourcedContent).Text(source.Name).U32(source.Index).U32(source.Count).Text(source.Path).I64(source.Offset).U32((uint)source.Length).Fixed(source.Sha256);
+        }
+
+        return writer.Opaque(Mls).ToArray();
     }
 
     /// <exception cref="MalformedRecordException">The plaintext is not an outbox entry.</exception>
@@ -45,8 +61,23 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
             throw reader.Error("its version is unknown");
         }
 
-        var entry = new OutboxEntry(reader.I64(), (ulong)reader.I64(), DropName.FromBytes(reader.Fixed(DropName.Size)), MessageId.FromBytes(reader.Fixed(MessageId.Size)), reader.Opaque(EnvelopeFrame.MaxContent), reader.Opaque(EnvelopeFrame.MaxContent));
+        var (order, epoch, drop, id) = (reader.I64(), (ulong)reader.I64(), DropName.FromBytes(reader.Fixed(DropName.Size)), MessageId.FromBytes(reader.Fixed(MessageId.Size)));
+        var entry = reader.U8() switch
+        {
+            InlineContent => new OutboxEntry(order, epoch, drop, id, reader.Opaque(EnvelopeFrame.MaxContent), null, reader.Opaque(EnvelopeFrame.MaxContent)),
+            SourcedContent => new OutboxEntry(order, epoch, drop, id, null, ReadSource(ref reader), reader.Opaque(EnvelopeFrame.MaxContent)),
+            _ => throw reader.Error("its content kind is unknown"),
+        };
         reader.EnsureEnd();
         return entry;
+    }
+
+    private static FileChunkSource ReadSource(ref RecordReader reader)
+    {
+        var (name, index, count, path, offset) = (reader.Text(1024), reader.U32(), reader.U32(), reader.Text(4096), reader.I64());
+        var length = reader.U32();
+        return offset < 0 || length > EnvelopeFrame.MaxContent
+            ? throw reader.Error("its file chunk lies outside any file")
+            : new FileChunkSource(name, index, count, path, offset, (int)length, reader.Fixed(32).ToArray());
     }
 }
