@@ -79,7 +79,7 @@ if [ "$quick" -eq 0 ]; then
   fi
 fi
 step done
-echo "== times: $(IFS=,; echo "${times[*]}" | sed 's/,/, /g')"
+printf '== times:'; printf ' [%s]' "${times[@]}"; echo
 [ "$quick" -eq 1 ] && echo "quick mode: not the full run (no CLI, end-to-end, crash, cluster, fuzz, demo or interop tests)"
 
 # dotnet test prints one "Passed!/Failed!  - Failed: f, Passed: p, Skipped: s" line per test assembly.

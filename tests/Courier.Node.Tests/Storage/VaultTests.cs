@@ -111,9 +111,15 @@ public class VaultTests
 
             child.Kill();
             child.WaitForExit();
+
+            // What the child reported before it died but the test had not read yet is committed too.
+            while (child.StandardOutput.ReadLine() is { } line)
+            {
+                committed.Add(line);
+            }
         }
 
-        Assert.Equal(200, committed.Count);
+        Assert.True(committed.Count >= 200);
         using var vault = VaultStore.Open(home.Path, Passphrase);
         var stored = vault.List(VaultCollection.Contact).Select(r => Convert.ToHexString(r.Id)).ToHashSet();
         Assert.All(committed, id => Assert.Contains(id, stored));
