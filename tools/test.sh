@@ -88,6 +88,11 @@ read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- ' "$log" | sed -
 # interop/run.sh ends with its own "N passed, M failed, K skipped" line.
 read -r interop_passed interop_failed interop_skipped < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$interop_log" | tail -1 | sed -E 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | awk '{print $1+0, $2+0, $3+0}')
 passed=$((passed + ${interop_passed:-0})); failed=$((failed + ${interop_failed:-0})); skipped=$((skipped + ${interop_skipped:-0}))
+# The failed tests again, by name, just above the summary: CI shows only the end of the output.
+if grep -qE '^ +Failed [A-Za-z]' "$log"; then
+  echo "== failed tests:"
+  grep -E -A3 '^ +Failed [A-Za-z]' "$log" | cut -c1-400
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "error: a test step failed (see above)" >&2
