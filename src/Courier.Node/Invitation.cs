@@ -62,13 +62,13 @@ public sealed class Invitation : IDisposable
         {
             var reply = await _channel.ReadAsync(FirstContactKind.Reply, fromInviter: false, cancellationToken).ConfigureAwait(false)
                 ?? throw new FirstContactFailedException("The other side gave up before confirming the code. Nothing was stored.");
-            if (reply.Length < CPaceX25519.FieldSizeBytes + FirstContactKeys.TagSize)
+            if (reply.Length < CPaceRistretto255.FieldSizeBytes + FirstContactKeys.TagSize)
             {
                 await _channel.AbortAsync(inviter: true, cancellationToken).ConfigureAwait(false);
                 throw new FirstContactFailedException("The other side's answer is malformed. Nothing was stored.");
             }
 
-            var yb = reply[..CPaceX25519.FieldSizeBytes];
+            var yb = reply[..CPaceRistretto255.FieldSizeBytes];
             var transcript = _party.Transcript(yb, FirstContactProtocol.AcceptorAd);
             isk = _party.Finish(yb, FirstContactProtocol.AcceptorAd);
             if (isk is null)
@@ -78,13 +78,13 @@ public sealed class Invitation : IDisposable
             }
 
             using var keys = FirstContactKeys.Derive(isk, _sid, transcript);
-            if (!keys.CheckReplyTag(reply.AsSpan(CPaceX25519.FieldSizeBytes, FirstContactKeys.TagSize)))
+            if (!keys.CheckReplyTag(reply.AsSpan(CPaceRistretto255.FieldSizeBytes, FirstContactKeys.TagSize)))
             {
                 await _channel.AbortAsync(inviter: true, cancellationToken).ConfigureAwait(false);
                 throw FirstContactProtocol.WrongCode();
             }
 
-            var theirs = FirstContactProtocol.OpenOffer(keys.OpenReply(reply.AsSpan(CPaceX25519.FieldSizeBytes + FirstContactKeys.TagSize)), keys.OfferContext(inviter: false));
+            var theirs = FirstContactProtocol.OpenOffer(keys.OpenReply(reply.AsSpan(CPaceRistretto255.FieldSizeBytes + FirstContactKeys.TagSize)), keys.OfferContext(inviter: false));
             if (theirs is null)
             {
                 await _channel.AbortAsync(inviter: true, cancellationToken).ConfigureAwait(false);

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Courier.Node.Tests;
 
-/// <summary>Finds a block of draft-appendix-x25519.json by its subsection heading.</summary>
+/// <summary>Finds a block of draft-appendix-ristretto255.json by its subsection heading.</summary>
 internal sealed class JsonElementLookup(JsonElement root)
 {
     public JsonElement Block(string subsection)

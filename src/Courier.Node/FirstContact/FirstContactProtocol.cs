@@ -9,7 +9,7 @@ using Courier.Node.Wire;
 namespace Courier.Node.FirstContact;
 
 /// <summary>
-/// First contact by phrase (docs/node.md, "First contact"): CPACE-X25519-SHA512 in the
+/// First contact by phrase (docs/node.md, "First contact"): CPACE-RISTR255-SHA512 in the
 /// initiator-responder setting over a relay's nameplate, with the secret of the invitation code as
 /// PRS, followed by key confirmation and the exchange of sealed, signed contact offers:
 /// <code>
@@ -53,7 +53,7 @@ internal static class FirstContactProtocol
         var channel = new FirstContactChannel(relay, code.Nameplate, options.Time, options.Time.GetUtcNow() + options.FirstContactTimeout);
         var hello = await channel.ReadAsync(FirstContactKind.Hello, fromInviter: true, cancellationToken).ConfigureAwait(false)
             ?? throw new FirstContactFailedException("The inviter abandoned the invitation. Nothing was stored.");
-        if (hello.Length != SidSize + CPaceX25519.FieldSizeBytes)
+        if (hello.Length != SidSize + CPaceRistretto255.FieldSizeBytes)
         {
             throw new FirstContactFailedException("The invitation's first message is malformed. Nothing was stored.");
         }
@@ -78,7 +78,7 @@ internal static class FirstContactProtocol
             isk = party.Finish(ya, InviterAd);
             if (isk is null)
             {
-                // Ya is a low-order point: CPace MUST abort (draft §6.2, §8).
+                // Ya does not decode or is the identity: CPace MUST abort (draft §6.2, §7.3).
                 await channel.AbortAsync(inviter: false, cancellationToken).ConfigureAwait(false);
                 throw new FirstContactFailedException("The inviter sent an invalid key share. Nothing was stored.");
             }

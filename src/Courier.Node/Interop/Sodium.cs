@@ -3,14 +3,17 @@ using System.Runtime.InteropServices;
 namespace Courier.Node.Interop;
 
 /// <summary>
-/// The few libsodium group operations NSec does not expose, bound to the libsodium that NSec's
-/// package ships. Nothing here computes in a field or group itself: every call is libsodium's,
-/// constant time, with sizes checked before the call.
+/// The few libsodium ristretto255 operations (RFC 9496) NSec does not expose, bound to the libsodium
+/// that NSec's package ships. Nothing here computes in a field or group itself: every call is
+/// libsodium's, constant time, with sizes checked before the call.
 /// </summary>
 internal static unsafe partial class Sodium
 {
-    /// <summary>An Ed25519 point or scalar, and an X25519 u-coordinate: 32 bytes.</summary>
+    /// <summary>A ristretto255 encoding or scalar: 32 bytes.</summary>
     public const int Size = 32;
+
+    /// <summary>The input of the element derivation: 64 bytes.</summary>
+    public const int HashSize = 64;
 
     private const string Library = "libsodium";
 
@@ -24,52 +27,57 @@ internal static unsafe partial class Sodium
     }
 
     /// <summary>
-    /// crypto_core_ed25519_from_uniform: Elligator 2 (RFC 9380 §6.7.1, Z = 2) of the 255-bit
-    /// u-coordinate <paramref name="r"/> (bit 255 selects the sign of x), mapped to Edwards25519 and
-    /// multiplied by the cofactor 8, so the point is in the prime-order subgroup.
+    /// crypto_core_ristretto255_from_hash: the element derivation of RFC 9496 §4.3.4 (the one-way map
+    /// of each half of the 64 bytes, added), written as its canonical encoding.
     /// </summary>
-    public static void Ed25519FromUniform(Span<byte> point, ReadOnlySpan<byte> r)
+    public static void Ristretto255FromHash(Span<byte> point, ReadOnlySpan<byte> hash)
     {
-        Check(point, r);
-        fixed (byte* p = point, q = r)
+        Check(point);
+        if (hash.Length != HashSize)
         {
-            if (crypto_core_ed25519_from_uniform(p, q) != 0)
+            throw new ArgumentException($"The element derivation takes {HashSize} bytes.", nameof(hash));
+        }
+
+        fixed (byte* p = point, r = hash)
+        {
+            if (crypto_core_ristretto255_from_hash(p, r) != 0)
             {
-                throw new InvalidOperationException("crypto_core_ed25519_from_uniform failed.");
+                throw new InvalidOperationException("crypto_core_ristretto255_from_hash failed.");
             }
         }
     }
 
-    /// <summary>
-    /// crypto_scalarmult_ed25519_noclamp: <paramref name="scalar"/> (below 2^255) times
-    /// <paramref name="point"/>, a point of the prime-order subgroup. False when the result is the
-    /// identity or the point is not such a point.
-    /// </summary>
-    public static bool Ed25519ScalarMult(Span<byte> result, ReadOnlySpan<byte> scalar, ReadOnlySpan<byte> point)
+    /// <summary>crypto_core_ristretto255_is_valid_point: true when <paramref name="point"/> is a canonical encoding (RFC 9496 §4.3.1 decode succeeds; the identity's encoding is one).</summary>
+    public static bool Ristretto255IsValidPoint(ReadOnlySpan<byte> point)
     {
-        Check(result, scalar);
-        Check(result, point);
+        Check(point);
+        fixed (byte* p = point)
+        {
+            return crypto_core_ristretto255_is_valid_point(p) == 1;
+        }
+    }
+
+    /// <summary>
+    /// crypto_scalarmult_ristretto255: encode(<paramref name="scalar"/> · decode(<paramref name="point"/>)),
+    /// the scalar read as a little-endian integer below 2^255 with no clamping. False when the point
+    /// does not decode or the result is the identity.
+    /// </summary>
+    public static bool Ristretto255ScalarMult(Span<byte> result, ReadOnlySpan<byte> scalar, ReadOnlySpan<byte> point)
+    {
+        Check(result);
+        Check(scalar);
+        Check(point);
         fixed (byte* q = result, n = scalar, p = point)
         {
-            return crypto_scalarmult_ed25519_noclamp(q, n, p) == 0;
+            return crypto_scalarmult_ristretto255(q, n, p) == 0;
         }
     }
 
-    /// <summary>crypto_sign_ed25519_pk_to_curve25519: the X25519 u-coordinate (1 + y) / (1 - y) of an Edwards25519 point of the prime-order subgroup.</summary>
-    public static bool Ed25519ToCurve25519(Span<byte> u, ReadOnlySpan<byte> point)
+    private static void Check(ReadOnlySpan<byte> value)
     {
-        Check(u, point);
-        fixed (byte* x = u, p = point)
+        if (value.Length != Size)
         {
-            return crypto_sign_ed25519_pk_to_curve25519(x, p) == 0;
-        }
-    }
-
-    private static void Check(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        if (a.Length != Size || b.Length != Size)
-        {
-            throw new ArgumentException($"libsodium's Ed25519 and X25519 values are {Size} bytes.");
+            throw new ArgumentException($"libsodium's ristretto255 points and scalars are {Size} bytes.");
         }
     }
 
@@ -77,11 +85,11 @@ internal static unsafe partial class Sodium
     private static partial int sodium_init();
 
     [LibraryImport(Library)]
-    private static partial int crypto_core_ed25519_from_uniform(byte* p, byte* r);
+    private static partial int crypto_core_ristretto255_from_hash(byte* p, byte* r);
 
     [LibraryImport(Library)]
-    private static partial int crypto_scalarmult_ed25519_noclamp(byte* q, byte* n, byte* p);
+    private static partial int crypto_core_ristretto255_is_valid_point(byte* p);
 
     [LibraryImport(Library)]
-    private static partial int crypto_sign_ed25519_pk_to_curve25519(byte* curve25519Pk, byte* ed25519Pk);
+    private static partial int crypto_scalarmult_ristretto255(byte* q, byte* n, byte* p);
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using Courier.Mls.Group;
-using Courier.Node.Cpace;
 using Courier.Node.FirstContact;
 using Courier.Node.Relay;
 using Courier.Node.Wire;
@@ -121,23 +120,40 @@ public class FirstContactTests
         Assert.Empty(bob.Contacts);
     }
 
-    [Fact]
-    public async Task A_low_order_key_share_aborts_the_inviter_and_burns_the_nameplate()
+    [Theory]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000")] // the identity
+    [InlineData("2B3C6B8C4F3800E7AEF6864025B4ED79BD599117E427C41BD47D93D654B4A51C")] // does not decode (draft's "Invalid Y1")
+    [InlineData("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF")] // not canonical
+    public async Task An_invalid_key_share_aborts_the_inviter_and_burns_the_nameplate(string share)
     {
         using var nodes = new TestNodes();
         var alice = nodes.Create();
         using var invitation = await alice.InviteAsync(nodes.RelayUri);
 
-        // An attacker answers with the point u = 1 (order 4), one of the draft's must-abort points.
-        var lowOrder = new byte[CPaceX25519.FieldSizeBytes];
-        lowOrder[0] = 1;
-        byte[] reply = [.. lowOrder, .. new byte[FirstContactKeys.TagSize], .. new byte[40]];
+        byte[] reply = [.. Convert.FromHexString(share), .. new byte[FirstContactKeys.TagSize], .. new byte[40]];
         await nodes.Relay.PostAsync(invitation.Nameplate, EnvelopeFrame.Pad((byte)FirstContactKind.Reply, reply, EnvelopeSizes.Nameplate), MessageId.NewRandom(), default);
 
         var error = await Assert.ThrowsAsync<FirstContactFailedException>(() => invitation.CompleteAsync());
         Assert.Contains("invalid key share", error.Message, StringComparison.Ordinal);
         Assert.True(nodes.Relay.IsReleased(invitation.Nameplate));
         Assert.Empty(alice.Contacts);
+    }
+
+    [Theory]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("2B3C6B8C4F3800E7AEF6864025B4ED79BD599117E427C41BD47D93D654B4A51C")]
+    public async Task An_invalid_key_share_in_the_invitation_aborts_the_acceptor(string share)
+    {
+        using var nodes = new TestNodes();
+        var bob = nodes.Create();
+        var nameplate = await nodes.Relay.AllocateNameplateAsync(default);
+        byte[] hello = [.. new byte[FirstContactProtocol.SidSize], .. Convert.FromHexString(share)];
+        await nodes.Relay.PostAsync(nameplate, EnvelopeFrame.Pad((byte)FirstContactKind.Hello, hello, EnvelopeSizes.Nameplate), MessageId.NewRandom(), default);
+
+        var error = await Assert.ThrowsAsync<FirstContactFailedException>(() => bob.AcceptAsync(nodes.RelayUri, $"{nameplate}-apple-river-stone"));
+        Assert.Contains("invalid key share", error.Message, StringComparison.Ordinal);
+        Assert.Empty(bob.Contacts);
+        Assert.Equal(0, nodes.Relay.DropCount);
     }
 
     [Fact]
