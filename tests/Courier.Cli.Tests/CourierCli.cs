@@ -74,8 +74,11 @@ internal sealed class CourierCli : IDisposable
         }
     }
 
-    /// <summary>First contact between two homes: the inviter (known as <paramref name="inviterName"/>) and the acceptor (known as <paramref name="acceptorName"/>).</summary>
-    public async Task FirstContactAsync(string url, string inviter, string inviterName, string acceptor, string acceptorName, string? phrase)
+    /// <summary>
+    /// First contact between two homes: the inviter (known as <paramref name="inviterName"/>) and the
+    /// acceptor (known as <paramref name="acceptorName"/>). Returns the fingerprint each side printed.
+    /// </summary>
+    public async Task<(string AtInviter, string AtAcceptor)> FirstContactAsync(string url, string inviter, string inviterName, string acceptor, string acceptorName, string? phrase)
     {
         var (invite, code) = await StartInviteAsync(url, inviter, inviterName, phrase);
         using (invite)
@@ -86,8 +89,19 @@ internal sealed class CourierCli : IDisposable
             var output = invite.StandardOutput.ReadToEndAsync();
             await WaitAsync(invite, ["contact", "invite"]);
             Assert.Equal(0, invite.ExitCode);
-            Assert.Contains($"added contact {acceptorName}", await output);
+            var inviteOut = await output;
+            Assert.Contains($"added contact {acceptorName}", inviteOut);
+            return (PrintedFingerprint(inviteOut), PrintedFingerprint(accept.Out));
         }
+    }
+
+    /// <summary>The fingerprint of the <c>fingerprint: ...</c> line of a first contact's output.</summary>
+    private static string PrintedFingerprint(string output)
+    {
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("fingerprint: ", StringComparison.Ordinal));
+        var fingerprint = line["fingerprint: ".Length..].Trim();
+        Assert.Matches(@"^\d{5}( \d{5}){5}$", fingerprint);
+        return fingerprint;
     }
 
     /// <summary>Starts <c>contact invite</c> and returns the process, waiting, with the code it printed.</summary>

@@ -17,8 +17,16 @@ public sealed class CourierCommandTests : IDisposable
             Assert.Equal(0, (await CourierCli.RunAsync("init", "--home", Home(home))).Exit);
         }
 
-        await _cli.FirstContactAsync(url, "a", "Starik", "b", "Alyosha", "greetings from Galya");
-        await _cli.FirstContactAsync(url, "a", "Ded", "c", "Galya", null);
+        var (abAtA, abAtB) = await _cli.FirstContactAsync(url, "a", "Starik", "b", "Alyosha", "greetings from Galya");
+        var (acAtA, acAtC) = await _cli.FirstContactAsync(url, "a", "Ded", "c", "Galya", null);
+
+        // Both sides of a first contact print the same fingerprint, another contact another one, and the list shows them.
+        Assert.Equal(abAtA, abAtB);
+        Assert.Equal(acAtA, acAtC);
+        Assert.NotEqual(abAtA, acAtA);
+        Assert.Equal([abAtA, acAtA], Fingerprints(await CourierCli.RunOkAsync("contact", "list", "--json", "--home", Home("a"))));
+        Assert.Equal([abAtB], Fingerprints(await CourierCli.RunOkAsync("contact", "list", "--json", "--home", Home("b"))));
+        Assert.Contains(abAtA, (await CourierCli.RunOkAsync("contact", "list", "--home", Home("a"))).Out);
 
         Assert.Equal(0, (await CourierCli.RunAsync("contact", "introduce", "Alyosha", "Galya", "--home", Home("a"))).Exit);
         foreach (var home in new[] { "b", "c", "b" })
@@ -32,6 +40,10 @@ public sealed class CourierCommandTests : IDisposable
         Assert.Equal("Starik", contacts[0].GetProperty("code_name").GetString());
         Assert.Equal(JsonValueKind.Null, contacts[0].GetProperty("introduced_by").ValueKind);
         Assert.Equal("Starik", contacts[1].GetProperty("introduced_by").GetString());
+
+        // The contact made by introduction has one fingerprint too, the same on both sides.
+        var galyaAtB = contacts[1].GetProperty("fingerprint").GetString();
+        Assert.Contains(galyaAtB, Fingerprints(await CourierCli.RunOkAsync("contact", "list", "--json", "--home", Home("c"))));
     }
 
     [Fact]
@@ -73,6 +85,9 @@ public sealed class CourierCommandTests : IDisposable
     }
 
     public void Dispose() => _cli.Dispose();
+
+    private static List<string?> Fingerprints(CliResult list)
+        => list.Json().EnumerateArray().Select(c => c.GetProperty("fingerprint").GetString()).ToList();
 
     private string Home(string name) => _cli.Home(name);
 }

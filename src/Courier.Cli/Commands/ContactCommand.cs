@@ -39,8 +39,7 @@ internal static class ContactCommand
             using var invitation = await node.InviteAsync(parse.GetValue(NodeCommandOptions.Relay)!, parse.GetValue(phrase), parse.GetValue(CodeName), ct).ConfigureAwait(false);
             Console.WriteLine($"code: {invitation.Code}");
             await Console.Error.WriteLineAsync("Give this code to the other side, by a channel you trust; waiting for them...").ConfigureAwait(false);
-            var added = await invitation.CompleteAsync(ct).ConfigureAwait(false);
-            Console.WriteLine($"added contact {added.Name} (fingerprint {added.Fingerprint}); they know you as {added.OurCodeName}");
+            await PrintAddedAsync(await invitation.CompleteAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
         }));
         return invite;
     }
@@ -52,10 +51,17 @@ internal static class ContactCommand
         accept.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            var added = await node.AcceptAsync(parse.GetValue(NodeCommandOptions.Relay)!, parse.GetValue(code)!, parse.GetValue(CodeName), ct).ConfigureAwait(false);
-            Console.WriteLine($"added contact {added.Name} (fingerprint {added.Fingerprint}); they know you as {added.OurCodeName}");
+            await PrintAddedAsync(await node.AcceptAsync(parse.GetValue(NodeCommandOptions.Relay)!, parse.GetValue(code)!, parse.GetValue(CodeName), ct).ConfigureAwait(false)).ConfigureAwait(false);
         }));
         return accept;
+    }
+
+    /// <summary>What both sides of a first contact print: the same fingerprint on each, to be compared.</summary>
+    private static async Task PrintAddedAsync(Contact added)
+    {
+        Console.WriteLine($"added contact {added.Name}; they know you as {added.OurCodeName}");
+        Console.WriteLine($"fingerprint: {added.Fingerprint}");
+        await Console.Error.WriteLineAsync("The other side sees the same fingerprint: compare them over another channel (a different one means someone is in the middle).").ConfigureAwait(false);
     }
 
     private static Command Introduce()
@@ -102,7 +108,7 @@ internal static class ContactCommand
 
     private static Command List()
     {
-        var list = new Command("list", "List your contacts: their code name, the code name they know you by, and who introduced them.") { NodeCommandOptions.Json };
+        var list = new Command("list", "List your contacts: their code name, the code name they know you by, the fingerprint (the same on their side) and who introduced them.") { NodeCommandOptions.Json };
         list.SetAction(parse => CommandRunner.Run(() =>
         {
             using var node = NodeCommandOptions.Open(parse);
@@ -122,7 +128,8 @@ internal static class ContactCommand
                 return Task.CompletedTask;
             }
 
-            var table = new Table().AddColumns("code name", "knows you as", "fingerprint", "introduced by");
+            // The fingerprint is read aloud group by group: never wrapped inside.
+            var table = new Table().AddColumns(new TableColumn("code name"), new TableColumn("knows you as"), new TableColumn("fingerprint").NoWrap(), new TableColumn("introduced by"));
             foreach (var c in contacts)
             {
                 table.AddRow(Markup.Escape(c.Name), Markup.Escape(c.OurCodeName), c.Fingerprint, Markup.Escape(c.IntroducedByName ?? "-"));

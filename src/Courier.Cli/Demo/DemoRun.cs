@@ -90,8 +90,8 @@ internal sealed class DemoRun : IAsyncDisposable
                 var name = ContactNames[person % ContactNames.Length];
                 using var invitation = await founder.InviteAsync(address, phrase: $"the {cell} meets at dawn {person}", cancellationToken: cancellationToken).ConfigureAwait(false);
                 var accepted = _people[Person(person)].AcceptAsync(address, invitation.Code, name, cancellationToken);
-                await invitation.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                await accepted.ConfigureAwait(false);
+                var atFounder = await invitation.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                Expect((await accepted.ConfigureAwait(false)).Fingerprint == atFounder.Fingerprint, $"{Person(person)} and the founder of {cell} see different fingerprints");
                 names.Add(name);
             }
 

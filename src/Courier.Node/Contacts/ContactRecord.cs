@@ -121,7 +121,7 @@ internal sealed class ContactRecord : IDisposable
         Convert.ToHexStringLower(Id),
         TheirCodeName,
         OurCodeName,
-        Contact.FingerprintOf(TheirSigningKey),
+        Contact.FingerprintOf(OurSigningKey, TheirSigningKey),
         IntroducedBy is null ? null : Convert.ToHexStringLower(IntroducedBy),
         IntroducedBy is null ? null : IntroducedByName,
         IntroducedBy is null ? null : IntroducedAs,

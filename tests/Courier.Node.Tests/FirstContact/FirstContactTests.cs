@@ -36,7 +36,7 @@ public class FirstContactTests
         Assert.Equal(atAlice.PairwiseSecret, atBob.PairwiseSecret);
         Assert.True(atAlice.WeAreFirst);
         Assert.False(atBob.WeAreFirst);
-        Assert.Equal(Contact.FingerprintOf(atBob.OurSigningKey), bobAtAlice.Fingerprint);
+        Assert.Equal(aliceAtBob.Fingerprint, bobAtAlice.Fingerprint);
 
         // Each side holds the other's KeyPackages, and its own bundles for them with the private keys.
         Assert.Equal(3, atAlice.TheirKeyPackages.Count);

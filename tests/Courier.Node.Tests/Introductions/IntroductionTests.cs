@@ -55,6 +55,7 @@ public class IntroductionTests
         Assert.NotEqual(annaWithIvan.OurSigningKey, atAnna.OurSigningKey);
         Assert.NotEqual(annaWithIvan.OurCodeName, atAnna.OurCodeName);
         Assert.Equal(3, atAnna.TheirKeyPackages.Count);
+        Assert.Equal(borisAtAnna.Fingerprint, annaAtBoris.Fingerprint);
 
         // A further receive changes nothing.
         var again = await anna.ReceiveAsync();
