@@ -108,7 +108,7 @@ internal sealed class DemoRun : IAsyncDisposable
                 Expect(joined.SequenceEqual([cell]), $"{Person(person)} joined {string.Join(", ", joined)} instead of {cell}");
             }
 
-            AnsiConsole.MarkupLine($"  cell [green]{cell}[/] in layer {layer}: founder made first contact by phrase with four people and added them; {string.Join(", ", people.Select(p => $"{Person(p)} as {CodeNameIn(Person(p), cell)}"))}");
+            AnsiConsole.MarkupLine($"  cell [green]{cell}[/] in layer {layer}: founder made first contact by phrase with four people (each pair saw the same fingerprint) and added them; {string.Join(", ", people.Select(p => $"{Person(p)} as {CodeNameIn(Person(p), cell)}"))}");
         }
     }
 
