@@ -237,16 +237,8 @@ internal sealed class Vault : IDisposable
         }
 
         var collectionTag = CollectionTag(collection);
-        var padded = Pad(plaintext);
-        try
-        {
-            var body = _keys.Seal(AssociatedData(id, collectionTag), padded);
-            Database.Put(transaction, new StoredRecord(id, collectionTag, lookupName is null ? null : LookupTag(collection, lookupName), body));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(padded);
-        }
+        var body = _keys.Seal(AssociatedData(id, collectionTag), plaintext, PaddingQuantum);
+        Database.Put(transaction, new StoredRecord(id, collectionTag, lookupName is null ? null : LookupTag(collection, lookupName), body));
     }
 
     internal void Delete(SqliteTransaction transaction, byte[] id) => Database.Delete(transaction, id);
@@ -326,15 +318,6 @@ internal sealed class Vault : IDisposable
         {
             CryptographicOperations.ZeroMemory(bytes);
         }
-    }
-
-    private static byte[] Pad(ReadOnlySpan<byte> plaintext)
-    {
-        var length = checked(4 + plaintext.Length);
-        var padded = new byte[(length + PaddingQuantum - 1) / PaddingQuantum * PaddingQuantum];
-        BinaryPrimitives.WriteUInt32BigEndian(padded, (uint)plaintext.Length);
-        plaintext.CopyTo(padded.AsSpan(4));
-        return padded;
     }
 
     private static VaultHeader WrapVaultKey(ReadOnlySpan<byte> vaultKey, ReadOnlySpan<char> passphrase, VaultKdfParameters kdf, byte[] vaultId)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using NSec.Cryptography;
 
@@ -51,14 +52,22 @@ internal sealed class VaultKeys : IDisposable
         }
     }
 
-    /// <summary>version || nonce || XChaCha20-Poly1305(plaintext, associatedData).</summary>
-    public byte[] Seal(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext)
+    /// <summary>
+    /// version || nonce || XChaCha20-Poly1305(u32 length || plaintext || zeros, associatedData), the
+    /// padded plaintext a multiple of <paramref name="quantum"/> bytes. It is laid out and encrypted in
+    /// place in the returned array, so no other copy of the plaintext is made.
+    /// </summary>
+    public byte[] Seal(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext, int quantum)
     {
-        var body = new byte[1 + Aead.NonceSize + plaintext.Length + Aead.TagSize];
+        var padded = (checked(4 + plaintext.Length) + quantum - 1) / quantum * quantum;
+        var body = new byte[1 + Aead.NonceSize + padded + Aead.TagSize];
         body[0] = RecordVersion;
         var nonce = body.AsSpan(1, Aead.NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        Aead.Encrypt(_recordKey, nonce, associatedData, plaintext, body.AsSpan(1 + Aead.NonceSize));
+        var sealedPart = body.AsSpan(1 + Aead.NonceSize);
+        BinaryPrimitives.WriteUInt32BigEndian(sealedPart, (uint)plaintext.Length);
+        plaintext.CopyTo(sealedPart[4..]);
+        Aead.Encrypt(_recordKey, nonce, associatedData, sealedPart[..padded], sealedPart);
         return body;
     }
 
