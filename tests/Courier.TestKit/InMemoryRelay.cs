@@ -54,6 +54,18 @@ public sealed class InMemoryRelay : IRelay
         }
     }
 
+    /// <summary>What each dead drop holds now, one list per drop: what the relay's database would show.</summary>
+    public IReadOnlyList<IReadOnlyList<byte[]>> DropContents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _drops.Values.Select(m => (IReadOnlyList<byte[]>)m.Envelopes.Select(e => e.Data.ToArray()).ToList()).ToList();
+            }
+        }
+    }
+
     /// <summary>True when <paramref name="nameplate"/> was released (burned) and can no longer be used.</summary>
     public bool IsReleased(int nameplate)
     {

@@ -28,7 +28,7 @@ internal sealed class Cell : IDisposable
     /// <summary>How often a commit is tried when other members' commits win the epoch.</summary>
     public const int CommitAttempts = 8;
 
-    /// <summary>The envelope kind of a cell's MLS messages (<see cref="EnvelopeFrame"/>).</summary>
+    /// <summary>The envelope kind of a cell's MLS messages, inside the seal (<see cref="SealedEnvelope"/>).</summary>
     public const byte FrameKind = 0x30;
 
     /// <summary>The most messages of one send protected and stored in one transaction (16 file chunks are about 1 MiB).</summary>
@@ -41,8 +41,7 @@ internal sealed class Cell : IDisposable
     private readonly Dictionary<ulong, long> _closedAt;
     private readonly HashSet<string> _leaving;
 
-    private DropName _drop;
-    private DropReadKey? _readKey;
+    private CellDrop? _drop;
     private long _position;
     private bool _ownCommitMerged;
 
@@ -68,7 +67,7 @@ internal sealed class Cell : IDisposable
     public IReadOnlyList<string> Members => Group.Members.Select(m => Encoding.UTF8.GetString(m.Identity)).ToList();
 
     /// <summary>The drop of the current epoch (for tests that inspect what a relay holds).</summary>
-    public DropName CurrentDrop => _drop;
+    public DropName CurrentDrop => _drop!.Name;
 
     /// <summary>Creates a cell whose only member is the owner of <paramref name="self"/>, and stores it.</summary>
     public static async Task<Cell> CreateAsync(KeyPackageBundle self, IRelay relay, ICellStore store, CellSettings settings, CancellationToken cancellationToken)
@@ -123,7 +122,7 @@ internal sealed class Cell : IDisposable
 
             var result = Group.Commit(new CommitRequest { Add = add, Remove = leaves });
             Write(new CellChange { Group = SaveGroup(), CommitCreated = result.Welcome ?? [] });
-            await AppendAsync(_drop, result.Commit, MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            await AppendAsync(_drop!.Name, _drop.Seal(FrameKind, result.Commit), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
 
             // The relay acknowledged it, so this read reaches it: merged, or behind another member's commit.
             _ownCommitMerged = false;
@@ -190,7 +189,7 @@ internal sealed class Cell : IDisposable
 
             foreach (var (entry, content) in batch)
             {
-                entry.Sequence = await AppendAsync(entry.Drop, entry.Mls, entry.Id, cancellationToken).ConfigureAwait(false);
+                entry.Sequence = await AppendAsync(entry.Drop, entry.Envelope!, entry.Id, cancellationToken).ConfigureAwait(false);
                 progress?.Report(content);
             }
         }
@@ -218,15 +217,21 @@ internal sealed class Cell : IDisposable
     /// <summary>Wipes the cell's secrets.</summary>
     public void Dispose()
     {
-        _readKey?.Dispose();
+        _drop?.Dispose();
         Group.Dispose();
     }
+
+    /// <summary>An MLS message sealed for the current epoch's drop (tests that append crafted messages).</summary>
+    internal byte[] Seal(byte[] mlsMessage) => _drop!.Seal(FrameKind, mlsMessage);
+
+    /// <summary>An envelope of the current epoch's drop opened (tests of who can read what), or null.</summary>
+    internal (byte Kind, byte[] Content)? Open(byte[] envelope) => _drop!.TryOpen(envelope);
 
     /// <summary>Sends as a member that has not yet seen the latest commit would (tests of late messages).</summary>
     internal async Task SendWithoutFetchAsync(CellContent content, CancellationToken cancellationToken)
     {
         var entry = ProtectAndStore(content.ToBytes(), (content as FileChunk)?.Source, settled: null);
-        entry.Sequence = await AppendAsync(entry.Drop, entry.Mls, entry.Id, cancellationToken).ConfigureAwait(false);
+        entry.Sequence = await AppendAsync(entry.Drop, entry.Envelope!, entry.Id, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Cell> StartAsync(MlsGroup group, IRelay relay, ICellStore store, CellSettings settings, CancellationToken cancellationToken)
@@ -250,8 +255,8 @@ internal sealed class Cell : IDisposable
     {
         while (Group.IsActive)
         {
-            var (drop, readKey, position) = (_drop, _readKey!, _position);
-            var batch = await RelayRetry.RunAsync(() => _relay.FetchAsync(drop, readKey, position, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
+            var (drop, position) = (_drop!, _position);
+            var batch = await RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, position, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
             if (batch.Count == 0)
             {
                 break;
@@ -316,9 +321,24 @@ internal sealed class Cell : IDisposable
     /// </summary>
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        // Entries of a version before sealed envelopes hold bare MLS messages no member reads any more:
+        // they are protected and sealed again in this epoch.
+        foreach (var unsealed in _outbox.Where(e => e.Envelope is null).ToList())
+        {
+            _outbox.Remove(unsealed);
+            if (Group.IsActive && unsealed.Content is { } content)
+            {
+                ProtectAndStore(content, unsealed.Source, settled: unsealed);
+            }
+            else
+            {
+                Write(new CellChange { Settled = [unsealed] });
+            }
+        }
+
         foreach (var entry in _outbox.Where(e => e.Sequence is null).ToList())
         {
-            entry.Sequence = await AppendAsync(entry.Drop, entry.Mls, entry.Id, cancellationToken).ConfigureAwait(false);
+            entry.Sequence = await AppendAsync(entry.Drop, entry.Envelope!, entry.Id, cancellationToken).ConfigureAwait(false);
         }
 
         var old = _outbox.Where(e => e.Epoch < Group.Epoch).ToList();
@@ -351,7 +371,7 @@ internal sealed class Cell : IDisposable
             }
 
             var again = ProtectAndStore(content, entry.Source, settled: entry);
-            again.Sequence = await AppendAsync(again.Drop, again.Mls, again.Id, cancellationToken).ConfigureAwait(false);
+            again.Sequence = await AppendAsync(again.Drop, again.Envelope!, again.Id, cancellationToken).ConfigureAwait(false);
         }
 
         if (changed.Count > 0)
@@ -379,19 +399,19 @@ internal sealed class Cell : IDisposable
         var mls = Group.Protect(content);
 
         // Checked before it enters the outbox: kept there, it could never leave.
-        if (mls.Length > EnvelopeFrame.MaxContent)
+        if (mls.Length > SealedEnvelope.MaxContent)
         {
-            throw new MessageTooLargeException($"The message is too large for one envelope ({mls.Length} bytes protected, at most {EnvelopeFrame.MaxContent}); send long texts as a file. Nothing was sent.");
+            throw new MessageTooLargeException($"The message is too large for one envelope ({mls.Length} bytes protected, at most {SealedEnvelope.MaxContent}); send long texts as a file. Nothing was sent.");
         }
 
-        var entry = new OutboxEntry(_outbox.Count == 0 ? 0 : _outbox.Max(e => e.Order) + 1, Group.Epoch, _drop, MessageId.NewRandom(), source is null ? content : null, source, mls);
+        var entry = new OutboxEntry(_outbox.Count == 0 ? 0 : _outbox.Max(e => e.Order) + 1, Group.Epoch, _drop!.Name, MessageId.NewRandom(), source is null ? content : null, source, _drop.Seal(FrameKind, mls));
         _outbox.Add(entry);
         return entry;
     }
 
     private Accepted Accept(FetchedEnvelope envelope, List<CellMessage> messages)
     {
-        if (EnvelopeFrame.TryOpen(envelope.Data) is not (FrameKind, var mls))
+        if (_drop!.TryOpen(envelope.Data) is not (FrameKind, var mls))
         {
             return Accepted.Other;
         }
@@ -441,14 +461,14 @@ internal sealed class Cell : IDisposable
         SetDrop();
         _position = 0;
         _leaving.RemoveWhere(n => TryLeafOf(n) is null);
-        var (drop, readKey) = (_drop, _readKey!);
-        await RelayRetry.RunAsync(() => _relay.CreateDropAsync(drop, readKey, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
+        var drop = _drop!;
+        await RelayRetry.RunAsync(() => _relay.CreateDropAsync(drop.Name, drop.ReadKey, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
     }
 
     private void SetDrop()
     {
-        _readKey?.Dispose();
-        (_drop, _readKey) = CellDrop.Of(Group);
+        _drop?.Dispose();
+        _drop = CellDrop.Of(Group);
     }
 
     /// <summary>What changed in the group since the last write: the epoch state when it changed, and the ratchet records.</summary>
@@ -472,10 +492,9 @@ internal sealed class Cell : IDisposable
     private CellMembership Membership()
         => Group.IsActive ? new CellMembership(true, Group.Epoch, CodeName, Members) : new CellMembership(false, Group.Epoch, string.Empty, []);
 
-    /// <summary>Appends to a drop, retrying with the same message id until the relay acknowledges.</summary>
-    private Task<long> AppendAsync(DropName drop, byte[] mlsMessage, MessageId id, CancellationToken cancellationToken)
+    /// <summary>Appends a sealed envelope to a drop, retrying with the same message id until the relay acknowledges.</summary>
+    private Task<long> AppendAsync(DropName drop, byte[] envelope, MessageId id, CancellationToken cancellationToken)
     {
-        var envelope = EnvelopeFrame.Pad(FrameKind, mlsMessage, EnvelopeSizes.All);
         return RelayRetry.RunAsync(() => _relay.AppendAsync(drop, envelope, id, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
     }
 

@@ -1,32 +1,76 @@
 using System.Security.Cryptography;
 using Courier.Mls.Group;
+using Courier.Node.Wire;
 using Courier.Relay.Client;
+using NSec.Cryptography;
 
 namespace Courier.Node.Cells;
 
 /// <summary>
-/// The dead drop of a cell's epoch, from the MLS exporter (RFC 9420 §8.5): a name and a read key
-/// that only the epoch's members can compute, and that change with every commit.
+/// The dead drop of a cell's epoch, from the MLS exporter (RFC 9420 §8.5): a name, a read key and
+/// the key that seals its envelopes (<see cref="SealedEnvelope"/>), which only the epoch's members can
+/// compute and which change with every commit.
 /// </summary>
-internal static class CellDrop
+internal sealed class CellDrop : IDisposable
 {
     private const string DropLabel = "courier cell drop";
     private const string ReadKeyLabel = "courier cell drop read key";
+    private const string EnvelopeKeyLabel = "courier cell envelope key";
 
-    /// <summary>The drop and read key of <paramref name="group"/>'s current epoch; the caller disposes the key.</summary>
-    public static (DropName Drop, DropReadKey ReadKey) Of(MlsGroup group)
+    private CellDrop(DropName name, DropReadKey readKey, Key envelopeKey)
     {
-        DropName drop;
-        using (var name = group.Export(DropLabel, [], DropName.Size))
+        Name = name;
+        ReadKey = readKey;
+        EnvelopeKey = envelopeKey;
+    }
+
+    public DropName Name { get; }
+
+    public DropReadKey ReadKey { get; }
+
+    public Key EnvelopeKey { get; }
+
+    /// <summary>The drop of <paramref name="group"/>'s current epoch.</summary>
+    public static CellDrop Of(MlsGroup group)
+    {
+        DropName name;
+        using (var secret = group.Export(DropLabel, [], DropName.Size))
         {
-            drop = DropName.FromBytes(name.Export());
+            name = DropName.FromBytes(secret.Export());
         }
 
-        using var seed = group.Export(ReadKeyLabel, [], DropReadKey.Size);
+        using var readSeed = group.Export(ReadKeyLabel, [], DropReadKey.Size);
+        using var envelopeSeed = group.Export(EnvelopeKeyLabel, [], SealedEnvelope.Aead.KeySize);
+        var readKey = Import(readSeed, b => DropReadKey.Import(b));
+        try
+        {
+            return new CellDrop(name, readKey, Import(envelopeSeed, b => SealedEnvelope.ImportKey(b)));
+        }
+        catch
+        {
+            readKey.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Seals a cell's MLS message for this drop.</summary>
+    public byte[] Seal(byte kind, ReadOnlySpan<byte> mlsMessage) => SealedEnvelope.Seal(EnvelopeKey, Name, kind, mlsMessage);
+
+    /// <summary>The kind and content of an envelope of this drop, or null (sealed by someone without the epoch's key, altered or malformed).</summary>
+    public (byte Kind, byte[] Content)? TryOpen(ReadOnlySpan<byte> envelope) => SealedEnvelope.TryOpen(EnvelopeKey, Name, envelope);
+
+    public void Dispose()
+    {
+        ReadKey.Dispose();
+        EnvelopeKey.Dispose();
+    }
+
+    private static T Import<T>(Courier.Mls.Crypto.Secret seed, Func<byte[], T> import)
+    {
         var bytes = seed.Export();
         try
         {
-            return (drop, DropReadKey.Import(bytes));
+            return import(bytes);
         }
         finally
         {

@@ -9,9 +9,12 @@ namespace Courier.Node.Cells;
 /// the next one. Retries reuse <see cref="Id"/>, so the relay stores it once. Its content is kept
 /// as bytes, or for a file chunk as a <see cref="FileChunkSource"/>.
 /// </summary>
-internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, MessageId id, byte[]? content, FileChunkSource? source, byte[] mls)
+internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, MessageId id, byte[]? content, FileChunkSource? source, byte[]? envelope)
 {
-    private const byte Version = 2;
+    private const byte Version = 3;
+
+    /// <summary>Written before envelopes were sealed: it holds the bare MLSMessage, which no member reads any more.</summary>
+    private const byte UnsealedVersion = 2;
     private const byte InlineContent = 0;
     private const byte SourcedContent = 1;
 
@@ -30,15 +33,18 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
     /// <summary>For a file chunk, where its bytes are (for the error when they changed).</summary>
     public FileChunkSource? Source => source;
 
-    /// <summary>The MLSMessage as first protected: a retry sends exactly these bytes.</summary>
-    public byte[] Mls { get; } = mls;
+    /// <summary>
+    /// The sealed envelope as first made: a retry sends exactly these bytes. Null for an entry of a
+    /// version before sealed envelopes, which is protected and sealed again in the current epoch.
+    /// </summary>
+    public byte[]? Envelope { get; } = envelope;
 
     /// <summary>The relay's sequence number once it acknowledged the append; not stored (a retry after a restart learns it again).</summary>
     public long? Sequence { get; set; }
 
     public byte[] Encode()
     {
-        using var writer = new RecordWriter((content?.Length ?? 0) + Mls.Length + 512);
+        using var writer = new RecordWriter((content?.Length ?? 0) + (Envelope?.Length ?? 0) + 512);
         writer.U8(Version).I64(Order).I64((long)Epoch).Fixed(Drop.Bytes).Fixed(Id.Bytes);
         if (source is null)
         {
@@ -49,27 +55,34 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
             writer.U8(SourcedContent).Text(source.Name).U32(source.Index).U32(source.Count).Text(source.Path).I64(source.Offset).U32((uint)source.Length).Fixed(source.Sha256);
         }
 
-        return writer.Opaque(Mls).ToArray();
+        return writer.Opaque(Envelope ?? []).ToArray();
     }
 
     /// <exception cref="MalformedRecordException">The plaintext is not an outbox entry.</exception>
     public static OutboxEntry Decode(ReadOnlySpan<byte> bytes)
     {
         var reader = new RecordReader(bytes, "outbox entry");
-        if (reader.U8() != Version)
+        var version = reader.U8();
+        if (version is not (Version or UnsealedVersion))
         {
             throw reader.Error("its version is unknown");
         }
 
         var (order, epoch, drop, id) = (reader.I64(), (ulong)reader.I64(), DropName.FromBytes(reader.Fixed(DropName.Size)), MessageId.FromBytes(reader.Fixed(MessageId.Size)));
-        var entry = reader.U8() switch
+        var (content, source) = reader.U8() switch
         {
-            InlineContent => new OutboxEntry(order, epoch, drop, id, reader.Opaque(EnvelopeFrame.MaxContent), null, reader.Opaque(EnvelopeFrame.MaxContent)),
-            SourcedContent => new OutboxEntry(order, epoch, drop, id, null, ReadSource(ref reader), reader.Opaque(EnvelopeFrame.MaxContent)),
+            InlineContent => (reader.Opaque(EnvelopeFrame.MaxContent), (FileChunkSource?)null),
+            SourcedContent => ((byte[]?)null, ReadSource(ref reader)),
             _ => throw reader.Error("its content kind is unknown"),
         };
+        var envelope = reader.Opaque(EnvelopeSizes.Max);
         reader.EnsureEnd();
-        return entry;
+        if (version == Version && !EnvelopeSizes.IsAllowed(envelope.Length))
+        {
+            throw reader.Error("its envelope has a size no relay stores");
+        }
+
+        return new OutboxEntry(order, epoch, drop, id, content, source, version == Version ? envelope : null);
     }
 
     private static FileChunkSource ReadSource(ref RecordReader reader)

@@ -22,12 +22,19 @@ public class CellTests
             Assert.Equal("Galya", received[0].Sender);
         }
 
-        // Members of another cell hold no key that opens any of the cell's envelopes.
+        // Members of another cell hold no key that opens any of the cell's envelopes, nor the MLS messages inside.
+        var opened = 0;
         foreach (var envelope in relay.Observed)
         {
-            var payload = EnvelopeFrame.TryOpen(envelope)!.Value.Content;
-            Assert.ThrowsAny<Exception>(() => other["Ilya"].Group.Process(payload));
+            Assert.Null(other["Ilya"].Cell.Open(envelope));
+            if (cell["Starik"].Cell.Open(envelope) is (_, var payload))
+            {
+                opened++;
+                Assert.ThrowsAny<Exception>(() => other["Ilya"].Group.Process(payload));
+            }
         }
+
+        Assert.True(opened > 0);
 
         Assert.Empty(await other["Boris"].SyncAsync());
     }
@@ -108,7 +115,7 @@ public class CellTests
         // Alyosha commits in the same epoch as Starik, but the drop orders Starik's commit first.
         var losing = cell["Alyosha"].Group.Commit();
         await cell["Starik"].UpdateKeysAsync();
-        await relay.AppendAsync(oldDrop, EnvelopeFrame.Pad(Cell.FrameKind, losing.Commit, EnvelopeSizes.All), MessageId.NewRandom(), default);
+        await relay.AppendAsync(oldDrop, cell["Alyosha"].Cell.Seal(losing.Commit), MessageId.NewRandom(), default);
 
         // Galya writes before she has seen either commit: her message lands after Starik's in the old drop.
         await cell["Galya"].Cell.SendWithoutFetchAsync(new TextContent("written in the old epoch"), default);

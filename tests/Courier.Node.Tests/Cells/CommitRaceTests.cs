@@ -23,7 +23,7 @@ public class CommitRaceTests
             races++;
             await alyosha.SyncAsync();
             var commit = alyosha.Group.Commit();
-            await relay.AppendAsync(alyosha.Cell.CurrentDrop, EnvelopeFrame.Pad(Cell.FrameKind, commit.Commit, EnvelopeSizes.All), MessageId.NewRandom(), default);
+            await relay.AppendAsync(alyosha.Cell.CurrentDrop, alyosha.Cell.Seal(commit.Commit), MessageId.NewRandom(), default);
         }));
 
         var error = await Assert.ThrowsAsync<CellBusyException>(() => starik.UpdateKeysAsync());

@@ -14,13 +14,14 @@ public sealed class FileChunkSourceTests : IDisposable
     public void An_outbox_entry_of_a_file_chunk_keeps_a_reference_that_reads_back_the_chunk_and_not_a_changed_one()
     {
         var (chunk, path) = Chunk("report.pdf", 1000);
-        var entry = new OutboxEntry(3, 7, DropName.FromBytes(new byte[DropName.Size]), MessageId.NewRandom(), null, chunk.Source, [1, 2, 3]);
+        var envelope = System.Security.Cryptography.RandomNumberGenerator.GetBytes(EnvelopeSizes.Small);
+        var entry = new OutboxEntry(3, 7, DropName.FromBytes(new byte[DropName.Size]), MessageId.NewRandom(), null, chunk.Source, envelope);
         var stored = entry.Encode();
-        Assert.True(stored.Length < 300, $"the record holds {stored.Length} bytes: the chunk's bytes are not in it");
+        Assert.True(stored.Length < 300 + EnvelopeSizes.Small, $"the record holds {stored.Length} bytes: the chunk's bytes are not in it");
 
         var decoded = OutboxEntry.Decode(stored);
         Assert.Equal(chunk.ToBytes(), decoded.Content);
-        Assert.Equal([1, 2, 3], decoded.Mls);
+        Assert.Equal(envelope, decoded.Envelope);
 
         var bytes = File.ReadAllBytes(path);
         bytes[1500] ^= 1;
@@ -34,11 +35,13 @@ public sealed class FileChunkSourceTests : IDisposable
     public void A_record_with_a_chunk_outside_any_file_is_refused()
     {
         var (chunk, _) = Chunk("a", 10);
-        var entry = new OutboxEntry(0, 0, DropName.FromBytes(new byte[DropName.Size]), MessageId.NewRandom(), null, chunk.Source! with { Offset = -1 }, [1]);
+        var entry = new OutboxEntry(0, 0, DropName.FromBytes(new byte[DropName.Size]), MessageId.NewRandom(), null, chunk.Source! with { Offset = -1 }, new byte[EnvelopeSizes.Small]);
         Assert.Throws<MalformedRecordException>(() => OutboxEntry.Decode(entry.Encode()));
-        var unknown = new OutboxEntry(0, 0, DropName.FromBytes(new byte[DropName.Size]), MessageId.NewRandom(), [9], null, [1]).Encode();
+        var unknown = new OutboxEntry(0, 0, DropName.FromBytes(new byte[DropName.Size]), MessageId.NewRandom(), [9], null, new byte[EnvelopeSizes.Small]).Encode();
         unknown[1 + 8 + 8 + DropName.Size + MessageId.Size] = 7;
         Assert.Throws<MalformedRecordException>(() => OutboxEntry.Decode(unknown));
+        var oddSize = new OutboxEntry(0, 0, DropName.FromBytes(new byte[DropName.Size]), MessageId.NewRandom(), [9], null, new byte[EnvelopeSizes.Small - 1]).Encode();
+        Assert.Throws<MalformedRecordException>(() => OutboxEntry.Decode(oddSize));
     }
 
     [Fact]

@@ -1,0 +1,62 @@
+using Courier.Node.Cells;
+using Courier.Node.Tests.Wire;
+using Courier.Relay.Client;
+
+namespace Courier.Node.Tests.Cells;
+
+/// <summary>What a relay holds of a cell: sealed envelopes that share nothing across epochs, and an old outbox that is sealed on its way out.</summary>
+public sealed class SealedCellTests
+{
+    [Fact]
+    public async Task A_relay_holds_nothing_of_a_cell_that_links_its_epochs_or_shows_a_length()
+    {
+        var relay = new InMemoryRelay();
+        using var people = new People(relay);
+        var cell = await people.CellAsync("Starik", "Alyosha", "Galya");
+        for (var epoch = 0; epoch < 4; epoch++)
+        {
+            await cell["Alyosha"].SendAsync(new TextContent($"note {epoch}"));
+            await cell["Galya"].SendAsync(new TextContent($"note {epoch}"));
+            await cell["Starik"].UpdateKeysAsync();
+            foreach (var member in cell.Values)
+            {
+                await member.SyncAsync();
+            }
+        }
+
+        var drops = relay.DropContents.Where(d => d.Count > 0).ToList();
+        Assert.True(drops.Count >= 5, $"{drops.Count} drops hold envelopes");
+        Assert.Null(RelayView.SharedAcross(drops));
+        var envelopes = drops.SelectMany(d => d).ToList();
+        Assert.All(envelopes, e => Assert.True(EnvelopeSizes.IsAllowed(e.Length)));
+        Assert.DoesNotContain(envelopes, RelayView.EndsInZeros);
+
+        // The group id, the same in every epoch of the cell and in every MLS header, appears nowhere.
+        var groupId = cell["Starik"].Group.GroupId;
+        Assert.All(envelopes, e => Assert.Equal(-1, e.AsSpan().IndexOf(groupId)));
+    }
+
+    [Fact]
+    public async Task An_outbox_entry_of_the_version_before_sealed_envelopes_is_protected_and_sealed_again_and_read_once()
+    {
+        var relay = new InMemoryRelay();
+        using var people = new People(relay);
+        var cell = await people.CellAsync("Starik", "Galya");
+        var galya = cell["Galya"];
+
+        // As an older version stored it: version 2, the bare MLS message instead of a sealed envelope.
+        var content = new TextContent("written before the upgrade");
+        var stored = new OutboxEntry(0, galya.Group.Epoch, galya.Cell.CurrentDrop, MessageId.NewRandom(), content.ToBytes(), null, new byte[EnvelopeSizes.Small]).Encode();
+        stored[0] = 2;
+        var unsealed = OutboxEntry.Decode(stored);
+        Assert.Null(unsealed.Envelope);
+        galya.Store.Write(new CellChange { Queued = [unsealed] });
+        galya.Reopen();
+
+        await galya.SyncAsync();
+        Assert.Empty(galya.Store.Outbox);
+        var received = await cell["Starik"].SyncAsync();
+        Assert.Equal([content], received.Select(m => m.Content));
+        Assert.Empty(await cell["Starik"].SyncAsync());
+    }
+}
