@@ -54,6 +54,9 @@ public sealed class InMemoryRelay : IRelay
         }
     }
 
+    /// <summary>How many times a drop was created (a repeated create of the same drop counts too): what the relay sees of who enters an epoch.</summary>
+    public int DropCreations { get; private set; }
+
     /// <summary>What each dead drop holds now, one list per drop: what the relay's database would show.</summary>
     public IReadOnlyList<IReadOnlyList<byte[]>> DropContents
     {
@@ -180,6 +183,7 @@ public sealed class InMemoryRelay : IRelay
         Check(cancellationToken);
         lock (_gate)
         {
+            DropCreations++;
             var key = name.ToString();
             if (_drops.TryGetValue(key, out var existing))
             {

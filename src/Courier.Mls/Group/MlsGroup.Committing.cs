@@ -112,6 +112,14 @@ public sealed partial class MlsGroup
         };
     }
 
+    /// <summary>
+    /// RFC 9420 §8.5: MLS-Exporter(label, context, length) of the epoch this member's pending commit
+    /// starts, before it is merged (to prepare where that epoch's messages will go). The caller owns the secret.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No commit of this member is pending.</exception>
+    public Secret ExportPending(string label, ReadOnlySpan<byte> context, int length)
+        => (_pending ?? throw new InvalidOperationException("No commit of this member is pending.")).Staged.Secrets.Export(label, context, length);
+
     /// <summary>Drops this member's pending commit; its staged commit, if <see cref="Process"/> returned one, can no longer be merged.</summary>
     public void DiscardPendingCommit()
     {

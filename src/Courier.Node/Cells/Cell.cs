@@ -74,14 +74,14 @@ internal sealed class Cell : IDisposable
     {
         var groupId = new byte[32];
         SystemRandom.Instance.Fill(groupId);
-        return await StartAsync(MlsGroup.Create(groupId, self, SystemRandom.Instance, settings.Time), relay, store, settings, cancellationToken).ConfigureAwait(false);
+        return await StartAsync(MlsGroup.Create(groupId, self, SystemRandom.Instance, settings.Time), relay, store, settings, create: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Joins a cell from the Welcome a member delivered, and stores it.</summary>
     /// <exception cref="MessageRejectedException">The Welcome is not for <paramref name="self"/>, or does not verify.</exception>
     /// <exception cref="DecodeException">The Welcome is malformed.</exception>
     public static async Task<Cell> JoinAsync(byte[] welcome, KeyPackageBundle self, IRelay relay, ICellStore store, CellSettings settings, CancellationToken cancellationToken)
-        => await StartAsync(MlsGroup.JoinFromWelcome(welcome, self, SystemRandom.Instance, settings.Time), relay, store, settings, cancellationToken).ConfigureAwait(false);
+        => await StartAsync(MlsGroup.JoinFromWelcome(welcome, self, SystemRandom.Instance, settings.Time), relay, store, settings, create: false, cancellationToken).ConfigureAwait(false);
 
     /// <summary>A stored cell, as <see cref="ICellStore"/> last wrote it.</summary>
     public static Cell Open(MlsGroup group, CellCursor cursor, IEnumerable<OutboxEntry> outbox, IRelay relay, ICellStore store, CellSettings settings)
@@ -122,6 +122,14 @@ internal sealed class Cell : IDisposable
 
             var result = Group.Commit(new CommitRequest { Add = add, Remove = leaves });
             Write(new CellChange { Group = SaveGroup(), CommitCreated = result.Welcome ?? [] });
+
+            // The committer alone creates the next epoch's drop, before its commit can be read: the
+            // number of creates tells the relay nothing about the number of members.
+            using (var next = CellDrop.OfPendingCommit(Group))
+            {
+                await CreateDropAsync(next, cancellationToken).ConfigureAwait(false);
+            }
+
             await AppendAsync(_drop!.Name, _drop.Seal(FrameKind, result.Commit), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
 
             // The relay acknowledged it, so this read reaches it: merged, or behind another member's commit.
@@ -234,12 +242,17 @@ internal sealed class Cell : IDisposable
         entry.Sequence = await AppendAsync(entry.Drop, entry.Envelope!, entry.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<Cell> StartAsync(MlsGroup group, IRelay relay, ICellStore store, CellSettings settings, CancellationToken cancellationToken)
+    private static async Task<Cell> StartAsync(MlsGroup group, IRelay relay, ICellStore store, CellSettings settings, bool create, CancellationToken cancellationToken)
     {
         var cell = new Cell(group, CellCursor.Start, [], relay, store, settings);
         try
         {
-            await cell.EnterEpochAsync(cancellationToken).ConfigureAwait(false);
+            cell.EnterEpoch();
+            if (create)
+            {
+                await cell.CreateDropAsync(cell._drop!, cancellationToken).ConfigureAwait(false);
+            }
+
             cell.Write(new CellChange { Group = cell.SaveGroup(), Cursor = cell.Cursor(), Membership = cell.Membership() });
             return cell;
         }
@@ -255,8 +268,7 @@ internal sealed class Cell : IDisposable
     {
         while (Group.IsActive)
         {
-            var (drop, position) = (_drop!, _position);
-            var batch = await RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, position, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
+            var batch = await FetchBatchAsync(wait, cancellationToken).ConfigureAwait(false);
             if (batch.Count == 0)
             {
                 break;
@@ -294,7 +306,7 @@ internal sealed class Cell : IDisposable
             _outbox.RemoveAll(settled.Contains);
             if (closed && Group.IsActive)
             {
-                await EnterEpochAsync(cancellationToken).ConfigureAwait(false);
+                EnterEpoch();
             }
 
             Write(new CellChange
@@ -456,14 +468,31 @@ internal sealed class Cell : IDisposable
         return Accepted.Other;
     }
 
-    private async Task EnterEpochAsync(CancellationToken cancellationToken)
+    private void EnterEpoch()
     {
         SetDrop();
         _position = 0;
         _leaving.RemoveWhere(n => TryLeafOf(n) is null);
-        var drop = _drop!;
-        await RelayRetry.RunAsync(() => _relay.CreateDropAsync(drop.Name, drop.ReadKey, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>One batch of the current drop; a drop the relay does not know (its committer failed before creating it, or the relay lost it) is created, once.</summary>
+    private async Task<IReadOnlyList<FetchedEnvelope>> FetchBatchAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var (drop, position) = (_drop!, _position);
+        Task<IReadOnlyList<FetchedEnvelope>> Fetch() => RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, position, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
+        try
+        {
+            return await Fetch().ConfigureAwait(false);
+        }
+        catch (RelayRejectedException)
+        {
+            await CreateDropAsync(drop, cancellationToken).ConfigureAwait(false);
+            return await Fetch().ConfigureAwait(false);
+        }
+    }
+
+    private Task CreateDropAsync(CellDrop drop, CancellationToken cancellationToken)
+        => RelayRetry.RunAsync(() => _relay.CreateDropAsync(drop.Name, drop.ReadKey, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
 
     private void SetDrop()
     {

@@ -31,16 +31,23 @@ internal sealed class CellDrop : IDisposable
     public Key EnvelopeKey { get; }
 
     /// <summary>The drop of <paramref name="group"/>'s current epoch.</summary>
-    public static CellDrop Of(MlsGroup group)
+    public static CellDrop Of(MlsGroup group) => From(group.Export);
+
+    /// <summary>The drop of the epoch this member's pending commit starts (its committer creates it before the commit leaves).</summary>
+    public static CellDrop OfPendingCommit(MlsGroup group) => From(group.ExportPending);
+
+    private delegate Courier.Mls.Crypto.Secret Exporter(string label, ReadOnlySpan<byte> context, int length);
+
+    private static CellDrop From(Exporter export)
     {
         DropName name;
-        using (var secret = group.Export(DropLabel, [], DropName.Size))
+        using (var secret = export(DropLabel, [], DropName.Size))
         {
             name = DropName.FromBytes(secret.Export());
         }
 
-        using var readSeed = group.Export(ReadKeyLabel, [], DropReadKey.Size);
-        using var envelopeSeed = group.Export(EnvelopeKeyLabel, [], SealedEnvelope.Aead.KeySize);
+        using var readSeed = export(ReadKeyLabel, [], DropReadKey.Size);
+        using var envelopeSeed = export(EnvelopeKeyLabel, [], SealedEnvelope.Aead.KeySize);
         var readKey = Import(readSeed, b => DropReadKey.Import(b));
         try
         {

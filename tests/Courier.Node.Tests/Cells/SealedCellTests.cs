@@ -36,6 +36,51 @@ public sealed class SealedCellTests
         Assert.All(envelopes, e => Assert.Equal(-1, e.AsSpan().IndexOf(groupId)));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(6)]
+    public async Task One_create_per_epoch_whatever_the_number_of_members(int members)
+    {
+        var relay = new InMemoryRelay();
+        using var people = new People(relay);
+        var cell = await people.CellAsync(Enumerable.Range(0, members).Select(i => $"member {i}").ToArray());
+        foreach (var member in cell.Values)
+        {
+            await member.SyncAsync();
+        }
+
+        var before = relay.DropCreations;
+        for (var epoch = 0; epoch < 3; epoch++)
+        {
+            await cell["member 1"].UpdateKeysAsync();
+            foreach (var member in cell.Values)
+            {
+                await member.SyncAsync();
+                await member.SendAsync(new TextContent("here"));
+            }
+        }
+
+        Assert.Equal(3, relay.DropCreations - before);
+        Assert.All(cell.Values, m => Assert.Equal(cell["member 0"].Group.Epoch, m.Group.Epoch));
+    }
+
+    [Fact]
+    public async Task A_drop_its_committer_never_created_is_created_by_the_first_member_to_read_it()
+    {
+        var relay = new InMemoryRelay();
+        using var people = new People(relay);
+        var cell = await people.CellAsync("Starik", "Galya");
+
+        // Starik's commit lands, but he stops before creating the next epoch's drop (it is appended by hand).
+        var commit = cell["Starik"].Group.Commit();
+        await relay.AppendAsync(cell["Starik"].Cell.CurrentDrop, cell["Starik"].Cell.Seal(commit.Commit), MessageId.NewRandom(), default);
+        await cell["Galya"].SyncAsync();
+        await cell["Galya"].SendAsync(new TextContent("still here"));
+        var received = await cell["Starik"].SyncAsync();
+        Assert.Equal(new TextContent("still here"), Assert.Single(received).Content);
+        Assert.Equal(cell["Starik"].Group.Epoch, cell["Galya"].Group.Epoch);
+    }
+
     [Fact]
     public async Task An_outbox_entry_of_the_version_before_sealed_envelopes_is_protected_and_sealed_again_and_read_once()
     {
