@@ -30,6 +30,22 @@ public class StagedCommitTests
     }
 
     [Fact]
+    public void The_exporter_of_a_pending_commit_is_the_exporter_of_the_epoch_it_starts()
+    {
+        using var cell = new Cell(Suite, 3);
+        Assert.Throws<InvalidOperationException>(() => cell[0].ExportPending("label", [], 32));
+        var commit = cell[0].Commit();
+        using var pending = cell[0].ExportPending("label", [1], 32);
+        using var current = cell[0].Export("label", [1], 32);
+        Assert.False(pending.ContentEquals(current));
+
+        var staged = cell[1].Process(commit.Commit).StagedCommit!;
+        cell[1].Merge(staged);
+        using var merged = cell[1].Export("label", [1], 32);
+        Assert.True(pending.ContentEquals(merged));
+    }
+
+    [Fact]
     public void A_dropped_staged_commit_leaves_the_epoch_open_for_another_commit_of_it()
     {
         using var cell = new Cell(Suite, 3);
