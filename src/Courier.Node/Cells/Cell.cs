@@ -31,6 +31,9 @@ internal sealed class Cell : IDisposable
     /// <summary>The envelope kind of a cell's MLS messages, inside the seal (<see cref="SealedEnvelope"/>).</summary>
     public const byte FrameKind = 0x30;
 
+    /// <summary>The most batches one read of the drop takes (at most 256 envelopes each): a relay that invents envelopes without end cannot keep a sync from returning.</summary>
+    public const int MaxBatchesPerRead = 1024;
+
     /// <summary>The most messages of one send protected and stored in one transaction (16 file chunks are about 1 MiB).</summary>
     private const int SendBatch = 16;
 
@@ -266,7 +269,7 @@ internal sealed class Cell : IDisposable
     /// <summary>Reads the drop until it holds nothing new, one batch and one store write at a time.</summary>
     private async Task FetchAsync(TimeSpan wait, List<CellMessage> received, CancellationToken cancellationToken)
     {
-        while (Group.IsActive)
+        for (var batches = 0; Group.IsActive && batches < MaxBatchesPerRead; batches++)
         {
             var batch = await FetchBatchAsync(wait, cancellationToken).ConfigureAwait(false);
             if (batch.Count == 0)

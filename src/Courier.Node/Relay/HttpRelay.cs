@@ -11,6 +11,9 @@ public sealed class HttpRelay : IRelay, IDisposable
     /// <summary>The most envelopes one fetch asks for.</summary>
     public const int FetchLimit = 256;
 
+    /// <summary>The largest answer read: a full fetch (about 1 MiB of envelopes, base64 in JSON) fits with room to spare.</summary>
+    private const int MaxResponseBytes = 8 * 1024 * 1024;
+
     private readonly HttpClient _http;
     private readonly RelayClient _client;
 
@@ -19,7 +22,7 @@ public sealed class HttpRelay : IRelay, IDisposable
     {
         ArgumentNullException.ThrowIfNull(address);
         Address = AddressOf(address);
-        _http = new HttpClient { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromSeconds(90) };
+        _http = new HttpClient { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromSeconds(90), MaxResponseContentBufferSize = MaxResponseBytes };
         _client = new RelayClient(_http);
     }
 
@@ -89,6 +92,10 @@ public sealed class HttpRelay : IRelay, IDisposable
         try
         {
             return await call().ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            throw new RelayMisbehavedException($"The relay at {Address} sent an answer larger than {MaxResponseBytes / (1024 * 1024)} MiB: it is faulty or hostile, and its answer was not used.", e);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException } or RelayRequestException { Status: 429 or >= 500 })
         {

@@ -2,8 +2,8 @@ namespace Courier.Node.Relay;
 
 /// <summary>
 /// The relays a node talks to, one per address, made by <see cref="NodeOptions.Relays"/> on first
-/// use and kept for the node's lifetime (so connections are reused); disposed with the node when
-/// disposable.
+/// use, each behind a <see cref="CheckedRelay"/>, and kept for the node's lifetime (so connections are
+/// reused); disposed with the node when disposable.
 /// </summary>
 internal sealed class RelayPool(Func<Uri, IRelay> connect) : IDisposable
 {
@@ -28,7 +28,7 @@ internal sealed class RelayPool(Func<Uri, IRelay> connect) : IDisposable
         var key = HttpRelay.AddressOf(address);
         if (!_relays.TryGetValue(key, out var relay))
         {
-            relay = _relays[key] = connect(new Uri(key));
+            relay = _relays[key] = new CheckedRelay(connect(new Uri(key)));
         }
 
         return relay;

@@ -1,0 +1,73 @@
+using Courier.Relay.Client;
+
+namespace Courier.Node.Relay;
+
+/// <summary>
+/// Checks every answer of a relay before the node uses it (docs/node.md, "Hostile relays"): fetched
+/// envelopes come after the position asked for, in strictly increasing order, at most
+/// <see cref="MaxEnvelopesPerFetch"/> of them, each of a size relays store; an append's sequence
+/// number is positive. Anything else is <see cref="RelayMisbehavedException"/>, so a faulty or hostile
+/// relay costs one clear error, never a loop. <see cref="RelayPool"/> wraps every relay in one.
+/// </summary>
+internal sealed class CheckedRelay(IRelay inner) : IRelay, IDisposable
+{
+    /// <summary>The most envelopes one answer may hold (a relay returns at most 256).</summary>
+    public const int MaxEnvelopesPerFetch = 256;
+
+    public string Address => inner.Address;
+
+    public Task<int> AllocateNameplateAsync(CancellationToken cancellationToken) => inner.AllocateNameplateAsync(cancellationToken);
+
+    public async Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+        => Sequence(await inner.PostAsync(nameplate, envelope, messageId, cancellationToken).ConfigureAwait(false));
+
+    public async Task<IReadOnlyList<FetchedEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
+        => Checked(await inner.ReadAsync(nameplate, after, wait, cancellationToken).ConfigureAwait(false), after, EnvelopeSizes.IsAllowedOnNameplate);
+
+    public Task ReleaseAsync(int nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
+
+    public Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, cancellationToken);
+
+    public async Task<long> AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+        => Sequence(await inner.AppendAsync(drop, envelope, messageId, cancellationToken).ConfigureAwait(false));
+
+    public async Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
+        => Checked(await inner.FetchAsync(drop, readKey, after, wait, cancellationToken).ConfigureAwait(false), after, EnvelopeSizes.IsAllowed);
+
+    public Task TrimAsync(DropName drop, DropReadKey readKey, long through, CancellationToken cancellationToken) => inner.TrimAsync(drop, readKey, through, cancellationToken);
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+
+    public override string ToString() => inner.ToString() ?? nameof(CheckedRelay);
+
+    private IReadOnlyList<FetchedEnvelope> Checked(IReadOnlyList<FetchedEnvelope> envelopes, long after, Func<int, bool> allowedSize)
+    {
+        if (envelopes.Count > MaxEnvelopesPerFetch)
+        {
+            throw Misbehaved($"returned {envelopes.Count} envelopes for one fetch (at most {MaxEnvelopesPerFetch})");
+        }
+
+        var previous = after;
+        foreach (var envelope in envelopes)
+        {
+            if (envelope.Seq <= previous)
+            {
+                throw Misbehaved($"returned envelope {envelope.Seq} after {previous} (sequence numbers must increase)");
+            }
+
+            if (!allowedSize(envelope.Data.Length))
+            {
+                throw Misbehaved($"returned an envelope of {envelope.Data.Length} bytes, a size relays do not store");
+            }
+
+            previous = envelope.Seq;
+        }
+
+        return envelopes;
+    }
+
+    private long Sequence(long seq) => seq > 0 ? seq : throw Misbehaved($"acknowledged an envelope with sequence number {seq}");
+
+    private RelayMisbehavedException Misbehaved(string what)
+        => new($"The relay at {Address} {what}: it is faulty or hostile, and its answer was not used. Try again later or use another relay.");
+}
