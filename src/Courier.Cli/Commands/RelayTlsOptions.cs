@@ -111,7 +111,11 @@ internal sealed class TlsOptions
         }
 
         var forNodes = host.Pin is { } p ? $"{authority}/#{Courier.Relay.Client.RelayPin.FragmentPrefix}{p}" : authority + "/";
-        await Console.Out.WriteLineAsync($"address for nodes: {forNodes}{(anyAddress ? " (HOST: this machine's name or address as nodes reach it)" : string.Empty)}").ConfigureAwait(false);
+        await Console.Out.WriteLineAsync($"address for nodes: {forNodes}").ConfigureAwait(false);
+        if (anyAddress)
+        {
+            await Console.Out.WriteLineAsync("(HOST: this machine's name or address as the nodes reach it)").ConfigureAwait(false);
+        }
     }
 
     private static IPAddress? Error(System.CommandLine.Parsing.ArgumentResult result, string text)
