@@ -107,6 +107,8 @@ public sealed class TransportTests
         Assert.Equal(HttpStatusCode.Created, await AllocateAsync(relay.Http, "203.0.113.1"));
         Assert.Equal(HttpStatusCode.Created, await AllocateAsync(relay.Http, "203.0.113.2"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await AllocateAsync(relay.Http, "203.0.113.1"));
+        // Only the entry the proxy added counts, not what the client claimed before it.
+        Assert.Equal(HttpStatusCode.TooManyRequests, await AllocateAsync(relay.Http, "198.51.100.9, 203.0.113.2"));
 
         Assert.Equal(HttpStatusCode.Created, await AllocateAsync(relay.Http, "2001:db8:1:2::1"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await AllocateAsync(relay.Http, "2001:db8:1:2:ffff:ffff:ffff:fffe"));
