@@ -216,10 +216,11 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         bool storeOk;
         try
         {
-            await store.GetDropAsync(DropName.NewRandom(), ctx.RequestAborted).ConfigureAwait(false);
+            // A store that is down may wait for it to come back (NATS reconnects): health answers anyway.
+            await store.GetDropAsync(DropName.NewRandom(), ctx.RequestAborted).WaitAsync(TimeSpan.FromSeconds(5), ctx.RequestAborted).ConfigureAwait(false);
             storeOk = true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception) when (!ctx.RequestAborted.IsCancellationRequested)
         {
             storeOk = false;
         }

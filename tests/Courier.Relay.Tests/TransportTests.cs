@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Courier.Relay.Client;
 using Courier.Relay.Storage.Memory;
+using Courier.Relay.Storage.Nats;
 
 namespace Courier.Relay.Tests;
 
@@ -88,6 +89,21 @@ public sealed class TransportTests
         var health = JsonDocument.Parse(await relay.Http.GetStringAsync("/healthz")).RootElement;
         Assert.Equal("off", health.GetProperty("tls").GetString());
         Assert.Equal(JsonValueKind.Null, health.GetProperty("pin").ValueKind);
+    }
+
+    [NatsFact]
+    public async Task Healthz_answers_503_store_unavailable_when_the_store_does_not_answer()
+    {
+        using var nats = await NatsServer.StartAsync(1);
+        await using var relay = await TestRelay.StartAsync(store: _ => NatsDropStore.ConnectAsync(nats.Urls, replicas: 1).GetAwaiter().GetResult());
+        Assert.Equal("ok", JsonDocument.Parse(await relay.Http.GetStringAsync("/healthz")).RootElement.GetProperty("status").GetString());
+
+        nats.Kill(0);
+        using var response = await relay.Http.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("store_unavailable", health.GetProperty("status").GetString());
+        Assert.Equal("nats", health.GetProperty("store").GetString());
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Courier.Cli.Commands;
 /// </summary>
 internal sealed class TlsOptions
 {
-    public Option<FileInfo?> CertificateFile { get; } = new("--tls-cert") { Description = "The HTTPS certificate (PEM; a chain may follow it). With --tls-key.", HelpName = "file" };
+    public Option<FileInfo?> CertificateFile { get; } = new("--tls-cert") { Description = "The HTTPS certificate (PEM). With --tls-key.", HelpName = "file" };
 
     public Option<FileInfo?> KeyFile { get; } = new("--tls-key") { Description = "The certificate's private key (PEM). With --tls-cert.", HelpName = "file" };
 
