@@ -5,6 +5,9 @@ namespace Courier.Node;
 /// <summary>Settings of a <see cref="CourierNode"/>. The defaults suit real use; tests shorten the waits and cheapen the key stretching.</summary>
 public sealed class NodeOptions
 {
+    /// <summary>Options with the defaults.</summary>
+    public NodeOptions() => Relays = address => new HttpRelay(address, AllowInsecureHttp);
+
     /// <summary>The clock (KeyPackage lifetimes, timeouts, introduction expiry).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -31,7 +34,13 @@ public sealed class NodeOptions
     /// (an in-memory relay) and other transports substitute it. By default, <see cref="HttpRelay"/>.
     /// Relays that are <see cref="IDisposable"/> are disposed with the node.
     /// </summary>
-    public Func<Uri, IRelay> Relays { get; init; } = address => new HttpRelay(address);
+    public Func<Uri, IRelay> Relays { get; init; }
+
+    /// <summary>
+    /// Lets the default <see cref="Relays"/> use plain <c>http://</c> addresses of other machines (by
+    /// default only loopback ones; others are refused with <see cref="InsecureRelayAddressException"/>).
+    /// </summary>
+    public bool AllowInsecureHttp { get; init; }
 
     internal void Validate()
     {

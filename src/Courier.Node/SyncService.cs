@@ -30,7 +30,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                 var (added, waiting) = await introductions.AdvanceAsync(relay, rejected, cancellationToken).ConfigureAwait(false);
                 result = new ReceiveResult([.. result.Added, .. added], result.PendingIntroductions + waiting, [.. result.Rejected, .. rejected], [.. result.JoinedCells, .. joined]);
             }
-            catch (NodeException e) when (problems is not null && e is RelayUnreachableException or RelayRejectedException or RelayMisbehavedException)
+            catch (NodeException e) when (problems is not null && e is RelayUnreachableException or RelayRejectedException or RelayMisbehavedException or RelayPinMismatchException or InsecureRelayAddressException)
             {
                 problems.Add(e.Message);
             }
@@ -63,7 +63,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                     removed.Add(record.Name);
                 }
             }
-            catch (NodeException e) when (e is RelayUnreachableException or RelayRejectedException or RelayMisbehavedException or VaultCorruptedException or CellBusyException)
+            catch (NodeException e) when (e is RelayUnreachableException or RelayRejectedException or RelayMisbehavedException or RelayPinMismatchException or InsecureRelayAddressException or VaultCorruptedException or CellBusyException)
             {
                 problems.Add($"Cell \"{record.Name}\": {e.Message}");
             }

@@ -20,7 +20,7 @@ internal sealed record NameplateResponse(int Nameplate, long ExpiresAt);
 
 internal sealed record ErrorResponse(string Error, string Message);
 
-internal sealed record HealthResponse(string Status, string Store);
+internal sealed record HealthResponse(string Status, string Store, string Tls, string? Pin);
 
 /// <summary>Strict JSON: camelCase, no unknown members, no comments or trailing commas.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]

@@ -212,8 +212,21 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
 
     private async Task HealthAsync(HttpContext ctx)
     {
-        await store.GetDropAsync(DropName.NewRandom(), ctx.RequestAborted).ConfigureAwait(false);
-        await WriteJsonAsync(ctx, 200, new HealthResponse("ok", store.Kind), WireJson.Default.HealthResponse).ConfigureAwait(false);
+        var pin = options.Certificate is { } certificate ? RelayPin.Of(certificate).ToString() : null;
+        bool storeOk;
+        try
+        {
+            // A store that is down may wait for it to come back (NATS reconnects): health answers anyway.
+            await store.GetDropAsync(DropName.NewRandom(), ctx.RequestAborted).WaitAsync(TimeSpan.FromSeconds(5), ctx.RequestAborted).ConfigureAwait(false);
+            storeOk = true;
+        }
+        catch (Exception) when (!ctx.RequestAborted.IsCancellationRequested)
+        {
+            storeOk = false;
+        }
+
+        var health = new HealthResponse(storeOk ? "ok" : "store_unavailable", store.Kind, pin is null ? "off" : "tls1.3", pin);
+        await WriteJsonAsync(ctx, storeOk ? 200 : 503, health, WireJson.Default.HealthResponse).ConfigureAwait(false);
     }
 
     private async Task MetricsAsync(HttpContext ctx)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Authentication;
 using System.Threading.RateLimiting;
 using Courier.Relay.Client;
 using Courier.Relay.Storage;
@@ -6,6 +7,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,6 +38,9 @@ public sealed class RelayHost : IAsyncDisposable
     /// <summary>The URL the relay listens on, with the actual port.</summary>
     public Uri Address { get; }
 
+    /// <summary>The pin of the certificate served over HTTPS, or null when serving plain HTTP.</summary>
+    public RelayPin? Pin { get; private init; }
+
     internal IDropStore Store => _store;
 
     /// <summary>Starts a relay on <paramref name="store"/>.</summary>
@@ -46,6 +52,11 @@ public sealed class RelayHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
+        if (options.Certificate is null && !IPAddress.IsLoopback(options.Listen.Address) && !options.AllowInsecureHttp)
+        {
+            throw new ArgumentException($"Plain HTTP on {options.Listen}, which is not a loopback address, would show every drop name and message id to the network: give a TLS certificate, or allow insecure HTTP explicitly.", nameof(options));
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Courier.Relay", Args = [] });
         builder.Logging.ClearProviders();
         if (configureLogging is null)
@@ -62,7 +73,13 @@ public sealed class RelayHost : IAsyncDisposable
 
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(options.Listen);
+            k.Listen(options.Listen, listen =>
+            {
+                if (options.Certificate is { } certificate)
+                {
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, SslProtocols = SslProtocols.Tls13 });
+                }
+            });
             k.AddServerHeader = false;
             // Endpoints enforce their own, smaller limits (413); this larger one lets Kestrel drain a
             // refused body so the client reads the 413 instead of a reset. Beyond it the connection closes.
@@ -81,6 +98,11 @@ public sealed class RelayHost : IAsyncDisposable
         var metrics = app.Services.GetRequiredService<RelayMetrics>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Courier.Relay");
         app.Use(next => new ErrorMiddleware(next, metrics, logger).InvokeAsync);
+        if (options.TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders(ForwardedFrom(options.TrustedProxies));
+        }
+
         app.UseRouting();
         app.UseRateLimiter();
         app.Services.GetRequiredService<RelayApi>().Map(app);
@@ -88,7 +110,7 @@ public sealed class RelayHost : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         logger.LogInformation("relay listening on {Address} with the {Store} store", address, store.Kind);
-        var host = new RelayHost(app, store, new Uri(address));
+        var host = new RelayHost(app, store, new Uri(address)) { Pin = options.Certificate is { } served ? RelayPin.Of(served) : null };
         host._sweeper = host.SweepLoopAsync(options, metrics, logger);
         return host;
     }
@@ -154,12 +176,35 @@ public sealed class RelayHost : IAsyncDisposable
         {
             int rate = options.RequestsPerSecondPerClient;
             r.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, IPAddress>(ctx => RateLimitPartition.GetTokenBucketLimiter(
-                ctx.Connection.RemoteIpAddress ?? IPAddress.None,
+                ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
                 _ => new TokenBucketRateLimiterOptions { TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true }));
         }
 
         r.AddPolicy(RelayApi.NameplatePolicy, ctx => RateLimitPartition.GetFixedWindowLimiter(
-            ctx.Connection.RemoteIpAddress ?? IPAddress.None,
+            ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = options.NameplateAllocationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true }));
+    }
+
+    /// <summary>X-Forwarded-For from <paramref name="proxies"/> only (the last entry, the one the proxy added); ASP.NET's default of trusting loopback is dropped.</summary>
+    private static ForwardedHeadersOptions ForwardedFrom(IReadOnlyList<IPAddress> proxies)
+    {
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        foreach (var proxy in proxies)
+        {
+            forwarded.KnownProxies.Add(proxy);
+            // Kestrel on a dual-stack socket reports an IPv4 peer in its IPv6-mapped form.
+            if (proxy.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                forwarded.KnownProxies.Add(proxy.MapToIPv6());
+            }
+            else if (proxy.IsIPv4MappedToIPv6)
+            {
+                forwarded.KnownProxies.Add(proxy.MapToIPv4());
+            }
+        }
+
+        return forwarded;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Courier.Relay;
 
@@ -7,6 +8,21 @@ public sealed class RelayOptions
 {
     /// <summary>Address and port to listen on (port 0 picks a free one; see <see cref="RelayHost.Address"/>).</summary>
     public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 7700);
+
+    /// <summary>
+    /// The certificate (with its private key) served over HTTPS, TLS 1.3 only; null serves plain HTTP,
+    /// which <see cref="RelayHost.StartAsync"/> allows only on a loopback address or with <see cref="AllowInsecureHttp"/>.
+    /// </summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>Serve plain HTTP on an address that is not loopback: anyone on the path then reads drop names and message ids.</summary>
+    public bool AllowInsecureHttp { get; init; }
+
+    /// <summary>
+    /// Proxies whose <c>X-Forwarded-For</c> names the client (for per-address limits); from any other
+    /// peer the header is ignored. Empty by default: the connection's address counts.
+    /// </summary>
+    public IReadOnlyList<IPAddress> TrustedProxies { get; init; } = [];
 
     /// <summary>How far a signed request's timestamp may be from the relay's clock.</summary>
     public TimeSpan FreshnessWindow { get; init; } = TimeSpan.FromSeconds(60);
@@ -20,10 +36,10 @@ public sealed class RelayOptions
     /// <summary>How many envelopes one nameplate holds.</summary>
     public int NameplateCapacity { get; init; } = 4;
 
-    /// <summary>Nameplate allocations allowed per client address per minute.</summary>
+    /// <summary>Nameplate allocations allowed per client address (an IPv6 client: per /64) per minute.</summary>
     public int NameplateAllocationsPerMinute { get; init; } = 10;
 
-    /// <summary>Requests per second allowed per client address (a token bucket with one second of burst); 0 for no limit.</summary>
+    /// <summary>Requests per second allowed per client address (an IPv6 client: per /64; a token bucket with one second of burst); 0 for no limit.</summary>
     public int RequestsPerSecondPerClient { get; init; } = 2_000;
 
     /// <summary>The most envelopes one fetch returns.</summary>

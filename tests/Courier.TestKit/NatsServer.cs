@@ -11,9 +11,11 @@ public sealed class NatsServer : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly Process?[] _nodes;
     private readonly string[] _configs;
+    private readonly NatsTlsOpts? _clientTls;
 
-    private NatsServer(int count)
+    private NatsServer(int count, string? tlsBlock, NatsTlsOpts? clientTls)
     {
+        _clientTls = clientTls;
         _nodes = new Process?[count];
         _configs = new string[count];
         ClientPorts = Enumerable.Range(0, count).Select(_ => RelayProcess.FreePort()).ToArray();
@@ -25,6 +27,7 @@ public sealed class NatsServer : IDisposable
                 server_name: n{{i}}
                 listen: 127.0.0.1:{{ClientPorts[i]}}
                 jetstream { store_dir: "{{store}}", max_memory_store: 64MB, max_file_store: 2GB }
+                {{tlsBlock}}
                 """;
             if (count > 1)
             {
@@ -51,9 +54,10 @@ public sealed class NatsServer : IDisposable
 
     public string Urls => string.Join(",", ClientPorts.Select(p => string.Create(CultureInfo.InvariantCulture, $"nats://127.0.0.1:{p}")));
 
-    public static async Task<NatsServer> StartAsync(int nodes)
+    /// <summary>Starts <paramref name="nodes"/> servers; with <paramref name="tlsBlock"/> (a <c>tls { ... }</c> block of nats-server's configuration) clients need TLS, and <paramref name="clientTls"/> is how this waits for JetStream.</summary>
+    public static async Task<NatsServer> StartAsync(int nodes, string? tlsBlock = null, NatsTlsOpts? clientTls = null)
     {
-        var server = new NatsServer(nodes);
+        var server = new NatsServer(nodes, tlsBlock, clientTls);
         for (int i = 0; i < nodes; i++)
         {
             server.StartNode(i);
@@ -102,7 +106,7 @@ public sealed class NatsServer : IDisposable
         {
             try
             {
-                await using var nats = new NatsConnection(NatsOpts.Default with { Url = Urls, ConnectTimeout = TimeSpan.FromSeconds(2), RequestTimeout = TimeSpan.FromSeconds(2) });
+                await using var nats = new NatsConnection(NatsOpts.Default with { Url = Urls, TlsOpts = _clientTls ?? NatsOpts.Default.TlsOpts, ConnectTimeout = TimeSpan.FromSeconds(2), RequestTimeout = TimeSpan.FromSeconds(2) });
                 await nats.ConnectAsync();
                 var js = new NatsJSContext(nats);
                 await js.GetAccountInfoAsync();

@@ -15,6 +15,7 @@ public sealed class RelayProcess : IDisposable
         Address = address;
     }
 
+    /// <summary>The address the relay printed for nodes: with its pin when it serves HTTPS.</summary>
     public Uri Address { get; }
 
     public static string CourierDll
@@ -58,6 +59,7 @@ public sealed class RelayProcess : IDisposable
             var process = Process.Start(info)!;
             var errors = process.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            string? forNodes = null;
             while (true)
             {
                 string? line;
@@ -84,11 +86,16 @@ public sealed class RelayProcess : IDisposable
                     throw new InvalidOperationException("the relay exited: " + await errors);
                 }
 
+                if (line.StartsWith("address for nodes: ", StringComparison.Ordinal))
+                {
+                    forNodes = line["address for nodes: ".Length..];
+                }
+
                 if (line.StartsWith("listening on ", StringComparison.Ordinal))
                 {
                     // Keep draining stdout so the relay never blocks on a full pipe.
                     _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-                    return new RelayProcess(process, new Uri(line["listening on ".Length..]));
+                    return new RelayProcess(process, new Uri(forNodes ?? throw new InvalidOperationException("the relay printed no address for nodes")));
                 }
             }
         }

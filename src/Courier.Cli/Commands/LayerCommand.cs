@@ -20,7 +20,7 @@ internal static class LayerCommand
         var name = new Argument<string>("name") { Description = "The layer's name (yours only; never sent to a relay)." };
         var relays = new Option<Uri[]>("--relay")
         {
-            Description = "A relay of this layer, such as http://127.0.0.1:7700 (repeat for several; each cell uses one of them, chosen at random).",
+            Description = "A relay of this layer, as it prints its address, such as https://relay.example:7700/#sha256=<pin> (repeat for several; each cell uses one of them, chosen at random).",
             HelpName = "url",
             Required = true,
             AllowMultipleArgumentsPerToken = true,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Courier.Node;
+using Courier.Node.Relay;
 using Spectre.Console;
 
 namespace Courier.Cli.Commands;
@@ -24,7 +25,7 @@ internal static class NodeCommandOptions
 
     public static readonly Option<Uri> Relay = new("--relay")
     {
-        Description = "The relay's address, such as http://127.0.0.1:7700.",
+        Description = "The relay's address as it prints it, such as https://relay.example:7700/#sha256=<pin> (http only to this machine).",
         HelpName = "url",
         Required = true,
         CustomParser = result => ParseRelay(result, result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty),
@@ -35,13 +36,29 @@ internal static class NodeCommandOptions
     /// <summary>A relay address, or an error on <paramref name="result"/>.</summary>
     public static Uri? ParseRelay(System.CommandLine.Parsing.ArgumentResult result, string text)
     {
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            return uri;
+            result.AddError($"'{text}' is not a relay address: give https://host:port/#sha256=<pin> as the relay prints it (or http://127.0.0.1:port for a relay on this machine).");
+            return null;
         }
 
-        result.AddError($"'{text}' is not a relay address: give http://host:port or https://host:port.");
-        return null;
+        try
+        {
+            uri = new Uri(HttpRelay.AddressOf(uri));
+        }
+        catch (ArgumentException e)
+        {
+            result.AddError($"'{text}' is not a relay address: {e.Message.Replace(" (Parameter 'address')", string.Empty, StringComparison.Ordinal)}");
+            return null;
+        }
+
+        if (uri.Scheme == "http" && !uri.IsLoopback)
+        {
+            result.AddError($"'{text}' is plain HTTP to another machine, where anyone on the way reads drop names and can claim messages in flight: give the https address (with #sha256=<pin>) the relay prints (docs/tls.md).");
+            return null;
+        }
+
+        return uri;
     }
 
     public static string HomeOf(ParseResult parse) => parse.GetValue(Home)?.FullName ?? CourierNode.DefaultHome;

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Courier.Relay;
 using Courier.Relay.Storage;
 using Courier.Relay.Storage.Nats;
 using Courier.Relay.Storage.Sqlite;
+using NATS.Client.Core;
 
 namespace Courier.Cli.Commands;
 
@@ -35,7 +37,7 @@ internal static class RelayCommand
         store.AcceptOnlyFromAmong("sqlite", "nats");
         var data = new Option<DirectoryInfo?>("--data")
         {
-            Description = "Directory of the SQLite store (created if missing). Required with --store sqlite.",
+            Description = "The relay's directory (created if missing): the SQLite store, and the self-signed TLS certificate. Required with --store sqlite.",
             HelpName = "dir",
         };
         var nats = new Option<string?>("--nats")
@@ -69,16 +71,30 @@ internal static class RelayCommand
             DefaultValueFactory = _ => 10,
         };
 
-        var serve = new Command("serve", "Serve the relay API until stopped (SIGTERM or Ctrl+C). Prints 'listening on <url>' once ready; logs are JSON lines and never name a drop.")
+        var tls = new TlsOptions();
+        var serve = new Command("serve", "Serve the relay API until stopped (SIGTERM or Ctrl+C). HTTPS unless listening on loopback (docs/tls.md). Prints the address to give nodes, then 'listening on <url>' once ready; logs are JSON lines and never name a drop.")
         {
             listen, store, data, nats, replicas, retention, maxEnvelopes, rate, nameplateRate,
         };
+        tls.AddTo(serve);
         serve.SetAction(async (parse, cancellationToken) =>
         {
-            var problem = Validate(parse.GetValue(store), parse.GetValue(data), parse.GetValue(nats), parse.GetValue(retention), parse.GetValue(maxEnvelopes), parse.GetValue(rate), parse.GetValue(nameplateRate), parse.GetValue(replicas));
+            var problem = Validate(parse.GetValue(store), parse.GetValue(data), parse.GetValue(nats), parse.GetValue(retention), parse.GetValue(maxEnvelopes), parse.GetValue(rate), parse.GetValue(nameplateRate), parse.GetValue(replicas))
+                          ?? tls.Validate(parse, parse.GetValue(listen)!, parse.GetValue(data));
             if (problem is not null)
             {
                 await Console.Error.WriteLineAsync("error: " + problem).ConfigureAwait(false);
+                return 2;
+            }
+
+            X509Certificate2? certificate;
+            try
+            {
+                certificate = tls.Certificate(parse, parse.GetValue(listen)!, parse.GetValue(data));
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
                 return 2;
             }
 
@@ -87,7 +103,7 @@ internal static class RelayCommand
             ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
             var storeOptions = new DropStoreOptions { Retention = TimeSpan.FromDays(parse.GetValue(retention)) };
             IDropStore dropStore = parse.GetValue(store) == "nats"
-                ? await NatsDropStore.ConnectAsync(parse.GetValue(nats)!, storeOptions, parse.GetValue(replicas), cancellationToken).ConfigureAwait(false)
+                ? await NatsDropStore.ConnectAsync(parse.GetValue(nats)!, storeOptions, parse.GetValue(replicas), cancellationToken, tls.Nats(parse)).ConfigureAwait(false)
                 : SqliteDropStore.Open(parse.GetValue(data)!.FullName, storeOptions);
             var options = new RelayOptions
             {
@@ -95,10 +111,14 @@ internal static class RelayCommand
                 MaxEnvelopesPerDrop = parse.GetValue(maxEnvelopes),
                 RequestsPerSecondPerClient = parse.GetValue(rate),
                 NameplateAllocationsPerMinute = parse.GetValue(nameplateRate),
+                Certificate = certificate,
+                AllowInsecureHttp = parse.GetValue(tls.InsecureHttp),
+                TrustedProxies = parse.GetValue(tls.TrustedProxies) ?? [],
             };
             var host = await RelayHost.StartAsync(options, dropStore, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (host.ConfigureAwait(false))
             {
+                await TlsOptions.PrintAsync(host, options).ConfigureAwait(false);
                 await Console.Out.WriteLineAsync($"listening on {host.Address}").ConfigureAwait(false);
                 await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);

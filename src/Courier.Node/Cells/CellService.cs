@@ -166,7 +166,7 @@ internal sealed class CellService(NodeContext node)
                 transaction.Delete(delivery.Id);
                 transaction.Commit();
             }
-            catch (NodeException e) when (e is RelayUnreachableException or RelayRejectedException)
+            catch (NodeException e) when (e is RelayUnreachableException or RelayRejectedException or RelayPinMismatchException or InsecureRelayAddressException)
             {
                 problems.Add($"A Welcome for \"{contact!.TheirCodeName}\" waits: {e.Message}");
             }

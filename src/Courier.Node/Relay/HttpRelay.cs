@@ -1,3 +1,6 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Courier.Relay.Client;
 
 namespace Courier.Node.Relay;
@@ -17,23 +20,74 @@ public sealed class HttpRelay : IRelay, IDisposable
     private readonly HttpClient _http;
     private readonly RelayClient _client;
 
-    /// <summary>A relay at <paramref name="address"/>, such as <c>http://127.0.0.1:7700/</c>.</summary>
-    public HttpRelay(Uri address)
+    /// <summary>A relay at <paramref name="address"/>, such as <c>https://relay.example:7700/#sha256=&lt;pin&gt;</c> or <c>http://127.0.0.1:7700/</c>.</summary>
+    /// <param name="address">An https address, pinned or checked against the system's CAs; or http to this machine.</param>
+    /// <param name="allowInsecureHttp">Allow http to other machines too.</param>
+    /// <exception cref="ArgumentException">The address is not an http(s) URL, or its fragment is not a pin.</exception>
+    /// <exception cref="InsecureRelayAddressException">http to another machine without <paramref name="allowInsecureHttp"/>.</exception>
+    public HttpRelay(Uri address, bool allowInsecureHttp = false)
     {
-        ArgumentNullException.ThrowIfNull(address);
         Address = AddressOf(address);
-        _http = new HttpClient { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromSeconds(90), MaxResponseContentBufferSize = MaxResponseBytes };
+        var uri = new Uri(Address);
+        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback && !allowInsecureHttp)
+        {
+            throw new InsecureRelayAddressException($"The relay address {Address} is plain HTTP to another machine, where anyone on the way reads drop names and can claim messages in flight. Use the https address (with #sha256=<pin>) the relay prints.");
+        }
+
+        var pin = PinOf(uri);
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                RemoteCertificateValidationCallback = pin is null ? null : (_, certificate, _, _) => MatchesPin(pin, certificate),
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(90), MaxResponseContentBufferSize = MaxResponseBytes };
         _client = new RelayClient(_http);
     }
 
     /// <inheritdoc/>
     public string Address { get; }
 
-    /// <summary>The form in which the node records a relay's address: scheme, host and port, with a final slash.</summary>
+    /// <summary>
+    /// The form in which the node records a relay's address: scheme, host and port, with a final
+    /// slash, and the pin when there is one (<c>#sha256=&lt;pin&gt;</c>, docs/tls.md).
+    /// </summary>
+    /// <exception cref="ArgumentException">Not an http(s) URL, or a fragment that is not a pin, or a pin on an http address.</exception>
     public static string AddressOf(Uri address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return address.GetLeftPart(UriPartial.Authority) + "/";
+        if (!address.IsAbsoluteUri || address.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException("A relay address is an http or https URL.", nameof(address));
+        }
+
+        var authority = address.GetLeftPart(UriPartial.Authority) + "/";
+        if (address.Fragment.Length == 0)
+        {
+            return authority;
+        }
+
+        if (address.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException("A certificate pin (#sha256=...) goes with an https address.", nameof(address));
+        }
+
+        return authority + "#" + RelayPin.FragmentPrefix + (PinOf(address) ?? throw new ArgumentException($"A relay address ends, if at all, in #{RelayPin.FragmentPrefix} and the relay's 43-character pin (docs/tls.md).", nameof(address)));
+    }
+
+    private static RelayPin? PinOf(Uri address)
+    {
+        var fragment = address.Fragment;
+        return fragment.StartsWith("#" + RelayPin.FragmentPrefix, StringComparison.Ordinal) && RelayPin.TryParse(fragment[(1 + RelayPin.FragmentPrefix.Length)..], out var pin) ? pin : null;
+    }
+
+    /// <summary>A pinned certificate is accepted on its pin alone (a self-signed one has chain and name errors); a mismatch ends the handshake with <see cref="PinMismatch"/>.</summary>
+    private static bool MatchesPin(RelayPin pin, X509Certificate? certificate)
+    {
+        using var presented = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return presented is not null && pin.Matches(presented) ? true : throw new PinMismatch();
     }
 
     /// <inheritdoc/>
@@ -97,6 +151,10 @@ public sealed class HttpRelay : IRelay, IDisposable
         {
             throw new RelayMisbehavedException($"The relay at {Address} sent an answer larger than {MaxResponseBytes / (1024 * 1024)} MiB: it is faulty or hostile, and its answer was not used.", e);
         }
+        catch (HttpRequestException e) when (IsPinMismatch(e))
+        {
+            throw new RelayPinMismatchException($"The relay at {Address} presented a certificate that does not match the pinned one. This can mean someone is intercepting the connection (or the relay's key was replaced): nothing was sent. Check the pin with the relay's operator.", e);
+        }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException } or RelayRequestException { Status: 429 or >= 500 })
         {
             throw new RelayUnreachableException($"The relay at {Address} cannot be reached or is unavailable ({e.Message}).", e);
@@ -110,4 +168,20 @@ public sealed class HttpRelay : IRelay, IDisposable
             throw new RelayRejectedException($"The relay refused the request ({e.Status} {e.Error}).", e);
         }
     }
+
+    private static bool IsPinMismatch(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is PinMismatch)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Thrown out of the TLS handshake when the relay's certificate is not the pinned one.</summary>
+    private sealed class PinMismatch() : Exception("the relay's certificate does not match the pin");
 }

@@ -9,17 +9,12 @@ internal sealed class RelayPool(Func<Uri, IRelay> connect) : IDisposable
 {
     private readonly Dictionary<string, IRelay> _relays = new(StringComparer.Ordinal);
 
-    /// <summary>The relay at <paramref name="address"/> (any form of its URL; the scheme, host and port count).</summary>
-    /// <exception cref="ArgumentException">The address is not an http or https URL.</exception>
+    /// <summary>The relay at <paramref name="address"/> (any form of its URL; the scheme, host, port and pin count).</summary>
+    /// <exception cref="ArgumentException">The address is not an http or https URL (with, if any, a pin).</exception>
     public IRelay At(string address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-        {
-            throw new ArgumentException("A relay address is an http or https URL.", nameof(address));
-        }
-
-        return At(uri);
+        return Uri.TryCreate(address, UriKind.Absolute, out var uri) ? At(uri) : throw new ArgumentException("A relay address is an http or https URL.", nameof(address));
     }
 
     /// <summary>The relay at <paramref name="address"/>.</summary>

@@ -12,11 +12,12 @@ internal sealed record NatsCluster(NatsConnection Connection, INatsJSContext Jet
 internal static class NatsBootstrap
 {
     /// <summary>Connects to the cluster at <paramref name="urls"/> (comma-separated) and creates the streams and buckets if missing.</summary>
-    public static async Task<NatsCluster> ConnectAsync(string urls, DropStoreOptions options, int replicas, CancellationToken cancellationToken)
+    public static async Task<NatsCluster> ConnectAsync(string urls, DropStoreOptions options, int replicas, NatsTlsOpts? tls, CancellationToken cancellationToken)
     {
         var nats = new NatsConnection(NatsOpts.Default with
         {
             Url = urls,
+            TlsOpts = tls ?? NatsOpts.Default.TlsOpts,
             Name = "courier-relay",
             RequestTimeout = TimeSpan.FromSeconds(10),
             MaxReconnectRetry = -1,

@@ -48,10 +48,11 @@ public sealed class NatsDropStore : IDropStore
     /// <param name="options">Retention, dedupe window and clock.</param>
     /// <param name="replicas">Replicas of the streams and buckets; 3 survives the loss of one node.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
-    public static async Task<NatsDropStore> ConnectAsync(string urls, DropStoreOptions? options = null, int replicas = 3, CancellationToken cancellationToken = default)
+    /// <param name="tls">TLS to the servers (a CA file, a client certificate; docs/tls.md); by default TLS only for <c>tls://</c> URLs.</param>
+    public static async Task<NatsDropStore> ConnectAsync(string urls, DropStoreOptions? options = null, int replicas = 3, CancellationToken cancellationToken = default, NatsTlsOpts? tls = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(urls);
-        var cluster = await NatsBootstrap.ConnectAsync(urls, options ?? new DropStoreOptions(), replicas, cancellationToken).ConfigureAwait(false);
+        var cluster = await NatsBootstrap.ConnectAsync(urls, options ?? new DropStoreOptions(), replicas, tls, cancellationToken).ConfigureAwait(false);
         return new NatsDropStore(cluster);
     }
 
