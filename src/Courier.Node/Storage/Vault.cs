@@ -125,7 +125,7 @@ internal sealed class Vault : IDisposable
                 }
 
                 // Only now, with the passphrase proven, is anything opened for writing.
-                return Assemble(home, homeLock, header, vaultKey, VaultDatabase.Open, vault => vault.MigrateFormat1());
+                return Assemble(home, homeLock, header, vaultKey, VaultDatabase.Open, vault => vault.Migrate());
             }
             finally
             {
@@ -268,19 +268,20 @@ internal sealed class Vault : IDisposable
     internal void Checkpoint() => Database.Checkpoint();
 
     /// <summary>
-    /// Format 1 kept each cell as one blob; format 2 splits it into records. A format-1 vault without
-    /// cells holds only records whose layout did not change, and is simply marked as format 2; one
-    /// with cells is refused whole (this version cannot convert an old cell's group state), so that
-    /// it is never misread and stays usable by the version that wrote it.
+    /// Format 1 kept each cell as one blob; format 2 splits it into records; format 3 adds sequence
+    /// numbers to contact records, whose decoder reads the older contact records as having sent and
+    /// received none. So a format-2 vault, and a format-1 vault without cells, is simply marked as
+    /// current; a format-1 vault with cells is refused whole (this version cannot convert an old
+    /// cell's group state), so that it is never misread and stays usable by the version that wrote it.
     /// </summary>
-    private void MigrateFormat1()
+    private void Migrate()
     {
         if (Database.Schema == VaultDatabase.SchemaVersion)
         {
             return;
         }
 
-        if (Database.ByCollection(CollectionTag(VaultCollection.Cell)).Count > 0 || Database.ByCollection(CollectionTag(VaultCollection.WelcomeDelivery)).Count > 0)
+        if (Database.Schema == 1 && (Database.ByCollection(CollectionTag(VaultCollection.Cell)).Count > 0 || Database.ByCollection(CollectionTag(VaultCollection.WelcomeDelivery)).Count > 0))
         {
             // Open's failure path closes the database and releases the home.
             throw new VaultFormatException($"The vault in {_home} was written by an earlier version of Courier (format {Database.Schema}) and holds cells, which this version stores differently and cannot convert. Nothing was read or changed: keep using the earlier version for this home, or create a new home and rejoin the cells.");

@@ -17,9 +17,11 @@ internal sealed class VaultDatabase : IDisposable
 
     /// <summary>
     /// The record layout this code writes. 1: cells kept whole (state blob per cell); 2: cells as small
-    /// records (docs/architecture.md). <see cref="Vault.Open"/> migrates or refuses older ones.
+    /// records (docs/architecture.md); 3: contacts with pairwise sequence numbers (contact record
+    /// version 2) and used introductions. <see cref="Vault.Open"/> migrates or refuses older ones; an
+    /// older Courier refuses a newer one instead of misreading its contacts.
     /// </summary>
-    public const long SchemaVersion = 2;
+    public const long SchemaVersion = 3;
 
     private readonly SqliteConnection _connection;
 
