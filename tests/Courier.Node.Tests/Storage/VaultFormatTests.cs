@@ -52,6 +52,27 @@ public sealed class VaultFormatTests : IDisposable
         }
     }
 
+    /// <summary>Only format 1 with cells is refused: a format-2 home whose Welcome still waits for delivery is migrated like any other.</summary>
+    [Fact]
+    public void A_format_2_home_with_a_Welcome_waiting_for_delivery_is_migrated()
+    {
+        var home = Copy("format2-founder");
+        using (var node = CourierNode.Open(home, Passphrase, TestNodes.BaseOptions()))
+        using (var transaction = node.Vault.Begin())
+        {
+            transaction.Put(Courier.Node.Storage.VaultCollection.WelcomeDelivery, Courier.Node.Storage.Vault.NewId(), "waiting"u8);
+            transaction.Commit();
+        }
+
+        Execute(home, "UPDATE meta SET value = 2 WHERE name = 'schema'");
+        using (var node = CourierNode.Open(home, Passphrase, TestNodes.BaseOptions()))
+        {
+            Assert.Single(node.Cells);
+        }
+
+        Assert.Equal(3, Schema(home));
+    }
+
     [Theory]
     [InlineData("with-cells")]
     [InlineData("member")]
@@ -79,13 +100,15 @@ public sealed class VaultFormatTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    private static long Schema(string home)
+    private static long Schema(string home) => (long)Execute(home, "SELECT value FROM meta WHERE name = 'schema'")!;
+
+    private static object? Execute(string home, string sql)
     {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(home, "vault.db")};Mode=ReadOnly;Pooling=False");
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(home, "vault.db")};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM meta WHERE name = 'schema'";
-        return (long)command.ExecuteScalar()!;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 
     private static Dictionary<string, string> Snapshot(string home)
