@@ -229,6 +229,10 @@ public sealed class CourierNode : IDisposable
     /// <inheritdoc/>
     public override string ToString() => "CourierNode";
 
+    /// <summary>Runs <paramref name="inspect"/> on a cell's open group (tests that look for its secrets at rest).</summary>
+    internal Task<T> InspectCellAsync<T>(string cell, Func<Cell, T> inspect)
+        => _node.Cells.RunAsync(_node.Cells.Find(cell), (open, _) => Task.FromResult(inspect(open)));
+
     /// <summary>The stored record of a contact (tests; dispose it).</summary>
     internal ContactRecord FindRecord(string idOrName) => _node.Contacts.Find(idOrName);
 }

@@ -83,19 +83,27 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
         foreach (var envelope in envelopes)
         {
             contact.OurDropCursor = envelope.Seq;
-            switch (PairwiseChannel.TryOpen(contact, envelope.Data))
+            var opened = PairwiseChannel.TryOpen(contact, envelope.Data);
+            if (opened is null || contact.Received.Accept(opened.Value.Sequence) is not { } received)
             {
-                case null:
-                    rejected.Add($"An envelope in the drop shared with \"{contact.TheirCodeName}\" was not sealed by them (forged or altered) and was ignored.");
-                    node.Contacts.Put(contact);
-                    break;
-                case (PairwiseMessageType.Welcome, var body):
+                rejected.Add(opened is null
+                    ? $"An envelope in the drop shared with \"{contact.TheirCodeName}\" was not sealed by them (forged or altered) and was ignored."
+                    : $"An envelope in the drop shared with \"{contact.TheirCodeName}\" repeated a message already received (appended again) and was ignored.");
+                node.Contacts.Put(contact);
+                continue;
+            }
+
+            // Stored with whatever the message changes, in the same transaction, by each case below.
+            contact.Received = received;
+            switch (opened.Value)
+            {
+                case (PairwiseMessageType.Welcome, _, var body):
                     await cells.JoinAsync(relay, contact, body, rejected, joined, cancellationToken).ConfigureAwait(false);
                     break;
-                case (PairwiseMessageType.KeyPackage, var body):
+                case (PairwiseMessageType.KeyPackage, _, var body):
                     contacts.StoreKeyPackage(contact, body, rejected);
                     break;
-                case (PairwiseMessageType.Introduction, var body):
+                case (PairwiseMessageType.Introduction, _, var body):
                     introductions.Receive(relay, contact, body, rejected);
                     break;
                 default:

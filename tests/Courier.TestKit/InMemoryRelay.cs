@@ -20,6 +20,7 @@ public sealed class InMemoryRelay : IRelay
     private readonly HashSet<int> _released = [];
     private readonly Dictionary<string, Mailbox> _drops = [];
     private readonly List<byte[]> _observed = [];
+    private readonly List<(DropName Drop, byte[] Envelope)> _appended = [];
 
     /// <summary>Creates an empty relay.</summary>
     /// <param name="address">The name contacts record for this relay.</param>
@@ -65,6 +66,18 @@ public sealed class InMemoryRelay : IRelay
             lock (_gate)
             {
                 return _drops.Values.Select(m => (IReadOnlyList<byte[]>)m.Envelopes.Select(e => e.Data.ToArray()).ToList()).ToList();
+            }
+        }
+    }
+
+    /// <summary>Every envelope appended to a dead drop so far, with its drop, in order: what a relay that replays them would have.</summary>
+    public IReadOnlyList<(DropName Drop, byte[] Envelope)> Appended
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _appended.Select(e => (e.Drop, (byte[])e.Envelope.Clone())).ToList();
             }
         }
     }
@@ -212,7 +225,9 @@ public sealed class InMemoryRelay : IRelay
 
         lock (_gate)
         {
-            return Task.FromResult(Append(Drop(name), envelope, messageId));
+            var seq = Append(Drop(name), envelope, messageId);
+            _appended.Add((name, envelope.ToArray()));
+            return Task.FromResult(seq);
         }
     }
 

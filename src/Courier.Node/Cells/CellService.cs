@@ -158,7 +158,7 @@ internal sealed class CellService(NodeContext node)
             {
                 if (contact is not null)
                 {
-                    var envelope = PairwiseChannel.Seal(contact, PairwiseMessageType.Welcome, delivery.Body());
+                    var envelope = PairwiseChannel.SealNext(node.Contacts, contact, PairwiseMessageType.Welcome, delivery.Body());
                     await node.Relays.At(contact.Relay).AppendAsync(DropName.FromBytes(contact.TheirDrop), envelope, MessageId.FromBytes(delivery.Id), cancellationToken).ConfigureAwait(false);
                 }
 
@@ -229,7 +229,7 @@ internal sealed class CellService(NodeContext node)
 
             node.Cells.Adopt(cell, store);
             joined.Add(name);
-            await relay.AppendAsync(DropName.FromBytes(contact.TheirDrop), PairwiseChannel.Seal(contact, PairwiseMessageType.KeyPackage, replacement.KeyPackageBytes), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            await relay.AppendAsync(DropName.FromBytes(contact.TheirDrop), PairwiseChannel.SealNext(node.Contacts, contact, PairwiseMessageType.KeyPackage, replacement.KeyPackageBytes), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
             return;
         }
 

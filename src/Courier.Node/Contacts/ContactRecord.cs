@@ -6,12 +6,13 @@ namespace Courier.Node.Contacts;
 /// <summary>
 /// One contact as the vault stores it (sealed; see <see cref="Storage.Vault"/>): their code name,
 /// pairwise public key, drop and KeyPackages; our code name, pairwise signing seed, drop with its
-/// read key and cursor, and KeyPackage bundles for them; the secret of the pairwise control channel
-/// and which side of it we are; who introduced them. Holds secrets: dispose it.
+/// read key and cursor, and KeyPackage bundles for them; the secret of the pairwise control channel,
+/// which side of it we are, and its sequence numbers both ways; who introduced them. Holds secrets: dispose it.
+/// Version 1 (before sequence numbers) is read with none sent or received yet.
 /// </summary>
 internal sealed class ContactRecord : IDisposable
 {
-    private const ushort Version = 1;
+    private const ushort Version = 2;
 
     public required byte[] Id { get; init; }
 
@@ -37,6 +38,12 @@ internal sealed class ContactRecord : IDisposable
 
     /// <summary>The sequence number of the last envelope of our drop that was processed.</summary>
     public long OurDropCursor { get; set; }
+
+    /// <summary>The sequence number of the last pairwise message we sealed for them (<see cref="Introductions.PairwiseChannel"/>).</summary>
+    public long LastSent { get; set; }
+
+    /// <summary>The sequence numbers of their pairwise messages we processed.</summary>
+    public ReplayWindow Received { get; set; } = ReplayWindow.Empty;
 
     public required IReadOnlyList<byte[]> TheirKeyPackages { get; set; }
 
@@ -72,6 +79,9 @@ internal sealed class ContactRecord : IDisposable
             .Opaque(OurDrop)
             .Opaque(OurDropReadSeed)
             .I64(OurDropCursor)
+            .I64(LastSent)
+            .I64(Received.Highest)
+            .I64((long)Received.Seen)
             .List(TheirKeyPackages.ToList())
             .List(OurBundles.ToList())
             .Opaque(IntroducedBy ?? [])
@@ -86,7 +96,8 @@ internal sealed class ContactRecord : IDisposable
     public static ContactRecord Decode(byte[] id, ReadOnlySpan<byte> bytes)
     {
         var reader = new RecordReader(bytes, "contact record");
-        if (reader.U16() != Version)
+        var version = reader.U16();
+        if (version is not (1 or Version))
         {
             throw reader.Error("its version is unknown");
         }
@@ -104,6 +115,8 @@ internal sealed class ContactRecord : IDisposable
             OurDrop = reader.OpaqueExactly(ContactOffer.DropNameSize),
             OurDropReadSeed = Pinned(reader.OpaqueExactly(Ed25519.SeedSize)),
             OurDropCursor = reader.I64(),
+            LastSent = version == 1 ? 0 : reader.I64(),
+            Received = version == 1 ? ReplayWindow.Empty : new ReplayWindow(reader.I64(), (ulong)reader.I64()),
             TheirKeyPackages = reader.List(ContactOffer.MaxKeyPackages, ContactOffer.MaxKeyPackageSize),
             OurBundles = reader.List(ContactOffer.MaxKeyPackages, 4096),
             IntroducedBy = NullIfEmpty(reader.Opaque(Storage.Vault.IdSize)),
@@ -113,6 +126,12 @@ internal sealed class ContactRecord : IDisposable
             Relay = reader.Text(1024),
         };
         reader.EnsureEnd();
+        if (record.LastSent < 0 || record.Received.Highest < 0)
+        {
+            record.Dispose();
+            throw reader.Error("a sequence number is negative");
+        }
+
         return record;
     }
 

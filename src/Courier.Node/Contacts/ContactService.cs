@@ -34,10 +34,10 @@ internal sealed class ContactService(NodeContext node)
 
     /// <summary>
     /// Creates our new drop at the relay, runs <paramref name="beforeCommit"/>, then stores the contact
-    /// (and deletes <paramref name="alsoDelete"/>) in one transaction. KeyPackages that do not
+    /// (with what <paramref name="alsoInTransaction"/> writes) in one transaction. KeyPackages that do not
     /// validate are left out, so that none fails later in a commit.
     /// </summary>
-    public async Task<Contact> StoreAsync(IRelay relay, EstablishedContact established, byte[]? alsoDelete, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+    public async Task<Contact> StoreAsync(IRelay relay, EstablishedContact established, Action<VaultTransaction>? alsoInTransaction, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         using (var readKey = DropReadKey.Import(established.Ours.DropReadSeed))
         {
@@ -71,11 +71,7 @@ internal sealed class ContactService(NodeContext node)
         };
         using var transaction = node.Vault.Begin();
         ContactRepository.Put(transaction, record);
-        if (alsoDelete is not null)
-        {
-            transaction.Delete(alsoDelete);
-        }
-
+        alsoInTransaction?.Invoke(transaction);
         transaction.Commit();
         return record.ToContact();
     }

@@ -46,8 +46,8 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
                 await relay.CreateDropAsync(IntroductionSecrets.DropOf(forA, role), readKey, cancellationToken).ConfigureAwait(false);
             }
 
-            await relay.AppendAsync(DropName.FromBytes(a.TheirDrop), PairwiseChannel.Seal(a, PairwiseMessageType.Introduction, forA.SignAndEncode(a.OurSigningSeed)), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
-            await relay.AppendAsync(DropName.FromBytes(b.TheirDrop), PairwiseChannel.Seal(b, PairwiseMessageType.Introduction, forB.SignAndEncode(b.OurSigningSeed)), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            await relay.AppendAsync(DropName.FromBytes(a.TheirDrop), PairwiseChannel.SealNext(node.Contacts, a, PairwiseMessageType.Introduction, forA.SignAndEncode(a.OurSigningSeed)), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            await relay.AppendAsync(DropName.FromBytes(b.TheirDrop), PairwiseChannel.SealNext(node.Contacts, b, PairwiseMessageType.Introduction, forB.SignAndEncode(b.OurSigningSeed)), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -57,7 +57,8 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
 
     /// <summary>
     /// An introduction from <paramref name="introducer"/>: verified, and answered with a fresh identity
-    /// for the introduced party, stored (with the contact's cursor) before the offer leaves.
+    /// for the introduced party, stored (with the contact's cursor) before the offer leaves. One
+    /// pending or completed already (the same id) changes nothing.
     /// </summary>
     public void Receive(IRelay relay, ContactRecord introducer, byte[] body, List<string> rejected)
     {
@@ -70,7 +71,11 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
         {
             rejected.Add($"An introduction from \"{introducer.TheirCodeName}\" to \"{statement.PeerName}\" had expired.");
         }
-        else if (!node.Vault.Exists(VaultCollection.PendingIntroduction, PendingIntroduction.LookupName(statement.Id)))
+        else if (node.Vault.Exists(VaultCollection.PendingIntroduction, PendingIntroduction.LookupName(statement.Id)) || UsedIntroductions.Contains(node.Vault, statement.Id))
+        {
+            rejected.Add($"An introduction from \"{introducer.TheirCodeName}\" to \"{statement.PeerName}\" had already been received and was ignored (an introduction is used once).");
+        }
+        else
         {
             // The offer goes out with the pending introductions (AdvanceAsync).
             using var pending = Answer(relay, introducer, statement);
@@ -87,6 +92,7 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
     /// <summary>Re-sends our offers, looks for the other parties' and stores the contacts whose have come; drops expired introductions.</summary>
     public async Task<(List<Contact> Added, int Waiting)> AdvanceAsync(IRelay relay, List<string> rejected, CancellationToken cancellationToken)
     {
+        UsedIntroductions.ForgetExpired(node.Vault, node.Now);
         var added = new List<Contact>();
         var waiting = 0;
         foreach (var introduction in node.Vault.ReadAll(VaultCollection.PendingIntroduction, PendingIntroduction.Decode))
@@ -214,7 +220,12 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
                 IntroducedByName = introduction.IntroducerName,
                 IntroducedAs = statement.PeerName,
             };
-            return (await contacts.StoreAsync(relay, established, introduction.RecordId, null, cancellationToken).ConfigureAwait(false), false);
+            var completed = (Action<VaultTransaction>)(transaction =>
+            {
+                transaction.Delete(introduction.RecordId);
+                UsedIntroductions.Put(transaction, statement);
+            });
+            return (await contacts.StoreAsync(relay, established, completed, null, cancellationToken).ConfigureAwait(false), false);
         }
 
         return (null, true);

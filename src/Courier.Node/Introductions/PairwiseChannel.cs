@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Courier.Node.Contacts;
 using Courier.Relay.Client;
@@ -10,22 +11,42 @@ namespace Courier.Node.Introductions;
 /// Control messages between two contacts through their dead drops (docs/node.md, "Pairwise
 /// channel"): XChaCha20-Poly1305 with a random nonce under a key per direction, derived with
 /// HKDF-SHA256 from the contact's pairwise secret, with the destination drop's name as associated
-/// data. A message the sender also signs (an introduction) carries its signature inside.
-/// Envelope content: <c>nonce (24) || ciphertext of (u8 type || body)</c>.
+/// data. Each message carries, inside the ciphertext, the sender's next sequence number for this
+/// contact, which the receiver checks against its <see cref="ReplayWindow"/>: a relay (or anyone
+/// who can append to the drop) that appends an old envelope again changes nothing. A message the
+/// sender also signs (an introduction) carries its signature inside.
+/// Envelope content: <c>nonce (24) || ciphertext of (u8 type || u64 sequence || body)</c>.
 /// </summary>
 internal static class PairwiseChannel
 {
     /// <summary>The frame kind of a pairwise envelope.</summary>
     public const byte FrameKind = 0x10;
 
+    private const int HeaderSize = 1 + 8;
+
     private static readonly AeadAlgorithm Aead = AeadAlgorithm.XChaCha20Poly1305;
 
-    public static byte[] Seal(ContactRecord contact, PairwiseMessageType type, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// The next message to <paramref name="contact"/>: its sequence number is taken and the contact
+    /// stored before the envelope exists, so that no number is ever sent twice (a crash at worst skips one).
+    /// </summary>
+    public static byte[] SealNext(ContactRepository contacts, ContactRecord contact, PairwiseMessageType type, ReadOnlySpan<byte> body)
+    {
+        contact.LastSent++;
+        contacts.Put(contact);
+        return Seal(contact, contact.LastSent, type, body);
+    }
+
+    /// <summary>The envelope of message number <paramref name="sequence"/> to <paramref name="contact"/> (<see cref="SealNext"/> numbers them).</summary>
+    public static byte[] Seal(ContactRecord contact, long sequence, PairwiseMessageType type, ReadOnlySpan<byte> body)
     {
         using var key = DirectionKey(contact, sending: true);
-        byte[] plaintext = [(byte)type, .. body];
+        var plaintext = new byte[HeaderSize + body.Length];
         try
         {
+            plaintext[0] = (byte)type;
+            BinaryPrimitives.WriteInt64BigEndian(plaintext.AsSpan(1), sequence);
+            body.CopyTo(plaintext.AsSpan(HeaderSize));
             var content = new byte[Aead.NonceSize + plaintext.Length + Aead.TagSize];
             RandomNumberGenerator.Fill(content.AsSpan(0, Aead.NonceSize));
             Aead.Encrypt(key, content.AsSpan(0, Aead.NonceSize), AssociatedData(contact.TheirDrop), plaintext, content.AsSpan(Aead.NonceSize));
@@ -37,10 +58,10 @@ internal static class PairwiseChannel
         }
     }
 
-    /// <summary>The type and body of an envelope from <paramref name="contact"/> in our drop, or null when it is not one (altered, from someone else, or malformed).</summary>
-    public static (PairwiseMessageType Type, byte[] Body)? TryOpen(ContactRecord contact, ReadOnlySpan<byte> envelope)
+    /// <summary>The type, sequence number and body of an envelope from <paramref name="contact"/> in our drop, or null when it is not one (altered, from someone else, or malformed).</summary>
+    public static (PairwiseMessageType Type, long Sequence, byte[] Body)? TryOpen(ContactRecord contact, ReadOnlySpan<byte> envelope)
     {
-        if (EnvelopeFrame.TryOpen(envelope) is not var (kind, content) || kind != FrameKind || content.Length < Aead.NonceSize + Aead.TagSize + 1)
+        if (EnvelopeFrame.TryOpen(envelope) is not var (kind, content) || kind != FrameKind || content.Length < Aead.NonceSize + Aead.TagSize + HeaderSize)
         {
             return null;
         }
@@ -52,10 +73,11 @@ internal static class PairwiseChannel
             return null;
         }
 
-        return ((PairwiseMessageType)plaintext[0], plaintext[1..]);
+        return ((PairwiseMessageType)plaintext[0], BinaryPrimitives.ReadInt64BigEndian(plaintext.AsSpan(1)), plaintext[HeaderSize..]);
     }
 
-    private static byte[] AssociatedData(byte[] drop) => [.. "courier pairwise v1"u8, .. drop];
+    /// <summary>v2: with sequence numbers; an envelope of v1 does not open, so it can never be read without one.</summary>
+    private static byte[] AssociatedData(byte[] drop) => [.. "courier pairwise v2"u8, .. drop];
 
     /// <summary>The key of one direction: first-to-second or second-to-first.</summary>
     private static Key DirectionKey(ContactRecord contact, bool sending)

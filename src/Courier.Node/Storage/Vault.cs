@@ -61,10 +61,11 @@ internal sealed class Vault : IDisposable
                 throw new VaultExistsException($"{home} already holds a Courier vault; nothing was changed.");
             }
 
-            // A database without a header is what an interrupted init leaves behind: start over.
-            foreach (var file in VaultDatabase.Files(home))
+            // A database without its header may be the only copy of someone's vault (its header lost or
+            // not yet restored): never delete or overwrite it, even if an interrupted init left it.
+            if (VaultDatabase.Files(home).FirstOrDefault(File.Exists) is { } database)
             {
-                File.Delete(file);
+                throw new VaultExistsException($"{home} holds a vault database ({Path.GetFileName(database)}) without its header ({VaultHeader.FileName}); nothing was changed. Restore {VaultHeader.FileName} from a backup, or, if the database is from an interrupted init and holds nothing, move it away and run init again.");
             }
 
             var vaultKey = new byte[VaultHeader.KeySize];
@@ -75,6 +76,16 @@ internal sealed class Vault : IDisposable
 
                 // The header goes last: its presence is what makes the vault exist.
                 return Assemble(home, homeLock, header, vaultKey, VaultDatabase.Create, vault => header.WriteAtomically(headerPath));
+            }
+            catch when (!File.Exists(headerPath))
+            {
+                // Only files this call created (none existed above, under the lock), of a vault that never came to be.
+                foreach (var file in VaultDatabase.Files(home))
+                {
+                    File.Delete(file);
+                }
+
+                throw;
             }
             finally
             {
@@ -114,7 +125,7 @@ internal sealed class Vault : IDisposable
                 }
 
                 // Only now, with the passphrase proven, is anything opened for writing.
-                return Assemble(home, homeLock, header, vaultKey, VaultDatabase.Open, vault => vault.MigrateFormat1());
+                return Assemble(home, homeLock, header, vaultKey, VaultDatabase.Open, vault => vault.Migrate());
             }
             finally
             {
@@ -229,7 +240,8 @@ internal sealed class Vault : IDisposable
         _lock.Dispose();
     }
 
-    internal void Put(SqliteTransaction transaction, VaultCollection collection, byte[] id, ReadOnlySpan<byte> plaintext, string? lookupName)
+    /// <summary>Seals and stores a record; true when it replaced one.</summary>
+    internal bool Put(SqliteTransaction transaction, VaultCollection collection, byte[] id, ReadOnlySpan<byte> plaintext, string? lookupName)
     {
         if (id.Length != IdSize)
         {
@@ -238,25 +250,30 @@ internal sealed class Vault : IDisposable
 
         var collectionTag = CollectionTag(collection);
         var body = _keys.Seal(AssociatedData(id, collectionTag), plaintext, PaddingQuantum);
-        Database.Put(transaction, new StoredRecord(id, collectionTag, lookupName is null ? null : LookupTag(collection, lookupName), body));
+        return Database.Put(transaction, new StoredRecord(id, collectionTag, lookupName is null ? null : LookupTag(collection, lookupName), body));
     }
 
-    internal void Delete(SqliteTransaction transaction, byte[] id) => Database.Delete(transaction, id);
+    /// <summary>Deletes a record; true when there was one.</summary>
+    internal bool Delete(SqliteTransaction transaction, byte[] id) => Database.Delete(transaction, id);
+
+    /// <summary>Removes replaced and deleted records' page images from the WAL (<see cref="VaultDatabase.Checkpoint"/>).</summary>
+    internal void Checkpoint() => Database.Checkpoint();
 
     /// <summary>
-    /// Format 1 kept each cell as one blob; format 2 splits it into records. A format-1 vault without
-    /// cells holds only records whose layout did not change, and is simply marked as format 2; one
-    /// with cells is refused whole (this version cannot convert an old cell's group state), so that
-    /// it is never misread and stays usable by the version that wrote it.
+    /// Format 1 kept each cell as one blob; format 2 splits it into records; format 3 adds sequence
+    /// numbers to contact records, whose decoder reads the older contact records as having sent and
+    /// received none. So a format-2 vault, and a format-1 vault without cells, is simply marked as
+    /// current; a format-1 vault with cells is refused whole (this version cannot convert an old
+    /// cell's group state), so that it is never misread and stays usable by the version that wrote it.
     /// </summary>
-    private void MigrateFormat1()
+    private void Migrate()
     {
         if (Database.Schema == VaultDatabase.SchemaVersion)
         {
             return;
         }
 
-        if (Database.ByCollection(CollectionTag(VaultCollection.Cell)).Count > 0 || Database.ByCollection(CollectionTag(VaultCollection.WelcomeDelivery)).Count > 0)
+        if (Database.Schema == 1 && (Database.ByCollection(CollectionTag(VaultCollection.Cell)).Count > 0 || Database.ByCollection(CollectionTag(VaultCollection.WelcomeDelivery)).Count > 0))
         {
             // Open's failure path closes the database and releases the home.
             throw new VaultFormatException($"The vault in {_home} was written by an earlier version of Courier (format {Database.Schema}) and holds cells, which this version stores differently and cannot convert. Nothing was read or changed: keep using the earlier version for this home, or create a new home and rejoin the cells.");

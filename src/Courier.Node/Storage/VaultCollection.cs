@@ -44,4 +44,7 @@ internal enum VaultCollection : byte
 
     /// <summary>The Welcome of this member's commit in flight, and whom it is for (<see cref="Cells.PendingWelcome"/>).</summary>
     PendingWelcome = 13,
+
+    /// <summary>An introduction this node completed, until it expires, so that it is used once (<see cref="Introductions.UsedIntroductions"/>).</summary>
+    UsedIntroduction = 14,
 }

@@ -7,8 +7,9 @@ namespace Courier.Node.Storage;
 /// an opaque collection tag and an optional opaque lookup tag (keyed HMACs, <see cref="VaultKeys.Tag"/>),
 /// and a small <c>meta</c> table that binds the file to its header's vault id. WAL journal,
 /// synchronous=FULL (a commit is on disk before it returns), secure_delete (deleted records are
-/// overwritten), temporary tables in memory. Every change is one transaction, so a process killed
-/// mid-write reopens with exactly the changes that committed.
+/// overwritten), temporary tables in memory, and a TRUNCATE checkpoint after every commit that
+/// replaced or deleted a record and at open, so that no old sealed record stays in the WAL. Every
+/// change is one transaction, so a process killed mid-write reopens with exactly the changes that committed.
 /// </summary>
 internal sealed class VaultDatabase : IDisposable
 {
@@ -16,9 +17,11 @@ internal sealed class VaultDatabase : IDisposable
 
     /// <summary>
     /// The record layout this code writes. 1: cells kept whole (state blob per cell); 2: cells as small
-    /// records (docs/architecture.md). <see cref="Vault.Open"/> migrates or refuses older ones.
+    /// records (docs/architecture.md); 3: contacts with pairwise sequence numbers (contact record
+    /// version 2) and used introductions. <see cref="Vault.Open"/> migrates or refuses older ones; an
+    /// older Courier refuses a newer one instead of misreading its contacts.
     /// </summary>
-    public const long SchemaVersion = 2;
+    public const long SchemaVersion = 3;
 
     private readonly SqliteConnection _connection;
 
@@ -94,6 +97,9 @@ internal sealed class VaultDatabase : IDisposable
             database.Schema = schema.Value;
 
             database.Execute("PRAGMA journal_mode=WAL");
+
+            // A process that died between a commit and its checkpoint left old page images in the WAL.
+            database.Checkpoint();
             return database;
         }
         catch (SqliteException e)
@@ -130,16 +136,30 @@ internal sealed class VaultDatabase : IDisposable
     /// <summary>Starts a write transaction (BEGIN IMMEDIATE). Disposing it without commit rolls back.</summary>
     public SqliteTransaction Begin() => _connection.BeginTransaction(deferred: false);
 
-    public void Put(SqliteTransaction transaction, StoredRecord record)
-        => Execute(
-            "INSERT INTO records(id, collection, lookup, body) VALUES ($id, $c, $l, $b) ON CONFLICT(id) DO UPDATE SET collection = $c, lookup = $l, body = $b",
-            transaction,
-            ("$id", record.Id),
-            ("$c", record.Collection),
-            ("$l", (object?)record.Lookup ?? DBNull.Value),
-            ("$b", record.Body));
+    /// <summary>Inserts or replaces a record; true when it replaced one (whose old page images the next <see cref="Checkpoint"/> removes).</summary>
+    public bool Put(SqliteTransaction transaction, StoredRecord record)
+    {
+        (string, object)[] parameters = [("$id", record.Id), ("$c", record.Collection), ("$l", (object?)record.Lookup ?? DBNull.Value), ("$b", record.Body)];
+        if (Execute("INSERT INTO records(id, collection, lookup, body) VALUES ($id, $c, $l, $b) ON CONFLICT(id) DO NOTHING", transaction, parameters) == 1)
+        {
+            return false;
+        }
 
-    public void Delete(SqliteTransaction transaction, byte[] id) => Execute("DELETE FROM records WHERE id = $id", transaction, ("$id", id));
+        Execute("UPDATE records SET collection = $c, lookup = $l, body = $b WHERE id = $id", transaction, parameters);
+        return true;
+    }
+
+    /// <summary>Deletes a record; true when there was one.</summary>
+    public bool Delete(SqliteTransaction transaction, byte[] id) => Execute("DELETE FROM records WHERE id = $id", transaction, ("$id", id)) > 0;
+
+    /// <summary>
+    /// Copies every committed page into the database file and truncates the WAL to nothing
+    /// (wal_checkpoint(TRUNCATE)): the WAL keeps the page images of every commit since the last
+    /// checkpoint, among them records since replaced or deleted, which secure_delete does not reach.
+    /// The node is the only connection; a reader from another process (a backup tool) could hold it
+    /// back, and then the next checkpoint finishes the work.
+    /// </summary>
+    public void Checkpoint() => Execute("PRAGMA wal_checkpoint(TRUNCATE)");
 
     public void Dispose() => _connection.Dispose();
 
@@ -196,7 +216,7 @@ internal sealed class VaultDatabase : IDisposable
         return value is null or DBNull ? default : (T)value;
     }
 
-    private void Execute(string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
+    private int Execute(string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
@@ -206,6 +226,6 @@ internal sealed class VaultDatabase : IDisposable
             command.Parameters.AddWithValue(name, value);
         }
 
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 }

@@ -106,7 +106,7 @@ internal sealed class VaultHeader
             bytes.Slice(AuthenticatedSize + NonceSize, KeySize + TagSize).ToArray());
     }
 
-    /// <summary>Replaces the header file atomically: a new file, flushed to disk, renamed over the old one.</summary>
+    /// <summary>Replaces the header file atomically: a new file, flushed to disk, renamed over the old one, and the rename flushed (the directory's fsync).</summary>
     public void WriteAtomically(string path)
     {
         var temporary = path + ".new";
@@ -123,6 +123,7 @@ internal sealed class VaultHeader
         }
 
         File.Move(temporary, path, overwrite: true);
+        Interop.Posix.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     private static VaultCorruptedException Corrupted(string path, string reason)

@@ -145,7 +145,7 @@ public class IntroductionTests
             "truncated" => (anna, toAnna, signed[..^1]),
             _ => throw new ArgumentOutOfRangeException(nameof(forgery)),
         };
-        await nodes.Relay.AppendAsync(DropName.FromBytes(channel.TheirDrop), PairwiseChannel.Seal(channel, PairwiseMessageType.Introduction, body), MessageId.NewRandom(), default);
+        await nodes.Relay.AppendAsync(DropName.FromBytes(channel.TheirDrop), PairwiseChannel.Seal(channel, ++channel.LastSent, PairwiseMessageType.Introduction, body), MessageId.NewRandom(), default);
 
         var result = await recipient.ReceiveAsync();
         Assert.Contains("was refused", Assert.Single(result.Rejected), StringComparison.Ordinal);
@@ -160,7 +160,7 @@ public class IntroductionTests
             await nodes.Relay.CreateDropAsync(IntroductionSecrets.DropOf(statement, role), readKey, default);
         }
 
-        await nodes.Relay.AppendAsync(DropName.FromBytes(toAnna.TheirDrop), PairwiseChannel.Seal(toAnna, PairwiseMessageType.Introduction, signed), MessageId.NewRandom(), default);
+        await nodes.Relay.AppendAsync(DropName.FromBytes(toAnna.TheirDrop), PairwiseChannel.Seal(toAnna, ++toAnna.LastSent, PairwiseMessageType.Introduction, signed), MessageId.NewRandom(), default);
         var genuine = await anna.ReceiveAsync();
         Assert.Empty(genuine.Rejected);
         Assert.Equal(1, genuine.PendingIntroductions);
@@ -184,7 +184,7 @@ public class IntroductionTests
             Secret = RandomNumberGenerator.GetBytes(IntroductionStatement.SecretSize),
             ExpiresAt = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds(),
         };
-        await nodes.Relay.AppendAsync(DropName.FromBytes(toAnna.TheirDrop), PairwiseChannel.Seal(toAnna, PairwiseMessageType.Introduction, statement.SignAndEncode(toAnna.OurSigningSeed)), MessageId.NewRandom(), default);
+        await nodes.Relay.AppendAsync(DropName.FromBytes(toAnna.TheirDrop), PairwiseChannel.Seal(toAnna, ++toAnna.LastSent, PairwiseMessageType.Introduction, statement.SignAndEncode(toAnna.OurSigningSeed)), MessageId.NewRandom(), default);
 
         for (var i = 0; i < 2; i++)
         {

@@ -20,8 +20,57 @@ public sealed class VaultFormatTests : IDisposable
         }
 
         // Migrated once: it opens again as a current vault.
+        Assert.Equal(3, Schema(home));
         using var again = CourierNode.Open(home, Passphrase, TestNodes.BaseOptions());
         Assert.Single(again.Contacts);
+    }
+
+    /// <summary>Format 3 numbers pairwise messages (contact record version 2): a format-2 home's contacts read as having sent and received none yet, and its cells are kept.</summary>
+    [Theory]
+    [InlineData("format2-founder", 1)]
+    [InlineData("format2-member", 0)]
+    public async Task A_format_2_home_is_migrated_and_keeps_its_contacts_cell_and_inbox(string fixture, int inbox)
+    {
+        var home = Copy(fixture);
+        Assert.Equal(2, Schema(home));
+        for (var open = 0; open < 2; open++)
+        {
+            using var node = CourierNode.Open(home, Passphrase, TestNodes.BaseOptions(relay: new InMemoryRelay()));
+            var contact = Assert.Single(node.Contacts);
+            using (var record = node.FindRecord(contact.Id))
+            {
+                Assert.Equal(0, record.LastSent);
+                Assert.Equal(Courier.Node.Contacts.ReplayWindow.Empty, record.Received);
+                Assert.NotEmpty(record.OurBundles);
+            }
+
+            var cell = Assert.Single(node.Cells);
+            Assert.Equal(("north", 2), (cell.Name, cell.Members.Count));
+            Assert.Equal(cell.Epoch, await node.InspectCellAsync("north", c => c.Group.Epoch));
+            Assert.Equal(inbox, node.Inbox().Count(m => m.Text == "before the upgrade"));
+            Assert.Equal(3, Schema(home));
+        }
+    }
+
+    /// <summary>Only format 1 with cells is refused: a format-2 home whose Welcome still waits for delivery is migrated like any other.</summary>
+    [Fact]
+    public void A_format_2_home_with_a_Welcome_waiting_for_delivery_is_migrated()
+    {
+        var home = Copy("format2-founder");
+        using (var node = CourierNode.Open(home, Passphrase, TestNodes.BaseOptions()))
+        using (var transaction = node.Vault.Begin())
+        {
+            transaction.Put(Courier.Node.Storage.VaultCollection.WelcomeDelivery, Courier.Node.Storage.Vault.NewId(), "waiting"u8);
+            transaction.Commit();
+        }
+
+        Execute(home, "UPDATE meta SET value = 2 WHERE name = 'schema'");
+        using (var node = CourierNode.Open(home, Passphrase, TestNodes.BaseOptions()))
+        {
+            Assert.Single(node.Cells);
+        }
+
+        Assert.Equal(3, Schema(home));
     }
 
     [Theory]
@@ -49,6 +98,17 @@ public sealed class VaultFormatTests : IDisposable
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_root, recursive: true);
+    }
+
+    private static long Schema(string home) => (long)Execute(home, "SELECT value FROM meta WHERE name = 'schema'")!;
+
+    private static object? Execute(string home, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(home, "vault.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 
     private static Dictionary<string, string> Snapshot(string home)

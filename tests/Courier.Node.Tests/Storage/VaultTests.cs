@@ -63,6 +63,49 @@ public class VaultTests
         AssertSameFiles(before, home.Snapshot());
     }
 
+    /// <summary>A database whose header is lost (or not yet restored) may be someone's only copy: init neither deletes nor overwrites it.</summary>
+    [Theory]
+    [InlineData("vault.db")]
+    [InlineData("vault.db-wal")]
+    public void Init_beside_a_database_without_its_header_is_refused_and_changes_nothing(string left)
+    {
+        using var home = new TempHome();
+        var id = VaultStore.NewId();
+        using (var vault = VaultStore.Create(home.Path, Passphrase, TempHome.FastKdf))
+        using (var transaction = vault.Begin())
+        {
+            transaction.Put(VaultCollection.Contact, id, "the only copy"u8);
+            transaction.Commit();
+        }
+
+        var header = Path.Combine(home.Path, VaultHeader.FileName);
+        var saved = File.ReadAllBytes(header);
+        File.Delete(header);
+        foreach (var file in Directory.GetFiles(home.Path).Where(f => Path.GetFileName(f) is not ("vault.db" or "courier.lock") && Path.GetFileName(f) != left))
+        {
+            File.Delete(file);
+        }
+
+        if (left != "vault.db")
+        {
+            File.Move(Path.Combine(home.Path, "vault.db"), Path.Combine(home.Path, left));
+        }
+
+        var before = home.Snapshot();
+        var error = Assert.Throws<VaultExistsException>(() => CourierNode.Init(home.Path, "another passphrase", new NodeOptions { Kdf = TempHome.FastKdf }));
+        Assert.Equal("vault_exists", error.ErrorCode);
+        Assert.Contains("without its header", error.Message, StringComparison.Ordinal);
+        AssertSameFiles(before, home.Snapshot());
+
+        // Restoring the header brings the vault back whole.
+        if (left == "vault.db")
+        {
+            File.WriteAllBytes(header, saved);
+            using var reopened = VaultStore.Open(home.Path, Passphrase);
+            Assert.Equal("the only copy"u8.ToArray(), reopened.Get(VaultCollection.Contact, id));
+        }
+    }
+
     [Fact]
     public void Open_without_a_vault_says_so()
     {
