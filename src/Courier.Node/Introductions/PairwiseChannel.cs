@@ -9,13 +9,13 @@ namespace Courier.Node.Introductions;
 
 /// <summary>
 /// Control messages between two contacts through their dead drops (docs/node.md, "Pairwise
-/// channel"): XChaCha20-Poly1305 with a random nonce under a key per direction, derived with
-/// HKDF-SHA256 from the contact's pairwise secret, with the destination drop's name as associated
-/// data. Each message carries, inside the ciphertext, the sender's next sequence number for this
+/// channel"): <see cref="SealedEnvelope"/>s under a key per direction, derived with HKDF-SHA256 from
+/// the contact's pairwise secret, for the destination drop (its name is the associated data), so a
+/// relay sees random bytes of a bucket size. Each message carries, inside the ciphertext, the sender's next sequence number for this
 /// contact, which the receiver checks against its <see cref="ReplayWindow"/>: a relay (or anyone
 /// who can append to the drop) that appends an old envelope again changes nothing. A message the
 /// sender also signs (an introduction) carries its signature inside.
-/// Envelope content: <c>nonce (24) || ciphertext of (u8 type || u64 sequence || body)</c>.
+/// Sealed content: <c>u8 type || u64 sequence || body</c>.
 /// </summary>
 internal static class PairwiseChannel
 {
@@ -23,8 +23,6 @@ internal static class PairwiseChannel
     public const byte FrameKind = 0x10;
 
     private const int HeaderSize = 1 + 8;
-
-    private static readonly AeadAlgorithm Aead = AeadAlgorithm.XChaCha20Poly1305;
 
     /// <summary>
     /// The next message to <paramref name="contact"/>: its sequence number is taken and the contact
@@ -47,10 +45,7 @@ internal static class PairwiseChannel
             plaintext[0] = (byte)type;
             BinaryPrimitives.WriteInt64BigEndian(plaintext.AsSpan(1), sequence);
             body.CopyTo(plaintext.AsSpan(HeaderSize));
-            var content = new byte[Aead.NonceSize + plaintext.Length + Aead.TagSize];
-            RandomNumberGenerator.Fill(content.AsSpan(0, Aead.NonceSize));
-            Aead.Encrypt(key, content.AsSpan(0, Aead.NonceSize), AssociatedData(contact.TheirDrop), plaintext, content.AsSpan(Aead.NonceSize));
-            return EnvelopeFrame.Pad(FrameKind, content, EnvelopeSizes.All);
+            return SealedEnvelope.Seal(key, DropName.FromBytes(contact.TheirDrop), FrameKind, plaintext);
         }
         finally
         {
@@ -61,23 +56,14 @@ internal static class PairwiseChannel
     /// <summary>The type, sequence number and body of an envelope from <paramref name="contact"/> in our drop, or null when it is not one (altered, from someone else, or malformed).</summary>
     public static (PairwiseMessageType Type, long Sequence, byte[] Body)? TryOpen(ContactRecord contact, ReadOnlySpan<byte> envelope)
     {
-        if (EnvelopeFrame.TryOpen(envelope) is not var (kind, content) || kind != FrameKind || content.Length < Aead.NonceSize + Aead.TagSize + HeaderSize)
-        {
-            return null;
-        }
-
         using var key = DirectionKey(contact, sending: false);
-        var plaintext = new byte[content.Length - Aead.NonceSize - Aead.TagSize];
-        if (!Aead.Decrypt(key, content.AsSpan(0, Aead.NonceSize), AssociatedData(contact.OurDrop), content.AsSpan(Aead.NonceSize), plaintext))
+        if (SealedEnvelope.TryOpen(key, DropName.FromBytes(contact.OurDrop), envelope) is not var (kind, plaintext) || kind != FrameKind || plaintext.Length < HeaderSize)
         {
             return null;
         }
 
         return ((PairwiseMessageType)plaintext[0], BinaryPrimitives.ReadInt64BigEndian(plaintext.AsSpan(1)), plaintext[HeaderSize..]);
     }
-
-    /// <summary>v2: with sequence numbers; an envelope of v1 does not open, so it can never be read without one.</summary>
-    private static byte[] AssociatedData(byte[] drop) => [.. "courier pairwise v2"u8, .. drop];
 
     /// <summary>The key of one direction: first-to-second or second-to-first.</summary>
     private static Key DirectionKey(ContactRecord contact, bool sending)
@@ -86,8 +72,8 @@ internal static class PairwiseChannel
         Span<byte> okm = stackalloc byte[32];
         try
         {
-            HKDF.DeriveKey(HashAlgorithmName.SHA256, contact.PairwiseSecret, okm, salt: default, fromFirst ? "courier pairwise v1 first to second"u8 : "courier pairwise v1 second to first"u8);
-            return Key.Import(Aead, okm, KeyBlobFormat.RawSymmetricKey);
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, contact.PairwiseSecret, okm, salt: default, fromFirst ? "courier pairwise v3 first to second"u8 : "courier pairwise v3 second to first"u8);
+            return SealedEnvelope.ImportKey(okm);
         }
         finally
         {
