@@ -52,9 +52,16 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw RelayProblem.BadRequest("bad_read_key", "readKey must be a 32-byte Ed25519 public key in unpadded base64url");
         }
 
-        // Proof of possession: the creator signs with the key it registers.
-        await AuthenticateAsync(ctx, drop, key, body).ConfigureAwait(false);
+        // Proof of possession: the creator signs with the key it registers. The nonce goes into the
+        // drop's replay window only once the drop is known to be this key's, so a stranger's key
+        // cannot fill the window of someone else's drop.
+        var signed = Verify(ctx, drop, key, body);
         var outcome = await store.CreateDropAsync(drop, key, ctx.RequestAborted).ConfigureAwait(false);
+        if (outcome != CreateDropOutcome.Conflict)
+        {
+            await RememberAsync(ctx, drop, signed).ConfigureAwait(false);
+        }
+
         switch (outcome)
         {
             case CreateDropOutcome.Created:
@@ -224,6 +231,10 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     }
 
     private async Task AuthenticateAsync(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> readKey, byte[] body)
+        => await RememberAsync(ctx, drop, Verify(ctx, drop, readKey, body)).ConfigureAwait(false);
+
+    /// <summary>Checks the signature headers against <paramref name="readKey"/> and the freshness window; returns the nonce and timestamp.</summary>
+    private (byte[] Nonce, long Timestamp) Verify(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> readKey, byte[] body)
     {
         var timestampText = SingleHeader(ctx, RequestSignature.TimestampHeader);
         var nonceText = SingleHeader(ctx, RequestSignature.NonceHeader);
@@ -264,10 +275,23 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw new RelayProblem(401, "bad_signature", "the signature does not verify with the drop's read key");
         }
 
-        // Only verified requests reach the replay cache, so junk cannot fill it.
-        if (!await store.TryRememberNonceAsync(nonce, DateTimeOffset.FromUnixTimeSeconds(timestamp), DateTimeOffset.FromUnixTimeSeconds(timestamp + window + 1), ctx.RequestAborted).ConfigureAwait(false))
+        return (nonce, timestamp);
+    }
+
+    /// <summary>Remembers a verified request's nonce in its drop's replay window; refuses a replay, or a drop that signed too much this second.</summary>
+    private async Task RememberAsync(HttpContext ctx, DropName drop, (byte[] Nonce, long Timestamp) signed)
+    {
+        // Only verified requests reach a drop's window, and only that drop's key holders can fill it.
+        var expires = DateTimeOffset.FromUnixTimeSeconds(signed.Timestamp + (long)options.FreshnessWindow.TotalSeconds + 1);
+        var outcome = await store.TryRememberNonceAsync(drop, signed.Nonce, signed.Timestamp, expires, ctx.RequestAborted).ConfigureAwait(false);
+        if (outcome == NonceOutcome.Replayed)
         {
-            throw new RelayProblem(401, "replayed_request", "this nonce was used before, or the request was signed before the relay restarted; sign again");
+            throw new RelayProblem(401, "replayed_request", "this nonce was used before; sign again");
+        }
+
+        if (outcome == NonceOutcome.Busy)
+        {
+            throw new RelayProblem(429, "busy", "too many signed requests for this drop in one second; retry shortly");
         }
     }
 

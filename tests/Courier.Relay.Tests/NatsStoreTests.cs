@@ -126,7 +126,8 @@ public sealed class NatsStoreTests
 
         var nonce = new byte[16];
         nonce[3] = 3;
-        Assert.True(await a.TryRememberNonceAsync(nonce, time.GetUtcNow(), time.GetUtcNow().AddMinutes(1), default));
-        Assert.False(await b.TryRememberNonceAsync(nonce, time.GetUtcNow(), time.GetUtcNow().AddMinutes(1), default));
+        long second = time.GetUtcNow().ToUnixTimeSeconds();
+        Assert.Equal(NonceOutcome.Remembered, await a.TryRememberNonceAsync(slot, nonce, second, time.GetUtcNow().AddMinutes(1), default));
+        Assert.Equal(NonceOutcome.Replayed, await b.TryRememberNonceAsync(slot, nonce, second, time.GetUtcNow().AddMinutes(1), default));
     }
 }

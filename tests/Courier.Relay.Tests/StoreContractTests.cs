@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Security.Cryptography;
 using Courier.Relay.Client;
 using Courier.Relay.Storage;
 using Courier.Relay.Storage.Memory;
@@ -190,37 +191,59 @@ public sealed class StoreContractTests : IDisposable
     [Theory]
     [MemberData(nameof(LocalKinds))]
     [NatsStore]
-    public async Task A_nonce_is_accepted_once(string kind)
+    public async Task A_nonce_is_accepted_once_per_drop_and_remembered_across_restarts(string kind)
     {
         var nonce = new byte[16];
         nonce[0] = 7;
-        var now = _time.GetUtcNow();
+        var drop = DropName.NewRandom();
+        long second = _time.GetUtcNow().ToUnixTimeSeconds();
+        var expires = _time.GetUtcNow().AddMinutes(1);
         await using (var store = await OpenAsync(kind))
         {
-            Assert.True(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
-            Assert.False(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
-            nonce[1] = 1;
-            Assert.True(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
+            Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(drop, nonce, second, expires, default));
+            Assert.Equal(NonceOutcome.Replayed, await store.TryRememberNonceAsync(drop, nonce, second, expires, default));
+            // Windows are per drop: the same nonce on another drop is another request.
+            Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(DropName.NewRandom(), nonce, second, expires, default));
         }
 
-        // Nor after a restart: the store remembers what the earlier process accepted (NATS: the bucket
-        // outlives relays), or its cache starts empty and refuses what was signed before it.
+        if (kind == "memory")
+        {
+            return;
+        }
+
+        // The windows are stored (SQLite's database, NATS's bucket), so a restart forgets nothing.
         _time.Advance(TimeSpan.FromSeconds(2));
         await using var restarted = await OpenAsync(kind);
-        Assert.False(await restarted.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
+        Assert.Equal(NonceOutcome.Replayed, await restarted.TryRememberNonceAsync(drop, nonce, second, expires, default));
     }
 
     [Theory]
     [MemberData(nameof(LocalKinds))]
-    public async Task A_replay_cache_that_starts_empty_refuses_what_was_signed_before_it(string kind)
+    [NatsStore]
+    public async Task A_full_replay_window_refuses_only_its_own_drop_and_second(string kind)
     {
-        // A cache that starts empty cannot tell what an earlier process accepted (IDropStore.TryRememberNonceAsync);
-        // the NATS store's bucket outlives the process, so this does not apply to it.
         await using var store = await OpenAsync(kind);
-        var nonce = new byte[16];
-        nonce[2] = 2;
-        var now = _time.GetUtcNow();
-        Assert.False(await store.TryRememberNonceAsync(nonce, now.AddSeconds(-2), now.AddMinutes(1), default));
+        var attacker = DropName.NewRandom();
+        var honest = DropName.NewRandom();
+        long second = _time.GetUtcNow().ToUnixTimeSeconds() + 60;
+        var expires = _time.GetUtcNow().AddSeconds(121);
+        for (int i = 0; i < ReplayWindow.PerSecond; i++)
+        {
+            Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(attacker, RandomNumberGenerator.GetBytes(16), second, expires, default));
+        }
+
+        Assert.Equal(NonceOutcome.Busy, await store.TryRememberNonceAsync(attacker, RandomNumberGenerator.GetBytes(16), second, expires, default));
+        Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(honest, RandomNumberGenerator.GetBytes(16), second, expires, default));
+        Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(attacker, RandomNumberGenerator.GetBytes(16), second - 1, expires, default));
+        if (kind == "nats")
+        {
+            return; // NATS expires windows by the bucket's age on the server's clock.
+        }
+
+        // Once the second has left the freshness window its window is swept.
+        _time.Advance(TimeSpan.FromSeconds(122));
+        await store.SweepAsync(default);
+        Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(attacker, RandomNumberGenerator.GetBytes(16), second, _time.GetUtcNow().AddMinutes(1), default));
     }
 
     [Theory]

@@ -3,7 +3,7 @@ using Courier.Relay.Client;
 namespace Courier.Relay.Storage;
 
 /// <summary>
-/// Where a relay keeps dead drops, their ordered envelope logs, nameplates and the replay cache of
+/// Where a relay keeps dead drops, their ordered envelope logs, nameplates and the replay windows of
 /// signed requests. The relay talks only to this interface; it never knows which store is in use.
 /// Every method that acknowledges a write returns only once the write is durable.
 /// </summary>
@@ -51,13 +51,15 @@ public interface IDropStore : IAsyncDisposable
     Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records a signed request's nonce until <paramref name="expires"/>; false when it was seen
-    /// before (a replay), or when it may have been: a store whose replay cache does not outlive the
-    /// process refuses requests signed before the process started.
+    /// Records the nonce of a verified request for <paramref name="drop"/> signed at Unix second
+    /// <paramref name="signedAt"/>, until <paramref name="expires"/>: a replay when the drop saw it
+    /// before, busy when the drop's window for that second is full (256 nonces).
+    /// Windows are kept per drop and second, durably and shared by all relays of a cluster, so one
+    /// key holder's requests never fill another drop's window.
     /// </summary>
-    Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken);
+    Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken);
 
-    /// <summary>Deletes envelopes older than the retention period and expired nameplates; returns how many envelopes went.</summary>
+    /// <summary>Deletes envelopes older than the retention period, expired nameplates and expired nonce windows; returns how many envelopes went.</summary>
     Task<long> SweepAsync(CancellationToken cancellationToken);
 
     /// <summary>How many drops exist (for metrics).</summary>

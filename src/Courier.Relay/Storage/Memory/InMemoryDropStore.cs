@@ -10,8 +10,8 @@ public sealed class InMemoryDropStore : IDropStore
 {
     private readonly Dictionary<DropName, MemoryDrop> _drops = [];
     private readonly Dictionary<int, (DropName Slot, DateTimeOffset Expires)> _nameplates = [];
+    private readonly Dictionary<(DropName Drop, long Second), (byte[] Nonces, DateTimeOffset Expires)> _nonces = [];
     private readonly AppendSignals _signals = new();
-    private readonly ReplayCache _replay;
     private readonly DropStoreOptions _options;
     private readonly Lock _lock = new();
 
@@ -19,7 +19,6 @@ public sealed class InMemoryDropStore : IDropStore
     public InMemoryDropStore(DropStoreOptions? options = null)
     {
         _options = options ?? new DropStoreOptions();
-        _replay = new ReplayCache(_options.Time);
     }
 
     /// <inheritdoc/>
@@ -175,8 +174,21 @@ public sealed class InMemoryDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
-        => Task.FromResult(_replay.TryRemember(nonce.Span, signedAt, expires));
+    public Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var now = _options.Time.GetUtcNow();
+            var window = _nonces.TryGetValue((drop, signedAt), out var w) && w.Expires > now ? w.Nonces : [];
+            var outcome = ReplayWindow.TryAdd(window, nonce.Span, out var updated);
+            if (outcome == NonceOutcome.Remembered)
+            {
+                _nonces[(drop, signedAt)] = (updated, expires);
+            }
+
+            return Task.FromResult(outcome);
+        }
+    }
 
     /// <inheritdoc/>
     public Task<long> SweepAsync(CancellationToken cancellationToken)
@@ -191,6 +203,14 @@ public sealed class InMemoryDropStore : IDropStore
                 {
                     _nameplates.Remove(number);
                     _drops.Remove(n.Slot);
+                }
+            }
+
+            foreach (var (key, window) in _nonces.ToList())
+            {
+                if (window.Expires <= now)
+                {
+                    _nonces.Remove(key);
                 }
             }
 

@@ -190,8 +190,8 @@ public sealed class NatsDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
-        => _keyValue.TryRememberNonceAsync(nonce, cancellationToken);
+    public Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
+        => _keyValue.TryRememberNonceAsync(drop, signedAt, nonce, cancellationToken);
 
     /// <inheritdoc/>
     public Task<long> SweepAsync(CancellationToken cancellationToken)

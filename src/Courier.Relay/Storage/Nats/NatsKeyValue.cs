@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Buffers.Text;
 using System.Globalization;
 using Courier.Relay.Client;
 using NATS.Client.KeyValueStore;
@@ -93,12 +92,34 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
     public async Task PurgeNameplateAsync(int number, CancellationToken cancellationToken)
         => await nameplates.PurgeAsync(NameplateKey(number), cancellationToken: cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Records a nonce; false when any relay recorded it before.</summary>
-    public async Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a nonce to the drop's window of timestamp second <paramref name="second"/> (one key per
+    /// drop and second, updated with compare-and-set, so any relay sees what the others accepted).
+    /// </summary>
+    public async Task<NonceOutcome> TryRememberNonceAsync(DropName drop, long second, ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken)
     {
-        // The bucket's max age (5 min) outlives every freshness window, and it is shared by all relays.
-        var created = await nonces.TryCreateAsync(Base64Url.EncodeToString(nonce.Span), Array.Empty<byte>(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return created.Success;
+        // The bucket's max age (5 min) outlives every freshness window.
+        string key = ReplayWindow.Key(drop, second);
+        for (int attempt = 0; attempt < 16; attempt++)
+        {
+            var entry = await nonces.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var outcome = ReplayWindow.TryAdd(entry.Success ? entry.Value.Value ?? [] : [], nonce.Span, out var updated);
+            if (outcome != NonceOutcome.Remembered)
+            {
+                return outcome;
+            }
+
+            var written = entry.Success
+                ? await nonces.TryUpdateAsync(key, updated, entry.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await nonces.TryCreateAsync(key, updated, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (written.Success)
+            {
+                return NonceOutcome.Remembered;
+            }
+        }
+
+        // Lost every race with other requests for this drop and second: only its own key holders contend here.
+        return NonceOutcome.Busy;
     }
 
     private static byte[] Meta(ReadOnlySpan<byte> key, long floor)

@@ -20,7 +20,6 @@ public sealed class SqliteDropStore : IDropStore
     private readonly Channel<WriteOp> _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(16_384) { SingleReader = true });
     private readonly ConcurrentBag<SqliteReader> _readers = [];
     private readonly AppendSignals _signals = new();
-    private readonly ReplayCache _replay;
     private readonly SqliteWriter _writer;
     private readonly Task _writerLoop;
     private long _sweepCursor;
@@ -29,7 +28,6 @@ public sealed class SqliteDropStore : IDropStore
     {
         _connectionString = connectionString;
         _options = options;
-        _replay = new ReplayCache(options.Time);
         _writer = new SqliteWriter(connectionString);
         _writerLoop = Task.Factory.StartNew(WriterLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
@@ -144,8 +142,14 @@ public sealed class SqliteDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
-        => Task.FromResult(_replay.TryRemember(nonce.Span, signedAt, expires));
+    public Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        var name = drop.Bytes.ToArray();
+        var bytes = nonce.ToArray();
+        long until = expires.ToUnixTimeMilliseconds();
+        long now = Now();
+        return WriteAsync(w => w.RememberNonce(name, signedAt, bytes, until, now), cancellationToken);
+    }
 
     /// <inheritdoc/>
     public async Task<long> SweepAsync(CancellationToken cancellationToken)
@@ -155,6 +159,12 @@ public sealed class SqliteDropStore : IDropStore
         long tombstoneCutoff = now - (long)_options.DedupeWindow.TotalMilliseconds;
         long removed = 0;
         await WriteAsync(w => w.ExpireNameplates(now), cancellationToken).ConfigureAwait(false);
+        int expiredWindows;
+        do
+        {
+            expiredWindows = await WriteAsync(w => w.ExpireNonces(now), cancellationToken).ConfigureAwait(false);
+        }
+        while (expiredWindows > 0);
 
         // One pass over the table in rowid order, a slice per transaction so appends are never held up long.
         while (true)

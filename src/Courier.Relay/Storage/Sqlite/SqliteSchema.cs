@@ -6,6 +6,7 @@ internal static class SqliteSchema
     // envelopes is a rowid table: rowid order is (nearly) arrival order, which the sweeper walks.
     // A trimmed envelope keeps its row without data (a tombstone) until the dedupe window passes,
     // so a late retry of its message id still gets the original sequence number.
+    // nonces holds each drop's replay window per timestamp second (ReplayWindow), until it expires.
     public const string Create = """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS drops (
@@ -25,6 +26,14 @@ internal static class SqliteSchema
             UNIQUE (drop_id, seq)
         );
         CREATE UNIQUE INDEX IF NOT EXISTS envelopes_msg ON envelopes (drop_id, msg_id);
+        CREATE TABLE IF NOT EXISTS nonces (
+            drop_name BLOB NOT NULL,
+            second INTEGER NOT NULL,
+            expires INTEGER NOT NULL,
+            nonces BLOB NOT NULL,
+            PRIMARY KEY (drop_name, second)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS nonces_expires ON nonces (expires);
         CREATE TABLE IF NOT EXISTS nameplates (
             number INTEGER PRIMARY KEY,
             drop_id INTEGER NOT NULL,

@@ -12,6 +12,8 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _insertEnvelope;
     private readonly SqliteCommand _setLastSeq;
     private readonly SqliteCommand _insertDrop;
+    private readonly SqliteCommand _findNonces;
+    private readonly SqliteCommand _putNonces;
     private readonly List<SqliteCommand> _all = [];
     private SqliteTransaction? _transaction;
 
@@ -28,6 +30,8 @@ internal sealed class SqliteWriter : IDisposable
         _insertEnvelope = Prepare("INSERT INTO envelopes (drop_id, seq, msg_id, stored, data) VALUES ($drop, $seq, $msg, $stored, $data)");
         _setLastSeq = Prepare("UPDATE drops SET last_seq = $seq WHERE id = $drop");
         _insertDrop = Prepare("INSERT INTO drops (name, read_key, created) VALUES ($name, $key, $created) ON CONFLICT (name) DO NOTHING");
+        _findNonces = Prepare("SELECT nonces FROM nonces WHERE drop_name = $name AND second = $second AND expires > $now");
+        _putNonces = Prepare("INSERT OR REPLACE INTO nonces (drop_name, second, expires, nonces) VALUES ($name, $second, $expires, $nonces)");
     }
 
     public void Begin()
@@ -136,6 +140,33 @@ internal sealed class SqliteWriter : IDisposable
         command.Parameters.AddWithValue("$through", through);
         command.ExecuteNonQuery();
         return true;
+    }
+
+    public NonceOutcome RememberNonce(byte[] name, long second, byte[] nonce, long expires, long now)
+    {
+        _findNonces.Parameters["$name"].Value = name;
+        _findNonces.Parameters["$second"].Value = second;
+        _findNonces.Parameters["$now"].Value = now;
+        var window = _findNonces.ExecuteScalar() as byte[] ?? [];
+        var outcome = ReplayWindow.TryAdd(window, nonce, out var updated);
+        if (outcome == NonceOutcome.Remembered)
+        {
+            _putNonces.Parameters["$name"].Value = name;
+            _putNonces.Parameters["$second"].Value = second;
+            _putNonces.Parameters["$expires"].Value = expires;
+            _putNonces.Parameters["$nonces"].Value = updated;
+            _putNonces.ExecuteNonQuery();
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Deletes up to 4096 expired nonce windows (by the index on expiry, no scan); returns how many went.</summary>
+    public int ExpireNonces(long now)
+    {
+        using var command = Command("DELETE FROM nonces WHERE (drop_name, second) IN (SELECT drop_name, second FROM nonces WHERE expires <= $now LIMIT 4096)");
+        command.Parameters.AddWithValue("$now", now);
+        return command.ExecuteNonQuery();
     }
 
     public bool ClaimNameplate(int number, byte[] slot, long now, long expires)
