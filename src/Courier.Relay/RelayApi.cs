@@ -1,5 +1,7 @@
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Courier.Relay.Client;
@@ -22,6 +24,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     public const string NameplatePolicy = "nameplates";
     private const int MaxJsonBody = 4096;
     private const int MaxNameplateRange = 99_999;
+    private const int ClaimSize = 32;
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -30,6 +33,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         app.MapMethods("/v1/drops/{drop}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: false)).WithDisplayName("fetch");
         app.MapMethods("/v1/drops/{drop}/trim", ["POST"], TrimAsync).WithDisplayName("trim");
         app.MapMethods("/v1/nameplates", ["POST"], AllocateNameplateAsync).WithDisplayName("allocate_nameplate").RequireRateLimiting(NameplatePolicy);
+        app.MapMethods("/v1/nameplates/{nameplate}/join", ["POST"], JoinNameplateAsync).WithDisplayName("join_nameplate").RequireRateLimiting(NameplatePolicy);
         app.MapMethods("/v1/nameplates/{nameplate}/envelopes", ["POST"], ctx => AppendAsync(ctx, nameplate: true)).WithDisplayName("nameplate_append");
         app.MapMethods("/v1/nameplates/{nameplate}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: true)).WithDisplayName("nameplate_fetch");
         app.MapMethods("/v1/nameplates/{nameplate}", ["DELETE"], ReleaseNameplateAsync).WithDisplayName("release_nameplate");
@@ -77,7 +81,8 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
 
     private async Task AppendAsync(HttpContext ctx, bool nameplate)
     {
-        var (drop, _) = nameplate ? await NameplateDropAsync(ctx).ConfigureAwait(false) : (RouteDrop(ctx), 0);
+        // On a nameplate a side appends to its own drop only.
+        var drop = nameplate ? (await NameplateSideAsync(ctx).ConfigureAwait(false)).Own : RouteDrop(ctx);
         var idHeader = SingleHeader(ctx, RequestSignature.MessageIdHeader)
                        ?? throw RelayProblem.BadRequest("missing_message_id", "the Courier-Message-Id header is required");
         if (!MessageId.TryParse(idHeader, out var messageId))
@@ -93,7 +98,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
 
         var started = Stopwatch.GetTimestamp();
-        int max = nameplate ? options.NameplateCapacity : options.MaxEnvelopesPerDrop;
+        int max = nameplate ? options.NameplateEnvelopesPerSide : options.MaxEnvelopesPerDrop;
         var outcome = await store.AppendAsync(drop, messageId, envelope, max, ctx.RequestAborted).ConfigureAwait(false);
         switch (outcome.Status)
         {
@@ -107,7 +112,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
                 throw nameplate ? NoSuchNameplate() : NoSuchDrop();
             default:
                 throw nameplate
-                    ? new RelayProblem(409, "nameplate_full", "the nameplate holds its maximum number of envelopes")
+                    ? new RelayProblem(409, "nameplate_full", "this side of the nameplate posted its messages already")
                     : new RelayProblem(409, "drop_full", "the drop holds its maximum number of envelopes; the reader must trim");
         }
     }
@@ -131,9 +136,12 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         var body = await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
         DropName drop;
         DropState state;
+        NameplateSide? side = null;
         if (nameplate)
         {
-            (drop, _) = await NameplateDropAsync(ctx).ConfigureAwait(false);
+            // A side reads the other side's drop.
+            side = await NameplateSideAsync(ctx).ConfigureAwait(false);
+            drop = side.Other;
             state = await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false) ?? throw NoSuchNameplate();
         }
         else
@@ -166,8 +174,16 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
 
         metrics.Fetched(envelopes.Count);
-        var dto = new FetchResponse(envelopes.Select(e => new EnvelopeDto(e.Seq, e.Data)).ToList(), last);
-        await WriteJsonAsync(ctx, 200, dto, WireJson.Default.FetchResponse).ConfigureAwait(false);
+        var dtos = envelopes.Select(e => new EnvelopeDto(e.Seq, e.Data)).ToList();
+        if (side is null)
+        {
+            await WriteJsonAsync(ctx, 200, new FetchResponse(dtos, last), WireJson.Default.FetchResponse).ConfigureAwait(false);
+            return;
+        }
+
+        // Interference is read after the wait, so a side learns of a refused join as soon as it can.
+        bool interfered = (await store.GetNameplateAsync(side.Number, ctx.RequestAborted).ConfigureAwait(false))?.Interfered ?? side.Interfered;
+        await WriteJsonAsync(ctx, 200, new NameplateFetchResponse(dtos, last, interfered), WireJson.Default.NameplateFetchResponse).ConfigureAwait(false);
     }
 
     private async Task TrimAsync(HttpContext ctx)
@@ -190,14 +206,17 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     {
         await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
         var expires = options.Time.GetUtcNow() + options.NameplateLifetime;
+        var claim = RandomNumberGenerator.GetBytes(ClaimSize);
+        var nameplate = new NameplateState(DropName.NewRandom(), DropName.NewRandom(), SHA256.HashData(claim), ReadOnlyMemory<byte>.Empty, Interfered: false);
         // Short numbers first; widen the range only when the short ones are busy.
         for (int attempt = 0; attempt < 40; attempt++)
         {
             int range = attempt < 10 ? 999 : attempt < 20 ? 9_999 : MaxNameplateRange;
             int number = Random.Shared.Next(1, range + 1);
-            if (await store.TryClaimNameplateAsync(number, DropName.NewRandom(), expires, ctx.RequestAborted).ConfigureAwait(false))
+            if (await store.TryClaimNameplateAsync(number, nameplate, expires, ctx.RequestAborted).ConfigureAwait(false))
             {
-                await WriteJsonAsync(ctx, 201, new NameplateResponse(number, expires.ToUnixTimeSeconds()), WireJson.Default.NameplateResponse).ConfigureAwait(false);
+                var answer = new NameplateResponse(number, expires.ToUnixTimeSeconds(), Base64Url.EncodeToString(claim));
+                await WriteJsonAsync(ctx, 201, answer, WireJson.Default.NameplateResponse).ConfigureAwait(false);
                 return;
             }
         }
@@ -205,11 +224,33 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         throw new RelayProblem(409, "nameplates_exhausted", "no free nameplate was found; try again later");
     }
 
-    private async Task ReleaseNameplateAsync(HttpContext ctx)
+    private async Task JoinNameplateAsync(HttpContext ctx)
     {
         int number = RouteNameplate(ctx);
         await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
-        if (!await store.ReleaseNameplateAsync(number, ctx.RequestAborted).ConfigureAwait(false))
+        var claim = RandomNumberGenerator.GetBytes(ClaimSize);
+        switch (await store.TryJoinNameplateAsync(number, SHA256.HashData(claim), ctx.RequestAborted).ConfigureAwait(false))
+        {
+            case JoinOutcome.Joined:
+                await WriteJsonAsync(ctx, 201, new JoinResponse(number, Base64Url.EncodeToString(claim)), WireJson.Default.JoinResponse).ConfigureAwait(false);
+                break;
+            case JoinOutcome.Taken:
+                throw new RelayProblem(409, "nameplate_taken", "someone else joined this nameplate first: its first contact was interfered with");
+            default:
+                throw NoSuchNameplate();
+        }
+    }
+
+    private async Task ReleaseNameplateAsync(HttpContext ctx)
+    {
+        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        var side = await NameplateSideAsync(ctx).ConfigureAwait(false);
+        if (!side.IsInviter)
+        {
+            throw new RelayProblem(403, "bad_claim", "only the inviter's claim releases a nameplate");
+        }
+
+        if (!await store.ReleaseNameplateAsync(side.Number, ctx.RequestAborted).ConfigureAwait(false))
         {
             throw NoSuchNameplate();
         }
@@ -301,11 +342,27 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         return state is null || state.IsOpen ? throw NoSuchDrop() : state;
     }
 
-    private async Task<(DropName Drop, int Number)> NameplateDropAsync(HttpContext ctx)
+    /// <summary>The live nameplate of the route and the side whose claim the request carries (401 without one, 403 with another).</summary>
+    private async Task<NameplateSide> NameplateSideAsync(HttpContext ctx)
     {
         int number = RouteNameplate(ctx);
-        var slot = await store.GetNameplateAsync(number, ctx.RequestAborted).ConfigureAwait(false);
-        return slot is { } drop ? (drop, number) : throw NoSuchNameplate();
+        var text = SingleHeader(ctx, RequestSignature.NameplateClaimHeader)
+                   ?? throw new RelayProblem(401, "unauthenticated", "nameplate requests carry the claim the relay gave at allocation or join (Courier-Nameplate-Claim)");
+        var claim = new byte[ClaimSize];
+        bool wellFormed = WireBase64.TryDecode(text, claim);
+        var nameplate = await store.GetNameplateAsync(number, ctx.RequestAborted).ConfigureAwait(false) ?? throw NoSuchNameplate();
+        var hash = SHA256.HashData(claim);
+        if (wellFormed && CryptographicOperations.FixedTimeEquals(hash, nameplate.InviterClaim.Span))
+        {
+            return new NameplateSide(number, nameplate.InviterSlot, nameplate.AcceptorSlot, IsInviter: true, nameplate.Interfered);
+        }
+
+        if (wellFormed && nameplate.AcceptorClaim.Length == hash.Length && CryptographicOperations.FixedTimeEquals(hash, nameplate.AcceptorClaim.Span))
+        {
+            return new NameplateSide(number, nameplate.AcceptorSlot, nameplate.InviterSlot, IsInviter: false, nameplate.Interfered);
+        }
+
+        throw new RelayProblem(403, "bad_claim", "this is not a claim of this nameplate");
     }
 
     private static DropName RouteDrop(HttpContext ctx)
@@ -423,6 +480,9 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     }
 
     private static RelayProblem NoSuchDrop() => new(404, "no_such_drop", "there is no such drop");
+
+    /// <summary>One side of a nameplate: it appends to <paramref name="Own"/> and reads <paramref name="Other"/>.</summary>
+    private sealed record NameplateSide(int Number, DropName Own, DropName Other, bool IsInviter, bool Interfered);
 
     private static RelayProblem NoSuchNameplate() => new(404, "no_such_nameplate", "there is no such nameplate, or it expired");
 }

@@ -96,6 +96,101 @@ public sealed class AbuseTests
         Assert.True(busy > 0);
     }
 
+    [Fact]
+    public Task A_first_contact_under_a_join_flood_completes_or_is_told_of_interference_sqlite()
+        => JoinFloodAsync(null);
+
+    [NatsFact]
+    public async Task A_first_contact_under_a_join_flood_completes_or_is_told_of_interference_nats()
+    {
+        using var nats = await NatsServer.StartAsync(1);
+        var store = await NatsDropStore.ConnectAsync(nats.Urls, replicas: 1);
+        await JoinFloodAsync(_ => store);
+    }
+
+    /// <summary>
+    /// A stranger from four addresses joins, posts to and tries to release every nameplate number
+    /// it can (issue 13, must-hold 2). Each round an inviter allocates and an acceptor joins: either
+    /// the acceptor got the nameplate and both sides' two messages go through untouched, or its join
+    /// is refused as taken and the inviter's reads say the nameplate was interfered with. Nothing
+    /// the stranger does deletes a nameplate or adds to the honest sides' messages.
+    /// </summary>
+    private static async Task JoinFloodAsync(Func<string, IDropStore>? store)
+    {
+        await using var relay = await TestRelay.StartAsync(store, configure: o => new RelayOptions { Listen = o.Listen, Time = o.Time, RequestsPerSecondPerClient = 0, NameplateAllocationsPerMinute = 100_000 });
+        using var stop = new CancellationTokenSource();
+        long joined = 0;
+        var strangers = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            using var http = FromAddress(relay.Host.Address, IPAddress.Parse($"127.0.0.{2 + i}"));
+            var client = new RelayClient(http);
+            while (!stop.IsCancellationRequested)
+            {
+                for (int number = 1 + i; number <= 999 && !stop.IsCancellationRequested; number += 4)
+                {
+                    try
+                    {
+                        var claim = await client.JoinNameplateAsync(number);
+                        Interlocked.Increment(ref joined);
+                        await client.AppendToNameplateAsync(claim, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
+                        await client.ReleaseNameplateAsync(claim);
+                    }
+                    catch (RelayRequestException)
+                    {
+                        // Free, taken, or not the stranger's to release: on to the next number.
+                    }
+                }
+            }
+        })).ToList();
+
+        int completed = 0, interfered = 0;
+        try
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                var inviter = await relay.Client.AllocateNameplateAsync();
+                await relay.Client.AppendToNameplateAsync(inviter, Envelope(1), MessageId.NewRandom());
+                if (round % 2 == 1)
+                {
+                    // The code takes a while to reach the acceptor: time for the stranger's sweep to find the number.
+                    await Task.Delay(1000);
+                }
+
+                NameplateClaim acceptor;
+                try
+                {
+                    acceptor = await relay.Client.JoinNameplateAsync(inviter.Number);
+                }
+                catch (RelayRequestException e) when (e.Error == "nameplate_taken")
+                {
+                    Assert.True((await relay.Client.FetchNameplateAsync(inviter, 0)).Interfered);
+                    interfered++;
+                    await relay.Client.ReleaseNameplateAsync(inviter);
+                    continue;
+                }
+
+                Assert.Equal(1, Assert.Single((await relay.Client.FetchNameplateAsync(acceptor, 0)).Envelopes).Data[0]);
+                await relay.Client.AppendToNameplateAsync(acceptor, Envelope(2), MessageId.NewRandom());
+                await relay.Client.AppendToNameplateAsync(inviter, Envelope(3), MessageId.NewRandom());
+                await relay.Client.AppendToNameplateAsync(acceptor, Envelope(4), MessageId.NewRandom());
+                Assert.Equal([2, 4], (await relay.Client.FetchNameplateAsync(inviter, 0)).Envelopes.Select(e => (int)e.Data[0]));
+                Assert.Equal([1, 3], (await relay.Client.FetchNameplateAsync(acceptor, 0)).Envelopes.Select(e => (int)e.Data[0]));
+                await relay.Client.ReleaseNameplateAsync(inviter);
+                completed++;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(strangers);
+        }
+
+        Assert.Equal(20, completed + interfered);
+        Assert.True(interfered > 0, $"the stranger never got to a nameplate first ({joined} joins)");
+    }
+
+    private static byte[] Envelope(byte fill) => Enumerable.Repeat(fill, EnvelopeSizes.Small).ToArray();
+
     /// <summary>An HTTP client whose connections leave from <paramref name="source"/> (any 127.0.0.N reaches the relay on 127.0.0.1).</summary>
     internal static HttpClient FromAddress(Uri relay, IPAddress source)
     {

@@ -166,27 +166,61 @@ public sealed class StoreContractTests : IDisposable
     public async Task Nameplates_are_claimed_once_until_released_or_expired(string kind)
     {
         await using var store = await OpenAsync(kind);
-        var slot = DropName.NewRandom();
+        var nameplate = NewNameplate();
         var expires = _time.GetUtcNow().AddMinutes(5);
-        Assert.True(await store.TryClaimNameplateAsync(42, slot, expires, default));
-        Assert.False(await store.TryClaimNameplateAsync(42, DropName.NewRandom(), expires, default));
-        Assert.Equal(slot, await store.GetNameplateAsync(42, default));
-        Assert.True((await store.GetDropAsync(slot, default))!.IsOpen);
-        Assert.Equal(AppendStatus.Appended, (await store.AppendAsync(slot, MessageId.NewRandom(), Envelope(1), 4, default)).Status);
+        Assert.True(await store.TryClaimNameplateAsync(42, nameplate, expires, default));
+        Assert.False(await store.TryClaimNameplateAsync(42, NewNameplate(), expires, default));
+        Assert.Equal(nameplate.InviterSlot, (await store.GetNameplateAsync(42, default))!.InviterSlot);
+        Assert.True((await store.GetDropAsync(nameplate.InviterSlot, default))!.IsOpen);
+        Assert.True((await store.GetDropAsync(nameplate.AcceptorSlot, default))!.IsOpen);
+        Assert.Equal(AppendStatus.Appended, (await store.AppendAsync(nameplate.AcceptorSlot, MessageId.NewRandom(), Envelope(1), 4, default)).Status);
 
         Assert.True(await store.ReleaseNameplateAsync(42, default));
         Assert.Null(await store.GetNameplateAsync(42, default));
-        Assert.Null(await store.GetDropAsync(slot, default));
+        Assert.Null(await store.GetDropAsync(nameplate.InviterSlot, default));
+        Assert.Null(await store.GetDropAsync(nameplate.AcceptorSlot, default));
         Assert.False(await store.ReleaseNameplateAsync(42, default));
 
-        var second = DropName.NewRandom();
+        var second = NewNameplate();
         Assert.True(await store.TryClaimNameplateAsync(42, second, expires, default));
         _time.Advance(TimeSpan.FromMinutes(6));
         Assert.Null(await store.GetNameplateAsync(42, default));
-        Assert.True(await store.TryClaimNameplateAsync(42, DropName.NewRandom(), _time.GetUtcNow().AddMinutes(5), default));
-        Assert.Null(await store.GetDropAsync(second, default));
-        Assert.Equal(CreateDropOutcome.Conflict, await store.CreateDropAsync((await store.GetNameplateAsync(42, default))!.Value, Key, default));
+        Assert.Equal(JoinOutcome.NoSuchNameplate, await store.TryJoinNameplateAsync(42, SHA256.HashData([1]), default));
+        Assert.True(await store.TryClaimNameplateAsync(42, NewNameplate(), _time.GetUtcNow().AddMinutes(5), default));
+        Assert.Null(await store.GetDropAsync(second.InviterSlot, default));
+        Assert.Null(await store.GetDropAsync(second.AcceptorSlot, default));
+        Assert.Equal(CreateDropOutcome.Conflict, await store.CreateDropAsync((await store.GetNameplateAsync(42, default))!.InviterSlot, Key, default));
     }
+
+    [Theory]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
+    public async Task Only_the_first_join_takes_a_nameplate_and_a_second_marks_it_interfered(string kind)
+    {
+        await using var store = await OpenAsync(kind);
+        var nameplate = NewNameplate();
+        Assert.True(await store.TryClaimNameplateAsync(7, nameplate, _time.GetUtcNow().AddMinutes(5), default));
+        var state = (await store.GetNameplateAsync(7, default))!;
+        Assert.True(state.AcceptorClaim.IsEmpty);
+        Assert.True(state.InviterClaim.Span.SequenceEqual(nameplate.InviterClaim.Span));
+        Assert.False(state.Interfered);
+
+        var acceptor = SHA256.HashData([2]);
+        Assert.Equal(JoinOutcome.Joined, await store.TryJoinNameplateAsync(7, acceptor, default));
+        state = (await store.GetNameplateAsync(7, default))!;
+        Assert.Equal(acceptor, state.AcceptorClaim.ToArray());
+        Assert.False(state.Interfered);
+
+        Assert.Equal(JoinOutcome.Taken, await store.TryJoinNameplateAsync(7, SHA256.HashData([3]), default));
+        state = (await store.GetNameplateAsync(7, default))!;
+        Assert.Equal(acceptor, state.AcceptorClaim.ToArray());
+        Assert.True(state.Interfered);
+        Assert.Equal(JoinOutcome.Taken, await store.TryJoinNameplateAsync(7, SHA256.HashData([4]), default));
+        Assert.Equal(JoinOutcome.NoSuchNameplate, await store.TryJoinNameplateAsync(8, SHA256.HashData([5]), default));
+    }
+
+    private static NameplateState NewNameplate()
+        => new(DropName.NewRandom(), DropName.NewRandom(), SHA256.HashData(RandomNumberGenerator.GetBytes(32)), ReadOnlyMemory<byte>.Empty, Interfered: false);
 
     [Theory]
     [MemberData(nameof(LocalKinds))]

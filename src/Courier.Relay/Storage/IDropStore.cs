@@ -39,15 +39,21 @@ public interface IDropStore : IAsyncDisposable
     Task WaitForAppendAsync(DropName drop, long after, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims nameplate <paramref name="number"/> if it is free or expired, binding it to a new open
-    /// drop <paramref name="slot"/> that holds its envelopes until <paramref name="expires"/>.
+    /// Claims nameplate <paramref name="number"/> if it is free or expired, creating the two open
+    /// drops of <paramref name="nameplate"/> (not yet joined), which live until <paramref name="expires"/>.
     /// </summary>
-    Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken);
+    Task<bool> TryClaimNameplateAsync(int number, NameplateState nameplate, DateTimeOffset expires, CancellationToken cancellationToken);
 
-    /// <summary>The open drop behind a live nameplate, or null when it is free or expired.</summary>
-    Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken);
+    /// <summary>A live nameplate, or null when it is free or expired.</summary>
+    Task<NameplateState?> GetNameplateAsync(int number, CancellationToken cancellationToken);
 
-    /// <summary>Frees a nameplate and deletes its envelopes; false when it was not claimed.</summary>
+    /// <summary>
+    /// Makes <paramref name="acceptorClaim"/> (a SHA-256) the acceptor's of a live nameplate if no one
+    /// joined it yet; otherwise marks the nameplate interfered.
+    /// </summary>
+    Task<JoinOutcome> TryJoinNameplateAsync(int number, ReadOnlyMemory<byte> acceptorClaim, CancellationToken cancellationToken);
+
+    /// <summary>Frees a nameplate and deletes both sides' envelopes; false when it was not claimed.</summary>
     Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken);
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Courier.Relay.Storage.Memory;
 public sealed class InMemoryDropStore : IDropStore
 {
     private readonly Dictionary<DropName, MemoryDrop> _drops = [];
-    private readonly Dictionary<int, (DropName Slot, DateTimeOffset Expires)> _nameplates = [];
+    private readonly Dictionary<int, (NameplateState State, DateTimeOffset Expires)> _nameplates = [];
     private readonly Dictionary<(DropName Drop, long Second), (byte[] Nonces, DateTimeOffset Expires)> _nonces = [];
     private readonly AppendSignals _signals = new();
     private readonly DropStoreOptions _options;
@@ -129,8 +129,9 @@ public sealed class InMemoryDropStore : IDropStore
         => _signals.WaitAsync(this, drop, after, timeout, _options.Time, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    public Task<bool> TryClaimNameplateAsync(int number, NameplateState nameplate, DateTimeOffset expires, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(nameplate);
         lock (_lock)
         {
             if (_nameplates.TryGetValue(number, out var existing))
@@ -140,21 +141,38 @@ public sealed class InMemoryDropStore : IDropStore
                     return Task.FromResult(false);
                 }
 
-                _drops.Remove(existing.Slot);
+                RemoveSlots(existing.State);
             }
 
-            _nameplates[number] = (slot, expires);
-            _drops[slot] = new MemoryDrop([]);
+            _nameplates[number] = (nameplate, expires);
+            _drops[nameplate.InviterSlot] = new MemoryDrop([]);
+            _drops[nameplate.AcceptorSlot] = new MemoryDrop([]);
             return Task.FromResult(true);
         }
     }
 
     /// <inheritdoc/>
-    public Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    public Task<NameplateState?> GetNameplateAsync(int number, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return Task.FromResult<DropName?>(_nameplates.TryGetValue(number, out var n) && n.Expires > _options.Time.GetUtcNow() ? n.Slot : null);
+            return Task.FromResult(_nameplates.TryGetValue(number, out var n) && n.Expires > _options.Time.GetUtcNow() ? n.State : null);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<JoinOutcome> TryJoinNameplateAsync(int number, ReadOnlyMemory<byte> acceptorClaim, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_nameplates.TryGetValue(number, out var n) || n.Expires <= _options.Time.GetUtcNow())
+            {
+                return Task.FromResult(JoinOutcome.NoSuchNameplate);
+            }
+
+            bool taken = !n.State.AcceptorClaim.IsEmpty;
+            _nameplates[number] = (taken ? n.State with { Interfered = true } : n.State with { AcceptorClaim = acceptorClaim.ToArray() }, n.Expires);
+            return Task.FromResult(taken ? JoinOutcome.Taken : JoinOutcome.Joined);
         }
     }
 
@@ -168,7 +186,7 @@ public sealed class InMemoryDropStore : IDropStore
                 return Task.FromResult(false);
             }
 
-            _drops.Remove(n.Slot);
+            RemoveSlots(n.State);
             return Task.FromResult(n.Expires > _options.Time.GetUtcNow());
         }
     }
@@ -202,7 +220,7 @@ public sealed class InMemoryDropStore : IDropStore
                 if (n.Expires <= now)
                 {
                     _nameplates.Remove(number);
-                    _drops.Remove(n.Slot);
+                    RemoveSlots(n.State);
                 }
             }
 
@@ -241,6 +259,12 @@ public sealed class InMemoryDropStore : IDropStore
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private void RemoveSlots(NameplateState nameplate)
+    {
+        _drops.Remove(nameplate.InviterSlot);
+        _drops.Remove(nameplate.AcceptorSlot);
+    }
 
     private sealed class MemoryDrop(byte[] readKey)
     {

@@ -111,27 +111,37 @@ public sealed class SqliteDropStore : IDropStore
         => _signals.WaitAsync(this, drop, after, timeout, _options.Time, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    public Task<bool> TryClaimNameplateAsync(int number, NameplateState nameplate, DateTimeOffset expires, CancellationToken cancellationToken)
     {
-        var name = slot.Bytes.ToArray();
+        ArgumentNullException.ThrowIfNull(nameplate);
+        var inviter = nameplate.InviterSlot.Bytes.ToArray();
+        var acceptor = nameplate.AcceptorSlot.Bytes.ToArray();
+        var claim = nameplate.InviterClaim.ToArray();
         long now = Now();
         long until = expires.ToUnixTimeMilliseconds();
-        return WriteAsync(w => w.ClaimNameplate(number, name, now, until), cancellationToken);
+        return WriteAsync(w => w.ClaimNameplate(number, inviter, acceptor, claim, now, until), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    public Task<NameplateState?> GetNameplateAsync(int number, CancellationToken cancellationToken)
     {
         var reader = RentReader();
         try
         {
-            var slot = reader.GetNameplate(number, Now());
-            return Task.FromResult<DropName?>(slot is null ? null : DropName.FromBytes(slot));
+            return Task.FromResult(reader.GetNameplate(number, Now()));
         }
         finally
         {
             _readers.Add(reader);
         }
+    }
+
+    /// <inheritdoc/>
+    public Task<JoinOutcome> TryJoinNameplateAsync(int number, ReadOnlyMemory<byte> acceptorClaim, CancellationToken cancellationToken)
+    {
+        var claim = acceptorClaim.ToArray();
+        long now = Now();
+        return WriteAsync(w => w.JoinNameplate(number, claim, now), cancellationToken);
     }
 
     /// <inheritdoc/>
