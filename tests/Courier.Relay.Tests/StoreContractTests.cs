@@ -219,6 +219,28 @@ public sealed class StoreContractTests : IDisposable
         Assert.Equal(JoinOutcome.NoSuchNameplate, await store.TryJoinNameplateAsync(8, SHA256.HashData([5]), default));
     }
 
+    [Theory]
+    [MemberData(nameof(LocalKinds))]
+    public async Task The_drop_count_counts_keyed_drops_and_survives_a_restart(string kind)
+    {
+        await using (var store = await OpenAsync(kind))
+        {
+            var drop = DropName.NewRandom();
+            await store.CreateDropAsync(drop, Key, default);
+            await store.CreateDropAsync(drop, Key, default);
+            await store.CreateDropAsync(drop, DropReadKey.Create().PublicKey, default);
+            await store.CreateDropAsync(DropName.NewRandom(), Key, default);
+            await store.TryClaimNameplateAsync(3, NewNameplate(), _time.GetUtcNow().AddMinutes(5), default);
+            Assert.Equal(2, await store.CountDropsAsync(default));
+        }
+
+        if (kind == "sqlite")
+        {
+            await using var reopened = await OpenAsync(kind);
+            Assert.Equal(2, await reopened.CountDropsAsync(default));
+        }
+    }
+
     private static NameplateState NewNameplate()
         => new(DropName.NewRandom(), DropName.NewRandom(), SHA256.HashData(RandomNumberGenerator.GetBytes(32)), ReadOnlyMemory<byte>.Empty, Interfered: false);
 

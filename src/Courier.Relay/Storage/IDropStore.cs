@@ -68,6 +68,6 @@ public interface IDropStore : IAsyncDisposable
     /// <summary>Deletes envelopes older than the retention period, expired nameplates and expired nonce windows; returns how many envelopes went.</summary>
     Task<long> SweepAsync(CancellationToken cancellationToken);
 
-    /// <summary>How many drops exist (for metrics).</summary>
+    /// <summary>How many keyed drops exist (for metrics): a maintained count, never a scan per call.</summary>
     Task<long> CountDropsAsync(CancellationToken cancellationToken);
 }

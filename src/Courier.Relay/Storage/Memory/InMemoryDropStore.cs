@@ -14,6 +14,7 @@ public sealed class InMemoryDropStore : IDropStore
     private readonly AppendSignals _signals = new();
     private readonly DropStoreOptions _options;
     private readonly Lock _lock = new();
+    private long _keyedDrops;
 
     /// <summary>An empty store.</summary>
     public InMemoryDropStore(DropStoreOptions? options = null)
@@ -35,6 +36,7 @@ public sealed class InMemoryDropStore : IDropStore
             }
 
             _drops[drop] = new MemoryDrop(readKey.ToArray());
+            _keyedDrops++;
             return Task.FromResult(CreateDropOutcome.Created);
         }
     }
@@ -253,7 +255,7 @@ public sealed class InMemoryDropStore : IDropStore
     {
         lock (_lock)
         {
-            return Task.FromResult((long)_drops.Count);
+            return Task.FromResult(_keyedDrops);
         }
     }
 

@@ -23,12 +23,19 @@ public sealed class SqliteDropStore : IDropStore
     private readonly SqliteWriter _writer;
     private readonly Task _writerLoop;
     private long _sweepCursor;
+    private long _dropCount;
 
     private SqliteDropStore(string connectionString, DropStoreOptions options)
     {
         _connectionString = connectionString;
         _options = options;
         _writer = new SqliteWriter(connectionString);
+        // Counted once at open, then kept: keyed drops are only ever added, and only through this store.
+        using (var reader = new SqliteReader(connectionString))
+        {
+            _dropCount = reader.CountDrops();
+        }
+
         _writerLoop = Task.Factory.StartNew(WriterLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -57,7 +64,13 @@ public sealed class SqliteDropStore : IDropStore
         var key = readKey.ToArray();
         var name = drop.Bytes.ToArray();
         long now = Now();
-        return await WriteAsync(w => w.CreateDrop(name, key, now), cancellationToken).ConfigureAwait(false);
+        var outcome = await WriteAsync(w => w.CreateDrop(name, key, now), cancellationToken).ConfigureAwait(false);
+        if (outcome == CreateDropOutcome.Created)
+        {
+            Interlocked.Increment(ref _dropCount);
+        }
+
+        return outcome;
     }
 
     /// <inheritdoc/>
@@ -191,18 +204,7 @@ public sealed class SqliteDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public Task<long> CountDropsAsync(CancellationToken cancellationToken)
-    {
-        var reader = RentReader();
-        try
-        {
-            return Task.FromResult(reader.CountDrops());
-        }
-        finally
-        {
-            _readers.Add(reader);
-        }
-    }
+    public Task<long> CountDropsAsync(CancellationToken cancellationToken) => Task.FromResult(Interlocked.Read(ref _dropCount));
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
