@@ -159,7 +159,8 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         int maxCount = (int)limit;
         var envelopes = await store.ReadAsync(drop, after, maxCount, options.MaxFetchBytes, ctx.RequestAborted).ConfigureAwait(false);
         long last = state.LastSeq;
-        if (envelopes.Count == 0 && wait > 0)
+        bool waited = envelopes.Count == 0 && wait > 0;
+        if (waited)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
             await store.WaitForAppendAsync(drop, after, TimeSpan.FromSeconds(wait), stop.Token).ConfigureAwait(false);
@@ -181,8 +182,10 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             return;
         }
 
-        // Interference is read after the wait, so a side learns of a refused join as soon as it can.
-        bool interfered = (await store.GetNameplateAsync(side.Number, ctx.RequestAborted).ConfigureAwait(false))?.Interfered ?? side.Interfered;
+        // After a long-poll interference is read again, so a side learns of a refused join as soon as it can.
+        bool interfered = waited
+            ? (await store.GetNameplateAsync(side.Number, ctx.RequestAborted).ConfigureAwait(false))?.Interfered ?? side.Interfered
+            : side.Interfered;
         await WriteJsonAsync(ctx, 200, new NameplateFetchResponse(dtos, last, interfered), WireJson.Default.NameplateFetchResponse).ConfigureAwait(false);
     }
 

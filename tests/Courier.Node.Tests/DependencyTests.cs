@@ -40,6 +40,7 @@ public class DependencyTests
             "Courier.Node.CourierNode",
             "Courier.Node.FirstContactFailedException",
             "Courier.Node.HomeLockedException",
+            "Courier.Node.InterferenceException",
             "Courier.Node.InvalidCodeException",
             "Courier.Node.Invitation",
             "Courier.Node.InvitationUnavailableException",

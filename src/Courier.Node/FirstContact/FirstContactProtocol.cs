@@ -97,14 +97,12 @@ internal static class FirstContactProtocol
             {
                 confirm = await channel.ReadAsync(FirstContactKind.Confirm, fromInviter: true, cancellationToken).ConfigureAwait(false);
             }
-            catch (InvitationUnavailableException e) when (!channel.Interfered)
+            catch (InvitationUnavailableException e)
             {
                 // Only the inviter can release the nameplate, and it does when our reply fails its check; it would not otherwise before confirming.
-                throw new WrongCodeException("The inviter closed the invitation without confirming the code: most likely the two sides used different codes (or the invitation expired). Nothing was stored; ask for a new invitation.", e);
-            }
-            catch (InvitationUnavailableException)
-            {
-                throw channel.Mismatch();
+                throw channel.Interfered
+                    ? channel.Mismatch()
+                    : new WrongCodeException("The inviter closed the invitation without confirming the code: most likely the two sides used different codes (or the invitation expired). Nothing was stored; ask for a new invitation.", e);
             }
 
             if (confirm is null)
