@@ -22,6 +22,7 @@ namespace Courier.Relay;
 internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, IHostApplicationLifetime lifetime)
 {
     public const string NameplatePolicy = "nameplates";
+    public const string JoinPolicy = "nameplate_joins";
     private const int MaxJsonBody = 4096;
     private const int MaxNameplateRange = 99_999;
     private const int ClaimSize = 32;
@@ -33,7 +34,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         app.MapMethods("/v1/drops/{drop}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: false)).WithDisplayName("fetch");
         app.MapMethods("/v1/drops/{drop}/trim", ["POST"], TrimAsync).WithDisplayName("trim");
         app.MapMethods("/v1/nameplates", ["POST"], AllocateNameplateAsync).WithDisplayName("allocate_nameplate").RequireRateLimiting(NameplatePolicy);
-        app.MapMethods("/v1/nameplates/{nameplate}/join", ["POST"], JoinNameplateAsync).WithDisplayName("join_nameplate").RequireRateLimiting(NameplatePolicy);
+        app.MapMethods("/v1/nameplates/{nameplate}/join", ["POST"], JoinNameplateAsync).WithDisplayName("join_nameplate").RequireRateLimiting(JoinPolicy);
         app.MapMethods("/v1/nameplates/{nameplate}/envelopes", ["POST"], ctx => AppendAsync(ctx, nameplate: true)).WithDisplayName("nameplate_append");
         app.MapMethods("/v1/nameplates/{nameplate}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: true)).WithDisplayName("nameplate_fetch");
         app.MapMethods("/v1/nameplates/{nameplate}", ["DELETE"], ReleaseNameplateAsync).WithDisplayName("release_nameplate");

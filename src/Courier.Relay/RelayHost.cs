@@ -158,8 +158,12 @@ public sealed class RelayHost : IAsyncDisposable
                 _ => new TokenBucketRateLimiterOptions { TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true }));
         }
 
-        r.AddPolicy(RelayApi.NameplatePolicy, ctx => RateLimitPartition.GetFixedWindowLimiter(
-            ctx.Connection.RemoteIpAddress ?? IPAddress.None,
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = options.NameplateAllocationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true }));
+        // Allocations and joins are limited apart, at the same rate: a first contact makes one of each.
+        foreach (var policy in (string[])[RelayApi.NameplatePolicy, RelayApi.JoinPolicy])
+        {
+            r.AddPolicy(policy, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                ctx.Connection.RemoteIpAddress ?? IPAddress.None,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.NameplateAllocationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true }));
+        }
     }
 }

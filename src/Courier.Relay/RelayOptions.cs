@@ -20,7 +20,7 @@ public sealed class RelayOptions
     /// <summary>How many envelopes each side of a nameplate may post (first contact needs two: Hello and Confirm, Reply and Ack, or an Abort).</summary>
     public int NameplateEnvelopesPerSide { get; init; } = 2;
 
-    /// <summary>Nameplate allocations and joins allowed per client address per minute.</summary>
+    /// <summary>Nameplate allocations allowed per client address per minute, and as many joins.</summary>
     public int NameplateAllocationsPerMinute { get; init; } = 10;
 
     /// <summary>Requests per second allowed per client address (a token bucket with one second of burst); 0 for no limit.</summary>

@@ -69,7 +69,7 @@ internal static class RelayCommand
         };
         var nameplateRate = new Option<int>("--nameplate-rate")
         {
-            Description = "Nameplate allocations and joins allowed per client address per minute.",
+            Description = "Nameplate allocations allowed per client address per minute, and as many joins.",
             DefaultValueFactory = _ => 10,
         };
 
