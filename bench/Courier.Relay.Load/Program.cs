@@ -39,8 +39,16 @@ for (int i = 0; i < args.Length; i++)
         case "--nats" when i + 1 < args.Length:
             natsUrls = args[++i];
             break;
+        case "--hash-flood":
+            // Only the hash-flooding comparison (issue 13): names sharing a prefix against random ones.
+            foreach (var line in HashFlood.Run(100_000))
+            {
+                Emit(line);
+            }
+
+            return 0;
         default:
-            Console.Error.WriteLine("usage: Courier.Relay.Load [--seconds N] [--drops N] [--stores sqlite,nats] [--nats url[,url...]]");
+            Console.Error.WriteLine("usage: Courier.Relay.Load [--seconds N] [--drops N] [--stores sqlite,nats] [--nats url[,url...]] | --hash-flood");
             return 2;
     }
 }

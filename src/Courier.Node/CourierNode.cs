@@ -118,6 +118,7 @@ public sealed class CourierNode : IDisposable
     /// <exception cref="InvalidCodeException">The code is not an invitation code.</exception>
     /// <exception cref="InvitationUnavailableException">The nameplate is unknown: expired, used, burned or mistyped.</exception>
     /// <exception cref="WrongCodeException">The inviter used a different code; nothing was stored.</exception>
+    /// <exception cref="InterferenceException">Someone else joined the invitation's nameplate first, or the contact failed after a third party tried to; nothing was stored.</exception>
     /// <exception cref="FirstContactFailedException">No answer in time, or a message that does not verify; nothing was stored.</exception>
     /// <exception cref="RelayUnreachableException">The relay could not be reached.</exception>
     public Task<Contact> AcceptAsync(Uri relay, string code, string? codeName = null, CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using Courier.Node.Contacts;
 using Courier.Node.Cpace;
 using Courier.Node.FirstContact;
 using Courier.Node.Relay;
+using Courier.Relay.Client;
 
 namespace Courier.Node;
 
@@ -15,6 +16,7 @@ namespace Courier.Node;
 public sealed class Invitation : IDisposable
 {
     private readonly IRelay _relay;
+    private readonly NameplateClaim _claim;
     private readonly FirstContactChannel _channel;
     private readonly CPaceParty _party;
     private readonly byte[] _sid;
@@ -23,9 +25,10 @@ public sealed class Invitation : IDisposable
     private readonly NodeOptions _options;
     private bool _used;
 
-    private Invitation(IRelay relay, InvitationCode code, FirstContactChannel channel, CPaceParty party, byte[] sid, ContactStore store, string? codeName, NodeOptions options)
+    private Invitation(IRelay relay, NameplateClaim claim, InvitationCode code, FirstContactChannel channel, CPaceParty party, byte[] sid, ContactStore store, string? codeName, NodeOptions options)
     {
         _relay = relay;
+        _claim = claim;
         _channel = channel;
         _party = party;
         _sid = sid;
@@ -47,6 +50,7 @@ public sealed class Invitation : IDisposable
     /// stores the new contact. Can be called once.
     /// </summary>
     /// <exception cref="WrongCodeException">The other side used a different code; nothing was stored and the nameplate is burned.</exception>
+    /// <exception cref="InterferenceException">A third party tried to join the nameplate and the contact did not complete; nothing was stored.</exception>
     /// <exception cref="FirstContactFailedException">No answer in time, or a message that does not verify; nothing was stored.</exception>
     /// <exception cref="RelayUnreachableException">The relay could not be reached.</exception>
     public async Task<Contact> CompleteAsync(CancellationToken cancellationToken = default)
@@ -81,7 +85,7 @@ public sealed class Invitation : IDisposable
             if (!keys.CheckReplyTag(reply.AsSpan(CPaceRistretto255.FieldSizeBytes, FirstContactKeys.TagSize)))
             {
                 await _channel.AbortAsync(inviter: true, cancellationToken).ConfigureAwait(false);
-                throw FirstContactProtocol.WrongCode();
+                throw _channel.Mismatch();
             }
 
             var theirs = FirstContactProtocol.OpenOffer(keys.OpenReply(reply.AsSpan(CPaceRistretto255.FieldSizeBytes + FirstContactKeys.TagSize)), keys.OfferContext(inviter: false));
@@ -141,7 +145,8 @@ public sealed class Invitation : IDisposable
         CancellationToken cancellationToken)
     {
         var secret = InvitationCode.NewSecret(phrase);
-        var nameplate = await relay.AllocateNameplateAsync(cancellationToken).ConfigureAwait(false);
+        var claim = await relay.AllocateNameplateAsync(cancellationToken).ConfigureAwait(false);
+        int nameplate = claim.Number;
         var code = InvitationCode.Create(nameplate, secret);
 
         var sid = RandomNumberGenerator.GetBytes(FirstContactProtocol.SidSize);
@@ -156,8 +161,8 @@ public sealed class Invitation : IDisposable
             CryptographicOperations.ZeroMemory(prs);
         }
 
-        var channel = new FirstContactChannel(relay, nameplate, options.Time, options.Time.GetUtcNow() + options.FirstContactTimeout);
-        var invitation = new Invitation(relay, code, channel, party, sid, store, codeName, options);
+        var channel = new FirstContactChannel(relay, claim, options.Time, options.Time.GetUtcNow() + options.FirstContactTimeout);
+        var invitation = new Invitation(relay, claim, code, channel, party, sid, store, codeName, options);
         try
         {
             await channel.PostAsync(FirstContactKind.Hello, (byte[])[.. sid, .. party.Share], cancellationToken).ConfigureAwait(false);
@@ -175,7 +180,7 @@ public sealed class Invitation : IDisposable
     {
         try
         {
-            await _relay.ReleaseAsync(Nameplate, CancellationToken.None).ConfigureAwait(false);
+            await _relay.ReleaseAsync(_claim, CancellationToken.None).ConfigureAwait(false);
         }
         catch (NodeException)
         {

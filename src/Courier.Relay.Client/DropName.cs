@@ -59,8 +59,13 @@ public readonly struct DropName : IEquatable<DropName>
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is DropName other && Equals(other);
 
-    /// <inheritdoc/>
-    public override int GetHashCode() => BitConverter.ToInt32(Bytes[..4]);
+    /// <summary>A hash of all the bytes with the BCL's per-process random seed, so client-chosen values cannot be made to collide.</summary>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.AddBytes(Bytes);
+        return hash.ToHashCode();
+    }
 
     /// <summary>Equality by bytes.</summary>
     public static bool operator ==(DropName left, DropName right) => left.Equals(right);

@@ -56,8 +56,13 @@ public readonly struct MessageId : IEquatable<MessageId>
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is MessageId other && Equals(other);
 
-    /// <inheritdoc/>
-    public override int GetHashCode() => BitConverter.ToInt32(Bytes[..4]);
+    /// <summary>A hash of all the bytes with the BCL's per-process random seed, so client-chosen values cannot be made to collide.</summary>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.AddBytes(Bytes);
+        return hash.ToHashCode();
+    }
 
     /// <summary>Equality by bytes.</summary>
     public static bool operator ==(MessageId left, MessageId right) => left.Equals(right);

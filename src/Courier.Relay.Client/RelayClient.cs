@@ -76,33 +76,63 @@ public sealed class RelayClient
         await SendAsync(request, WireJson.Default.TrimResponse, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Allocates a rendezvous nameplate for first contact.</summary>
-    public async Task<Nameplate> AllocateNameplateAsync(CancellationToken cancellationToken = default)
+    /// <summary>Allocates a rendezvous nameplate for first contact; the claim returned is the inviter's.</summary>
+    public async Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/nameplates");
         var answer = await SendAsync(request, WireJson.Default.NameplateResponse, cancellationToken).ConfigureAwait(false);
-        return new Nameplate(answer.Nameplate, DateTimeOffset.FromUnixTimeSeconds(answer.ExpiresAt));
+        return Claim(answer.Nameplate, answer.Claim, isInviter: true);
     }
 
-    /// <summary>Leaves an envelope (1 or 4 KiB) on a nameplate.</summary>
-    public Task<AppendReceipt> AppendToNameplateAsync(int nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken = default)
-        => AppendToAsync($"/v1/nameplates/{nameplate.ToString(CultureInfo.InvariantCulture)}/envelopes", envelope, messageId, cancellationToken);
-
-    /// <summary>Reads the envelopes on a nameplate after <paramref name="after"/>, waiting up to <paramref name="wait"/>.</summary>
-    public Task<FetchResult> FetchNameplateAsync(int nameplate, long after, TimeSpan wait = default, CancellationToken cancellationToken = default)
+    /// <summary>Joins nameplate <paramref name="nameplate"/> as its acceptor. Only the first join succeeds (<c>409 nameplate_taken</c> after).</summary>
+    public async Task<NameplateClaim> JoinNameplateAsync(int nameplate, CancellationToken cancellationToken = default)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/nameplates/{nameplate.ToString(CultureInfo.InvariantCulture)}/envelopes?after={after.ToString(CultureInfo.InvariantCulture)}&wait={WaitSeconds(wait)}");
-        return FetchCoreAsync(request, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{NameplatePath(nameplate)}/join");
+        var answer = await SendAsync(request, WireJson.Default.JoinResponse, cancellationToken).ConfigureAwait(false);
+        return Claim(answer.Nameplate, answer.Claim, isInviter: false);
     }
 
-    /// <summary>Releases a nameplate once first contact is done; its envelopes are deleted.</summary>
-    public async Task ReleaseNameplateAsync(int nameplate, CancellationToken cancellationToken = default)
+    /// <summary>Posts an envelope (1 or 4 KiB) as the claim's side of the nameplate.</summary>
+    public Task<AppendReceipt> AppendToNameplateAsync(NameplateClaim claim, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/v1/nameplates/{nameplate.ToString(CultureInfo.InvariantCulture)}");
+        ArgumentNullException.ThrowIfNull(claim);
+        return AppendToAsync($"{NameplatePath(claim.Number)}/envelopes", envelope, messageId, cancellationToken, claim);
+    }
+
+    /// <summary>Reads the other side's envelopes after <paramref name="after"/>, waiting up to <paramref name="wait"/>.</summary>
+    public async Task<NameplateFetchResult> FetchNameplateAsync(NameplateClaim claim, long after, TimeSpan wait = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{NameplatePath(claim.Number)}/envelopes?after={after.ToString(CultureInfo.InvariantCulture)}&wait={WaitSeconds(wait)}");
+        request.Headers.Add(RequestSignature.NameplateClaimHeader, claim.Claim);
+        var answer = await SendAsync(request, WireJson.Default.NameplateFetchResponse, cancellationToken).ConfigureAwait(false);
+        return new NameplateFetchResult(answer.Envelopes.Select(e => new FetchedEnvelope(e.Seq, e.Data)).ToList(), answer.Last, answer.Interfered);
+    }
+
+    /// <summary>Releases a nameplate once first contact is done (the inviter's claim only); both sides' envelopes are deleted.</summary>
+    public async Task ReleaseNameplateAsync(NameplateClaim claim, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, NameplatePath(claim.Number));
+        request.Headers.Add(RequestSignature.NameplateClaimHeader, claim.Claim);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string NameplatePath(int nameplate) => "/v1/nameplates/" + nameplate.ToString(CultureInfo.InvariantCulture);
+
+    private static NameplateClaim Claim(int number, string claim, bool isInviter)
+    {
+        try
+        {
+            return new NameplateClaim(number, claim, isInviter);
+        }
+        catch (ArgumentException e)
+        {
+            throw new HttpRequestException("The relay answered with a malformed nameplate claim.", e);
         }
     }
 
@@ -116,10 +146,15 @@ public sealed class RelayClient
         return ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
     }
 
-    private async Task<AppendReceipt> AppendToAsync(string target, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+    private async Task<AppendReceipt> AppendToAsync(string target, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken, NameplateClaim? claim = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, target);
         request.Headers.Add(RequestSignature.MessageIdHeader, messageId.ToString());
+        if (claim is not null)
+        {
+            request.Headers.Add(RequestSignature.NameplateClaimHeader, claim.Claim);
+        }
+
         request.Content = new ReadOnlyMemoryContent(envelope);
         request.Content.Headers.ContentType = OctetStream;
         var answer = await SendAsync(request, WireJson.Default.AppendResponse, cancellationToken).ConfigureAwait(false);

@@ -16,6 +16,7 @@ internal static class RequestSignature
     public const string NonceHeader = "Courier-Nonce";
     public const string SignatureHeader = "Courier-Signature";
     public const string MessageIdHeader = "Courier-Message-Id";
+    public const string NameplateClaimHeader = "Courier-Nameplate-Claim";
     public const int NonceSize = 16;
     public const int SignatureSize = 64;
 

@@ -16,7 +16,11 @@ internal sealed record TrimRequest(long Through);
 
 internal sealed record TrimResponse(long Through);
 
-internal sealed record NameplateResponse(int Nameplate, long ExpiresAt);
+internal sealed record NameplateResponse(int Nameplate, long ExpiresAt, string Claim);
+
+internal sealed record JoinResponse(int Nameplate, string Claim);
+
+internal sealed record NameplateFetchResponse(List<EnvelopeDto> Envelopes, long Last, bool Interfered);
 
 internal sealed record ErrorResponse(string Error, string Message);
 
@@ -31,6 +35,8 @@ internal sealed record HealthResponse(string Status, string Store, string Tls, s
 [JsonSerializable(typeof(TrimRequest))]
 [JsonSerializable(typeof(TrimResponse))]
 [JsonSerializable(typeof(NameplateResponse))]
+[JsonSerializable(typeof(JoinResponse))]
+[JsonSerializable(typeof(NameplateFetchResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class WireJson : JsonSerializerContext;

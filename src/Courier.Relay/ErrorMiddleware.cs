@@ -1,5 +1,4 @@
 using Courier.Relay.Client;
-using Courier.Relay.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -29,10 +28,6 @@ internal sealed class ErrorMiddleware(RequestDelegate next, RelayMetrics metrics
         {
             int status = bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400;
             await WriteAsync(ctx, status, status == 413 ? "too_large" : "bad_request", "the HTTP request is malformed or too large").ConfigureAwait(false);
-        }
-        catch (ReplayCacheFullException)
-        {
-            await WriteAsync(ctx, 429, "busy", "too many signed requests in flight; retry shortly").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {

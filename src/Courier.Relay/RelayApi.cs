@@ -1,5 +1,7 @@
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Courier.Relay.Client;
@@ -20,8 +22,10 @@ namespace Courier.Relay;
 internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, IHostApplicationLifetime lifetime)
 {
     public const string NameplatePolicy = "nameplates";
+    public const string JoinPolicy = "nameplate_joins";
     private const int MaxJsonBody = 4096;
     private const int MaxNameplateRange = 99_999;
+    private const int ClaimSize = 32;
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -30,6 +34,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         app.MapMethods("/v1/drops/{drop}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: false)).WithDisplayName("fetch");
         app.MapMethods("/v1/drops/{drop}/trim", ["POST"], TrimAsync).WithDisplayName("trim");
         app.MapMethods("/v1/nameplates", ["POST"], AllocateNameplateAsync).WithDisplayName("allocate_nameplate").RequireRateLimiting(NameplatePolicy);
+        app.MapMethods("/v1/nameplates/{nameplate}/join", ["POST"], JoinNameplateAsync).WithDisplayName("join_nameplate").RequireRateLimiting(JoinPolicy);
         app.MapMethods("/v1/nameplates/{nameplate}/envelopes", ["POST"], ctx => AppendAsync(ctx, nameplate: true)).WithDisplayName("nameplate_append");
         app.MapMethods("/v1/nameplates/{nameplate}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: true)).WithDisplayName("nameplate_fetch");
         app.MapMethods("/v1/nameplates/{nameplate}", ["DELETE"], ReleaseNameplateAsync).WithDisplayName("release_nameplate");
@@ -52,9 +57,16 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw RelayProblem.BadRequest("bad_read_key", "readKey must be a 32-byte Ed25519 public key in unpadded base64url");
         }
 
-        // Proof of possession: the creator signs with the key it registers.
-        await AuthenticateAsync(ctx, drop, key, body).ConfigureAwait(false);
+        // Proof of possession: the creator signs with the key it registers. The nonce goes into the
+        // drop's replay window only once the drop is known to be this key's, so a stranger's key
+        // cannot fill the window of someone else's drop.
+        var signed = Verify(ctx, drop, key, body);
         var outcome = await store.CreateDropAsync(drop, key, ctx.RequestAborted).ConfigureAwait(false);
+        if (outcome != CreateDropOutcome.Conflict)
+        {
+            await RememberAsync(ctx, drop, signed).ConfigureAwait(false);
+        }
+
         switch (outcome)
         {
             case CreateDropOutcome.Created:
@@ -70,7 +82,8 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
 
     private async Task AppendAsync(HttpContext ctx, bool nameplate)
     {
-        var (drop, _) = nameplate ? await NameplateDropAsync(ctx).ConfigureAwait(false) : (RouteDrop(ctx), 0);
+        // On a nameplate a side appends to its own drop only.
+        var drop = nameplate ? (await NameplateSideAsync(ctx).ConfigureAwait(false)).Own : RouteDrop(ctx);
         var idHeader = SingleHeader(ctx, RequestSignature.MessageIdHeader)
                        ?? throw RelayProblem.BadRequest("missing_message_id", "the Courier-Message-Id header is required");
         if (!MessageId.TryParse(idHeader, out var messageId))
@@ -86,7 +99,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
 
         var started = Stopwatch.GetTimestamp();
-        int max = nameplate ? options.NameplateCapacity : options.MaxEnvelopesPerDrop;
+        int max = nameplate ? options.NameplateEnvelopesPerSide : options.MaxEnvelopesPerDrop;
         var outcome = await store.AppendAsync(drop, messageId, envelope, max, ctx.RequestAborted).ConfigureAwait(false);
         switch (outcome.Status)
         {
@@ -100,7 +113,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
                 throw nameplate ? NoSuchNameplate() : NoSuchDrop();
             default:
                 throw nameplate
-                    ? new RelayProblem(409, "nameplate_full", "the nameplate holds its maximum number of envelopes")
+                    ? new RelayProblem(409, "nameplate_full", "this side of the nameplate posted its messages already")
                     : new RelayProblem(409, "drop_full", "the drop holds its maximum number of envelopes; the reader must trim");
         }
     }
@@ -124,9 +137,12 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         var body = await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
         DropName drop;
         DropState state;
+        NameplateSide? side = null;
         if (nameplate)
         {
-            (drop, _) = await NameplateDropAsync(ctx).ConfigureAwait(false);
+            // A side reads the other side's drop.
+            side = await NameplateSideAsync(ctx).ConfigureAwait(false);
+            drop = side.Other;
             state = await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false) ?? throw NoSuchNameplate();
         }
         else
@@ -144,7 +160,8 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         int maxCount = (int)limit;
         var envelopes = await store.ReadAsync(drop, after, maxCount, options.MaxFetchBytes, ctx.RequestAborted).ConfigureAwait(false);
         long last = state.LastSeq;
-        if (envelopes.Count == 0 && wait > 0)
+        bool waited = envelopes.Count == 0 && wait > 0;
+        if (waited)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
             await store.WaitForAppendAsync(drop, after, TimeSpan.FromSeconds(wait), stop.Token).ConfigureAwait(false);
@@ -159,8 +176,18 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
 
         metrics.Fetched(envelopes.Count);
-        var dto = new FetchResponse(envelopes.Select(e => new EnvelopeDto(e.Seq, e.Data)).ToList(), last);
-        await WriteJsonAsync(ctx, 200, dto, WireJson.Default.FetchResponse).ConfigureAwait(false);
+        var dtos = envelopes.Select(e => new EnvelopeDto(e.Seq, e.Data)).ToList();
+        if (side is null)
+        {
+            await WriteJsonAsync(ctx, 200, new FetchResponse(dtos, last), WireJson.Default.FetchResponse).ConfigureAwait(false);
+            return;
+        }
+
+        // After a long-poll interference is read again, so a side learns of a refused join as soon as it can.
+        bool interfered = waited
+            ? (await store.GetNameplateAsync(side.Number, ctx.RequestAborted).ConfigureAwait(false))?.Interfered ?? side.Interfered
+            : side.Interfered;
+        await WriteJsonAsync(ctx, 200, new NameplateFetchResponse(dtos, last, interfered), WireJson.Default.NameplateFetchResponse).ConfigureAwait(false);
     }
 
     private async Task TrimAsync(HttpContext ctx)
@@ -183,14 +210,17 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     {
         await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
         var expires = options.Time.GetUtcNow() + options.NameplateLifetime;
+        var claim = RandomNumberGenerator.GetBytes(ClaimSize);
+        var nameplate = new NameplateState(DropName.NewRandom(), DropName.NewRandom(), SHA256.HashData(claim), ReadOnlyMemory<byte>.Empty, Interfered: false);
         // Short numbers first; widen the range only when the short ones are busy.
         for (int attempt = 0; attempt < 40; attempt++)
         {
             int range = attempt < 10 ? 999 : attempt < 20 ? 9_999 : MaxNameplateRange;
             int number = Random.Shared.Next(1, range + 1);
-            if (await store.TryClaimNameplateAsync(number, DropName.NewRandom(), expires, ctx.RequestAborted).ConfigureAwait(false))
+            if (await store.TryClaimNameplateAsync(number, nameplate, expires, ctx.RequestAborted).ConfigureAwait(false))
             {
-                await WriteJsonAsync(ctx, 201, new NameplateResponse(number, expires.ToUnixTimeSeconds()), WireJson.Default.NameplateResponse).ConfigureAwait(false);
+                var answer = new NameplateResponse(number, expires.ToUnixTimeSeconds(), Base64Url.EncodeToString(claim));
+                await WriteJsonAsync(ctx, 201, answer, WireJson.Default.NameplateResponse).ConfigureAwait(false);
                 return;
             }
         }
@@ -198,11 +228,33 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         throw new RelayProblem(409, "nameplates_exhausted", "no free nameplate was found; try again later");
     }
 
-    private async Task ReleaseNameplateAsync(HttpContext ctx)
+    private async Task JoinNameplateAsync(HttpContext ctx)
     {
         int number = RouteNameplate(ctx);
         await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
-        if (!await store.ReleaseNameplateAsync(number, ctx.RequestAborted).ConfigureAwait(false))
+        var claim = RandomNumberGenerator.GetBytes(ClaimSize);
+        switch (await store.TryJoinNameplateAsync(number, SHA256.HashData(claim), ctx.RequestAborted).ConfigureAwait(false))
+        {
+            case JoinOutcome.Joined:
+                await WriteJsonAsync(ctx, 201, new JoinResponse(number, Base64Url.EncodeToString(claim)), WireJson.Default.JoinResponse).ConfigureAwait(false);
+                break;
+            case JoinOutcome.Taken:
+                throw new RelayProblem(409, "nameplate_taken", "someone else joined this nameplate first: its first contact was interfered with");
+            default:
+                throw NoSuchNameplate();
+        }
+    }
+
+    private async Task ReleaseNameplateAsync(HttpContext ctx)
+    {
+        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        var side = await NameplateSideAsync(ctx).ConfigureAwait(false);
+        if (!side.IsInviter)
+        {
+            throw new RelayProblem(403, "bad_claim", "only the inviter's claim releases a nameplate");
+        }
+
+        if (!await store.ReleaseNameplateAsync(side.Number, ctx.RequestAborted).ConfigureAwait(false))
         {
             throw NoSuchNameplate();
         }
@@ -237,6 +289,10 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     }
 
     private async Task AuthenticateAsync(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> readKey, byte[] body)
+        => await RememberAsync(ctx, drop, Verify(ctx, drop, readKey, body)).ConfigureAwait(false);
+
+    /// <summary>Checks the signature headers against <paramref name="readKey"/> and the freshness window; returns the nonce and timestamp.</summary>
+    private (byte[] Nonce, long Timestamp) Verify(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> readKey, byte[] body)
     {
         var timestampText = SingleHeader(ctx, RequestSignature.TimestampHeader);
         var nonceText = SingleHeader(ctx, RequestSignature.NonceHeader);
@@ -277,10 +333,23 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw new RelayProblem(401, "bad_signature", "the signature does not verify with the drop's read key");
         }
 
-        // Only verified requests reach the replay cache, so junk cannot fill it.
-        if (!await store.TryRememberNonceAsync(nonce, DateTimeOffset.FromUnixTimeSeconds(timestamp), DateTimeOffset.FromUnixTimeSeconds(timestamp + window + 1), ctx.RequestAborted).ConfigureAwait(false))
+        return (nonce, timestamp);
+    }
+
+    /// <summary>Remembers a verified request's nonce in its drop's replay window; refuses a replay, or a drop that signed too much this second.</summary>
+    private async Task RememberAsync(HttpContext ctx, DropName drop, (byte[] Nonce, long Timestamp) signed)
+    {
+        // Only verified requests reach a drop's window, and only that drop's key holders can fill it.
+        var expires = DateTimeOffset.FromUnixTimeSeconds(signed.Timestamp + (long)options.FreshnessWindow.TotalSeconds + 1);
+        var outcome = await store.TryRememberNonceAsync(drop, signed.Nonce, signed.Timestamp, expires, ctx.RequestAborted).ConfigureAwait(false);
+        if (outcome == NonceOutcome.Replayed)
         {
-            throw new RelayProblem(401, "replayed_request", "this nonce was used before, or the request was signed before the relay restarted; sign again");
+            throw new RelayProblem(401, "replayed_request", "this nonce was used before; sign again");
+        }
+
+        if (outcome == NonceOutcome.Busy)
+        {
+            throw new RelayProblem(429, "busy", "too many signed requests for this drop in one second; retry shortly");
         }
     }
 
@@ -290,11 +359,27 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         return state is null || state.IsOpen ? throw NoSuchDrop() : state;
     }
 
-    private async Task<(DropName Drop, int Number)> NameplateDropAsync(HttpContext ctx)
+    /// <summary>The live nameplate of the route and the side whose claim the request carries (401 without one, 403 with another).</summary>
+    private async Task<NameplateSide> NameplateSideAsync(HttpContext ctx)
     {
         int number = RouteNameplate(ctx);
-        var slot = await store.GetNameplateAsync(number, ctx.RequestAborted).ConfigureAwait(false);
-        return slot is { } drop ? (drop, number) : throw NoSuchNameplate();
+        var text = SingleHeader(ctx, RequestSignature.NameplateClaimHeader)
+                   ?? throw new RelayProblem(401, "unauthenticated", "nameplate requests carry the claim the relay gave at allocation or join (Courier-Nameplate-Claim)");
+        var claim = new byte[ClaimSize];
+        bool wellFormed = WireBase64.TryDecode(text, claim);
+        var nameplate = await store.GetNameplateAsync(number, ctx.RequestAborted).ConfigureAwait(false) ?? throw NoSuchNameplate();
+        var hash = SHA256.HashData(claim);
+        if (wellFormed && CryptographicOperations.FixedTimeEquals(hash, nameplate.InviterClaim.Span))
+        {
+            return new NameplateSide(number, nameplate.InviterSlot, nameplate.AcceptorSlot, IsInviter: true, nameplate.Interfered);
+        }
+
+        if (wellFormed && nameplate.AcceptorClaim.Length == hash.Length && CryptographicOperations.FixedTimeEquals(hash, nameplate.AcceptorClaim.Span))
+        {
+            return new NameplateSide(number, nameplate.AcceptorSlot, nameplate.InviterSlot, IsInviter: false, nameplate.Interfered);
+        }
+
+        throw new RelayProblem(403, "bad_claim", "this is not a claim of this nameplate");
     }
 
     private static DropName RouteDrop(HttpContext ctx)
@@ -412,6 +497,9 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     }
 
     private static RelayProblem NoSuchDrop() => new(404, "no_such_drop", "there is no such drop");
+
+    /// <summary>One side of a nameplate: it appends to <paramref name="Own"/> and reads <paramref name="Other"/>.</summary>
+    private sealed record NameplateSide(int Number, DropName Own, DropName Other, bool IsInviter, bool Interfered);
 
     private static RelayProblem NoSuchNameplate() => new(404, "no_such_nameplate", "there is no such nameplate, or it expired");
 }

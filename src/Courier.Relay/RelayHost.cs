@@ -180,9 +180,13 @@ public sealed class RelayHost : IAsyncDisposable
                 _ => new TokenBucketRateLimiterOptions { TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true }));
         }
 
-        r.AddPolicy(RelayApi.NameplatePolicy, ctx => RateLimitPartition.GetFixedWindowLimiter(
-            ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = options.NameplateAllocationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true }));
+        // Allocations and joins are limited apart, at the same rate: a first contact makes one of each.
+        foreach (var policy in (string[])[RelayApi.NameplatePolicy, RelayApi.JoinPolicy])
+        {
+            r.AddPolicy(policy, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.NameplateAllocationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true }));
+        }
     }
 
     /// <summary>X-Forwarded-For from <paramref name="proxies"/> only (the last entry, the one the proxy added); ASP.NET's default of trusting loopback is dropped.</summary>

@@ -33,10 +33,10 @@ public sealed class RelayOptions
     /// <summary>How long a nameplate lives after allocation.</summary>
     public TimeSpan NameplateLifetime { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How many envelopes one nameplate holds.</summary>
-    public int NameplateCapacity { get; init; } = 4;
+    /// <summary>How many envelopes each side of a nameplate may post (first contact needs two: Hello and Confirm, Reply and Ack, or an Abort).</summary>
+    public int NameplateEnvelopesPerSide { get; init; } = 2;
 
-    /// <summary>Nameplate allocations allowed per client address (an IPv6 client: per /64) per minute.</summary>
+    /// <summary>Nameplate allocations allowed per client address (an IPv6 client: per /64) per minute, and as many joins.</summary>
     public int NameplateAllocationsPerMinute { get; init; } = 10;
 
     /// <summary>Requests per second allowed per client address (an IPv6 client: per /64; a token bucket with one second of burst); 0 for no limit.</summary>

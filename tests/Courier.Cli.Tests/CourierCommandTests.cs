@@ -82,6 +82,11 @@ public sealed class CourierCommandTests : IDisposable
         Assert.Contains("unknown_contact", unknown.Err);
 
         Assert.Equal(2, (await CourierCli.RunAsync("contact", "accept", "1-x", "--home", Home("a"), "--relay", "not-a-url")).Exit);
+
+        // A cluster store with one replica is refused unless asked for explicitly (checked before connecting).
+        var single = await CourierCli.RunAsync("relay", "serve", "--store", "nats", "--nats", $"nats://127.0.0.1:{RelayProcess.FreePort()}", "--replicas", "1");
+        Assert.Equal(2, single.Exit);
+        Assert.Contains("--allow-single-replica", single.Err);
     }
 
     public void Dispose() => _cli.Dispose();

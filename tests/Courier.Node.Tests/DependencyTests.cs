@@ -41,6 +41,7 @@ public class DependencyTests
             "Courier.Node.FirstContactFailedException",
             "Courier.Node.HomeLockedException",
             "Courier.Node.InsecureRelayAddressException",
+            "Courier.Node.InterferenceException",
             "Courier.Node.InvalidCodeException",
             "Courier.Node.Invitation",
             "Courier.Node.InvitationUnavailableException",

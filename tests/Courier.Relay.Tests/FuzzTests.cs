@@ -19,7 +19,7 @@ public sealed class FuzzTests
     private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
     private static readonly string[] Nasty = ["%00", "%2F", "%", "..", "/", "?", "&", "=", "%C3%A9", "%E2%80%AE", "%FF", "0", "-1", "99999999999999999999", " ", "%20", "*", ">", "A", "_", "-", "."];
     private static readonly string[] QueryJunk = ["&after=-1", "&after=1&after=2", "&wait=61", "&wait=99999999999999999999", "&limit=0", "&limit=100000", "&x=1", "&after=", "&after=1e3", "&wait=%2B1", "?after=0", "&limit=1.5", "&after=0x10"];
-    private static readonly string[] HeaderNames = [RequestSignature.TimestampHeader, RequestSignature.NonceHeader, RequestSignature.SignatureHeader, RequestSignature.MessageIdHeader];
+    private static readonly string[] HeaderNames = [RequestSignature.TimestampHeader, RequestSignature.NonceHeader, RequestSignature.SignatureHeader, RequestSignature.MessageIdHeader, RequestSignature.NameplateClaimHeader];
     private static readonly string[] HeaderJunk = ["", "0", "-5", "abc", "AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAA==", "9999999999999", "1e9", new string('A', 86), new string('A', 3000), "%C3%A9", "=?utf-8?", "1700000000"];
     private static readonly string[] JsonJunk =
     [
@@ -201,19 +201,19 @@ public sealed class FuzzTests
         public const int TemplateCount = 10;
         private readonly DropReadKey _key = DropReadKey.Create();
         private readonly DropName _drop = DropName.NewRandom();
-        private int _nameplate;
+        private NameplateClaim _nameplate = null!;
 
         public async Task StartAsync()
         {
             await client.CreateDropAsync(_drop, _key);
             await client.AppendAsync(_drop, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
-            _nameplate = (await client.AllocateNameplateAsync()).Number;
+            _nameplate = await client.AllocateNameplateAsync();
         }
 
         public RawRequest Build(int template)
         {
             string drop = _drop.ToString();
-            string plate = _nameplate.ToString(CultureInfo.InvariantCulture);
+            string plate = _nameplate.Number.ToString(CultureInfo.InvariantCulture);
             return template switch
             {
                 0 => CreateDrop(),
@@ -221,12 +221,20 @@ public sealed class FuzzTests
                 2 => Signed("GET", $"/v1/drops/{drop}/envelopes?after=0&limit=64&wait=0", _drop, [], null),
                 3 => Signed("POST", $"/v1/drops/{drop}/trim", _drop, Encoding.UTF8.GetBytes("{\"through\":0}"), "application/json"),
                 4 => new RawRequest { Method = "POST", Target = "/v1/nameplates" },
-                5 => Append($"/v1/nameplates/{plate}/envelopes", EnvelopeSizes.Small),
-                6 => new RawRequest { Method = "GET", Target = $"/v1/nameplates/{plate}/envelopes?after=0&wait=0" },
-                7 => new RawRequest { Method = "DELETE", Target = $"/v1/nameplates/{Random.Shared.Next(1, 100_000)}" },
+                5 => Claimed(Append($"/v1/nameplates/{plate}/envelopes", EnvelopeSizes.Small)),
+                6 => Claimed(new RawRequest { Method = "GET", Target = $"/v1/nameplates/{plate}/envelopes?after=0&wait=0" }),
+                7 => Random.Shared.Next(2) == 0
+                    ? new RawRequest { Method = "POST", Target = $"/v1/nameplates/{Random.Shared.Next(1, 100_000)}/join" }
+                    : Claimed(new RawRequest { Method = "DELETE", Target = $"/v1/nameplates/{Random.Shared.Next(1, 100_000)}" }),
                 8 => new RawRequest { Method = "GET", Target = "/healthz" },
                 _ => new RawRequest { Method = "GET", Target = "/metrics" },
             };
+        }
+
+        private RawRequest Claimed(RawRequest r)
+        {
+            r.Headers.Add((RequestSignature.NameplateClaimHeader, _nameplate.Claim));
+            return r;
         }
 
         private static RawRequest Append(string target, int size)
@@ -280,10 +288,11 @@ public sealed class FuzzTests
             if (_sent.Count % 10 == 0)
             {
                 var plate = await client.AllocateNameplateAsync();
+                var acceptor = await client.JoinNameplateAsync(plate.Number);
                 var message = RandomNumberGenerator.GetBytes(EnvelopeSizes.Small);
-                await client.AppendToNameplateAsync(plate.Number, message, MessageId.NewRandom());
-                Assert.Equal(message, Assert.Single((await client.FetchNameplateAsync(plate.Number, 0)).Envelopes).Data);
-                await client.ReleaseNameplateAsync(plate.Number);
+                await client.AppendToNameplateAsync(acceptor, message, MessageId.NewRandom());
+                Assert.Equal(message, Assert.Single((await client.FetchNameplateAsync(plate, 0)).Envelopes).Data);
+                await client.ReleaseNameplateAsync(plate);
             }
         }
 

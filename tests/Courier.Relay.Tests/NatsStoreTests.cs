@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Courier.Relay.Client;
 using Courier.Relay.Storage;
 using Courier.Relay.Storage.Nats;
@@ -108,10 +109,14 @@ public sealed class NatsStoreTests
         var time = new ManualClock(DateTimeOffset.UtcNow);
         await using var a = await NatsDropStore.ConnectAsync(server.Urls, new DropStoreOptions { Time = time }, replicas: 1);
         await using var b = await NatsDropStore.ConnectAsync(server.Urls, new DropStoreOptions { Time = time }, replicas: 1);
-        var slot = DropName.NewRandom();
-        Assert.True(await a.TryClaimNameplateAsync(7, slot, time.GetUtcNow().AddMinutes(5), default));
-        Assert.False(await b.TryClaimNameplateAsync(7, DropName.NewRandom(), time.GetUtcNow().AddMinutes(5), default));
-        Assert.Equal(slot, await b.GetNameplateAsync(7, default));
+        var nameplate = NewNameplate();
+        var slot = nameplate.AcceptorSlot;
+        Assert.True(await a.TryClaimNameplateAsync(7, nameplate, time.GetUtcNow().AddMinutes(5), default));
+        Assert.False(await b.TryClaimNameplateAsync(7, NewNameplate(), time.GetUtcNow().AddMinutes(5), default));
+        Assert.Equal(slot, (await b.GetNameplateAsync(7, default))!.AcceptorSlot);
+        Assert.Equal(JoinOutcome.Joined, await a.TryJoinNameplateAsync(7, SHA256.HashData([1]), default));
+        Assert.Equal(JoinOutcome.Taken, await b.TryJoinNameplateAsync(7, SHA256.HashData([2]), default));
+        Assert.True((await a.GetNameplateAsync(7, default))!.Interfered);
         Assert.True((await b.GetDropAsync(slot, default))!.IsOpen);
         Assert.Equal(AppendStatus.Appended, (await b.AppendAsync(slot, MessageId.NewRandom(), Envelope(1), 4, default)).Status);
         Assert.Single(await a.ReadAsync(slot, 0, 10, 1 << 20, default));
@@ -119,14 +124,18 @@ public sealed class NatsStoreTests
         Assert.Null(await b.GetNameplateAsync(7, default));
         Assert.Null(await b.GetDropAsync(slot, default));
 
-        Assert.True(await a.TryClaimNameplateAsync(8, DropName.NewRandom(), time.GetUtcNow().AddMinutes(5), default));
+        Assert.True(await a.TryClaimNameplateAsync(8, NewNameplate(), time.GetUtcNow().AddMinutes(5), default));
         time.Advance(TimeSpan.FromMinutes(6));
         Assert.Null(await b.GetNameplateAsync(8, default));
-        Assert.True(await b.TryClaimNameplateAsync(8, DropName.NewRandom(), time.GetUtcNow().AddMinutes(5), default));
+        Assert.True(await b.TryClaimNameplateAsync(8, NewNameplate(), time.GetUtcNow().AddMinutes(5), default));
 
         var nonce = new byte[16];
         nonce[3] = 3;
-        Assert.True(await a.TryRememberNonceAsync(nonce, time.GetUtcNow(), time.GetUtcNow().AddMinutes(1), default));
-        Assert.False(await b.TryRememberNonceAsync(nonce, time.GetUtcNow(), time.GetUtcNow().AddMinutes(1), default));
+        long second = time.GetUtcNow().ToUnixTimeSeconds();
+        Assert.Equal(NonceOutcome.Remembered, await a.TryRememberNonceAsync(slot, nonce, second, time.GetUtcNow().AddMinutes(1), default));
+        Assert.Equal(NonceOutcome.Replayed, await b.TryRememberNonceAsync(slot, nonce, second, time.GetUtcNow().AddMinutes(1), default));
     }
+
+    private static NameplateState NewNameplate()
+        => new(DropName.NewRandom(), DropName.NewRandom(), SHA256.HashData(RandomNumberGenerator.GetBytes(32)), ReadOnlyMemory<byte>.Empty, Interfered: false);
 }

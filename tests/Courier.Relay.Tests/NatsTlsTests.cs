@@ -28,7 +28,7 @@ public sealed class NatsTlsTests : IDisposable
         }
 
         // courier relay serve passes --nats-tls-ca on.
-        using (var relay = await RelayProcess.StartAsync("--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--store", "nats", "--nats", server.Urls, "--replicas", "1", "--nats-tls-ca", caFile))
+        using (var relay = await RelayProcess.StartAsync("--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--store", "nats", "--nats", server.Urls, "--replicas", "1", "--allow-single-replica", "--nats-tls-ca", caFile))
         using (var http = new HttpClient { BaseAddress = relay.Address })
         {
             Assert.Contains("\"status\":\"ok\"", await http.GetStringAsync("/healthz"), StringComparison.Ordinal);

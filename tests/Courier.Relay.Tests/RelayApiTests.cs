@@ -171,32 +171,79 @@ public sealed class RelayApiTests
     }
 
     [Fact]
-    public async Task Nameplates_carry_a_few_envelopes_between_two_strangers()
+    public async Task Nameplates_carry_two_envelopes_each_way_between_the_inviter_and_the_first_to_join()
     {
         await using var relay = await TestRelay.StartAsync();
-        var plate = await relay.Client.AllocateNameplateAsync();
-        Assert.InRange(plate.Number, 1, 99_999);
-        Assert.True(plate.ExpiresAt > DateTimeOffset.UtcNow);
+        var inviter = await relay.Client.AllocateNameplateAsync();
+        Assert.InRange(inviter.Number, 1, 99_999);
+        var acceptor = await relay.Client.JoinNameplateAsync(inviter.Number);
+        Assert.NotEqual(inviter.Claim, acceptor.Claim);
 
-        var reader = relay.Client.FetchNameplateAsync(plate.Number, 0, TimeSpan.FromSeconds(30));
-        await relay.Client.AppendToNameplateAsync(plate.Number, Envelope(EnvelopeSizes.Small, 7), MessageId.NewRandom());
-        Assert.Equal(7, Assert.Single((await reader.WaitAsync(TimeSpan.FromSeconds(10))).Envelopes).Data[0]);
-        for (int i = 0; i < 3; i++)
-        {
-            await relay.Client.AppendToNameplateAsync(plate.Number, Envelope(EnvelopeSizes.Medium), MessageId.NewRandom());
-        }
+        // Each side reads the other's envelopes only, numbered on their own.
+        var reader = relay.Client.FetchNameplateAsync(inviter, 0, TimeSpan.FromSeconds(30));
+        await relay.Client.AppendToNameplateAsync(acceptor, Envelope(EnvelopeSizes.Small, 7), MessageId.NewRandom());
+        var read = await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(7, Assert.Single(read.Envelopes).Data[0]);
+        Assert.False(read.Interfered);
+        await relay.Client.AppendToNameplateAsync(inviter, Envelope(EnvelopeSizes.Medium, 8), MessageId.NewRandom());
+        await relay.Client.AppendToNameplateAsync(inviter, Envelope(EnvelopeSizes.Medium, 9), MessageId.NewRandom());
+        Assert.Equal([8, 9], (await relay.Client.FetchNameplateAsync(acceptor, 0)).Envelopes.Select(e => (int)e.Data[0]));
+        Assert.Single((await relay.Client.FetchNameplateAsync(inviter, 0)).Envelopes);
 
-        var ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendToNameplateAsync(plate.Number, Envelope(), MessageId.NewRandom()));
+        // A third envelope from a side is beyond first contact's messages.
+        var ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendToNameplateAsync(inviter, Envelope(), MessageId.NewRandom()));
         Assert.Equal((409, "nameplate_full"), (ex.Status, ex.Error));
-        ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendToNameplateAsync(plate.Number, Envelope(EnvelopeSizes.Large), MessageId.NewRandom()));
+        ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendToNameplateAsync(acceptor, Envelope(EnvelopeSizes.Large), MessageId.NewRandom()));
         Assert.Equal((422, "bad_envelope_size"), (ex.Status, ex.Error));
 
-        await relay.Client.ReleaseNameplateAsync(plate.Number);
-        ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.FetchNameplateAsync(plate.Number, 0));
+        // The acceptor cannot release; the inviter can, once.
+        ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.ReleaseNameplateAsync(acceptor));
+        Assert.Equal((403, "bad_claim"), (ex.Status, ex.Error));
+        await relay.Client.ReleaseNameplateAsync(inviter);
+        ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.FetchNameplateAsync(inviter, 0));
         Assert.Equal((404, "no_such_nameplate"), (ex.Status, ex.Error));
-        ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.ReleaseNameplateAsync(plate.Number));
+        ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.ReleaseNameplateAsync(inviter));
         Assert.Equal((404, "no_such_nameplate"), (ex.Status, ex.Error));
         Assert.Equal((400, "bad_nameplate"), await RawAsync(relay, HttpMethod.Delete, "/v1/nameplates/0123", null));
+    }
+
+    [Fact]
+    public async Task Without_its_claim_a_nameplate_can_be_neither_released_nor_filled_nor_read()
+    {
+        // issue 13, must-hold 2: a stranger who knows only the number gets a 4xx for everything but join.
+        await using var relay = await TestRelay.StartAsync();
+        var inviter = await relay.Client.AllocateNameplateAsync();
+        string path = $"/v1/nameplates/{inviter.Number}";
+        var forged = new NameplateClaim(inviter.Number, Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)), isInviter: true);
+        var messageId = ("Courier-Message-Id", MessageId.NewRandom().ToString());
+
+        Assert.Equal((401, "unauthenticated"), await RawAsync(relay, HttpMethod.Delete, path, null));
+        Assert.Equal((401, "unauthenticated"), await RawAsync(relay, HttpMethod.Post, $"{path}/envelopes", Envelope(), messageId));
+        Assert.Equal((401, "unauthenticated"), await RawAsync(relay, HttpMethod.Get, $"{path}/envelopes?after=0&wait=0", null));
+        Assert.Equal((403, "bad_claim"), await RawAsync(relay, HttpMethod.Delete, path, null, header: ("Courier-Nameplate-Claim", "not-a-claim")));
+        foreach (var call in new Func<Task>[]
+                 {
+                     () => relay.Client.ReleaseNameplateAsync(forged),
+                     () => relay.Client.AppendToNameplateAsync(forged, Envelope(), MessageId.NewRandom()),
+                     () => relay.Client.FetchNameplateAsync(forged, 0),
+                 })
+        {
+            var ex = await Assert.ThrowsAsync<RelayRequestException>(call);
+            Assert.Equal((403, "bad_claim"), (ex.Status, ex.Error));
+        }
+
+        // The first join gets the acceptor's side; a second is refused and the sides are told.
+        var acceptor = await relay.Client.JoinNameplateAsync(inviter.Number);
+        var taken = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.JoinNameplateAsync(inviter.Number));
+        Assert.Equal((409, "nameplate_taken"), (taken.Status, taken.Error));
+        Assert.True((await relay.Client.FetchNameplateAsync(inviter, 0)).Interfered);
+        Assert.True((await relay.Client.FetchNameplateAsync(acceptor, 0)).Interfered);
+        var none = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.JoinNameplateAsync(inviter.Number == 1 ? 2 : 1));
+        Assert.Equal((404, "no_such_nameplate"), (none.Status, none.Error));
+
+        // Nothing the stranger did reached the nameplate.
+        Assert.Empty((await relay.Client.FetchNameplateAsync(acceptor, 0)).Envelopes);
+        await relay.Client.ReleaseNameplateAsync(inviter);
     }
 
     [Fact]
@@ -242,7 +289,7 @@ public sealed class RelayApiTests
         await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendAsync(drop, new byte[3], MessageId.NewRandom()));
         await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.FetchAsync(DropName.NewRandom(), key, 0));
         var plate = await relay.Client.AllocateNameplateAsync();
-        await relay.Client.ReleaseNameplateAsync(plate.Number);
+        await relay.Client.ReleaseNameplateAsync(plate);
         await RawAsync(relay, HttpMethod.Get, $"/v1/drops/{drop}/nothing", null);
 
         Assert.NotEmpty(relay.Logs.Lines);

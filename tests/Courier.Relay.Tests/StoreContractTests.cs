@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Security.Cryptography;
 using Courier.Relay.Client;
 using Courier.Relay.Storage;
 using Courier.Relay.Storage.Memory;
@@ -165,62 +166,140 @@ public sealed class StoreContractTests : IDisposable
     public async Task Nameplates_are_claimed_once_until_released_or_expired(string kind)
     {
         await using var store = await OpenAsync(kind);
-        var slot = DropName.NewRandom();
+        var nameplate = NewNameplate();
         var expires = _time.GetUtcNow().AddMinutes(5);
-        Assert.True(await store.TryClaimNameplateAsync(42, slot, expires, default));
-        Assert.False(await store.TryClaimNameplateAsync(42, DropName.NewRandom(), expires, default));
-        Assert.Equal(slot, await store.GetNameplateAsync(42, default));
-        Assert.True((await store.GetDropAsync(slot, default))!.IsOpen);
-        Assert.Equal(AppendStatus.Appended, (await store.AppendAsync(slot, MessageId.NewRandom(), Envelope(1), 4, default)).Status);
+        Assert.True(await store.TryClaimNameplateAsync(42, nameplate, expires, default));
+        Assert.False(await store.TryClaimNameplateAsync(42, NewNameplate(), expires, default));
+        Assert.Equal(nameplate.InviterSlot, (await store.GetNameplateAsync(42, default))!.InviterSlot);
+        Assert.True((await store.GetDropAsync(nameplate.InviterSlot, default))!.IsOpen);
+        Assert.True((await store.GetDropAsync(nameplate.AcceptorSlot, default))!.IsOpen);
+        Assert.Equal(AppendStatus.Appended, (await store.AppendAsync(nameplate.AcceptorSlot, MessageId.NewRandom(), Envelope(1), 4, default)).Status);
 
         Assert.True(await store.ReleaseNameplateAsync(42, default));
         Assert.Null(await store.GetNameplateAsync(42, default));
-        Assert.Null(await store.GetDropAsync(slot, default));
+        Assert.Null(await store.GetDropAsync(nameplate.InviterSlot, default));
+        Assert.Null(await store.GetDropAsync(nameplate.AcceptorSlot, default));
         Assert.False(await store.ReleaseNameplateAsync(42, default));
 
-        var second = DropName.NewRandom();
+        var second = NewNameplate();
         Assert.True(await store.TryClaimNameplateAsync(42, second, expires, default));
         _time.Advance(TimeSpan.FromMinutes(6));
         Assert.Null(await store.GetNameplateAsync(42, default));
-        Assert.True(await store.TryClaimNameplateAsync(42, DropName.NewRandom(), _time.GetUtcNow().AddMinutes(5), default));
-        Assert.Null(await store.GetDropAsync(second, default));
-        Assert.Equal(CreateDropOutcome.Conflict, await store.CreateDropAsync((await store.GetNameplateAsync(42, default))!.Value, Key, default));
+        Assert.Equal(JoinOutcome.NoSuchNameplate, await store.TryJoinNameplateAsync(42, SHA256.HashData([1]), default));
+        Assert.True(await store.TryClaimNameplateAsync(42, NewNameplate(), _time.GetUtcNow().AddMinutes(5), default));
+        Assert.Null(await store.GetDropAsync(second.InviterSlot, default));
+        Assert.Null(await store.GetDropAsync(second.AcceptorSlot, default));
+        Assert.Equal(CreateDropOutcome.Conflict, await store.CreateDropAsync((await store.GetNameplateAsync(42, default))!.InviterSlot, Key, default));
     }
 
     [Theory]
     [MemberData(nameof(LocalKinds))]
     [NatsStore]
-    public async Task A_nonce_is_accepted_once(string kind)
+    public async Task Only_the_first_join_takes_a_nameplate_and_a_second_marks_it_interfered(string kind)
     {
-        var nonce = new byte[16];
-        nonce[0] = 7;
-        var now = _time.GetUtcNow();
-        await using (var store = await OpenAsync(kind))
-        {
-            Assert.True(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
-            Assert.False(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
-            nonce[1] = 1;
-            Assert.True(await store.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
-        }
+        await using var store = await OpenAsync(kind);
+        var nameplate = NewNameplate();
+        Assert.True(await store.TryClaimNameplateAsync(7, nameplate, _time.GetUtcNow().AddMinutes(5), default));
+        var state = (await store.GetNameplateAsync(7, default))!;
+        Assert.True(state.AcceptorClaim.IsEmpty);
+        Assert.True(state.InviterClaim.Span.SequenceEqual(nameplate.InviterClaim.Span));
+        Assert.False(state.Interfered);
 
-        // Nor after a restart: the store remembers what the earlier process accepted (NATS: the bucket
-        // outlives relays), or its cache starts empty and refuses what was signed before it.
-        _time.Advance(TimeSpan.FromSeconds(2));
-        await using var restarted = await OpenAsync(kind);
-        Assert.False(await restarted.TryRememberNonceAsync(nonce, now, now.AddMinutes(1), default));
+        var acceptor = SHA256.HashData([2]);
+        Assert.Equal(JoinOutcome.Joined, await store.TryJoinNameplateAsync(7, acceptor, default));
+        state = (await store.GetNameplateAsync(7, default))!;
+        Assert.Equal(acceptor, state.AcceptorClaim.ToArray());
+        Assert.False(state.Interfered);
+
+        Assert.Equal(JoinOutcome.Taken, await store.TryJoinNameplateAsync(7, SHA256.HashData([3]), default));
+        state = (await store.GetNameplateAsync(7, default))!;
+        Assert.Equal(acceptor, state.AcceptorClaim.ToArray());
+        Assert.True(state.Interfered);
+        Assert.Equal(JoinOutcome.Taken, await store.TryJoinNameplateAsync(7, SHA256.HashData([4]), default));
+        Assert.Equal(JoinOutcome.NoSuchNameplate, await store.TryJoinNameplateAsync(8, SHA256.HashData([5]), default));
     }
 
     [Theory]
     [MemberData(nameof(LocalKinds))]
-    public async Task A_replay_cache_that_starts_empty_refuses_what_was_signed_before_it(string kind)
+    public async Task The_drop_count_counts_keyed_drops_and_survives_a_restart(string kind)
     {
-        // A cache that starts empty cannot tell what an earlier process accepted (IDropStore.TryRememberNonceAsync);
-        // the NATS store's bucket outlives the process, so this does not apply to it.
-        await using var store = await OpenAsync(kind);
+        await using (var store = await OpenAsync(kind))
+        {
+            var drop = DropName.NewRandom();
+            await store.CreateDropAsync(drop, Key, default);
+            await store.CreateDropAsync(drop, Key, default);
+            await store.CreateDropAsync(drop, DropReadKey.Create().PublicKey, default);
+            await store.CreateDropAsync(DropName.NewRandom(), Key, default);
+            await store.TryClaimNameplateAsync(3, NewNameplate(), _time.GetUtcNow().AddMinutes(5), default);
+            Assert.Equal(2, await store.CountDropsAsync(default));
+        }
+
+        if (kind == "sqlite")
+        {
+            await using var reopened = await OpenAsync(kind);
+            Assert.Equal(2, await reopened.CountDropsAsync(default));
+        }
+    }
+
+    private static NameplateState NewNameplate()
+        => new(DropName.NewRandom(), DropName.NewRandom(), SHA256.HashData(RandomNumberGenerator.GetBytes(32)), ReadOnlyMemory<byte>.Empty, Interfered: false);
+
+    [Theory]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
+    public async Task A_nonce_is_accepted_once_per_drop_and_remembered_across_restarts(string kind)
+    {
         var nonce = new byte[16];
-        nonce[2] = 2;
-        var now = _time.GetUtcNow();
-        Assert.False(await store.TryRememberNonceAsync(nonce, now.AddSeconds(-2), now.AddMinutes(1), default));
+        nonce[0] = 7;
+        var drop = DropName.NewRandom();
+        long second = _time.GetUtcNow().ToUnixTimeSeconds();
+        var expires = _time.GetUtcNow().AddMinutes(1);
+        await using (var store = await OpenAsync(kind))
+        {
+            Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(drop, nonce, second, expires, default));
+            Assert.Equal(NonceOutcome.Replayed, await store.TryRememberNonceAsync(drop, nonce, second, expires, default));
+            // Windows are per drop: the same nonce on another drop is another request.
+            Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(DropName.NewRandom(), nonce, second, expires, default));
+        }
+
+        if (kind == "memory")
+        {
+            return;
+        }
+
+        // The windows are stored (SQLite's database, NATS's bucket), so a restart forgets nothing.
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await using var restarted = await OpenAsync(kind);
+        Assert.Equal(NonceOutcome.Replayed, await restarted.TryRememberNonceAsync(drop, nonce, second, expires, default));
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
+    public async Task A_full_replay_window_refuses_only_its_own_drop_and_second(string kind)
+    {
+        await using var store = await OpenAsync(kind);
+        var attacker = DropName.NewRandom();
+        var honest = DropName.NewRandom();
+        long second = _time.GetUtcNow().ToUnixTimeSeconds() + 60;
+        var expires = _time.GetUtcNow().AddSeconds(121);
+        for (int i = 0; i < ReplayWindow.PerSecond; i++)
+        {
+            Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(attacker, RandomNumberGenerator.GetBytes(16), second, expires, default));
+        }
+
+        Assert.Equal(NonceOutcome.Busy, await store.TryRememberNonceAsync(attacker, RandomNumberGenerator.GetBytes(16), second, expires, default));
+        Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(honest, RandomNumberGenerator.GetBytes(16), second, expires, default));
+        Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(attacker, RandomNumberGenerator.GetBytes(16), second - 1, expires, default));
+        if (kind == "nats")
+        {
+            return; // NATS expires windows by the bucket's age on the server's clock.
+        }
+
+        // Once the second has left the freshness window its window is swept.
+        _time.Advance(TimeSpan.FromSeconds(122));
+        await store.SweepAsync(default);
+        Assert.Equal(NonceOutcome.Remembered, await store.TryRememberNonceAsync(attacker, RandomNumberGenerator.GetBytes(16), second, _time.GetUtcNow().AddMinutes(1), default));
     }
 
     [Theory]

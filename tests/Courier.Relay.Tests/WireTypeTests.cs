@@ -31,4 +31,17 @@ public sealed class WireTypeTests
         Assert.True(MessageId.TryParse(id.ToString(), out var parsedId));
         Assert.Equal(id, parsedId);
     }
+
+    [Fact]
+    public void Hash_codes_cover_every_byte_so_names_sharing_a_prefix_do_not_collide()
+    {
+        // Clients choose names and ids, and they key the relay's dictionaries (issue 13): a hash of
+        // the first bytes only would put all of these in one bucket.
+        var prefix = new byte[28];
+        var names = Enumerable.Range(0, 1000).Select(i => DropName.FromBytes([.. prefix, .. BitConverter.GetBytes(i)])).ToList();
+        Assert.True(names.Select(n => n.GetHashCode()).Distinct().Count() >= 990);
+        var ids = Enumerable.Range(0, 1000).Select(i => MessageId.FromBytes([.. prefix[..12], .. BitConverter.GetBytes(i)])).ToList();
+        Assert.True(ids.Select(n => n.GetHashCode()).Distinct().Count() >= 990);
+        Assert.Equal(names[5].GetHashCode(), DropName.FromBytes(names[5].Bytes).GetHashCode());
+    }
 }

@@ -6,8 +6,9 @@ using Courier.Relay.Client;
 namespace Courier.TestKit;
 
 /// <summary>
-/// A relay in this process's memory with the contract of <see cref="IRelay"/>: nameplates that hold
-/// a few envelopes for a few minutes, dead drops whose fetches are checked against the read key
+/// A relay in this process's memory with the contract of <see cref="IRelay"/>: two-sided nameplates
+/// (the inviter's claim from allocation, the acceptor's from the first join, two envelopes per side,
+/// each side reading the other's) for a few minutes, dead drops whose fetches are checked against the read key
 /// with a signature, idempotent appends, the envelope sizes of <see cref="EnvelopeSizes"/>, and
 /// long polls. For tests and single-process demos; it keeps a copy of every envelope it was given
 /// (<see cref="Observed"/>), which is exactly what a relay operator would see.
@@ -16,7 +17,7 @@ public sealed class InMemoryRelay : IRelay
 {
     private readonly object _gate = new();
     private readonly TimeProvider _time;
-    private readonly Dictionary<int, Mailbox> _nameplates = [];
+    private readonly Dictionary<int, Rendezvous> _nameplates = [];
     private readonly HashSet<int> _released = [];
     private readonly Dictionary<string, Mailbox> _drops = [];
     private readonly List<byte[]> _observed = [];
@@ -34,8 +35,8 @@ public sealed class InMemoryRelay : IRelay
     /// <inheritdoc/>
     public string Address { get; }
 
-    /// <summary>How many envelopes a nameplate holds (the relay's default is 4).</summary>
-    public int NameplateCapacity { get; init; } = 4;
+    /// <summary>How many envelopes each side of a nameplate may post (the relay's default is 2).</summary>
+    public int NameplateEnvelopesPerSide { get; init; } = 2;
 
     /// <summary>How long an allocated nameplate lives.</summary>
     public TimeSpan NameplateLifetime { get; init; } = TimeSpan.FromMinutes(10);
@@ -91,6 +92,15 @@ public sealed class InMemoryRelay : IRelay
         }
     }
 
+    /// <summary>True when someone joined <paramref name="nameplate"/> as its acceptor.</summary>
+    public bool HasJoined(int nameplate)
+    {
+        lock (_gate)
+        {
+            return _nameplates.TryGetValue(nameplate, out var rendezvous) && rendezvous.AcceptorClaim is not null;
+        }
+    }
+
     /// <summary>The number of dead drops created so far.</summary>
     public int DropCount
     {
@@ -104,7 +114,7 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public Task<int> AllocateNameplateAsync(CancellationToken cancellationToken)
+    public Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken)
     {
         Check(cancellationToken);
         lock (_gate)
@@ -116,8 +126,9 @@ public sealed class InMemoryRelay : IRelay
                     var number = RandomNumberGenerator.GetInt32(1, Math.Min(range, 99_999) + 1);
                     if (!_nameplates.ContainsKey(number) && !_released.Contains(number))
                     {
-                        _nameplates[number] = new Mailbox(readKey: null, expiresAt: _time.GetUtcNow() + NameplateLifetime);
-                        return Task.FromResult(number);
+                        var claim = NewClaim(number, isInviter: true);
+                        _nameplates[number] = new Rendezvous(claim.Claim, _time.GetUtcNow() + NameplateLifetime);
+                        return Task.FromResult(claim);
                     }
                 }
 
@@ -130,8 +141,28 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+    public Task<NameplateClaim> JoinNameplateAsync(int nameplate, CancellationToken cancellationToken)
     {
+        Check(cancellationToken);
+        lock (_gate)
+        {
+            var rendezvous = Live(nameplate);
+            if (rendezvous.AcceptorClaim is not null)
+            {
+                rendezvous.Interfered = true;
+                throw new InterferenceException($"Someone else joined nameplate {nameplate} first.");
+            }
+
+            var claim = NewClaim(nameplate, isInviter: false);
+            rendezvous.AcceptorClaim = claim.Claim;
+            return Task.FromResult(claim);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<long> PostAsync(NameplateClaim nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(nameplate);
         Check(cancellationToken);
         if (!EnvelopeSizes.IsAllowedOnNameplate(envelope.Length))
         {
@@ -140,33 +171,34 @@ public sealed class InMemoryRelay : IRelay
 
         lock (_gate)
         {
-            var mailbox = Nameplate(nameplate);
-            if (!mailbox.Ids.ContainsKey(messageId) && mailbox.Envelopes.Count >= NameplateCapacity)
+            var (own, _, _) = Side(nameplate);
+            if (!own.Ids.ContainsKey(messageId) && own.Envelopes.Count >= NameplateEnvelopesPerSide)
             {
-                throw new InvitationUnavailableException($"Nameplate {nameplate} is full: it was used by more than the two sides of a first contact.");
+                throw new InvitationUnavailableException($"This side of nameplate {nameplate.Number} posted its messages already.");
             }
 
-            return Task.FromResult(Append(mailbox, envelope, messageId));
+            return Task.FromResult(Append(own, envelope, messageId));
         }
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<FetchedEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<NameplateFetchResult> ReadAsync(NameplateClaim nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(nameplate);
         while (true)
         {
             Check(cancellationToken);
             Task signal;
             lock (_gate)
             {
-                var mailbox = Nameplate(nameplate);
-                var found = mailbox.After(after);
+                var (_, other, rendezvous) = Side(nameplate);
+                var found = other.After(after);
                 if (found.Count > 0 || wait <= TimeSpan.Zero)
                 {
-                    return found;
+                    return new NameplateFetchResult(found, other.Last, rendezvous.Interfered);
                 }
 
-                signal = mailbox.Signal.Task;
+                signal = other.Signal.Task;
             }
 
             wait = await WaitAsync(signal, wait, cancellationToken).ConfigureAwait(false);
@@ -174,15 +206,23 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public Task ReleaseAsync(int nameplate, CancellationToken cancellationToken)
+    public Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(nameplate);
         Check(cancellationToken);
         lock (_gate)
         {
-            if (_nameplates.Remove(nameplate, out var mailbox))
+            if (_nameplates.TryGetValue(nameplate.Number, out var rendezvous))
             {
-                _released.Add(nameplate);
-                mailbox.Wake();
+                if (!nameplate.IsInviter || !Matches(rendezvous.InviterClaim, nameplate.Claim))
+                {
+                    throw new RelayRejectedException("Only the inviter's claim releases a nameplate.");
+                }
+
+                _nameplates.Remove(nameplate.Number);
+                _released.Add(nameplate.Number);
+                rendezvous.Inviter.Wake();
+                rendezvous.Acceptor.Wake();
             }
         }
 
@@ -207,7 +247,7 @@ public sealed class InMemoryRelay : IRelay
             }
             else
             {
-                _drops[key] = new Mailbox(readKey.PublicKey, expiresAt: null);
+                _drops[key] = new Mailbox(readKey.PublicKey);
             }
         }
 
@@ -306,14 +346,37 @@ public sealed class InMemoryRelay : IRelay
         }
     }
 
-    private Mailbox Nameplate(int nameplate)
+    private static NameplateClaim NewClaim(int number, bool isInviter)
+        => new(number, System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(NameplateClaim.Size)), isInviter);
+
+    private static bool Matches(string? expected, string given)
+        => expected is not null && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(given));
+
+    private Rendezvous Live(int nameplate)
     {
-        if (!_nameplates.TryGetValue(nameplate, out var mailbox) || mailbox.ExpiresAt <= _time.GetUtcNow())
+        if (!_nameplates.TryGetValue(nameplate, out var rendezvous) || rendezvous.ExpiresAt <= _time.GetUtcNow())
         {
             throw new InvitationUnavailableException($"Nameplate {nameplate} is unknown to the relay: it expired, was used or burned, or the number is wrong.");
         }
 
-        return mailbox;
+        return rendezvous;
+    }
+
+    /// <summary>The claim's own mailbox and the other side's; a claim the relay did not give is refused, as the relay answers 403.</summary>
+    private (Mailbox Own, Mailbox Other, Rendezvous Rendezvous) Side(NameplateClaim claim)
+    {
+        var rendezvous = Live(claim.Number);
+        if (Matches(rendezvous.InviterClaim, claim.Claim))
+        {
+            return (rendezvous.Inviter, rendezvous.Acceptor, rendezvous);
+        }
+
+        if (Matches(rendezvous.AcceptorClaim, claim.Claim))
+        {
+            return (rendezvous.Acceptor, rendezvous.Inviter, rendezvous);
+        }
+
+        throw new RelayRejectedException("The relay refused a claim that is not this nameplate's.");
     }
 
     private Mailbox Drop(DropName name)
@@ -337,11 +400,25 @@ public sealed class InMemoryRelay : IRelay
         return seq;
     }
 
-    private sealed class Mailbox(byte[]? readKey, DateTimeOffset? expiresAt)
+    /// <summary>A live nameplate: the inviter's and the acceptor's mailboxes and claims.</summary>
+    private sealed class Rendezvous(string inviterClaim, DateTimeOffset expiresAt)
+    {
+        public string InviterClaim { get; } = inviterClaim;
+
+        public string? AcceptorClaim { get; set; }
+
+        public bool Interfered { get; set; }
+
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+        public Mailbox Inviter { get; } = new(null);
+
+        public Mailbox Acceptor { get; } = new(null);
+    }
+
+    private sealed class Mailbox(byte[]? readKey)
     {
         public byte[] ReadKey { get; } = readKey ?? [];
-
-        public DateTimeOffset? ExpiresAt { get; } = expiresAt;
 
         public List<FetchedEnvelope> Envelopes { get; } = [];
 

@@ -50,6 +50,10 @@ internal static class RelayCommand
             Description = "JetStream replicas of the relay's stream and buckets (3 for durability across a node loss).",
             DefaultValueFactory = _ => 3,
         };
+        var singleReplica = new Option<bool>("--allow-single-replica")
+        {
+            Description = "Accept --replicas 1 with --store nats: every envelope then lives on one NATS node, and losing that node loses acknowledged envelopes.",
+        };
         var retention = new Option<double>("--retention-days")
         {
             Description = "Envelopes older than this are deleted, fetched or not.",
@@ -67,20 +71,21 @@ internal static class RelayCommand
         };
         var nameplateRate = new Option<int>("--nameplate-rate")
         {
-            Description = "Nameplate allocations allowed per client address per minute.",
+            Description = "Nameplate allocations allowed per client address per minute, and as many joins.",
             DefaultValueFactory = _ => 10,
         };
 
         var tls = new TlsOptions();
         var serve = new Command("serve", "Serve the relay API until stopped (SIGTERM or Ctrl+C). HTTPS unless listening on loopback (docs/tls.md). Prints the address to give nodes, then 'listening on <url>' once ready; logs are JSON lines and never name a drop.")
         {
-            listen, store, data, nats, replicas, retention, maxEnvelopes, rate, nameplateRate,
+            listen, store, data, nats, replicas, singleReplica, retention, maxEnvelopes, rate, nameplateRate,
         };
         tls.AddTo(serve);
         serve.SetAction(async (parse, cancellationToken) =>
         {
             var problem = Validate(parse.GetValue(store), parse.GetValue(data), parse.GetValue(nats), parse.GetValue(retention), parse.GetValue(maxEnvelopes), parse.GetValue(rate), parse.GetValue(nameplateRate), parse.GetValue(replicas))
-                          ?? tls.Validate(parse, parse.GetValue(listen)!, parse.GetValue(data));
+                          ?? tls.Validate(parse, parse.GetValue(listen)!, parse.GetValue(data))
+                          ?? ValidateReplicas(parse.GetValue(store), parse.GetValue(replicas), parse.GetValue(singleReplica));
             if (problem is not null)
             {
                 await Console.Error.WriteLineAsync("error: " + problem).ConfigureAwait(false);
@@ -148,6 +153,12 @@ internal static class RelayCommand
 
         return null;
     }
+
+    /// <summary>A cluster store with one replica is not durable across the loss of a node, so it takes an explicit flag.</summary>
+    private static string? ValidateReplicas(string? kind, int replicas, bool allowSingle)
+        => kind == "nats" && replicas == 1 && !allowSingle
+            ? "--replicas 1 keeps every envelope on a single NATS node: losing that node loses acknowledged envelopes. Use --replicas 3, or pass --allow-single-replica to accept this."
+            : null;
 
     private static IPEndPoint? ParseEndPoint(ArgumentResult result)
     {

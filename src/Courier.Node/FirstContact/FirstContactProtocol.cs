@@ -50,7 +50,9 @@ internal static class FirstContactProtocol
         NodeOptions options,
         CancellationToken cancellationToken)
     {
-        var channel = new FirstContactChannel(relay, code.Nameplate, options.Time, options.Time.GetUtcNow() + options.FirstContactTimeout);
+        // Joining takes the nameplate's acceptor side; if a stranger took it first, this throws InterferenceException.
+        var claim = await relay.JoinNameplateAsync(code.Nameplate, cancellationToken).ConfigureAwait(false);
+        var channel = new FirstContactChannel(relay, claim, options.Time, options.Time.GetUtcNow() + options.FirstContactTimeout);
         var hello = await channel.ReadAsync(FirstContactKind.Hello, fromInviter: true, cancellationToken).ConfigureAwait(false)
             ?? throw new FirstContactFailedException("The inviter abandoned the invitation. Nothing was stored.");
         if (hello.Length != SidSize + CPaceRistretto255.FieldSizeBytes)
@@ -97,19 +99,21 @@ internal static class FirstContactProtocol
             }
             catch (InvitationUnavailableException e)
             {
-                // The inviter releases the nameplate when our reply fails its check; it would not otherwise before confirming.
-                throw new WrongCodeException("The inviter closed the invitation without confirming the code: most likely the two sides used different codes (or the invitation expired). Nothing was stored; ask for a new invitation.", e);
+                // Only the inviter can release the nameplate, and it does when our reply fails its check; it would not otherwise before confirming.
+                throw channel.Interfered
+                    ? channel.Mismatch()
+                    : new WrongCodeException("The inviter closed the invitation without confirming the code: most likely the two sides used different codes (or the invitation expired). Nothing was stored; ask for a new invitation.", e);
             }
 
             if (confirm is null)
             {
-                throw WrongCode();
+                throw channel.Mismatch();
             }
 
             if (confirm.Length < FirstContactKeys.TagSize || !keys.CheckConfirmTag(confirm.AsSpan(0, FirstContactKeys.TagSize)))
             {
                 await channel.AbortAsync(inviter: false, cancellationToken).ConfigureAwait(false);
-                throw WrongCode();
+                throw channel.Mismatch();
             }
 
             var theirs = OpenOffer(keys.OpenConfirm(confirm.AsSpan(FirstContactKeys.TagSize)), keys.OfferContext(inviter: true));

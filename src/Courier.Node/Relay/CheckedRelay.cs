@@ -16,15 +16,21 @@ internal sealed class CheckedRelay(IRelay inner) : IRelay, IDisposable
 
     public string Address => inner.Address;
 
-    public Task<int> AllocateNameplateAsync(CancellationToken cancellationToken) => inner.AllocateNameplateAsync(cancellationToken);
+    public Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken) => inner.AllocateNameplateAsync(cancellationToken);
 
-    public async Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+    public Task<NameplateClaim> JoinNameplateAsync(int nameplate, CancellationToken cancellationToken) => inner.JoinNameplateAsync(nameplate, cancellationToken);
+
+    public async Task<long> PostAsync(NameplateClaim nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
         => Sequence(await inner.PostAsync(nameplate, envelope, messageId, cancellationToken).ConfigureAwait(false));
 
-    public async Task<IReadOnlyList<FetchedEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
-        => Checked(await inner.ReadAsync(nameplate, after, wait, cancellationToken).ConfigureAwait(false), after, EnvelopeSizes.IsAllowedOnNameplate);
+    public async Task<NameplateFetchResult> ReadAsync(NameplateClaim nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var result = await inner.ReadAsync(nameplate, after, wait, cancellationToken).ConfigureAwait(false);
+        Checked(result.Envelopes, after, EnvelopeSizes.IsAllowedOnNameplate);
+        return result;
+    }
 
-    public Task ReleaseAsync(int nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
+    public Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
 
     public Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, cancellationToken);
 

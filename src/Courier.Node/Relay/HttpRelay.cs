@@ -91,19 +91,23 @@ public sealed class HttpRelay : IRelay, IDisposable
     }
 
     /// <inheritdoc/>
-    public Task<int> AllocateNameplateAsync(CancellationToken cancellationToken)
-        => CallAsync(async () => (await _client.AllocateNameplateAsync(cancellationToken).ConfigureAwait(false)).Number, nameplate: true);
+    public Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken)
+        => CallAsync(() => _client.AllocateNameplateAsync(cancellationToken), nameplate: true);
 
     /// <inheritdoc/>
-    public Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+    public Task<NameplateClaim> JoinNameplateAsync(int nameplate, CancellationToken cancellationToken)
+        => CallAsync(() => _client.JoinNameplateAsync(nameplate, cancellationToken), nameplate: true);
+
+    /// <inheritdoc/>
+    public Task<long> PostAsync(NameplateClaim nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
         => CallAsync(async () => (await _client.AppendToNameplateAsync(nameplate, envelope, messageId, cancellationToken).ConfigureAwait(false)).Seq, nameplate: true);
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<FetchedEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
-        => CallAsync(async () => (await _client.FetchNameplateAsync(nameplate, after, wait, cancellationToken).ConfigureAwait(false)).Envelopes, nameplate: true);
+    public Task<NameplateFetchResult> ReadAsync(NameplateClaim nameplate, long after, TimeSpan wait, CancellationToken cancellationToken)
+        => CallAsync(() => _client.FetchNameplateAsync(nameplate, after, wait, cancellationToken), nameplate: true);
 
     /// <inheritdoc/>
-    public Task ReleaseAsync(int nameplate, CancellationToken cancellationToken)
+    public Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken)
         => CallAsync(async () =>
         {
             await _client.ReleaseNameplateAsync(nameplate, cancellationToken).ConfigureAwait(false);
@@ -139,7 +143,8 @@ public sealed class HttpRelay : IRelay, IDisposable
     /// <summary>
     /// Runs one call of the relay client and turns its failures into the node's: no connection, a
     /// timeout, 429 or 5xx is <see cref="RelayUnreachableException"/> (what callers retry); an unknown
-    /// nameplate <see cref="InvitationUnavailableException"/>; any other refusal <see cref="RelayRejectedException"/>.
+    /// nameplate <see cref="InvitationUnavailableException"/>; a nameplate someone else joined
+    /// <see cref="InterferenceException"/>; any other refusal <see cref="RelayRejectedException"/>.
     /// </summary>
     private async Task<T> CallAsync<T>(Func<Task<T>> call, bool nameplate)
     {
@@ -158,6 +163,10 @@ public sealed class HttpRelay : IRelay, IDisposable
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException } or RelayRequestException { Status: 429 or >= 500 })
         {
             throw new RelayUnreachableException($"The relay at {Address} cannot be reached or is unavailable ({e.Message}).", e);
+        }
+        catch (RelayRequestException e) when (nameplate && e.Error == "nameplate_taken")
+        {
+            throw new InterferenceException("Someone else answered this invitation first: a third party knows its number. Nothing was stored; ask for a new invitation, shared privately.", e);
         }
         catch (RelayRequestException e) when (nameplate && e.Status is 404 or 409 or 410)
         {

@@ -12,6 +12,7 @@ namespace Courier.Node.Relay;
 /// Error contract: a relay that cannot be reached or is overloaded right now (no connection, a
 /// timeout, 429, 5xx) throws <see cref="RelayUnreachableException"/>, which callers may retry; an
 /// unknown, expired, released or full nameplate throws <see cref="InvitationUnavailableException"/>;
+/// joining a nameplate someone else joined throws <see cref="InterferenceException"/>;
 /// any other refusal (an unknown drop, a bad signature, a size the relay does not store) throws
 /// <see cref="RelayRejectedException"/>. Cancellation throws <see cref="OperationCanceledException"/>.
 /// Implementations are safe for concurrent use. Envelopes are of <see cref="EnvelopeSizes"/>.
@@ -21,17 +22,20 @@ public interface IRelay
     /// <summary>The relay's URL (<c>http://host:port/</c>): contacts and cells remember it to know where their drops live.</summary>
     string Address { get; }
 
-    /// <summary>Allocates a nameplate: a short number naming a small mailbox for a few minutes.</summary>
-    Task<int> AllocateNameplateAsync(CancellationToken cancellationToken);
+    /// <summary>Allocates a nameplate (a short number naming a small two-sided mailbox for a few minutes); the claim returned is the inviter's.</summary>
+    Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken);
 
-    /// <summary>Posts one envelope to a nameplate and returns its sequence number; the same <paramref name="messageId"/> again stores nothing new.</summary>
-    Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken);
+    /// <summary>Joins nameplate <paramref name="nameplate"/> as its acceptor; only the first join succeeds, later ones throw <see cref="InterferenceException"/>.</summary>
+    Task<NameplateClaim> JoinNameplateAsync(int nameplate, CancellationToken cancellationToken);
 
-    /// <summary>The nameplate's envelopes after <paramref name="after"/>, in order, waiting up to <paramref name="wait"/> (at most a minute) when there are none.</summary>
-    Task<IReadOnlyList<FetchedEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken);
+    /// <summary>Posts one envelope as <paramref name="nameplate"/>'s side and returns its sequence number; the same <paramref name="messageId"/> again stores nothing new.</summary>
+    Task<long> PostAsync(NameplateClaim nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken);
 
-    /// <summary>Releases a nameplate: its envelopes are deleted and its number can no longer be used. Releasing twice is not an error.</summary>
-    Task ReleaseAsync(int nameplate, CancellationToken cancellationToken);
+    /// <summary>The other side's envelopes after <paramref name="after"/>, in order, waiting up to <paramref name="wait"/> (at most a minute) when there are none, and whether a third party tried to join.</summary>
+    Task<NameplateFetchResult> ReadAsync(NameplateClaim nameplate, long after, TimeSpan wait, CancellationToken cancellationToken);
+
+    /// <summary>Releases a nameplate (the inviter's claim): its envelopes are deleted and its number can no longer be used. Releasing twice is not an error.</summary>
+    Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken);
 
     /// <summary>Creates a dead drop readable with <paramref name="readKey"/>; creating it again with the same key is not an error.</summary>
     Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken);

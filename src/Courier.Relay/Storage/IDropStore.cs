@@ -3,7 +3,7 @@ using Courier.Relay.Client;
 namespace Courier.Relay.Storage;
 
 /// <summary>
-/// Where a relay keeps dead drops, their ordered envelope logs, nameplates and the replay cache of
+/// Where a relay keeps dead drops, their ordered envelope logs, nameplates and the replay windows of
 /// signed requests. The relay talks only to this interface; it never knows which store is in use.
 /// Every method that acknowledges a write returns only once the write is durable.
 /// </summary>
@@ -39,27 +39,35 @@ public interface IDropStore : IAsyncDisposable
     Task WaitForAppendAsync(DropName drop, long after, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims nameplate <paramref name="number"/> if it is free or expired, binding it to a new open
-    /// drop <paramref name="slot"/> that holds its envelopes until <paramref name="expires"/>.
+    /// Claims nameplate <paramref name="number"/> if it is free or expired, creating the two open
+    /// drops of <paramref name="nameplate"/> (not yet joined), which live until <paramref name="expires"/>.
     /// </summary>
-    Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken);
+    Task<bool> TryClaimNameplateAsync(int number, NameplateState nameplate, DateTimeOffset expires, CancellationToken cancellationToken);
 
-    /// <summary>The open drop behind a live nameplate, or null when it is free or expired.</summary>
-    Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken);
+    /// <summary>A live nameplate, or null when it is free or expired.</summary>
+    Task<NameplateState?> GetNameplateAsync(int number, CancellationToken cancellationToken);
 
-    /// <summary>Frees a nameplate and deletes its envelopes; false when it was not claimed.</summary>
+    /// <summary>
+    /// Makes <paramref name="acceptorClaim"/> (a SHA-256) the acceptor's of a live nameplate if no one
+    /// joined it yet; otherwise marks the nameplate interfered.
+    /// </summary>
+    Task<JoinOutcome> TryJoinNameplateAsync(int number, ReadOnlyMemory<byte> acceptorClaim, CancellationToken cancellationToken);
+
+    /// <summary>Frees a nameplate and deletes both sides' envelopes; false when it was not claimed.</summary>
     Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records a signed request's nonce until <paramref name="expires"/>; false when it was seen
-    /// before (a replay), or when it may have been: a store whose replay cache does not outlive the
-    /// process refuses requests signed before the process started.
+    /// Records the nonce of a verified request for <paramref name="drop"/> signed at Unix second
+    /// <paramref name="signedAt"/>, until <paramref name="expires"/>: a replay when the drop saw it
+    /// before, busy when the drop's window for that second is full (256 nonces).
+    /// Windows are kept per drop and second, durably and shared by all relays of a cluster, so one
+    /// key holder's requests never fill another drop's window.
     /// </summary>
-    Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken);
+    Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken);
 
-    /// <summary>Deletes envelopes older than the retention period and expired nameplates; returns how many envelopes went.</summary>
+    /// <summary>Deletes envelopes older than the retention period, expired nameplates and expired nonce windows; returns how many envelopes went.</summary>
     Task<long> SweepAsync(CancellationToken cancellationToken);
 
-    /// <summary>How many drops exist (for metrics).</summary>
+    /// <summary>How many keyed drops exist (for metrics): a maintained count, never a scan per call.</summary>
     Task<long> CountDropsAsync(CancellationToken cancellationToken);
 }

@@ -50,13 +50,15 @@ public class CommitRaceTests
             return await inner.AppendAsync(drop, envelope, messageId, cancellationToken);
         }
 
-        public Task<int> AllocateNameplateAsync(CancellationToken cancellationToken) => inner.AllocateNameplateAsync(cancellationToken);
+        public Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken) => inner.AllocateNameplateAsync(cancellationToken);
 
-        public Task<long> PostAsync(int nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken) => inner.PostAsync(nameplate, envelope, messageId, cancellationToken);
+        public Task<NameplateClaim> JoinNameplateAsync(int nameplate, CancellationToken cancellationToken) => inner.JoinNameplateAsync(nameplate, cancellationToken);
 
-        public Task<IReadOnlyList<FetchedEnvelope>> ReadAsync(int nameplate, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.ReadAsync(nameplate, after, wait, cancellationToken);
+        public Task<long> PostAsync(NameplateClaim nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken) => inner.PostAsync(nameplate, envelope, messageId, cancellationToken);
 
-        public Task ReleaseAsync(int nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
+        public Task<NameplateFetchResult> ReadAsync(NameplateClaim nameplate, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.ReadAsync(nameplate, after, wait, cancellationToken);
+
+        public Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
 
         public Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, cancellationToken);
 

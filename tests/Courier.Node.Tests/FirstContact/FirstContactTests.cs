@@ -131,7 +131,8 @@ public class FirstContactTests
         using var invitation = await alice.InviteAsync(nodes.RelayUri);
 
         byte[] reply = [.. Convert.FromHexString(share), .. new byte[FirstContactKeys.TagSize], .. new byte[40]];
-        await nodes.Relay.PostAsync(invitation.Nameplate, EnvelopeFrame.Pad((byte)FirstContactKind.Reply, reply, EnvelopeSizes.Nameplate), MessageId.NewRandom(), default);
+        var attacker = await nodes.Relay.JoinNameplateAsync(invitation.Nameplate, default);
+        await nodes.Relay.PostAsync(attacker, EnvelopeFrame.Pad((byte)FirstContactKind.Reply, reply, EnvelopeSizes.Nameplate), MessageId.NewRandom(), default);
 
         var error = await Assert.ThrowsAsync<FirstContactFailedException>(() => invitation.CompleteAsync());
         Assert.Contains("invalid key share", error.Message, StringComparison.Ordinal);
@@ -150,20 +151,22 @@ public class FirstContactTests
         byte[] hello = [.. new byte[FirstContactProtocol.SidSize], .. Convert.FromHexString(share)];
         await nodes.Relay.PostAsync(nameplate, EnvelopeFrame.Pad((byte)FirstContactKind.Hello, hello, EnvelopeSizes.Nameplate), MessageId.NewRandom(), default);
 
-        var error = await Assert.ThrowsAsync<FirstContactFailedException>(() => bob.AcceptAsync(nodes.RelayUri, $"{nameplate}-apple-river-stone"));
+        var error = await Assert.ThrowsAsync<FirstContactFailedException>(() => bob.AcceptAsync(nodes.RelayUri, $"{nameplate.Number}-apple-river-stone"));
         Assert.Contains("invalid key share", error.Message, StringComparison.Ordinal);
         Assert.Empty(bob.Contacts);
         Assert.Equal(0, nodes.Relay.DropCount);
     }
 
     [Fact]
-    public async Task Junk_that_a_stranger_posts_to_the_nameplate_is_ignored()
+    public async Task A_stranger_without_a_claim_can_neither_post_to_nor_release_the_nameplate()
     {
-        using var nodes = new TestNodes(new InMemoryRelay { NameplateCapacity = 5 });
+        using var nodes = new TestNodes();
         var alice = nodes.Create();
         var bob = nodes.Create();
         using var invitation = await alice.InviteAsync(nodes.RelayUri);
-        await nodes.Relay.PostAsync(invitation.Nameplate, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
+        var forged = new NameplateClaim(invitation.Nameplate, Convert.ToBase64String(new byte[32]).TrimEnd('=').Replace('+', '-').Replace('/', '_'), isInviter: true);
+        await Assert.ThrowsAsync<RelayRejectedException>(() => nodes.Relay.PostAsync(forged, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default));
+        await Assert.ThrowsAsync<RelayRejectedException>(() => nodes.Relay.ReleaseAsync(forged, default));
 
         var accepted = bob.AcceptAsync(nodes.RelayUri, invitation.Code);
         await invitation.CompleteAsync();
@@ -173,21 +176,121 @@ public class FirstContactTests
     }
 
     [Fact]
-    public async Task When_junk_fills_the_nameplate_both_sides_fail_and_neither_stores_anything()
+    public async Task A_stranger_who_joins_first_makes_both_sides_fail_with_interference_and_neither_stores_anything()
     {
-        // The relay's nameplates hold 4 envelopes, exactly the four messages of a first contact.
         using var nodes = new TestNodes();
         var alice = nodes.Create(nodes.Options(firstContactTimeout: TimeSpan.FromSeconds(2)));
         var bob = nodes.Create();
         using var invitation = await alice.InviteAsync(nodes.RelayUri);
-        await nodes.Relay.PostAsync(invitation.Nameplate, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
+        var stranger = await nodes.Relay.JoinNameplateAsync(invitation.Nameplate, default);
+        await nodes.Relay.PostAsync(stranger, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
 
-        var accepted = bob.AcceptAsync(nodes.RelayUri, invitation.Code);
-        await Assert.ThrowsAsync<FirstContactFailedException>(() => invitation.CompleteAsync());
-        var error = await Assert.ThrowsAsync<InvitationUnavailableException>(() => accepted);
-        Assert.Contains("full", error.Message, StringComparison.Ordinal);
+        var bobError = await Assert.ThrowsAsync<InterferenceException>(() => bob.AcceptAsync(nodes.RelayUri, invitation.Code));
+        Assert.Contains("Someone else", bobError.Message, StringComparison.Ordinal);
+        var aliceError = await Assert.ThrowsAsync<InterferenceException>(() => invitation.CompleteAsync());
+        Assert.Contains("interfered", aliceError.Message, StringComparison.Ordinal);
         Assert.Empty(alice.Contacts);
         Assert.Empty(bob.Contacts);
+    }
+
+    [Fact]
+    public async Task A_stranger_who_guesses_a_code_first_is_reported_as_interference_not_as_different_codes()
+    {
+        using var nodes = new TestNodes();
+        var alice = nodes.Create();
+        var bob = nodes.Create();
+        var mallory = nodes.Create();
+        using var invitation = await alice.InviteAsync(nodes.RelayUri);
+        var guessing = mallory.AcceptAsync(nodes.RelayUri, $"{invitation.Nameplate}-wrong-guess-here");
+        while (!nodes.Relay.HasJoined(invitation.Nameplate))
+        {
+            await Task.Delay(10);
+        }
+
+        await Assert.ThrowsAsync<InterferenceException>(() => bob.AcceptAsync(nodes.RelayUri, invitation.Code));
+        await Assert.ThrowsAsync<InterferenceException>(() => invitation.CompleteAsync());
+        await Assert.ThrowsAnyAsync<NodeException>(() => guessing);
+        Assert.Empty(alice.Contacts);
+        Assert.Empty(bob.Contacts);
+    }
+
+    [Fact]
+    public async Task First_contact_under_a_stranger_flooding_nameplate_numbers_completes_or_names_interference()
+    {
+        // issue 13, must-hold 2: a stranger joins every nameplate number it can, as fast as it can.
+        using var nodes = new TestNodes();
+        using var stop = new CancellationTokenSource();
+        var flood = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                for (int number = 1; number <= 999 && !stop.IsCancellationRequested; number++)
+                {
+                    try
+                    {
+                        var claim = await nodes.Relay.JoinNameplateAsync(number, default);
+                        await nodes.Relay.PostAsync(claim, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
+                    }
+                    catch (NodeException)
+                    {
+                        // Free, taken or released: on to the next number.
+                    }
+                }
+
+                await Task.Yield();
+            }
+        });
+
+        int completed = 0, interfered = 0;
+        try
+        {
+            for (int round = 0; round < 5; round++)
+            {
+                var alice = nodes.Create(nodes.Options(firstContactTimeout: TimeSpan.FromSeconds(3)));
+                var bob = nodes.Create();
+                using var invitation = await alice.InviteAsync(nodes.RelayUri);
+                var accepted = bob.AcceptAsync(nodes.RelayUri, invitation.Code);
+                var completing = invitation.CompleteAsync();
+                var outcomes = await Task.WhenAll(Outcome(accepted), Outcome(completing));
+                foreach (var outcome in outcomes)
+                {
+                    Assert.True(outcome is null or InterferenceException, $"first contact failed with {outcome?.GetType().Name}: {outcome?.Message}");
+                }
+
+                if (outcomes.All(o => o is null))
+                {
+                    completed++;
+                    Assert.Single(alice.Contacts);
+                    Assert.Single(bob.Contacts);
+                }
+                else
+                {
+                    interfered++;
+                    Assert.Empty(alice.Contacts);
+                    Assert.Empty(bob.Contacts);
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await flood;
+        }
+
+        Assert.Equal(5, completed + interfered);
+    }
+
+    private static async Task<Exception?> Outcome(Task task)
+    {
+        try
+        {
+            await task;
+            return null;
+        }
+        catch (NodeException e)
+        {
+            return e;
+        }
     }
 
     [Fact]

@@ -9,17 +9,17 @@ namespace Courier.Relay.Storage.Memory;
 public sealed class InMemoryDropStore : IDropStore
 {
     private readonly Dictionary<DropName, MemoryDrop> _drops = [];
-    private readonly Dictionary<int, (DropName Slot, DateTimeOffset Expires)> _nameplates = [];
+    private readonly Dictionary<int, (NameplateState State, DateTimeOffset Expires)> _nameplates = [];
+    private readonly Dictionary<(DropName Drop, long Second), (byte[] Nonces, DateTimeOffset Expires)> _nonces = [];
     private readonly AppendSignals _signals = new();
-    private readonly ReplayCache _replay;
     private readonly DropStoreOptions _options;
     private readonly Lock _lock = new();
+    private long _keyedDrops;
 
     /// <summary>An empty store.</summary>
     public InMemoryDropStore(DropStoreOptions? options = null)
     {
         _options = options ?? new DropStoreOptions();
-        _replay = new ReplayCache(_options.Time);
     }
 
     /// <inheritdoc/>
@@ -36,6 +36,7 @@ public sealed class InMemoryDropStore : IDropStore
             }
 
             _drops[drop] = new MemoryDrop(readKey.ToArray());
+            _keyedDrops++;
             return Task.FromResult(CreateDropOutcome.Created);
         }
     }
@@ -130,8 +131,9 @@ public sealed class InMemoryDropStore : IDropStore
         => _signals.WaitAsync(this, drop, after, timeout, _options.Time, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    public Task<bool> TryClaimNameplateAsync(int number, NameplateState nameplate, DateTimeOffset expires, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(nameplate);
         lock (_lock)
         {
             if (_nameplates.TryGetValue(number, out var existing))
@@ -141,21 +143,38 @@ public sealed class InMemoryDropStore : IDropStore
                     return Task.FromResult(false);
                 }
 
-                _drops.Remove(existing.Slot);
+                RemoveSlots(existing.State);
             }
 
-            _nameplates[number] = (slot, expires);
-            _drops[slot] = new MemoryDrop([]);
+            _nameplates[number] = (nameplate, expires);
+            _drops[nameplate.InviterSlot] = new MemoryDrop([]);
+            _drops[nameplate.AcceptorSlot] = new MemoryDrop([]);
             return Task.FromResult(true);
         }
     }
 
     /// <inheritdoc/>
-    public Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    public Task<NameplateState?> GetNameplateAsync(int number, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return Task.FromResult<DropName?>(_nameplates.TryGetValue(number, out var n) && n.Expires > _options.Time.GetUtcNow() ? n.Slot : null);
+            return Task.FromResult(_nameplates.TryGetValue(number, out var n) && n.Expires > _options.Time.GetUtcNow() ? n.State : null);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<JoinOutcome> TryJoinNameplateAsync(int number, ReadOnlyMemory<byte> acceptorClaim, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_nameplates.TryGetValue(number, out var n) || n.Expires <= _options.Time.GetUtcNow())
+            {
+                return Task.FromResult(JoinOutcome.NoSuchNameplate);
+            }
+
+            bool taken = !n.State.AcceptorClaim.IsEmpty;
+            _nameplates[number] = (taken ? n.State with { Interfered = true } : n.State with { AcceptorClaim = acceptorClaim.ToArray() }, n.Expires);
+            return Task.FromResult(taken ? JoinOutcome.Taken : JoinOutcome.Joined);
         }
     }
 
@@ -169,14 +188,27 @@ public sealed class InMemoryDropStore : IDropStore
                 return Task.FromResult(false);
             }
 
-            _drops.Remove(n.Slot);
+            RemoveSlots(n.State);
             return Task.FromResult(n.Expires > _options.Time.GetUtcNow());
         }
     }
 
     /// <inheritdoc/>
-    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
-        => Task.FromResult(_replay.TryRemember(nonce.Span, signedAt, expires));
+    public Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var now = _options.Time.GetUtcNow();
+            var window = _nonces.TryGetValue((drop, signedAt), out var w) && w.Expires > now ? w.Nonces : [];
+            var outcome = ReplayWindow.TryAdd(window, nonce.Span, out var updated);
+            if (outcome == NonceOutcome.Remembered)
+            {
+                _nonces[(drop, signedAt)] = (updated, expires);
+            }
+
+            return Task.FromResult(outcome);
+        }
+    }
 
     /// <inheritdoc/>
     public Task<long> SweepAsync(CancellationToken cancellationToken)
@@ -190,7 +222,15 @@ public sealed class InMemoryDropStore : IDropStore
                 if (n.Expires <= now)
                 {
                     _nameplates.Remove(number);
-                    _drops.Remove(n.Slot);
+                    RemoveSlots(n.State);
+                }
+            }
+
+            foreach (var (key, window) in _nonces.ToList())
+            {
+                if (window.Expires <= now)
+                {
+                    _nonces.Remove(key);
                 }
             }
 
@@ -215,12 +255,18 @@ public sealed class InMemoryDropStore : IDropStore
     {
         lock (_lock)
         {
-            return Task.FromResult((long)_drops.Count);
+            return Task.FromResult(_keyedDrops);
         }
     }
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private void RemoveSlots(NameplateState nameplate)
+    {
+        _drops.Remove(nameplate.InviterSlot);
+        _drops.Remove(nameplate.AcceptorSlot);
+    }
 
     private sealed class MemoryDrop(byte[] readKey)
     {

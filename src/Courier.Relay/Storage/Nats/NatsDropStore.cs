@@ -148,34 +148,40 @@ public sealed class NatsDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public async Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimNameplateAsync(int number, NameplateState nameplate, DateTimeOffset expires, CancellationToken cancellationToken)
     {
-        if (!await _keyValue.TryCreateDropAsync(slot, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(nameplate);
+        if (!await _keyValue.TryCreateDropAsync(nameplate.InviterSlot, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false)
+            || !await _keyValue.TryCreateDropAsync(nameplate.AcceptorSlot, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
 
-        if (await _keyValue.TryCreateNameplateAsync(number, slot, expires, cancellationToken).ConfigureAwait(false))
+        if (await _keyValue.TryCreateNameplateAsync(number, nameplate, expires, cancellationToken).ConfigureAwait(false))
         {
             return true;
         }
 
-        if (await _keyValue.TryTakeExpiredNameplateAsync(number, slot, expires, cancellationToken).ConfigureAwait(false) is { } expired)
+        if (await _keyValue.TryTakeExpiredNameplateAsync(number, nameplate, expires, cancellationToken).ConfigureAwait(false) is { } expired)
         {
-            await DeleteSlotAsync(expired, cancellationToken).ConfigureAwait(false);
+            await DeleteSlotsAsync(expired, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        await DeleteSlotAsync(slot, cancellationToken).ConfigureAwait(false);
+        await DeleteSlotsAsync(nameplate, cancellationToken).ConfigureAwait(false);
         return false;
     }
 
     /// <inheritdoc/>
-    public async Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    public async Task<NameplateState?> GetNameplateAsync(int number, CancellationToken cancellationToken)
     {
         var nameplate = await _keyValue.GetNameplateAsync(number, cancellationToken).ConfigureAwait(false);
-        return nameplate is { } n && n.Expires > _keyValue.Now() ? n.Slot : null;
+        return nameplate is { } n && n.Expires > _keyValue.Now() ? n.State : null;
     }
+
+    /// <inheritdoc/>
+    public Task<JoinOutcome> TryJoinNameplateAsync(int number, ReadOnlyMemory<byte> acceptorClaim, CancellationToken cancellationToken)
+        => _keyValue.TryJoinNameplateAsync(number, acceptorClaim, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken)
@@ -186,13 +192,13 @@ public sealed class NatsDropStore : IDropStore
         }
 
         await _keyValue.PurgeNameplateAsync(number, cancellationToken).ConfigureAwait(false);
-        await DeleteSlotAsync(nameplate.Slot, cancellationToken).ConfigureAwait(false);
+        await DeleteSlotsAsync(nameplate.State, cancellationToken).ConfigureAwait(false);
         return nameplate.Expires > _keyValue.Now();
     }
 
     /// <inheritdoc/>
-    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
-        => _keyValue.TryRememberNonceAsync(nonce, cancellationToken);
+    public Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
+        => _keyValue.TryRememberNonceAsync(drop, signedAt, nonce, cancellationToken);
 
     /// <inheritdoc/>
     public Task<long> SweepAsync(CancellationToken cancellationToken)
@@ -213,9 +219,12 @@ public sealed class NatsDropStore : IDropStore
         _appender.Dispose();
     }
 
-    private async Task DeleteSlotAsync(DropName slot, CancellationToken cancellationToken)
+    private async Task DeleteSlotsAsync(NameplateState nameplate, CancellationToken cancellationToken)
     {
-        await _log.PurgeAsync(slot, cancellationToken).ConfigureAwait(false);
-        await _keyValue.PurgeDropAsync(slot, cancellationToken).ConfigureAwait(false);
+        foreach (var slot in (DropName[])[nameplate.InviterSlot, nameplate.AcceptorSlot])
+        {
+            await _log.PurgeAsync(slot, cancellationToken).ConfigureAwait(false);
+            await _keyValue.PurgeDropAsync(slot, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Buffers.Text;
 using System.Globalization;
 using Courier.Relay.Client;
 using NATS.Client.KeyValueStore;
@@ -60,45 +59,96 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
         return (long)status.Info.State.Messages;
     }
 
-    /// <summary>Binds nameplate <paramref name="number"/> to <paramref name="slot"/> if it is unclaimed.</summary>
-    public async Task<bool> TryCreateNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    /// <summary>Binds nameplate <paramref name="number"/> to <paramref name="nameplate"/> if it is unclaimed.</summary>
+    public async Task<bool> TryCreateNameplateAsync(int number, NameplateState nameplate, DateTimeOffset expires, CancellationToken cancellationToken)
     {
-        var claim = await nameplates.TryCreateAsync(NameplateKey(number), Nameplate(slot, expires), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var claim = await nameplates.TryCreateAsync(NameplateKey(number), Nameplate(nameplate, expires.ToUnixTimeMilliseconds()), cancellationToken: cancellationToken).ConfigureAwait(false);
         return claim.Success;
     }
 
-    /// <summary>Rebinds nameplate <paramref name="number"/> to <paramref name="slot"/> if its claim has expired; returns the slot it was bound to, or null.</summary>
-    public async Task<DropName?> TryTakeExpiredNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    /// <summary>Rebinds nameplate <paramref name="number"/> to <paramref name="nameplate"/> if its claim has expired; returns what it was bound to, or null.</summary>
+    public async Task<NameplateState?> TryTakeExpiredNameplateAsync(int number, NameplateState nameplate, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         string key = NameplateKey(number);
         var existing = await nameplates.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (existing.Success && ParseNameplate(existing.Value.Value) is { } old
             && old.Expires <= Now()
-            && (await nameplates.TryUpdateAsync(key, Nameplate(slot, expires), existing.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)).Success)
+            && (await nameplates.TryUpdateAsync(key, Nameplate(nameplate, expires.ToUnixTimeMilliseconds()), existing.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)).Success)
         {
-            return old.Slot;
+            return old.State;
         }
 
         return null;
     }
 
-    /// <summary>The slot nameplate <paramref name="number"/> is bound to and when its claim expires (Unix milliseconds), live or not; null when unclaimed.</summary>
-    public async Task<(DropName Slot, long Expires)?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    /// <summary>Nameplate <paramref name="number"/> and when its claim expires (Unix milliseconds), live or not; null when unclaimed.</summary>
+    public async Task<(NameplateState State, long Expires)?> GetNameplateAsync(int number, CancellationToken cancellationToken)
     {
         var entry = await nameplates.TryGetEntryAsync<byte[]>(NameplateKey(number), cancellationToken: cancellationToken).ConfigureAwait(false);
         return entry.Success ? ParseNameplate(entry.Value.Value) : null;
+    }
+
+    /// <summary>Sets the acceptor's claim of a live nameplate no one joined yet, or else marks it interfered (compare-and-set, so two relays cannot both let someone join).</summary>
+    public async Task<JoinOutcome> TryJoinNameplateAsync(int number, ReadOnlyMemory<byte> acceptorClaim, CancellationToken cancellationToken)
+    {
+        string key = NameplateKey(number);
+        for (int attempt = 0; attempt < 16; attempt++)
+        {
+            var entry = await nameplates.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!entry.Success || ParseNameplate(entry.Value.Value) is not { } n || n.Expires <= Now())
+            {
+                return JoinOutcome.NoSuchNameplate;
+            }
+
+            bool taken = !n.State.AcceptorClaim.IsEmpty;
+            if (taken && n.State.Interfered)
+            {
+                return JoinOutcome.Taken;
+            }
+
+            var updated = taken ? n.State with { Interfered = true } : n.State with { AcceptorClaim = acceptorClaim };
+            if ((await nameplates.TryUpdateAsync(key, Nameplate(updated, n.Expires), entry.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)).Success)
+            {
+                return taken ? JoinOutcome.Taken : JoinOutcome.Joined;
+            }
+        }
+
+        // Lost every race: others are joining this nameplate right now.
+        return JoinOutcome.Taken;
     }
 
     /// <summary>Deletes nameplate <paramref name="number"/>'s claim.</summary>
     public async Task PurgeNameplateAsync(int number, CancellationToken cancellationToken)
         => await nameplates.PurgeAsync(NameplateKey(number), cancellationToken: cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Records a nonce; false when any relay recorded it before.</summary>
-    public async Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a nonce to the drop's window of timestamp second <paramref name="second"/> (one key per
+    /// drop and second, updated with compare-and-set, so any relay sees what the others accepted).
+    /// </summary>
+    public async Task<NonceOutcome> TryRememberNonceAsync(DropName drop, long second, ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken)
     {
-        // The bucket's max age (5 min) outlives every freshness window, and it is shared by all relays.
-        var created = await nonces.TryCreateAsync(Base64Url.EncodeToString(nonce.Span), Array.Empty<byte>(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return created.Success;
+        // The bucket's max age (5 min) outlives every freshness window.
+        string key = ReplayWindow.Key(drop, second);
+        for (int attempt = 0; attempt < 16; attempt++)
+        {
+            var entry = await nonces.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var outcome = ReplayWindow.TryAdd(entry.Success ? entry.Value.Value ?? [] : [], nonce.Span, out var updated);
+            if (outcome != NonceOutcome.Remembered)
+            {
+                return outcome;
+            }
+
+            var written = entry.Success
+                ? await nonces.TryUpdateAsync(key, updated, entry.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await nonces.TryCreateAsync(key, updated, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (written.Success)
+            {
+                return NonceOutcome.Remembered;
+            }
+        }
+
+        // Lost every race with other requests for this drop and second: only its own key holders contend here.
+        return NonceOutcome.Busy;
     }
 
     private static byte[] Meta(ReadOnlySpan<byte> key, long floor)
@@ -114,16 +164,30 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
 
     private static string NameplateKey(int number) => number.ToString(CultureInfo.InvariantCulture);
 
-    private static byte[] Nameplate(DropName slot, DateTimeOffset expires)
+    // slot A (32) | slot B (32) | SHA-256 of A's claim (32) | of B's claim (32, zeros until joined) | expires (8) | interfered (1)
+    private const int NameplateSize = (4 * 32) + 8 + 1;
+
+    private static byte[] Nameplate(NameplateState nameplate, long expires)
     {
-        var value = new byte[DropName.Size + 8];
-        slot.Bytes.CopyTo(value);
-        BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(DropName.Size), expires.ToUnixTimeMilliseconds());
+        var value = new byte[NameplateSize];
+        nameplate.InviterSlot.Bytes.CopyTo(value);
+        nameplate.AcceptorSlot.Bytes.CopyTo(value.AsSpan(32));
+        nameplate.InviterClaim.Span.CopyTo(value.AsSpan(64, 32));
+        nameplate.AcceptorClaim.Span.CopyTo(value.AsSpan(96, 32));
+        BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(128), expires);
+        value[136] = nameplate.Interfered ? (byte)1 : (byte)0;
         return value;
     }
 
-    private static (DropName Slot, long Expires)? ParseNameplate(byte[]? value)
-        => value is { Length: DropName.Size + 8 }
-            ? (DropName.FromBytes(value.AsSpan(0, DropName.Size)), BinaryPrimitives.ReadInt64BigEndian(value.AsSpan(DropName.Size)))
-            : null;
+    private static (NameplateState State, long Expires)? ParseNameplate(byte[]? value)
+    {
+        if (value is not { Length: NameplateSize })
+        {
+            return null;
+        }
+
+        byte[] acceptorClaim = value.AsSpan(96, 32).IndexOfAnyExcept((byte)0) < 0 ? [] : value[96..128];
+        var state = new NameplateState(DropName.FromBytes(value.AsSpan(0, 32)), DropName.FromBytes(value.AsSpan(32, 32)), value[64..96], acceptorClaim, value[136] != 0);
+        return (state, BinaryPrimitives.ReadInt64BigEndian(value.AsSpan(128)));
+    }
 }

@@ -20,17 +20,22 @@ public sealed class SqliteDropStore : IDropStore
     private readonly Channel<WriteOp> _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(16_384) { SingleReader = true });
     private readonly ConcurrentBag<SqliteReader> _readers = [];
     private readonly AppendSignals _signals = new();
-    private readonly ReplayCache _replay;
     private readonly SqliteWriter _writer;
     private readonly Task _writerLoop;
     private long _sweepCursor;
+    private long _dropCount;
 
     private SqliteDropStore(string connectionString, DropStoreOptions options)
     {
         _connectionString = connectionString;
         _options = options;
-        _replay = new ReplayCache(options.Time);
         _writer = new SqliteWriter(connectionString);
+        // Counted once at open, then kept: keyed drops are only ever added, and only through this store.
+        using (var reader = new SqliteReader(connectionString))
+        {
+            _dropCount = reader.CountDrops();
+        }
+
         _writerLoop = Task.Factory.StartNew(WriterLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -59,7 +64,13 @@ public sealed class SqliteDropStore : IDropStore
         var key = readKey.ToArray();
         var name = drop.Bytes.ToArray();
         long now = Now();
-        return await WriteAsync(w => w.CreateDrop(name, key, now), cancellationToken).ConfigureAwait(false);
+        var outcome = await WriteAsync(w => w.CreateDrop(name, key, now), cancellationToken).ConfigureAwait(false);
+        if (outcome == CreateDropOutcome.Created)
+        {
+            Interlocked.Increment(ref _dropCount);
+        }
+
+        return outcome;
     }
 
     /// <inheritdoc/>
@@ -113,27 +124,37 @@ public sealed class SqliteDropStore : IDropStore
         => _signals.WaitAsync(this, drop, after, timeout, _options.Time, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<bool> TryClaimNameplateAsync(int number, DropName slot, DateTimeOffset expires, CancellationToken cancellationToken)
+    public Task<bool> TryClaimNameplateAsync(int number, NameplateState nameplate, DateTimeOffset expires, CancellationToken cancellationToken)
     {
-        var name = slot.Bytes.ToArray();
+        ArgumentNullException.ThrowIfNull(nameplate);
+        var inviter = nameplate.InviterSlot.Bytes.ToArray();
+        var acceptor = nameplate.AcceptorSlot.Bytes.ToArray();
+        var claim = nameplate.InviterClaim.ToArray();
         long now = Now();
         long until = expires.ToUnixTimeMilliseconds();
-        return WriteAsync(w => w.ClaimNameplate(number, name, now, until), cancellationToken);
+        return WriteAsync(w => w.ClaimNameplate(number, inviter, acceptor, claim, now, until), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public Task<DropName?> GetNameplateAsync(int number, CancellationToken cancellationToken)
+    public Task<NameplateState?> GetNameplateAsync(int number, CancellationToken cancellationToken)
     {
         var reader = RentReader();
         try
         {
-            var slot = reader.GetNameplate(number, Now());
-            return Task.FromResult<DropName?>(slot is null ? null : DropName.FromBytes(slot));
+            return Task.FromResult(reader.GetNameplate(number, Now()));
         }
         finally
         {
             _readers.Add(reader);
         }
+    }
+
+    /// <inheritdoc/>
+    public Task<JoinOutcome> TryJoinNameplateAsync(int number, ReadOnlyMemory<byte> acceptorClaim, CancellationToken cancellationToken)
+    {
+        var claim = acceptorClaim.ToArray();
+        long now = Now();
+        return WriteAsync(w => w.JoinNameplate(number, claim, now), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -144,8 +165,14 @@ public sealed class SqliteDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public Task<bool> TryRememberNonceAsync(ReadOnlyMemory<byte> nonce, DateTimeOffset signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
-        => Task.FromResult(_replay.TryRemember(nonce.Span, signedAt, expires));
+    public Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        var name = drop.Bytes.ToArray();
+        var bytes = nonce.ToArray();
+        long until = expires.ToUnixTimeMilliseconds();
+        long now = Now();
+        return WriteAsync(w => w.RememberNonce(name, signedAt, bytes, until, now), cancellationToken);
+    }
 
     /// <inheritdoc/>
     public async Task<long> SweepAsync(CancellationToken cancellationToken)
@@ -155,6 +182,12 @@ public sealed class SqliteDropStore : IDropStore
         long tombstoneCutoff = now - (long)_options.DedupeWindow.TotalMilliseconds;
         long removed = 0;
         await WriteAsync(w => w.ExpireNameplates(now), cancellationToken).ConfigureAwait(false);
+        int expiredWindows;
+        do
+        {
+            expiredWindows = await WriteAsync(w => w.ExpireNonces(now), cancellationToken).ConfigureAwait(false);
+        }
+        while (expiredWindows > 0);
 
         // One pass over the table in rowid order, a slice per transaction so appends are never held up long.
         while (true)
@@ -171,18 +204,7 @@ public sealed class SqliteDropStore : IDropStore
     }
 
     /// <inheritdoc/>
-    public Task<long> CountDropsAsync(CancellationToken cancellationToken)
-    {
-        var reader = RentReader();
-        try
-        {
-            return Task.FromResult(reader.CountDrops());
-        }
-        finally
-        {
-            _readers.Add(reader);
-        }
-    }
+    public Task<long> CountDropsAsync(CancellationToken cancellationToken) => Task.FromResult(Interlocked.Read(ref _dropCount));
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

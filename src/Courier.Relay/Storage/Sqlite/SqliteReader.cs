@@ -1,3 +1,4 @@
+using Courier.Relay.Client;
 using Microsoft.Data.Sqlite;
 
 namespace Courier.Relay.Storage.Sqlite;
@@ -16,7 +17,7 @@ internal sealed class SqliteReader : IDisposable
         _connection.Open();
         _getDrop = Prepare("SELECT read_key, last_seq FROM drops WHERE name = $name", "$name");
         _read = Prepare("SELECT e.seq, e.data FROM envelopes e WHERE e.drop_id = (SELECT id FROM drops WHERE name = $name) AND e.seq > $after AND e.data IS NOT NULL ORDER BY e.seq LIMIT $limit", "$name", "$after", "$limit");
-        _getNameplate = Prepare("SELECT d.name FROM nameplates n JOIN drops d ON d.id = n.drop_id WHERE n.number = $n AND n.expires > $now", "$n", "$now");
+        _getNameplate = Prepare("SELECT a.name, b.name, n.inviter_claim, n.acceptor_claim, n.interfered FROM nameplates n JOIN drops a ON a.id = n.drop_id JOIN drops b ON b.id = n.acceptor_drop_id WHERE n.number = $n AND n.expires > $now", "$n", "$now");
     }
 
     public DropState? GetDrop(byte[] name)
@@ -49,11 +50,14 @@ internal sealed class SqliteReader : IDisposable
         return result;
     }
 
-    public byte[]? GetNameplate(int number, long now)
+    public NameplateState? GetNameplate(int number, long now)
     {
         _getNameplate.Parameters["$n"].Value = number;
         _getNameplate.Parameters["$now"].Value = now;
-        return _getNameplate.ExecuteScalar() as byte[];
+        using var row = _getNameplate.ExecuteReader();
+        return row.Read()
+            ? new NameplateState(DropName.FromBytes((byte[])row[0]), DropName.FromBytes((byte[])row[1]), (byte[])row[2], (byte[])row[3], row.GetInt64(4) != 0)
+            : null;
     }
 
     public long CountDrops()

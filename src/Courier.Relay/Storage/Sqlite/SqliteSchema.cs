@@ -6,6 +6,9 @@ internal static class SqliteSchema
     // envelopes is a rowid table: rowid order is (nearly) arrival order, which the sweeper walks.
     // A trimmed envelope keeps its row without data (a tombstone) until the dedupe window passes,
     // so a late retry of its message id still gets the original sequence number.
+    // A nameplate has two open drops, one per side, and the SHA-256 of each side's claim
+    // (acceptor_claim is empty until someone joined).
+    // nonces holds each drop's replay window per timestamp second (ReplayWindow), until it expires.
     public const string Create = """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS drops (
@@ -25,10 +28,35 @@ internal static class SqliteSchema
             UNIQUE (drop_id, seq)
         );
         CREATE UNIQUE INDEX IF NOT EXISTS envelopes_msg ON envelopes (drop_id, msg_id);
+        CREATE TABLE IF NOT EXISTS nonces (
+            drop_name BLOB NOT NULL,
+            second INTEGER NOT NULL,
+            expires INTEGER NOT NULL,
+            nonces BLOB NOT NULL,
+            PRIMARY KEY (drop_name, second)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS nonces_expires ON nonces (expires);
         CREATE TABLE IF NOT EXISTS nameplates (
             number INTEGER PRIMARY KEY,
             drop_id INTEGER NOT NULL,
+            acceptor_drop_id INTEGER NOT NULL,
+            inviter_claim BLOB NOT NULL,
+            acceptor_claim BLOB NOT NULL,
+            interfered INTEGER NOT NULL,
             expires INTEGER NOT NULL
         );
+        """;
+
+    // A nameplates table from before claims (one drop, no claims): its first contacts cannot finish
+    // under the new rules, so its nameplates and their drops go; they would expire within minutes anyway.
+    public const string DropOldNameplates = """
+        DELETE FROM envelopes WHERE drop_id IN (SELECT drop_id FROM nameplates);
+        DELETE FROM drops WHERE id IN (SELECT drop_id FROM nameplates);
+        DROP TABLE nameplates;
+        """;
+
+    public const string HasOldNameplates = """
+        SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'nameplates')
+           AND NOT EXISTS (SELECT 1 FROM pragma_table_info('nameplates') WHERE name = 'acceptor_drop_id')
         """;
 }

@@ -12,6 +12,8 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _insertEnvelope;
     private readonly SqliteCommand _setLastSeq;
     private readonly SqliteCommand _insertDrop;
+    private readonly SqliteCommand _findNonces;
+    private readonly SqliteCommand _putNonces;
     private readonly List<SqliteCommand> _all = [];
     private SqliteTransaction? _transaction;
 
@@ -19,6 +21,14 @@ internal sealed class SqliteWriter : IDisposable
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
+        using (var probe = Command(SqliteSchema.HasOldNameplates))
+        {
+            if ((long)probe.ExecuteScalar()! == 1)
+            {
+                Execute(SqliteSchema.DropOldNameplates);
+            }
+        }
+
         Execute(SqliteSchema.Create);
         // FULL: each commit fsyncs the WAL, so a commit that returned survives power loss.
         Execute("PRAGMA synchronous = FULL;");
@@ -28,6 +38,8 @@ internal sealed class SqliteWriter : IDisposable
         _insertEnvelope = Prepare("INSERT INTO envelopes (drop_id, seq, msg_id, stored, data) VALUES ($drop, $seq, $msg, $stored, $data)");
         _setLastSeq = Prepare("UPDATE drops SET last_seq = $seq WHERE id = $drop");
         _insertDrop = Prepare("INSERT INTO drops (name, read_key, created) VALUES ($name, $key, $created) ON CONFLICT (name) DO NOTHING");
+        _findNonces = Prepare("SELECT nonces FROM nonces WHERE drop_name = $name AND second = $second AND expires > $now");
+        _putNonces = Prepare("INSERT OR REPLACE INTO nonces (drop_name, second, expires, nonces) VALUES ($name, $second, $expires, $nonces)");
     }
 
     public void Begin()
@@ -138,30 +150,62 @@ internal sealed class SqliteWriter : IDisposable
         return true;
     }
 
-    public bool ClaimNameplate(int number, byte[] slot, long now, long expires)
+    public NonceOutcome RememberNonce(byte[] name, long second, byte[] nonce, long expires, long now)
     {
-        using (var old = Command("SELECT drop_id, expires FROM nameplates WHERE number = $n"))
+        _findNonces.Parameters["$name"].Value = name;
+        _findNonces.Parameters["$second"].Value = second;
+        _findNonces.Parameters["$now"].Value = now;
+        var window = _findNonces.ExecuteScalar() as byte[] ?? [];
+        var outcome = ReplayWindow.TryAdd(window, nonce, out var updated);
+        if (outcome == NonceOutcome.Remembered)
+        {
+            _putNonces.Parameters["$name"].Value = name;
+            _putNonces.Parameters["$second"].Value = second;
+            _putNonces.Parameters["$expires"].Value = expires;
+            _putNonces.Parameters["$nonces"].Value = updated;
+            _putNonces.ExecuteNonQuery();
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Deletes up to 4096 expired nonce windows (by the index on expiry, no scan); returns how many went.</summary>
+    public int ExpireNonces(long now)
+    {
+        using var command = Command("DELETE FROM nonces WHERE (drop_name, second) IN (SELECT drop_name, second FROM nonces WHERE expires <= $now LIMIT 4096)");
+        command.Parameters.AddWithValue("$now", now);
+        return command.ExecuteNonQuery();
+    }
+
+    public bool ClaimNameplate(int number, byte[] inviterSlot, byte[] acceptorSlot, byte[] inviterClaim, long now, long expires)
+    {
+        using (var old = Command("SELECT drop_id, acceptor_drop_id, expires FROM nameplates WHERE number = $n"))
         {
             old.Parameters.AddWithValue("$n", number);
             using var row = old.ExecuteReader();
             if (row.Read())
             {
-                if (row.GetInt64(1) > now)
+                if (row.GetInt64(2) > now)
                 {
                     return false;
                 }
 
-                long oldDrop = row.GetInt64(0);
+                long inviterDrop = row.GetInt64(0), acceptorDrop = row.GetInt64(1);
                 row.Close();
-                DeleteDrop(oldDrop);
+                DeleteDrop(inviterDrop);
+                DeleteDrop(acceptorDrop);
             }
         }
 
         using var command = Command("""
-            INSERT INTO drops (name, read_key, created) VALUES ($slot, x'', $now);
-            INSERT OR REPLACE INTO nameplates (number, drop_id, expires) VALUES ($n, last_insert_rowid(), $expires);
+            INSERT INTO drops (name, read_key, created) VALUES ($inviter, x'', $now);
+            INSERT INTO drops (name, read_key, created) VALUES ($acceptor, x'', $now);
+            INSERT OR REPLACE INTO nameplates (number, drop_id, acceptor_drop_id, inviter_claim, acceptor_claim, interfered, expires)
+            VALUES ($n, (SELECT id FROM drops WHERE name = $inviter), last_insert_rowid(), $claim, x'', 0, $expires);
             """);
-        command.Parameters.AddWithValue("$slot", slot);
+        command.Parameters.AddWithValue("$inviter", inviterSlot);
+        command.Parameters.AddWithValue("$acceptor", acceptorSlot);
+        command.Parameters.AddWithValue("$claim", inviterClaim);
         command.Parameters.AddWithValue("$now", now);
         command.Parameters.AddWithValue("$n", number);
         command.Parameters.AddWithValue("$expires", expires);
@@ -169,11 +213,31 @@ internal sealed class SqliteWriter : IDisposable
         return true;
     }
 
+    public JoinOutcome JoinNameplate(int number, byte[] acceptorClaim, long now)
+    {
+        using var command = Command("""
+            UPDATE nameplates SET
+                interfered = interfered OR length(acceptor_claim) > 0,
+                acceptor_claim = CASE WHEN length(acceptor_claim) > 0 THEN acceptor_claim ELSE $claim END
+            WHERE number = $n AND expires > $now
+            RETURNING interfered
+            """);
+        command.Parameters.AddWithValue("$claim", acceptorClaim);
+        command.Parameters.AddWithValue("$n", number);
+        command.Parameters.AddWithValue("$now", now);
+        return command.ExecuteScalar() switch
+        {
+            null => JoinOutcome.NoSuchNameplate,
+            long interfered when interfered != 0 => JoinOutcome.Taken,
+            _ => JoinOutcome.Joined,
+        };
+    }
+
     public bool ReleaseNameplate(int number, long now)
     {
-        using var command = Command("DELETE FROM nameplates WHERE number = $n RETURNING drop_id, expires");
+        using var command = Command("DELETE FROM nameplates WHERE number = $n RETURNING drop_id, acceptor_drop_id, expires");
         command.Parameters.AddWithValue("$n", number);
-        long dropId, expires;
+        long inviterDrop, acceptorDrop, expires;
         using (var row = command.ExecuteReader())
         {
             if (!row.Read())
@@ -181,24 +245,27 @@ internal sealed class SqliteWriter : IDisposable
                 return false;
             }
 
-            dropId = row.GetInt64(0);
-            expires = row.GetInt64(1);
+            inviterDrop = row.GetInt64(0);
+            acceptorDrop = row.GetInt64(1);
+            expires = row.GetInt64(2);
         }
 
-        DeleteDrop(dropId);
+        DeleteDrop(inviterDrop);
+        DeleteDrop(acceptorDrop);
         return expires > now;
     }
 
     public bool ExpireNameplates(long now)
     {
         var expired = new List<long>();
-        using (var command = Command("DELETE FROM nameplates WHERE expires <= $now RETURNING drop_id"))
+        using (var command = Command("DELETE FROM nameplates WHERE expires <= $now RETURNING drop_id, acceptor_drop_id"))
         {
             command.Parameters.AddWithValue("$now", now);
             using var row = command.ExecuteReader();
             while (row.Read())
             {
                 expired.Add(row.GetInt64(0));
+                expired.Add(row.GetInt64(1));
             }
         }
 
