@@ -38,7 +38,7 @@ internal sealed class HpkeKdf
         ikm.CopyTo(span[(VersionLabel.Length + _suiteId.Length + label.Length)..]);
 
         var prk = Secret.Zero(HashSize);
-        HKDF.Extract(HashAlgorithmName.SHA256, labeledIkm.Span, salt, prk.Writable);
+        HkdfSha256.Extract(salt, labeledIkm.Span, prk.Writable);
         return prk;
     }
 
@@ -70,6 +70,6 @@ internal sealed class HpkeKdf
         label.CopyTo(labeledInfo.AsSpan(2 + VersionLabel.Length + _suiteId.Length));
         info.CopyTo(labeledInfo.AsSpan(2 + VersionLabel.Length + _suiteId.Length + label.Length));
 
-        HKDF.Expand(HashAlgorithmName.SHA256, prk, okm, labeledInfo);
+        HkdfSha256.Expand(prk, labeledInfo, okm);
     }
 }
