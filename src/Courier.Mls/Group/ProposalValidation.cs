@@ -96,7 +96,8 @@ internal static class ProposalValidation
 
         if (LeafNodeValidation.RequiredCapabilitiesOf(gce.Extensions) is { } required)
         {
-            LeafNodeValidation.ValidateTree(tree, groupId, required, null);
+            // Each member's leaf was verified when it entered the tree: its signature is not checked again.
+            LeafNodeValidation.ValidateTree(tree, groupId, required, null, verifySignatures: false);
         }
     }
 
