@@ -39,7 +39,8 @@ internal static class LeafNodeValidation
     /// <see cref="MlsCheck.LeafCapabilities"/>, <see cref="MlsCheck.CredentialType"/>, <see cref="MlsCheck.LeafLifetime"/>,
     /// <see cref="MlsCheck.DuplicateEncryptionKey"/> or <see cref="MlsCheck.DuplicateSignatureKey"/>.
     /// </exception>
-    public static void Validate(LeafNode leaf, LeafNodeSource source, RatchetTree tree, uint? leafIndex, byte[] groupId, RequiredCapabilities? requiredCapabilities, ulong? now)
+    /// <param name="verifySignature">False only for a leaf whose signature already verified (a KeyPackage's, verified when its Add arrived).</param>
+    public static void Validate(LeafNode leaf, LeafNodeSource source, RatchetTree tree, uint? leafIndex, byte[] groupId, RequiredCapabilities? requiredCapabilities, ulong? now, bool verifySignature = true)
     {
         ArgumentNullException.ThrowIfNull(leaf);
         ArgumentNullException.ThrowIfNull(tree);
@@ -54,12 +55,17 @@ internal static class LeafNodeValidation
             throw new MessageRejectedException(MlsCheck.LeafSource, $"leaf_node_source is {leaf.LeafNodeSource}, expected {source}");
         }
 
-        CheckLeaf(leaf, leafIndex, tree, groupId, requiredCapabilities, now);
+        if (verifySignature && !VerifySignature(leaf, tree.Suite, groupId, leafIndex ?? 0))
+        {
+            throw SignatureRejected(leafIndex);
+        }
+
+        CheckLeafContent(leaf, tree, requiredCapabilities, now);
         CheckAgainstMembers(leaf, leafIndex, tree);
     }
 
     /// <summary>
-    /// <see cref="Validate(LeafNode, LeafNodeSource, RatchetTree, uint?, byte[], RequiredCapabilities?, ulong?)"/>
+    /// <see cref="Validate(LeafNode, LeafNodeSource, RatchetTree, uint?, byte[], RequiredCapabilities?, ulong?, bool)"/>
     /// with the group_id and required_capabilities of <paramref name="context"/>.
     /// </summary>
     /// <exception cref="DecodeException">The context's required_capabilities extension does not decode.</exception>
@@ -77,7 +83,7 @@ internal static class LeafNodeValidation
     /// <paramref name="verifySignatures"/> is false only for a tree whose leaves were each verified
     /// when they entered it (the group's own tree, §12.1.7).
     /// </summary>
-    /// <exception cref="MessageRejectedException">As <see cref="Validate(LeafNode, LeafNodeSource, RatchetTree, uint?, byte[], RequiredCapabilities?, ulong?)"/>, without LeafSource.</exception>
+    /// <exception cref="MessageRejectedException">As <see cref="Validate(LeafNode, LeafNodeSource, RatchetTree, uint?, byte[], RequiredCapabilities?, ulong?, bool)"/>, without LeafSource.</exception>
     public static void ValidateTree(RatchetTree tree, byte[] groupId, RequiredCapabilities? requiredCapabilities, ulong? now, bool verifySignatures = true)
     {
         ArgumentNullException.ThrowIfNull(tree);
@@ -160,17 +166,6 @@ internal static class LeafNodeValidation
 
     /// <summary>§7.2: the proposal types every client implements, which capabilities never list.</summary>
     public static bool IsDefaultProposal(ProposalType proposalType) => proposalType is >= ProposalType.Add and <= ProposalType.GroupContextExtensions;
-
-    /// <summary>The checks of one leaf on its own: signature, then <see cref="CheckLeafContent"/>.</summary>
-    private static void CheckLeaf(LeafNode leaf, uint? leafIndex, RatchetTree tree, byte[] groupId, RequiredCapabilities? required, ulong? now)
-    {
-        if (!VerifySignature(leaf, tree.Suite, groupId, leafIndex ?? 0))
-        {
-            throw SignatureRejected(leafIndex);
-        }
-
-        CheckLeafContent(leaf, tree, required, now);
-    }
 
     private static MessageRejectedException SignatureRejected(uint? leafIndex)
         => new(MlsCheck.LeafSignature, $"the signature of leaf {leafIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(key package)"} does not verify");
