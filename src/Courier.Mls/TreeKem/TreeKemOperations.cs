@@ -119,7 +119,7 @@ internal static class TreeKemOperations
             var next = 0;
             for (var i = 0; i < path.Count; i++)
             {
-                nodes.Add(new UpdatePathNode(publicKeys[i], [.. ciphertexts.Skip(next).Take(counts[i]).Select(c => new HPKECiphertext(c.KemOutput, c.Ciphertext))]));
+                nodes.Add(new UpdatePathNode(publicKeys[i], [.. ciphertexts[next..(next + counts[i])].Select(c => new HPKECiphertext(c.KemOutput, c.Ciphertext))]));
                 next += counts[i];
             }
 
