@@ -39,6 +39,48 @@ internal sealed partial class CipherSuite
     public (byte[] KemOutput, byte[] Ciphertext) EncryptWithLabel(ReadOnlySpan<byte> publicKey, HpkePreparedInfo info, ReadOnlySpan<byte> plaintext, IRandom random)
         => Hpke.SealBasePrepared(publicKey, info, default, plaintext, random);
 
+    /// <summary>
+    /// EncryptWithLabel of each plaintext to its public key under one prepared info, spread over the
+    /// cores. Each encryption's randomness (Nsk bytes for its ephemeral key) is drawn first, on the
+    /// calling thread, in list order and with the same calls a loop of single encryptions makes, so
+    /// the output is byte for byte that loop's for the same randomness. A failure is thrown as the
+    /// loop would throw it: the one of the first failing message in list order.
+    /// </summary>
+    /// <exception cref="ArgumentException">A public key is not 32 bytes.</exception>
+    /// <exception cref="HpkeException">A public key is a low-order point (ValidationError).</exception>
+    public (byte[] KemOutput, byte[] Ciphertext)[] EncryptWithLabel(HpkePreparedInfo info, IReadOnlyList<(byte[] PublicKey, Secret Plaintext)> messages, IRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(random);
+        using var drawn = Secret.Zero(messages.Count * DhKem.PrivateKeySize);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            random.Fill(drawn.Writable.Slice(i * DhKem.PrivateKeySize, DhKem.PrivateKeySize));
+        }
+
+        var results = new (byte[] KemOutput, byte[] Ciphertext)[messages.Count];
+        var failures = new Exception?[messages.Count];
+        Parallel.For(0, messages.Count, i =>
+        {
+            try
+            {
+                var (publicKey, plaintext) = messages[i];
+                results[i] = EncryptWithLabel(publicKey, info, plaintext.Span, new DrawnRandom(drawn, i * DhKem.PrivateKeySize));
+            }
+            catch (Exception e) when (e is ArgumentException or HpkeException)
+            {
+                failures[i] = e;
+            }
+        });
+
+        if (Array.Find(failures, e => e is not null) is { } first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+
+        return results;
+    }
+
     /// <summary>The HPKE info of EncryptWithLabel(_, <paramref name="label"/>, <paramref name="context"/>, _), hashed once for many recipients.</summary>
     public HpkePreparedInfo EncryptWithLabelInfo(string label, ReadOnlySpan<byte> context) => Hpke.PrepareInfo(EncryptContext(label, context));
 
@@ -57,5 +99,22 @@ internal sealed partial class CipherSuite
         WriteLabel(writer, label);
         writer.WriteOpaque(context);
         return writer.ToArray();
+    }
+
+    /// <summary>Hands out the Nsk bytes drawn for one encryption, once.</summary>
+    private sealed class DrawnRandom(Secret drawn, int offset) : IRandom
+    {
+        private bool _used;
+
+        public void Fill(Span<byte> destination)
+        {
+            if (_used || destination.Length != DhKem.PrivateKeySize)
+            {
+                throw new InvalidOperationException("An encryption asked for other randomness than one ephemeral key's.");
+            }
+
+            _used = true;
+            drawn.Span.Slice(offset, DhKem.PrivateKeySize).CopyTo(destination);
+        }
     }
 }

@@ -56,7 +56,7 @@ internal sealed partial class CipherSuite
     public Secret Extract(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> ikm)
     {
         var prk = Secret.Zero(HashSize);
-        HKDF.Extract(HashAlgorithmName.SHA256, ikm, salt, prk.Writable);
+        HkdfSha256.Extract(salt, ikm, prk.Writable);
         return prk;
     }
 
@@ -64,7 +64,7 @@ internal sealed partial class CipherSuite
     public Secret Expand(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, int length)
     {
         var okm = Secret.Zero(length);
-        HKDF.Expand(HashAlgorithmName.SHA256, prk, okm.Writable, info);
+        HkdfSha256.Expand(prk, info, okm.Writable);
         return okm;
     }
 

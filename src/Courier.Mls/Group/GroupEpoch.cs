@@ -27,8 +27,8 @@ internal sealed class GroupEpoch : IDisposable
 
     public required EpochSecrets Secrets { get; init; }
 
-    /// <summary>Settable so that a rejected message's consumed keys can be put back (<see cref="MlsGroup.Process"/>).</summary>
-    public required EncryptionSecretTree SecretTree { get; set; }
+    /// <summary>The epoch's secret tree; a rejected message's consumed keys are put back in place (<see cref="EncryptionSecretTree.BeginRollback"/>).</summary>
+    public required EncryptionSecretTree SecretTree { get; init; }
 
     public required byte[] InterimTranscriptHash { get; init; }
 
@@ -37,6 +37,12 @@ internal sealed class GroupEpoch : IDisposable
 
     /// <summary>Proposals received in this epoch, in the order they arrived.</summary>
     public List<CachedProposal> Proposals { get; } = [];
+
+    /// <summary>
+    /// The KeyPackages (by reference) whose KeyPackage and leaf signatures verified in this epoch: an
+    /// Add proposal validated when it arrived is not verified again when a commit includes it by reference.
+    /// </summary>
+    public HashSet<KeyPackage> VerifiedKeyPackages { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Private keys of the leaves this member proposed in Update proposals of this epoch, by public key.</summary>
     public Dictionary<string, HpkePrivateKey> PendingLeafKeys { get; } = [];

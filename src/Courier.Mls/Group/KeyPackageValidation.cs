@@ -15,9 +15,10 @@ internal static class KeyPackageValidation
 
     /// <summary>
     /// Accepts <paramref name="keyPackage"/> for a group of <paramref name="suite"/> (and version
-    /// mls10), or throws <see cref="MessageRejectedException"/> naming the failed check.
+    /// mls10), or throws <see cref="MessageRejectedException"/> naming the failed check. The signature
+    /// is skipped only for a KeyPackage whose signature already verified (<paramref name="verifySignature"/> false).
     /// </summary>
-    public static void Validate(CipherSuite suite, KeyPackage keyPackage)
+    public static void Validate(CipherSuite suite, KeyPackage keyPackage, bool verifySignature = true)
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(keyPackage);
@@ -43,7 +44,7 @@ internal static class KeyPackageValidation
             throw new MessageRejectedException(MlsCheck.KeyPackageInitKey, "the init_key is not an X25519 public key");
         }
 
-        if (!suite.VerifyWithLabel(keyPackage.LeafNode.SignatureKey, SignatureLabel, keyPackage.ToBeSigned().ToBytes(), keyPackage.Signature))
+        if (verifySignature && !suite.VerifyWithLabel(keyPackage.LeafNode.SignatureKey, SignatureLabel, keyPackage.ToBeSigned().ToBytes(), keyPackage.Signature))
         {
             throw new MessageRejectedException(MlsCheck.KeyPackageSignature, "the KeyPackage signature does not verify with the leaf's signature key");
         }

@@ -38,21 +38,15 @@ public sealed partial class MlsGroup
         }
 
         // Decryption consumes a ratchet key before the later checks run; a rejected message must
-        // leave the state as it was, so the secret tree and what it records as changed are put back
-        // when anything fails.
-        using var snapshot = Snapshot(epoch.SecretTree);
-        var changed = epoch.SecretTree.PeekChanged();
+        // leave the state as it was, so what the secret tree changed is put back when anything fails.
+        using var rollback = epoch.SecretTree.BeginRollback();
         try
         {
             return Accept(epoch, MessageUnprotection.Unprotect(epoch, mlsMessage));
         }
         catch (Exception e) when (e is MessageRejectedException or DecodeException)
         {
-            var reader = new TlsReader(snapshot.Span, "secret tree snapshot");
-            var restored = EncryptionSecretTree.ReadFrom(epoch.Suite, ref reader);
-            restored.RestoreChanged(changed);
-            epoch.SecretTree.Dispose();
-            epoch.SecretTree = restored;
+            rollback.Undo();
             throw;
         }
     }
@@ -126,7 +120,7 @@ public sealed partial class MlsGroup
     /// <summary>Reads a late application message of a retained past epoch (§15.2).</summary>
     private ProcessedMessage ProcessPastEpoch(PastEpoch past, PrivateMessage message)
     {
-        using var snapshot = Snapshot(past.SecretTree);
+        using var rollback = past.SecretTree.BeginRollback();
         try
         {
             var content = PrivateMessageProtection.Unprotect(_epoch.Suite, message, past.Context, past.SecretTree, past.SenderDataSecret, leaf => past.Tree.GetLeaf(leaf)?.SignatureKey);
@@ -142,25 +136,8 @@ public sealed partial class MlsGroup
         }
         catch (Exception e) when (e is MessageRejectedException or DecodeException)
         {
-            var reader = new TlsReader(snapshot.Span, "secret tree snapshot");
-            var restored = EncryptionSecretTree.ReadFrom(_epoch.Suite, ref reader);
-            past.SecretTree.Dispose();
-            past.SecretTree = restored;
+            rollback.Undo();
             throw;
-        }
-    }
-
-    private static Secret Snapshot(EncryptionSecretTree tree)
-    {
-        var writer = new TlsWriter(tree.EncodedLength);
-        try
-        {
-            tree.WriteTo(writer);
-            return Secret.Copy(writer.Written);
-        }
-        finally
-        {
-            writer.Wipe();
         }
     }
 }

@@ -14,7 +14,7 @@ internal sealed class PastEpoch(GroupContext context, RatchetTree tree, Secret s
 
     public Secret SenderDataSecret { get; } = senderDataSecret;
 
-    public EncryptionSecretTree SecretTree { get; set; } = secretTree;
+    public EncryptionSecretTree SecretTree { get; } = secretTree;
 
     /// <summary>Keeps what reading late messages needs from <paramref name="epoch"/>, which gives up its secret tree.</summary>
     public static PastEpoch Retire(GroupEpoch epoch)

@@ -12,21 +12,24 @@ internal static class ProposalValidation
     /// <paramref name="resumptionUsage"/>: application, except in the first commit of a branch or reinit (§11).
     /// </summary>
     public static void Validate(GroupEpoch epoch, Proposal proposal, Sender sender, ulong? now, bool inExternalCommit = false, ResumptionPSKUsage resumptionUsage = ResumptionPSKUsage.Application)
-        => Validate(epoch.Suite, epoch.Context, epoch.Tree, proposal, sender, now, inExternalCommit, resumptionUsage);
+        => Validate(epoch.Suite, epoch.Context, epoch.Tree, proposal, sender, now, inExternalCommit, resumptionUsage, epoch.VerifiedKeyPackages);
 
     /// <summary>
     /// The same checks from an epoch's public state alone (GroupContext and ratchet tree), as an
-    /// external sender has it (§12.1.8).
+    /// external sender has it (§12.1.8). The signatures of a KeyPackage in <paramref name="verifiedKeyPackages"/>
+    /// are not verified again (its other checks are); one whose checks all pass is added to it.
     /// </summary>
-    public static void Validate(CipherSuite suite, GroupContext context, RatchetTree tree, Proposal proposal, Sender sender, ulong? now, bool inExternalCommit = false, ResumptionPSKUsage resumptionUsage = ResumptionPSKUsage.Application)
+    public static void Validate(CipherSuite suite, GroupContext context, RatchetTree tree, Proposal proposal, Sender sender, ulong? now, bool inExternalCommit = false, ResumptionPSKUsage resumptionUsage = ResumptionPSKUsage.Application, HashSet<KeyPackage>? verifiedKeyPackages = null)
     {
         CheckSender(proposal, sender, inExternalCommit);
         switch (proposal.Body)
         {
             case Add add:
                 // §10.1 and §7.3: a valid KeyPackage whose leaf fits the group.
-                KeyPackageValidation.Validate(suite, add.KeyPackage);
-                ValidateLeaf(tree, context.GroupId, context.Extensions, add.KeyPackage.LeafNode, LeafNodeSource.KeyPackage, null, now);
+                var verified = verifiedKeyPackages?.Contains(add.KeyPackage) == true;
+                KeyPackageValidation.Validate(suite, add.KeyPackage, verifySignature: !verified);
+                LeafNodeValidation.Validate(add.KeyPackage.LeafNode, LeafNodeSource.KeyPackage, tree, null, context.GroupId, LeafNodeValidation.RequiredCapabilitiesOf(context.Extensions), now, verifySignature: !verified);
+                verifiedKeyPackages?.Add(add.KeyPackage);
                 break;
             case Update update:
                 ValidateLeaf(tree, context.GroupId, context.Extensions, update.LeafNode, LeafNodeSource.Update, sender.LeafIndex!.Value, now);
@@ -96,7 +99,8 @@ internal static class ProposalValidation
 
         if (LeafNodeValidation.RequiredCapabilitiesOf(gce.Extensions) is { } required)
         {
-            LeafNodeValidation.ValidateTree(tree, groupId, required, null);
+            // Each member's leaf was verified when it entered the tree: its signature is not checked again.
+            LeafNodeValidation.ValidateTree(tree, groupId, required, null, verifySignatures: false);
         }
     }
 

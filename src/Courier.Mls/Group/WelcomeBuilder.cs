@@ -71,19 +71,25 @@ internal static class WelcomeBuilder
 
         var encryptedGroupInfo = EncryptGroupInfo(suite, groupInfo, joinerSecret, psks);
         var pskIds = psks.Select(p => p.Id).ToList();
-        var secrets = new List<EncryptedGroupSecrets>(recipients.Count);
-
-        // The HPKE info holds the whole encrypted GroupInfo (the ratchet tree): hash it once, not per recipient.
-        var info = suite.EncryptWithLabelInfo(EncryptionLabel, encryptedGroupInfo);
-        for (var i = 0; i < recipients.Count; i++)
+        var plaintexts = new List<(byte[] InitKey, Secret GroupSecrets)>(recipients.Count);
+        try
         {
-            using var groupSecrets = new GroupSecrets(joinerSecret.Clone(), recipients[i].PathSecret?.Clone(), pskIds);
-            using var plaintext = groupSecrets.ToSecret();
-            var (kemOutput, ciphertext) = suite.EncryptWithLabel(recipients[i].KeyPackage.InitKey, info, plaintext.Span, random);
-            secrets.Add(new EncryptedGroupSecrets(references[i], new HPKECiphertext(kemOutput, ciphertext)));
-        }
+            foreach (var recipient in recipients)
+            {
+                using var groupSecrets = new GroupSecrets(joinerSecret.Clone(), recipient.PathSecret?.Clone(), pskIds);
+                plaintexts.Add((recipient.KeyPackage.InitKey, groupSecrets.ToSecret()));
+            }
 
-        return new Welcome((ushort)suite.Id, secrets, encryptedGroupInfo);
+            // The HPKE info holds the whole encrypted GroupInfo (the ratchet tree): hash it once, not per recipient.
+            var info = suite.EncryptWithLabelInfo(EncryptionLabel, encryptedGroupInfo);
+            var ciphertexts = suite.EncryptWithLabel(info, plaintexts, random);
+            var secrets = ciphertexts.Select((c, i) => new EncryptedGroupSecrets(references[i], new HPKECiphertext(c.KemOutput, c.Ciphertext))).ToList();
+            return new Welcome((ushort)suite.Id, secrets, encryptedGroupInfo);
+        }
+        finally
+        {
+            plaintexts.ForEach(p => p.GroupSecrets.Dispose());
+        }
     }
 
     /// <summary>

@@ -33,7 +33,9 @@ internal static class WelcomeJoin
             ?? throw new MessageRejectedException(MlsCheck.GroupInfoSignature, "the GroupInfo's signer is a blank leaf");
         GroupInfoSigning.Verify(suite, groupInfo, signer.SignatureKey);
 
-        var ownLeaf = tree.Leaves.Where(l => l.Leaf.Equals(bundle.KeyPackage.LeafNode)).Select(l => (uint?)l.LeafIndex).FirstOrDefault()
+        // The encryption key first, so that only a likely match is compared by its encoding.
+        var own = bundle.KeyPackage.LeafNode;
+        var ownLeaf = tree.Leaves.Where(l => l.Leaf.EncryptionKey.AsSpan().SequenceEqual(own.EncryptionKey) && l.Leaf.Equals(own)).Select(l => (uint?)l.LeafIndex).FirstOrDefault()
             ?? throw new MessageRejectedException(MlsCheck.OwnLeafNotFound, "the tree has no leaf for this member's KeyPackage");
 
         var privateKeys = TreeKemPrivateKeys.FromPathSecret(tree, ownLeaf, groupInfo.Signer, joined.GroupSecrets.PathSecret, bundle.EncryptionKey.Copy());

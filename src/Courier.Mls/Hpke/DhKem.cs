@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
-using NSec.Cryptography;
+using Courier.Mls.Crypto.Interop;
 
 namespace Courier.Mls.Hpke;
 
 /// <summary>
-/// DHKEM(X25519, HKDF-SHA256), KEM 0x0020 (RFC 9180 §4.1, §7.1). Each Encap creates exactly one NSec
-/// key (the ephemeral one) and each Encap/Decap one libsodium shared secret, because those allocations
-/// dominate the cost.
+/// DHKEM(X25519, HKDF-SHA256), KEM 0x0020 (RFC 9180 §4.1, §7.1), on libsodium's X25519 directly:
+/// the ephemeral key and the DH output live in wiped stack buffers, because NSec's key objects (one
+/// guarded allocation each) cost more than the scalar multiplication.
 /// </summary>
 internal sealed class DhKem
 {
@@ -25,9 +25,13 @@ internal sealed class DhKem
     /// <summary>Nsk: the size of a private key.</summary>
     public const int PrivateKeySize = HpkePrivateKey.Size;
 
-    public static readonly DhKem X25519Sha256 = new();
+    /// <summary>The scratch <see cref="Encap(ReadOnlySpan{byte}, IRandom, Span{byte})"/> needs: ikm, skE and dh.</summary>
+    internal const int EncapScratchSize = 3 * PrivateKeySize;
 
-    private static readonly KeyAgreementAlgorithm X25519 = KeyAgreementAlgorithm.X25519;
+    /// <summary>The scratch <see cref="Decap(ReadOnlySpan{byte}, HpkePrivateKey, Span{byte})"/> needs: dh.</summary>
+    internal const int DecapScratchSize = SharedSecretSize;
+
+    public static readonly DhKem X25519Sha256 = new();
 
     // suite_id = concat("KEM", I2OSP(kem_id, 2)) (RFC 9180 §4.1).
     private readonly HpkeKdf _kdf = new([(byte)'K', (byte)'E', (byte)'M', Id >> 8, Id & 0xFF]);
@@ -48,9 +52,18 @@ internal sealed class DhKem
             throw new ArgumentException($"DeriveKeyPair needs at least {PrivateKeySize} bytes of input keying material.", nameof(ikm));
         }
 
-        using var dkpPrk = _kdf.LabeledExtract(default, "dkp_prk"u8, ikm);
-        using var sk = _kdf.LabeledExpand(dkpPrk.Span, "sk"u8, default, PrivateKeySize);
-        return HpkePrivateKey.Import(sk.Span);
+        var sk = Secret.Zero(PrivateKeySize);
+        try
+        {
+            DeriveSecretKey(ikm, sk.Writable);
+        }
+        catch
+        {
+            sk.Dispose();
+            throw;
+        }
+
+        return HpkePrivateKey.Take(sk);
     }
 
     /// <summary>GenerateKeyPair() = DeriveKeyPair(random(Nsk)) (RFC 9180 §4).</summary>
@@ -74,16 +87,8 @@ internal sealed class DhKem
     /// <exception cref="HpkeException"><paramref name="pkR"/> is a low-order point (ValidationError).</exception>
     public (byte[] Enc, Secret SharedSecret) Encap(ReadOnlySpan<byte> pkR, IRandom random)
     {
-        if (pkR.Length != PublicKeySize)
-        {
-            throw new ArgumentException($"An X25519 public key is {PublicKeySize} bytes.", nameof(pkR));
-        }
-
-        ArgumentNullException.ThrowIfNull(random);
-        using var skE = GenerateKeyPair(random);
-        var enc = skE.PublicKey;
-        var sharedSecret = DhAndExtract(skE, pkR, enc, pkR) ?? throw new HpkeException(HpkeError.ValidationError);
-        return (enc, sharedSecret);
+        Span<byte> scratch = stackalloc byte[EncapScratchSize];
+        return Encap(pkR, random, scratch);
     }
 
     /// <summary>
@@ -92,65 +97,81 @@ internal sealed class DhKem
     /// </summary>
     public Secret? Decap(ReadOnlySpan<byte> enc, HpkePrivateKey skR)
     {
+        Span<byte> dh = stackalloc byte[DecapScratchSize];
+        return Decap(enc, skR, dh);
+    }
+
+    /// <summary>
+    /// Encap with the ephemeral secrets (ikm, skE, dh) in <paramref name="scratch"/>, which is wiped
+    /// before returning, also when it throws. No NSec key object: libsodium's X25519 on the scratch.
+    /// </summary>
+    internal (byte[] Enc, Secret SharedSecret) Encap(ReadOnlySpan<byte> pkR, IRandom random, Span<byte> scratch)
+    {
+        if (pkR.Length != PublicKeySize)
+        {
+            throw new ArgumentException($"An X25519 public key is {PublicKeySize} bytes.", nameof(pkR));
+        }
+
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(scratch.Length, EncapScratchSize, nameof(scratch));
+        var ikm = scratch[..PrivateKeySize];
+        var skE = scratch.Slice(PrivateKeySize, PrivateKeySize);
+        var dh = scratch.Slice(2 * PrivateKeySize, SharedSecretSize);
+        try
+        {
+            // GenerateKeyPair() = DeriveKeyPair(random(Nsk)) (§4), the private key straight into skE.
+            random.Fill(ikm);
+            DeriveSecretKey(ikm, skE);
+            var enc = new byte[EncSize];
+            Sodium.X25519Base(enc, skE);
+            if (!Sodium.X25519(dh, skE, pkR))
+            {
+                throw new HpkeException(HpkeError.ValidationError);
+            }
+
+            return (enc, ExtractAndExpand(dh, enc, pkR));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(scratch);
+        }
+    }
+
+    /// <summary>Decap with the DH output in <paramref name="scratch"/>, which is wiped before returning.</summary>
+    internal Secret? Decap(ReadOnlySpan<byte> enc, HpkePrivateKey skR, Span<byte> scratch)
+    {
         ArgumentNullException.ThrowIfNull(skR);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(scratch.Length, DecapScratchSize, nameof(scratch));
         if (enc.Length != EncSize)
         {
             return null;
         }
 
-        return DhAndExtract(skR, enc, enc, skR.PublicKeySpan);
+        try
+        {
+            // libsodium refuses a low-order point and an all-zero output (§7.1.4) in constant time.
+            return Sodium.X25519(scratch, skR.Scalar, enc) ? ExtractAndExpand(scratch, enc, skR.PublicKeySpan) : null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(scratch);
+        }
     }
 
-    /// <summary>
-    /// dh = DH(sk, pk); kem_context = enc || pkRm; shared_secret = ExtractAndExpand(dh, kem_context).
-    /// Null when libsodium reports an all-zero dh (RFC 9180 §7.1.4).
-    /// </summary>
-    private Secret? DhAndExtract(HpkePrivateKey privateKey, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> enc, ReadOnlySpan<byte> pkRm)
+    /// <summary>shared_secret = ExtractAndExpand(dh, kem_context = enc || pkRm) (RFC 9180 §4.1).</summary>
+    internal Secret ExtractAndExpand(ReadOnlySpan<byte> dh, ReadOnlySpan<byte> enc, ReadOnlySpan<byte> pkRm)
     {
-        var peer = NSec.Cryptography.PublicKey.Import(X25519, publicKey, KeyBlobFormat.RawPublicKey);
-        using var agreed = X25519.Agree(
-            privateKey.Key,
-            peer,
-            new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        if (agreed is null)
-        {
-            return null;
-        }
-
-        using var dh = Secret.Zero(X25519.SharedSecretSize);
-        if (!agreed.TryExport(SharedSecretBlobFormat.RawSharedSecret, dh.Writable, out var written) || written != dh.Length)
-        {
-            throw new InvalidOperationException("The X25519 shared secret could not be exported.");
-        }
-
-        // libsodium already refuses an all-zero output; checked again here because the RFC requires it.
-        if (IsAllZero(dh.Span))
-        {
-            return null;
-        }
-
-        var kemContext = new byte[enc.Length + pkRm.Length];
+        Span<byte> kemContext = stackalloc byte[EncSize + PublicKeySize];
         enc.CopyTo(kemContext);
-        pkRm.CopyTo(kemContext.AsSpan(enc.Length));
-        return ExtractAndExpand(dh.Span, kemContext);
-    }
-
-    /// <summary>ExtractAndExpand(dh, kem_context) (RFC 9180 §4.1).</summary>
-    private Secret ExtractAndExpand(ReadOnlySpan<byte> dh, ReadOnlySpan<byte> kemContext)
-    {
+        pkRm.CopyTo(kemContext[EncSize..]);
         using var eaePrk = _kdf.LabeledExtract(default, "eae_prk"u8, dh);
         return _kdf.LabeledExpand(eaePrk.Span, "shared_secret"u8, kemContext, SharedSecretSize);
     }
 
-    private static bool IsAllZero(ReadOnlySpan<byte> bytes)
+    /// <summary>sk = LabeledExpand(LabeledExtract("", "dkp_prk", ikm), "sk", "", Nsk) into <paramref name="sk"/> (§7.1.3).</summary>
+    private void DeriveSecretKey(ReadOnlySpan<byte> ikm, Span<byte> sk)
     {
-        // Constant time: no early exit on the secret value.
-        var accumulator = 0;
-        foreach (var b in bytes)
-        {
-            accumulator |= b;
-        }
-
-        return accumulator == 0;
+        using var dkpPrk = _kdf.LabeledExtract(default, "dkp_prk"u8, ikm);
+        _kdf.LabeledExpand(dkpPrk.Span, "sk"u8, default, sk);
     }
 }

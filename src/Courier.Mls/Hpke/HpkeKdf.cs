@@ -38,7 +38,7 @@ internal sealed class HpkeKdf
         ikm.CopyTo(span[(VersionLabel.Length + _suiteId.Length + label.Length)..]);
 
         var prk = Secret.Zero(HashSize);
-        HKDF.Extract(HashAlgorithmName.SHA256, labeledIkm.Span, salt, prk.Writable);
+        HkdfSha256.Extract(salt, labeledIkm.Span, prk.Writable);
         return prk;
     }
 
@@ -50,6 +50,17 @@ internal sealed class HpkeKdf
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxExpandLength);
+        var okm = Secret.Zero(length);
+        LabeledExpand(prk, label, info, okm.Writable);
+        return okm;
+    }
+
+    /// <summary>LabeledExpand(prk, label, info, L) into <paramref name="okm"/>, L being its length.</summary>
+    public void LabeledExpand(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> label, ReadOnlySpan<byte> info, Span<byte> okm)
+    {
+        var length = okm.Length;
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1, nameof(okm));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxExpandLength, nameof(okm));
 
         // labeled_info holds only public values (labels, contexts, the KEM context); no wipe needed.
         var labeledInfo = new byte[2 + VersionLabel.Length + _suiteId.Length + label.Length + info.Length];
@@ -59,8 +70,6 @@ internal sealed class HpkeKdf
         label.CopyTo(labeledInfo.AsSpan(2 + VersionLabel.Length + _suiteId.Length));
         info.CopyTo(labeledInfo.AsSpan(2 + VersionLabel.Length + _suiteId.Length + label.Length));
 
-        var okm = Secret.Zero(length);
-        HKDF.Expand(HashAlgorithmName.SHA256, prk, okm.Writable, labeledInfo);
-        return okm;
+        HkdfSha256.Expand(prk, labeledInfo, okm);
     }
 }

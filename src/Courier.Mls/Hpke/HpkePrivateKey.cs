@@ -1,11 +1,11 @@
-using NSec.Cryptography;
+using Courier.Mls.Crypto.Interop;
 
 namespace Courier.Mls.Hpke;
 
 /// <summary>
-/// An X25519 private key of DHKEM(X25519, HKDF-SHA256) (RFC 9180 §7.1), held by libsodium in guarded
-/// memory (NSec <see cref="Key"/>). Its bytes never appear in a string; <see cref="ExportPrivateKey"/>
-/// is the only way out.
+/// An X25519 private key of DHKEM(X25519, HKDF-SHA256) (RFC 9180 §7.1), held as a <see cref="Secret"/>
+/// (pinned, wiped on <see cref="Dispose"/>) and used by libsodium's X25519 directly. Its bytes never
+/// appear in a string; <see cref="ExportPrivateKey"/> is the only way out.
 /// </summary>
 public sealed class HpkePrivateKey : IDisposable
 {
@@ -15,13 +15,14 @@ public sealed class HpkePrivateKey : IDisposable
     /// <summary>Npk: an X25519 public key is 32 bytes (RFC 9180 §7.1).</summary>
     public const int PublicKeySize = 32;
 
-    private readonly Key _key;
+    private readonly Secret _key;
     private readonly byte[] _publicKey;
 
-    private HpkePrivateKey(Key key)
+    private HpkePrivateKey(Secret key)
     {
         _key = key;
-        _publicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        _publicKey = new byte[PublicKeySize];
+        Sodium.X25519Base(_publicKey, key.Span);
     }
 
     /// <summary>SerializePublicKey(pk(sk)): the raw 32-byte public key. Each read returns a new copy.</summary>
@@ -30,8 +31,11 @@ public sealed class HpkePrivateKey : IDisposable
     /// <summary>The public key without a copy, for computing kem_context.</summary>
     internal ReadOnlySpan<byte> PublicKeySpan => _publicKey;
 
-    /// <summary>The libsodium key, for the key agreement.</summary>
-    internal Key Key => _key;
+    /// <summary>The private scalar, for the key agreement; throws once the key is disposed.</summary>
+    internal ReadOnlySpan<byte> Scalar => _key.Span;
+
+    /// <summary>True once the key has been wiped.</summary>
+    internal bool IsDisposed => _key.IsDisposed;
 
     /// <summary>
     /// DeserializePrivateKey (RFC 9180 §7.1.2): imports a raw 32-byte X25519 private key. Every 32-byte
@@ -45,43 +49,35 @@ public sealed class HpkePrivateKey : IDisposable
             throw new ArgumentException($"An X25519 private key is {Size} bytes.", nameof(privateKey));
         }
 
-        var key = Key.Import(
-            KeyAgreementAlgorithm.X25519,
-            privateKey,
-            KeyBlobFormat.RawPrivateKey,
-            new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        return new HpkePrivateKey(key);
+        return Take(Secret.Copy(privateKey));
     }
 
-    /// <summary>SerializePrivateKey (RFC 9180 §7.1.2): the raw 32 bytes, for storing the key. Dispose the result.</summary>
-    /// <summary>An independent copy, for an owner that disposes its keys on its own schedule.</summary>
-    internal HpkePrivateKey Copy()
+    /// <summary>The key of the 32-byte scalar <paramref name="privateKey"/>, which it now owns (and disposes if this throws).</summary>
+    internal static HpkePrivateKey Take(Secret privateKey)
     {
-        using var bytes = ExportPrivateKey();
-        return Import(bytes.Span);
-    }
-
-    /// <summary>The raw private key, for storage; the caller disposes it.</summary>
-    public Secret ExportPrivateKey()
-    {
-        var secret = Secret.Zero(Size);
         try
         {
-            if (!_key.TryExport(KeyBlobFormat.RawPrivateKey, secret.Writable, out var written) || written != Size)
+            if (privateKey.Length != Size)
             {
-                throw new InvalidOperationException("The X25519 private key could not be exported.");
+                throw new ArgumentException($"An X25519 private key is {Size} bytes.", nameof(privateKey));
             }
 
-            return secret;
+            return new HpkePrivateKey(privateKey);
         }
         catch
         {
-            secret.Dispose();
+            privateKey.Dispose();
             throw;
         }
     }
 
-    /// <summary>Frees the guarded memory that holds the key.</summary>
+    /// <summary>An independent copy, for an owner that disposes its keys on its own schedule.</summary>
+    internal HpkePrivateKey Copy() => Import(_key.Span);
+
+    /// <summary>SerializePrivateKey (RFC 9180 §7.1.2): the raw 32 bytes, for storing the key. The caller disposes the result.</summary>
+    public Secret ExportPrivateKey() => _key.Clone();
+
+    /// <summary>Wipes the private key.</summary>
     public void Dispose() => _key.Dispose();
 
     /// <inheritdoc/>

@@ -33,7 +33,7 @@ namespace Courier.Mls.SecretTree;
 /// covered exactly once: by its ratchets or by the one held secret on its path up to the root.
 /// </para>
 /// </summary>
-internal sealed class EncryptionSecretTree : IDisposable
+internal sealed partial class EncryptionSecretTree : IDisposable
 {
     /// <summary>The <c>ExpandWithLabel</c> label of a child node secret.</summary>
     public const string TreeLabel = "tree";
@@ -289,16 +289,6 @@ internal sealed class EncryptionSecretTree : IDisposable
         return taken;
     }
 
-    /// <summary>What <see cref="TakeChanged"/> would return now, copied: for putting it back with <see cref="RestoreChanged"/>.</summary>
-    public (HashSet<uint> Nodes, HashSet<uint> Leaves) PeekChanged() => ([.. _changedNodes], [.. _changedLeaves]);
-
-    /// <summary>Replaces what changed since the last <see cref="TakeChanged"/> (after a rejected message put the tree back).</summary>
-    public void RestoreChanged((HashSet<uint> Nodes, HashSet<uint> Leaves) changed)
-    {
-        _changedNodes = [.. changed.Nodes];
-        _changedLeaves = [.. changed.Leaves];
-    }
-
     /// <summary>The bytes of <see cref="WriteNode"/> for <paramref name="node"/>, a held node.</summary>
     public int NodeLength(uint node) => sizeof(uint) + SecretEncoding.OpaqueSize(_nodeSecrets[node]!.Length);
 
@@ -448,13 +438,14 @@ internal sealed class EncryptionSecretTree : IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(type)),
         };
 
+        _rollback?.Save(leafIndex, type);
         if (ratchets[leafIndex] is null)
         {
             StartRatchets(leafIndex);
         }
 
         // Handing out a key moves the ratchet or takes a kept key: the leaf's record changes.
-        _changedLeaves.Add(leafIndex);
+        LeafChanged(leafIndex);
         return ratchets[leafIndex]!;
     }
 
@@ -474,8 +465,8 @@ internal sealed class EncryptionSecretTree : IDisposable
 
         var leafSecret = _nodeSecrets[leaf] ?? throw new InvalidOperationException("The secret tree lost the secret of a leaf without ratchets.");
         _nodeSecrets[leaf] = null;
-        _changedNodes.Add(leaf);
-        _changedLeaves.Add(leafIndex);
+        NodeChanged(leaf);
+        LeafChanged(leafIndex);
         using (leafSecret)
         {
             _handshake[leafIndex] = new HashRatchet(_suite, _suite.ExpandWithLabel(leafSecret.Span, HandshakeLabel, default, CipherSuite.HashSize), leafIndex, RatchetType.Handshake);
@@ -490,9 +481,9 @@ internal sealed class EncryptionSecretTree : IDisposable
         _nodeSecrets[ArrayTree.Left(node, LeafCount)] = _suite.ExpandWithLabel(secret.Span, TreeLabel, "left"u8, CipherSuite.HashSize);
         _nodeSecrets[ArrayTree.Right(node, LeafCount)] = _suite.ExpandWithLabel(secret.Span, TreeLabel, "right"u8, CipherSuite.HashSize);
         _nodeSecrets[node] = null;
-        _changedNodes.Add(node);
-        _changedNodes.Add(ArrayTree.Left(node, LeafCount));
-        _changedNodes.Add(ArrayTree.Right(node, LeafCount));
+        NodeChanged(node);
+        NodeChanged(ArrayTree.Left(node, LeafCount));
+        NodeChanged(ArrayTree.Right(node, LeafCount));
         secret.Dispose();
     }
 }

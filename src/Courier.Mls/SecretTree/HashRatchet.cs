@@ -248,6 +248,19 @@ internal sealed class HashRatchet : IDisposable
         }
     }
 
+    /// <summary>An independent copy of what the ratchet holds, for putting it back after a rejected message.</summary>
+    public HashRatchet Clone()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var copy = new HashRatchet(_suite, _secret?.Clone(), _leafIndex, _type, _nextGeneration);
+        foreach (var kept in _outOfOrder.Values)
+        {
+            copy._outOfOrder.Add(kept.Generation, new MessageKey(kept.Generation, kept.Key.Clone(), kept.Nonce.Clone()));
+        }
+
+        return copy;
+    }
+
     /// <summary>Wipes the ratchet secret and every kept key.</summary>
     public void Dispose()
     {

@@ -95,23 +95,40 @@ internal static class TreeKemOperations
 
         CheckContext(tree, provisionalContext);
         var info = tree.Suite.EncryptWithLabelInfo(UpdatePathNodeLabel, provisionalContext.ToBytes());
-        var publicKeys = pending.PublicKeys;
-        var nodes = new List<UpdatePathNode>(pending.FilteredDirectPath.Count);
-        for (var i = 0; i < pending.FilteredDirectPath.Count; i++)
+        var path = pending.FilteredDirectPath;
+        var pathSecrets = new Secret[path.Count];
+        try
         {
-            var node = pending.FilteredDirectPath[i];
-            using var pathSecret = pending.PathSecretOf(node)!;
-            var ciphertexts = new List<HPKECiphertext>();
-            foreach (var recipient in tree.Resolution(tree.CopathChild(node, 2 * pending.LeafIndex), excludedLeaves))
+            // Every encryption of the path at once, in the order of §7.6: node by node, each node's
+            // resolution in order (so the randomness is drawn as a loop over them would draw it).
+            var messages = new List<(byte[] PublicKey, Secret Plaintext)>();
+            var counts = new int[path.Count];
+            for (var i = 0; i < path.Count; i++)
             {
-                var (kemOutput, ciphertext) = tree.Suite.EncryptWithLabel(tree.EncryptionKey(recipient)!, info, pathSecret.Span, random);
-                ciphertexts.Add(new HPKECiphertext(kemOutput, ciphertext));
+                pathSecrets[i] = pending.PathSecretOf(path[i])!;
+                foreach (var recipient in tree.Resolution(tree.CopathChild(path[i], 2 * pending.LeafIndex), excludedLeaves))
+                {
+                    messages.Add((tree.EncryptionKey(recipient)!, pathSecrets[i]));
+                    counts[i]++;
+                }
             }
 
-            nodes.Add(new UpdatePathNode(publicKeys[i], ciphertexts));
-        }
+            var ciphertexts = tree.Suite.EncryptWithLabel(info, messages, random);
+            var publicKeys = pending.PublicKeys;
+            var nodes = new List<UpdatePathNode>(path.Count);
+            var next = 0;
+            for (var i = 0; i < path.Count; i++)
+            {
+                nodes.Add(new UpdatePathNode(publicKeys[i], [.. ciphertexts[next..(next + counts[i])].Select(c => new HPKECiphertext(c.KemOutput, c.Ciphertext))]));
+                next += counts[i];
+            }
 
-        return new UpdatePath(pending.LeafNode, nodes);
+            return new UpdatePath(pending.LeafNode, nodes);
+        }
+        finally
+        {
+            Array.ForEach(pathSecrets, s => s?.Dispose());
+        }
     }
 
     /// <summary>

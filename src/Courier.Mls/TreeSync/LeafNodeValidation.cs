@@ -39,7 +39,8 @@ internal static class LeafNodeValidation
     /// <see cref="MlsCheck.LeafCapabilities"/>, <see cref="MlsCheck.CredentialType"/>, <see cref="MlsCheck.LeafLifetime"/>,
     /// <see cref="MlsCheck.DuplicateEncryptionKey"/> or <see cref="MlsCheck.DuplicateSignatureKey"/>.
     /// </exception>
-    public static void Validate(LeafNode leaf, LeafNodeSource source, RatchetTree tree, uint? leafIndex, byte[] groupId, RequiredCapabilities? requiredCapabilities, ulong? now)
+    /// <param name="verifySignature">False only for a leaf whose signature already verified (a KeyPackage's, verified when its Add arrived).</param>
+    public static void Validate(LeafNode leaf, LeafNodeSource source, RatchetTree tree, uint? leafIndex, byte[] groupId, RequiredCapabilities? requiredCapabilities, ulong? now, bool verifySignature = true)
     {
         ArgumentNullException.ThrowIfNull(leaf);
         ArgumentNullException.ThrowIfNull(tree);
@@ -54,12 +55,17 @@ internal static class LeafNodeValidation
             throw new MessageRejectedException(MlsCheck.LeafSource, $"leaf_node_source is {leaf.LeafNodeSource}, expected {source}");
         }
 
-        CheckLeaf(leaf, leafIndex, tree, groupId, requiredCapabilities, now);
+        if (verifySignature && !VerifySignature(leaf, tree.Suite, groupId, leafIndex ?? 0))
+        {
+            throw SignatureRejected(leafIndex);
+        }
+
+        CheckLeafContent(leaf, tree, requiredCapabilities, now);
         CheckAgainstMembers(leaf, leafIndex, tree);
     }
 
     /// <summary>
-    /// <see cref="Validate(LeafNode, LeafNodeSource, RatchetTree, uint?, byte[], RequiredCapabilities?, ulong?)"/>
+    /// <see cref="Validate(LeafNode, LeafNodeSource, RatchetTree, uint?, byte[], RequiredCapabilities?, ulong?, bool)"/>
     /// with the group_id and required_capabilities of <paramref name="context"/>.
     /// </summary>
     /// <exception cref="DecodeException">The context's required_capabilities extension does not decode.</exception>
@@ -71,17 +77,33 @@ internal static class LeafNodeValidation
 
     /// <summary>
     /// RFC 9420 §12.4.3.1: validates every non-blank leaf of a tree being joined, each against the
-    /// others, with the signature context its own leaf_node_source implies.
+    /// others, with the signature context its own leaf_node_source implies. The signatures, one per
+    /// leaf and each verified once, are checked across the cores first; the checks then run in leaf
+    /// order, so the failure reported is the one a loop over the leaves would report.
+    /// <paramref name="verifySignatures"/> is false only for a tree whose leaves were each verified
+    /// when they entered it (the group's own tree, §12.1.7).
     /// </summary>
-    /// <exception cref="MessageRejectedException">As <see cref="Validate(LeafNode, LeafNodeSource, RatchetTree, uint?, byte[], RequiredCapabilities?, ulong?)"/>, without LeafSource.</exception>
-    public static void ValidateTree(RatchetTree tree, byte[] groupId, RequiredCapabilities? requiredCapabilities, ulong? now)
+    /// <exception cref="MessageRejectedException">As <see cref="Validate(LeafNode, LeafNodeSource, RatchetTree, uint?, byte[], RequiredCapabilities?, ulong?, bool)"/>, without LeafSource.</exception>
+    public static void ValidateTree(RatchetTree tree, byte[] groupId, RequiredCapabilities? requiredCapabilities, ulong? now, bool verifySignatures = true)
     {
         ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(groupId);
         var leaves = tree.Leaves.ToList();
-        foreach (var (index, leaf) in leaves)
+        var signatureValid = new bool[leaves.Count];
+        if (verifySignatures)
         {
-            CheckLeaf(leaf, index, tree, groupId, requiredCapabilities, now);
+            Parallel.For(0, leaves.Count, i => signatureValid[i] = VerifySignature(leaves[i].Leaf, tree.Suite, groupId, leaves[i].LeafIndex));
+        }
+
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            var (index, leaf) = leaves[i];
+            if (verifySignatures && !signatureValid[i])
+            {
+                throw SignatureRejected(index);
+            }
+
+            CheckLeafContent(leaf, tree, requiredCapabilities, now);
         }
 
         // Credential types and key uniqueness against every other member, with sets rather than pairs.
@@ -110,7 +132,7 @@ internal static class LeafNodeValidation
         }
     }
 
-    /// <summary><see cref="ValidateTree(RatchetTree, byte[], RequiredCapabilities?, ulong?)"/> with the group_id and required_capabilities of <paramref name="context"/>.</summary>
+    /// <summary><see cref="ValidateTree(RatchetTree, byte[], RequiredCapabilities?, ulong?, bool)"/> with the group_id and required_capabilities of <paramref name="context"/>.</summary>
     /// <exception cref="DecodeException">The context's required_capabilities extension does not decode.</exception>
     public static void ValidateTree(RatchetTree tree, GroupContext context, ulong? now)
     {
@@ -145,14 +167,12 @@ internal static class LeafNodeValidation
     /// <summary>§7.2: the proposal types every client implements, which capabilities never list.</summary>
     public static bool IsDefaultProposal(ProposalType proposalType) => proposalType is >= ProposalType.Add and <= ProposalType.GroupContextExtensions;
 
-    /// <summary>The checks of one leaf on its own: signature, key format, capabilities, own credential type, lifetime.</summary>
-    private static void CheckLeaf(LeafNode leaf, uint? leafIndex, RatchetTree tree, byte[] groupId, RequiredCapabilities? required, ulong? now)
-    {
-        if (!VerifySignature(leaf, tree.Suite, groupId, leafIndex ?? 0))
-        {
-            throw new MessageRejectedException(MlsCheck.LeafSignature, $"the signature of leaf {leafIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(key package)"} does not verify");
-        }
+    private static MessageRejectedException SignatureRejected(uint? leafIndex)
+        => new(MlsCheck.LeafSignature, $"the signature of leaf {leafIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(key package)"} does not verify");
 
+    /// <summary>The checks of one leaf on its own after its signature: key format, capabilities, own credential type, lifetime.</summary>
+    private static void CheckLeafContent(LeafNode leaf, RatchetTree tree, RequiredCapabilities? required, ulong? now)
+    {
         if (leaf.EncryptionKey.Length != DhKem.PublicKeySize)
         {
             throw new MessageRejectedException(MlsCheck.HpkePublicKey, $"the leaf's encryption key is {leaf.EncryptionKey.Length} bytes");

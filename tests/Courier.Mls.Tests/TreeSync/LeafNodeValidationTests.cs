@@ -80,6 +80,28 @@ public class LeafNodeValidationTests : IDisposable
     }
 
     [Fact]
+    public void A_joined_tree_reports_the_first_failing_leaf_though_signatures_are_verified_in_parallel()
+    {
+        var nodes = _f.Tree.ToNodes();
+        foreach (var node in new[] { 2, 4 })
+        {
+            var leaf = nodes[node]!.LeafNode!;
+            nodes[node] = new Node(leaf.WithSignature(new byte[leaf.Signature.Length]));
+        }
+
+        var e = Assert.Throws<MessageRejectedException>(() => LeafNodeValidation.ValidateTree(RatchetTree.FromNodes(_f.Suite, nodes), GroupId, null, null));
+        Assert.Equal(MlsCheck.LeafSignature, e.Check);
+        Assert.Contains("leaf 1 ", e.Message, StringComparison.Ordinal);
+
+        // A failure of leaf 0 other than its signature comes before leaf 1's bad signature.
+        var first = nodes[0]!.LeafNode!;
+        var shortKey = new LeafNode(first.EncryptionKey[..31], first.SignatureKey, first.Credential, first.Capabilities, first.LeafNodeSource, first.Lifetime, first.ParentHash, first.Extensions, []);
+        var signedFor = first.LeafNodeSource == LeafNodeSource.KeyPackage ? ((byte[]?)null, (uint?)null) : (GroupId, 0u);
+        nodes[0] = new Node(TreeFixture.Sign(_f.Suite, shortKey, _f.Members[0].Signer, signedFor.Item1, signedFor.Item2));
+        AssertRejected(MlsCheck.HpkePublicKey, () => LeafNodeValidation.ValidateTree(RatchetTree.FromNodes(_f.Suite, nodes), GroupId, null, null));
+    }
+
+    [Fact]
     public void Rejects_LeafCapabilities_lacking_a_required_extension()
     {
         var required = new RequiredCapabilities([0x0A0A], [], []);
