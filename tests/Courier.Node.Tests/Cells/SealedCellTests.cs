@@ -1,5 +1,4 @@
 using Courier.Node.Cells;
-using Courier.Node.Tests.Wire;
 using Courier.Relay.Client;
 
 namespace Courier.Node.Tests.Cells;

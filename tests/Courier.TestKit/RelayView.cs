@@ -1,7 +1,7 @@
-namespace Courier.Node.Tests.Wire;
+namespace Courier.TestKit;
 
 /// <summary>What an adversary reading a relay's store looks for: byte strings two envelopes share, and plaintext padding.</summary>
-internal static class RelayView
+public static class RelayView
 {
     /// <summary>The offset in <paramref name="a"/> of a run of <paramref name="length"/> bytes that also occurs in <paramref name="b"/>, or null.</summary>
     public static int? SharedRun(byte[] a, byte[] b, int length)
