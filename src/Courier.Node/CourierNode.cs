@@ -179,6 +179,14 @@ public sealed class CourierNode : IDisposable
     /// <exception cref="CellBusyException">Other members' commits kept winning; nothing was changed.</exception>
     public Task RemoveFromCellAsync(string cell, IReadOnlyList<string> members, CancellationToken cancellationToken = default) => _cells.RemoveAsync(cell, members, cancellationToken);
 
+    /// <summary>Cells contacts invited this node to on relays none of its layers uses: the node has not connected to them.</summary>
+    public IReadOnlyList<PendingCell> PendingCells => _cells.Pending();
+
+    /// <summary>Joins a waiting cell (<see cref="PendingCells"/>), connecting to its relay; its layer is created. Returns the cell's name.</summary>
+    /// <exception cref="UnknownCellException">No invitation waits under <paramref name="id"/>.</exception>
+    /// <exception cref="NoKeyPackageException">The Welcome matched none of this node's KeyPackages; the invitation is dropped.</exception>
+    public Task<string> JoinPendingCellAsync(string id, CancellationToken cancellationToken = default) => _cells.JoinPendingAsync(id, cancellationToken);
+
     /// <summary>Commits fresh keys for this member (post-compromise security: whoever copied its old keys cannot read what follows).</summary>
     /// <exception cref="CellBusyException">Other members' commits kept winning; nothing was changed.</exception>
     public Task RotateKeysAsync(string cell, CancellationToken cancellationToken = default) => _cells.RotateKeysAsync(cell, cancellationToken);

@@ -5,4 +5,12 @@ namespace Courier.Node;
 /// <param name="PendingIntroductions">Introductions accepted and answered, still waiting for the other party.</param>
 /// <param name="Rejected">One sentence per envelope or introduction that was refused (forged, altered, expired), for the user.</param>
 /// <param name="JoinedCells">Cells a contact added this node to (their Welcomes came through the pairwise drops).</param>
-public sealed record ReceiveResult(IReadOnlyList<Contact> Added, int PendingIntroductions, IReadOnlyList<string> Rejected, IReadOnlyList<string> JoinedCells);
+public sealed record ReceiveResult(IReadOnlyList<Contact> Added, int PendingIntroductions, IReadOnlyList<string> Rejected, IReadOnlyList<string> JoinedCells)
+{
+    /// <summary>
+    /// One sentence per cell a contact invited this node to on a relay none of its layers uses: the
+    /// node does not connect to it until the user joins (<see cref="CourierNode.JoinPendingCellAsync"/>).
+    /// Said once, when the invitation arrives.
+    /// </summary>
+    public IReadOnlyList<string> WaitingCells { get; init; } = [];
+}

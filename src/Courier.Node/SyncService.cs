@@ -21,14 +21,17 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
             try
             {
                 var relay = node.Relays.At(address);
-                var (rejected, joined) = (new List<string>(), new List<string>());
+                var (rejected, joined, waitingCells) = (new List<string>(), new List<string>(), new List<string>());
                 foreach (var contactId in node.Contacts.Select(c => c.Relay == address ? c.Id : null).OfType<byte[]>())
                 {
-                    await ReceiveFromContactAsync(relay, contactId, rejected, joined, cancellationToken).ConfigureAwait(false);
+                    await ReceiveFromContactAsync(relay, contactId, rejected, joined, waitingCells, cancellationToken).ConfigureAwait(false);
                 }
 
                 var (added, waiting) = await introductions.AdvanceAsync(relay, rejected, cancellationToken).ConfigureAwait(false);
-                result = new ReceiveResult([.. result.Added, .. added], result.PendingIntroductions + waiting, [.. result.Rejected, .. rejected], [.. result.JoinedCells, .. joined]);
+                result = new ReceiveResult([.. result.Added, .. added], result.PendingIntroductions + waiting, [.. result.Rejected, .. rejected], [.. result.JoinedCells, .. joined])
+                {
+                    WaitingCells = [.. result.WaitingCells, .. waitingCells],
+                };
             }
             catch (NodeException e) when (problems is not null && e is RelayUnreachableException or RelayRejectedException or RelayMisbehavedException or RelayPinMismatchException or InsecureRelayAddressException)
             {
@@ -74,7 +77,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
     }
 
     /// <summary>What came through one contact's pairwise drop; each envelope is committed (with the contact's cursor) before the drop is trimmed.</summary>
-    private async Task ReceiveFromContactAsync(IRelay relay, byte[] contactId, List<string> rejected, List<string> joined, CancellationToken cancellationToken)
+    private async Task ReceiveFromContactAsync(IRelay relay, byte[] contactId, List<string> rejected, List<string> joined, List<string> waiting, CancellationToken cancellationToken)
     {
         using var contact = node.Contacts.Get(contactId) ?? throw new VaultCorruptedException("A contact vanished from the vault.");
         using var readKey = DropReadKey.Import(contact.OurDropReadSeed);
@@ -98,7 +101,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
             switch (opened.Value)
             {
                 case (PairwiseMessageType.Welcome, _, var body):
-                    await cells.JoinAsync(relay, contact, body, rejected, joined, cancellationToken).ConfigureAwait(false);
+                    await cells.JoinAsync(relay, contact, body, rejected, joined, waiting, cancellationToken).ConfigureAwait(false);
                     break;
                 case (PairwiseMessageType.KeyPackage, _, var body):
                     contacts.StoreKeyPackage(contact, body, rejected);

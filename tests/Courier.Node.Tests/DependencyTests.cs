@@ -49,6 +49,7 @@ public class DependencyTests
             "Courier.Node.NoKeyPackageException",
             "Courier.Node.NodeException",
             "Courier.Node.NotAMemberException",
+            "Courier.Node.PendingCell",
             "Courier.Node.NodeOptions",
             "Courier.Node.ReceiveResult",
             "Courier.Node.Relay.HttpRelay",

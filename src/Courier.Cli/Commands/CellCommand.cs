@@ -20,7 +20,51 @@ internal static class CellCommand
         cell.Subcommands.Add(Rotate());
         cell.Subcommands.Add(Members());
         cell.Subcommands.Add(List());
+        cell.Subcommands.Add(Pending());
+        cell.Subcommands.Add(Join());
         return cell;
+    }
+
+    private static Command Pending()
+    {
+        var pending = new Command("pending", "List cells contacts invited you to on relays none of your layers uses. Your node has not connected to those relays; 'courier cell join' does.") { NodeCommandOptions.Json };
+        pending.SetAction(parse => CommandRunner.Run(() =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            var cells = node.PendingCells;
+            if (parse.GetValue(NodeCommandOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { id = c.Id, cell = c.Cell, from = c.From, relay = c.Relay })));
+                return Task.CompletedTask;
+            }
+
+            if (cells.Count == 0)
+            {
+                Console.WriteLine("no cell invitation waits");
+                return Task.CompletedTask;
+            }
+
+            foreach (var c in cells)
+            {
+                Console.WriteLine($"{c.Id}  {Printable(c.Cell)} from {Printable(c.From)} on {c.Relay}");
+            }
+
+            return Task.CompletedTask;
+        }));
+        return pending;
+    }
+
+    private static Command Join()
+    {
+        var id = new Argument<string>("id") { Description = "The invitation's id, as 'courier cell pending' shows it." };
+        var join = new Command("join", "Join a cell a contact invited you to on a relay none of your layers uses: your node connects to that relay from now on (a layer is created for it).") { id };
+        join.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            var name = await node.JoinPendingCellAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
+            Console.WriteLine($"joined cell {Printable(name)}");
+        }));
+        return join;
     }
 
     private static Command CreateCell()

@@ -93,6 +93,11 @@ internal static class ContactCommand
                 Console.WriteLine($"added contact {added.Name}, introduced by {added.IntroducedByName}");
             }
 
+            foreach (var waiting in result.WaitingCells)
+            {
+                Console.WriteLine($"waiting: {CellCommand.Printable(waiting)}");
+            }
+
             foreach (var rejected in result.Rejected)
             {
                 await Console.Error.WriteLineAsync($"rejected: {rejected}").ConfigureAwait(false);

@@ -188,6 +188,11 @@ internal static class MessageCommands
             Console.WriteLine($"removed from cell {cell}");
         }
 
+        foreach (var waiting in result.Contacts.WaitingCells)
+        {
+            Console.WriteLine($"waiting: {CellCommand.Printable(waiting)}");
+        }
+
         foreach (var message in result.Received)
         {
             Console.WriteLine(CellCommand.Describe(message));

@@ -173,8 +173,13 @@ internal sealed class CellService(NodeContext node)
         }
     }
 
-    /// <summary>A Welcome from a contact: joins the cell with the KeyPackage we gave them, and sends them a fresh one in its place.</summary>
-    public async Task JoinAsync(IRelay relay, ContactRecord contact, byte[] body, List<string> rejected, List<string> joined, CancellationToken cancellationToken)
+    /// <summary>
+    /// A Welcome from a contact: joins the cell with the KeyPackage we gave them, and sends them a
+    /// fresh one in its place. A cell on a relay that is neither the contact's nor one of our layers'
+    /// waits for the user (<see cref="JoinPendingAsync"/>): the node connects to no relay a contact
+    /// names without asking.
+    /// </summary>
+    public async Task JoinAsync(IRelay relay, ContactRecord contact, byte[] body, List<string> rejected, List<string> joined, List<string> waiting, CancellationToken cancellationToken)
     {
         WelcomeDelivery? welcome;
         try
@@ -193,6 +198,64 @@ internal sealed class CellService(NodeContext node)
             return;
         }
 
+        // Known relays: the contact's own (already in use) and those of our layers.
+        var cellRelay = HttpRelay.AddressOf(relayUri);
+        if (cellRelay != HttpRelay.AddressOf(new Uri(contact.Relay)) && !node.Layers.All().Any(l => l.Relays.Contains(cellRelay)))
+        {
+            var pending = welcome with { Id = Vault.NewId() };
+            using var transaction = node.Vault.Begin();
+            transaction.PutWiped(VaultCollection.PendingJoin, pending.Id, pending.Encode());
+            ContactRepository.Put(transaction, contact);
+            transaction.Commit();
+            waiting.Add($"\"{contact.TheirCodeName}\" invites you to the cell \"{welcome.Cell}\" on the relay {cellRelay}, which neither they nor your layers use; nothing was sent to it. To join: courier cell join {PendingId(pending)}");
+            return;
+        }
+
+        await JoinAsync(relay, contact, welcome, relayUri, rejected, joined, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Cell invitations waiting for the user, oldest first.</summary>
+    public IReadOnlyList<PendingCell> Pending()
+        => node.Vault.ReadAll(VaultCollection.PendingJoin, WelcomeDelivery.Decode)
+            .Select(w => new PendingCell(PendingId(w), w.Cell, node.Contacts.Get(w.ContactId) is { } c ? TheirName(c) : "(a contact since deleted)", HttpRelay.AddressOf(new Uri(w.Relay))))
+            .ToList();
+
+    /// <summary>Joins a waiting cell (its layer is created for its relay); returns the cell's name.</summary>
+    /// <exception cref="UnknownCellException">No waiting invitation has that id.</exception>
+    /// <exception cref="NoKeyPackageException">The Welcome matched none of the KeyPackages given to the contact, or did not verify; the invitation is dropped.</exception>
+    public async Task<string> JoinPendingAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var welcome = node.Vault.ReadAll(VaultCollection.PendingJoin, WelcomeDelivery.Decode).SingleOrDefault(w => PendingId(w) == id.Trim().ToLowerInvariant())
+            ?? throw new UnknownCellException($"No cell invitation waits under \"{id}\" (see courier cell pending).");
+        using var contact = node.Contacts.Get(welcome.ContactId)
+            ?? throw new UnknownContactException("The contact who sent this invitation was deleted.");
+        var (rejected, joined) = (new List<string>(), new List<string>());
+        await JoinAsync(node.Relays.At(contact.Relay), contact, welcome, new Uri(welcome.Relay), rejected, joined, cancellationToken, consumed: welcome.Id).ConfigureAwait(false);
+        if (joined.Count == 0)
+        {
+            using var transaction = node.Vault.Begin();
+            transaction.Delete(welcome.Id);
+            transaction.Commit();
+            throw new NoKeyPackageException(rejected.FirstOrDefault() ?? "The invitation did not match any KeyPackage given to its sender.");
+        }
+
+        return joined[0];
+    }
+
+    private static string PendingId(WelcomeDelivery pending) => Convert.ToHexStringLower(pending.Id, 0, 4);
+
+    private static string TheirName(ContactRecord contact)
+    {
+        using (contact)
+        {
+            return contact.TheirCodeName;
+        }
+    }
+
+    /// <summary>Joins the cell of a parsed Welcome; <paramref name="consumed"/>, a waiting invitation, is deleted with the cell's first state.</summary>
+    private async Task JoinAsync(IRelay relay, ContactRecord contact, WelcomeDelivery welcome, Uri relayUri, List<string> rejected, List<string> joined, CancellationToken cancellationToken, byte[]? consumed = null)
+    {
         var layer = LayerFor(welcome);
         var name = node.Cells.UniqueName(Names.IsValid(welcome.Cell) ? welcome.Cell : $"cell from {contact.TheirCodeName}");
         var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layer.Name, HttpRelay.AddressOf(relayUri)));
@@ -214,6 +277,10 @@ internal sealed class CellService(NodeContext node)
                 }
 
                 ContactRepository.Put(transaction, contact);
+                if (consumed is not null)
+                {
+                    transaction.Delete(consumed);
+                }
             });
             Cell cell;
             try

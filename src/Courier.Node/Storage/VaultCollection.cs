@@ -47,4 +47,7 @@ internal enum VaultCollection : byte
 
     /// <summary>An introduction this node completed, until it expires, so that it is used once (<see cref="Introductions.UsedIntroductions"/>).</summary>
     UsedIntroduction = 14,
+
+    /// <summary>A cell invitation on a relay none of the layers uses, waiting for the user (a <see cref="Cells.WelcomeDelivery"/>).</summary>
+    PendingJoin = 15,
 }
