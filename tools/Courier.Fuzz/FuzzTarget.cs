@@ -27,16 +27,18 @@ public sealed class FuzzTarget
     /// <summary>The typed errors that count as a clean refusal.</summary>
     public IReadOnlyList<Type> Refusals { get; }
 
-    /// <summary>Parses <paramref name="input"/>; returns normally when it parses or is refused.</summary>
-    public void Run(byte[] input)
+    /// <summary>Parses <paramref name="input"/>: true when it parses, false when it is refused.</summary>
+    public bool Run(byte[] input)
     {
         try
         {
             _parse(input);
+            return true;
         }
         catch (Exception e) when (IsRefusal(e, Refusals))
         {
             // A typed refusal is the contract; anything else escapes as a crash.
+            return false;
         }
     }
 
