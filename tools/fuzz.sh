@@ -10,13 +10,15 @@
 # seed corpus tools/Courier.Fuzz/corpus/TARGET. Everything it writes goes under $COURIER_FUZZ_OUT
 # (default /tmp/courier-fuzz), outside the repository: a crash is copied into
 # tools/Courier.Fuzz/crashes/TARGET by hand, with its fix, as a regression input.
+# On a shared machine, COURIER_FUZZ_LOCK=/tmp/courier-bench.lock runs only afl-fuzz under that lock.
+# One run at a time per $COURIER_FUZZ_OUT: each run publishes a fresh copy there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=${COURIER_FUZZ_OUT:-/tmp/courier-fuzz}
 sharpfuzz_version=2.3.0
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 case "${1:-}" in
   --list) list=1 ;;
@@ -64,7 +66,7 @@ echo "== fuzzing $target for ${seconds}s into $findings" >&2
 # the first inputs pay for the JIT (-t).
 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 \
 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=60000 \
-  afl-fuzz -i "tools/Courier.Fuzz/corpus/$target" -o "$findings" -V "$seconds" -t 5000 -m none \
+  ${COURIER_FUZZ_LOCK:+flock "$COURIER_FUZZ_LOCK"} afl-fuzz -i "tools/Courier.Fuzz/corpus/$target" -o "$findings" -V "$seconds" -t 5000 -m none \
   -- "$out/app/Courier.Fuzz" "$target" >"$findings/afl.log" 2>&1 || {
     echo "error: afl-fuzz failed; the end of $findings/afl.log:" >&2
     tail -20 "$findings/afl.log" >&2

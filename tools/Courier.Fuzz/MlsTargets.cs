@@ -17,17 +17,26 @@ internal static class MlsTargets
 {
     private static readonly Type[] Refusals = [typeof(DecodeException), typeof(MessageRejectedException)];
 
-    /// <summary>bob's side of the fixed pair: the member every mls-message input is processed by.</summary>
-    private static readonly Lazy<MlsGroup> Receiver = new(() => Fixture.Pair().Bob);
+    /// <summary>
+    /// bob's stored state in the fixed pair. Each mls-message input is processed by a group restored
+    /// from it, so one input's effects (a used ratchet generation, a staged commit) never reach the next.
+    /// </summary>
+    private static readonly Lazy<(byte[] EpochState, KeyValuePair<byte[], byte[]>[] Records)> Receiver = new(() =>
+    {
+        using var bob = Fixture.Pair().Bob;
+        using var state = bob.TakeChanges();
+        return (state.EpochState!.Export(), [.. state.Records.Select(r => KeyValuePair.Create(r.Key, r.Value.Export()))]);
+    });
 
     private static readonly Lazy<KeyPackageBundle> Joiner = new(() => Fixture.Member("carol"));
 
     public static IEnumerable<FuzzTarget> All =>
     [
-        new("mls-message", "MLSMessage decode, then Process by a member of a fixed two-member group", input =>
+        new("mls-message", "MLSMessage decode, then Process by a member of a fixed two-member group, restored for each input", input =>
         {
             MLSMessage.FromBytes(input);
-            Receiver.Value.Process(input);
+            using var receiver = MlsGroup.Restore(Receiver.Value.EpochState, Receiver.Value.Records, SystemRandom.Instance, Fixture.Time);
+            receiver.Process(input);
         }, Refusals),
         new("key-package", "KeyPackages.Validate: MLSMessage(KeyPackage) decode, signature, lifetime, capabilities", input => KeyPackages.Validate(input, Fixture.Time), Refusals),
         new("welcome", "MlsGroup.JoinFromWelcome for a fixed key package: decode, HPKE, GroupInfo, tree checks", input => MlsGroup.JoinFromWelcome(input, Fixture.Bob.Value, SystemRandom.Instance, Fixture.Time).Dispose(), Refusals),
