@@ -19,7 +19,7 @@ internal sealed record CellCursor(long Position, IReadOnlyDictionary<ulong, long
         writer.U8(Version).I64(Position).U32((uint)ClosedAt.Count);
         foreach (var (epoch, sequence) in ClosedAt)
         {
-            writer.I64((long)epoch).I64(sequence);
+            writer.U64(epoch).I64(sequence);
         }
 
         return writer.List(Leaving.Select(System.Text.Encoding.UTF8.GetBytes).ToList()).ToArray();
@@ -44,7 +44,7 @@ internal sealed record CellCursor(long Position, IReadOnlyDictionary<ulong, long
         var closedAt = new Dictionary<ulong, long>();
         for (; count > 0; count--)
         {
-            closedAt[(ulong)reader.I64()] = reader.I64();
+            closedAt[reader.U64()] = reader.I64();
         }
 
         var leaving = reader.List(CellRecord.MaxMembers, CellRecord.MaxCodeNameBytes).Select(System.Text.Encoding.UTF8.GetString).ToHashSet(StringComparer.Ordinal);

@@ -30,7 +30,7 @@ internal sealed record CellRecord(byte[] Id, string Name, string Layer, string R
     public byte[] Encode()
     {
         using var writer = new RecordWriter(512 + (Members.Count * 32));
-        return writer.U8(Version).Text(Name).Text(Layer).Text(Relay).U8(IsMember ? (byte)1 : (byte)0).Text(CodeName).I64((long)Epoch)
+        return writer.U8(Version).Text(Name).Text(Layer).Text(Relay).U8(IsMember ? (byte)1 : (byte)0).Text(CodeName).U64(Epoch)
             .List(Members.Select(System.Text.Encoding.UTF8.GetBytes).ToList()).ToArray();
     }
 
@@ -47,7 +47,7 @@ internal sealed record CellRecord(byte[] Id, string Name, string Layer, string R
         {
             IsMember = reader.U8() == 1,
             CodeName = reader.Text(MaxCodeNameBytes),
-            Epoch = (ulong)reader.I64(),
+            Epoch = reader.U64(),
             Members = reader.List(MaxMembers, MaxCodeNameBytes).Select(System.Text.Encoding.UTF8.GetString).ToList(),
         };
         reader.EnsureEnd();

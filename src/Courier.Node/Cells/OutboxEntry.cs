@@ -45,7 +45,7 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
     public byte[] Encode()
     {
         using var writer = new RecordWriter((content?.Length ?? 0) + (Envelope?.Length ?? 0) + 512);
-        writer.U8(Version).I64(Order).I64((long)Epoch).Fixed(Drop.Bytes).Fixed(Id.Bytes);
+        writer.U8(Version).I64(Order).U64(Epoch).Fixed(Drop.Bytes).Fixed(Id.Bytes);
         if (source is null)
         {
             writer.U8(InlineContent).Opaque(content);
@@ -68,7 +68,7 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
             throw reader.Error("its version is unknown");
         }
 
-        var (order, epoch, drop, id) = (reader.I64(), (ulong)reader.I64(), DropName.FromBytes(reader.Fixed(DropName.Size)), MessageId.FromBytes(reader.Fixed(MessageId.Size)));
+        var (order, epoch, drop, id) = (reader.I64(), reader.U64(), DropName.FromBytes(reader.Fixed(DropName.Size)), MessageId.FromBytes(reader.Fixed(MessageId.Size)));
         var (content, source) = reader.U8() switch
         {
             InlineContent => (reader.Opaque(EnvelopeFrame.MaxContent), (FileChunkSource?)null),

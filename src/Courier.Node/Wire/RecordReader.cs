@@ -28,6 +28,8 @@ internal ref struct RecordReader
 
     public uint U32() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));
 
+    public ulong U64() => BinaryPrimitives.ReadUInt64BigEndian(Take(8));
+
     public long I64() => BinaryPrimitives.ReadInt64BigEndian(Take(8));
 
     public ReadOnlySpan<byte> Fixed(int count) => Take(count);

@@ -33,6 +33,13 @@ internal sealed class RecordWriter : IDisposable
         return this;
     }
 
+    /// <summary>An epoch: all 64 bits, so that no cast can overflow on either side.</summary>
+    public RecordWriter U64(ulong value)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(Reserve(8), value);
+        return this;
+    }
+
     public RecordWriter I64(long value)
     {
         BinaryPrimitives.WriteInt64BigEndian(Reserve(8), value);
