@@ -82,7 +82,7 @@ internal static class NodeTargets
         yield return ("invitation-code", "phrase", "4242-Correct Horse  Battery"u8.ToArray());
 
         using var mirror = ContactOf(weAreFirst: false);
-        yield return ("pairwise", "welcome", PairwiseChannel.Seal(mirror, PairwiseMessageType.Welcome, "body"u8));
+        yield return ("pairwise", "welcome", PairwiseChannel.Seal(mirror, 1, PairwiseMessageType.Welcome, "body"u8));
         yield return ("pairwise", "offer", ContactOffer.Create("Blue Heron", Fixture.Bytes("offer seed"), Fixture.Bytes("offer drop"), [], "context"u8).Encode());
 
         yield return ("vault-records", "contact", Contact.Value.Encode());
