@@ -64,7 +64,7 @@ public sealed class NodeCellTests : IDisposable
     {
         using var relay = await StartRelayAsync();
         var (a, b) = (NewNode(), NewNode());
-        await ContactAsync(relay.Address, a, b, "Alyosha");
+        await TestNodes.ContactAsync(relay.Address, a, b, "Alyosha");
         a.CreateLayer("north", [relay.Address]);
         for (var i = 0; i < 5; i++)
         {
@@ -147,7 +147,7 @@ public sealed class NodeCellTests : IDisposable
     {
         using var relay = await StartRelayAsync();
         var (a, b) = (NewNode(), NewNode());
-        await ContactAsync(relay.Address, a, b, "Alyosha");
+        await TestNodes.ContactAsync(relay.Address, a, b, "Alyosha");
         using (var contact = a.FindRecord("Alyosha"))
         using (var http = new HttpRelay(relay.Address))
         {
@@ -174,8 +174,8 @@ public sealed class NodeCellTests : IDisposable
     private async Task<(CourierNode A, CourierNode B, CourierNode C)> CellOfThreeAsync(Uri relay)
     {
         var (a, b, c) = (NewNode(), NewNode(), NewNode());
-        await ContactAsync(relay, a, b, "Alyosha");
-        await ContactAsync(relay, a, c, "Galya");
+        await TestNodes.ContactAsync(relay, a, b, "Alyosha");
+        await TestNodes.ContactAsync(relay, a, c, "Galya");
         a.CreateLayer("north", [relay]);
         await a.CreateCellAsync("north");
         await a.AddToCellAsync("north", ["Alyosha", "Galya"]);
@@ -184,13 +184,6 @@ public sealed class NodeCellTests : IDisposable
         return (a, b, c);
     }
 
-    private static async Task ContactAsync(Uri address, CourierNode inviter, CourierNode acceptor, string acceptorName)
-    {
-        using var invitation = await inviter.InviteAsync(address, "the bath-house at dawn");
-        var accepted = acceptor.AcceptAsync(address, invitation.Code, acceptorName);
-        await invitation.CompleteAsync();
-        await accepted;
-    }
 
     private CourierNode NewNode()
     {

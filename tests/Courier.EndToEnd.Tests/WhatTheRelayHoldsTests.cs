@@ -17,8 +17,8 @@ public sealed class WhatTheRelayHoldsTests : IDisposable
         using (var relay = await RelayProcess.StartAsync("--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", _relayData))
         {
             var (a, b, c) = (NewNode(), NewNode(), NewNode());
-            await ContactAsync(relay.Address, a, b, "Alyosha");
-            await ContactAsync(relay.Address, a, c, "Galya");
+            await TestNodes.ContactAsync(relay.Address, a, b, "Alyosha");
+            await TestNodes.ContactAsync(relay.Address, a, c, "Galya");
             a.CreateLayer("north", [relay.Address]);
             await a.CreateCellAsync("north-1");
             await a.CreateCellAsync("north-2");
@@ -81,13 +81,6 @@ public sealed class WhatTheRelayHoldsTests : IDisposable
         return drops;
     }
 
-    private static async Task ContactAsync(Uri address, CourierNode inviter, CourierNode acceptor, string acceptorName)
-    {
-        using var invitation = await inviter.InviteAsync(address, "the bath-house at dawn");
-        var accepted = acceptor.AcceptAsync(address, invitation.Code, acceptorName);
-        await invitation.CompleteAsync();
-        await accepted;
-    }
 
     private CourierNode NewNode()
     {

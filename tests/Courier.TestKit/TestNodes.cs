@@ -51,6 +51,15 @@ public sealed class TestNodes : IDisposable
         return (await completed, await accepted);
     }
 
+    /// <summary>A complete first contact between two nodes through the relay at <paramref name="relay"/>; the acceptor knows the inviter under the inviter's default name, the inviter the acceptor as <paramref name="acceptorName"/>.</summary>
+    public static async Task ContactAsync(Uri relay, CourierNode inviter, CourierNode acceptor, string acceptorName)
+    {
+        using var invitation = await inviter.InviteAsync(relay, "the bath-house at dawn");
+        var accepted = acceptor.AcceptAsync(relay, invitation.Code, acceptorName);
+        await invitation.CompleteAsync();
+        await accepted;
+    }
+
     /// <summary>Closes a node (so its home can be reopened or scanned).</summary>
     public void Close(CourierNode node)
     {
