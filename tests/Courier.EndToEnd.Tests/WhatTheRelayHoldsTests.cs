@@ -6,9 +6,10 @@ namespace Courier.EndToEnd.Tests;
 /// <summary>Issue 12, must-hold 1: what an adversary who reads a relay's database finds of nodes' traffic.</summary>
 public sealed class WhatTheRelayHoldsTests : IDisposable
 {
+    private static readonly NodeOptions Options = new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1) };
+
     private readonly string _relayData = Directory.CreateTempSubdirectory("courier-relayview-").FullName;
-    private readonly List<TempHome> _homes = [];
-    private readonly List<CourierNode> _nodes = [];
+    private readonly TestNodes _nodes = new();
 
     [Fact]
     public async Task Three_nodes_two_cells_several_epochs_texts_and_a_file_leave_envelopes_that_share_nothing_across_drops_and_show_no_padding()
@@ -16,7 +17,7 @@ public sealed class WhatTheRelayHoldsTests : IDisposable
         Dictionary<long, List<byte[]>> drops;
         using (var relay = await RelayProcess.StartAsync("--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", _relayData))
         {
-            var (a, b, c) = (NewNode(), NewNode(), NewNode());
+            var (a, b, c) = (_nodes.Create(Options), _nodes.Create(Options), _nodes.Create(Options));
             await TestNodes.ContactAsync(relay.Address, a, b, "Alyosha");
             await TestNodes.ContactAsync(relay.Address, a, c, "Galya");
             a.CreateLayer("north", [relay.Address]);
@@ -27,7 +28,7 @@ public sealed class WhatTheRelayHoldsTests : IDisposable
             await b.SyncAsync();
             await c.SyncAsync();
 
-            var file = Path.Combine(_homes[0].Path, "report.bin");
+            var file = Path.Combine(_nodes.Homes[0].Path, "report.bin");
             await File.WriteAllBytesAsync(file, System.Security.Cryptography.RandomNumberGenerator.GetBytes(150_000));
             for (var epoch = 0; epoch < 3; epoch++)
             {
@@ -39,7 +40,7 @@ public sealed class WhatTheRelayHoldsTests : IDisposable
                 }
 
                 await a.SendFileAsync("north-1", file);
-                foreach (var node in _nodes)
+                foreach (var node in (CourierNode[])[a, b, c])
                 {
                     await node.SyncAsync();
                 }
@@ -59,8 +60,7 @@ public sealed class WhatTheRelayHoldsTests : IDisposable
 
     public void Dispose()
     {
-        _nodes.ForEach(n => n.Dispose());
-        _homes.ForEach(h => h.Dispose());
+        _nodes.Dispose();
         Directory.Delete(_relayData, recursive: true);
     }
 
@@ -79,15 +79,5 @@ public sealed class WhatTheRelayHoldsTests : IDisposable
         }
 
         return drops;
-    }
-
-
-    private CourierNode NewNode()
-    {
-        var home = new TempHome();
-        _homes.Add(home);
-        var node = CourierNode.Init(home.Path, "correct horse", new NodeOptions { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1) });
-        _nodes.Add(node);
-        return node;
     }
 }
