@@ -45,6 +45,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
     /// <summary>Everything, reporting a relay that cannot be reached or refuses in <see cref="SyncResult.Problems"/> and syncing the rest.</summary>
     public async Task<SyncResult> SyncAsync(CancellationToken cancellationToken)
     {
+        using var deferred = node.Vault.DeferCheckpoints();
         var problems = new List<string>();
         await cells.DeliverWelcomesAsync(problems, cancellationToken).ConfigureAwait(false);
         var contactResult = await ReceiveAsync(problems, cancellationToken).ConfigureAwait(false);
