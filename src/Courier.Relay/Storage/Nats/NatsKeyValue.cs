@@ -123,12 +123,12 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
 
     /// <summary>
     /// Adds a nonce to the drop's window of timestamp second <paramref name="second"/> (one key per
-    /// drop and second, updated with compare-and-set, so any relay sees what the others accepted).
+    /// drop, second and part, updated with compare-and-set, so any relay sees what the others accepted).
     /// </summary>
     public async Task<NonceOutcome> TryRememberNonceAsync(DropName drop, long second, ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken)
     {
         // The bucket's max age (5 min) outlives every freshness window.
-        string key = ReplayWindow.Key(drop, second);
+        string key = ReplayWindow.Key(drop, second, nonce.Span);
         for (int attempt = 0; attempt < 16; attempt++)
         {
             var entry = await nonces.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
