@@ -82,7 +82,16 @@ internal sealed class LogReader(INatsJSStream[] streams, NatsKeyValue keyValue)
             return Remember(drop, page);
         }
 
-        await ReadWithConsumerAsync(drop, next, page, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReadWithConsumerAsync(drop, next, page, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsJSException or NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // No consumer now (a node or the meta leader is away): a short page, which the reader
+            // continues from; single gets, served by the stream's leader, still work.
+        }
+
         return Remember(drop, page);
     }
 
