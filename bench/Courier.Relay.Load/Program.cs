@@ -59,18 +59,21 @@ ThreadPool.SetMinThreads(64, 64);
 var started = Stopwatch.StartNew();
 var selected = stores.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 int[] clientCounts = [1, 8, 64];
+int[] signedClientCounts = [1, 8];
 // Per store: relay and baseline at each client count, plus fetch. Fixed costs (starting a NATS
 // cluster and a relay that creates its streams, settling memory in the drops test) are set aside.
-int phases = selected.Length * ((clientCounts.Length * 2) + 1);
-double dropsSeconds = Math.Max(30, seconds * 0.3);
+int phases = selected.Length * ((clientCounts.Length * 2) + 1 + signedClientCounts.Length);
+double dropsSeconds = dropCount > 0 ? Math.Max(30, seconds * 0.3) : 0;
 double fixedSeconds = 10 + (selected.Contains("nats") ? 15 : 0);
 var phase = TimeSpan.FromSeconds(Math.Max(1.0, (seconds - fixedSeconds - dropsSeconds) / phases));
 var summary = new JsonObject();
 Emit(new JsonObject { ["what"] = "config", ["seconds"] = seconds, ["phase_seconds"] = phase.TotalSeconds, ["envelope_bytes"] = EnvelopeSizes.Small, ["cores"] = Environment.ProcessorCount });
 
 // First, in a fresh process, so that no earlier phase leaves memory behind that skews the readings.
-var idle = await IdleDropsAsync(dropCount, TimeSpan.FromSeconds(dropsSeconds));
-Emit(idle);
+if (dropCount > 0)
+{
+    Emit(await IdleDropsAsync(dropCount, TimeSpan.FromSeconds(dropsSeconds)));
+}
 
 foreach (var store in selected)
 {
@@ -120,6 +123,16 @@ foreach (var store in selected)
 
             var (envelopesPerSecond, fetches) = await RelayFetchAsync(relay.Client, key, drops, phase);
             Emit(new JsonObject { ["store"] = store, ["what"] = "relay_fetch", ["readers"] = 8, ["envelopes_per_s"] = envelopesPerSecond, ["mib_per_s"] = Math.Round(envelopesPerSecond * EnvelopeSizes.Small / 1048576.0, 1), ["fetch_requests"] = fetches });
+            result["fetch_envelopes_per_s"] = envelopesPerSecond;
+            foreach (int clients in signedClientCounts)
+            {
+                var (signed, busy) = await SignedRequestsAsync(relay.Client, key, clients, phase);
+                Emit(new JsonObject { ["store"] = store, ["what"] = "signed_fetch_trim", ["clients"] = clients, ["requests_per_s"] = signed.PerSecond, ["p50_ms"] = signed.P50, ["p99_ms"] = signed.P99, ["process_cpu_us_per_op"] = signed.CpuMicrosPerOp, ["busy"] = busy });
+                if (clients == 1)
+                {
+                    result["signed_requests_per_s_1_client"] = signed.PerSecond;
+                }
+            }
         }
 
         double relayRate = result["relay_appends_per_s"]!.GetValue<double>();
@@ -131,6 +144,11 @@ foreach (var store in selected)
     {
         cluster?.Dispose();
     }
+}
+
+if (summary["sqlite"]?["fetch_envelopes_per_s"] is { } sqliteFetch && summary["nats"]?["fetch_envelopes_per_s"] is { } natsFetch && sqliteFetch.GetValue<double>() > 0)
+{
+    summary["nats_vs_sqlite_fetch"] = Math.Round(natsFetch.GetValue<double>() / sqliteFetch.GetValue<double>(), 3);
 }
 
 Emit(new JsonObject { ["what"] = "elapsed", ["seconds"] = Math.Round(started.Elapsed.TotalSeconds, 1) });
@@ -195,6 +213,42 @@ static async Task<(double PerSecond, long Fetches)> RelayFetchAsync(RelayClient 
     })).ToArray();
     await Task.WhenAll(readers);
     return (Math.Round(envelopes / clock.Elapsed.TotalSeconds), fetches);
+}
+
+static async Task<(Measured Measured, long Busy)> SignedRequestsAsync(RelayClient client, DropReadKey key, int clients, TimeSpan duration)
+{
+    // What a node does around each send: small signed requests, each waiting for its answer. Every
+    // client alternates a fetch of nothing new and a trim of nothing on its own drop of one envelope,
+    // so each request costs its signature check and its nonce write, and no data. A 429 (the drop's
+    // replay window for the second is full) is counted, not retried.
+    var mine = Enumerable.Range(0, clients).Select(_ => DropName.NewRandom()).ToArray();
+    foreach (var drop in mine)
+    {
+        await client.CreateDropAsync(drop, key);
+        await client.AppendAsync(drop, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
+    }
+
+    var turns = new int[clients];
+    long busy = 0;
+    var measured = await RunAsync(clients, duration, async i =>
+    {
+        try
+        {
+            if (turns[i]++ % 2 == 0)
+            {
+                await client.FetchAsync(mine[i], key, after: 1, limit: 1);
+            }
+            else
+            {
+                await client.TrimAsync(mine[i], key, through: 0);
+            }
+        }
+        catch (RelayRequestException e) when (e.Status == 429)
+        {
+            Interlocked.Increment(ref busy);
+        }
+    });
+    return (measured, busy);
 }
 
 static async Task<Measured> SqliteBaselineAsync(int clients, TimeSpan duration)

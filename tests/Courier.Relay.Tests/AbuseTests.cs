@@ -91,8 +91,8 @@ public sealed class AbuseTests
             await Task.WhenAll(attackers);
         }
 
-        // The flood was real: the attacker filled its own drops' windows many times over.
-        Assert.True(Interlocked.Read(ref sent) > ReplayWindow.PerSecond * attackerDrops.Count, $"only {sent} attacking requests");
+        // The flood was real: the attacker filled parts of its own drops' windows (every request has the same second).
+        Assert.True(Interlocked.Read(ref sent) > ReplayWindow.PerPart * attackerDrops.Count, $"only {sent} attacking requests");
         Assert.True(busy > 0);
     }
 

@@ -5,7 +5,8 @@ namespace Courier.Relay.Storage;
 /// <summary>
 /// Where a relay keeps dead drops, their ordered envelope logs, nameplates and the replay windows of
 /// signed requests. The relay talks only to this interface; it never knows which store is in use.
-/// Every method that acknowledges a write returns only once the write is durable.
+/// Every method that acknowledges a write returns only once the write is durable (nonces: see
+/// <see cref="TryRememberNonceAsync"/>).
 /// </summary>
 public interface IDropStore : IAsyncDisposable
 {
@@ -59,9 +60,11 @@ public interface IDropStore : IAsyncDisposable
     /// <summary>
     /// Records the nonce of a verified request for <paramref name="drop"/> signed at Unix second
     /// <paramref name="signedAt"/>, until <paramref name="expires"/>: a replay when the drop saw it
-    /// before, busy when the drop's window for that second is full (256 nonces).
-    /// Windows are kept per drop and second, durably and shared by all relays of a cluster, so one
-    /// key holder's requests never fill another drop's window.
+    /// before, busy when the nonce's part of the drop's window for that second is full
+    /// (<see cref="ReplayWindow"/>). Windows are kept per drop and second, stored (kept across
+    /// restarts and crashes of the process; SQLite fsyncs them with its next durable write, see
+    /// docs/relay-api.md) and shared by all relays of a cluster, so one key holder's requests never
+    /// fill another drop's window.
     /// </summary>
     Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken);
 

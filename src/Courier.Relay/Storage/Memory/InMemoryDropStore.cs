@@ -10,7 +10,7 @@ public sealed class InMemoryDropStore : IDropStore
 {
     private readonly Dictionary<DropName, MemoryDrop> _drops = [];
     private readonly Dictionary<int, (NameplateState State, DateTimeOffset Expires)> _nameplates = [];
-    private readonly Dictionary<(DropName Drop, long Second), (byte[] Nonces, DateTimeOffset Expires)> _nonces = [];
+    private readonly Dictionary<(DropName Drop, long Slot), (byte[] Nonces, DateTimeOffset Expires)> _nonces = [];
     private readonly AppendSignals _signals = new();
     private readonly DropStoreOptions _options;
     private readonly Lock _lock = new();
@@ -199,11 +199,12 @@ public sealed class InMemoryDropStore : IDropStore
         lock (_lock)
         {
             var now = _options.Time.GetUtcNow();
-            var window = _nonces.TryGetValue((drop, signedAt), out var w) && w.Expires > now ? w.Nonces : [];
+            long slot = ReplayWindow.Slot(signedAt, nonce.Span);
+            var window = _nonces.TryGetValue((drop, slot), out var w) && w.Expires > now ? w.Nonces : [];
             var outcome = ReplayWindow.TryAdd(window, nonce.Span, out var updated);
             if (outcome == NonceOutcome.Remembered)
             {
-                _nonces[(drop, signedAt)] = (updated, expires);
+                _nonces[(drop, slot)] = (updated, expires);
             }
 
             return Task.FromResult(outcome);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
 using Courier.Relay.Client;
 using NATS.Client.KeyValueStore;
@@ -11,6 +12,11 @@ namespace Courier.Relay.Storage.Nats;
 /// </summary>
 internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, INatsKVStore nonces, TimeProvider time)
 {
+    /// <summary>Replay-window parts this relay remembers as it last wrote them (each at most 4 KiB).</summary>
+    private const int PartsCached = 4096;
+
+    private readonly ConcurrentDictionary<string, (byte[] Part, ulong Revision)> _parts = new();
+
     /// <summary>The store's clock, in Unix milliseconds.</summary>
     public long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -123,28 +129,38 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
 
     /// <summary>
     /// Adds a nonce to the drop's window of timestamp second <paramref name="second"/> (one key per
-    /// drop and second, updated with compare-and-set, so any relay sees what the others accepted).
+    /// drop, second and part, updated with compare-and-set, so any relay sees what the others accepted).
     /// </summary>
+    /// <remarks>
+    /// One request in the usual case: the part as this relay last wrote it is the guess, and the
+    /// write is conditional on it (create when there is no guess, else update at its revision). Parts
+    /// only grow while their second can be signed with, so a nonce in the guess is a replay and a
+    /// full guess is a full part; a write that finds the guess outdated reads the part and tries again.
+    /// </remarks>
     public async Task<NonceOutcome> TryRememberNonceAsync(DropName drop, long second, ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken)
     {
         // The bucket's max age (5 min) outlives every freshness window.
-        string key = ReplayWindow.Key(drop, second);
+        string key = ReplayWindow.Key(drop, second, nonce.Span);
+        (byte[] Part, ulong Revision)? guess = _parts.TryGetValue(key, out var cached) ? cached : null;
         for (int attempt = 0; attempt < 16; attempt++)
         {
-            var entry = await nonces.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var outcome = ReplayWindow.TryAdd(entry.Success ? entry.Value.Value ?? [] : [], nonce.Span, out var updated);
+            var outcome = ReplayWindow.TryAdd(guess?.Part ?? [], nonce.Span, out var updated);
             if (outcome != NonceOutcome.Remembered)
             {
                 return outcome;
             }
 
-            var written = entry.Success
-                ? await nonces.TryUpdateAsync(key, updated, entry.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)
+            var written = guess is { } g
+                ? await nonces.TryUpdateAsync(key, updated, g.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)
                 : await nonces.TryCreateAsync(key, updated, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (written.Success)
             {
+                BoundedCache.Remember(_parts, key, (updated, written.Value), PartsCached);
                 return NonceOutcome.Remembered;
             }
+
+            var entry = await nonces.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            guess = entry.Success ? (entry.Value.Value ?? [], entry.Value.Revision) : null;
         }
 
         // Lost every race with other requests for this drop and second: only its own key holders contend here.

@@ -8,7 +8,8 @@ namespace Courier.Relay.Storage.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite database in WAL mode with <c>synchronous=FULL</c>, so a committed
 /// transaction has been fsynced. All writes go through one writer task that commits them in
-/// groups (group commit): every append waiting when a commit starts shares its fsync. Reads use
+/// groups (group commit): every append waiting when a commit starts shares its fsync. A group of
+/// nonces only is committed without fsync (see <see cref="TryRememberNonceAsync"/>). Reads use
 /// their own connections and never wait for the writer.
 /// </summary>
 public sealed class SqliteDropStore : IDropStore
@@ -171,7 +172,9 @@ public sealed class SqliteDropStore : IDropStore
         var bytes = nonce.ToArray();
         long until = expires.ToUnixTimeMilliseconds();
         long now = Now();
-        return WriteAsync(w => w.RememberNonce(name, signedAt, bytes, until, now), cancellationToken);
+        // Not fsynced by itself (docs/relay-api.md, "Signed requests"): in the file at once, so a
+        // restart or a crash of the process keeps it, and under the fsync of the next write.
+        return WriteAsync(w => w.RememberNonce(name, signedAt, bytes, until, now), cancellationToken, fsync: false);
     }
 
     /// <inheritdoc/>
@@ -222,9 +225,9 @@ public sealed class SqliteDropStore : IDropStore
 
     private SqliteReader RentReader() => _readers.TryTake(out var reader) ? reader : new SqliteReader(_connectionString);
 
-    private async Task<T> WriteAsync<T>(Func<SqliteWriter, T> action, CancellationToken cancellationToken, DropName? signal = null)
+    private async Task<T> WriteAsync<T>(Func<SqliteWriter, T> action, CancellationToken cancellationToken, DropName? signal = null, bool fsync = true)
     {
-        var op = new WriteOp<T>(action, signal);
+        var op = new WriteOp<T>(action, signal, fsync);
         await _writes.Writer.WriteAsync(op, cancellationToken).ConfigureAwait(false);
         return await op.Task.ConfigureAwait(false);
     }
@@ -243,7 +246,8 @@ public sealed class SqliteDropStore : IDropStore
 
             try
             {
-                _writer.Begin();
+                // One write that must survive power loss when acknowledged makes the whole group fsync.
+                _writer.Begin(fsync: batch.Exists(op => op.Fsync));
                 foreach (var op in batch)
                 {
                     op.Execute(_writer);
@@ -273,9 +277,11 @@ public sealed class SqliteDropStore : IDropStore
         }
     }
 
-    private abstract class WriteOp(DropName? signal)
+    private abstract class WriteOp(DropName? signal, bool fsync)
     {
         public DropName? Signal { get; } = signal;
+
+        public bool Fsync { get; } = fsync;
 
         public abstract void Execute(SqliteWriter writer);
 
@@ -284,7 +290,7 @@ public sealed class SqliteDropStore : IDropStore
         public abstract void Fail(Exception ex);
     }
 
-    private sealed class WriteOp<T>(Func<SqliteWriter, T> action, DropName? signal) : WriteOp(signal)
+    private sealed class WriteOp<T>(Func<SqliteWriter, T> action, DropName? signal, bool fsync) : WriteOp(signal, fsync)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;

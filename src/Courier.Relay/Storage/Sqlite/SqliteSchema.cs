@@ -8,7 +8,8 @@ internal static class SqliteSchema
     // so a late retry of its message id still gets the original sequence number.
     // A nameplate has two open drops, one per side, and the SHA-256 of each side's claim
     // (acceptor_claim is empty until someone joined).
-    // nonces holds each drop's replay window per timestamp second (ReplayWindow), until it expires.
+    // nonces holds each drop's replay window per timestamp second in parts (ReplayWindow), until it
+    // expires; its column "second" holds ReplayWindow.Slot, the second times the parts plus the part.
     public const string Create = """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS drops (

@@ -15,7 +15,10 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _findNonces;
     private readonly SqliteCommand _putNonces;
     private readonly List<SqliteCommand> _all = [];
+    private readonly SqliteCommand _synchronousFull;
+    private readonly SqliteCommand _synchronousNormal;
     private SqliteTransaction? _transaction;
+    private bool _fsync = true;
 
     public SqliteWriter(string connectionString)
     {
@@ -31,7 +34,11 @@ internal sealed class SqliteWriter : IDisposable
 
         Execute(SqliteSchema.Create);
         // FULL: each commit fsyncs the WAL, so a commit that returned survives power loss.
-        Execute("PRAGMA synchronous = FULL;");
+        _synchronousFull = _connection.CreateCommand();
+        _synchronousFull.CommandText = "PRAGMA synchronous = FULL;";
+        _synchronousNormal = _connection.CreateCommand();
+        _synchronousNormal.CommandText = "PRAGMA synchronous = NORMAL;";
+        _synchronousFull.ExecuteNonQuery();
         _findDrop = Prepare("SELECT id, last_seq, trimmed FROM drops WHERE name = $name");
         _findMessage = Prepare("SELECT seq FROM envelopes WHERE drop_id = $drop AND msg_id = $msg");
         _firstLive = Prepare("SELECT MIN(seq) FROM envelopes WHERE drop_id = $drop AND seq > $trimmed AND data IS NOT NULL");
@@ -42,8 +49,20 @@ internal sealed class SqliteWriter : IDisposable
         _putNonces = Prepare("INSERT OR REPLACE INTO nonces (drop_name, second, expires, nonces) VALUES ($name, $second, $expires, $nonces)");
     }
 
-    public void Begin()
+    /// <summary>
+    /// Starts a transaction; with <paramref name="fsync"/> false its commit is not fsynced
+    /// (<c>synchronous=NORMAL</c>): it survives a crash of the process at once, and a power loss from
+    /// the next fsynced commit on, as that fsync of the WAL covers every frame before it.
+    /// </summary>
+    public void Begin(bool fsync)
     {
+        if (fsync != _fsync)
+        {
+            // The level cannot change inside a transaction, so it is set before each one that differs.
+            (fsync ? _synchronousFull : _synchronousNormal).ExecuteNonQuery();
+            _fsync = fsync;
+        }
+
         _transaction = _connection.BeginTransaction();
         foreach (var command in _all)
         {
@@ -153,14 +172,15 @@ internal sealed class SqliteWriter : IDisposable
     public NonceOutcome RememberNonce(byte[] name, long second, byte[] nonce, long expires, long now)
     {
         _findNonces.Parameters["$name"].Value = name;
-        _findNonces.Parameters["$second"].Value = second;
+        long slot = ReplayWindow.Slot(second, nonce);
+        _findNonces.Parameters["$second"].Value = slot;
         _findNonces.Parameters["$now"].Value = now;
         var window = _findNonces.ExecuteScalar() as byte[] ?? [];
         var outcome = ReplayWindow.TryAdd(window, nonce, out var updated);
         if (outcome == NonceOutcome.Remembered)
         {
             _putNonces.Parameters["$name"].Value = name;
-            _putNonces.Parameters["$second"].Value = second;
+            _putNonces.Parameters["$second"].Value = slot;
             _putNonces.Parameters["$expires"].Value = expires;
             _putNonces.Parameters["$nonces"].Value = updated;
             _putNonces.ExecuteNonQuery();
@@ -307,6 +327,8 @@ internal sealed class SqliteWriter : IDisposable
             command.Dispose();
         }
 
+        _synchronousFull.Dispose();
+        _synchronousNormal.Dispose();
         _connection.Dispose();
     }
 
