@@ -136,7 +136,17 @@ internal sealed partial class Cell : IDisposable
                 await CreateDropAsync(next, cancellationToken).ConfigureAwait(false);
             }
 
-            await AppendAsync(_drop!.Name, _drop.AppendKey, _drop.Seal(FrameKind, result.Commit), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await AppendAsync(_drop!.Name, _drop.AppendKey, _drop.Seal(FrameKind, result.Commit), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RelayRejectedException)
+            {
+                // Refused for good, so it is in no drop: void, as a commit that lost its race.
+                Group.DiscardPendingCommit();
+                Write(new CellChange { Group = SaveGroup(), CommitMerged = false });
+                throw;
+            }
 
             // The relay acknowledged it, so this read reaches it: merged, or behind another member's commit.
             _ownCommitMerged = false;
