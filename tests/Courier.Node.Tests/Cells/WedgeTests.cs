@@ -136,6 +136,29 @@ public class WedgeTests
         Assert.Equal(["first", "second"], (await starik.SyncAsync()).Select(m => ((TextContent)m.Content).Text));
     }
 
+    [Fact]
+    public async Task Sync_says_once_how_many_envelopes_of_a_cell_did_not_open()
+    {
+        using var nodes = new TestNodes();
+        var (ivan, anna) = (nodes.Create(), nodes.Create());
+        await nodes.ConnectAsync(ivan, anna, acceptorName: "Anna");
+        ivan.CreateLayer("near", [nodes.RelayUri]);
+        await ivan.CreateCellAsync("near-1");
+        await ivan.AddToCellAsync("near-1", ["Anna"]);
+        Assert.Equal(["near-1"], (await anna.SyncAsync()).Contacts.JoinedCells);
+        var drop = await ivan.InspectCellAsync("near-1", cell => cell.CurrentDrop);
+        for (var i = 0; i < 3; i++)
+        {
+            nodes.Relay.Insert(drop, RandomNumberGenerator.GetBytes(EnvelopeSizes.Small));
+        }
+
+        await ivan.SendAsync("near-1", "after the junk");
+        var first = await anna.SyncAsync();
+        Assert.Equal(["after the junk"], first.Received.Select(m => m.Text));
+        Assert.Contains("3 envelope(s)", Assert.Single(first.Problems), StringComparison.Ordinal);
+        Assert.Empty((await anna.SyncAsync()).Problems);
+    }
+
     /// <summary>Every member sends, every member syncs: each reads each other member's messages exactly once, the flood's included.</summary>
     private static async Task ExchangeAndCheckAsync(Dictionary<string, CellMember> cell, int expectedFromFlood)
     {
