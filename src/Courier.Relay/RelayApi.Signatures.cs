@@ -28,11 +28,11 @@ internal sealed partial class RelayApi
         => await RememberAsync(ctx, drop, Verify(ctx, drop, readKey, body)).ConfigureAwait(false);
 
     /// <summary>
-    /// Checks the signature headers against <paramref name="readKey"/> (the drop's append key when
-    /// <paramref name="appendOf"/>, the append's message id, is given) and the freshness window;
-    /// returns the nonce and timestamp.
+    /// Checks the signature headers against <paramref name="key"/> (the drop's read key, or its append
+    /// key when <paramref name="appendOf"/>, the append's message id, is given) and the freshness
+    /// window; returns the nonce and timestamp.
     /// </summary>
-    private (byte[] Nonce, long Timestamp) Verify(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> readKey, byte[] body, MessageId? appendOf = null)
+    private (byte[] Nonce, long Timestamp) Verify(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> key, byte[] body, MessageId? appendOf = null)
     {
         var timestampText = SingleHeader(ctx, RequestSignature.TimestampHeader);
         var nonceText = SingleHeader(ctx, RequestSignature.NonceHeader);
@@ -70,7 +70,7 @@ internal sealed partial class RelayApi
         var message = appendOf is { } messageId
             ? RequestSignature.AppendMessage(target, drop.ToString(), timestamp, nonce, messageId.ToString(), body)
             : RequestSignature.Message(ctx.Request.Method, target, drop.ToString(), timestamp, nonce, body);
-        if (!RequestSignature.Verify(readKey.Span, message, signature))
+        if (!RequestSignature.Verify(key.Span, message, signature))
         {
             throw new RelayProblem(401, "bad_signature", "the signature does not verify with the drop's key for this request");
         }
