@@ -177,13 +177,13 @@ static async Task<Measured> RelayAppendsAsync(RelayClient client, DropReadKey ke
     var mine = Enumerable.Range(0, clients).Select(_ => DropName.NewRandom()).ToArray();
     foreach (var drop in mine)
     {
-        await client.CreateDropAsync(drop, key);
+        await client.CreateDropAsync(drop, key, null);
     }
 
     drops.AddRange(mine);
     var envelope = new byte[EnvelopeSizes.Small];
     Random.Shared.NextBytes(envelope);
-    return await RunAsync(clients, duration, async i => await client.AppendAsync(mine[i], envelope, MessageId.NewRandom()));
+    return await RunAsync(clients, duration, async i => await client.AppendAsync(mine[i], null, envelope, MessageId.NewRandom()));
 }
 
 static async Task<(double PerSecond, long Fetches)> RelayFetchAsync(RelayClient client, DropReadKey key, List<DropName> drops, TimeSpan duration)
@@ -348,7 +348,7 @@ static async Task<JsonObject> IdleDropsAsync(int count, TimeSpan budget)
     await using var relay = await StartRelayAsync("sqlite", null, window);
     using var key = DropReadKey.Create();
     var sample = new List<DropName>();
-    await relay.Client.CreateDropAsync(DropName.NewRandom(), key);
+    await relay.Client.CreateDropAsync(DropName.NewRandom(), key, null);
     var clock = Stopwatch.StartNew();
     var (managed0, workingSet0) = await SettledMemoryAsync(relay.Client, key, window);
     int next = 0;
@@ -366,7 +366,7 @@ static async Task<JsonObject> IdleDropsAsync(int count, TimeSpan budget)
                 }
 
                 var drop = DropName.NewRandom();
-                await relay.Client.CreateDropAsync(drop, key);
+                await relay.Client.CreateDropAsync(drop, key, null);
                 if (n % 100 == 0)
                 {
                     lock (sample)
@@ -396,7 +396,7 @@ static async Task<JsonObject> IdleDropsAsync(int count, TimeSpan budget)
     var envelope = new byte[EnvelopeSizes.Small];
     foreach (var drop in sample)
     {
-        await relay.Client.AppendAsync(drop, envelope, MessageId.NewRandom());
+        await relay.Client.AppendAsync(drop, null, envelope, MessageId.NewRandom());
         served &= (await relay.Client.FetchAsync(drop, key, 0)).Envelopes.Count == 1;
     }
 
@@ -418,7 +418,7 @@ static async Task<(long Managed, long WorkingSet)> SettledMemoryAsync(RelayClien
 {
     // Let the nonces of recent signed requests expire, then make one more so the cache sweeps them.
     await Task.Delay(window * 2 + TimeSpan.FromSeconds(2));
-    await client.CreateDropAsync(DropName.NewRandom(), key);
+    await client.CreateDropAsync(DropName.NewRandom(), key, null);
     return Memory();
 }
 

@@ -58,7 +58,15 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
             {
                 var stillMember = await node.Cells.RunAsync(record, async (cell, store) =>
                 {
-                    await cell.SyncAsync(TimeSpan.Zero, [], cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await cell.SyncAsync(TimeSpan.Zero, [], cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        problems.AddRange(cell.TakeNotices().Select(n => $"Cell \"{record.Name}\": {n}"));
+                    }
+
                     received.AddRange(store.TakeStored());
                     return store.Record.IsMember;
                 }).ConfigureAwait(false);
@@ -77,7 +85,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
         return new SyncResult(received, removed, contactResult, problems);
     }
 
-    /// <summary>What came through one contact's pairwise drop; each envelope is committed (with the contact's cursor) before the drop is trimmed.</summary>
+    /// <summary>What came through one contact's pairwise drop; each envelope is committed with the contact's cursor (the drop is never trimmed: its envelopes expire by the relay's retention).</summary>
     private async Task ReceiveFromContactAsync(IRelay relay, byte[] contactId, List<string> rejected, List<string> joined, List<string> waiting, CancellationToken cancellationToken)
     {
         using var contact = node.Contacts.Get(contactId) ?? throw new VaultCorruptedException("A contact vanished from the vault.");
@@ -115,11 +123,6 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                     node.Contacts.Put(contact);
                     break;
             }
-        }
-
-        if (envelopes.Count > 0)
-        {
-            await relay.TrimAsync(drop, readKey, contact.OurDropCursor, cancellationToken).ConfigureAwait(false);
         }
     }
 }

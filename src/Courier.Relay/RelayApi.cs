@@ -19,7 +19,7 @@ namespace Courier.Relay;
 /// The HTTP endpoints (docs/relay-api.md). Every input is parsed here and refused with a precise
 /// status and error code before the store sees it.
 /// </summary>
-internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, IHostApplicationLifetime lifetime)
+internal sealed partial class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, IHostApplicationLifetime lifetime)
 {
     public const string NameplatePolicy = "nameplates";
     public const string JoinPolicy = "nameplate_joins";
@@ -51,17 +51,23 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw RelayProblem.BadRequest("bad_drop_name", "drop must be 32 bytes in unpadded base64url");
         }
 
-        var key = new byte[DropReadKey.Size];
+        var key = new byte[DropSigningKey.Size];
         if (!WireBase64.TryDecode(request.ReadKey, key) || !RequestSignature.IsValidPublicKey(key))
         {
             throw RelayProblem.BadRequest("bad_read_key", "readKey must be a 32-byte Ed25519 public key in unpadded base64url");
         }
 
-        // Proof of possession: the creator signs with the key it registers. The nonce goes into the
-        // drop's replay window only once the drop is known to be this key's, so a stranger's key
+        var appendKey = new byte[request.AppendKey is null ? 0 : DropSigningKey.Size];
+        if (request.AppendKey is not null && (!WireBase64.TryDecode(request.AppendKey, appendKey) || !RequestSignature.IsValidPublicKey(appendKey)))
+        {
+            throw RelayProblem.BadRequest("bad_append_key", "appendKey must be a 32-byte Ed25519 public key in unpadded base64url");
+        }
+
+        // Proof of possession: the creator signs with the read key it registers. The nonce goes into
+        // the drop's replay window only once the drop is known to be this key's, so a stranger's key
         // cannot fill the window of someone else's drop.
         var signed = Verify(ctx, drop, key, body);
-        var outcome = await store.CreateDropAsync(drop, key, ctx.RequestAborted).ConfigureAwait(false);
+        var outcome = await store.CreateDropAsync(drop, DropState.Encode(key, appendKey), ctx.RequestAborted).ConfigureAwait(false);
         if (outcome != CreateDropOutcome.Conflict)
         {
             await RememberAsync(ctx, drop, signed).ConfigureAwait(false);
@@ -76,7 +82,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
                 await WriteJsonAsync(ctx, 200, new CreateDropResponse(drop.ToString(), false), WireJson.Default.CreateDropResponse).ConfigureAwait(false);
                 break;
             default:
-                throw new RelayProblem(409, "drop_exists", "the drop exists with another read key");
+                throw new RelayProblem(409, "drop_exists", "the drop exists with other keys");
         }
     }
 
@@ -96,6 +102,11 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         if (!allowed)
         {
             throw new RelayProblem(422, "bad_envelope_size", nameplate ? "nameplate envelopes are 1024 or 4096 bytes" : "envelopes are 1024, 4096, 16384 or 65536 bytes");
+        }
+
+        if (!nameplate)
+        {
+            await AuthorizeAppendAsync(ctx, drop, messageId, envelope).ConfigureAwait(false);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -195,6 +206,13 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         var drop = RouteDrop(ctx);
         var body = await ReadBodyAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
         var state = await KeyedDropAsync(ctx, drop).ConfigureAwait(false);
+        if (!state.AppendKey.IsEmpty)
+        {
+            // Every reader of a write-authorized drop (a cell's members) holds the read key: none may
+            // erase what the others have not read. Its envelopes leave by retention.
+            throw new RelayProblem(403, "trim_not_allowed", "a drop created with an append key is never trimmed; its envelopes expire by retention");
+        }
+
         await AuthenticateAsync(ctx, drop, state.ReadKey, body).ConfigureAwait(false);
         var request = ParseJson(body, WireJson.Default.TrimRequest);
         if (request.Through < 0 || request.Through > state.LastSeq)
@@ -286,71 +304,6 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         long drops = await store.CountDropsAsync(ctx.RequestAborted).ConfigureAwait(false);
         ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await ctx.Response.WriteAsync(metrics.Render(store.Kind, drops), ctx.RequestAborted).ConfigureAwait(false);
-    }
-
-    private async Task AuthenticateAsync(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> readKey, byte[] body)
-        => await RememberAsync(ctx, drop, Verify(ctx, drop, readKey, body)).ConfigureAwait(false);
-
-    /// <summary>Checks the signature headers against <paramref name="readKey"/> and the freshness window; returns the nonce and timestamp.</summary>
-    private (byte[] Nonce, long Timestamp) Verify(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> readKey, byte[] body)
-    {
-        var timestampText = SingleHeader(ctx, RequestSignature.TimestampHeader);
-        var nonceText = SingleHeader(ctx, RequestSignature.NonceHeader);
-        var signatureText = SingleHeader(ctx, RequestSignature.SignatureHeader);
-        if (timestampText is null || nonceText is null || signatureText is null)
-        {
-            throw new RelayProblem(401, "unauthenticated", "this request must be signed with the drop's read key (Courier-Timestamp, Courier-Nonce, Courier-Signature)");
-        }
-
-        if (timestampText.Length is 0 or > 12 || !long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out long timestamp))
-        {
-            throw RelayProblem.BadRequest("bad_timestamp", "Courier-Timestamp must be Unix seconds");
-        }
-
-        var nonce = new byte[RequestSignature.NonceSize];
-        if (!WireBase64.TryDecode(nonceText, nonce))
-        {
-            throw RelayProblem.BadRequest("bad_nonce", "Courier-Nonce must be 16 bytes in unpadded base64url");
-        }
-
-        var signature = new byte[RequestSignature.SignatureSize];
-        if (!WireBase64.TryDecode(signatureText, signature))
-        {
-            throw RelayProblem.BadRequest("bad_signature_encoding", "Courier-Signature must be 64 bytes in unpadded base64url");
-        }
-
-        long now = options.Time.GetUtcNow().ToUnixTimeSeconds();
-        long window = (long)options.FreshnessWindow.TotalSeconds;
-        if (timestamp < now - window || timestamp > now + window)
-        {
-            throw new RelayProblem(401, "stale_request", "Courier-Timestamp is outside the relay's freshness window; check the clock");
-        }
-
-        var target = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
-        var message = RequestSignature.Message(ctx.Request.Method, target, drop.ToString(), timestamp, nonce, body);
-        if (!RequestSignature.Verify(readKey.Span, message, signature))
-        {
-            throw new RelayProblem(401, "bad_signature", "the signature does not verify with the drop's read key");
-        }
-
-        return (nonce, timestamp);
-    }
-
-    /// <summary>Remembers a verified request's nonce in its drop's replay window; refuses a replay, or a drop that signed too much this second.</summary>
-    private async Task RememberAsync(HttpContext ctx, DropName drop, (byte[] Nonce, long Timestamp) signed)
-    {
-        // Only verified requests reach a drop's window, and only that drop's key holders can fill it.
-        var expires = DateTimeOffset.FromUnixTimeSeconds(signed.Timestamp + (long)options.FreshnessWindow.TotalSeconds + 1);
-        var outcome = await store.TryRememberNonceAsync(drop, signed.Nonce, signed.Timestamp, expires, ctx.RequestAborted).ConfigureAwait(false);
-        if (outcome == NonceOutcome.Replayed)
-        {
-            throw new RelayProblem(401, "replayed_request", "this nonce was used before; sign again");
-        }
-
-        if (outcome == NonceOutcome.Busy)
-        {
-            throw new RelayProblem(429, "busy", "too many signed requests for this drop in one second; retry shortly");
-        }
     }
 
     private async Task<DropState> KeyedDropAsync(HttpContext ctx, DropName drop)

@@ -7,26 +7,35 @@ using NSec.Cryptography;
 namespace Courier.Node.Cells;
 
 /// <summary>
-/// The dead drop of a cell's epoch, from the MLS exporter (RFC 9420 §8.5): a name, a read key and
-/// the key that seals its envelopes (<see cref="SealedEnvelope"/>), which only the epoch's members can
-/// compute and which change with every commit.
+/// The dead drop of a cell's epoch, from the MLS exporter (RFC 9420 §8.5): a name, a read key, an
+/// append key (the relay refuses appends it did not sign) and the key that seals its envelopes
+/// (<see cref="SealedEnvelope"/>), which only the epoch's members can compute and which change with
+/// every commit. Every member derives the same keys, so a signature says "a member", never which.
 /// </summary>
 internal sealed class CellDrop : IDisposable
 {
     private const string DropLabel = "courier cell drop";
     private const string ReadKeyLabel = "courier cell drop read key";
     private const string EnvelopeKeyLabel = "courier cell envelope key";
+    private const string AppendKeyLabel = "courier cell drop append key";
 
-    private CellDrop(DropName name, DropReadKey readKey, Key envelopeKey)
+    private CellDrop(DropName name, DropReadKey readKey, byte[] appendSeed, Key envelopeKey)
     {
         Name = name;
         ReadKey = readKey;
+        AppendSeed = appendSeed;
+        AppendKey = DropAppendKey.Import(appendSeed);
         EnvelopeKey = envelopeKey;
     }
 
     public DropName Name { get; }
 
     public DropReadKey ReadKey { get; }
+
+    /// <summary>The seed of <see cref="AppendKey"/>: an outbox entry keeps a copy, to append to this drop after the cell moved on.</summary>
+    public byte[] AppendSeed { get; }
+
+    public DropAppendKey AppendKey { get; }
 
     public Key EnvelopeKey { get; }
 
@@ -47,15 +56,19 @@ internal sealed class CellDrop : IDisposable
         }
 
         using var readSeed = export(ReadKeyLabel, [], DropReadKey.Size);
+        using var appendSeed = export(AppendKeyLabel, [], DropAppendKey.Size);
         using var envelopeSeed = export(EnvelopeKeyLabel, [], SealedEnvelope.Aead.KeySize);
         var readKey = Import(readSeed, b => DropReadKey.Import(b));
+        var appendBytes = GC.AllocateArray<byte>(DropAppendKey.Size, pinned: true);
         try
         {
-            return new CellDrop(name, readKey, Import(envelopeSeed, b => SealedEnvelope.ImportKey(b)));
+            Import(appendSeed, b => b.AsSpan().TryCopyTo(appendBytes));
+            return new CellDrop(name, readKey, appendBytes, Import(envelopeSeed, b => SealedEnvelope.ImportKey(b)));
         }
         catch
         {
             readKey.Dispose();
+            CryptographicOperations.ZeroMemory(appendBytes);
             throw;
         }
     }
@@ -69,6 +82,8 @@ internal sealed class CellDrop : IDisposable
     public void Dispose()
     {
         ReadKey.Dispose();
+        AppendKey.Dispose();
+        CryptographicOperations.ZeroMemory(AppendSeed);
         EnvelopeKey.Dispose();
     }
 

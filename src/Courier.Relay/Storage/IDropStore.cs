@@ -13,10 +13,10 @@ public interface IDropStore : IAsyncDisposable
     /// <summary>A short name of the store kind for /healthz and metrics ("sqlite", "nats", "memory").</summary>
     string Kind { get; }
 
-    /// <summary>Creates a drop readable by <paramref name="readKey"/> (a raw Ed25519 public key).</summary>
+    /// <summary>Creates a drop with the keys <paramref name="readKey"/> (<see cref="DropState.Keys"/>: the raw Ed25519 read key, then the append key if any), kept as one opaque value.</summary>
     Task<CreateDropOutcome> CreateDropAsync(DropName drop, ReadOnlyMemory<byte> readKey, CancellationToken cancellationToken);
 
-    /// <summary>The drop's read key and log position, or null when there is no such drop.</summary>
+    /// <summary>The drop's keys and log position, or null when there is no such drop.</summary>
     Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken);
 
     /// <summary>
