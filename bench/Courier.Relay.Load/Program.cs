@@ -148,7 +148,7 @@ static async Task<RunningRelay> StartRelayAsync(string store, string? urls, Time
         "memory" => new InMemoryDropStore(),
         _ => await NatsDropStore.ConnectAsync(urls!, replicas: 3),
     };
-    var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerClient = 0, MaxEnvelopesPerDrop = 10_000_000, FreshnessWindow = freshness ?? TimeSpan.FromSeconds(60) };
+    var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerClient = 0, DropCreationsPerMinute = 0, MaxEnvelopesPerDrop = 10_000_000, FreshnessWindow = freshness ?? TimeSpan.FromSeconds(60) };
     var host = await RelayHost.StartAsync(options, dropStore, logging => logging.SetMinimumLevel(LogLevel.Warning));
     var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) }) { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(120) };
     return new RunningRelay(host, http, new RelayClient(http), dir);

@@ -21,15 +21,18 @@ namespace Courier.Relay;
 /// </summary>
 internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, IHostApplicationLifetime lifetime)
 {
+    public const string DropPolicy = "drops";
     public const string NameplatePolicy = "nameplates";
     public const string JoinPolicy = "nameplate_joins";
     private const int MaxJsonBody = 4096;
     private const int MaxNameplateRange = 99_999;
     private const int ClaimSize = 32;
+    private const int LongPollRetryAfter = 5;
+    private readonly ConcurrencyLimit _longPolls = new(options.MaxLongPolls, options.MaxLongPollsPerClient);
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapMethods("/v1/drops", ["POST"], CreateDropAsync).WithDisplayName("create_drop");
+        app.MapMethods("/v1/drops", ["POST"], CreateDropAsync).WithDisplayName("create_drop").RequireRateLimiting(DropPolicy);
         app.MapMethods("/v1/drops/{drop}/envelopes", ["POST"], ctx => AppendAsync(ctx, nameplate: false)).WithDisplayName("append");
         app.MapMethods("/v1/drops/{drop}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: false)).WithDisplayName("fetch");
         app.MapMethods("/v1/drops/{drop}/trim", ["POST"], TrimAsync).WithDisplayName("trim");
@@ -67,6 +70,11 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             await RememberAsync(ctx, drop, signed).ConfigureAwait(false);
         }
 
+        if (outcome == CreateDropOutcome.Exists)
+        {
+            await store.TouchDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false);
+        }
+
         switch (outcome)
         {
             case CreateDropOutcome.Created:
@@ -91,12 +99,20 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw RelayProblem.BadRequest("bad_message_id", "Courier-Message-Id must be 16 bytes in unpadded base64url");
         }
 
-        var envelope = await ReadBodyAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
-        bool allowed = nameplate ? EnvelopeSizes.IsAllowedOnNameplate(envelope.Length) : EnvelopeSizes.IsAllowed(envelope.Length);
-        if (!allowed)
+        // Nothing is buffered before the size is known to be allowed and the drop to exist (a nameplate
+        // side was found above; touching a drop checks it and marks it in use).
+        if (ctx.Request.ContentLength is { } declared)
         {
-            throw new RelayProblem(422, "bad_envelope_size", nameplate ? "nameplate envelopes are 1024 or 4096 bytes" : "envelopes are 1024, 4096, 16384 or 65536 bytes");
+            CheckEnvelopeSize(declared > EnvelopeSizes.Max ? throw TooLarge(EnvelopeSizes.Max) : (int)declared, nameplate);
         }
+
+        if (!nameplate)
+        {
+            await TouchAsync(ctx, drop).ConfigureAwait(false);
+        }
+
+        var envelope = await ReadBodyAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
+        CheckEnvelopeSize(envelope.Length, nameplate);
 
         var started = Stopwatch.GetTimestamp();
         int max = nameplate ? options.NameplateEnvelopesPerSide : options.MaxEnvelopesPerDrop;
@@ -150,6 +166,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             drop = RouteDrop(ctx);
             state = await KeyedDropAsync(ctx, drop).ConfigureAwait(false);
             await AuthenticateAsync(ctx, drop, state.ReadKey, body).ConfigureAwait(false);
+            await TouchAsync(ctx, drop).ConfigureAwait(false);
         }
 
         if (after > state.LastSeq)
@@ -163,9 +180,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         bool waited = envelopes.Count == 0 && wait > 0;
         if (waited)
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
-            await store.WaitForAppendAsync(drop, after, TimeSpan.FromSeconds(wait), stop.Token).ConfigureAwait(false);
-            ctx.RequestAborted.ThrowIfCancellationRequested();
+            await WaitForAppendAsync(ctx, drop, after, TimeSpan.FromSeconds(wait)).ConfigureAwait(false);
             envelopes = await store.ReadAsync(drop, after, maxCount, options.MaxFetchBytes, ctx.RequestAborted).ConfigureAwait(false);
             last = (await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false))?.LastSeq ?? last;
         }
@@ -202,6 +217,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw RelayProblem.BadRequest("out_of_range", "through must be between 0 and the last sequence number of the drop");
         }
 
+        await TouchAsync(ctx, drop).ConfigureAwait(false);
         await store.TrimAsync(drop, request.Through, ctx.RequestAborted).ConfigureAwait(false);
         await WriteJsonAsync(ctx, 200, new TrimResponse(request.Through), WireJson.Default.TrimResponse).ConfigureAwait(false);
     }
@@ -353,6 +369,48 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
     }
 
+    /// <summary>Marks a keyed drop in use, so it is not deleted as idle; 404 when it is gone.</summary>
+    private async Task TouchAsync(HttpContext ctx, DropName drop)
+    {
+        if (!await store.TouchDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false))
+        {
+            throw NoSuchDrop();
+        }
+    }
+
+    /// <summary>A long-poll, within the relay's limits on long-polls in total and per client address.</summary>
+    private async Task WaitForAppendAsync(HttpContext ctx, DropName drop, long after, TimeSpan wait)
+    {
+        var client = ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress);
+        switch (_longPolls.TryEnter(client))
+        {
+            case Admission.ClientFull:
+                throw new RelayProblem(429, "too_many_long_polls", $"this address holds {options.MaxLongPollsPerClient} waiting fetches already; fetch without wait or retry later") { RetryAfter = LongPollRetryAfter };
+            case Admission.Full:
+                throw new RelayProblem(503, "long_polls_full", "the relay holds its maximum of waiting fetches; fetch without wait or retry later") { RetryAfter = LongPollRetryAfter };
+        }
+
+        try
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
+            await store.WaitForAppendAsync(drop, after, wait, stop.Token).ConfigureAwait(false);
+            ctx.RequestAborted.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            _longPolls.Exit(client);
+        }
+    }
+
+    private static void CheckEnvelopeSize(int length, bool nameplate)
+    {
+        bool allowed = nameplate ? EnvelopeSizes.IsAllowedOnNameplate(length) : EnvelopeSizes.IsAllowed(length);
+        if (!allowed)
+        {
+            throw new RelayProblem(422, "bad_envelope_size", nameplate ? "nameplate envelopes are 1024 or 4096 bytes" : "envelopes are 1024, 4096, 16384 or 65536 bytes");
+        }
+    }
+
     private async Task<DropState> KeyedDropAsync(HttpContext ctx, DropName drop)
     {
         var state = await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false);
@@ -443,7 +501,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         var request = ctx.Request;
         if (request.ContentLength > limit)
         {
-            throw new RelayProblem(413, "too_large", $"the body may be at most {limit} bytes");
+            throw TooLarge(limit);
         }
 
         if (contentType is not null && request.ContentType is { } given
@@ -452,7 +510,8 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw new RelayProblem(415, "unsupported_media_type", $"the body must be {contentType}");
         }
 
-        var buffer = new byte[Math.Min(limit, (int?)request.ContentLength ?? limit) + 1];
+        // Grown as bytes arrive, so a body trickled in holds only what it sent.
+        var buffer = new byte[Math.Min(Math.Min(limit, (int?)request.ContentLength ?? limit), 4096) + 1];
         int filled = 0;
         while (true)
         {
@@ -467,7 +526,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             {
                 if (filled > limit)
                 {
-                    throw new RelayProblem(413, "too_large", $"the body may be at most {limit} bytes");
+                    throw TooLarge(limit);
                 }
 
                 Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
@@ -495,6 +554,8 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         ctx.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(ctx.Response.Body, value, type, ctx.RequestAborted).ConfigureAwait(false);
     }
+
+    private static RelayProblem TooLarge(int limit) => new(413, "too_large", $"the body may be at most {limit} bytes");
 
     private static RelayProblem NoSuchDrop() => new(404, "no_such_drop", "there is no such drop");
 
