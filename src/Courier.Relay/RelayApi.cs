@@ -101,9 +101,10 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
 
         // Nothing is buffered before the size is known to be allowed and the drop to exist (a nameplate
         // side was found above; touching a drop checks it and marks it in use).
+        CheckBodyHeaders(ctx, EnvelopeSizes.Max, "application/octet-stream");
         if (ctx.Request.ContentLength is { } declared)
         {
-            CheckEnvelopeSize(declared > EnvelopeSizes.Max ? throw TooLarge(EnvelopeSizes.Max) : (int)declared, nameplate);
+            CheckEnvelopeSize((int)declared, nameplate);
         }
 
         if (!nameplate)
@@ -499,16 +500,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     private static async Task<byte[]> ReadBodyAsync(HttpContext ctx, int limit, string? contentType)
     {
         var request = ctx.Request;
-        if (request.ContentLength > limit)
-        {
-            throw TooLarge(limit);
-        }
-
-        if (contentType is not null && request.ContentType is { } given
-            && !given.Split(';')[0].Trim().Equals(contentType, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new RelayProblem(415, "unsupported_media_type", $"the body must be {contentType}");
-        }
+        CheckBodyHeaders(ctx, limit, contentType);
 
         // Grown as bytes arrive, so a body trickled in holds only what it sent.
         var buffer = new byte[Math.Min(Math.Min(limit, (int?)request.ContentLength ?? limit), 4096) + 1];
@@ -534,6 +526,21 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
 
         return buffer.AsSpan(0, filled).ToArray();
+    }
+
+    /// <summary>Refuses a declared length over <paramref name="limit"/> (413) and a content type other than <paramref name="contentType"/> (415).</summary>
+    private static void CheckBodyHeaders(HttpContext ctx, int limit, string? contentType)
+    {
+        if (ctx.Request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        if (contentType is not null && ctx.Request.ContentType is { } given
+            && !given.Split(';')[0].Trim().Equals(contentType, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RelayProblem(415, "unsupported_media_type", $"the body must be {contentType}");
+        }
     }
 
     private static T ParseJson<T>(byte[] body, JsonTypeInfo<T> type)
