@@ -27,8 +27,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     private const int MaxJsonBody = 4096;
     private const int MaxNameplateRange = 99_999;
     private const int ClaimSize = 32;
-    private const int LongPollRetryAfter = 5;
-    private readonly ConcurrencyLimit _longPolls = new(options.MaxLongPolls, options.MaxLongPollsPerClient);
+    private readonly LongPolls _longPolls = new(options);
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -47,8 +46,8 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
 
     private async Task CreateDropAsync(HttpContext ctx)
     {
-        var body = await ReadBodyAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
-        var request = ParseJson(body, WireJson.Default.CreateDropRequest);
+        var body = await RequestBody.ReadAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
+        var request = RequestBody.ParseJson(body, WireJson.Default.CreateDropRequest);
         if (!DropName.TryParse(request.Drop, out var drop))
         {
             throw RelayProblem.BadRequest("bad_drop_name", "drop must be 32 bytes in unpadded base64url");
@@ -101,10 +100,10 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
 
         // Nothing is buffered before the size is known to be allowed and the drop to exist (a nameplate
         // side was found above; touching a drop checks it and marks it in use).
-        CheckBodyHeaders(ctx, EnvelopeSizes.Max, "application/octet-stream");
+        RequestBody.CheckHeaders(ctx, EnvelopeSizes.Max, "application/octet-stream");
         if (ctx.Request.ContentLength is { } declared)
         {
-            CheckEnvelopeSize((int)declared, nameplate);
+            RequestBody.CheckEnvelopeSize((int)declared, nameplate);
         }
 
         if (!nameplate)
@@ -112,8 +111,8 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             await TouchAsync(ctx, drop).ConfigureAwait(false);
         }
 
-        var envelope = await ReadBodyAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
-        CheckEnvelopeSize(envelope.Length, nameplate);
+        var envelope = await RequestBody.ReadAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
+        RequestBody.CheckEnvelopeSize(envelope.Length, nameplate);
 
         var started = Stopwatch.GetTimestamp();
         int max = nameplate ? options.NameplateEnvelopesPerSide : options.MaxEnvelopesPerDrop;
@@ -151,7 +150,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw RelayProblem.BadRequest("out_of_range", "wait must be between 0 and 60 seconds");
         }
 
-        var body = await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        var body = await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         DropName drop;
         DropState state;
         NameplateSide? side = null;
@@ -181,7 +180,13 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         bool waited = envelopes.Count == 0 && wait > 0;
         if (waited)
         {
-            await WaitForAppendAsync(ctx, drop, after, TimeSpan.FromSeconds(wait)).ConfigureAwait(false);
+            using (_longPolls.Enter(ctx))
+            {
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
+                await store.WaitForAppendAsync(drop, after, TimeSpan.FromSeconds(wait), stop.Token).ConfigureAwait(false);
+                ctx.RequestAborted.ThrowIfCancellationRequested();
+            }
+
             envelopes = await store.ReadAsync(drop, after, maxCount, options.MaxFetchBytes, ctx.RequestAborted).ConfigureAwait(false);
             last = (await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false))?.LastSeq ?? last;
         }
@@ -209,10 +214,10 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     private async Task TrimAsync(HttpContext ctx)
     {
         var drop = RouteDrop(ctx);
-        var body = await ReadBodyAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
+        var body = await RequestBody.ReadAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
         var state = await KeyedDropAsync(ctx, drop).ConfigureAwait(false);
         await AuthenticateAsync(ctx, drop, state.ReadKey, body).ConfigureAwait(false);
-        var request = ParseJson(body, WireJson.Default.TrimRequest);
+        var request = RequestBody.ParseJson(body, WireJson.Default.TrimRequest);
         if (request.Through < 0 || request.Through > state.LastSeq)
         {
             throw RelayProblem.BadRequest("out_of_range", "through must be between 0 and the last sequence number of the drop");
@@ -225,7 +230,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
 
     private async Task AllocateNameplateAsync(HttpContext ctx)
     {
-        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         var expires = options.Time.GetUtcNow() + options.NameplateLifetime;
         var claim = RandomNumberGenerator.GetBytes(ClaimSize);
         var nameplate = new NameplateState(DropName.NewRandom(), DropName.NewRandom(), SHA256.HashData(claim), ReadOnlyMemory<byte>.Empty, Interfered: false);
@@ -248,7 +253,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     private async Task JoinNameplateAsync(HttpContext ctx)
     {
         int number = RouteNameplate(ctx);
-        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         var claim = RandomNumberGenerator.GetBytes(ClaimSize);
         switch (await store.TryJoinNameplateAsync(number, SHA256.HashData(claim), ctx.RequestAborted).ConfigureAwait(false))
         {
@@ -264,7 +269,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
 
     private async Task ReleaseNameplateAsync(HttpContext ctx)
     {
-        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         var side = await NameplateSideAsync(ctx).ConfigureAwait(false);
         if (!side.IsInviter)
         {
@@ -379,39 +384,6 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
     }
 
-    /// <summary>A long-poll, within the relay's limits on long-polls in total and per client address.</summary>
-    private async Task WaitForAppendAsync(HttpContext ctx, DropName drop, long after, TimeSpan wait)
-    {
-        var client = ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress);
-        switch (_longPolls.TryEnter(client))
-        {
-            case Admission.ClientFull:
-                throw new RelayProblem(429, "too_many_long_polls", $"this address holds {options.MaxLongPollsPerClient} waiting fetches already; fetch without wait or retry later") { RetryAfter = LongPollRetryAfter };
-            case Admission.Full:
-                throw new RelayProblem(503, "long_polls_full", "the relay holds its maximum of waiting fetches; fetch without wait or retry later") { RetryAfter = LongPollRetryAfter };
-        }
-
-        try
-        {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
-            await store.WaitForAppendAsync(drop, after, wait, stop.Token).ConfigureAwait(false);
-            ctx.RequestAborted.ThrowIfCancellationRequested();
-        }
-        finally
-        {
-            _longPolls.Exit(client);
-        }
-    }
-
-    private static void CheckEnvelopeSize(int length, bool nameplate)
-    {
-        bool allowed = nameplate ? EnvelopeSizes.IsAllowedOnNameplate(length) : EnvelopeSizes.IsAllowed(length);
-        if (!allowed)
-        {
-            throw new RelayProblem(422, "bad_envelope_size", nameplate ? "nameplate envelopes are 1024 or 4096 bytes" : "envelopes are 1024, 4096, 16384 or 65536 bytes");
-        }
-    }
-
     private async Task<DropState> KeyedDropAsync(HttpContext ctx, DropName drop)
     {
         var state = await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false);
@@ -496,73 +468,12 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         return values.Count == 1 ? values[0] : throw RelayProblem.BadRequest("bad_header", $"{name} must appear once");
     }
 
-    /// <summary>Reads the whole body, refusing more than <paramref name="limit"/> bytes (413) and a wrong content type (415).</summary>
-    private static async Task<byte[]> ReadBodyAsync(HttpContext ctx, int limit, string? contentType)
-    {
-        var request = ctx.Request;
-        CheckBodyHeaders(ctx, limit, contentType);
-
-        // Grown as bytes arrive, so a body trickled in holds only what it sent.
-        var buffer = new byte[Math.Min(Math.Min(limit, (int?)request.ContentLength ?? limit), 4096) + 1];
-        int filled = 0;
-        while (true)
-        {
-            int read = await request.Body.ReadAsync(buffer.AsMemory(filled), ctx.RequestAborted).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-            if (filled == buffer.Length)
-            {
-                if (filled > limit)
-                {
-                    throw TooLarge(limit);
-                }
-
-                Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
-            }
-        }
-
-        return buffer.AsSpan(0, filled).ToArray();
-    }
-
-    /// <summary>Refuses a declared length over <paramref name="limit"/> (413) and a content type other than <paramref name="contentType"/> (415).</summary>
-    private static void CheckBodyHeaders(HttpContext ctx, int limit, string? contentType)
-    {
-        if (ctx.Request.ContentLength > limit)
-        {
-            throw TooLarge(limit);
-        }
-
-        if (contentType is not null && ctx.Request.ContentType is { } given
-            && !given.Split(';')[0].Trim().Equals(contentType, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new RelayProblem(415, "unsupported_media_type", $"the body must be {contentType}");
-        }
-    }
-
-    private static T ParseJson<T>(byte[] body, JsonTypeInfo<T> type)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(body, type) ?? throw RelayProblem.BadRequest("bad_json", "the body must be a JSON object");
-        }
-        catch (JsonException)
-        {
-            throw RelayProblem.BadRequest("bad_json", "the body is not the expected JSON object (see docs/relay-api.md)");
-        }
-    }
-
     internal static async Task WriteJsonAsync<T>(HttpContext ctx, int status, T value, JsonTypeInfo<T> type)
     {
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(ctx.Response.Body, value, type, ctx.RequestAborted).ConfigureAwait(false);
     }
-
-    private static RelayProblem TooLarge(int limit) => new(413, "too_large", $"the body may be at most {limit} bytes");
 
     private static RelayProblem NoSuchDrop() => new(404, "no_such_drop", "there is no such drop");
 
