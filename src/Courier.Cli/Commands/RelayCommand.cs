@@ -56,7 +56,7 @@ internal static class RelayCommand
         };
         var retention = new Option<double>("--retention-days")
         {
-            Description = "Envelopes older than this are deleted, fetched or not.",
+            Description = "Envelopes older than this are deleted, fetched or not; a drop left without envelopes and unused (no append, fetch or trim) this long is deleted with its read key.",
             DefaultValueFactory = _ => 7,
         };
         var maxEnvelopes = new Option<int>("--max-envelopes")
