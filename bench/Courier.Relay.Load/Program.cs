@@ -23,6 +23,7 @@ int seconds = 60;
 int dropCount = 100_000;
 string stores = "sqlite,nats";
 string? natsUrls = null;
+bool attack = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -39,6 +40,13 @@ for (int i = 0; i < args.Length; i++)
         case "--nats" when i + 1 < args.Length:
             natsUrls = args[++i];
             break;
+        case "--attack":
+            // Only the attack comparison (issue 13, must-hold 1): honest p99 without and with an attacker process.
+            attack = true;
+            break;
+        case "--attacker" when i + 1 < args.Length:
+            // The attacker process that --attack starts.
+            return await Attack.FloodAsync(new Uri(args[++i]));
         case "--hash-flood":
             // Only the hash-flooding comparison (issue 13): names sharing a prefix against random ones.
             foreach (var line in HashFlood.Run(100_000))
@@ -48,7 +56,7 @@ for (int i = 0; i < args.Length; i++)
 
             return 0;
         default:
-            Console.Error.WriteLine("usage: Courier.Relay.Load [--seconds N] [--drops N] [--stores sqlite,nats] [--nats url[,url...]] | --hash-flood");
+            Console.Error.WriteLine("usage: Courier.Relay.Load [--seconds N] [--drops N] [--stores sqlite,nats] [--nats url[,url...]] [--attack] | --hash-flood");
             return 2;
     }
 }
@@ -58,6 +66,31 @@ for (int i = 0; i < args.Length; i++)
 ThreadPool.SetMinThreads(64, 64);
 var started = Stopwatch.StartNew();
 var selected = stores.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+if (attack)
+{
+    var attackSummary = new JsonObject();
+    foreach (var store in selected)
+    {
+        LocalNatsCluster? cluster = store == "nats" && natsUrls is null ? await LocalNatsCluster.StartAsync() : null;
+        try
+        {
+            // The relay's per-address request rate as `courier relay serve` has it, so the attacker's
+            // full rate is what five addresses are allowed.
+            await using var relay = await StartRelayAsync(store, natsUrls ?? cluster?.Urls, requestRate: new RelayOptions().RequestsPerSecondPerClient);
+            var result = await Attack.MeasureAsync(store, relay.Host.Address, relay.Client, TimeSpan.FromSeconds(seconds));
+            Emit(result);
+            attackSummary[store] = result["worst_ratio"]!.DeepClone();
+        }
+        finally
+        {
+            cluster?.Dispose();
+        }
+    }
+
+    Emit(new JsonObject { ["what"] = "attack_worst_p99_ratio", ["by_store"] = attackSummary, ["seconds"] = Math.Round(started.Elapsed.TotalSeconds, 1) });
+    return 0;
+}
+
 int[] clientCounts = [1, 8, 64];
 int[] signedClientCounts = [1, 8];
 // Per store: relay and baseline at each client count, plus fetch. Fixed costs (starting a NATS
@@ -157,7 +190,7 @@ return 0;
 
 static void Emit(JsonObject line) => Console.WriteLine(line.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
 
-static async Task<RunningRelay> StartRelayAsync(string store, string? urls, TimeSpan? freshness = null)
+static async Task<RunningRelay> StartRelayAsync(string store, string? urls, TimeSpan? freshness = null, int requestRate = 0)
 {
     var dir = Path.Combine(Path.GetTempPath(), "courier-load-" + Guid.NewGuid().ToString("N"));
     IDropStore dropStore = store switch
@@ -166,7 +199,7 @@ static async Task<RunningRelay> StartRelayAsync(string store, string? urls, Time
         "memory" => new InMemoryDropStore(),
         _ => await NatsDropStore.ConnectAsync(urls!, replicas: 3),
     };
-    var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerClient = 0, MaxEnvelopesPerDrop = 10_000_000, FreshnessWindow = freshness ?? TimeSpan.FromSeconds(60) };
+    var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerClient = requestRate, DropCreationsPerMinute = 0, MaxEnvelopesPerDrop = 10_000_000, FreshnessWindow = freshness ?? TimeSpan.FromSeconds(60) };
     var host = await RelayHost.StartAsync(options, dropStore, logging => logging.SetMinimumLevel(LogLevel.Warning));
     var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) }) { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(120) };
     return new RunningRelay(host, http, new RelayClient(http), dir);
@@ -224,8 +257,8 @@ static async Task<(Measured Measured, long Busy)> SignedRequestsAsync(RelayClien
     var mine = Enumerable.Range(0, clients).Select(_ => DropName.NewRandom()).ToArray();
     foreach (var drop in mine)
     {
-        await client.CreateDropAsync(drop, key);
-        await client.AppendAsync(drop, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
+        await client.CreateDropAsync(drop, key, null);
+        await client.AppendAsync(drop, null, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
     }
 
     var turns = new int[clients];

@@ -15,9 +15,8 @@ internal sealed partial class RelayApi
     /// window is answered as the duplicate it is (ids are remembered longer than the window) and
     /// stores nothing, and no append costs a second durable write.
     /// </summary>
-    private async Task AuthorizeAppendAsync(HttpContext ctx, DropName drop, MessageId messageId, byte[] envelope)
+    private void AuthorizeAppend(HttpContext ctx, DropName drop, DropState state, MessageId messageId, byte[] envelope)
     {
-        var state = await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false) ?? throw NoSuchDrop();
         if (!state.AppendKey.IsEmpty)
         {
             Verify(ctx, drop, state.AppendKey, envelope, messageId);

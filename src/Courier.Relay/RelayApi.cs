@@ -21,15 +21,17 @@ namespace Courier.Relay;
 /// </summary>
 internal sealed partial class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, IHostApplicationLifetime lifetime)
 {
+    public const string DropPolicy = "drops";
     public const string NameplatePolicy = "nameplates";
     public const string JoinPolicy = "nameplate_joins";
     private const int MaxJsonBody = 4096;
     private const int MaxNameplateRange = 99_999;
     private const int ClaimSize = 32;
+    private readonly LongPolls _longPolls = new(options);
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapMethods("/v1/drops", ["POST"], CreateDropAsync).WithDisplayName("create_drop");
+        app.MapMethods("/v1/drops", ["POST"], CreateDropAsync).WithDisplayName("create_drop").RequireRateLimiting(DropPolicy);
         app.MapMethods("/v1/drops/{drop}/envelopes", ["POST"], ctx => AppendAsync(ctx, nameplate: false)).WithDisplayName("append");
         app.MapMethods("/v1/drops/{drop}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: false)).WithDisplayName("fetch");
         app.MapMethods("/v1/drops/{drop}/trim", ["POST"], TrimAsync).WithDisplayName("trim");
@@ -44,8 +46,8 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
 
     private async Task CreateDropAsync(HttpContext ctx)
     {
-        var body = await ReadBodyAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
-        var request = ParseJson(body, WireJson.Default.CreateDropRequest);
+        var body = await RequestBody.ReadAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
+        var request = RequestBody.ParseJson(body, WireJson.Default.CreateDropRequest);
         if (!DropName.TryParse(request.Drop, out var drop))
         {
             throw RelayProblem.BadRequest("bad_drop_name", "drop must be 32 bytes in unpadded base64url");
@@ -73,6 +75,11 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
             await RememberAsync(ctx, drop, signed).ConfigureAwait(false);
         }
 
+        if (outcome == CreateDropOutcome.Exists)
+        {
+            await store.TouchDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false);
+        }
+
         switch (outcome)
         {
             case CreateDropOutcome.Created:
@@ -97,16 +104,22 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
             throw RelayProblem.BadRequest("bad_message_id", "Courier-Message-Id must be 16 bytes in unpadded base64url");
         }
 
-        var envelope = await ReadBodyAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
-        bool allowed = nameplate ? EnvelopeSizes.IsAllowedOnNameplate(envelope.Length) : EnvelopeSizes.IsAllowed(envelope.Length);
-        if (!allowed)
+        // Nothing is buffered before the size is known to be allowed and the drop to exist (a nameplate
+        // side was found above).
+        RequestBody.CheckHeaders(ctx, EnvelopeSizes.Max, "application/octet-stream");
+        if (ctx.Request.ContentLength is { } declared)
         {
-            throw new RelayProblem(422, "bad_envelope_size", nameplate ? "nameplate envelopes are 1024 or 4096 bytes" : "envelopes are 1024, 4096, 16384 or 65536 bytes");
+            RequestBody.CheckEnvelopeSize((int)declared, nameplate);
         }
 
-        if (!nameplate)
+        var state = nameplate ? null : await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false) ?? throw NoSuchDrop();
+        var envelope = await RequestBody.ReadAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
+        RequestBody.CheckEnvelopeSize(envelope.Length, nameplate);
+        if (state is not null)
         {
-            await AuthorizeAppendAsync(ctx, drop, messageId, envelope).ConfigureAwait(false);
+            // Only an authorized append marks the drop in use: a stranger cannot keep it from expiring.
+            AuthorizeAppend(ctx, drop, state, messageId, envelope);
+            await TouchAsync(ctx, drop).ConfigureAwait(false);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -145,7 +158,7 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
             throw RelayProblem.BadRequest("out_of_range", "wait must be between 0 and 60 seconds");
         }
 
-        var body = await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        var body = await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         DropName drop;
         DropState state;
         NameplateSide? side = null;
@@ -161,6 +174,7 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
             drop = RouteDrop(ctx);
             state = await KeyedDropAsync(ctx, drop).ConfigureAwait(false);
             await AuthenticateAsync(ctx, drop, state.ReadKey, body).ConfigureAwait(false);
+            await TouchAsync(ctx, drop).ConfigureAwait(false);
         }
 
         if (after > state.LastSeq)
@@ -174,9 +188,13 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
         bool waited = envelopes.Count == 0 && wait > 0;
         if (waited)
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
-            await store.WaitForAppendAsync(drop, after, TimeSpan.FromSeconds(wait), stop.Token).ConfigureAwait(false);
-            ctx.RequestAborted.ThrowIfCancellationRequested();
+            using (_longPolls.Enter(ctx))
+            {
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
+                await store.WaitForAppendAsync(drop, after, TimeSpan.FromSeconds(wait), stop.Token).ConfigureAwait(false);
+                ctx.RequestAborted.ThrowIfCancellationRequested();
+            }
+
             envelopes = await store.ReadAsync(drop, after, maxCount, options.MaxFetchBytes, ctx.RequestAborted).ConfigureAwait(false);
             last = (await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false))?.LastSeq ?? last;
         }
@@ -204,7 +222,7 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
     private async Task TrimAsync(HttpContext ctx)
     {
         var drop = RouteDrop(ctx);
-        var body = await ReadBodyAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
+        var body = await RequestBody.ReadAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
         var state = await KeyedDropAsync(ctx, drop).ConfigureAwait(false);
         if (!state.AppendKey.IsEmpty)
         {
@@ -214,19 +232,20 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
         }
 
         await AuthenticateAsync(ctx, drop, state.ReadKey, body).ConfigureAwait(false);
-        var request = ParseJson(body, WireJson.Default.TrimRequest);
+        var request = RequestBody.ParseJson(body, WireJson.Default.TrimRequest);
         if (request.Through < 0 || request.Through > state.LastSeq)
         {
             throw RelayProblem.BadRequest("out_of_range", "through must be between 0 and the last sequence number of the drop");
         }
 
+        await TouchAsync(ctx, drop).ConfigureAwait(false);
         await store.TrimAsync(drop, request.Through, ctx.RequestAborted).ConfigureAwait(false);
         await WriteJsonAsync(ctx, 200, new TrimResponse(request.Through), WireJson.Default.TrimResponse).ConfigureAwait(false);
     }
 
     private async Task AllocateNameplateAsync(HttpContext ctx)
     {
-        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         var expires = options.Time.GetUtcNow() + options.NameplateLifetime;
         var claim = RandomNumberGenerator.GetBytes(ClaimSize);
         var nameplate = new NameplateState(DropName.NewRandom(), DropName.NewRandom(), SHA256.HashData(claim), ReadOnlyMemory<byte>.Empty, Interfered: false);
@@ -249,7 +268,7 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
     private async Task JoinNameplateAsync(HttpContext ctx)
     {
         int number = RouteNameplate(ctx);
-        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         var claim = RandomNumberGenerator.GetBytes(ClaimSize);
         switch (await store.TryJoinNameplateAsync(number, SHA256.HashData(claim), ctx.RequestAborted).ConfigureAwait(false))
         {
@@ -265,7 +284,7 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
 
     private async Task ReleaseNameplateAsync(HttpContext ctx)
     {
-        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         var side = await NameplateSideAsync(ctx).ConfigureAwait(false);
         if (!side.IsInviter)
         {
@@ -304,6 +323,15 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
         long drops = await store.CountDropsAsync(ctx.RequestAborted).ConfigureAwait(false);
         ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await ctx.Response.WriteAsync(metrics.Render(store.Kind, drops), ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks a keyed drop in use, so it is not deleted as idle; 404 when it is gone.</summary>
+    private async Task TouchAsync(HttpContext ctx, DropName drop)
+    {
+        if (!await store.TouchDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false))
+        {
+            throw NoSuchDrop();
+        }
     }
 
     private async Task<DropState> KeyedDropAsync(HttpContext ctx, DropName drop)
@@ -388,58 +416,6 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
         }
 
         return values.Count == 1 ? values[0] : throw RelayProblem.BadRequest("bad_header", $"{name} must appear once");
-    }
-
-    /// <summary>Reads the whole body, refusing more than <paramref name="limit"/> bytes (413) and a wrong content type (415).</summary>
-    private static async Task<byte[]> ReadBodyAsync(HttpContext ctx, int limit, string? contentType)
-    {
-        var request = ctx.Request;
-        if (request.ContentLength > limit)
-        {
-            throw new RelayProblem(413, "too_large", $"the body may be at most {limit} bytes");
-        }
-
-        if (contentType is not null && request.ContentType is { } given
-            && !given.Split(';')[0].Trim().Equals(contentType, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new RelayProblem(415, "unsupported_media_type", $"the body must be {contentType}");
-        }
-
-        var buffer = new byte[Math.Min(limit, (int?)request.ContentLength ?? limit) + 1];
-        int filled = 0;
-        while (true)
-        {
-            int read = await request.Body.ReadAsync(buffer.AsMemory(filled), ctx.RequestAborted).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-            if (filled == buffer.Length)
-            {
-                if (filled > limit)
-                {
-                    throw new RelayProblem(413, "too_large", $"the body may be at most {limit} bytes");
-                }
-
-                Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
-            }
-        }
-
-        return buffer.AsSpan(0, filled).ToArray();
-    }
-
-    private static T ParseJson<T>(byte[] body, JsonTypeInfo<T> type)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(body, type) ?? throw RelayProblem.BadRequest("bad_json", "the body must be a JSON object");
-        }
-        catch (JsonException)
-        {
-            throw RelayProblem.BadRequest("bad_json", "the body is not the expected JSON object (see docs/relay-api.md)");
-        }
     }
 
     internal static async Task WriteJsonAsync<T>(HttpContext ctx, int status, T value, JsonTypeInfo<T> type)

@@ -163,6 +163,47 @@ public sealed class StoreContractTests : IDisposable
     [Theory]
     [MemberData(nameof(LocalKinds))]
     [NatsStore]
+    public async Task Drops_idle_past_the_retention_period_are_deleted_with_their_keys(string kind)
+    {
+        // Retention 1 h: uses are recorded at most every 7.5 min (an eighth), and a drop goes once
+        // idle for 1 h plus that.
+        await using var store = await OpenAsync(kind, TimeSpan.FromHours(1));
+        var idle = DropName.NewRandom();
+        var used = DropName.NewRandom();
+        await store.CreateDropAsync(idle, Key, default);
+        await store.CreateDropAsync(used, Key, default);
+        var nameplate = NewNameplate();
+        Assert.True(await store.TryClaimNameplateAsync(5, nameplate, _time.GetUtcNow().AddMinutes(30), default));
+        Assert.False(await store.TouchDropAsync(nameplate.InviterSlot, default)); // an open drop is no keyed drop
+        Assert.False(await store.TouchDropAsync(DropName.NewRandom(), default));
+
+        _time.Advance(TimeSpan.FromMinutes(50));
+        Assert.True(await store.TouchDropAsync(used, default));
+        _time.Advance(TimeSpan.FromMinutes(17));
+        await store.SweepAsync(default);
+        Assert.NotNull(await store.GetDropAsync(idle, default)); // 67 min idle: within retention plus granularity
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await store.SweepAsync(default);
+        Assert.Null(await store.GetDropAsync(idle, default));
+        Assert.False(await store.TouchDropAsync(idle, default));
+        Assert.Equal(AppendStatus.NoSuchDrop, (await store.AppendAsync(idle, MessageId.NewRandom(), Envelope(2), 10, default)).Status);
+        // Its key went with it: the name can be created anew with another key.
+        Assert.Equal(CreateDropOutcome.Created, await store.CreateDropAsync(idle, DropReadKey.Create().PublicKey, default));
+        // The drop used 19 min ago stays; the expired nameplate's open drops are gone.
+        Assert.NotNull(await store.GetDropAsync(used, default));
+        Assert.Null(await store.GetDropAsync(nameplate.InviterSlot, default));
+        Assert.Null(await store.GetDropAsync(nameplate.AcceptorSlot, default));
+        Assert.Equal(2, await store.CountDropsAsync(default));
+
+        _time.Advance(TimeSpan.FromMinutes(50));
+        await store.SweepAsync(default);
+        Assert.Null(await store.GetDropAsync(used, default));
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalKinds))]
+    [NatsStore]
     public async Task Nameplates_are_claimed_once_until_released_or_expired(string kind)
     {
         await using var store = await OpenAsync(kind);

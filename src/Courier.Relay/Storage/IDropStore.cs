@@ -20,6 +20,13 @@ public interface IDropStore : IAsyncDisposable
     Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records that <paramref name="drop"/> is in use now (an append, or a signed fetch or trim), so it
+    /// is not deleted as idle; false when there is no such keyed drop. A store writes this at most once
+    /// per <see cref="DropStoreOptions.UseGranularity"/> per drop and otherwise answers without I/O.
+    /// </summary>
+    Task<bool> TouchDropAsync(DropName drop, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Appends one envelope with the next sequence number, durably. An id appended before (within
     /// the store's dedupe window) returns the original sequence number and stores nothing.
     /// </summary>
@@ -68,7 +75,12 @@ public interface IDropStore : IAsyncDisposable
     /// </summary>
     Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken);
 
-    /// <summary>Deletes envelopes older than the retention period, expired nameplates and expired nonce windows; returns how many envelopes went.</summary>
+    /// <summary>
+    /// Deletes envelopes older than the retention period, expired nameplates and expired nonce windows,
+    /// and keyed drops that hold no envelope and were idle (not created or touched) for the retention
+    /// period, with their read keys;
+    /// returns how many envelopes went.
+    /// </summary>
     Task<long> SweepAsync(CancellationToken cancellationToken);
 
     /// <summary>How many keyed drops exist (for metrics): a maintained count, never a scan per call.</summary>

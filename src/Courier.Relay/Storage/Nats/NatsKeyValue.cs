@@ -23,7 +23,7 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
     /// <summary>Creates a drop's entry (an empty <paramref name="key"/> for a nameplate's open drop); false when it exists.</summary>
     public async Task<bool> TryCreateDropAsync(DropName drop, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
-        var created = await drops.TryCreateAsync(drop.ToString(), Meta(key.Span, 0), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var created = await drops.TryCreateAsync(drop.ToString(), Meta(key.Span, 0, Now()), cancellationToken: cancellationToken).ConfigureAwait(false);
         return created.Success;
     }
 
@@ -31,7 +31,7 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
     public async Task<(byte[] Key, long Floor)?> GetMetaAsync(DropName drop, CancellationToken cancellationToken)
     {
         var entry = await drops.TryGetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entry.Success ? ParseMeta(entry.Value.Value ?? []) : null;
+        return entry.Success && ParseMeta(entry.Value.Value ?? []) is var (key, floor, _) ? (key, floor) : null;
     }
 
     /// <summary>Raises a drop's floor to <paramref name="through"/>: it keeps the drop's numbering when every envelope is gone.</summary>
@@ -40,18 +40,40 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
         for (int attempt = 0; attempt < 10; attempt++)
         {
             var entry = await drops.GetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
-            var (key, floor) = ParseMeta(entry.Value ?? []);
+            var (key, floor, used) = ParseMeta(entry.Value ?? []);
             if (floor >= through)
             {
                 break;
             }
 
-            var updated = await drops.TryUpdateAsync(drop.ToString(), Meta(key, through), entry.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var updated = await drops.TryUpdateAsync(drop.ToString(), Meta(key, through, used), entry.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (updated.Success)
             {
                 break;
             }
         }
+    }
+
+    /// <summary>Records a use of a keyed drop now (compare-and-set on its entry); false when there is no such keyed drop.</summary>
+    public async Task<bool> TouchAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            var entry = await drops.TryGetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!entry.Success || ParseMeta(entry.Value.Value ?? []) is not { Key.Length: > 0 } meta)
+            {
+                return false;
+            }
+
+            var updated = await drops.TryUpdateAsync(drop.ToString(), Meta(meta.Key, meta.Floor, Now()), entry.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (updated.Success)
+            {
+                return true;
+            }
+        }
+
+        // Others updated the entry meanwhile (touches, trims): it was in use just now.
+        return true;
     }
 
     /// <summary>Deletes a drop's entry.</summary>
@@ -167,16 +189,27 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
         return NonceOutcome.Busy;
     }
 
-    private static byte[] Meta(ReadOnlySpan<byte> key, long floor)
+    // key (32, or none for an open drop) | floor (8) | last use, Unix ms (8). Entries written before
+    // uses were recorded lack the last 8 bytes (key | floor); their use reads as 0, unknown.
+    private static byte[] Meta(ReadOnlySpan<byte> key, long floor, long used)
     {
-        var value = new byte[key.Length + 8];
+        var value = new byte[key.Length + 16];
         key.CopyTo(value);
         BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(key.Length), floor);
+        BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(key.Length + 8), used);
         return value;
     }
 
-    private static (byte[] Key, long Floor) ParseMeta(byte[] value)
-        => value.Length >= 8 ? (value[..^8], BinaryPrimitives.ReadInt64BigEndian(value.AsSpan(value.Length - 8))) : ([], 0);
+    /// <summary>A drops-bucket value as (read key, floor, last use in Unix ms or 0 when not recorded).</summary>
+    internal static (byte[] Key, long Floor, long Used) ParseMeta(ReadOnlySpan<byte> value)
+    {
+        if (value.Length % 32 == 16)
+        {
+            return (value[..^16].ToArray(), BinaryPrimitives.ReadInt64BigEndian(value[^16..]), BinaryPrimitives.ReadInt64BigEndian(value[^8..]));
+        }
+
+        return value.Length >= 8 ? (value[..^8].ToArray(), BinaryPrimitives.ReadInt64BigEndian(value[^8..]), 0) : ([], 0, 0);
+    }
 
     private static string NameplateKey(int number) => number.ToString(CultureInfo.InvariantCulture);
 

@@ -21,6 +21,7 @@ public sealed class SqliteDropStore : IDropStore
     private readonly Channel<WriteOp> _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(16_384) { SingleReader = true });
     private readonly ConcurrentBag<SqliteReader> _readers = [];
     private readonly AppendSignals _signals = new();
+    private readonly DropUses _uses;
     private readonly SqliteWriter _writer;
     private readonly Task _writerLoop;
     private long _sweepCursor;
@@ -30,6 +31,7 @@ public sealed class SqliteDropStore : IDropStore
     {
         _connectionString = connectionString;
         _options = options;
+        _uses = new DropUses(options);
         _writer = new SqliteWriter(connectionString);
         // Counted once at open, then kept: keyed drops are only ever added, and only through this store.
         using (var reader = new SqliteReader(connectionString))
@@ -69,9 +71,29 @@ public sealed class SqliteDropStore : IDropStore
         if (outcome == CreateDropOutcome.Created)
         {
             Interlocked.Increment(ref _dropCount);
+            _uses.Recorded(drop, now);
         }
 
         return outcome;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> TouchDropAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        long now = Now();
+        if (_uses.IsRecent(drop, now))
+        {
+            return true;
+        }
+
+        var name = drop.Bytes.ToArray();
+        bool exists = await WriteAsync(w => w.Touch(name, now), cancellationToken).ConfigureAwait(false);
+        if (exists)
+        {
+            _uses.Recorded(drop, now);
+        }
+
+        return exists;
     }
 
     /// <inheritdoc/>
@@ -191,6 +213,15 @@ public sealed class SqliteDropStore : IDropStore
             expiredWindows = await WriteAsync(w => w.ExpireNonces(now), cancellationToken).ConfigureAwait(false);
         }
         while (expiredWindows > 0);
+
+        long idleCutoff = _options.IdleCutoff(now);
+        int idleDrops;
+        do
+        {
+            idleDrops = await WriteAsync(w => w.DeleteIdleDrops(idleCutoff), cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _dropCount, -idleDrops);
+        }
+        while (idleDrops > 0);
 
         // One pass over the table in rowid order, a slice per transaction so appends are never held up long.
         while (true)
