@@ -87,7 +87,7 @@ internal static class Program
             await gate.WaitAsync();
             try
             {
-                return await new ScriptRun(run.File, run.Script, run.Config!, options.Suites, limitations).RunAsync();
+                return await new ScriptRun(run.File, run.Script, run.Config!, options.Suites, limitations, options.ClientIdIdentities).RunAsync();
             }
             finally
             {

@@ -31,6 +31,9 @@ internal sealed class RunnerOptions
                                    whose name, error text and scenario match an entry is reported as
                                    "skipped: peer limitation (<client>): <reason> [<error>]". Errors
                                    of other clients, failed checks and deadlines stay failures.
+          --client-id-identities   give each actor the credential identity "<uuid>:1@interop.invalid" (the
+                                   UUID from the SHA-256 of its name) instead of its name: Wire's
+                                   core-crypto accepts no other form in a group
           --no-limitations CLIENT  never report an error raised by CLIENT (client0, client1, ...) as a
                                    limitation, and refuse a --limitations entry that names its server;
                                    for the implementation under test. Repeatable.
@@ -77,6 +80,9 @@ internal sealed class RunnerOptions
 
     /// <summary>Labels of the clients (client0, ...) whose errors are never a known limitation.</summary>
     public List<string> StrictClients { get; } = [];
+
+    /// <summary>Whether actors' identities take the client-id form core-crypto requires (<c>--client-id-identities</c>).</summary>
+    public bool ClientIdIdentities { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -144,6 +150,9 @@ internal sealed class RunnerOptions
                     break;
                 case "--limitations":
                     o.LimitationPaths.Add(Value());
+                    break;
+                case "--client-id-identities":
+                    o.ClientIdIdentities = true;
                     break;
                 case "--no-limitations":
                     var label = Value();
