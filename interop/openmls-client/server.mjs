@@ -53,7 +53,7 @@ function suiteOf(id) {
 // The handshake wire-format policy is not part of core-crypto's API: conversations send and
 // accept handshake messages as PublicMessages only.
 function requirePublicHandshake(encrypt) {
-  if (encrypt) throw limitation("has no encrypted handshake: its conversations send and accept PublicMessage handshakes only");
+  if (encrypt) throw limitation("has no encrypted handshake: its conversations send and accept handshake messages as PublicMessages only");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,6 +63,8 @@ let lastId = 0;
 const newId = () => ++lastId;
 const states = new Map(); // state_id -> { client, conversation, groupInfo: { epoch, bytes } | null }
 const transactions = new Map(); // transaction_id -> client
+// The runner frees states but not KeyPackages that were never used; the oldest are dropped.
+const MAX_TRANSACTIONS = 512;
 
 // A core-crypto instance with its own in-memory database, initialised for `identity`, with a
 // basic credential for `suite`. Commits it makes are kept in `sent` (the "delivery service").
@@ -84,6 +86,13 @@ async function newClient(identity, suiteId) {
     return ctx.addCredential(cc.Credential.basic(suite, id));
   });
   return { instance, credential, sent, tx: (fn) => instance.transaction(fn) };
+}
+
+// Frees a client's wasm memory at once rather than at the next garbage collection: a run makes
+// thousands of clients, and the wasm heap never shrinks.
+function release(client) {
+  const inUse = [...states.values()].some((s) => s.client === client) || [...transactions.values()].includes(client);
+  if (!inUse) client.instance.uniffiDestroy();
 }
 
 function stateOf(id) {
@@ -127,7 +136,7 @@ async function commitFor(state, req) {
   const byReference = req.by_reference ?? [];
   const types = new Set(byValue.map((d) => Buffer.from(d.proposal_type).toString("utf8")));
   if (byReference.length > 0) {
-    if (byValue.length > 0) throw limitation("cannot commit proposals by reference and by value together");
+    if (byValue.length > 0) throw limitation("has no Commit of proposals by reference and by value together");
     for (const p of byReference) {
       if ((await processMessage(state, p)).tag !== "Proposal") throw invalid("a by-reference message is not a proposal");
     }
@@ -143,7 +152,7 @@ async function commitFor(state, req) {
     for (const d of byValue) ids.push(await memberId(state, d.removed_id));
     return committed(state, (ctx) => ctx.removeClientsFromConversation(state.conversation, ids));
   }
-  throw limitation(`commits by value only Adds or only Removes (addClientsToConversation, removeClientsFromConversation), not ${[...types].join(" + ")}`);
+  throw limitation(`has no Commit of ${[...types].join(" + ")} by value: only of Adds (addClientsToConversation) or of Removes (removeClientsFromConversation)`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,12 +181,17 @@ const handlers = {
     const keyPackage = await client.tx((ctx) => ctx.generateKeyPackage(client.credential));
     const id = newId();
     transactions.set(id, client);
+    if (transactions.size > MAX_TRANSACTIONS) {
+      const [oldest, unused] = transactions.entries().next().value;
+      transactions.delete(oldest);
+      release(unused);
+    }
     return { transaction_id: id, key_package: frame(WIRE_FORMAT.keyPackage, keyPackage.serialize()) };
   },
 
   async JoinGroup(req) {
     requirePublicHandshake(req.encrypt_handshake);
-    if (req.ratchet_tree?.length > 0) throw limitation("joins only from a Welcome whose GroupInfo carries the ratchet_tree extension");
+    if (req.ratchet_tree?.length > 0) throw limitation("has no external ratchet tree: it joins only from a Welcome whose GroupInfo carries the ratchet_tree extension");
     const client = transactions.get(req.transaction_id);
     if (client === undefined) throw notFound(`unknown transaction_id ${req.transaction_id}`);
     const conversation = await client.tx((ctx) => ctx.processWelcomeMessage(new cc.Welcome(Uint8Array.from(req.welcome))));
@@ -187,9 +201,9 @@ const handlers = {
 
   async ExternalJoin(req) {
     requirePublicHandshake(req.encrypt_handshake);
-    if (req.ratchet_tree?.length > 0) throw limitation("joins externally only from a GroupInfo that carries the ratchet_tree extension");
-    if (req.remove_prior) throw limitation("has no external join that removes a prior appearance of the joiner");
-    if (req.psks?.length > 0) throw limitation("has no external join with pre-shared keys");
+    if (req.ratchet_tree?.length > 0) throw limitation("has no external ratchet tree: it joins externally only from a GroupInfo that carries the ratchet_tree extension");
+    if (req.remove_prior) throw limitation("has no external join that removes the joiner's prior leaf");
+    if (req.psks?.length > 0) throw limitation("has no pre-shared keys: its external join takes none");
     const groupInfo = new cc.GroupInfo(unframe(req.group_info, WIRE_FORMAT.groupInfo, "GroupInfo"));
     // The suite of the credential must be the group's; read from the GroupInfo's GroupContext.
     const suite = Buffer.from(unframe(req.group_info, WIRE_FORMAT.groupInfo, "GroupInfo")).readUInt16BE(2);
@@ -205,10 +219,10 @@ const handlers = {
   // last Commit, while the group is still in that epoch.
   async GroupInfo(req) {
     const s = stateOf(req.state_id);
-    if (req.external_tree) throw limitation("puts the ratchet tree in every GroupInfo and gives none without it");
+    if (req.external_tree) throw limitation("has no external ratchet tree: it puts the tree in every GroupInfo");
     const epoch = await s.client.tx((ctx) => ctx.conversationEpoch(s.conversation));
     if (s.groupInfo === null || s.groupInfo.epoch !== epoch) {
-      throw limitation("gives a GroupInfo only with a Commit of its own, and this member made none in the current epoch");
+      throw limitation("gives a GroupInfo only with its own Commit, and this member made none in the current epoch");
     }
     return { group_info: out(s.groupInfo.bytes), ratchet_tree: Buffer.alloc(0) };
   },
@@ -227,7 +241,7 @@ const handlers = {
 
   async Protect(req) {
     const s = stateOf(req.state_id);
-    if (req.authenticated_data?.length > 0) throw limitation("has no authenticated data in application messages");
+    if (req.authenticated_data?.length > 0) throw limitation("has no authenticated data: its application messages carry none");
     const ciphertext = await s.client.tx((ctx) => ctx.encryptMessage(s.conversation, Uint8Array.from(req.plaintext)));
     return { ciphertext: out(ciphertext) };
   },
@@ -243,9 +257,9 @@ const handlers = {
 
   async Commit(req) {
     const s = stateOf(req.state_id);
-    if (req.external_tree) throw limitation("puts the ratchet tree in every Welcome and gives none without it");
+    if (req.external_tree) throw limitation("has no external ratchet tree: it puts the tree in every Welcome");
     const bundle = await commitFor(s, req);
-    if (req.force_path && !commitHasPath(bundle.commit)) throw limitation("cannot force an UpdatePath into this Commit");
+    if (req.force_path && !commitHasPath(bundle.commit)) throw limitation("has no forced UpdatePath: it chose a Commit without one");
     return { commit: out(bundle.commit), welcome: bundle.welcome ? out(bundle.welcome.serialize()) : Buffer.alloc(0), ratchet_tree: Buffer.alloc(0) };
   },
 
@@ -265,7 +279,9 @@ const handlers = {
   },
 
   async Free(req) {
-    if (!states.delete(req.state_id)) throw notFound(`unknown state_id ${req.state_id}`);
+    const s = stateOf(req.state_id);
+    states.delete(req.state_id);
+    release(s.client);
     return {};
   },
 };
@@ -273,11 +289,11 @@ const handlers = {
 // Everything else of the service: proposals, PSKs, ReInit, branches, external senders.
 const UNSUPPORTED = {
   StorePSK: "has no pre-shared keys in its API",
-  AddProposal: "makes no proposals, only Commits (addClientsToConversation)",
-  UpdateProposal: "makes no proposals, only Commits (updateKeyingMaterial)",
-  RemoveProposal: "makes no proposals, only Commits (removeClientsFromConversation)",
-  ExternalPSKProposal: "makes no proposals and has no pre-shared keys",
-  ResumptionPSKProposal: "makes no proposals and has no pre-shared keys",
+  AddProposal: "makes no proposals: it commits Adds at once (addClientsToConversation)",
+  UpdateProposal: "makes no proposals: it commits updates at once (updateKeyingMaterial)",
+  RemoveProposal: "makes no proposals: it commits Removes at once (removeClientsFromConversation)",
+  ExternalPSKProposal: "makes no proposals (and has no pre-shared keys)",
+  ResumptionPSKProposal: "makes no proposals (and has no pre-shared keys)",
   GroupContextExtensionsProposal: "makes no proposals",
   ReInitProposal: "has no ReInit",
   ReInitCommit: "has no ReInit",
@@ -288,9 +304,9 @@ const UNSUPPORTED = {
   CreateBranch: "has no branches (subgroups from a resumption PSK)",
   HandleBranch: "has no branches (subgroups from a resumption PSK)",
   NewMemberAddProposal: "makes no proposals",
-  CreateExternalSigner: "has no external signer of its own",
+  CreateExternalSigner: "has no external signer",
   AddExternalSigner: "makes no proposals",
-  ExternalSignerProposal: "has no external signer of its own",
+  ExternalSignerProposal: "has no external signer",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -314,17 +330,18 @@ function serialized(name, fn, verbose) {
   };
 }
 
-// "CoreCryptoError.Mls/MlsError.Other: <OpenMLS's message>": core-crypto's errors nest the text.
+// "CoreCryptoError.Mls/MlsError.Other: <OpenMLS's message>": core-crypto nests its errors, each
+// with a type name and a tag, the innermost sometimes with a message.
 function coreCryptoError(err) {
-  const names = [];
-  let e = err;
-  for (let depth = 0; e && depth < 4; depth++) {
-    if (e.tag) names.push(`${e[Symbol.for("typeName")] ?? "Error"}.${e.tag}`);
+  const typeName = Symbol.for("typeName");
+  const parts = [];
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 6; depth++) {
+    if (e[typeName] && e.tag) parts.push(`${e[typeName]}.${e.tag}`);
     const msg = e.inner?.msg ?? e.inner?.message;
-    if (typeof msg === "string") return `${names.join("/")}: ${msg}`;
-    e = e.inner && Object.values(e.inner).find((v) => v && typeof v === "object" && "tag" in v);
+    if (typeof msg === "string") return `${parts.join("/")}: ${msg}`;
+    e = e.inner && Object.values(e.inner).find((v) => v && typeof v === "object" && v[typeName]);
   }
-  return `${err?.constructor?.name ?? "Error"}: ${err?.message ?? err}`;
+  return parts.length > 0 ? parts.join("/") : `${err?.constructor?.name ?? "Error"}: ${err?.message ?? err}`;
 }
 
 export async function startServer(port, { verbose = false } = {}) {

@@ -31,6 +31,9 @@ internal sealed class RunnerOptions
                                    whose name, error text and scenario match an entry is reported as
                                    "skipped: peer limitation (<client>): <reason> [<error>]". Errors
                                    of other clients, failed checks and deadlines stay failures.
+          --skip-alone CLIENT      leave out the assignments that put every actor on CLIENT (client0, ...):
+                                   that client against itself, not interop. Repeatable; the number
+                                   left out is printed before the runs.
           --client-id-identities   give each actor the credential identity "<uuid>:1@interop.invalid" (the
                                    UUID from the SHA-256 of its name) instead of its name: Wire's
                                    core-crypto accepts no other form in a group
@@ -80,6 +83,9 @@ internal sealed class RunnerOptions
 
     /// <summary>Labels of the clients (client0, ...) whose errors are never a known limitation.</summary>
     public List<string> StrictClients { get; } = [];
+
+    /// <summary>Labels of the clients whose all-actors-on-one-client assignments are left out (<c>--skip-alone</c>).</summary>
+    public List<string> SkipAlone { get; } = [];
 
     /// <summary>Whether actors' identities take the client-id form core-crypto requires (<c>--client-id-identities</c>).</summary>
     public bool ClientIdIdentities { get; private set; }
@@ -150,6 +156,12 @@ internal sealed class RunnerOptions
                     break;
                 case "--limitations":
                     o.LimitationPaths.Add(Value());
+                    break;
+                case "--skip-alone":
+                    var alone = Value();
+                    o.SkipAlone.Add(System.Text.RegularExpressions.Regex.IsMatch(alone, "^client[0-9]+$")
+                        ? alone
+                        : throw new UsageException($"--skip-alone takes a client label (client0, client1, ...), not '{alone}'"));
                     break;
                 case "--client-id-identities":
                     o.ClientIdIdentities = true;
