@@ -81,6 +81,9 @@ TAIL_PID=
 PAIR_PIDS=()
 cleanup() {
   local pid
+  for pid in "${PAIR_PIDS[@]}"; do
+    pkill -TERM -P "$pid" 2>/dev/null || true # the pair's runner or tamper check
+  done
   for pid in $CHILD_PID $TAIL_PID "${PAIR_PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true

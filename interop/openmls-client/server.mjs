@@ -4,7 +4,8 @@
 //
 // core-crypto exposes conversations, not every MLS operation: what it cannot do is answered with
 // UNIMPLEMENTED and a message starting "core-crypto 10.3.0", listed in ../peer-limitations.json.
-// Every actor state is one core-crypto instance (its own in-memory database and client id).
+// Every identity (per ciphersuite) is one core-crypto instance with its own in-memory database,
+// kept for the life of the server: making one costs about 100 ms of CPU, and runs reuse actors.
 // Wire conventions as in ../ts-mls-client/server.mjs: messages are MLSMessage-framed.
 
 import grpc from "@grpc/grpc-js";
@@ -14,7 +15,7 @@ import { loadCoreCrypto } from "./core-crypto.mjs";
 import { authenticatedData, commitHasPath, frame, unframe, WIRE_FORMAT } from "./framing.mjs";
 
 export const NAME = "OpenMLS (Wire core-crypto 10.3.0 wasm, Courier interop wrapper)";
-const SUITES = [1, 2, 3];
+const SUITES = [1, 3]; // the suites run and passed here; core-crypto also has 2, 5 and 7
 const PROTO_PATH = fileURLToPath(new URL("../proto/mls_client.proto", import.meta.url));
 const cc = await loadCoreCrypto();
 
@@ -62,9 +63,19 @@ function requirePublicHandshake(encrypt) {
 let lastId = 0;
 const newId = () => ++lastId;
 const states = new Map(); // state_id -> { client, conversation, groupInfo: { epoch, bytes } | null }
-const transactions = new Map(); // transaction_id -> client
-// The runner frees states but not KeyPackages that were never used; the oldest are dropped.
-const MAX_TRANSACTIONS = 512;
+const transactions = new Map(); // transaction_id -> client (the KeyPackage's keys stay in it)
+const clients = new Map(); // "<suite>/<identity hex>" -> Promise of a client
+
+// The core-crypto instance of `identity` for `suite`, made on first use.
+function clientFor(identity, suiteId) {
+  const key = `${suiteId}/${Buffer.from(identity).toString("hex")}`;
+  if (!clients.has(key)) {
+    const made = newClient(identity, suiteId);
+    made.catch(() => clients.delete(key));
+    clients.set(key, made);
+  }
+  return clients.get(key);
+}
 
 // A core-crypto instance with its own in-memory database, initialised for `identity`, with a
 // basic credential for `suite`. Commits it makes are kept in `sent` (the "delivery service").
@@ -86,13 +97,6 @@ async function newClient(identity, suiteId) {
     return ctx.addCredential(cc.Credential.basic(suite, id));
   });
   return { instance, credential, sent, tx: (fn) => instance.transaction(fn) };
-}
-
-// Frees a client's wasm memory at once rather than at the next garbage collection: a run makes
-// thousands of clients, and the wasm heap never shrinks.
-function release(client) {
-  const inUse = [...states.values()].some((s) => s.client === client) || [...transactions.values()].includes(client);
-  if (!inUse) client.instance.uniffiDestroy();
 }
 
 function stateOf(id) {
@@ -169,7 +173,7 @@ const handlers = {
 
   async CreateGroup(req) {
     requirePublicHandshake(req.encrypt_handshake);
-    const client = await newClient(req.identity, req.cipher_suite);
+    const client = await clientFor(req.identity, req.cipher_suite);
     const conversation = new cc.ConversationId(Uint8Array.from(req.group_id));
     await client.tx((ctx) => ctx.createConversation(conversation, client.credential));
     return { state_id: storeState(client, conversation) };
@@ -177,15 +181,10 @@ const handlers = {
 
   // The private keys stay inside core-crypto, so init_priv, encryption_priv and signature_priv are empty.
   async CreateKeyPackage(req) {
-    const client = await newClient(req.identity, req.cipher_suite);
+    const client = await clientFor(req.identity, req.cipher_suite);
     const keyPackage = await client.tx((ctx) => ctx.generateKeyPackage(client.credential));
     const id = newId();
     transactions.set(id, client);
-    if (transactions.size > MAX_TRANSACTIONS) {
-      const [oldest, unused] = transactions.entries().next().value;
-      transactions.delete(oldest);
-      release(unused);
-    }
     return { transaction_id: id, key_package: frame(WIRE_FORMAT.keyPackage, keyPackage.serialize()) };
   },
 
@@ -207,7 +206,7 @@ const handlers = {
     const groupInfo = new cc.GroupInfo(unframe(req.group_info, WIRE_FORMAT.groupInfo, "GroupInfo"));
     // The suite of the credential must be the group's; read from the GroupInfo's GroupContext.
     const suite = Buffer.from(unframe(req.group_info, WIRE_FORMAT.groupInfo, "GroupInfo")).readUInt16BE(2);
-    const client = await newClient(req.identity, suite);
+    const client = await clientFor(req.identity, suite);
     const conversation = await client.tx((ctx) => ctx.joinByExternalCommit(groupInfo, client.credential));
     const bundle = client.sent.pop();
     if (bundle === undefined) throw invalid("core-crypto made no external Commit");
@@ -278,10 +277,13 @@ const handlers = {
     return { state_id: req.state_id, epoch_authenticator: NO_EPOCH_AUTHENTICATOR };
   },
 
+  // The conversation goes; the client stays for the identity's next run.
   async Free(req) {
     const s = stateOf(req.state_id);
     states.delete(req.state_id);
-    release(s.client);
+    if (await s.client.tx((ctx) => ctx.conversationExists(s.conversation))) {
+      await s.client.tx((ctx) => ctx.wipeConversation(s.conversation));
+    }
     return {};
   },
 };
