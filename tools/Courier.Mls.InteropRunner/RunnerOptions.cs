@@ -158,19 +158,13 @@ internal sealed class RunnerOptions
                     o.LimitationPaths.Add(Value());
                     break;
                 case "--skip-alone":
-                    var alone = Value();
-                    o.SkipAlone.Add(System.Text.RegularExpressions.Regex.IsMatch(alone, "^client[0-9]+$")
-                        ? alone
-                        : throw new UsageException($"--skip-alone takes a client label (client0, client1, ...), not '{alone}'"));
+                    o.SkipAlone.Add(ClientLabel(a, Value()));
                     break;
                 case "--client-id-identities":
                     o.ClientIdIdentities = true;
                     break;
                 case "--no-limitations":
-                    var label = Value();
-                    o.StrictClients.Add(System.Text.RegularExpressions.Regex.IsMatch(label, "^client[0-9]+$")
-                        ? label
-                        : throw new UsageException($"--no-limitations takes a client label (client0, client1, ...), not '{label}'"));
+                    o.StrictClients.Add(ClientLabel(a, Value()));
                     break;
                 default:
                     if (a.StartsWith('-'))
@@ -209,6 +203,11 @@ internal sealed class RunnerOptions
     /// <summary>Whether <c>--only</c> lets this script run.</summary>
     public bool Selects(string file, string script) =>
         Only.Count == 0 || Only.Any(s => s == file || s == $"{file}/{script}");
+
+    private static string ClientLabel(string option, string label) =>
+        System.Text.RegularExpressions.Regex.IsMatch(label, "^client[0-9]+$")
+            ? label
+            : throw new UsageException($"{option} takes a client label (client0, client1, ...), not '{label}'");
 
     private static long Number(string option, string text, long min, long max)
     {
