@@ -267,7 +267,10 @@ const handlers = {
     for (const p of req.proposal ?? []) {
       if ((await processMessage(s, p)).tag !== "Proposal") throw invalid("a by-reference message is not a proposal");
     }
+    const epoch = await s.client.tx((ctx) => ctx.conversationEpoch(s.conversation));
     if ((await processMessage(s, req.commit)).tag !== "Commit") throw invalid("the message is not a Commit");
+    // core-crypto may answer without applying the Commit (a buffered or ignored one): not handled.
+    if ((await s.client.tx((ctx) => ctx.conversationEpoch(s.conversation))) === epoch) throw invalid("core-crypto did not apply the Commit");
     return { state_id: req.state_id, epoch_authenticator: NO_EPOCH_AUTHENTICATOR };
   },
 
