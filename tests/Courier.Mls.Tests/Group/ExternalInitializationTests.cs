@@ -10,7 +10,7 @@ namespace Courier.Mls.Tests.Group;
 /// <summary>External initialization (RFC 9420 §8.3) and the external_pub GroupInfo extension (§12.4.3.2).</summary>
 public class ExternalInitializationTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]

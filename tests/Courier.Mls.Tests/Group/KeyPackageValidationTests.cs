@@ -11,7 +11,7 @@ namespace Courier.Mls.Tests.Group;
 /// </summary>
 public class KeyPackageValidationTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]
@@ -39,7 +39,7 @@ public class KeyPackageValidationTests
         AssertRejected(MlsCheck.KeyPackageSignature, f.Suite, keyPackage with { InitKey = f.Bob.KeyPackage.InitKey });
 
         // Signed by someone else than the leaf's signature key.
-        using var other = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        using var other = SignaturePrivateKey.Generate(SystemRandom.Instance, suiteId);
         AssertRejected(MlsCheck.KeyPackageSignature, f.Suite, Resign(f, keyPackage, signer: other));
         AssertRejected(MlsCheck.KeyPackageSignature, f.Suite, keyPackage with { Signature = [] });
     }
@@ -62,7 +62,7 @@ public class KeyPackageValidationTests
 
         // A valid KeyPackage of another suite than the group's.
         AssertRejected(MlsCheck.KeyPackageCipherSuite, otherSuite, f.Alice.KeyPackage);
-        AssertRejected(MlsCheck.KeyPackageCipherSuite, f.Suite, Resign(f, f.Alice.KeyPackage with { CipherSuite = 2 }));
+        AssertRejected(MlsCheck.KeyPackageCipherSuite, f.Suite, Resign(f, f.Alice.KeyPackage with { CipherSuite = 4 }));
     }
 
     [Theory]
