@@ -108,6 +108,20 @@ public class ExternalInitializationTests
 
         // The all-zero point has small order: the X25519 shared secret would be zero.
         AssertRejected(MlsCheck.ExternalPub, () => ExternalInitialization.Send(suite, new byte[32], SystemRandom.Instance));
+
+        // For P-256, 0x04 || 0 || 0 is not on the curve, nor is a valid key with a bit flipped.
+        if (suite.Hpke.Kem.PublicKeySize == 65)
+        {
+            using var externalSecret = Secret.Copy(WelcomeFixture.RandomBytes(32));
+            using var key = suite.DeriveKeyPair(externalSecret.Span);
+            var offCurve = key.PublicKey;
+            offCurve[^1] ^= 1;
+            var zero = new byte[65];
+            zero[0] = 0x04;
+            AssertRejected(MlsCheck.ExternalPub, () => ExternalInitialization.Send(suite, offCurve, SystemRandom.Instance));
+            AssertRejected(MlsCheck.ExternalPub, () => ExternalInitialization.Send(suite, zero, SystemRandom.Instance));
+            AssertRejected(MlsCheck.ExternalInitKemOutput, () => ExternalInitialization.Receive(suite, externalSecret, offCurve));
+        }
     }
 
     [Theory]

@@ -83,6 +83,22 @@ public class KeyPackageValidationTests
         AssertRejected(MlsCheck.KeyPackageInitKey, f.Suite, Resign(f, f.Alice.KeyPackage with { InitKey = [] }));
     }
 
+    [Fact]
+    public void Rejects_KeyPackageInitKey_that_is_not_an_uncompressed_point_on_P256()
+    {
+        using var f = new WelcomeFixture(CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256);
+        var initKey = f.Alice.KeyPackage.InitKey;
+        var offCurve = (byte[])initKey.Clone();
+        offCurve[^1] ^= 1;
+        byte[] compressed = [(byte)(0x02 | (initKey[^1] & 1)), .. initKey[1..33]];
+        byte[] x25519Sized = initKey[1..33];
+
+        foreach (var bad in new[] { offCurve, compressed, x25519Sized })
+        {
+            AssertRejected(MlsCheck.KeyPackageInitKey, f.Suite, Resign(f, f.Alice.KeyPackage with { InitKey = bad }));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Suites))]
     public void Rejects_LeafSource_other_than_key_package(CipherSuiteId suiteId)
