@@ -57,10 +57,29 @@ internal static class P256
     public static ECDsa ImportDsa(ReadOnlySpan<byte> scalar) => ImportPrivate(scalar, ECDsa.Create);
 
     /// <summary>
+    /// The ECDH public key <paramref name="point"/>, or null when it is not an uncompressed point on
+    /// P-256 (the BCL's import refuses a point off the curve and the point at infinity).
+    /// </summary>
+    public static ECDiffieHellman? TryImportDhPublic(ReadOnlySpan<byte> point) => TryImportPublic(point, ECDiffieHellman.Create);
+
+    /// <summary>The ECDSA public key <paramref name="point"/>, or null when it is not an uncompressed point on P-256.</summary>
+    public static ECDsa? TryImportDsaPublic(ReadOnlySpan<byte> point) => TryImportPublic(point, ECDsa.Create);
+
+    /// <summary>SerializePublicKey: 0x04 || X || Y of <paramref name="key"/>'s public point, into <paramref name="destination"/>.</summary>
+    public static void ExportPoint(ECAlgorithm key, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(destination.Length, PointSize, nameof(destination));
+        var q = key.ExportParameters(includePrivateParameters: false).Q;
+        destination[0] = Uncompressed;
+        q.X.AsSpan().CopyTo(destination[1..]);
+        q.Y.AsSpan().CopyTo(destination[(1 + ScalarSize)..]);
+    }
+
+    /// <summary>
     /// The parameters of the uncompressed point <paramref name="point"/>, or null when it is not one:
     /// the wrong size or prefix. Whether the point lies on the curve is checked by the import that uses them.
     /// </summary>
-    public static ECParameters? PublicParameters(ReadOnlySpan<byte> point)
+    private static ECParameters? PublicParameters(ReadOnlySpan<byte> point)
     {
         if (point.Length != PointSize || point[0] != Uncompressed)
         {
@@ -74,11 +93,8 @@ internal static class P256
         };
     }
 
-    /// <summary>
-    /// The ECDH public key <paramref name="point"/>, or null when it is not an uncompressed point on
-    /// P-256 (the BCL's import refuses a point off the curve and the point at infinity).
-    /// </summary>
-    public static ECDiffieHellman? TryImportDhPublic(ReadOnlySpan<byte> point)
+    private static T? TryImportPublic<T>(ReadOnlySpan<byte> point, Func<ECParameters, T> create)
+        where T : class
     {
         if (PublicParameters(point) is not { } parameters)
         {
@@ -87,40 +103,12 @@ internal static class P256
 
         try
         {
-            return ECDiffieHellman.Create(parameters);
+            return create(parameters);
         }
         catch (CryptographicException)
         {
             return null;
         }
-    }
-
-    /// <summary>The ECDSA public key <paramref name="point"/>, or null when it is not an uncompressed point on P-256.</summary>
-    public static ECDsa? TryImportDsaPublic(ReadOnlySpan<byte> point)
-    {
-        if (PublicParameters(point) is not { } parameters)
-        {
-            return null;
-        }
-
-        try
-        {
-            return ECDsa.Create(parameters);
-        }
-        catch (CryptographicException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>SerializePublicKey: 0x04 || X || Y of <paramref name="key"/>'s public point, into <paramref name="destination"/>.</summary>
-    public static void ExportPoint(ECAlgorithm key, Span<byte> destination)
-    {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(destination.Length, PointSize, nameof(destination));
-        var q = key.ExportParameters(includePrivateParameters: false).Q;
-        destination[0] = Uncompressed;
-        q.X.AsSpan().CopyTo(destination[1..]);
-        q.Y.AsSpan().CopyTo(destination[(1 + ScalarSize)..]);
     }
 
     private static T ImportPrivate<T>(ReadOnlySpan<byte> scalar, Func<ECParameters, T> create)
