@@ -1,5 +1,5 @@
 // The MLS working group's interop MLSClient gRPC service (interop/proto/mls_client.proto in
-// mlswg/mls-implementations), backed by ts-mls. Ciphersuites 1 and 3. Listens on 127.0.0.1 only.
+// mlswg/mls-implementations), backed by ts-mls. Ciphersuites 1, 2 and 3. Listens on 127.0.0.1 only.
 // Usage: node server.mjs --port <p> [--ignore-force-path] [--verbose]
 //
 // Wire conventions (the same as the reference clients): key packages, proposals, commits,
@@ -50,6 +50,7 @@ import { createGroupInfo } from "ts-mls/createCommit.js";
 export const NAME = "ts-mls 1.6.4 (Courier interop wrapper)";
 const SUITES = new Map([
   [1, "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"],
+  [2, "MLS_128_DHKEMP256_AES128GCM_SHA256_P256"],
   [3, "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519"],
 ]);
 const PROTO_PATH = fileURLToPath(new URL("../proto/mls_client.proto", import.meta.url));
@@ -79,8 +80,21 @@ const text = (b) => Buffer.from(b).toString("utf8");
 
 const suiteImpls = new Map();
 async function suiteImpl(name) {
-  if (!suiteImpls.has(name)) suiteImpls.set(name, await getCiphersuiteImpl(getCiphersuiteFromName(name)));
+  if (!suiteImpls.has(name)) suiteImpls.set(name, withUncompressedP256Keys(name, await getCiphersuiteImpl(getCiphersuiteFromName(name))));
   return suiteImpls.get(name);
+}
+
+// ts-mls 1.6.4 makes P-256 signature keys with @noble/curves' default, the 33-byte compressed
+// point, where RFC 9420 §5.1.1 asks for the uncompressed point (UncompressedPointRepresentation,
+// 65 bytes); its signatures and its verification are unchanged (noble verifies either form).
+async function withUncompressedP256Keys(name, cs) {
+  if (name !== "MLS_128_DHKEMP256_AES128GCM_SHA256_P256") return cs;
+  const { p256 } = await import("@noble/curves/nist.js");
+  const keygen = async () => {
+    const signKey = p256.utils.randomSecretKey();
+    return { signKey, publicKey: p256.getPublicKey(signKey, false) };
+  };
+  return { ...cs, signature: { ...cs.signature, keygen } };
 }
 function suiteName(id) {
   const name = SUITES.get(id);

@@ -113,7 +113,7 @@ public enum MlsCheck
     /// <summary>RFC 9420 §10: a KeyPackage's signature over KeyPackageTBS does not verify with its leaf's signature_key.</summary>
     KeyPackageSignature,
 
-    /// <summary>RFC 9420 §10: a KeyPackage's init_key is not a public key of the ciphersuite's KEM (an X25519 key is 32 bytes).</summary>
+    /// <summary>RFC 9420 §10: a KeyPackage's init_key is not a public key of the ciphersuite's KEM (an X25519 key is 32 bytes, a P-256 key an uncompressed point on the curve).</summary>
     KeyPackageInitKey,
 
     /// <summary>RFC 9420 §10.1: a KeyPackage's init_key equals its leaf_node.encryption_key.</summary>
@@ -207,7 +207,7 @@ public enum MlsCheck
     /// <summary>RFC 9420 §7.3: a LeafNode's signature_key is already used by another member.</summary>
     DuplicateSignatureKey,
 
-    /// <summary>RFC 9420 §5.1.1: an HPKE public key in a node or an UpdatePath is not Npk (32) bytes long.</summary>
+    /// <summary>RFC 9420 §5.1.1: an HPKE public key in a node or an UpdatePath is not a public key of the ciphersuite's KEM: not Npk bytes long (32 for X25519, 65 for P-256), or for P-256 not a point on the curve.</summary>
     HpkePublicKey,
 
     /// <summary>RFC 9420 §7.6, §12.4.2: an UpdatePath has not exactly one node per node of the sender's filtered direct path.</summary>

@@ -87,7 +87,7 @@ internal sealed partial class MlsClientService
     public override Task<CreateExternalSignerResponse> CreateExternalSigner(CreateExternalSignerRequest request, ServerCallContext context) => Call(() =>
     {
         var suite = SuiteOf(request.CipherSuite);
-        var key = SignaturePrivateKey.Generate(Random);
+        var key = SignaturePrivateKey.Generate(Random, suite);
         var id = store.Add(key, suite);
         return new CreateExternalSignerResponse { SignerId = id, ExternalSender = Bytes(Wire.ExternalSender(key.PublicKey, request.Identity.Span)) };
     });

@@ -28,6 +28,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     private static readonly uint[] Suites =
     [
         (uint)CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
+        (uint)CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256,
         (uint)CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
     ];
 
@@ -214,7 +215,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     private static KeyPackageBundle NewBundle(uint suite, ReadOnlySpan<byte> identity)
     {
         var cipherSuite = SuiteOf(suite);
-        using var signer = SignaturePrivateKey.Generate(Random);
+        using var signer = SignaturePrivateKey.Generate(Random, cipherSuite);
         var now = (ulong)Clock.GetUtcNow().ToUnixTimeSeconds();
         return KeyPackageBundle.Generate(cipherSuite, identity, signer, now - 3600, now + (ulong)Validity.TotalSeconds, Random);
     }

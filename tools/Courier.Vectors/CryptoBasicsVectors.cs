@@ -49,7 +49,7 @@ public sealed class CryptoBasicsVectors : VectorFile
         var content = Expect.Hex(v, "content");
         Expect.True(suite.VerifyWithLabel(publicKey, label, content, Expect.Hex(v, "signature")), "sign_with_label: the given signature does not verify");
 
-        using var privateKey = SignaturePrivateKey.Import(Expect.Hex(v, "priv"));
+        using var privateKey = SignaturePrivateKey.Import(Expect.Hex(v, "priv"), suite.Id);
         Expect.Equal(publicKey, privateKey.PublicKey.AsSpan(), "sign_with_label.pub");
         var fresh = suite.SignWithLabel(privateKey, label, content);
         Expect.True(suite.VerifyWithLabel(publicKey, label, content, fresh), "sign_with_label: a fresh signature does not verify");
@@ -62,7 +62,7 @@ public sealed class CryptoBasicsVectors : VectorFile
         var context = Expect.Hex(v, "context");
         var plaintext = Expect.Hex(v, "plaintext");
 
-        using var privateKey = HpkePrivateKey.Import(Expect.Hex(v, "priv"));
+        using var privateKey = HpkePrivateKey.Import(Expect.Hex(v, "priv"), suite.Id);
         Expect.Equal(publicKey, privateKey.PublicKey.AsSpan(), "encrypt_with_label.pub");
 
         var given = suite.DecryptWithLabel(privateKey, label, context, Expect.Hex(v, "kem_output"), Expect.Hex(v, "ciphertext"));

@@ -96,7 +96,7 @@ public sealed class MessageProtectionVectors : VectorFile
             GroupId = Expect.Hex(testCase, "group_id");
             Epoch = Expect.UInt64(testCase, "epoch");
             Context = new GroupContext((ushort)suite.Id, GroupId, Epoch, Expect.Hex(testCase, "tree_hash"), Expect.Hex(testCase, "confirmed_transcript_hash"), []);
-            Signer = SignaturePrivateKey.Import(Expect.Hex(testCase, "signature_priv"));
+            Signer = SignaturePrivateKey.Import(Expect.Hex(testCase, "signature_priv"), suite.Id);
             SignaturePublic = Expect.Hex(testCase, "signature_pub");
             EncryptionSecret = Expect.Hex(testCase, "encryption_secret");
             SenderDataSecret = Secret.Copy(Expect.Hex(testCase, "sender_data_secret"));

@@ -25,9 +25,9 @@ public sealed class PassiveClientVectors(string fileName, ulong madeAt) : Vector
             ?? throw new VectorMismatchException("key_package is not a KeyPackage");
         using var bundle = KeyPackageBundle.FromParts(
             keyPackage,
-            HpkePrivateKey.Import(Expect.Hex(testCase, "init_priv")),
-            HpkePrivateKey.Import(Expect.Hex(testCase, "encryption_priv")),
-            SignaturePrivateKey.Import(Expect.Hex(testCase, "signature_priv")));
+            HpkePrivateKey.Import(Expect.Hex(testCase, "init_priv"), suite.Id),
+            HpkePrivateKey.Import(Expect.Hex(testCase, "encryption_priv"), suite.Id),
+            SignaturePrivateKey.Import(Expect.Hex(testCase, "signature_priv"), suite.Id));
         Expect.Equal(keyPackage.LeafNode.SignatureKey, bundle.SignatureKey.PublicKey, "signature_priv matches the KeyPackage");
         Expect.Equal(keyPackage.InitKey, bundle.InitKey.PublicKey, "init_priv matches the KeyPackage");
         Expect.Equal(keyPackage.LeafNode.EncryptionKey, bundle.EncryptionKey.PublicKey, "encryption_priv matches the KeyPackage");

@@ -35,7 +35,7 @@ public sealed class TreeKemVectors : VectorFile
             foreach (var entry in testCase.GetProperty("leaves_private").EnumerateArray())
             {
                 var index = Expect.UInt32(entry, "index");
-                var keys = TreeKemPrivateKeys.FromLeafKey(index, HpkePrivateKey.Import(Expect.Hex(entry, "encryption_priv")));
+                var keys = TreeKemPrivateKeys.FromLeafKey(index, HpkePrivateKey.Import(Expect.Hex(entry, "encryption_priv"), suite!.Id));
                 privates.Add(index, keys);
                 signers.Add(index, Expect.Hex(entry, "signature_priv"));
                 foreach (var pathSecret in entry.GetProperty("path_secrets").EnumerateArray())
@@ -101,7 +101,7 @@ public sealed class TreeKemVectors : VectorFile
     private static void CheckNewPath(uint sender, RatchetTree tree, byte[] groupId, Dictionary<uint, TreeKemPrivateKeys> privates, Dictionary<uint, byte[]> signers, Func<RatchetTree, GroupContext> context)
     {
         var committed = tree.Clone();
-        using var signer = SignaturePrivateKey.Import(signers[sender]);
+        using var signer = SignaturePrivateKey.Import(signers[sender], tree.Suite.Id);
         using var pending = TreeKemOperations.PreparePath(committed, sender, groupId, signer, LeafNodeTemplate.From(tree.GetLeaf(sender)!), SystemRandom.Instance);
         var provisional = context(committed);
         var path = TreeKemOperations.EncryptPath(pending, committed, provisional, NoNewMembers, SystemRandom.Instance);

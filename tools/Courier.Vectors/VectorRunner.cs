@@ -27,10 +27,13 @@ public sealed class VectorReport(string fileName)
     /// <summary>One line per failed case.</summary>
     public List<string> Failures { get; } = [];
 
-    /// <summary>The summary line: "file: p passed, f failed, s skipped (reasons)".</summary>
+    /// <summary>The summary line: "file: p passed [suite: count, ...], f failed, s skipped (reasons)".</summary>
     public override string ToString()
     {
-        var line = $"{FileName}: {Passed} passed, {Failed} failed, {Skipped} skipped";
+        var bySuite = PassedBySuite.Keys.Any(s => s != 0)
+            ? $" [{string.Join(", ", PassedBySuite.Select(p => $"suite {p.Key}: {p.Value}"))}]"
+            : "";
+        var line = $"{FileName}: {Passed} passed{bySuite}, {Failed} failed, {Skipped} skipped";
         return SkipReasons.Count == 0 ? line : $"{line} ({string.Join("; ", SkipReasons)})";
     }
 }
@@ -90,7 +93,7 @@ public static class VectorRunner
             if (suite is null)
             {
                 report.Skipped++;
-                report.SkipReasons.Add("ciphersuites other than 1 and 3 are not implemented");
+                report.SkipReasons.Add("ciphersuites other than 1, 2 and 3 are not implemented");
                 return;
             }
         }

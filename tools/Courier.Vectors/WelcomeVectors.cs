@@ -29,7 +29,7 @@ public sealed class WelcomeVectors : VectorFile
         KeyPackageValidation.Validate(suite, keyPackage);
 
         var initPriv = Expect.Hex(testCase, "init_priv");
-        using var initKey = HpkePrivateKey.Import(initPriv);
+        using var initKey = HpkePrivateKey.Import(initPriv, suite.Id);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(initPriv);
         Expect.Equal(keyPackage.InitKey, initKey.PublicKey, "public key of init_priv");
 

@@ -5,13 +5,8 @@ namespace Courier.Mls.Crypto;
 /// <summary>The ciphersuite's HPKE (RFC 9420 §5.1: KEM, KDF and AEAD of the suite) and §5.1.3 labeled encryption.</summary>
 internal sealed partial class CipherSuite
 {
-    /// <summary>The suite's HPKE: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256 and the suite's AEAD.</summary>
-    public HpkeSuite Hpke => Id switch
-    {
-        CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 => HpkeSuite.X25519Sha256Aes128Gcm,
-        CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 => HpkeSuite.X25519Sha256ChaCha20Poly1305,
-        _ => throw new InvalidOperationException($"No HPKE configuration for {Id}."),
-    };
+    /// <summary>The suite's HPKE: its DHKEM (X25519 or P-256, with HKDF-SHA256), HKDF-SHA256 and its AEAD.</summary>
+    public HpkeSuite Hpke { get; }
 
     /// <summary>
     /// KEM.DeriveKeyPair(secret) (RFC 9180 §7.1.3), as RFC 9420 uses it for node keys (§7.4) and
@@ -24,8 +19,8 @@ internal sealed partial class CipherSuite
     /// RFC 9420 §5.1.3: EncryptWithLabel(PublicKey, Label, Context, Plaintext) =
     /// SealBase(PublicKey, EncryptContext, "", Plaintext).
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="publicKey"/> is not 32 bytes.</exception>
-    /// <exception cref="HpkeException"><paramref name="publicKey"/> is a low-order point (ValidationError).</exception>
+    /// <exception cref="ArgumentException"><paramref name="publicKey"/> is not Npk bytes.</exception>
+    /// <exception cref="HpkeException"><paramref name="publicKey"/> is not a valid public key (ValidationError).</exception>
     public (byte[] KemOutput, byte[] Ciphertext) EncryptWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext, IRandom random)
         => EncryptWithLabel(publicKey, EncryptWithLabelInfo(label, context), plaintext, random);
 
@@ -34,8 +29,8 @@ internal sealed partial class CipherSuite
     /// result as <see cref="EncryptWithLabel(ReadOnlySpan{byte}, string, ReadOnlySpan{byte}, ReadOnlySpan{byte}, IRandom)"/>
     /// for that label and context, without hashing the context again for each recipient.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="publicKey"/> is not 32 bytes.</exception>
-    /// <exception cref="HpkeException"><paramref name="publicKey"/> is a low-order point (ValidationError).</exception>
+    /// <exception cref="ArgumentException"><paramref name="publicKey"/> is not Npk bytes.</exception>
+    /// <exception cref="HpkeException"><paramref name="publicKey"/> is not a valid public key (ValidationError).</exception>
     public (byte[] KemOutput, byte[] Ciphertext) EncryptWithLabel(ReadOnlySpan<byte> publicKey, HpkePreparedInfo info, ReadOnlySpan<byte> plaintext, IRandom random)
         => Hpke.SealBasePrepared(publicKey, info, default, plaintext, random);
 
@@ -46,8 +41,8 @@ internal sealed partial class CipherSuite
     /// the output is byte for byte that loop's for the same randomness. A failure is thrown as the
     /// loop would throw it: the one of the first failing message in list order.
     /// </summary>
-    /// <exception cref="ArgumentException">A public key is not 32 bytes.</exception>
-    /// <exception cref="HpkeException">A public key is a low-order point (ValidationError).</exception>
+    /// <exception cref="ArgumentException">A public key is not Npk bytes.</exception>
+    /// <exception cref="HpkeException">A public key is not a valid public key (ValidationError).</exception>
     public (byte[] KemOutput, byte[] Ciphertext)[] EncryptWithLabel(HpkePreparedInfo info, IReadOnlyList<(byte[] PublicKey, Secret Plaintext)> messages, IRandom random)
     {
         ArgumentNullException.ThrowIfNull(messages);

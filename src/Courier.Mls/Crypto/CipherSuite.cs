@@ -9,6 +9,9 @@ public enum CipherSuiteId : ushort
     /// <summary>DHKEM(X25519, HKDF-SHA256), AES-128-GCM, SHA-256, Ed25519. Mandatory to implement.</summary>
     MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 = 0x0001,
 
+    /// <summary>DHKEM(P-256, HKDF-SHA256), AES-128-GCM, SHA-256, ECDSA P-256 with SHA-256.</summary>
+    MLS_128_DHKEMP256_AES128GCM_SHA256_P256 = 0x0002,
+
     /// <summary>DHKEM(X25519, HKDF-SHA256), ChaCha20-Poly1305, SHA-256, Ed25519.</summary>
     MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 = 0x0003,
 }
@@ -16,7 +19,8 @@ public enum CipherSuiteId : ushort
 /// <summary>
 /// The primitives of one ciphersuite and the labeled functions RFC 9420 builds on them
 /// (§5.1 RefHash, §5.1.2 SignWithLabel, §5.1.3 EncryptWithLabel, §8 ExpandWithLabel).
-/// Both supported suites share SHA-256, HKDF-SHA256, X25519 and Ed25519; they differ in the AEAD.
+/// The three supported suites share SHA-256 and HKDF-SHA256; suites 1 and 3 use X25519 and Ed25519 and
+/// differ in the AEAD, suite 2 uses P-256 for both the KEM and the signatures, with AES-128-GCM.
 /// </summary>
 internal sealed partial class CipherSuite
 {
@@ -25,23 +29,30 @@ internal sealed partial class CipherSuite
 
     private static readonly byte[] LabelPrefix = "MLS 1.0 "u8.ToArray();
 
-    public static readonly CipherSuite Suite1 = new(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, Aead.Aes128Gcm);
-    public static readonly CipherSuite Suite3 = new(CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519, Aead.ChaCha20Poly1305);
+    public static readonly CipherSuite Suite1 = new(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, Courier.Mls.Hpke.HpkeSuite.X25519Sha256Aes128Gcm, SignatureScheme.Ed25519);
+    public static readonly CipherSuite Suite2 = new(CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256, Courier.Mls.Hpke.HpkeSuite.P256Sha256Aes128Gcm, SignatureScheme.EcdsaP256Sha256);
+    public static readonly CipherSuite Suite3 = new(CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519, Courier.Mls.Hpke.HpkeSuite.X25519Sha256ChaCha20Poly1305, SignatureScheme.Ed25519);
 
-    private CipherSuite(CipherSuiteId id, Aead aead)
+    private CipherSuite(CipherSuiteId id, Courier.Mls.Hpke.HpkeSuite hpke, SignatureScheme signatureScheme)
     {
         Id = id;
-        Aead = aead;
+        Hpke = hpke;
+        Aead = hpke.Aead!;
+        SignatureScheme = signatureScheme;
     }
 
     public CipherSuiteId Id { get; }
 
     public Aead Aead { get; }
 
+    /// <summary>The signature scheme of SignWithLabel and VerifyWithLabel.</summary>
+    public SignatureScheme SignatureScheme { get; }
+
     /// <summary>The suite with this identifier, or null if Courier does not implement it.</summary>
     public static CipherSuite? Find(ushort id) => id switch
     {
         (ushort)CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 => Suite1,
+        (ushort)CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256 => Suite2,
         (ushort)CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 => Suite3,
         _ => null,
     };
@@ -100,15 +111,27 @@ internal sealed partial class CipherSuite
     }
 
     /// <summary>RFC 9420 §5.1.2: SignWithLabel(SignatureKey, Label, Content).</summary>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is of another signature scheme than the suite's.</exception>
     public byte[] SignWithLabel(SignaturePrivateKey key, string label, ReadOnlySpan<byte> content)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        CheckSigner(key);
         return key.Sign(SignContent(label, content));
+    }
+
+    /// <summary>Refuses a signing key of another scheme than the suite's (an Ed25519 key in a P-256 group).</summary>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is of another signature scheme.</exception>
+    public void CheckSigner(SignaturePrivateKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Scheme != SignatureScheme)
+        {
+            throw new ArgumentException($"The signature key is {key.Scheme}; ciphersuite {Id} signs with {SignatureScheme}.", nameof(key));
+        }
     }
 
     /// <summary>RFC 9420 §5.1.2: VerifyWithLabel(VerificationKey, Label, Content, SignatureValue).</summary>
     public bool VerifyWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> content, ReadOnlySpan<byte> signature)
-        => SignaturePrivateKey.Verify(publicKey, SignContent(label, content), signature);
+        => SignaturePrivateKey.Verify(SignatureScheme, publicKey, SignContent(label, content), signature);
 
     public override string ToString() => Id.ToString();
 

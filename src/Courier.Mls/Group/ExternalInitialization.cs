@@ -41,14 +41,14 @@ internal static class ExternalInitialization
     /// The joiner's side: a fresh <c>kem_output</c> (for the ExternalInit proposal) and the
     /// <c>init_secret</c> it carries to the group. The caller disposes the secret.
     /// </summary>
-    /// <exception cref="MessageRejectedException"><paramref name="externalPub"/> is not a valid X25519 public key (<see cref="MlsCheck.ExternalPub"/>).</exception>
+    /// <exception cref="MessageRejectedException"><paramref name="externalPub"/> is not a valid public key of the suite's KEM (<see cref="MlsCheck.ExternalPub"/>).</exception>
     public static (byte[] KemOutput, Secret InitSecret) Send(CipherSuite suite, ReadOnlySpan<byte> externalPub, IRandom random)
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(random);
-        if (externalPub.Length != HpkePrivateKey.PublicKeySize)
+        if (!suite.Hpke.Kem.IsValidPublicKey(externalPub))
         {
-            throw new MessageRejectedException(MlsCheck.ExternalPub, "external_pub is not an X25519 public key");
+            throw new MessageRejectedException(MlsCheck.ExternalPub, "external_pub is not a public key of the ciphersuite's KEM");
         }
 
         byte[] kemOutput;
@@ -80,7 +80,7 @@ internal static class ExternalInitialization
         ArgumentNullException.ThrowIfNull(externalSecret);
         using var externalKey = suite.DeriveKeyPair(externalSecret.Span);
         using var context = suite.Hpke.SetupBaseR(kemOutput, externalKey, default)
-            ?? throw new MessageRejectedException(MlsCheck.ExternalInitKemOutput, "the kem_output is not a valid X25519 encapsulation");
+            ?? throw new MessageRejectedException(MlsCheck.ExternalInitKemOutput, "the kem_output is not a valid encapsulation");
         return context.Export(Encoding.UTF8.GetBytes(ExporterLabel), CipherSuite.HashSize);
     }
 }

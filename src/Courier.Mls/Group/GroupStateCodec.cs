@@ -89,7 +89,9 @@ internal static class GroupStateCodec
             throw reader.Error(DecodeError.InvalidValue);
         }
 
-        var signer = SignaturePrivateKey.Import(reader.ReadOpaque());
+        // The signer's scheme is the suite's, known once the epoch is read.
+        using var signerKey = Secret.Copy(reader.ReadOpaque());
+        SignaturePrivateKey? signer = null;
         var psks = new Dictionary<string, Secret>();
         GroupEpoch? epoch = null;
         GroupEpoch? staged = null;
@@ -137,11 +139,12 @@ internal static class GroupStateCodec
             }
 
             reader.EnsureEnd();
+            signer = ImportSigner(signerKey.Span, epoch.Suite);
             return (signer, psks, epoch, pending, retained, past);
         }
         catch
         {
-            signer.Dispose();
+            signer?.Dispose();
             epoch?.Dispose();
             staged?.Dispose();
             past.ForEach(p => p.Dispose());
@@ -151,6 +154,32 @@ internal static class GroupStateCodec
             }
 
             throw;
+        }
+    }
+
+    /// <summary>The stored signing key of the group's scheme; a DecodeException when it is not one (a P-256 scalar out of range).</summary>
+    private static SignaturePrivateKey ImportSigner(ReadOnlySpan<byte> key, CipherSuite suite)
+    {
+        try
+        {
+            return SignaturePrivateKey.Import(key, suite.Id);
+        }
+        catch (ArgumentException)
+        {
+            throw new DecodeException(DecodeError.InvalidValue, "GroupState");
+        }
+    }
+
+    /// <summary>A stored HPKE private key of the group's KEM; a DecodeException when it is not one.</summary>
+    private static Hpke.HpkePrivateKey ImportHpkeKey(ReadOnlySpan<byte> key, CipherSuite suite)
+    {
+        try
+        {
+            return Hpke.HpkePrivateKey.Import(key, suite.Hpke.Kem);
+        }
+        catch (ArgumentException)
+        {
+            throw new DecodeException(DecodeError.InvalidValue, "GroupState");
         }
     }
 
@@ -251,7 +280,7 @@ internal static class GroupStateCodec
         var psks = new SortedDictionary<ulong, Secret>();
         try
         {
-            keys = TreeKemPrivateKeys.Import(reader.ReadOpaque());
+            keys = TreeKemPrivateKeys.Import(reader.ReadOpaque(), suite);
             secrets = EpochSecrets.ReadFrom(suite, ref reader);
             if (whole)
             {
@@ -296,7 +325,15 @@ internal static class GroupStateCodec
                     throw keyReader.Error(DecodeError.LengthOutOfRange);
                 }
 
-                pendingKeys.Add(Hpke.HpkePrivateKey.Import(key));
+                try
+                {
+                    pendingKeys.Add(ImportHpkeKey(key, suite));
+                }
+                catch
+                {
+                    pendingKeys.ForEach(k => k.Dispose());
+                    throw;
+                }
             }
 
             var sent = new Dictionary<string, ProcessedKind>();

@@ -92,6 +92,7 @@ public sealed class KeyPackageBundle : IDisposable
         }
 
         var cipherSuite = Crypto.CipherSuite.Get(suite);
+        cipherSuite.CheckSigner(signer);
         HpkePrivateKey? initKey = null;
         HpkePrivateKey? encryptionKey = null;
         SignaturePrivateKey? signatureKey = null;
@@ -106,10 +107,7 @@ public sealed class KeyPackageBundle : IDisposable
                 throw new InvalidOperationException("The random source produced the same key twice.");
             }
 
-            using (var seed = signer.ExportPrivateKey())
-            {
-                signatureKey = SignaturePrivateKey.Import(seed.Span);
-            }
+            signatureKey = signer.Copy();
 
             var unsigned = new LeafNode(
                 encryptionKey.PublicKey,
@@ -208,9 +206,9 @@ public sealed class KeyPackageBundle : IDisposable
         SignaturePrivateKey? signatureKey = null;
         try
         {
-            initKey = HpkePrivateKey.Import(initPriv);
-            encryptionKey = HpkePrivateKey.Import(encryptionPriv);
-            signatureKey = SignaturePrivateKey.Import(signaturePriv);
+            initKey = HpkePrivateKey.Import(initPriv, suite.Hpke.Kem);
+            encryptionKey = HpkePrivateKey.Import(encryptionPriv, suite.Hpke.Kem);
+            signatureKey = SignaturePrivateKey.Import(signaturePriv, suite.Id);
             if (!initKey.PublicKeySpan.SequenceEqual(keyPackage.InitKey)
                 || !encryptionKey.PublicKeySpan.SequenceEqual(keyPackage.LeafNode.EncryptionKey)
                 || !signatureKey.PublicKey.AsSpan().SequenceEqual(keyPackage.LeafNode.SignatureKey))
@@ -220,11 +218,18 @@ public sealed class KeyPackageBundle : IDisposable
 
             return new KeyPackageBundle(suite, keyPackage, initKey, encryptionKey, signatureKey);
         }
-        catch
+        catch (Exception e)
         {
             initKey?.Dispose();
             encryptionKey?.Dispose();
             signatureKey?.Dispose();
+
+            // A P-256 scalar out of [1, n-1] is not a stored private key of the suite.
+            if (e is ArgumentException)
+            {
+                throw new DecodeException(DecodeError.InvalidValue, StorageName);
+            }
+
             throw;
         }
     }

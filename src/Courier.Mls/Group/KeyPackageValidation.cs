@@ -39,9 +39,9 @@ internal static class KeyPackageValidation
         }
 
         // An init_key of the wrong size would only fail later, when a Welcome is encrypted to it.
-        if (keyPackage.InitKey.Length != HpkePrivateKey.PublicKeySize)
+        if (!suite.Hpke.Kem.IsValidPublicKey(keyPackage.InitKey))
         {
-            throw new MessageRejectedException(MlsCheck.KeyPackageInitKey, "the init_key is not an X25519 public key");
+            throw new MessageRejectedException(MlsCheck.KeyPackageInitKey, "the init_key is not a public key of the ciphersuite's KEM");
         }
 
         if (verifySignature && !suite.VerifyWithLabel(keyPackage.LeafNode.SignatureKey, SignatureLabel, keyPackage.ToBeSigned().ToBytes(), keyPackage.Signature))

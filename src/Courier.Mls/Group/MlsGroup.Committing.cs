@@ -20,7 +20,7 @@ public sealed partial class MlsGroup
     {
         var epoch = ActiveState;
         var current = epoch.Tree.GetLeaf(epoch.OwnLeaf)!;
-        var key = Hpke.DhKem.X25519Sha256.GenerateKeyPair(_random);
+        var key = epoch.Suite.Hpke.Kem.GenerateKeyPair(_random);
         try
         {
             var unsigned = new LeafNode(key.PublicKey, current.SignatureKey, current.Credential, current.Capabilities, LeafNodeSource.Update, null, null, current.Extensions, []);

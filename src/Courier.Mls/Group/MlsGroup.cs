@@ -214,8 +214,7 @@ public sealed partial class MlsGroup : IDisposable
     internal static SignaturePrivateKey Copy(SignaturePrivateKey signer)
     {
         ArgumentNullException.ThrowIfNull(signer);
-        using var seed = signer.ExportPrivateKey();
-        return SignaturePrivateKey.Import(seed.Span);
+        return signer.Copy();
     }
 
     /// <summary>Moves to <paramref name="next"/>: the pending commit and every other staged commit are dropped, the old epoch is retired or wiped.</summary>

@@ -11,10 +11,11 @@ internal static class SupportedCapabilities
     /// <summary>The protocol versions: mls10 only.</summary>
     public static IReadOnlyList<ushort> Versions => [GroupContext.Mls10];
 
-    /// <summary>The ciphersuites: 1 and 3.</summary>
+    /// <summary>The ciphersuites: 1, 2 and 3.</summary>
     public static IReadOnlyList<ushort> CipherSuites =>
     [
         (ushort)CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
+        (ushort)CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256,
         (ushort)CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
     ];
 

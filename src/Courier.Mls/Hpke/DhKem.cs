@@ -1,28 +1,19 @@
 using System.Security.Cryptography;
-using Courier.Mls.Crypto.Interop;
 
 namespace Courier.Mls.Hpke;
 
 /// <summary>
-/// DHKEM(X25519, HKDF-SHA256), KEM 0x0020 (RFC 9180 §4.1, §7.1), on libsodium's X25519 directly:
-/// the ephemeral key and the DH output live in wiped stack buffers, because NSec's key objects (one
-/// guarded allocation each) cost more than the scalar multiplication.
+/// DHKEM(Group, HKDF-SHA256) (RFC 9180 §4.1): Encap, Decap and DeriveKeyPair over a Diffie-Hellman
+/// group, with the ephemeral secrets in wiped buffers. Two groups: X25519 (KEM 0x0020) on libsodium
+/// directly (<see cref="DhKemX25519"/>) and P-256 (KEM 0x0010) on the BCL (<see cref="DhKemP256"/>).
+/// Both have Nsk = Nsecret = 32 (RFC 9180 §7.1), so the scratch sizes are the same.
 /// </summary>
-internal sealed class DhKem
+internal abstract class DhKem
 {
-    /// <summary>The KEM identifier (RFC 9180 §7.1).</summary>
-    public const ushort Id = 0x0020;
-
-    /// <summary>Nsecret: the size of the KEM shared secret.</summary>
+    /// <summary>Nsecret: the size of the KEM shared secret (both KEMs).</summary>
     public const int SharedSecretSize = 32;
 
-    /// <summary>Nenc: the size of an encapsulated key.</summary>
-    public const int EncSize = 32;
-
-    /// <summary>Npk: the size of a public key.</summary>
-    public const int PublicKeySize = HpkePrivateKey.PublicKeySize;
-
-    /// <summary>Nsk: the size of a private key.</summary>
+    /// <summary>Nsk: the size of a private key (both KEMs).</summary>
     public const int PrivateKeySize = HpkePrivateKey.Size;
 
     /// <summary>The scratch <see cref="Encap(ReadOnlySpan{byte}, IRandom, Span{byte})"/> needs: ikm, skE and dh.</summary>
@@ -31,18 +22,35 @@ internal sealed class DhKem
     /// <summary>The scratch <see cref="Decap(ReadOnlySpan{byte}, HpkePrivateKey, Span{byte})"/> needs: dh.</summary>
     internal const int DecapScratchSize = SharedSecretSize;
 
-    public static readonly DhKem X25519Sha256 = new();
+    /// <summary>DHKEM(X25519, HKDF-SHA256).</summary>
+    public static readonly DhKem X25519Sha256 = new DhKemX25519();
+
+    /// <summary>DHKEM(P-256, HKDF-SHA256).</summary>
+    public static readonly DhKem P256Sha256 = new DhKemP256();
 
     // suite_id = concat("KEM", I2OSP(kem_id, 2)) (RFC 9180 §4.1).
-    private readonly HpkeKdf _kdf = new([(byte)'K', (byte)'E', (byte)'M', Id >> 8, Id & 0xFF]);
-
-    private DhKem()
+    private protected DhKem(ushort id, int publicKeySize)
     {
+        Id = id;
+        PublicKeySize = publicKeySize;
+        Kdf = new HpkeKdf([(byte)'K', (byte)'E', (byte)'M', (byte)(id >> 8), (byte)(id & 0xFF)]);
     }
 
+    /// <summary>The KEM identifier (RFC 9180 §7.1).</summary>
+    public ushort Id { get; }
+
+    /// <summary>Npk: the size of a serialized public key.</summary>
+    public int PublicKeySize { get; }
+
+    /// <summary>Nenc: the size of an encapsulated key, a serialized public key.</summary>
+    public int EncSize => PublicKeySize;
+
+    /// <summary>The KDF with suite_id "KEM" || kem_id.</summary>
+    private protected HpkeKdf Kdf { get; }
+
     /// <summary>
-    /// DeriveKeyPair(ikm) for X25519 (RFC 9180 §7.1.3): sk = LabeledExpand(LabeledExtract("", "dkp_prk", ikm), "sk", "", Nsk).
-    /// The RFC asks for at least Nsk bytes of input keying material (§7.1.3); shorter input is refused.
+    /// DeriveKeyPair(ikm) (RFC 9180 §7.1.3). The RFC asks for at least Nsk bytes of input keying
+    /// material; shorter input is refused.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="ikm"/> is shorter than Nsk.</exception>
     public HpkePrivateKey DeriveKeyPair(ReadOnlySpan<byte> ikm)
@@ -63,7 +71,7 @@ internal sealed class DhKem
             throw;
         }
 
-        return HpkePrivateKey.Take(sk);
+        return HpkePrivateKey.Take(sk, this);
     }
 
     /// <summary>GenerateKeyPair() = DeriveKeyPair(random(Nsk)) (RFC 9180 §4).</summary>
@@ -83,8 +91,8 @@ internal sealed class DhKem
     }
 
     /// <summary>Encap(pkR) (RFC 9180 §4.1): a fresh ephemeral key pair, enc = pkEm, and the shared secret.</summary>
-    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not 32 bytes.</exception>
-    /// <exception cref="HpkeException"><paramref name="pkR"/> is a low-order point (ValidationError).</exception>
+    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not Npk bytes.</exception>
+    /// <exception cref="HpkeException"><paramref name="pkR"/> is not a valid public key (ValidationError).</exception>
     public (byte[] Enc, Secret SharedSecret) Encap(ReadOnlySpan<byte> pkR, IRandom random)
     {
         Span<byte> scratch = stackalloc byte[EncapScratchSize];
@@ -93,7 +101,7 @@ internal sealed class DhKem
 
     /// <summary>
     /// Decap(enc, skR) (RFC 9180 §4.1). Null when <paramref name="enc"/> is not a valid encapsulation:
-    /// the wrong size, or a low-order point giving an all-zero shared secret (§7.1.4).
+    /// the wrong size, or not a valid public key (§7.1.4).
     /// </summary>
     public Secret? Decap(ReadOnlySpan<byte> enc, HpkePrivateKey skR)
     {
@@ -103,13 +111,15 @@ internal sealed class DhKem
 
     /// <summary>
     /// Encap with the ephemeral secrets (ikm, skE, dh) in <paramref name="scratch"/>, which is wiped
-    /// before returning, also when it throws. No NSec key object: libsodium's X25519 on the scratch.
+    /// before returning, also when it throws.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not Npk bytes.</exception>
+    /// <exception cref="HpkeException"><paramref name="pkR"/> is not a valid public key (ValidationError).</exception>
     internal (byte[] Enc, Secret SharedSecret) Encap(ReadOnlySpan<byte> pkR, IRandom random, Span<byte> scratch)
     {
         if (pkR.Length != PublicKeySize)
         {
-            throw new ArgumentException($"An X25519 public key is {PublicKeySize} bytes.", nameof(pkR));
+            throw new ArgumentException($"A public key of KEM 0x{Id:X4} is {PublicKeySize} bytes.", nameof(pkR));
         }
 
         ArgumentNullException.ThrowIfNull(random);
@@ -123,8 +133,8 @@ internal sealed class DhKem
             random.Fill(ikm);
             DeriveSecretKey(ikm, skE);
             var enc = new byte[EncSize];
-            Sodium.X25519Base(enc, skE);
-            if (!Sodium.X25519(dh, skE, pkR))
+            PublicKeyOf(skE, enc);
+            if (!Dh(dh, skE, pkR))
             {
                 throw new HpkeException(HpkeError.ValidationError);
             }
@@ -141,6 +151,11 @@ internal sealed class DhKem
     internal Secret? Decap(ReadOnlySpan<byte> enc, HpkePrivateKey skR, Span<byte> scratch)
     {
         ArgumentNullException.ThrowIfNull(skR);
+        if (skR.Kem != this)
+        {
+            throw new ArgumentException("The private key belongs to another KEM.", nameof(skR));
+        }
+
         ArgumentOutOfRangeException.ThrowIfNotEqual(scratch.Length, DecapScratchSize, nameof(scratch));
         if (enc.Length != EncSize)
         {
@@ -149,8 +164,7 @@ internal sealed class DhKem
 
         try
         {
-            // libsodium refuses a low-order point and an all-zero output (§7.1.4) in constant time.
-            return Sodium.X25519(scratch, skR.Scalar, enc) ? ExtractAndExpand(scratch, enc, skR.PublicKeySpan) : null;
+            return Dh(scratch, skR.Scalar, enc) ? ExtractAndExpand(scratch, enc, skR.PublicKeySpan) : null;
         }
         finally
         {
@@ -164,14 +178,23 @@ internal sealed class DhKem
         Span<byte> kemContext = stackalloc byte[EncSize + PublicKeySize];
         enc.CopyTo(kemContext);
         pkRm.CopyTo(kemContext[EncSize..]);
-        using var eaePrk = _kdf.LabeledExtract(default, "eae_prk"u8, dh);
-        return _kdf.LabeledExpand(eaePrk.Span, "shared_secret"u8, kemContext, SharedSecretSize);
+        using var eaePrk = Kdf.LabeledExtract(default, "eae_prk"u8, dh);
+        return Kdf.LabeledExpand(eaePrk.Span, "shared_secret"u8, kemContext, SharedSecretSize);
     }
 
-    /// <summary>sk = LabeledExpand(LabeledExtract("", "dkp_prk", ikm), "sk", "", Nsk) into <paramref name="sk"/> (§7.1.3).</summary>
-    private void DeriveSecretKey(ReadOnlySpan<byte> ikm, Span<byte> sk)
-    {
-        using var dkpPrk = _kdf.LabeledExtract(default, "dkp_prk"u8, ikm);
-        _kdf.LabeledExpand(dkpPrk.Span, "sk"u8, default, sk);
-    }
+    /// <summary>True when <paramref name="publicKey"/> is a valid serialized public key of this group (RFC 9180 §7.1.4).</summary>
+    public abstract bool IsValidPublicKey(ReadOnlySpan<byte> publicKey);
+
+    /// <summary>The private key DeriveKeyPair derives from <paramref name="ikm"/>, into <paramref name="sk"/> (Nsk bytes).</summary>
+    private protected abstract void DeriveSecretKey(ReadOnlySpan<byte> ikm, Span<byte> sk);
+
+    /// <summary>SerializePublicKey(pk(sk)) into <paramref name="publicKey"/> (Npk bytes).</summary>
+    /// <exception cref="ArgumentException"><paramref name="sk"/> is not a valid private key of the group.</exception>
+    internal abstract void PublicKeyOf(ReadOnlySpan<byte> sk, Span<byte> publicKey);
+
+    /// <summary>
+    /// DH(sk, pk) into <paramref name="dh"/> (Ndh = 32 bytes); false when <paramref name="pk"/> is not
+    /// a valid public key or the result is refused (RFC 9180 §7.1.4).
+    /// </summary>
+    private protected abstract bool Dh(Span<byte> dh, ReadOnlySpan<byte> sk, ReadOnlySpan<byte> pk);
 }

@@ -4,8 +4,8 @@ namespace Courier.Mls.Hpke;
 public enum HpkeError
 {
     /// <summary>
-    /// A public key failed validation: the X25519 shared secret with it is all zero, so it is a
-    /// low-order point (RFC 9180 §7.1.4, RFC 7748 §6.1).
+    /// A public key failed validation (RFC 9180 §7.1.4): an X25519 low-order point, whose shared
+    /// secret is all zero (RFC 7748 §6.1), or a P-256 key that is not a point on the curve.
     /// </summary>
     ValidationError,
 

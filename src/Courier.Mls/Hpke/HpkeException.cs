@@ -18,7 +18,7 @@ public sealed class HpkeException : Exception
 
     private static string Describe(HpkeError error) => error switch
     {
-        HpkeError.ValidationError => "The HPKE public key is invalid: the X25519 shared secret with it is all zero.",
+        HpkeError.ValidationError => "The HPKE public key is invalid (a low-order X25519 point or not a point on P-256).",
         HpkeError.MessageLimitReached => "The HPKE context has reached its message limit.",
         _ => "HPKE operation refused.",
     };

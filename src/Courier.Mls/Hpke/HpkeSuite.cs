@@ -1,8 +1,8 @@
 namespace Courier.Mls.Hpke;
 
 /// <summary>
-/// One HPKE configuration in base mode (RFC 9180 §5, mode_base only): DHKEM(X25519, HKDF-SHA256),
-/// HKDF-SHA256, and AES-128-GCM, ChaCha20-Poly1305 or the export-only AEAD. Stateless; the
+/// One HPKE configuration in base mode (RFC 9180 §5, mode_base only): DHKEM(X25519, HKDF-SHA256) or
+/// DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, and AES-128-GCM, ChaCha20-Poly1305 or the export-only AEAD. Stateless; the
 /// per-message state lives in the contexts it sets up.
 /// </summary>
 internal sealed class HpkeSuite
@@ -13,15 +13,25 @@ internal sealed class HpkeSuite
     /// <summary>mode_base (RFC 9180 §5).</summary>
     private const byte ModeBase = 0x00;
 
-    public static readonly HpkeSuite X25519Sha256Aes128Gcm = new(Crypto.Aead.Aes128Gcm);
-    public static readonly HpkeSuite X25519Sha256ChaCha20Poly1305 = new(Crypto.Aead.ChaCha20Poly1305);
-    public static readonly HpkeSuite X25519Sha256ExportOnly = new(null);
+    public static readonly HpkeSuite X25519Sha256Aes128Gcm = new(DhKem.X25519Sha256, Crypto.Aead.Aes128Gcm);
+    public static readonly HpkeSuite X25519Sha256ChaCha20Poly1305 = new(DhKem.X25519Sha256, Crypto.Aead.ChaCha20Poly1305);
+    public static readonly HpkeSuite X25519Sha256ExportOnly = new(DhKem.X25519Sha256, null);
+    public static readonly HpkeSuite P256Sha256Aes128Gcm = new(DhKem.P256Sha256, Crypto.Aead.Aes128Gcm);
+    public static readonly HpkeSuite P256Sha256ChaCha20Poly1305 = new(DhKem.P256Sha256, Crypto.Aead.ChaCha20Poly1305);
+    public static readonly HpkeSuite P256Sha256ExportOnly = new(DhKem.P256Sha256, null);
+
+    private static readonly HpkeSuite[] All =
+    [
+        X25519Sha256Aes128Gcm, X25519Sha256ChaCha20Poly1305, X25519Sha256ExportOnly,
+        P256Sha256Aes128Gcm, P256Sha256ChaCha20Poly1305, P256Sha256ExportOnly,
+    ];
 
     // psk_id_hash = LabeledExtract("", "psk_id_hash", psk_id) with the default (empty) psk_id of base mode.
     private readonly byte[] _pskIdHash;
 
-    private HpkeSuite(Aead? aead)
+    private HpkeSuite(DhKem kem, Aead? aead)
     {
+        Kem = kem;
         Aead = aead;
         AeadId = aead?.Id ?? ExportOnlyAeadId;
 
@@ -29,7 +39,7 @@ internal sealed class HpkeSuite
         Kdf = new HpkeKdf(
         [
             (byte)'H', (byte)'P', (byte)'K', (byte)'E',
-            DhKem.Id >> 8, DhKem.Id & 0xFF,
+            (byte)(kem.Id >> 8), (byte)(kem.Id & 0xFF),
             HpkeKdf.Id >> 8, HpkeKdf.Id & 0xFF,
             (byte)(AeadId >> 8), (byte)(AeadId & 0xFF),
         ]);
@@ -37,8 +47,8 @@ internal sealed class HpkeSuite
         _pskIdHash = pskIdHash.Export();
     }
 
-    /// <summary>The KEM: DHKEM(X25519, HKDF-SHA256).</summary>
-    public DhKem Kem => DhKem.X25519Sha256;
+    /// <summary>The KEM: DHKEM(X25519, HKDF-SHA256) or DHKEM(P-256, HKDF-SHA256).</summary>
+    public DhKem Kem { get; }
 
     /// <summary>The AEAD, or null for the export-only AEAD.</summary>
     public Aead? Aead { get; }
@@ -51,27 +61,14 @@ internal sealed class HpkeSuite
 
     /// <summary>The configuration with these identifiers, or null if it is not implemented.</summary>
     public static HpkeSuite? Find(ushort kemId, ushort kdfId, ushort aeadId)
-    {
-        if (kemId != DhKem.Id || kdfId != HpkeKdf.Id)
-        {
-            return null;
-        }
-
-        return aeadId switch
-        {
-            0x0001 => X25519Sha256Aes128Gcm,
-            0x0003 => X25519Sha256ChaCha20Poly1305,
-            ExportOnlyAeadId => X25519Sha256ExportOnly,
-            _ => null,
-        };
-    }
+        => kdfId == HpkeKdf.Id ? Array.Find(All, s => s.Kem.Id == kemId && s.AeadId == aeadId) : null;
 
     /// <summary>
     /// SetupBaseS(pkR, info) (RFC 9180 §5.1.1): the encapsulated key to send and the sender context.
     /// The caller disposes the context.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not 32 bytes.</exception>
-    /// <exception cref="HpkeException"><paramref name="pkR"/> is a low-order point (ValidationError).</exception>
+    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not Npk bytes.</exception>
+    /// <exception cref="HpkeException"><paramref name="pkR"/> is not a valid public key (ValidationError).</exception>
     public (byte[] Enc, HpkeSenderContext Context) SetupBaseS(ReadOnlySpan<byte> pkR, ReadOnlySpan<byte> info, IRandom random)
         => SetupBaseS(pkR, KeyScheduleContext(info), random);
 
@@ -80,7 +77,7 @@ internal sealed class HpkeSuite
 
     /// <summary>
     /// SetupBaseR(enc, skR, info) (RFC 9180 §5.1.1): the receiver context, or null when
-    /// <paramref name="enc"/> is not a valid encapsulated key (wrong size or low-order point).
+    /// <paramref name="enc"/> is not a valid encapsulated key (wrong size or not a valid public key).
     /// The caller disposes the context.
     /// </summary>
     public HpkeReceiverContext? SetupBaseR(ReadOnlySpan<byte> enc, HpkePrivateKey skR, ReadOnlySpan<byte> info)
@@ -90,15 +87,15 @@ internal sealed class HpkeSuite
     }
 
     /// <summary>SealBase(pkR, info, aad, pt) (RFC 9180 §6.1): a single message to <paramref name="pkR"/>.</summary>
-    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not 32 bytes.</exception>
-    /// <exception cref="HpkeException"><paramref name="pkR"/> is a low-order point (ValidationError).</exception>
+    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not Npk bytes.</exception>
+    /// <exception cref="HpkeException"><paramref name="pkR"/> is not a valid public key (ValidationError).</exception>
     /// <exception cref="InvalidOperationException">The suite is export-only.</exception>
     public (byte[] Enc, byte[] Ciphertext) SealBase(ReadOnlySpan<byte> pkR, ReadOnlySpan<byte> info, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext, IRandom random)
         => SealBasePrepared(pkR, PrepareInfo(info), aad, plaintext, random);
 
     /// <summary>SealBase(pkR, info, aad, pt) with the info of <see cref="PrepareInfo"/>.</summary>
-    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not 32 bytes, or <paramref name="info"/> is another suite's.</exception>
-    /// <exception cref="HpkeException"><paramref name="pkR"/> is a low-order point (ValidationError).</exception>
+    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not Npk bytes, or <paramref name="info"/> is another suite's.</exception>
+    /// <exception cref="HpkeException"><paramref name="pkR"/> is not a valid public key (ValidationError).</exception>
     /// <exception cref="InvalidOperationException">The suite is export-only.</exception>
     public (byte[] Enc, byte[] Ciphertext) SealBasePrepared(ReadOnlySpan<byte> pkR, HpkePreparedInfo info, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext, IRandom random)
     {
@@ -182,7 +179,7 @@ internal sealed class HpkeSuite
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"HPKE(0x{DhKem.Id:X4}, 0x{HpkeKdf.Id:X4}, 0x{AeadId:X4})";
+    public override string ToString() => $"HPKE(0x{Kem.Id:X4}, 0x{HpkeKdf.Id:X4}, 0x{AeadId:X4})";
 
     private void RequireAead()
     {

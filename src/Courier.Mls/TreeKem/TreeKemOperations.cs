@@ -358,9 +358,9 @@ internal static class TreeKemOperations
 
         foreach (var key in keys)
         {
-            if (key.Length != DhKem.PublicKeySize)
+            if (!tree.Suite.Hpke.Kem.IsValidPublicKey(key))
             {
-                throw new MessageRejectedException(MlsCheck.HpkePublicKey, $"an UpdatePath key is {key.Length} bytes");
+                throw new MessageRejectedException(MlsCheck.HpkePublicKey, $"an UpdatePath key ({key.Length} bytes) is not a public key of the ciphersuite's KEM");
             }
 
             if (!inTree.Add(key))

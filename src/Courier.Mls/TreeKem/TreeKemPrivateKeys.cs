@@ -108,10 +108,10 @@ internal sealed class TreeKemPrivateKeys : IDisposable
     }
 
     /// <summary>
-    /// Reads keys written by <see cref="Export"/>.
+    /// Reads keys written by <see cref="Export"/>, private keys of <paramref name="suite"/>'s KEM.
     /// </summary>
-    /// <exception cref="DecodeException">The bytes are not an export of private keys.</exception>
-    public static TreeKemPrivateKeys Import(ReadOnlySpan<byte> data)
+    /// <exception cref="DecodeException">The bytes are not an export of private keys of the suite.</exception>
+    public static TreeKemPrivateKeys Import(ReadOnlySpan<byte> data, CipherSuite suite)
     {
         // struct { uint32 node; opaque private_key<V>; } NodeKey;
         // struct { uint32 leaf_index; NodeKey keys<V>; } TreeKemPrivateKeys;
@@ -135,7 +135,7 @@ internal sealed class TreeKemPrivateKeys : IDisposable
                     throw body.Error(DecodeError.InvalidValue);
                 }
 
-                keys._keys.Add(node, HpkePrivateKey.Import(key));
+                keys._keys.Add(node, ImportKey(key, suite, body));
             }
 
             return keys;
@@ -144,6 +144,19 @@ internal sealed class TreeKemPrivateKeys : IDisposable
         {
             keys.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>One stored key; a DecodeException when it is not a private key of the suite's KEM (a P-256 scalar out of range).</summary>
+    private static HpkePrivateKey ImportKey(ReadOnlySpan<byte> key, CipherSuite suite, TlsReader reader)
+    {
+        try
+        {
+            return HpkePrivateKey.Import(key, suite.Hpke.Kem);
+        }
+        catch (ArgumentException)
+        {
+            throw reader.Error(DecodeError.InvalidValue);
         }
     }
 
@@ -228,8 +241,7 @@ internal sealed class TreeKemPrivateKeys : IDisposable
         {
             foreach (var (node, key) in _keys)
             {
-                using var bytes = key.ExportPrivateKey();
-                copy._keys.Add(node, HpkePrivateKey.Import(bytes.Span));
+                copy._keys.Add(node, key.Copy());
             }
 
             return copy;

@@ -174,9 +174,9 @@ internal static class LeafNodeValidation
     /// <summary>The checks of one leaf on its own after its signature: key format, capabilities, own credential type, lifetime.</summary>
     private static void CheckLeafContent(LeafNode leaf, RatchetTree tree, RequiredCapabilities? required, ulong? now)
     {
-        if (leaf.EncryptionKey.Length != DhKem.PublicKeySize)
+        if (!tree.Suite.Hpke.Kem.IsValidPublicKey(leaf.EncryptionKey))
         {
-            throw new MessageRejectedException(MlsCheck.HpkePublicKey, $"the leaf's encryption key is {leaf.EncryptionKey.Length} bytes");
+            throw new MessageRejectedException(MlsCheck.HpkePublicKey, $"the leaf's encryption key ({leaf.EncryptionKey.Length} bytes) is not a public key of the ciphersuite's KEM");
         }
 
         CheckCapabilities(leaf, tree, required);

@@ -624,9 +624,9 @@ internal sealed class RatchetTree
             }
 
             var key = node.LeafNode?.EncryptionKey ?? node.ParentNode!.EncryptionKey;
-            if (key.Length != DhKem.PublicKeySize)
+            if (!Suite.Hpke.Kem.IsValidPublicKey(key))
             {
-                throw new MessageRejectedException(MlsCheck.HpkePublicKey, $"the encryption key of node {x} is {key.Length} bytes");
+                throw new MessageRejectedException(MlsCheck.HpkePublicKey, $"the encryption key of node {x} ({key.Length} bytes) is not a public key of the ciphersuite's KEM");
             }
 
             if (!seen.Add(key))

@@ -12,7 +12,7 @@ internal sealed class FramingFixture : IDisposable
     {
         Suite = CipherSuite.Get(suiteId);
         Context = new GroupContext((ushort)suiteId, "group"u8.ToArray(), 5, new byte[32], new byte[32], []);
-        Signers = [SignaturePrivateKey.Generate(SystemRandom.Instance), SignaturePrivateKey.Generate(SystemRandom.Instance)];
+        Signers = [SignaturePrivateKey.Generate(SystemRandom.Instance, suiteId), SignaturePrivateKey.Generate(SystemRandom.Instance, suiteId)];
         MembershipKey = RandomBytes(32);
         SenderDataSecret = Secret.Copy(RandomBytes(32));
         EncryptionSecret = RandomBytes(32);

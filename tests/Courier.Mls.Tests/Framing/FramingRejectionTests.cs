@@ -13,7 +13,7 @@ namespace Courier.Mls.Tests.Framing;
 /// </summary>
 public class FramingRejectionTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]

@@ -10,7 +10,7 @@ namespace Courier.Mls.Tests.Group;
 /// <summary>External initialization (RFC 9420 §8.3) and the external_pub GroupInfo extension (§12.4.3.2).</summary>
 public class ExternalInitializationTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]
@@ -108,6 +108,20 @@ public class ExternalInitializationTests
 
         // The all-zero point has small order: the X25519 shared secret would be zero.
         AssertRejected(MlsCheck.ExternalPub, () => ExternalInitialization.Send(suite, new byte[32], SystemRandom.Instance));
+
+        // For P-256, 0x04 || 0 || 0 is not on the curve, nor is a valid key with a bit flipped.
+        if (suite.Hpke.Kem.PublicKeySize == 65)
+        {
+            using var externalSecret = Secret.Copy(WelcomeFixture.RandomBytes(32));
+            using var key = suite.DeriveKeyPair(externalSecret.Span);
+            var offCurve = key.PublicKey;
+            offCurve[^1] ^= 1;
+            var zero = new byte[65];
+            zero[0] = 0x04;
+            AssertRejected(MlsCheck.ExternalPub, () => ExternalInitialization.Send(suite, offCurve, SystemRandom.Instance));
+            AssertRejected(MlsCheck.ExternalPub, () => ExternalInitialization.Send(suite, zero, SystemRandom.Instance));
+            AssertRejected(MlsCheck.ExternalInitKemOutput, () => ExternalInitialization.Receive(suite, externalSecret, offCurve));
+        }
     }
 
     [Theory]

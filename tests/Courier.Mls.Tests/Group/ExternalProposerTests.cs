@@ -11,14 +11,14 @@ namespace Courier.Mls.Tests.Group;
 /// </summary>
 public class ExternalProposerTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]
     public void An_external_Remove_removes_the_member(CipherSuiteId suite)
     {
         using var cell = new Cell(suite, 3);
-        using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance, suite);
         AddExternalSenders(cell, ds.PublicKey);
         using var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System);
         var removed = proposer.Members.Single(m => m.Identity.AsSpan().SequenceEqual("member-2"u8)).LeafIndex;
@@ -35,7 +35,7 @@ public class ExternalProposerTests
     public void An_external_Add_adds_the_member(CipherSuiteId suite)
     {
         using var cell = new Cell(suite, 2);
-        using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance, suite);
         AddExternalSenders(cell, ds.PublicKey);
         using var proposer = ExternalProposer.Create(cell[1].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System);
         var joiner = new Member("member-2", suite);
@@ -54,7 +54,7 @@ public class ExternalProposerTests
     public void External_PreSharedKey_proposals_are_committed(CipherSuiteId suite)
     {
         using var cell = new Cell(suite, 3);
-        using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance, suite);
         AddExternalSenders(cell, ds.PublicKey);
         var pskId = "vault-psk"u8.ToArray();
         for (var i = 0; i < 3; i++)
@@ -81,7 +81,7 @@ public class ExternalProposerTests
     public void External_GroupContextExtensions_and_ReInit_are_committed(CipherSuiteId suite)
     {
         using var cell = new Cell(suite, 3);
-        using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance, suite);
         AddExternalSenders(cell, ds.PublicKey);
         (ushort Type, byte[] Data) required = (Extension.RequiredCapabilities, [0, 0, 0]);
         var extensions = cell[0].ContextExtensions.Append(required).ToList();
@@ -112,8 +112,8 @@ public class ExternalProposerTests
     public void The_proposal_is_a_PublicMessage_from_the_signers_external_sender_index(CipherSuiteId suite)
     {
         using var cell = new Cell(suite, 2);
-        using var first = SignaturePrivateKey.Generate(SystemRandom.Instance);
-        using var second = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        using var first = SignaturePrivateKey.Generate(SystemRandom.Instance, suite);
+        using var second = SignaturePrivateKey.Generate(SystemRandom.Instance, suite);
         AddExternalSenders(cell, first.PublicKey, second.PublicKey);
 
         // The tree out of band (RFC 9420 §12.4.3.3), as the interop runner gives it.
@@ -196,7 +196,7 @@ public class ExternalProposerTests
     public void A_flipped_bit_anywhere_in_the_proposal_is_rejected(CipherSuiteId suite)
     {
         using var cell = new Cell(suite, 3);
-        using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        using var ds = SignaturePrivateKey.Generate(SystemRandom.Instance, suite);
         AddExternalSenders(cell, ds.PublicKey);
         using var proposer = ExternalProposer.Create(cell[0].GroupInfo(), ds, SystemRandom.Instance, TimeProvider.System);
         var proposal = proposer.ProposeRemove(2);

@@ -6,7 +6,7 @@ namespace Courier.Mls.Tests.Group;
 
 public class GroupInfoSigningTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]

@@ -5,7 +5,7 @@ namespace Courier.Mls.Tests.Group;
 
 public class GroupLifecycleTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]

@@ -12,14 +12,14 @@ public class KeyPackageBundleTests
     private const ulong NotBefore = 1_700_000_000;
     private const ulong NotAfter = 1_800_000_000;
 
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]
     public void Generated_KeyPackage_validates_and_carries_what_was_asked(CipherSuiteId suiteId)
     {
         var suite = CipherSuite.Get(suiteId);
-        using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance, suiteId);
         using var bundle = KeyPackageBundle.Generate(suiteId, "agent-kestrel"u8, signer, NotBefore, NotAfter, SystemRandom.Instance);
 
         var published = MLSMessage.FromBytes(bundle.KeyPackageBytes);
@@ -87,7 +87,12 @@ public class KeyPackageBundleTests
         const CipherSuiteId suite = CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
         Assert.Throws<ArgumentException>(() => KeyPackageBundle.Generate(suite, [], signer, 0, 1, SystemRandom.Instance));
         Assert.Throws<ArgumentException>(() => KeyPackageBundle.Generate(suite, "a"u8, signer, 2, 1, SystemRandom.Instance));
-        Assert.Throws<ArgumentOutOfRangeException>(() => KeyPackageBundle.Generate((CipherSuiteId)2, "a"u8, signer, 0, 1, SystemRandom.Instance));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KeyPackageBundle.Generate((CipherSuiteId)4, "a"u8, signer, 0, 1, SystemRandom.Instance));
+
+        // An Ed25519 key cannot sign for suite 2 (ECDSA P-256), nor a P-256 key for suite 1.
+        Assert.Throws<ArgumentException>(() => KeyPackageBundle.Generate(CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256, "a"u8, signer, 0, 1, SystemRandom.Instance));
+        using var p256 = SignaturePrivateKey.Generate(SystemRandom.Instance, CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256);
+        Assert.Throws<ArgumentException>(() => KeyPackageBundle.Generate(suite, "a"u8, p256, 0, 1, SystemRandom.Instance));
         Assert.Throws<ArgumentNullException>(() => KeyPackageBundle.Generate(suite, "a"u8, null!, 0, 1, SystemRandom.Instance));
     }
 
@@ -95,7 +100,7 @@ public class KeyPackageBundleTests
     [MemberData(nameof(Suites))]
     public void Bundle_serializes_and_deserializes_with_its_private_keys(CipherSuiteId suiteId)
     {
-        using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance, suiteId);
         using var bundle = KeyPackageBundle.Generate(suiteId, "agent-wren"u8, signer, NotBefore, NotAfter, SystemRandom.Instance);
         var stored = bundle.Serialize();
         try

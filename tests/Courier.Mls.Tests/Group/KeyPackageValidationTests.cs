@@ -11,7 +11,7 @@ namespace Courier.Mls.Tests.Group;
 /// </summary>
 public class KeyPackageValidationTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]
@@ -39,7 +39,7 @@ public class KeyPackageValidationTests
         AssertRejected(MlsCheck.KeyPackageSignature, f.Suite, keyPackage with { InitKey = f.Bob.KeyPackage.InitKey });
 
         // Signed by someone else than the leaf's signature key.
-        using var other = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        using var other = SignaturePrivateKey.Generate(SystemRandom.Instance, suiteId);
         AssertRejected(MlsCheck.KeyPackageSignature, f.Suite, Resign(f, keyPackage, signer: other));
         AssertRejected(MlsCheck.KeyPackageSignature, f.Suite, keyPackage with { Signature = [] });
     }
@@ -62,7 +62,7 @@ public class KeyPackageValidationTests
 
         // A valid KeyPackage of another suite than the group's.
         AssertRejected(MlsCheck.KeyPackageCipherSuite, otherSuite, f.Alice.KeyPackage);
-        AssertRejected(MlsCheck.KeyPackageCipherSuite, f.Suite, Resign(f, f.Alice.KeyPackage with { CipherSuite = 2 }));
+        AssertRejected(MlsCheck.KeyPackageCipherSuite, f.Suite, Resign(f, f.Alice.KeyPackage with { CipherSuite = 4 }));
     }
 
     [Theory]
@@ -81,6 +81,22 @@ public class KeyPackageValidationTests
         using var f = new WelcomeFixture(suiteId);
         AssertRejected(MlsCheck.KeyPackageInitKey, f.Suite, Resign(f, f.Alice.KeyPackage with { InitKey = new byte[31] }));
         AssertRejected(MlsCheck.KeyPackageInitKey, f.Suite, Resign(f, f.Alice.KeyPackage with { InitKey = [] }));
+    }
+
+    [Fact]
+    public void Rejects_KeyPackageInitKey_that_is_not_an_uncompressed_point_on_P256()
+    {
+        using var f = new WelcomeFixture(CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256);
+        var initKey = f.Alice.KeyPackage.InitKey;
+        var offCurve = (byte[])initKey.Clone();
+        offCurve[^1] ^= 1;
+        byte[] compressed = [(byte)(0x02 | (initKey[^1] & 1)), .. initKey[1..33]];
+        byte[] x25519Sized = initKey[1..33];
+
+        foreach (var bad in new[] { offCurve, compressed, x25519Sized })
+        {
+            AssertRejected(MlsCheck.KeyPackageInitKey, f.Suite, Resign(f, f.Alice.KeyPackage with { InitKey = bad }));
+        }
     }
 
     [Theory]

@@ -13,7 +13,7 @@ internal sealed class Member : IDisposable
     {
         CodeName = codeName;
         Suite = suite;
-        Signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        Signer = SignaturePrivateKey.Generate(SystemRandom.Instance, suite);
     }
 
     public string CodeName { get; }

@@ -18,8 +18,8 @@ internal sealed class WelcomeFixture : IDisposable
     public WelcomeFixture(CipherSuiteId suiteId)
     {
         Suite = CipherSuite.Get(suiteId);
-        Committer = SignaturePrivateKey.Generate(SystemRandom.Instance);
-        JoinerSigner = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        Committer = SignaturePrivateKey.Generate(SystemRandom.Instance, suiteId);
+        JoinerSigner = SignaturePrivateKey.Generate(SystemRandom.Instance, suiteId);
         Alice = NewBundle(suiteId, "alice"u8);
         Bob = NewBundle(suiteId, "bob"u8);
         Carol = NewBundle(suiteId, "carol"u8);
@@ -69,7 +69,11 @@ internal sealed class WelcomeFixture : IDisposable
         using var epoch = EpochSecrets.FromJoinerSecret(suite, JoinerSecret, pskSecret, context);
         var tag = confirmationTag ?? ConfirmationTag.Compute(suite, epoch.ConfirmationKey, context.ConfirmedTranscriptHash);
         var extensions = new List<Extension> { ExternalInitialization.ExternalPubExtension(suite, epoch.ExternalSecret) };
-        return GroupInfoSigning.Sign(suite, new GroupInfoTBS(context, extensions, tag, 0), Committer);
+        // Signed with the committer's key, of the fixture's suite, also when the context names another
+        // suite (as a misbehaving committer would; GroupInfoSigning.Sign refuses that).
+        var toBeSigned = new GroupInfoTBS(context, extensions, tag, 0);
+        var signature = Suite.SignWithLabel(Committer, GroupInfoSigning.SignatureLabel, toBeSigned.ToBytes());
+        return new GroupInfo(context, extensions, tag, 0, signature);
     }
 
     /// <summary>

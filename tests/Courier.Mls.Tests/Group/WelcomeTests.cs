@@ -13,7 +13,7 @@ namespace Courier.Mls.Tests.Group;
 /// </summary>
 public class WelcomeTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]
@@ -172,7 +172,7 @@ public class WelcomeTests
         var welcome = WelcomeBuilder.Build(f.Suite, f.GroupInfo, f.JoinerSecret, [], [new(f.Alice.KeyPackage, null)], SystemRandom.Instance);
         var otherSuite = suiteId == CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 ? CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 : CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
         AssertRejected(MlsCheck.WelcomeCipherSuite, () => WelcomeProcessing.Process(welcome with { CipherSuite = (ushort)otherSuite }, f.Alice, WelcomeFixture.NoPsk));
-        AssertRejected(MlsCheck.WelcomeCipherSuite, () => WelcomeProcessing.Process(welcome with { CipherSuite = 2 }, f.Alice, WelcomeFixture.NoPsk));
+        AssertRejected(MlsCheck.WelcomeCipherSuite, () => WelcomeProcessing.Process(welcome with { CipherSuite = 4 }, f.Alice, WelcomeFixture.NoPsk));
     }
 
     [Theory]

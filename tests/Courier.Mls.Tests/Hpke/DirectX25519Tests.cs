@@ -11,7 +11,7 @@ namespace Courier.Mls.Tests.Hpke;
 /// </summary>
 public class DirectX25519Tests
 {
-    private static HpkeVector Aes => HpkeVector.All.Single(v => v.AeadId == 0x0001);
+    private static HpkeVector Aes => HpkeVector.X25519.Single(v => v.AeadId == 0x0001);
 
     [Fact]
     public void Encap_uses_the_scratch_for_its_secrets_and_wipes_it()

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Courier.Mls.Tests.Hpke;
 
-/// <summary>One case of the RFC 9180 test vectors (test-vectors-x25519-sha256.json, base mode only).</summary>
+/// <summary>One case of the RFC 9180 test vectors (test-vectors-x25519-sha256.json and test-vectors-p256-sha256.json, base mode only).</summary>
 internal sealed record HpkeVector(
     ushort KemId,
     ushort KdfId,
@@ -24,11 +24,15 @@ internal sealed record HpkeVector(
     IReadOnlyList<HpkeVector.Encryption> Encryptions,
     IReadOnlyList<HpkeVector.Export> Exports)
 {
-    public const string FileName = "test-vectors-x25519-sha256.json";
+    /// <summary>The vendored files: DHKEM(X25519, HKDF-SHA256) and DHKEM(P-256, HKDF-SHA256).</summary>
+    public static readonly string[] FileNames = ["test-vectors-x25519-sha256.json", "test-vectors-p256-sha256.json"];
 
     private static readonly Lazy<IReadOnlyList<HpkeVector>> Cases = new(Load);
 
     public static IReadOnlyList<HpkeVector> All => Cases.Value;
+
+    /// <summary>The cases of DHKEM(X25519, HKDF-SHA256) (KEM 0x0020).</summary>
+    public static IReadOnlyList<HpkeVector> X25519 => [.. All.Where(v => v.KemId == 0x0020)];
 
     /// <summary>The index of every case, for theories.</summary>
     public static TheoryData<int> Indexes()
@@ -46,38 +50,43 @@ internal sealed record HpkeVector(
 
     private static IReadOnlyList<HpkeVector> Load()
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(TestVectorPaths.Hpke(FileName)));
         var cases = new List<HpkeVector>();
-        foreach (var c in document.RootElement.EnumerateArray())
+        foreach (var fileName in FileNames)
         {
-            if (c.GetProperty("mode").GetInt32() != 0)
-            {
-                throw new InvalidDataException("The vendored HPKE vectors should hold base mode only.");
-            }
-
-            cases.Add(new HpkeVector(
-                c.GetProperty("kem_id").GetUInt16(),
-                c.GetProperty("kdf_id").GetUInt16(),
-                c.GetProperty("aead_id").GetUInt16(),
-                Hex(c, "info"),
-                Hex(c, "ikmR"),
-                Hex(c, "ikmE"),
-                Hex(c, "skRm"),
-                Hex(c, "skEm"),
-                Hex(c, "pkRm"),
-                Hex(c, "pkEm"),
-                Hex(c, "enc"),
-                Hex(c, "shared_secret"),
-                Hex(c, "key_schedule_context"),
-                Hex(c, "secret"),
-                Hex(c, "key"),
-                Hex(c, "base_nonce"),
-                Hex(c, "exporter_secret"),
-                [.. c.GetProperty("encryptions").EnumerateArray().Select(e => new Encryption(Hex(e, "aad"), Hex(e, "pt"), Hex(e, "ct")))],
-                [.. c.GetProperty("exports").EnumerateArray().Select(e => new Export(Hex(e, "exporter_context"), e.GetProperty("L").GetInt32(), Hex(e, "exported_value")))]));
+            using var document = JsonDocument.Parse(File.ReadAllBytes(TestVectorPaths.Hpke(fileName)));
+            cases.AddRange(document.RootElement.EnumerateArray().Select(Parse));
         }
 
         return cases;
+    }
+
+    private static HpkeVector Parse(JsonElement c)
+    {
+        if (c.GetProperty("mode").GetInt32() != 0)
+        {
+            throw new InvalidDataException("The vendored HPKE vectors should hold base mode only.");
+        }
+
+        return new HpkeVector(
+            c.GetProperty("kem_id").GetUInt16(),
+            c.GetProperty("kdf_id").GetUInt16(),
+            c.GetProperty("aead_id").GetUInt16(),
+            Hex(c, "info"),
+            Hex(c, "ikmR"),
+            Hex(c, "ikmE"),
+            Hex(c, "skRm"),
+            Hex(c, "skEm"),
+            Hex(c, "pkRm"),
+            Hex(c, "pkEm"),
+            Hex(c, "enc"),
+            Hex(c, "shared_secret"),
+            Hex(c, "key_schedule_context"),
+            Hex(c, "secret"),
+            Hex(c, "key"),
+            Hex(c, "base_nonce"),
+            Hex(c, "exporter_secret"),
+            [.. c.GetProperty("encryptions").EnumerateArray().Select(e => new Encryption(Hex(e, "aad"), Hex(e, "pt"), Hex(e, "ct")))],
+            [.. c.GetProperty("exports").EnumerateArray().Select(e => new Export(Hex(e, "exporter_context"), e.GetProperty("L").GetInt32(), Hex(e, "exported_value")))]);
     }
 
     private static byte[] Hex(JsonElement element, string name) => Convert.FromHexString(element.GetProperty(name).GetString()!);

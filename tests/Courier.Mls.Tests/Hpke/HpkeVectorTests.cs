@@ -2,15 +2,16 @@ using Courier.Mls.Hpke;
 
 namespace Courier.Mls.Tests.Hpke;
 
-/// <summary>Every case of the RFC 9180 vectors for DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, base mode.</summary>
+/// <summary>Every case of the RFC 9180 vectors for DHKEM(X25519, HKDF-SHA256) and DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, base mode.</summary>
 public class HpkeVectorTests
 {
     public static TheoryData<int> Cases() => HpkeVector.Indexes();
 
     [Fact]
-    public void Vectors_cover_aes_gcm_chacha_and_export_only()
+    public void Vectors_cover_aes_gcm_chacha_and_export_only_for_both_kems()
     {
-        Assert.Equal([0x0001, 0x0003, 0xFFFF], HpkeVector.All.Select(v => (int)v.AeadId).Order());
+        Assert.Equal([0x0001, 0x0003, 0xFFFF], HpkeVector.All.Where(v => v.KemId == 0x0020).Select(v => (int)v.AeadId).Order());
+        Assert.Equal([0x0001, 0x0003, 0xFFFF], HpkeVector.All.Where(v => v.KemId == 0x0010).Select(v => (int)v.AeadId).Order());
         Assert.All(HpkeVector.All, v => Assert.NotNull(Suite(v)));
         Assert.All(HpkeVector.All.Where(v => v.AeadId != HpkeSuite.ExportOnlyAeadId), v => Assert.NotEmpty(v.Encryptions));
         Assert.All(HpkeVector.All, v => Assert.NotEmpty(v.Exports));
@@ -39,7 +40,7 @@ public class HpkeVectorTests
 
         Assert.Equal(v.PkRm, skR.PublicKey);
 
-        using var imported = HpkePrivateKey.Import(v.SkRm);
+        using var imported = HpkePrivateKey.Import(v.SkRm, Suite(v).Kem);
         Assert.Equal(v.PkRm, imported.PublicKey);
     }
 
@@ -59,7 +60,7 @@ public class HpkeVectorTests
             Assert.True(sharedSecret.ContentEquals(v.SharedSecret));
         }
 
-        using var skR = HpkePrivateKey.Import(v.SkRm);
+        using var skR = HpkePrivateKey.Import(v.SkRm, Suite(v).Kem);
         using var decapsulated = kem.Decap(v.Enc, skR);
         Assert.NotNull(decapsulated);
         Assert.True(decapsulated.ContentEquals(v.SharedSecret));
@@ -109,7 +110,7 @@ public class HpkeVectorTests
         {
             Assert.Equal(v.Enc, enc);
             Assert.True(random.Exhausted);
-            using var skR = HpkePrivateKey.Import(v.SkRm);
+            using var skR = HpkePrivateKey.Import(v.SkRm, Suite(v).Kem);
             using var receiver = suite.SetupBaseR(enc, skR, v.Info);
             Assert.NotNull(receiver);
 
@@ -135,7 +136,7 @@ public class HpkeVectorTests
 
         var suite = Suite(v);
         var (enc, sender) = suite.SetupBaseS(v.PkRm, v.Info, new FixedRandom(v.IkmE));
-        using var skR = HpkePrivateKey.Import(v.SkRm);
+        using var skR = HpkePrivateKey.Import(v.SkRm, Suite(v).Kem);
         using var receiver = suite.SetupBaseR(enc, skR, v.Info);
         Assert.NotNull(receiver);
         using (sender)
@@ -156,7 +157,7 @@ public class HpkeVectorTests
         var v = HpkeVector.All[index];
         var suite = Suite(v);
         var (enc, sender) = suite.SetupBaseS(v.PkRm, v.Info, new FixedRandom(v.IkmE));
-        using var skR = HpkePrivateKey.Import(v.SkRm);
+        using var skR = HpkePrivateKey.Import(v.SkRm, Suite(v).Kem);
         using var receiver = suite.SetupBaseR(enc, skR, v.Info);
         Assert.NotNull(receiver);
         using (sender)
@@ -188,7 +189,7 @@ public class HpkeVectorTests
         Assert.Equal(v.Enc, enc);
         Assert.Equal(first.Ciphertext, ciphertext);
 
-        using var skR = HpkePrivateKey.Import(v.SkRm);
+        using var skR = HpkePrivateKey.Import(v.SkRm, Suite(v).Kem);
         Assert.Equal(first.Plaintext, suite.OpenBase(v.Enc, skR, v.Info, first.Aad, first.Ciphertext));
     }
 
@@ -220,7 +221,7 @@ public class HpkeVectorTests
     [Fact]
     public void SealBasePrepared_refuses_an_info_prepared_for_another_suite()
     {
-        var v = HpkeVector.All.First(v => v.AeadId == 0x0001);
+        var v = HpkeVector.X25519.First(v => v.AeadId == 0x0001);
         var other = HpkeSuite.X25519Sha256ChaCha20Poly1305.PrepareInfo(v.Info);
 
         Assert.Throws<ArgumentException>(() => HpkeSuite.X25519Sha256Aes128Gcm.SealBasePrepared(v.PkRm, other, [], [1], new FixedRandom(v.IkmE)));

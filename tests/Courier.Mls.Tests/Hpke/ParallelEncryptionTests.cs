@@ -9,7 +9,7 @@ namespace Courier.Mls.Tests.Hpke;
 /// </summary>
 public class ParallelEncryptionTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]

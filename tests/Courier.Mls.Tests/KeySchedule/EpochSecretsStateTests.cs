@@ -17,7 +17,7 @@ public class EpochSecretsStateTests(ITestOutputHelper output)
 {
     private const int AlwaysHeldLength = 8 * (1 + CipherSuite.HashSize);
 
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]

@@ -14,7 +14,7 @@ public class EncryptionSecretTreeStateTests(ITestOutputHelper output)
 {
     private static readonly byte[] Root = [.. Enumerable.Range(100, CipherSuite.HashSize).Select(i => (byte)i)];
 
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]

@@ -55,7 +55,7 @@ public class TreeKemPrivateKeysTests
         TreeKemPrivateKeys imported;
         using (var exported = member.Keys.Export())
         {
-            imported = TreeKemPrivateKeys.Import(exported.Span);
+            imported = TreeKemPrivateKeys.Import(exported.Span, CipherSuite.Suite3);
         }
 
         Assert.Equal(member.Keys.LeafIndex, imported.LeafIndex);
@@ -150,7 +150,7 @@ public class TreeKemPrivateKeysTests
 
     private static void AssertDecodeError(DecodeError reason, byte[] bytes)
     {
-        var e = Assert.Throws<DecodeException>(() => TreeKemPrivateKeys.Import(bytes));
+        var e = Assert.Throws<DecodeException>(() => TreeKemPrivateKeys.Import(bytes, CipherSuite.Suite1));
         Assert.Equal(reason, e.Reason);
     }
 }

@@ -15,7 +15,7 @@ namespace Courier.Mls.Tests.TreeKem;
 /// </summary>
 public class TreeKemTests
 {
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]

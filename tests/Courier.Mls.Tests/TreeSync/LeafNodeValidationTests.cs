@@ -258,6 +258,22 @@ public class LeafNodeValidationTests : IDisposable
     }
 
     [Fact]
+    public void Rejects_HpkePublicKey_that_is_not_a_point_on_P256()
+    {
+        using var f = new TreeFixture(CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256, 3);
+        var (leaf, key, signer) = f.NewKeyPackageLeaf();
+        using (key)
+        using (signer)
+        {
+            LeafNodeValidation.Validate(leaf, LeafNodeSource.KeyPackage, f.Tree, null, GroupId, null, null);
+            var offCurve = (byte[])leaf.EncryptionKey.Clone();
+            offCurve[^1] ^= 1;
+            var bad = new LeafNode(offCurve, leaf.SignatureKey, leaf.Credential, leaf.Capabilities, leaf.LeafNodeSource, leaf.Lifetime, null, leaf.Extensions, []);
+            AssertRejected(MlsCheck.HpkePublicKey, () => LeafNodeValidation.Validate(TreeFixture.Sign(f.Suite, bad, signer, null, null), LeafNodeSource.KeyPackage, f.Tree, null, GroupId, null, null));
+        }
+    }
+
+    [Fact]
     public void Reads_required_capabilities_from_the_group_context()
     {
         var required = new RequiredCapabilities([0x0A0A], [], []);

@@ -12,7 +12,7 @@ public class RatchetTreeTests
 {
     private static readonly CipherSuite Suite1 = CipherSuite.Suite1;
 
-    public static TheoryData<CipherSuiteId> Suites() => TestSuites.Both();
+    public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
     [Theory]
     [MemberData(nameof(Suites))]

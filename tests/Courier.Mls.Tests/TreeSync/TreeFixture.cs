@@ -46,7 +46,7 @@ internal sealed class TreeFixture : IDisposable
     public (LeafNode Leaf, HpkePrivateKey Key, SignaturePrivateKey Signer) NewKeyPackageLeaf(Capabilities? capabilities = null, Lifetime? lifetime = null, IReadOnlyList<Extension>? extensions = null)
     {
         var key = Suite.Hpke.Kem.GenerateKeyPair(SystemRandom.Instance);
-        var signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        var signer = SignaturePrivateKey.Generate(SystemRandom.Instance, Suite.Id);
         var leaf = new LeafNode(key.PublicKey, signer.PublicKey, Credential.Basic(signer.PublicKey[..8]), capabilities ?? DefaultCapabilities, LeafNodeSource.KeyPackage, lifetime ?? new Lifetime(0, ulong.MaxValue), null, extensions ?? [], []);
         return (Sign(Suite, leaf, signer, null, null), key, signer);
     }
@@ -126,7 +126,7 @@ internal sealed class TreeFixture : IDisposable
                 {
                     // §12.1.2: the member's Update was committed, so its new leaf key replaces the old one.
                     using var exported = updateKey.ExportPrivateKey();
-                    keys.SetLeafKey(HpkePrivateKey.Import(exported.Span));
+                    keys.SetLeafKey(updateKey.Copy());
                 }
 
                 using var commitSecret = TreeKemOperations.DecryptPath(received, staged.Sender, staged.Path, leaf, keys, staged.Context, staged.Excluded);
