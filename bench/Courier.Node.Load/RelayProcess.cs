@@ -19,7 +19,7 @@ internal sealed class RelayProcess : IDisposable
     public Uri Address { get; }
 
     /// <summary>The relay's options, as passed on its command line (reported in the JSON).</summary>
-    public static IReadOnlyList<string> Options { get; } = ["--rate-limit", "0", "--max-envelopes", "1000000", "--nameplate-rate", "1000000"];
+    public static IReadOnlyList<string> Options { get; } = ["--rate-limit", "0", "--drop-rate", "0", "--max-envelopes", "1000000", "--nameplate-rate", "1000000"];
 
     public static async Task<RelayProcess> StartAsync(string dataDirectory)
     {
