@@ -182,11 +182,10 @@ async function direction(sender, receiver, suite, encrypt, count) {
     const mine = await sender.rpc.HandlePendingCommit({ state_id: alice });
     // The finding holds only if the receiver applied exactly the untouched Commit.
     if (!(await sameEpoch(sender, alice, mine.epoch_authenticator, receiver, bob, Buffer.alloc(0)))) {
-      report(false, `${label}: after the flip at byte ${p} the members disagree on the epoch`);
-      return;
+      throw new Error(`after the flip at byte ${p} the members disagree on the epoch`);
     }
     ({ commit } = await sender.rpc.Commit({ state_id: alice }));
-    if (commit.length !== commitPositions.at(-1) + 1) throw new Error(`${label}: the next commit has another length`);
+    if (commit.length !== commitPositions.at(-1) + 1) throw new Error("the next commit has another length");
   }
   report(
     acceptedCommits.length === 0,
