@@ -42,6 +42,22 @@ public class TlsCodecTests
     }
 
     [Fact]
+    public void Vector_length_ending_inside_its_last_element_is_truncated_not_read_past()
+    {
+        // struct { Item items<V>; uint8 next; }, Item = opaque<V>, one item: 04 | 03 010203 | 07. With the
+        // length lowered to 3 a reader that takes elements until it reaches or passes the length
+        // gets the same value (OpenMLS's tamper finding, interop/README.md); RFC 9420 §2.1.2 makes
+        // the length the byte count of the elements, so the lowered copy must not decode.
+        static (List<byte[]> Items, byte Next) Read(ref TlsReader r) =>
+            (r.ReadVector((ref TlsReader e) => e.ReadOpaqueArray()), r.ReadUInt8());
+        var (items, next) = TlsReader.Decode(Convert.FromHexString("040301020307"), "struct", Read);
+        Assert.Equal([1, 2, 3], Assert.Single(items));
+        Assert.Equal(7, next);
+        var e = Assert.Throws<DecodeException>(() => TlsReader.Decode(Convert.FromHexString("030301020307"), "struct", Read));
+        Assert.Equal(DecodeError.Truncated, e.Reason);
+    }
+
+    [Fact]
     public void Optional_marker_other_than_0_or_1_is_rejected()
     {
         var e = Assert.Throws<DecodeException>(() => TlsReader.Decode([0x02], "optional", (ref TlsReader r) => r.ReadPresence()));
