@@ -50,7 +50,8 @@ dotnet build Courier.sln -c Release -warnaserror --nologo -v q
 
 log=$(mktemp)
 interop_log=$(mktemp)
-trap 'rm -f "$log" "$interop_log"' EXIT
+findings_log=$(mktemp)
+trap 'rm -f "$log" "$interop_log" "$findings_log"' EXIT
 status=0
 if [ "$quick" -eq 1 ]; then
   step "quick: MLS, node and relay tests (no crash, cluster or fuzz tests)"
@@ -73,6 +74,8 @@ if [ "$quick" -eq 0 ]; then
   step "MLS interop: Courier against ts-mls and OpenMLS through the working group's scenarios, and the tamper check"
   if command -v node >/dev/null && command -v npm >/dev/null; then
     interop/run.sh 2>&1 | tee "$interop_log" || status=$?
+    # The matcher that tells the one listed OpenMLS tamper finding from any other accepted flip.
+    node --test interop/peer-findings.test.mjs 2>&1 | tee "$findings_log" || status=$?
   else
     echo "error: Node.js and npm are needed for the interop run (ts-mls)" >&2
     status=1
@@ -87,7 +90,8 @@ read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- ' "$log" | sed -
   | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 # interop/run.sh ends with its own "N passed, M failed, K skipped" line.
 read -r interop_passed interop_failed interop_skipped < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$interop_log" | tail -1 | sed -E 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | awk '{print $1+0, $2+0, $3+0}')
-passed=$((passed + ${interop_passed:-0})); failed=$((failed + ${interop_failed:-0})); skipped=$((skipped + ${interop_skipped:-0}))
+read -r findings_passed findings_failed < <(sed -nE 's/^# (pass|fail) ([0-9]+)$/\2/p' "$findings_log" | paste -sd' ' | awk '{print $1+0, $2+0}')
+passed=$((passed + ${interop_passed:-0} + ${findings_passed:-0})); failed=$((failed + ${interop_failed:-0} + ${findings_failed:-0})); skipped=$((skipped + ${interop_skipped:-0}))
 # The failed tests again, by name, just above the summary: CI shows only the end of the output.
 if grep -qE '^ +Failed [A-Za-z]' "$log"; then
   echo "== failed tests:"
