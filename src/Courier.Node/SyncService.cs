@@ -50,6 +50,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
         var contactResult = await ReceiveAsync(problems, cancellationToken).ConfigureAwait(false);
         var received = new List<InboxMessage>();
         var removed = new List<string>();
+        var notices = new List<string>();
         foreach (var record in node.Cells.All().Where(c => c.IsMember))
         {
             // One damaged or unreachable cell is reported; the others are still synced.
@@ -57,7 +58,15 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
             {
                 var stillMember = await node.Cells.RunAsync(record, async (cell, store) =>
                 {
-                    await cell.SyncAsync(TimeSpan.Zero, [], cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await cell.SyncAsync(TimeSpan.Zero, [], cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        notices.AddRange(cell.TakeNotices().Select(n => $"Cell \"{record.Name}\": {n}"));
+                    }
+
                     received.AddRange(store.TakeStored());
                     return store.Record.IsMember;
                 }).ConfigureAwait(false);
@@ -66,14 +75,14 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                     removed.Add(record.Name);
                 }
             }
-            catch (NodeException e) when (e is RelayUnreachableException or RelayRejectedException or RelayMisbehavedException or RelayPinMismatchException or InsecureRelayAddressException or VaultCorruptedException or CellBusyException)
+            catch (NodeException e) when (e is RelayUnreachableException or RelayRejectedException or RelayMisbehavedException or RelayPinMismatchException or InsecureRelayAddressException or VaultCorruptedException or CellBusyException or FellBehindException)
             {
                 problems.Add($"Cell \"{record.Name}\": {e.Message}");
             }
         }
 
         await cells.DeliverWelcomesAsync(problems, cancellationToken).ConfigureAwait(false);
-        return new SyncResult(received, removed, contactResult, problems);
+        return new SyncResult(received, removed, contactResult, problems) { Notices = notices };
     }
 
     /// <summary>What came through one contact's pairwise drop; each envelope is committed (with the contact's cursor) before the drop is trimmed.</summary>
@@ -82,7 +91,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
         using var contact = node.Contacts.Get(contactId) ?? throw new VaultCorruptedException("A contact vanished from the vault.");
         using var readKey = DropReadKey.Import(contact.OurDropReadSeed);
         var drop = DropName.FromBytes(contact.OurDrop);
-        var envelopes = await relay.FetchAsync(drop, readKey, contact.OurDropCursor, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        var envelopes = (await relay.FetchAsync(drop, readKey, contact.OurDropCursor, TimeSpan.Zero, cancellationToken).ConfigureAwait(false)).Envelopes;
         foreach (var envelope in envelopes)
         {
             contact.OurDropCursor = envelope.Seq;

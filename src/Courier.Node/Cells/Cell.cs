@@ -23,7 +23,7 @@ namespace Courier.Node.Cells;
 /// is known. Every change of state goes down to the <see cref="ICellStore"/> before its effect
 /// leaves the process. Not thread-safe.
 /// </remarks>
-internal sealed class Cell : IDisposable
+internal sealed partial class Cell : IDisposable
 {
     /// <summary>How often a commit is tried when other members' commits win the epoch.</summary>
     public const int CommitAttempts = 8;
@@ -58,10 +58,13 @@ internal sealed class Cell : IDisposable
         _closedAt = new Dictionary<ulong, long>(cursor.ClosedAt);
         _leaving = new HashSet<string>(cursor.Leaving, StringComparer.Ordinal);
         _outbox = [.. outbox.OrderBy(e => e.Order)];
+        _rejoinSecret = cursor.RejoinSecret;
+        _rejoinCheckedAt = cursor.RejoinCheckedAt;
+        _gapSince = cursor.GapSince;
     }
 
-    /// <summary>The cell's MLS group.</summary>
-    public MlsGroup Group { get; }
+    /// <summary>The cell's MLS group (a new one once this member rejoined after falling behind).</summary>
+    public MlsGroup Group { get; private set; }
 
     /// <summary>This member's code name in the cell.</summary>
     public string CodeName => CodeNameOf(Group.OwnLeafIndex);
@@ -93,6 +96,11 @@ internal sealed class Cell : IDisposable
         if (group.IsActive)
         {
             cell.SetDrop();
+            if (cell._rejoinSecret.Length == 0)
+            {
+                // A cursor written before rejoin secrets: the members at this epoch all derive this one.
+                cell._rejoinSecret = CellRejoin.SecretOf(group);
+            }
         }
 
         return cell;
@@ -218,6 +226,7 @@ internal sealed class Cell : IDisposable
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await FetchAsync(wait, received, cancellationToken).ConfigureAwait(false);
+        await CheckRejoinDropAsync(received, cancellationToken).ConfigureAwait(false);
         var leaving = _leaving.Where(n => TryLeafOf(n) is not null && n != CodeName).ToList();
         if (Group.IsActive && leaving.Count > 0)
         {
@@ -230,6 +239,7 @@ internal sealed class Cell : IDisposable
     {
         _drop?.Dispose();
         Group.Dispose();
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(_rejoinSecret);
     }
 
     /// <summary>An MLS message sealed for the current epoch's drop (tests that append crafted messages).</summary>
@@ -251,12 +261,19 @@ internal sealed class Cell : IDisposable
         try
         {
             cell.EnterEpoch();
+            cell._rejoinSecret = CellRejoin.SecretOf(group);
+            cell._rejoinCheckedAt = settings.Time.GetUtcNow().ToUnixTimeSeconds();
             if (create)
             {
                 await cell.CreateDropAsync(cell._drop!, cancellationToken).ConfigureAwait(false);
             }
 
             cell.Write(new CellChange { Group = cell.SaveGroup(), Cursor = cell.Cursor(), Membership = cell.Membership() });
+            if (create)
+            {
+                await cell.PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return cell;
         }
         catch
@@ -266,12 +283,38 @@ internal sealed class Cell : IDisposable
         }
     }
 
-    /// <summary>Reads the drop until it holds nothing new, one batch and one store write at a time.</summary>
+    /// <summary>
+    /// Reads the drop until it holds nothing new, one batch and one store write at a time. A gap in
+    /// the drop (the relay deleted envelopes this member had not read) is handled once per read: the
+    /// member rejoins if the cell moved on without it, or reads on past the hole.
+    /// </summary>
+    /// <exception cref="FellBehindException">The cell moved on and this member could not rejoin it, or the drop lost envelopes twice in one read.</exception>
     private async Task FetchAsync(TimeSpan wait, List<CellMessage> received, CancellationToken cancellationToken)
     {
+        var recovered = false;
         for (var batches = 0; Group.IsActive && batches < MaxBatchesPerRead; batches++)
         {
-            var batch = await FetchBatchAsync(wait, cancellationToken).ConfigureAwait(false);
+            var (batch, gap, last) = await FetchBatchAsync(wait, cancellationToken).ConfigureAwait(false);
+            if (gap != DropGap.None)
+            {
+                if (recovered)
+                {
+                    throw new FellBehindException("The relay lost messages of this cell again while this node was catching up; sync again.");
+                }
+
+                recovered = true;
+                if (await RecoverAsync(gap, last, cancellationToken).ConfigureAwait(false))
+                {
+                    await FlushAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+            }
+
             if (batch.Count == 0)
             {
                 break;
@@ -279,6 +322,7 @@ internal sealed class Cell : IDisposable
 
             wait = TimeSpan.Zero;
             var epochBefore = Group.Epoch;
+            var membersBefore = Members;
             var messages = new List<CellMessage>();
             var ownCommitMerged = false;
             var closed = false;
@@ -310,6 +354,7 @@ internal sealed class Cell : IDisposable
             if (closed && Group.IsActive)
             {
                 EnterEpoch();
+                RotateRejoinSecret(membersBefore);
             }
 
             Write(new CellChange
@@ -324,6 +369,11 @@ internal sealed class Cell : IDisposable
             received.AddRange(messages);
             if (closed && Group.IsActive)
             {
+                if (ownCommitMerged)
+                {
+                    await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -444,6 +494,11 @@ internal sealed class Cell : IDisposable
 
         if (processed.StagedCommit is { } staged)
         {
+            if (!IsAcceptableExternal(staged))
+            {
+                return Accepted.Other;
+            }
+
             // The first valid commit of the epoch in the drop's order wins: merged now, and stored
             // with the messages read before it in this batch's write.
             Group.Merge(staged);
@@ -478,22 +533,6 @@ internal sealed class Cell : IDisposable
         _leaving.RemoveWhere(n => TryLeafOf(n) is null);
     }
 
-    /// <summary>One batch of the current drop; a drop the relay does not know (its committer failed before creating it, or the relay lost it) is created, once.</summary>
-    private async Task<IReadOnlyList<FetchedEnvelope>> FetchBatchAsync(TimeSpan wait, CancellationToken cancellationToken)
-    {
-        var (drop, position) = (_drop!, _position);
-        Task<IReadOnlyList<FetchedEnvelope>> Fetch() => RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, position, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
-        try
-        {
-            return await Fetch().ConfigureAwait(false);
-        }
-        catch (RelayRejectedException)
-        {
-            await CreateDropAsync(drop, cancellationToken).ConfigureAwait(false);
-            return await Fetch().ConfigureAwait(false);
-        }
-    }
-
     private Task CreateDropAsync(CellDrop drop, CancellationToken cancellationToken)
         => RelayRetry.RunAsync(() => _relay.CreateDropAsync(drop.Name, drop.ReadKey, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
 
@@ -519,7 +558,7 @@ internal sealed class Cell : IDisposable
         }
     }
 
-    private CellCursor Cursor() => new(_position, new Dictionary<ulong, long>(_closedAt), new HashSet<string>(_leaving, StringComparer.Ordinal));
+    private CellCursor Cursor() => new(_position, new Dictionary<ulong, long>(_closedAt), new HashSet<string>(_leaving, StringComparer.Ordinal)) { RejoinSecret = _rejoinSecret, RejoinCheckedAt = _rejoinCheckedAt, GapSince = _gapSince };
 
     private CellMembership Membership()
         => Group.IsActive ? new CellMembership(true, Group.Epoch, CodeName, Members) : new CellMembership(false, Group.Epoch, string.Empty, []);

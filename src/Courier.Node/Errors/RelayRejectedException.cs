@@ -4,10 +4,14 @@ namespace Courier.Node;
 public sealed class RelayRejectedException : NodeException
 {
     /// <summary>Creates the exception.</summary>
-    public RelayRejectedException(string message, Exception? inner = null)
+    public RelayRejectedException(string message, Exception? inner = null, string? relayError = null)
         : base(message, inner)
     {
+        RelayError = relayError;
     }
+
+    /// <summary>The relay's error code (docs/relay-api.md, "Errors"), such as <c>no_such_drop</c> or <c>out_of_range</c>, when it gave one.</summary>
+    public string? RelayError { get; }
 
     /// <inheritdoc/>
     public override string ErrorCode => "relay_rejected";

@@ -62,7 +62,7 @@ public class CommitRaceTests
 
         public Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, cancellationToken);
 
-        public Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.FetchAsync(drop, readKey, after, wait, cancellationToken);
+        public Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.FetchAsync(drop, readKey, after, wait, cancellationToken);
 
         public Task TrimAsync(DropName drop, DropReadKey readKey, long through, CancellationToken cancellationToken) => inner.TrimAsync(drop, readKey, through, cancellationToken);
     }
