@@ -224,6 +224,13 @@ internal sealed partial class Cell : IDisposable
     /// </summary>
     public async Task SyncAsync(TimeSpan wait, List<CellMessage> received, CancellationToken cancellationToken)
     {
+        if (_outbox.Any(e => e.Sequence is null))
+        {
+            // Learn the epoch first: a member that fell behind rejoins before what waits goes out, so
+            // it goes out in the new epoch and never as ciphertext of an epoch the others left.
+            await FetchAsync(TimeSpan.Zero, received, cancellationToken).ConfigureAwait(false);
+        }
+
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await FetchAsync(wait, received, cancellationToken).ConfigureAwait(false);
         await CheckRejoinDropAsync(received, cancellationToken).ConfigureAwait(false);

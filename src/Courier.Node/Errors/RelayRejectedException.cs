@@ -4,7 +4,13 @@ namespace Courier.Node;
 public sealed class RelayRejectedException : NodeException
 {
     /// <summary>Creates the exception.</summary>
-    public RelayRejectedException(string message, Exception? inner = null, string? relayError = null)
+    public RelayRejectedException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>Creates the exception with the relay's error code.</summary>
+    public RelayRejectedException(string message, string? relayError, Exception? inner = null)
         : base(message, inner)
     {
         RelayError = relayError;

@@ -174,7 +174,7 @@ public sealed class HttpRelay : IRelay, IDisposable
         }
         catch (RelayRequestException e)
         {
-            throw new RelayRejectedException($"The relay refused the request ({e.Status} {e.Error}).", e, e.Error);
+            throw new RelayRejectedException($"The relay refused the request ({e.Status} {e.Error}).", e.Error, e);
         }
     }
 

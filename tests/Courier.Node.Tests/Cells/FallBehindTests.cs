@@ -13,7 +13,7 @@ namespace Courier.Node.Tests.Cells;
 /// </summary>
 public class FallBehindTests
 {
-    private static readonly CellSettings CheckEverySync = new(TimeSpan.FromSeconds(10), TimeProvider.System) { RejoinCheck = TimeSpan.Zero };
+    private static readonly CellSettings CheckEverySync = new(TimeSpan.FromSeconds(1), TimeProvider.System) { RejoinCheck = TimeSpan.Zero };
 
     [Theory]
     [InlineData(false)]
@@ -32,6 +32,12 @@ public class FallBehindTests
         await cell["Starik"].SendAsync(new TextContent("first of the new epoch"));
         Assert.Single(await cell["Alyosha"].SyncAsync());
         await cell["Galya"].Cell.SendWithoutFetchAsync(new TextContent("written before going away"), default);
+
+        // And one more that never left: the relay was out of her reach.
+        relay.Unreachable = true;
+        await Assert.ThrowsAsync<RelayUnreachableException>(() => cell["Galya"].SendAsync(new TextContent("queued while out of reach")));
+        relay.Unreachable = false;
+        var queued = Assert.Single(cell["Galya"].Store.Outbox, e => e.Sequence is null).Envelope!;
         await cell["Starik"].SendAsync(new TextContent("while Galya was away"));
 
         // Retention deletes everything, read or not.
@@ -59,9 +65,13 @@ public class FallBehindTests
         {
             var received = await cell[name].SyncAsync();
             Assert.Single(received, m => m.Content == new TextContent("written before going away") && m.Sender == "Galya");
+            Assert.Single(received, m => m.Content == new TextContent("queued while out of reach") && m.Sender == "Galya");
             Assert.Equal(cell["Galya"].Group.EpochAuthenticator(), cell[name].Group.EpochAuthenticator());
             Assert.Equal(["Alyosha", "Galya", "Starik"], cell[name].Cell.Members.Order(StringComparer.Ordinal));
         }
+
+        // What waited went out protected again in the new epoch, never as the old epoch's ciphertext.
+        Assert.DoesNotContain(relay.Appended, a => a.Envelope.AsSpan().SequenceEqual(queued));
 
         var galya = await cell["Galya"].SyncAsync();
         Assert.Equal(new TextContent("after Galya rejoined"), Assert.Single(galya).Content);
