@@ -337,6 +337,15 @@ public sealed class InMemoryRelay : IRelay
         }
     }
 
+    /// <summary>Forgets a dead drop, as a relay that lost its store would.</summary>
+    public void Forget(DropName drop)
+    {
+        lock (_gate)
+        {
+            _drops.Remove(drop.ToString());
+        }
+    }
+
     /// <summary>Deletes every envelope of one dead drop, as retention would if only its envelopes were old enough.</summary>
     public void Expire(DropName drop)
     {

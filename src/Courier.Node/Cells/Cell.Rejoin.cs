@@ -18,6 +18,10 @@ internal sealed partial class Cell
     /// <summary>How often a rejoin is tried when other members' commits win the epoch it targets.</summary>
     private const int RejoinAttempts = 3;
 
+    private const string LostDeleted = "The relay deleted messages of this cell before this node read them (it keeps them only so long, and this node was away longer); they are lost to it.";
+
+    private const string LostRestarted = "The relay deleted messages of this cell (it keeps them only so long); some may not have reached this node.";
+
     private const string Rejoined = "This node was away longer than the relay keeps messages and fell behind; it rejoined the cell. Messages sent while it was away are lost to it; what it had not yet delivered was sent again.";
 
     private readonly List<string> _notices = [];
@@ -30,10 +34,10 @@ internal sealed partial class Cell
     {
         None,
 
-        /// <summary>Envelopes after the position are gone (retention), or the relay lost the drop.</summary>
+        /// <summary>Envelopes after the position are gone (retention).</summary>
         Deleted,
 
-        /// <summary>The drop's numbering restarted (a NATS relay whose drop expired whole): the position means nothing any more.</summary>
+        /// <summary>The drop's numbering restarted (a NATS relay whose drop expired whole, or a relay that lost the drop): the position means nothing any more.</summary>
         Restarted,
     }
 
@@ -67,7 +71,9 @@ internal sealed partial class Cell
         }
         catch (RelayRejectedException e) when (position > 0 && e.RelayError == "no_such_drop")
         {
-            return ([], DropGap.Deleted, 0);
+            // The relay lost the drop with what it held: it starts again, empty.
+            await CreateDropAsync(drop, cancellationToken).ConfigureAwait(false);
+            return ([], DropGap.Restarted, 0);
         }
         catch (RelayRejectedException)
         {
@@ -81,29 +87,16 @@ internal sealed partial class Cell
     }
 
     /// <summary>
-    /// After a gap: rejoins when the rejoin drop shows the cell in a later epoch, and returns true.
-    /// Otherwise moves past the hole, says what was lost, and returns false; as the rejoin drop may
-    /// not yet hold the latest epoch (members put it back daily after retention deleted it), the rejoin
-    /// drop is checked on every sync until a day has passed (<see cref="CheckRejoinDropAsync"/>).
+    /// After a gap: moves past the hole and says what was lost. As the cell may have moved on without
+    /// this member, the rejoin drop is checked on every sync until a day has passed (members put a
+    /// deleted record back within a day; <see cref="CheckRejoinDropAsync"/>).
     /// </summary>
-    /// <exception cref="FellBehindException">The rejoin failed.</exception>
-    private async Task<bool> RecoverAsync(DropGap gap, long last, CancellationToken cancellationToken)
+    private void NoteGap(DropGap gap, long skipTo)
     {
-        using var newest = await ReadRejoinDropAsync(cancellationToken).ConfigureAwait(false);
-        if (newest is not null && newest.Epoch > Group.Epoch)
-        {
-            await RejoinAsync(newest, cancellationToken).ConfigureAwait(false);
-            _notices.Add(Rejoined);
-            return true;
-        }
-
-        _position = gap == DropGap.Restarted ? 0 : Math.Max(_position, last);
+        _position = gap == DropGap.Restarted ? 0 : Math.Max(_position, skipTo);
         _gapSince = _gapSince != 0 ? _gapSince : Math.Max(1, _settings.Time.GetUtcNow().ToUnixTimeSeconds());
         Write(new CellChange { Cursor = Cursor() });
-        _notices.Add(gap == DropGap.Restarted
-            ? "The relay deleted messages of this cell (it keeps them only so long); some may not have reached this node. If the cell changed meanwhile, this node rejoins it on a later sync."
-            : "The relay deleted messages of this cell before this node read them (it keeps them only so long, and this node was away longer); they are lost to it. If the cell changed meanwhile, this node rejoins it on a later sync.");
-        return false;
+        _notices.Add(gap == DropGap.Restarted ? LostRestarted : LostDeleted);
     }
 
     /// <summary>
@@ -275,6 +268,9 @@ internal sealed partial class Cell
                 if (Group.IsActive && newest.Epoch > Group.Epoch)
                 {
                     await RejoinAsync(newest, cancellationToken).ConfigureAwait(false);
+
+                    // One sentence says it all: what was lost, and that it rejoined.
+                    _notices.RemoveAll(n => n is LostDeleted or LostRestarted);
                     _notices.Add(Rejoined);
                     _gapSince = 0;
                     await FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -171,6 +171,11 @@ internal sealed partial class Cell : IDisposable
         try
         {
             await FetchAsync(TimeSpan.Zero, received, cancellationToken).ConfigureAwait(false);
+            if (_gapSince != 0)
+            {
+                // It may have fallen behind: rejoin first, so the message goes out in the cell's epoch.
+                await CheckRejoinDropAsync(received, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (RelayUnreachableException)
         {
@@ -229,6 +234,10 @@ internal sealed partial class Cell : IDisposable
             // Learn the epoch first: a member that fell behind rejoins before what waits goes out, so
             // it goes out in the new epoch and never as ciphertext of an epoch the others left.
             await FetchAsync(TimeSpan.Zero, received, cancellationToken).ConfigureAwait(false);
+            if (_gapSince != 0)
+            {
+                await CheckRejoinDropAsync(received, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -287,102 +296,6 @@ internal sealed partial class Cell : IDisposable
         {
             cell.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>
-    /// Reads the drop until it holds nothing new, one batch and one store write at a time. A gap in
-    /// the drop (the relay deleted envelopes this member had not read) is handled once per read: the
-    /// member rejoins if the cell moved on without it, or reads on past the hole.
-    /// </summary>
-    /// <exception cref="FellBehindException">The cell moved on and this member could not rejoin it, or the drop lost envelopes twice in one read.</exception>
-    private async Task FetchAsync(TimeSpan wait, List<CellMessage> received, CancellationToken cancellationToken)
-    {
-        var recovered = false;
-        for (var batches = 0; Group.IsActive && batches < MaxBatchesPerRead; batches++)
-        {
-            var (batch, gap, last) = await FetchBatchAsync(wait, cancellationToken).ConfigureAwait(false);
-            if (gap != DropGap.None)
-            {
-                if (recovered)
-                {
-                    throw new FellBehindException("The relay lost messages of this cell again while this node was catching up; sync again.");
-                }
-
-                recovered = true;
-                if (await RecoverAsync(gap, last, cancellationToken).ConfigureAwait(false))
-                {
-                    await FlushAsync(cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (batch.Count == 0)
-                {
-                    continue;
-                }
-            }
-
-            if (batch.Count == 0)
-            {
-                break;
-            }
-
-            wait = TimeSpan.Zero;
-            var epochBefore = Group.Epoch;
-            var membersBefore = Members;
-            var messages = new List<CellMessage>();
-            var ownCommitMerged = false;
-            var closed = false;
-            foreach (var envelope in batch)
-            {
-                _position = envelope.Seq;
-                var outcome = Accept(envelope, messages);
-                ownCommitMerged |= outcome == Accepted.OwnCommit;
-                if (outcome != Accepted.Other && (Group.Epoch != epochBefore || !Group.IsActive))
-                {
-                    closed = true;
-                    _closedAt[epochBefore] = envelope.Seq;
-                    break;
-                }
-            }
-
-            // What this member sent into the epoch up to here is in the order before any commit.
-            var lost = closed && !ownCommitMerged && Group.HasPendingCommit;
-            if (lost)
-            {
-                // Another member's commit closed the epoch first: this member's commit is void.
-                Group.DiscardPendingCommit();
-            }
-
-            _ownCommitMerged |= ownCommitMerged;
-            var settledAt = closed ? _closedAt[epochBefore] : _position;
-            var settled = _outbox.Where(e => e.Epoch == epochBefore && e.Sequence <= settledAt).ToList();
-            _outbox.RemoveAll(settled.Contains);
-            if (closed && Group.IsActive)
-            {
-                EnterEpoch();
-                RotateRejoinSecret(membersBefore);
-            }
-
-            Write(new CellChange
-            {
-                Group = SaveGroup(),
-                Cursor = Cursor(),
-                Membership = closed ? Membership() : null,
-                Settled = settled,
-                Received = messages,
-                CommitMerged = ownCommitMerged ? true : lost ? false : null,
-            });
-            received.AddRange(messages);
-            if (closed && Group.IsActive)
-            {
-                if (ownCommitMerged)
-                {
-                    await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
         }
     }
 
@@ -481,58 +394,6 @@ internal sealed partial class Cell : IDisposable
         return entry;
     }
 
-    private Accepted Accept(FetchedEnvelope envelope, List<CellMessage> messages)
-    {
-        if (_drop!.TryOpen(envelope.Data) is not (FrameKind, var mls))
-        {
-            return Accepted.Other;
-        }
-
-        ProcessedMessage processed;
-        try
-        {
-            processed = Group.Process(mls);
-        }
-        catch (Exception e) when (e is MessageRejectedException or DecodeException)
-        {
-            // A losing commit, a message of an epoch already closed, or garbage anyone could append.
-            return Accepted.Other;
-        }
-
-        if (processed.StagedCommit is { } staged)
-        {
-            if (!IsAcceptableExternal(staged))
-            {
-                return Accepted.Other;
-            }
-
-            // The first valid commit of the epoch in the drop's order wins: merged now, and stored
-            // with the messages read before it in this batch's write.
-            Group.Merge(staged);
-            return staged.IsOwnCommit ? Accepted.OwnCommit : Accepted.Commit;
-        }
-
-        if (processed.Kind == ProcessedKind.Commit)
-        {
-            return Accepted.Commit;
-        }
-
-        if (processed is { Kind: ProcessedKind.Application, ApplicationData: { } data, SenderLeaf: { } leaf }
-            && CellContent.Parse(data) is { } content)
-        {
-            if (content is LeaveNotice)
-            {
-                _leaving.Add(CodeNameOf(leaf));
-            }
-            else
-            {
-                messages.Add(new CellMessage(CodeNameOf(leaf), content, processed.Epoch) { Sequence = envelope.Seq });
-            }
-        }
-
-        return Accepted.Other;
-    }
-
     private void EnterEpoch()
     {
         SetDrop();
@@ -584,12 +445,4 @@ internal sealed partial class Cell : IDisposable
 
     private uint LeafOf(string codeName)
         => TryLeafOf(codeName) ?? throw new ArgumentException($"No member of the cell is called {codeName}.", nameof(codeName));
-
-    private enum Accepted
-    {
-        Other,
-        Commit,
-        OwnCommit,
-    }
 }
-

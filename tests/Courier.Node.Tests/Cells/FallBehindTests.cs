@@ -179,4 +179,20 @@ public class FallBehindTests
             Assert.Equal(["Alyosha", "Galya", "Starik"], cell[name].Cell.Members.Order(StringComparer.Ordinal));
         }
     }
+
+    [Fact]
+    public async Task A_drop_the_relay_lost_is_said_created_again_and_the_cell_goes_on()
+    {
+        var relay = new InMemoryRelay();
+        using var people = new People(relay);
+        var cell = await people.CellAsync("Starik", "Galya");
+        await cell["Starik"].SendAsync(new TextContent("one"));
+        Assert.Single(await cell["Galya"].SyncAsync());
+        relay.Forget(cell["Galya"].Cell.CurrentDrop);
+
+        Assert.Empty(await cell["Galya"].SyncAsync());
+        Assert.Contains("The relay deleted messages of this cell", Assert.Single(cell["Galya"].Cell.TakeNotices()), StringComparison.Ordinal);
+        await cell["Starik"].SendAsync(new TextContent("two"));
+        Assert.Equal(new TextContent("two"), Assert.Single(await cell["Galya"].SyncAsync()).Content);
+    }
 }
