@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# The interop test: Courier's MLSClient server (tools/Courier.Mls.Interop) against the ts-mls one
-# (interop/ts-mls-client), both started here on free 127.0.0.1 ports and stopped again however
-# the run ends. Two checks run against them:
-#   1. tools/Courier.Mls.InteropRunner over the working group's scenario files (interop/configs),
-#      every assignment of actors to the two servers, with the known limitations of ts-mls
-#      (interop/peer-limitations.json) reported as skips;
+# The interop test: Courier's MLSClient server (tools/Courier.Mls.Interop) against two peers, ts-mls
+# (interop/ts-mls-client) and OpenMLS through Wire's core-crypto (interop/openmls-client), all
+# started here on free 127.0.0.1 ports and stopped again however the run ends. For each peer,
+# Courier and that peer as client0 and client1 (the two pairs run at the same time):
+#   1. tools/Courier.Mls.InteropRunner over the working group's scenario files (interop/configs)
+#      and Courier's own (interop/scenarios), every assignment of actors to the two servers, with
+#      the peers' known limitations (interop/peer-limitations.json) reported as skips;
 #   2. interop/tamper-check.mjs: a flipped bit in a message of either server is rejected by the
 #      other, in both directions.
-# It ends with the line "N passed, M failed, K skipped" (both checks together).
+# It ends with the line "N passed, M failed, K skipped" (all checks of both pairs together).
+#
+# Left out unless INTEROP_FULL=1 (see interop/README.md, "Time"): assignments that put every actor
+# on the peer (the peer against itself), with OpenMLS also those with every actor on Courier (run
+# with ts-mls already) and the encrypted-handshake mode (core-crypto has none: every such run
+# would be skipped at the peer's first step).
 #
 #   interop/run.sh [runner options]     e.g. interop/run.sh --only commit --suite 1
 #   interop/run.sh --client HOST:PORT   also assign actors to a third, already running server
@@ -16,7 +22,10 @@
 # --no-limitations client0), so they override them; see `dotnet tools/Courier.Mls.InteropRunner/bin/Release/net10.0/
 # Courier.Mls.InteropRunner.dll --help`. Exit status: 0 when nothing failed, 1 when a run or a
 # tamper check failed, 2 when the setup is unusable. Environment:
-#   INTEROP_CONFIGS          scenario files or folder to run (default: interop/configs)
+#   INTEROP_CONFIGS          scenario files or folders to run, space-separated
+#                            (default: interop/configs interop/scenarios)
+#   INTEROP_PEERS            peers to pair with Courier (default: "ts-mls openmls")
+#   INTEROP_FULL             1: also the runs left out above
 #   INTEROP_JOBS             script runs at once (default 6)
 #   INTEROP_TAMPER_POSITIONS bit positions tried per message (default 600: every byte)
 #   INTEROP_START_TIMEOUT    seconds a server may take to start listening (default 120)
@@ -26,34 +35,56 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 HOST=127.0.0.1
-CONFIGS=${INTEROP_CONFIGS:-$ROOT/interop/configs}
+read -r -a CONFIGS <<<"${INTEROP_CONFIGS:-$ROOT/interop/configs $ROOT/interop/scenarios}"
+read -r -a PEERS <<<"${INTEROP_PEERS:-ts-mls openmls}"
+FULL=${INTEROP_FULL:-0}
 JOBS=${INTEROP_JOBS:-6}
 POSITIONS=${INTEROP_TAMPER_POSITIONS:-600}
 START_TIMEOUT=${INTEROP_START_TIMEOUT:-120}
 LIMITATIONS=$ROOT/interop/peer-limitations.json
 TS_MLS_DIR=$ROOT/interop/ts-mls-client
+OPENMLS_DIR=$ROOT/interop/openmls-client
 COURIER_PROJECT=$ROOT/tools/Courier.Mls.Interop
 RUNNER_PROJECT=$ROOT/tools/Courier.Mls.InteropRunner
 COURIER_DLL=$COURIER_PROJECT/bin/Release/net10.0/Courier.Mls.Interop.dll
 RUNNER_DLL=$RUNNER_PROJECT/bin/Release/net10.0/Courier.Mls.InteropRunner.dll
 
-# The servers, started in this order as client0, client1; {port} becomes a free port. Each
-# listens on 127.0.0.1 only and runs from its build output (built once below, never rebuilt
-# while another build runs). client0 is Courier's: the runner never reports an error it raises
-# as a known limitation (--no-limitations client0).
-SERVERS=(
-  "dotnet $COURIER_DLL --port {port}"
-  "node $TS_MLS_DIR/server.mjs --port {port}"
+# The servers: Courier's, then one per peer; {port} becomes a free port. Each listens on
+# 127.0.0.1 only and runs from its build output (built once below, never rebuilt while another
+# build runs). In each pair Courier's is client0: the runner never reports an error it raises as a
+# known limitation (--no-limitations client0).
+declare -A PEER_SERVER=(
+  [ts-mls]="node $TS_MLS_DIR/server.mjs --port {port}"
+  [openmls]="node $OPENMLS_DIR/server.mjs --port {port}"
 )
+# What each pair adds to the runner's options: core-crypto accepts only members whose identities
+# are client ids (--client-id-identities), and has no encrypted handshake.
+declare -A PEER_ARGS=(
+  [ts-mls]=""
+  [openmls]="--client-id-identities"
+)
+declare -A PEER_REDUCED=(
+  [ts-mls]="--skip-alone client1"
+  [openmls]="--skip-alone client0 --skip-alone client1 --handshake public"
+)
+SERVERS=("dotnet $COURIER_DLL --port {port}")
+for peer in "${PEERS[@]}"; do
+  [[ -n ${PEER_SERVER[$peer]:-} ]] || { echo "run.sh: unknown peer '$peer' (ts-mls, openmls)" >&2; exit 2; }
+  SERVERS+=("${PEER_SERVER[$peer]}")
+done
 
 START=$SECONDS
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/courier-interop.XXXXXX")
 PIDS=()
 CHILD_PID=
 TAIL_PID=
+PAIR_PIDS=()
 cleanup() {
   local pid
-  for pid in $CHILD_PID $TAIL_PID; do
+  for pid in "${PAIR_PIDS[@]}"; do
+    pkill -TERM -P "$pid" 2>/dev/null || true # the pair's runner or tamper check
+  done
+  for pid in $CHILD_PID $TAIL_PID "${PAIR_PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
@@ -73,22 +104,6 @@ for tool in dotnet node npm; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 2; }
 done
 
-# Runs a command in the background (so that a signal to this script is handled at once, not
-# when the command ends) with its output in the file $1, shown as it comes; returns its status.
-run_logged() {
-  local log=$1 status=0
-  shift
-  "$@" >"$log" 2>&1 &
-  CHILD_PID=$!
-  tail -n +1 -f --pid="$CHILD_PID" "$log" &
-  TAIL_PID=$!
-  wait "$CHILD_PID" || status=$?
-  CHILD_PID=
-  wait "$TAIL_PID" || true
-  TAIL_PID=
-  return "$status"
-}
-
 listening() { (: <"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 # Sets PORT to a port nobody listens on and that this script has not handed out yet.
@@ -106,11 +121,14 @@ free_port() {
   exit 2
 }
 
-# The ts-mls server's dependencies, exactly as locked (also used by tamper-check.mjs).
-if [[ ! -f $TS_MLS_DIR/node_modules/ts-mls/package.json || ! -f $TS_MLS_DIR/node_modules/@grpc/grpc-js/package.json ]]; then
-  echo "run.sh: installing the ts-mls server's npm packages (npm ci)"
-  (cd "$TS_MLS_DIR" && npm ci --no-audit --no-fund --loglevel=error) || exit 2
-fi
+# The peers' dependencies, exactly as locked (ts-mls's also used by tamper-check.mjs).
+for dir_and_package in "$TS_MLS_DIR ts-mls" "$OPENMLS_DIR @wireapp/core-crypto"; do
+  read -r dir package <<<"$dir_and_package"
+  if [[ ! -f $dir/node_modules/$package/package.json || ! -f $dir/node_modules/@grpc/grpc-js/package.json ]]; then
+    echo "run.sh: installing the npm packages of $(basename "$dir") (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || exit 2
+  fi
+done
 
 # One build after the other: two dotnet builds of the same library at once can race.
 for project in "$COURIER_PROJECT" "$RUNNER_PROJECT"; do
@@ -150,35 +168,63 @@ for i in "${!SERVERS[@]}"; do
   CLIENT_ARGS+=(--client "$HOST:$port")
 done
 
-# 1. The scenario files.
-echo "run.sh: interop runner, $JOBS runs at once"
-runner_status=0
-run_logged "$LOGS/runner.log" dotnet "$RUNNER_DLL" "${CLIENT_ARGS[@]}" --jobs "$JOBS" --timeout 60 \
-  --limitations "$LIMITATIONS" --no-limitations client0 "$@" "$CONFIGS" \
-  || runner_status=$?
+# For each peer, in the background and at the same time: 1. the scenario files; 2. tampered
+# messages, both directions. Each pair writes its own log; the first is shown as it comes, the
+# others when all are done.
+run_pair() {
+  local peer=$1 client=$2 status=0 reduced=
+  shift 2
+  ((FULL)) || reduced=${PEER_REDUCED[$peer]}
+  echo "run.sh: $peer: interop runner, $JOBS runs at once"
+  # shellcheck disable=SC2086 # the per-peer options are words
+  dotnet "$RUNNER_DLL" --client "$COURIER_ADDRESS" --client "$client" --jobs "$JOBS" --timeout 60 \
+    --limitations "$LIMITATIONS" --no-limitations client0 ${PEER_ARGS[$peer]} $reduced "$@" "${CONFIGS[@]}" \
+    || status=$?
+  echo
+  echo "run.sh: $peer: tamper check, $POSITIONS positions per message"
+  # shellcheck disable=SC2086
+  node "$ROOT/interop/tamper-check.mjs" --client "$COURIER_ADDRESS" --client "$client" --positions "$POSITIONS" ${PEER_ARGS[$peer]} \
+    || status=$((status > 0 ? status : 1))
+  return "$status"
+}
 
-# 2. Tampered messages, both directions.
-echo
-echo "run.sh: tamper check, $POSITIONS positions per message"
-tamper_status=0
-run_logged "$LOGS/tamper.log" node "$ROOT/interop/tamper-check.mjs" "${CLIENT_ARGS[@]:0:4}" --positions "$POSITIONS" \
-  || tamper_status=$?
+COURIER_ADDRESS=${CLIENT_ARGS[1]}
+PAIR_PIDS=()
+for i in "${!PEERS[@]}"; do
+  run_pair "${PEERS[$i]}" "${CLIENT_ARGS[$((2 * i + 3))]}" "$@" >"$LOGS/pair$i.log" 2>&1 &
+  PAIR_PIDS+=($!)
+done
+tail -n +1 -f --pid="${PAIR_PIDS[0]}" "$LOGS/pair0.log" &
+TAIL_PID=$!
+declare -A PAIR_STATUS=()
+for i in "${!PEERS[@]}"; do
+  PAIR_STATUS[$i]=0
+  wait "${PAIR_PIDS[$i]}" || PAIR_STATUS[$i]=$?
+done
+wait "$TAIL_PID" || true
+TAIL_PID=
+PAIR_PIDS=()
+for i in "${!PEERS[@]}"; do
+  ((i == 0)) || cat "$LOGS/pair$i.log"
+done
 
-read -r r_passed r_failed r_skipped < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$LOGS/runner.log" | tail -n 1; echo)
-read -r t_passed t_failed < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$LOGS/tamper.log" | tail -n 1; echo)
 echo
-echo "run.sh: interop runner: ${r_passed:-?} passed, ${r_failed:-?} failed, ${r_skipped:-?} skipped (exit $runner_status)"
-echo "run.sh: tamper check: ${t_passed:-?} passed, ${t_failed:-?} failed (exit $tamper_status)"
+total_passed=0 total_failed=0 total_skipped=0 worst=0
+for i in "${!PEERS[@]}"; do
+  peer=${PEERS[$i]}
+  read -r r_passed r_failed r_skipped < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$LOGS/pair$i.log" | tail -n 1; echo)
+  read -r t_passed t_failed t_skipped < <(sed -nE 's/^tamper check: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$LOGS/pair$i.log" | tail -n 1; echo)
+  echo "run.sh: $peer: interop runner ${r_passed:-?} passed, ${r_failed:-?} failed, ${r_skipped:-?} skipped; tamper check ${t_passed:-?} passed, ${t_failed:-?} failed, ${t_skipped:-?} skipped (exit ${PAIR_STATUS[$i]})"
+  if [[ -z ${r_passed:-} || -z ${t_passed:-} ]]; then
+    echo "run.sh: $peer: a check ended without its summary line" >&2
+    worst=$((PAIR_STATUS[$i] == 2 ? 2 : (worst > 1 ? worst : 1)))
+    continue
+  fi
+  ((PAIR_STATUS[$i] > worst)) && worst=${PAIR_STATUS[$i]}
+  total_passed=$((total_passed + r_passed + t_passed))
+  total_failed=$((total_failed + r_failed + t_failed))
+  total_skipped=$((total_skipped + r_skipped + t_skipped))
+done
 echo "run.sh: wall time $((SECONDS - START)) s, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
-if [[ -z ${r_passed:-} || -z ${t_passed:-} ]]; then
-  echo "run.sh: a check ended without its summary line" >&2
-  [[ $runner_status -eq 2 ]] && exit 2
-  exit 1
-fi
-echo "$((r_passed + t_passed)) passed, $((r_failed + t_failed)) failed, $r_skipped skipped"
-if ((runner_status == 2)); then
-  exit 2
-fi
-if ((runner_status != 0 || tamper_status != 0)); then
-  exit 1
-fi
+echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
+exit "$worst"

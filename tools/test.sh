@@ -70,7 +70,7 @@ if [ "$quick" -eq 0 ]; then
   step "courier demo (must hold every expectation)"
   dotnet run -c Release --no-build --project src/Courier.Cli -- demo || status=$?
 
-  step "MLS interop: Courier and ts-mls through the working group's scenarios, and the tamper check"
+  step "MLS interop: Courier against ts-mls and OpenMLS through the working group's scenarios, and the tamper check"
   if command -v node >/dev/null && command -v npm >/dev/null; then
     interop/run.sh 2>&1 | tee "$interop_log" || status=$?
   else

@@ -9,7 +9,8 @@ using Courier.Node.Load;
 // For each cell size, through one relay process (courier relay serve, SQLite): the same traffic
 // through CourierNode (each member its own vault) and through bare Cell objects (no vault). One
 // member sends M 100-byte texts, every other member syncs and must receive exactly them; then one
-// member sends a file and another receives it. Progress on stderr, one JSON object on the last line.
+// member sends a file and another receives it; before the measured runs, a few messages and a small
+// file go through each path unmeasured (warm-up). Progress on stderr, one JSON object on the last line.
 var quick = args.Contains("--quick");
 var sizes = (Value("--members") ?? (quick ? "3,8" : "5,100")).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
 var fixedMessages = Value("--messages") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : (int?)null;
@@ -23,6 +24,7 @@ if (sizes.Any(s => s < 3) || fileMib < 1 || addBatch < 1 || fixedMessages < 1)
     return 2;
 }
 
+const int WarmUpMib = 4;
 var started = Stopwatch.StartNew();
 var loadAtStart = LoadAverage();
 var root = Directory.CreateTempSubdirectory("courier-node-load-").FullName;
@@ -46,6 +48,18 @@ try
         Progress($"cell of {members}: library setup");
         using var library = await LibraryCell.CreateAsync(relay.Address, members, addBatch, Progress);
         phases["library_setup_s"] = Seconds(clock.Elapsed);
+
+        // Both paths warmed up first, unmeasured: the first run of a path pays the JIT compiler
+        // (the node's path ran first and paid for code both share), which is not what is compared.
+        Progress($"cell of {members}: warm-up (20 messages and a {WarmUpMib} MiB file through each path, not measured)");
+        var warmUp = RandomNumberGenerator.GetBytes(WarmUpMib * 1024 * 1024);
+        var warmUpPath = Path.Combine(dir, "warm-up.bin");
+        await File.WriteAllBytesAsync(warmUpPath, warmUp);
+        foreach (var (cell, name) in new IBenchCell[] { node, library }.Select((c, i) => (c, i == 0 ? "node" : "library")))
+        {
+            await MessagesAsync(cell, texts.Take(20).ToList());
+            await FileAsync(cell, warmUpPath, warmUp, Directory.CreateDirectory(Path.Combine(dir, "warm-up-" + name)).FullName);
+        }
 
         // The two paths back to back, so that drifting load on the machine affects both alike.
         Progress($"cell of {members}: {messages} messages through the nodes");

@@ -23,6 +23,7 @@ int seconds = 60;
 int dropCount = 100_000;
 string stores = "sqlite,nats";
 string? natsUrls = null;
+bool attack = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -39,6 +40,13 @@ for (int i = 0; i < args.Length; i++)
         case "--nats" when i + 1 < args.Length:
             natsUrls = args[++i];
             break;
+        case "--attack":
+            // Only the attack comparison (issue 13, must-hold 1): honest p99 without and with an attacker process.
+            attack = true;
+            break;
+        case "--attacker" when i + 1 < args.Length:
+            // The attacker process that --attack starts.
+            return await Attack.FloodAsync(new Uri(args[++i]));
         case "--hash-flood":
             // Only the hash-flooding comparison (issue 13): names sharing a prefix against random ones.
             foreach (var line in HashFlood.Run(100_000))
@@ -48,7 +56,7 @@ for (int i = 0; i < args.Length; i++)
 
             return 0;
         default:
-            Console.Error.WriteLine("usage: Courier.Relay.Load [--seconds N] [--drops N] [--stores sqlite,nats] [--nats url[,url...]] | --hash-flood");
+            Console.Error.WriteLine("usage: Courier.Relay.Load [--seconds N] [--drops N] [--stores sqlite,nats] [--nats url[,url...]] [--attack] | --hash-flood");
             return 2;
     }
 }
@@ -58,19 +66,47 @@ for (int i = 0; i < args.Length; i++)
 ThreadPool.SetMinThreads(64, 64);
 var started = Stopwatch.StartNew();
 var selected = stores.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+if (attack)
+{
+    var attackSummary = new JsonObject();
+    foreach (var store in selected)
+    {
+        LocalNatsCluster? cluster = store == "nats" && natsUrls is null ? await LocalNatsCluster.StartAsync() : null;
+        try
+        {
+            // The relay's per-address request rate as `courier relay serve` has it, so the attacker's
+            // full rate is what five addresses are allowed.
+            await using var relay = await StartRelayAsync(store, natsUrls ?? cluster?.Urls, requestRate: new RelayOptions().RequestsPerSecondPerClient);
+            var result = await Attack.MeasureAsync(store, relay.Host.Address, relay.Client, TimeSpan.FromSeconds(seconds));
+            Emit(result);
+            attackSummary[store] = result["worst_ratio"]!.DeepClone();
+        }
+        finally
+        {
+            cluster?.Dispose();
+        }
+    }
+
+    Emit(new JsonObject { ["what"] = "attack_worst_p99_ratio", ["by_store"] = attackSummary, ["seconds"] = Math.Round(started.Elapsed.TotalSeconds, 1) });
+    return 0;
+}
+
 int[] clientCounts = [1, 8, 64];
+int[] signedClientCounts = [1, 8];
 // Per store: relay and baseline at each client count, plus fetch. Fixed costs (starting a NATS
 // cluster and a relay that creates its streams, settling memory in the drops test) are set aside.
-int phases = selected.Length * ((clientCounts.Length * 2) + 1);
-double dropsSeconds = Math.Max(30, seconds * 0.3);
+int phases = selected.Length * ((clientCounts.Length * 2) + 1 + signedClientCounts.Length);
+double dropsSeconds = dropCount > 0 ? Math.Max(30, seconds * 0.3) : 0;
 double fixedSeconds = 10 + (selected.Contains("nats") ? 15 : 0);
 var phase = TimeSpan.FromSeconds(Math.Max(1.0, (seconds - fixedSeconds - dropsSeconds) / phases));
 var summary = new JsonObject();
 Emit(new JsonObject { ["what"] = "config", ["seconds"] = seconds, ["phase_seconds"] = phase.TotalSeconds, ["envelope_bytes"] = EnvelopeSizes.Small, ["cores"] = Environment.ProcessorCount });
 
 // First, in a fresh process, so that no earlier phase leaves memory behind that skews the readings.
-var idle = await IdleDropsAsync(dropCount, TimeSpan.FromSeconds(dropsSeconds));
-Emit(idle);
+if (dropCount > 0)
+{
+    Emit(await IdleDropsAsync(dropCount, TimeSpan.FromSeconds(dropsSeconds)));
+}
 
 foreach (var store in selected)
 {
@@ -120,6 +156,16 @@ foreach (var store in selected)
 
             var (envelopesPerSecond, fetches) = await RelayFetchAsync(relay.Client, key, drops, phase);
             Emit(new JsonObject { ["store"] = store, ["what"] = "relay_fetch", ["readers"] = 8, ["envelopes_per_s"] = envelopesPerSecond, ["mib_per_s"] = Math.Round(envelopesPerSecond * EnvelopeSizes.Small / 1048576.0, 1), ["fetch_requests"] = fetches });
+            result["fetch_envelopes_per_s"] = envelopesPerSecond;
+            foreach (int clients in signedClientCounts)
+            {
+                var (signed, busy) = await SignedRequestsAsync(relay.Client, key, clients, phase);
+                Emit(new JsonObject { ["store"] = store, ["what"] = "signed_fetch_trim", ["clients"] = clients, ["requests_per_s"] = signed.PerSecond, ["p50_ms"] = signed.P50, ["p99_ms"] = signed.P99, ["process_cpu_us_per_op"] = signed.CpuMicrosPerOp, ["busy"] = busy });
+                if (clients == 1)
+                {
+                    result["signed_requests_per_s_1_client"] = signed.PerSecond;
+                }
+            }
         }
 
         double relayRate = result["relay_appends_per_s"]!.GetValue<double>();
@@ -133,13 +179,18 @@ foreach (var store in selected)
     }
 }
 
+if (summary["sqlite"]?["fetch_envelopes_per_s"] is { } sqliteFetch && summary["nats"]?["fetch_envelopes_per_s"] is { } natsFetch && sqliteFetch.GetValue<double>() > 0)
+{
+    summary["nats_vs_sqlite_fetch"] = Math.Round(natsFetch.GetValue<double>() / sqliteFetch.GetValue<double>(), 3);
+}
+
 Emit(new JsonObject { ["what"] = "elapsed", ["seconds"] = Math.Round(started.Elapsed.TotalSeconds, 1) });
 Emit(summary);
 return 0;
 
 static void Emit(JsonObject line) => Console.WriteLine(line.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
 
-static async Task<RunningRelay> StartRelayAsync(string store, string? urls, TimeSpan? freshness = null)
+static async Task<RunningRelay> StartRelayAsync(string store, string? urls, TimeSpan? freshness = null, int requestRate = 0)
 {
     var dir = Path.Combine(Path.GetTempPath(), "courier-load-" + Guid.NewGuid().ToString("N"));
     IDropStore dropStore = store switch
@@ -148,7 +199,7 @@ static async Task<RunningRelay> StartRelayAsync(string store, string? urls, Time
         "memory" => new InMemoryDropStore(),
         _ => await NatsDropStore.ConnectAsync(urls!, replicas: 3),
     };
-    var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerClient = 0, MaxEnvelopesPerDrop = 10_000_000, FreshnessWindow = freshness ?? TimeSpan.FromSeconds(60) };
+    var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerClient = requestRate, DropCreationsPerMinute = 0, MaxEnvelopesPerDrop = 10_000_000, FreshnessWindow = freshness ?? TimeSpan.FromSeconds(60) };
     var host = await RelayHost.StartAsync(options, dropStore, logging => logging.SetMinimumLevel(LogLevel.Warning));
     var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) }) { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(120) };
     return new RunningRelay(host, http, new RelayClient(http), dir);
@@ -159,13 +210,13 @@ static async Task<Measured> RelayAppendsAsync(RelayClient client, DropReadKey ke
     var mine = Enumerable.Range(0, clients).Select(_ => DropName.NewRandom()).ToArray();
     foreach (var drop in mine)
     {
-        await client.CreateDropAsync(drop, key);
+        await client.CreateDropAsync(drop, key, null);
     }
 
     drops.AddRange(mine);
     var envelope = new byte[EnvelopeSizes.Small];
     Random.Shared.NextBytes(envelope);
-    return await RunAsync(clients, duration, async i => await client.AppendAsync(mine[i], envelope, MessageId.NewRandom()));
+    return await RunAsync(clients, duration, async i => await client.AppendAsync(mine[i], null, envelope, MessageId.NewRandom()));
 }
 
 static async Task<(double PerSecond, long Fetches)> RelayFetchAsync(RelayClient client, DropReadKey key, List<DropName> drops, TimeSpan duration)
@@ -195,6 +246,42 @@ static async Task<(double PerSecond, long Fetches)> RelayFetchAsync(RelayClient 
     })).ToArray();
     await Task.WhenAll(readers);
     return (Math.Round(envelopes / clock.Elapsed.TotalSeconds), fetches);
+}
+
+static async Task<(Measured Measured, long Busy)> SignedRequestsAsync(RelayClient client, DropReadKey key, int clients, TimeSpan duration)
+{
+    // What a node does around each send: small signed requests, each waiting for its answer. Every
+    // client alternates a fetch of nothing new and a trim of nothing on its own drop of one envelope,
+    // so each request costs its signature check and its nonce write, and no data. A 429 (the drop's
+    // replay window for the second is full) is counted, not retried.
+    var mine = Enumerable.Range(0, clients).Select(_ => DropName.NewRandom()).ToArray();
+    foreach (var drop in mine)
+    {
+        await client.CreateDropAsync(drop, key, null);
+        await client.AppendAsync(drop, null, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
+    }
+
+    var turns = new int[clients];
+    long busy = 0;
+    var measured = await RunAsync(clients, duration, async i =>
+    {
+        try
+        {
+            if (turns[i]++ % 2 == 0)
+            {
+                await client.FetchAsync(mine[i], key, after: 1, limit: 1);
+            }
+            else
+            {
+                await client.TrimAsync(mine[i], key, through: 0);
+            }
+        }
+        catch (RelayRequestException e) when (e.Status == 429)
+        {
+            Interlocked.Increment(ref busy);
+        }
+    });
+    return (measured, busy);
 }
 
 static async Task<Measured> SqliteBaselineAsync(int clients, TimeSpan duration)
@@ -294,7 +381,7 @@ static async Task<JsonObject> IdleDropsAsync(int count, TimeSpan budget)
     await using var relay = await StartRelayAsync("sqlite", null, window);
     using var key = DropReadKey.Create();
     var sample = new List<DropName>();
-    await relay.Client.CreateDropAsync(DropName.NewRandom(), key);
+    await relay.Client.CreateDropAsync(DropName.NewRandom(), key, null);
     var clock = Stopwatch.StartNew();
     var (managed0, workingSet0) = await SettledMemoryAsync(relay.Client, key, window);
     int next = 0;
@@ -312,7 +399,7 @@ static async Task<JsonObject> IdleDropsAsync(int count, TimeSpan budget)
                 }
 
                 var drop = DropName.NewRandom();
-                await relay.Client.CreateDropAsync(drop, key);
+                await relay.Client.CreateDropAsync(drop, key, null);
                 if (n % 100 == 0)
                 {
                     lock (sample)
@@ -342,7 +429,7 @@ static async Task<JsonObject> IdleDropsAsync(int count, TimeSpan budget)
     var envelope = new byte[EnvelopeSizes.Small];
     foreach (var drop in sample)
     {
-        await relay.Client.AppendAsync(drop, envelope, MessageId.NewRandom());
+        await relay.Client.AppendAsync(drop, null, envelope, MessageId.NewRandom());
         served &= (await relay.Client.FetchAsync(drop, key, 0)).Envelopes.Count == 1;
     }
 
@@ -364,7 +451,7 @@ static async Task<(long Managed, long WorkingSet)> SettledMemoryAsync(RelayClien
 {
     // Let the nonces of recent signed requests expire, then make one more so the cache sweeps them.
     await Task.Delay(window * 2 + TimeSpan.FromSeconds(2));
-    await client.CreateDropAsync(DropName.NewRandom(), key);
+    await client.CreateDropAsync(DropName.NewRandom(), key, null);
     return Memory();
 }
 

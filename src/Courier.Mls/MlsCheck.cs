@@ -186,6 +186,12 @@ public enum MlsCheck
     /// </summary>
     CredentialType,
 
+    /// <summary>
+    /// RFC 9420 §5.3: the end-entity certificate of a LeafNode's x509 credential is missing, cannot be
+    /// read, or does not carry the LeafNode's signature_key.
+    /// </summary>
+    X509CredentialKey,
+
     /// <summary>RFC 9420 §7.3: the current time is outside a LeafNode's lifetime.</summary>
     LeafLifetime,
 

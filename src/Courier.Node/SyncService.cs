@@ -21,16 +21,17 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
             try
             {
                 var relay = node.Relays.At(address);
-                var (rejected, joined, waitingCells) = (new List<string>(), new List<string>(), new List<string>());
+                var (rejected, joined, waitingCells, notices) = (new List<string>(), new List<string>(), new List<string>(), new List<string>());
                 foreach (var contactId in node.Contacts.Select(c => c.Relay == address ? c.Id : null).OfType<byte[]>())
                 {
-                    await ReceiveFromContactAsync(relay, contactId, rejected, joined, waitingCells, cancellationToken).ConfigureAwait(false);
+                    await ReceiveFromContactAsync(relay, contactId, rejected, joined, waitingCells, notices, cancellationToken).ConfigureAwait(false);
                 }
 
                 var (added, waiting) = await introductions.AdvanceAsync(relay, rejected, cancellationToken).ConfigureAwait(false);
                 result = new ReceiveResult([.. result.Added, .. added], result.PendingIntroductions + waiting, [.. result.Rejected, .. rejected], [.. result.JoinedCells, .. joined])
                 {
                     WaitingCells = [.. result.WaitingCells, .. waitingCells],
+                    Notices = [.. result.Notices, .. notices],
                 };
             }
             catch (NodeException e) when (problems is not null && e is RelayUnreachableException or RelayRejectedException or RelayMisbehavedException or RelayPinMismatchException or InsecureRelayAddressException)
@@ -45,6 +46,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
     /// <summary>Everything, reporting a relay that cannot be reached or refuses in <see cref="SyncResult.Problems"/> and syncing the rest.</summary>
     public async Task<SyncResult> SyncAsync(CancellationToken cancellationToken)
     {
+        using var deferred = node.Vault.DeferCheckpoints();
         var problems = new List<string>();
         await cells.DeliverWelcomesAsync(problems, cancellationToken).ConfigureAwait(false);
         var contactResult = await ReceiveAsync(problems, cancellationToken).ConfigureAwait(false);
@@ -64,7 +66,8 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                     }
                     finally
                     {
-                        notices.AddRange(cell.TakeNotices().Select(n => $"Cell \"{record.Name}\": {n}"));
+                        notices.AddRange(cell.TakeGapNotices().Select(n => $"Cell \"{record.Name}\": {n}"));
+                        problems.AddRange(cell.TakeNotices().Select(n => $"Cell \"{record.Name}\": {n}"));
                     }
 
                     received.AddRange(store.TakeStored());
@@ -82,16 +85,14 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
         }
 
         await cells.DeliverWelcomesAsync(problems, cancellationToken).ConfigureAwait(false);
-        return new SyncResult(received, removed, contactResult, problems) { Notices = notices };
+        return new SyncResult(received, removed, contactResult, problems) { Notices = [.. contactResult.Notices, .. notices] };
     }
 
-    /// <summary>What came through one contact's pairwise drop; each envelope is committed (with the contact's cursor) before the drop is trimmed.</summary>
-    private async Task ReceiveFromContactAsync(IRelay relay, byte[] contactId, List<string> rejected, List<string> joined, List<string> waiting, CancellationToken cancellationToken)
+    /// <summary>What came through one contact's pairwise drop; each envelope is committed with the contact's cursor (the drop is never trimmed: its envelopes expire by the relay's retention).</summary>
+    private async Task ReceiveFromContactAsync(IRelay relay, byte[] contactId, List<string> rejected, List<string> joined, List<string> waiting, List<string> notices, CancellationToken cancellationToken)
     {
         using var contact = node.Contacts.Get(contactId) ?? throw new VaultCorruptedException("A contact vanished from the vault.");
-        using var readKey = DropReadKey.Import(contact.OurDropReadSeed);
-        var drop = DropName.FromBytes(contact.OurDrop);
-        var envelopes = (await relay.FetchAsync(drop, readKey, contact.OurDropCursor, TimeSpan.Zero, cancellationToken).ConfigureAwait(false)).Envelopes;
+        var envelopes = await FetchOurDropAsync(relay, contact, notices, cancellationToken).ConfigureAwait(false);
         foreach (var envelope in envelopes)
         {
             contact.OurDropCursor = envelope.Seq;
@@ -124,10 +125,40 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                     break;
             }
         }
+    }
 
-        if (envelopes.Count > 0)
+    /// <summary>
+    /// What is new in the drop <paramref name="contact"/> writes to us. Nobody trims it, so the relay's
+    /// retention empties it: a NATS relay then restarts its numbering (<c>out_of_range</c> for our
+    /// cursor), and a relay deletes it when it stayed empty and unused for the retention period
+    /// (<c>no_such_drop</c>). Either way we read it again from the start, creating it again (we hold
+    /// its read key and derive its append key) when it is gone; the pairwise sequence numbers drop
+    /// anything read before (<see cref="ReplayWindow"/>).
+    /// </summary>
+    private async Task<IReadOnlyList<FetchedEnvelope>> FetchOurDropAsync(IRelay relay, ContactRecord contact, List<string> notices, CancellationToken cancellationToken)
+    {
+        using var readKey = DropReadKey.Import(contact.OurDropReadSeed);
+        var drop = DropName.FromBytes(contact.OurDrop);
+        try
         {
-            await relay.TrimAsync(drop, readKey, contact.OurDropCursor, cancellationToken).ConfigureAwait(false);
+            return (await relay.FetchAsync(drop, readKey, contact.OurDropCursor, TimeSpan.Zero, cancellationToken).ConfigureAwait(false)).Envelopes;
         }
+        catch (RelayRejectedException e) when (e.RelayError == "out_of_range")
+        {
+            // Every envelope expired and the numbering restarted: what is there now is new.
+        }
+        catch (RelayRejectedException e) when (e.RelayError == "no_such_drop")
+        {
+            using (var appendKey = PairwiseChannel.AppendKey(contact.PairwiseSecret, contact.WeAreFirst, sending: false))
+            {
+                await relay.CreateDropAsync(drop, readKey, appendKey, cancellationToken).ConfigureAwait(false);
+            }
+
+            notices.Add($"The relay had deleted the drop where \"{contact.TheirCodeName}\" writes to this node (it stayed unread longer than the relay keeps an unused drop); it was created again. What they sent before it was deleted is lost to this node; they can send it again.");
+        }
+
+        contact.OurDropCursor = 0;
+        node.Contacts.Put(contact);
+        return (await relay.FetchAsync(drop, readKey, 0, TimeSpan.Zero, cancellationToken).ConfigureAwait(false)).Envelopes;
     }
 }

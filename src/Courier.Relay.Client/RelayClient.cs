@@ -8,8 +8,9 @@ using System.Text.Json.Serialization.Metadata;
 namespace Courier.Relay.Client;
 
 /// <summary>
-/// Typed client of one relay's HTTP API (docs/relay-api.md). Appends are unauthenticated: knowing a
-/// drop's name is enough. Fetch and trim are signed with the drop's <see cref="DropReadKey"/>.
+/// Typed client of one relay's HTTP API (docs/relay-api.md). Appends to a drop created with an
+/// append key are signed with its <see cref="DropAppendKey"/>; fetch and trim are signed with the
+/// drop's <see cref="DropReadKey"/>.
 /// Failures the relay reports raise <see cref="RelayRequestException"/>; transport failures raise
 /// <see cref="HttpRequestException"/> and may be retried with the same <see cref="MessageId"/>.
 /// </summary>
@@ -39,12 +40,17 @@ public sealed class RelayClient
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Creates a drop readable by <paramref name="readKey"/>. Creating it again with the same key is a no-op.</summary>
-    /// <returns>True when the drop was created now, false when it existed with this key.</returns>
-    public async Task<bool> CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates a drop readable by <paramref name="readKey"/> to which only holders of
+    /// <paramref name="appendKey"/> may append (anyone, when it is null: a drop as before write
+    /// authorization). Creating it again with the same keys is a no-op.
+    /// </summary>
+    /// <returns>True when the drop was created now, false when it existed with these keys.</returns>
+    public async Task<bool> CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey? appendKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(readKey);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new CreateDropRequest(drop.ToString(), Base64Url.EncodeToString(readKey.PublicKey)), WireJson.Default.CreateDropRequest);
+        var publicAppendKey = appendKey is null ? null : Base64Url.EncodeToString(appendKey.PublicKey);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new CreateDropRequest(drop.ToString(), Base64Url.EncodeToString(readKey.PublicKey), publicAppendKey), WireJson.Default.CreateDropRequest);
         using var request = Signed(HttpMethod.Post, "/v1/drops", drop, readKey, body, Json);
         var answer = await SendAsync(request, WireJson.Default.CreateDropResponse, cancellationToken).ConfigureAwait(false);
         return answer.Created;
@@ -52,11 +58,22 @@ public sealed class RelayClient
 
     /// <summary>Appends one envelope; returns once the relay has stored it durably.</summary>
     /// <param name="drop">The drop.</param>
+    /// <param name="appendKey">The drop's append key; null for a drop created without one.</param>
     /// <param name="envelope">Exactly one of <see cref="EnvelopeSizes.All"/> bytes long.</param>
     /// <param name="messageId">Reuse the same id when retrying, so the envelope is stored once.</param>
     /// <param name="cancellationToken">Cancels the wait (the append may still have happened).</param>
-    public Task<AppendReceipt> AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken = default)
-        => AppendToAsync($"/v1/drops/{drop}/envelopes", envelope, messageId, cancellationToken);
+    public async Task<AppendReceipt> AppendAsync(DropName drop, DropAppendKey? appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken = default)
+    {
+        var target = $"/v1/drops/{drop}/envelopes";
+        using var request = new HttpRequestMessage(HttpMethod.Post, target);
+        if (appendKey is not null)
+        {
+            var (timestamp, nonce) = Fresh();
+            AddSignature(request, timestamp, nonce, appendKey.Sign(RequestSignature.AppendMessage(target, drop.ToString(), timestamp, nonce, messageId.ToString(), envelope.Span)));
+        }
+
+        return await AppendToAsync(request, envelope, messageId, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Fetches the envelopes after <paramref name="after"/>, waiting up to <paramref name="wait"/> for one to arrive.</summary>
     public Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait = default, int limit = 64, CancellationToken cancellationToken = default)
@@ -93,10 +110,12 @@ public sealed class RelayClient
     }
 
     /// <summary>Posts an envelope (1 or 4 KiB) as the claim's side of the nameplate.</summary>
-    public Task<AppendReceipt> AppendToNameplateAsync(NameplateClaim claim, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken = default)
+    public async Task<AppendReceipt> AppendToNameplateAsync(NameplateClaim claim, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        return AppendToAsync($"{NameplatePath(claim.Number)}/envelopes", envelope, messageId, cancellationToken, claim);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{NameplatePath(claim.Number)}/envelopes");
+        request.Headers.Add(RequestSignature.NameplateClaimHeader, claim.Claim);
+        return await AppendToAsync(request, envelope, messageId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the other side's envelopes after <paramref name="after"/>, waiting up to <paramref name="wait"/>.</summary>
@@ -146,15 +165,9 @@ public sealed class RelayClient
         return ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
     }
 
-    private async Task<AppendReceipt> AppendToAsync(string target, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken, NameplateClaim? claim = null)
+    private async Task<AppendReceipt> AppendToAsync(HttpRequestMessage request, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, target);
         request.Headers.Add(RequestSignature.MessageIdHeader, messageId.ToString());
-        if (claim is not null)
-        {
-            request.Headers.Add(RequestSignature.NameplateClaimHeader, claim.Claim);
-        }
-
         request.Content = new ReadOnlyMemoryContent(envelope);
         request.Content.Headers.ContentType = OctetStream;
         var answer = await SendAsync(request, WireJson.Default.AppendResponse, cancellationToken).ConfigureAwait(false);
@@ -173,13 +186,9 @@ public sealed class RelayClient
 
     private HttpRequestMessage Signed(HttpMethod method, string target, DropName drop, DropReadKey key, byte[] body, MediaTypeHeaderValue? contentType)
     {
-        long timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
-        var nonce = RandomNumberGenerator.GetBytes(RequestSignature.NonceSize);
-        var signature = key.Sign(RequestSignature.Message(method.Method, target, drop.ToString(), timestamp, nonce, body));
+        var (timestamp, nonce) = Fresh();
         var request = new HttpRequestMessage(method, target);
-        request.Headers.Add(RequestSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(RequestSignature.NonceHeader, Base64Url.EncodeToString(nonce));
-        request.Headers.Add(RequestSignature.SignatureHeader, Base64Url.EncodeToString(signature));
+        AddSignature(request, timestamp, nonce, key.Sign(RequestSignature.Message(method.Method, target, drop.ToString(), timestamp, nonce, body)));
         if (contentType is not null)
         {
             request.Content = new ByteArrayContent(body);
@@ -187,6 +196,15 @@ public sealed class RelayClient
         }
 
         return request;
+    }
+
+    private (long Timestamp, byte[] Nonce) Fresh() => (_time.GetUtcNow().ToUnixTimeSeconds(), RandomNumberGenerator.GetBytes(RequestSignature.NonceSize));
+
+    private static void AddSignature(HttpRequestMessage request, long timestamp, byte[] nonce, byte[] signature)
+    {
+        request.Headers.Add(RequestSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(RequestSignature.NonceHeader, Base64Url.EncodeToString(nonce));
+        request.Headers.Add(RequestSignature.SignatureHeader, Base64Url.EncodeToString(signature));
     }
 
     private async Task<T> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> type, CancellationToken cancellationToken)

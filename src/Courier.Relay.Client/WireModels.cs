@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Courier.Relay.Client;
 
-internal sealed record CreateDropRequest(string Drop, string ReadKey);
+internal sealed record CreateDropRequest(string Drop, string ReadKey, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AppendKey = null);
 
 internal sealed record CreateDropResponse(string Drop, bool Created);
 

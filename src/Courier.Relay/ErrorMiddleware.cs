@@ -22,7 +22,7 @@ internal sealed class ErrorMiddleware(RequestDelegate next, RelayMetrics metrics
         }
         catch (RelayProblem problem)
         {
-            await WriteAsync(ctx, problem.Status, problem.Error, problem.Message).ConfigureAwait(false);
+            await WriteAsync(ctx, problem.Status, problem.Error, problem.Message, problem.RetryAfter).ConfigureAwait(false);
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException bad)
         {
@@ -56,7 +56,7 @@ internal sealed class ErrorMiddleware(RequestDelegate next, RelayMetrics metrics
         _ => "bad_request",
     };
 
-    private static async Task WriteAsync(HttpContext ctx, int status, string error, string message)
+    private static async Task WriteAsync(HttpContext ctx, int status, string error, string message, int? retryAfter = null)
     {
         if (ctx.Response.HasStarted)
         {
@@ -64,6 +64,11 @@ internal sealed class ErrorMiddleware(RequestDelegate next, RelayMetrics metrics
         }
 
         ctx.Response.Clear();
+        if (retryAfter is { } seconds)
+        {
+            ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await RelayApi.WriteJsonAsync(ctx, status, new ErrorResponse(error, message), WireJson.Default.ErrorResponse).ConfigureAwait(false);
     }
 }

@@ -19,17 +19,19 @@ namespace Courier.Relay;
 /// The HTTP endpoints (docs/relay-api.md). Every input is parsed here and refused with a precise
 /// status and error code before the store sees it.
 /// </summary>
-internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, IHostApplicationLifetime lifetime)
+internal sealed partial class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, IHostApplicationLifetime lifetime)
 {
+    public const string DropPolicy = "drops";
     public const string NameplatePolicy = "nameplates";
     public const string JoinPolicy = "nameplate_joins";
     private const int MaxJsonBody = 4096;
     private const int MaxNameplateRange = 99_999;
     private const int ClaimSize = 32;
+    private readonly LongPolls _longPolls = new(options);
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapMethods("/v1/drops", ["POST"], CreateDropAsync).WithDisplayName("create_drop");
+        app.MapMethods("/v1/drops", ["POST"], CreateDropAsync).WithDisplayName("create_drop").RequireRateLimiting(DropPolicy);
         app.MapMethods("/v1/drops/{drop}/envelopes", ["POST"], ctx => AppendAsync(ctx, nameplate: false)).WithDisplayName("append");
         app.MapMethods("/v1/drops/{drop}/envelopes", ["GET"], ctx => FetchAsync(ctx, nameplate: false)).WithDisplayName("fetch");
         app.MapMethods("/v1/drops/{drop}/trim", ["POST"], TrimAsync).WithDisplayName("trim");
@@ -44,27 +46,38 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
 
     private async Task CreateDropAsync(HttpContext ctx)
     {
-        var body = await ReadBodyAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
-        var request = ParseJson(body, WireJson.Default.CreateDropRequest);
+        var body = await RequestBody.ReadAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
+        var request = RequestBody.ParseJson(body, WireJson.Default.CreateDropRequest);
         if (!DropName.TryParse(request.Drop, out var drop))
         {
             throw RelayProblem.BadRequest("bad_drop_name", "drop must be 32 bytes in unpadded base64url");
         }
 
-        var key = new byte[DropReadKey.Size];
+        var key = new byte[DropSigningKey.Size];
         if (!WireBase64.TryDecode(request.ReadKey, key) || !RequestSignature.IsValidPublicKey(key))
         {
             throw RelayProblem.BadRequest("bad_read_key", "readKey must be a 32-byte Ed25519 public key in unpadded base64url");
         }
 
-        // Proof of possession: the creator signs with the key it registers. The nonce goes into the
-        // drop's replay window only once the drop is known to be this key's, so a stranger's key
+        var appendKey = new byte[request.AppendKey is null ? 0 : DropSigningKey.Size];
+        if (request.AppendKey is not null && (!WireBase64.TryDecode(request.AppendKey, appendKey) || !RequestSignature.IsValidPublicKey(appendKey)))
+        {
+            throw RelayProblem.BadRequest("bad_append_key", "appendKey must be a 32-byte Ed25519 public key in unpadded base64url");
+        }
+
+        // Proof of possession: the creator signs with the read key it registers. The nonce goes into
+        // the drop's replay window only once the drop is known to be this key's, so a stranger's key
         // cannot fill the window of someone else's drop.
         var signed = Verify(ctx, drop, key, body);
-        var outcome = await store.CreateDropAsync(drop, key, ctx.RequestAborted).ConfigureAwait(false);
+        var outcome = await store.CreateDropAsync(drop, DropState.Encode(key, appendKey), ctx.RequestAborted).ConfigureAwait(false);
         if (outcome != CreateDropOutcome.Conflict)
         {
             await RememberAsync(ctx, drop, signed).ConfigureAwait(false);
+        }
+
+        if (outcome == CreateDropOutcome.Exists)
+        {
+            await store.TouchDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false);
         }
 
         switch (outcome)
@@ -76,7 +89,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
                 await WriteJsonAsync(ctx, 200, new CreateDropResponse(drop.ToString(), false), WireJson.Default.CreateDropResponse).ConfigureAwait(false);
                 break;
             default:
-                throw new RelayProblem(409, "drop_exists", "the drop exists with another read key");
+                throw new RelayProblem(409, "drop_exists", "the drop exists with other keys");
         }
     }
 
@@ -91,11 +104,22 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw RelayProblem.BadRequest("bad_message_id", "Courier-Message-Id must be 16 bytes in unpadded base64url");
         }
 
-        var envelope = await ReadBodyAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
-        bool allowed = nameplate ? EnvelopeSizes.IsAllowedOnNameplate(envelope.Length) : EnvelopeSizes.IsAllowed(envelope.Length);
-        if (!allowed)
+        // Nothing is buffered before the size is known to be allowed and the drop to exist (a nameplate
+        // side was found above).
+        RequestBody.CheckHeaders(ctx, EnvelopeSizes.Max, "application/octet-stream");
+        if (ctx.Request.ContentLength is { } declared)
         {
-            throw new RelayProblem(422, "bad_envelope_size", nameplate ? "nameplate envelopes are 1024 or 4096 bytes" : "envelopes are 1024, 4096, 16384 or 65536 bytes");
+            RequestBody.CheckEnvelopeSize((int)declared, nameplate);
+        }
+
+        var state = nameplate ? null : await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false) ?? throw NoSuchDrop();
+        var envelope = await RequestBody.ReadAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
+        RequestBody.CheckEnvelopeSize(envelope.Length, nameplate);
+        if (state is not null)
+        {
+            // Only an authorized append marks the drop in use: a stranger cannot keep it from expiring.
+            AuthorizeAppend(ctx, drop, state, messageId, envelope);
+            await TouchAsync(ctx, drop).ConfigureAwait(false);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -134,7 +158,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             throw RelayProblem.BadRequest("out_of_range", "wait must be between 0 and 60 seconds");
         }
 
-        var body = await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        var body = await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         DropName drop;
         DropState state;
         NameplateSide? side = null;
@@ -150,6 +174,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
             drop = RouteDrop(ctx);
             state = await KeyedDropAsync(ctx, drop).ConfigureAwait(false);
             await AuthenticateAsync(ctx, drop, state.ReadKey, body).ConfigureAwait(false);
+            await TouchAsync(ctx, drop).ConfigureAwait(false);
         }
 
         if (after > state.LastSeq)
@@ -163,9 +188,13 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         bool waited = envelopes.Count == 0 && wait > 0;
         if (waited)
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
-            await store.WaitForAppendAsync(drop, after, TimeSpan.FromSeconds(wait), stop.Token).ConfigureAwait(false);
-            ctx.RequestAborted.ThrowIfCancellationRequested();
+            using (_longPolls.Enter(ctx))
+            {
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
+                await store.WaitForAppendAsync(drop, after, TimeSpan.FromSeconds(wait), stop.Token).ConfigureAwait(false);
+                ctx.RequestAborted.ThrowIfCancellationRequested();
+            }
+
             envelopes = await store.ReadAsync(drop, after, maxCount, options.MaxFetchBytes, ctx.RequestAborted).ConfigureAwait(false);
             last = (await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false))?.LastSeq ?? last;
         }
@@ -193,22 +222,30 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     private async Task TrimAsync(HttpContext ctx)
     {
         var drop = RouteDrop(ctx);
-        var body = await ReadBodyAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
+        var body = await RequestBody.ReadAsync(ctx, MaxJsonBody, "application/json").ConfigureAwait(false);
         var state = await KeyedDropAsync(ctx, drop).ConfigureAwait(false);
+        if (!state.AppendKey.IsEmpty)
+        {
+            // Every reader of a write-authorized drop (a cell's members) holds the read key: none may
+            // erase what the others have not read. Its envelopes leave by retention.
+            throw new RelayProblem(403, "trim_not_allowed", "a drop created with an append key is never trimmed; its envelopes expire by retention");
+        }
+
         await AuthenticateAsync(ctx, drop, state.ReadKey, body).ConfigureAwait(false);
-        var request = ParseJson(body, WireJson.Default.TrimRequest);
+        var request = RequestBody.ParseJson(body, WireJson.Default.TrimRequest);
         if (request.Through < 0 || request.Through > state.LastSeq)
         {
             throw RelayProblem.BadRequest("out_of_range", "through must be between 0 and the last sequence number of the drop");
         }
 
+        await TouchAsync(ctx, drop).ConfigureAwait(false);
         await store.TrimAsync(drop, request.Through, ctx.RequestAborted).ConfigureAwait(false);
         await WriteJsonAsync(ctx, 200, new TrimResponse(request.Through), WireJson.Default.TrimResponse).ConfigureAwait(false);
     }
 
     private async Task AllocateNameplateAsync(HttpContext ctx)
     {
-        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         var expires = options.Time.GetUtcNow() + options.NameplateLifetime;
         var claim = RandomNumberGenerator.GetBytes(ClaimSize);
         var nameplate = new NameplateState(DropName.NewRandom(), DropName.NewRandom(), SHA256.HashData(claim), ReadOnlyMemory<byte>.Empty, Interfered: false);
@@ -231,7 +268,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
     private async Task JoinNameplateAsync(HttpContext ctx)
     {
         int number = RouteNameplate(ctx);
-        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         var claim = RandomNumberGenerator.GetBytes(ClaimSize);
         switch (await store.TryJoinNameplateAsync(number, SHA256.HashData(claim), ctx.RequestAborted).ConfigureAwait(false))
         {
@@ -247,7 +284,7 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
 
     private async Task ReleaseNameplateAsync(HttpContext ctx)
     {
-        await ReadBodyAsync(ctx, 0, null).ConfigureAwait(false);
+        await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
         var side = await NameplateSideAsync(ctx).ConfigureAwait(false);
         if (!side.IsInviter)
         {
@@ -288,68 +325,12 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         await ctx.Response.WriteAsync(metrics.Render(store.Kind, drops), ctx.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task AuthenticateAsync(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> readKey, byte[] body)
-        => await RememberAsync(ctx, drop, Verify(ctx, drop, readKey, body)).ConfigureAwait(false);
-
-    /// <summary>Checks the signature headers against <paramref name="readKey"/> and the freshness window; returns the nonce and timestamp.</summary>
-    private (byte[] Nonce, long Timestamp) Verify(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> readKey, byte[] body)
+    /// <summary>Marks a keyed drop in use, so it is not deleted as idle; 404 when it is gone.</summary>
+    private async Task TouchAsync(HttpContext ctx, DropName drop)
     {
-        var timestampText = SingleHeader(ctx, RequestSignature.TimestampHeader);
-        var nonceText = SingleHeader(ctx, RequestSignature.NonceHeader);
-        var signatureText = SingleHeader(ctx, RequestSignature.SignatureHeader);
-        if (timestampText is null || nonceText is null || signatureText is null)
+        if (!await store.TouchDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false))
         {
-            throw new RelayProblem(401, "unauthenticated", "this request must be signed with the drop's read key (Courier-Timestamp, Courier-Nonce, Courier-Signature)");
-        }
-
-        if (timestampText.Length is 0 or > 12 || !long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out long timestamp))
-        {
-            throw RelayProblem.BadRequest("bad_timestamp", "Courier-Timestamp must be Unix seconds");
-        }
-
-        var nonce = new byte[RequestSignature.NonceSize];
-        if (!WireBase64.TryDecode(nonceText, nonce))
-        {
-            throw RelayProblem.BadRequest("bad_nonce", "Courier-Nonce must be 16 bytes in unpadded base64url");
-        }
-
-        var signature = new byte[RequestSignature.SignatureSize];
-        if (!WireBase64.TryDecode(signatureText, signature))
-        {
-            throw RelayProblem.BadRequest("bad_signature_encoding", "Courier-Signature must be 64 bytes in unpadded base64url");
-        }
-
-        long now = options.Time.GetUtcNow().ToUnixTimeSeconds();
-        long window = (long)options.FreshnessWindow.TotalSeconds;
-        if (timestamp < now - window || timestamp > now + window)
-        {
-            throw new RelayProblem(401, "stale_request", "Courier-Timestamp is outside the relay's freshness window; check the clock");
-        }
-
-        var target = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
-        var message = RequestSignature.Message(ctx.Request.Method, target, drop.ToString(), timestamp, nonce, body);
-        if (!RequestSignature.Verify(readKey.Span, message, signature))
-        {
-            throw new RelayProblem(401, "bad_signature", "the signature does not verify with the drop's read key");
-        }
-
-        return (nonce, timestamp);
-    }
-
-    /// <summary>Remembers a verified request's nonce in its drop's replay window; refuses a replay, or a drop that signed too much this second.</summary>
-    private async Task RememberAsync(HttpContext ctx, DropName drop, (byte[] Nonce, long Timestamp) signed)
-    {
-        // Only verified requests reach a drop's window, and only that drop's key holders can fill it.
-        var expires = DateTimeOffset.FromUnixTimeSeconds(signed.Timestamp + (long)options.FreshnessWindow.TotalSeconds + 1);
-        var outcome = await store.TryRememberNonceAsync(drop, signed.Nonce, signed.Timestamp, expires, ctx.RequestAborted).ConfigureAwait(false);
-        if (outcome == NonceOutcome.Replayed)
-        {
-            throw new RelayProblem(401, "replayed_request", "this nonce was used before; sign again");
-        }
-
-        if (outcome == NonceOutcome.Busy)
-        {
-            throw new RelayProblem(429, "busy", "too many signed requests for this drop in one second; retry shortly");
+            throw NoSuchDrop();
         }
     }
 
@@ -435,58 +416,6 @@ internal sealed class RelayApi(IDropStore store, RelayOptions options, RelayMetr
         }
 
         return values.Count == 1 ? values[0] : throw RelayProblem.BadRequest("bad_header", $"{name} must appear once");
-    }
-
-    /// <summary>Reads the whole body, refusing more than <paramref name="limit"/> bytes (413) and a wrong content type (415).</summary>
-    private static async Task<byte[]> ReadBodyAsync(HttpContext ctx, int limit, string? contentType)
-    {
-        var request = ctx.Request;
-        if (request.ContentLength > limit)
-        {
-            throw new RelayProblem(413, "too_large", $"the body may be at most {limit} bytes");
-        }
-
-        if (contentType is not null && request.ContentType is { } given
-            && !given.Split(';')[0].Trim().Equals(contentType, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new RelayProblem(415, "unsupported_media_type", $"the body must be {contentType}");
-        }
-
-        var buffer = new byte[Math.Min(limit, (int?)request.ContentLength ?? limit) + 1];
-        int filled = 0;
-        while (true)
-        {
-            int read = await request.Body.ReadAsync(buffer.AsMemory(filled), ctx.RequestAborted).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-            if (filled == buffer.Length)
-            {
-                if (filled > limit)
-                {
-                    throw new RelayProblem(413, "too_large", $"the body may be at most {limit} bytes");
-                }
-
-                Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
-            }
-        }
-
-        return buffer.AsSpan(0, filled).ToArray();
-    }
-
-    private static T ParseJson<T>(byte[] body, JsonTypeInfo<T> type)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(body, type) ?? throw RelayProblem.BadRequest("bad_json", "the body must be a JSON object");
-        }
-        catch (JsonException)
-        {
-            throw RelayProblem.BadRequest("bad_json", "the body is not the expected JSON object (see docs/relay-api.md)");
-        }
     }
 
     internal static async Task WriteJsonAsync<T>(HttpContext ctx, int status, T value, JsonTypeInfo<T> type)

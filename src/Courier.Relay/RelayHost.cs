@@ -4,10 +4,12 @@ using System.Threading.RateLimiting;
 using Courier.Relay.Client;
 using Courier.Relay.Storage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,6 +77,8 @@ public sealed class RelayHost : IAsyncDisposable
         {
             k.Listen(options.Listen, listen =>
             {
+                // Before TLS, so a refused connection costs no handshake.
+                listen.Use(next => LimitConnectionsPerClient(next, options));
                 if (options.Certificate is { } certificate)
                 {
                     listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, SslProtocols = SslProtocols.Tls13 });
@@ -87,6 +91,10 @@ public sealed class RelayHost : IAsyncDisposable
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             k.Limits.MaxRequestHeaderCount = 50;
             k.Limits.MaxRequestLineSize = 4 * 1024;
+            // Every connection held is memory held: cap them, and close those that trickle.
+            k.Limits.MaxConcurrentConnections = options.MaxConnections;
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(options.MinBodyBytesPerSecond, TimeSpan.FromSeconds(5));
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
         });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
@@ -180,6 +188,12 @@ public sealed class RelayHost : IAsyncDisposable
                 _ => new TokenBucketRateLimiterOptions { TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true }));
         }
 
+        r.AddPolicy(RelayApi.DropPolicy, ctx => options.DropCreationsPerMinute <= 0
+            ? RateLimitPartition.GetNoLimiter(IPAddress.None)
+            : RateLimitPartition.GetFixedWindowLimiter(
+                ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.DropCreationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true }));
+
         // Allocations and joins are limited apart, at the same rate: a first contact makes one of each.
         foreach (var policy in (string[])[RelayApi.NameplatePolicy, RelayApi.JoinPolicy])
         {
@@ -187,6 +201,37 @@ public sealed class RelayHost : IAsyncDisposable
                 ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.NameplateAllocationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true }));
         }
+    }
+
+    /// <summary>Closes a connection from a client address that holds <see cref="RelayOptions.MaxConnectionsPerClient"/> already.</summary>
+    private static ConnectionDelegate LimitConnectionsPerClient(ConnectionDelegate next, RelayOptions options)
+    {
+        var limit = new ConcurrencyLimit(int.MaxValue, options.MaxConnectionsPerClient);
+        var proxies = options.TrustedProxies.Select(ClientAddress.LimitKey).ToHashSet();
+        return async connection =>
+        {
+            var client = ClientAddress.LimitKey((connection.RemoteEndPoint as IPEndPoint)?.Address);
+            if (proxies.Contains(client))
+            {
+                await next(connection).ConfigureAwait(false);
+                return;
+            }
+
+            if (limit.TryEnter(client) != Admission.Admitted)
+            {
+                // Nothing is answered at this level: returning closes the connection.
+                return;
+            }
+
+            try
+            {
+                await next(connection).ConfigureAwait(false);
+            }
+            finally
+            {
+                limit.Exit(client);
+            }
+        };
     }
 
     /// <summary>X-Forwarded-For from <paramref name="proxies"/> only (the last entry, the one the proxy added); ASP.NET's default of trusting loopback is dropped.</summary>

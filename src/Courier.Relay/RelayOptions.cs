@@ -42,6 +42,30 @@ public sealed class RelayOptions
     /// <summary>Requests per second allowed per client address (an IPv6 client: per /64; a token bucket with one second of burst); 0 for no limit.</summary>
     public int RequestsPerSecondPerClient { get; init; } = 2_000;
 
+    /// <summary>Drop creations allowed per client address (an IPv6 client: per /64) per minute; 0 for no limit.</summary>
+    public int DropCreationsPerMinute { get; init; } = 60;
+
+    /// <summary>The most connections the relay holds open at once; further ones are closed as they arrive.</summary>
+    public int MaxConnections { get; init; } = 20_000;
+
+    /// <summary>
+    /// The most connections one client address (an IPv6 client: per /64) holds open at once; further
+    /// ones are closed as they arrive. Not applied to trusted proxies, whose connections carry many clients.
+    /// </summary>
+    public int MaxConnectionsPerClient { get; init; } = 512;
+
+    /// <summary>
+    /// The slowest a request body may arrive, in bytes per second, after a 5 s grace period; a slower
+    /// connection is closed, so that a trickled body cannot hold the relay's memory.
+    /// </summary>
+    public int MinBodyBytesPerSecond { get; init; } = 1024;
+
+    /// <summary>The most fetches waiting for an envelope (long-polls) at once; beyond it, 503 <c>long_polls_full</c>.</summary>
+    public int MaxLongPolls { get; init; } = 8_192;
+
+    /// <summary>The most long-polls of one client address (an IPv6 client: per /64) at once; beyond it, 429 <c>too_many_long_polls</c>.</summary>
+    public int MaxLongPollsPerClient { get; init; } = 128;
+
     /// <summary>The most envelopes one fetch returns.</summary>
     public int MaxFetchEnvelopes { get; init; } = 256;
 

@@ -7,5 +7,8 @@ internal sealed class RelayProblem(int status, string error, string detail) : Ex
 
     public string Error { get; } = error;
 
+    /// <summary>Seconds for a <c>Retry-After</c> header, or null for none.</summary>
+    public int? RetryAfter { get; init; }
+
     public static RelayProblem BadRequest(string error, string detail) => new(400, error, detail);
 }

@@ -93,9 +93,10 @@ public sealed class FallBehindTests : IDisposable
         using var http = new HttpClient { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(20) };
         var client = new RelayClient(http);
         using var key = DropReadKey.Create();
+        using var appendKey = DropAppendKey.Create();
         var probe = DropName.NewRandom();
-        await client.CreateDropAsync(probe, key);
-        await client.AppendAsync(probe, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
+        await client.CreateDropAsync(probe, key, appendKey);
+        await client.AppendAsync(probe, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
         var deadline = DateTime.UtcNow + Retention + TimeSpan.FromSeconds(90);
         while ((await client.FetchAsync(probe, key, 0)).Envelopes.Count > 0)
         {

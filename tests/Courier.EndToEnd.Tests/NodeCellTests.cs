@@ -152,7 +152,7 @@ public sealed class NodeCellTests : IDisposable
         using (var http = new HttpRelay(relay.Address))
         {
             var body = new WelcomeDelivery([], contact.Id, "north", "layer", "not a relay address", [1, 2, 3]).Body();
-            await http.AppendAsync(Courier.Relay.Client.DropName.FromBytes(contact.TheirDrop), PairwiseChannel.Seal(contact, ++contact.LastSent, PairwiseMessageType.Welcome, body), Courier.Relay.Client.MessageId.NewRandom(), default);
+            await PairwiseChannel.AppendAsync(http, contact, PairwiseChannel.Seal(contact, ++contact.LastSent, PairwiseMessageType.Welcome, body), Courier.Relay.Client.MessageId.NewRandom(), default);
         }
 
         var result = await b.SyncAsync();

@@ -40,7 +40,7 @@ public sealed class AbuseTests
         {
             var key = DropReadKey.Create();
             var drop = DropName.NewRandom();
-            await relay.Client.CreateDropAsync(drop, key);
+            await relay.Client.CreateDropAsync(drop, key, null);
             attackerDrops.Add((drop, key));
         }
 
@@ -78,8 +78,8 @@ public sealed class AbuseTests
             for (int round = 0; round < 20; round++)
             {
                 var drop = DropName.NewRandom();
-                Assert.True(await relay.Client.CreateDropAsync(drop, honestKey));
-                await relay.Client.AppendAsync(drop, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
+                Assert.True(await relay.Client.CreateDropAsync(drop, honestKey, null));
+                await relay.Client.AppendAsync(drop, null, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
                 var fetched = await relay.Client.FetchAsync(drop, honestKey, 0);
                 Assert.Single(fetched.Envelopes);
                 await relay.Client.TrimAsync(drop, honestKey, 1);
@@ -91,8 +91,8 @@ public sealed class AbuseTests
             await Task.WhenAll(attackers);
         }
 
-        // The flood was real: the attacker filled its own drops' windows many times over.
-        Assert.True(Interlocked.Read(ref sent) > ReplayWindow.PerSecond * attackerDrops.Count, $"only {sent} attacking requests");
+        // The flood was real: the attacker filled parts of its own drops' windows (every request has the same second).
+        Assert.True(Interlocked.Read(ref sent) > ReplayWindow.PerPart * attackerDrops.Count, $"only {sent} attacking requests");
         Assert.True(busy > 0);
     }
 

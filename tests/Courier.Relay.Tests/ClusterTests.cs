@@ -25,7 +25,7 @@ public sealed class ClusterTests
         var drops = new[] { DropName.NewRandom(), DropName.NewRandom() };
         foreach (var drop in drops)
         {
-            await clients[0].CreateDropAsync(drop, key);
+            await clients[0].CreateDropAsync(drop, key, null);
         }
 
         const int writers = 8;
@@ -48,7 +48,7 @@ public sealed class ClusterTests
                 {
                     try
                     {
-                        var receipt = await client.AppendAsync(drops[dropIndex], envelope, id);
+                        var receipt = await client.AppendAsync(drops[dropIndex], null, envelope, id);
                         Assert.True(acked.TryAdd((dropIndex, receipt.Seq), (w, counter)) || acked[(dropIndex, receipt.Seq)] == (w, counter), $"sequence number {receipt.Seq} acknowledged for two envelopes");
                         counts[w] = counter + 1;
                         break;

@@ -25,7 +25,7 @@ public sealed class CrashTests
             using var key = DropReadKey.Create();
             foreach (var drop in drops)
             {
-                await client.CreateDropAsync(drop, key);
+                await client.CreateDropAsync(drop, key, null);
             }
 
             const int writers = 6;
@@ -46,7 +46,7 @@ public sealed class CrashTests
                     {
                         try
                         {
-                            var receipt = await client.AppendAsync(drops[dropIndex], envelope, id);
+                            var receipt = await client.AppendAsync(drops[dropIndex], null, envelope, id);
                             Assert.True(acked.TryAdd((dropIndex, receipt.Seq), (w, counter)) || acked[(dropIndex, receipt.Seq)] == (w, counter));
                             counts[w] = counter + 1;
                             break;

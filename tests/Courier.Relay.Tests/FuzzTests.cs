@@ -205,8 +205,8 @@ public sealed class FuzzTests
 
         public async Task StartAsync()
         {
-            await client.CreateDropAsync(_drop, _key);
-            await client.AppendAsync(_drop, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
+            await client.CreateDropAsync(_drop, _key, null);
+            await client.AppendAsync(_drop, null, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
             _nameplate = await client.AllocateNameplateAsync();
         }
 
@@ -271,17 +271,17 @@ public sealed class FuzzTests
         private readonly DropName _drop = DropName.NewRandom();
         private readonly List<byte[]> _sent = [];
 
-        public Task StartAsync() => client.CreateDropAsync(_drop, _key);
+        public Task StartAsync() => client.CreateDropAsync(_drop, _key, null);
 
         public async Task StepAsync()
         {
             int size = EnvelopeSizes.All[_sent.Count % EnvelopeSizes.All.Count];
             var envelope = RandomNumberGenerator.GetBytes(size);
             var id = MessageId.NewRandom();
-            var receipt = await client.AppendAsync(_drop, envelope, id);
+            var receipt = await client.AppendAsync(_drop, null, envelope, id);
             _sent.Add(envelope);
             Assert.Equal(new AppendReceipt(_sent.Count, false), receipt);
-            Assert.Equal(new AppendReceipt(_sent.Count, true), await client.AppendAsync(_drop, envelope, id));
+            Assert.Equal(new AppendReceipt(_sent.Count, true), await client.AppendAsync(_drop, null, envelope, id));
             var fetched = await client.FetchAsync(_drop, _key, _sent.Count - 1);
             Assert.Equal(envelope, Assert.Single(fetched.Envelopes).Data);
 

@@ -134,6 +134,17 @@ public sealed class NatsStoreTests
         long second = time.GetUtcNow().ToUnixTimeSeconds();
         Assert.Equal(NonceOutcome.Remembered, await a.TryRememberNonceAsync(slot, nonce, second, time.GetUtcNow().AddMinutes(1), default));
         Assert.Equal(NonceOutcome.Replayed, await b.TryRememberNonceAsync(slot, nonce, second, time.GetUtcNow().AddMinutes(1), default));
+
+        // Each relay writes a part on the guess of how it last wrote it: a guess another relay has
+        // outdated (b added a nonce to the part a wrote first) is found out, and the replay refused.
+        var later = (byte[])nonce.Clone();
+        later[5] = 5;
+        Assert.Equal(NonceOutcome.Remembered, await b.TryRememberNonceAsync(slot, later, second, time.GetUtcNow().AddMinutes(1), default));
+        Assert.Equal(NonceOutcome.Replayed, await a.TryRememberNonceAsync(slot, later, second, time.GetUtcNow().AddMinutes(1), default));
+        var third = (byte[])nonce.Clone();
+        third[6] = 6;
+        Assert.Equal(NonceOutcome.Remembered, await a.TryRememberNonceAsync(slot, third, second, time.GetUtcNow().AddMinutes(1), default));
+        Assert.Equal(NonceOutcome.Replayed, await b.TryRememberNonceAsync(slot, third, second, time.GetUtcNow().AddMinutes(1), default));
     }
 
     private static NameplateState NewNameplate()

@@ -20,12 +20,12 @@ public sealed class RelayApiTests
         await using var relay = await TestRelay.StartAsync();
         using var key = DropReadKey.Create();
         var drop = DropName.NewRandom();
-        Assert.True(await relay.Client.CreateDropAsync(drop, key));
-        Assert.False(await relay.Client.CreateDropAsync(drop, key));
+        Assert.True(await relay.Client.CreateDropAsync(drop, key, null));
+        Assert.False(await relay.Client.CreateDropAsync(drop, key, null));
 
         foreach (int size in EnvelopeSizes.All)
         {
-            await relay.Client.AppendAsync(drop, Envelope(size, (byte)(size >> 10)), MessageId.NewRandom());
+            await relay.Client.AppendAsync(drop, null, Envelope(size, (byte)(size >> 10)), MessageId.NewRandom());
         }
 
         var fetched = await relay.Client.FetchAsync(drop, key, after: 0);
@@ -44,11 +44,11 @@ public sealed class RelayApiTests
         await using var relay = await TestRelay.StartAsync();
         using var key = DropReadKey.Create();
         var drop = DropName.NewRandom();
-        await relay.Client.CreateDropAsync(drop, key);
+        await relay.Client.CreateDropAsync(drop, key, null);
         var id = MessageId.NewRandom();
-        Assert.Equal(new AppendReceipt(1, false), await relay.Client.AppendAsync(drop, Envelope(), id));
-        Assert.Equal(new AppendReceipt(2, false), await relay.Client.AppendAsync(drop, Envelope(), MessageId.NewRandom()));
-        Assert.Equal(new AppendReceipt(1, true), await relay.Client.AppendAsync(drop, Envelope(), id));
+        Assert.Equal(new AppendReceipt(1, false), await relay.Client.AppendAsync(drop, null, Envelope(), id));
+        Assert.Equal(new AppendReceipt(2, false), await relay.Client.AppendAsync(drop, null, Envelope(), MessageId.NewRandom()));
+        Assert.Equal(new AppendReceipt(1, true), await relay.Client.AppendAsync(drop, null, Envelope(), id));
         Assert.Equal(2, (await relay.Client.FetchAsync(drop, key, 0)).Envelopes.Count);
     }
 
@@ -58,11 +58,11 @@ public sealed class RelayApiTests
         await using var relay = await TestRelay.StartAsync();
         using var key = DropReadKey.Create();
         var drop = DropName.NewRandom();
-        await relay.Client.CreateDropAsync(drop, key);
+        await relay.Client.CreateDropAsync(drop, key, null);
         var poll = relay.Client.FetchAsync(drop, key, 0, TimeSpan.FromSeconds(30));
         await Task.Delay(200);
         Assert.False(poll.IsCompleted);
-        await relay.Client.AppendAsync(drop, Envelope(), MessageId.NewRandom());
+        await relay.Client.AppendAsync(drop, null, Envelope(), MessageId.NewRandom());
         var result = await poll.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(1, Assert.Single(result.Envelopes).Seq);
 
@@ -83,8 +83,8 @@ public sealed class RelayApiTests
         await using var relay = await TestRelay.StartAsync();
         using var key = DropReadKey.Create();
         var drop = DropName.NewRandom();
-        await relay.Client.CreateDropAsync(drop, key);
-        var ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendAsync(drop, new byte[size], MessageId.NewRandom()));
+        await relay.Client.CreateDropAsync(drop, key, null);
+        var ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendAsync(drop, null, new byte[size], MessageId.NewRandom()));
         Assert.Equal((422, "bad_envelope_size"), (ex.Status, ex.Error));
     }
 
@@ -103,7 +103,7 @@ public sealed class RelayApiTests
     public async Task Unknown_drops_routes_and_methods_get_json_errors()
     {
         await using var relay = await TestRelay.StartAsync();
-        var ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendAsync(DropName.NewRandom(), Envelope(), MessageId.NewRandom()));
+        var ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendAsync(DropName.NewRandom(), null, Envelope(), MessageId.NewRandom()));
         Assert.Equal((404, "no_such_drop"), (ex.Status, ex.Error));
         Assert.Equal((404, "not_found"), await RawAsync(relay, HttpMethod.Get, "/v2/nothing", null));
         Assert.Equal((405, "method_not_allowed"), await RawAsync(relay, HttpMethod.Put, $"/v1/drops/{DropName.NewRandom()}/envelopes", null));
@@ -121,8 +121,8 @@ public sealed class RelayApiTests
         using var key = DropReadKey.Create();
         using var other = DropReadKey.Create();
         var drop = DropName.NewRandom();
-        await relay.Client.CreateDropAsync(drop, key);
-        await relay.Client.AppendAsync(drop, Envelope(), MessageId.NewRandom());
+        await relay.Client.CreateDropAsync(drop, key, null);
+        await relay.Client.AppendAsync(drop, null, Envelope(), MessageId.NewRandom());
         string target = $"/v1/drops/{drop}/envelopes?after=0&limit=64&wait=0";
 
         Assert.Equal((401, "unauthenticated"), await RawAsync(relay, HttpMethod.Get, target, null));
@@ -152,8 +152,8 @@ public sealed class RelayApiTests
         using var key = DropReadKey.Create();
         using var other = DropReadKey.Create();
         var drop = DropName.NewRandom();
-        await relay.Client.CreateDropAsync(drop, key);
-        var ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.CreateDropAsync(drop, other));
+        await relay.Client.CreateDropAsync(drop, key, null);
+        var ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.CreateDropAsync(drop, other, null));
         Assert.Equal((409, "drop_exists"), (ex.Status, ex.Error));
     }
 
@@ -163,10 +163,10 @@ public sealed class RelayApiTests
         await using var relay = await TestRelay.StartAsync(configure: o => new RelayOptions { Listen = o.Listen, RequestsPerSecondPerClient = 0, MaxEnvelopesPerDrop = 2 });
         using var key = DropReadKey.Create();
         var drop = DropName.NewRandom();
-        await relay.Client.CreateDropAsync(drop, key);
-        await relay.Client.AppendAsync(drop, Envelope(), MessageId.NewRandom());
-        await relay.Client.AppendAsync(drop, Envelope(), MessageId.NewRandom());
-        var ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendAsync(drop, Envelope(), MessageId.NewRandom()));
+        await relay.Client.CreateDropAsync(drop, key, null);
+        await relay.Client.AppendAsync(drop, null, Envelope(), MessageId.NewRandom());
+        await relay.Client.AppendAsync(drop, null, Envelope(), MessageId.NewRandom());
+        var ex = await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendAsync(drop, null, Envelope(), MessageId.NewRandom()));
         Assert.Equal((409, "drop_full"), (ex.Status, ex.Error));
     }
 
@@ -265,8 +265,8 @@ public sealed class RelayApiTests
         await using var relay = await TestRelay.StartAsync();
         using var key = DropReadKey.Create();
         var drop = DropName.NewRandom();
-        await relay.Client.CreateDropAsync(drop, key);
-        await relay.Client.AppendAsync(drop, Envelope(), MessageId.NewRandom());
+        await relay.Client.CreateDropAsync(drop, key, null);
+        await relay.Client.AppendAsync(drop, null, Envelope(), MessageId.NewRandom());
         var health = await relay.Http.GetStringAsync("/healthz");
         Assert.Equal("ok", JsonDocument.Parse(health).RootElement.GetProperty("status").GetString());
         var metrics = await relay.Http.GetStringAsync("/metrics");
@@ -283,10 +283,10 @@ public sealed class RelayApiTests
         using var key = DropReadKey.Create();
         var drop = DropName.NewRandom();
         var id = MessageId.NewRandom();
-        await relay.Client.CreateDropAsync(drop, key);
-        await relay.Client.AppendAsync(drop, Envelope(), id);
+        await relay.Client.CreateDropAsync(drop, key, null);
+        await relay.Client.AppendAsync(drop, null, Envelope(), id);
         await relay.Client.FetchAsync(drop, key, 0);
-        await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendAsync(drop, new byte[3], MessageId.NewRandom()));
+        await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.AppendAsync(drop, null, new byte[3], MessageId.NewRandom()));
         await Assert.ThrowsAsync<RelayRequestException>(() => relay.Client.FetchAsync(DropName.NewRandom(), key, 0));
         var plate = await relay.Client.AllocateNameplateAsync();
         await relay.Client.ReleaseNameplateAsync(plate);
@@ -329,7 +329,7 @@ public sealed class RelayApiTests
         return await SendAsync(relay, request);
     }
 
-    private static async Task<(int Status, string Error)> SendAsync(TestRelay relay, HttpRequestMessage request)
+    internal static async Task<(int Status, string Error)> SendAsync(TestRelay relay, HttpRequestMessage request)
     {
         using var response = await relay.Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Courier.Relay.Tests;
 
-/// <summary>Opening a database written before nameplates had claims.</summary>
+/// <summary>Opening a database written before nameplates had claims and drops a time of use.</summary>
 public sealed class SqliteUpgradeTests
 {
     [Fact]
@@ -42,5 +42,10 @@ public sealed class SqliteUpgradeTests
         var nameplate = new NameplateState(DropName.NewRandom(), DropName.NewRandom(), SHA256.HashData([1]), ReadOnlyMemory<byte>.Empty, Interfered: false);
         Assert.True(await store.TryClaimNameplateAsync(5, nameplate, DateTimeOffset.UtcNow.AddMinutes(5), default));
         Assert.Equal(1, await store.CountDropsAsync(default));
+
+        // The database had no time of use: the upgrade counts each drop as used now, so a drop
+        // created long ago (at 0 here) is not deleted as idle by the first sweep.
+        await store.SweepAsync(default);
+        Assert.NotNull(await store.GetDropAsync(keyed, default));
     }
 }

@@ -27,7 +27,7 @@ internal sealed class TestRelay : IAsyncDisposable
     {
         var relay = new TestRelay();
         time ??= TimeProvider.System;
-        var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), Time = time, RequestsPerSecondPerClient = 0, NameplateAllocationsPerMinute = 1000 };
+        var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), Time = time, RequestsPerSecondPerClient = 0, NameplateAllocationsPerMinute = 1000, DropCreationsPerMinute = 0 };
         options = configure?.Invoke(options) ?? options;
         var dropStore = store?.Invoke(relay._dir.Path) ?? SqliteDropStore.Open(relay._dir.Path, new DropStoreOptions { Time = time });
         relay.Host = await RelayHost.StartAsync(options, dropStore, logging => logging.AddProvider(relay.Logs).SetMinimumLevel(LogLevel.Trace));

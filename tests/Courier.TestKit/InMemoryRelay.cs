@@ -9,8 +9,9 @@ namespace Courier.TestKit;
 /// A relay in this process's memory with the contract of <see cref="IRelay"/>: two-sided nameplates
 /// (the inviter's claim from allocation, the acceptor's from the first join, two envelopes per side,
 /// each side reading the other's) for a few minutes, dead drops whose fetches are checked against the read key
-/// with a signature, idempotent appends, the envelope sizes of <see cref="EnvelopeSizes"/>, and
-/// long polls. For tests and single-process demos; it keeps a copy of every envelope it was given
+/// and whose appends against the append key (the real relay checks signatures), a quota of
+/// envelopes per drop, idempotent appends, the envelope sizes of <see cref="EnvelopeSizes"/>, and
+/// long polls. Drops are never trimmed, as the real relay refuses to trim a write-authorized drop. For tests and single-process demos; it keeps a copy of every envelope it was given
 /// (<see cref="Observed"/>), which is exactly what a relay operator would see.
 /// </summary>
 public sealed class InMemoryRelay : IRelay
@@ -40,6 +41,9 @@ public sealed class InMemoryRelay : IRelay
 
     /// <summary>How long an allocated nameplate lives.</summary>
     public TimeSpan NameplateLifetime { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many envelopes a drop holds before appends are refused (the relay's <c>drop_full</c>; its default is 10,000).</summary>
+    public int MaxEnvelopesPerDrop { get; init; } = 10_000;
 
     /// <summary>While true every call throws <see cref="RelayUnreachableException"/>, as a relay that is down would.</summary>
     public bool Unreachable { get; set; }
@@ -230,9 +234,10 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public Task CreateDropAsync(DropName name, DropReadKey readKey, CancellationToken cancellationToken)
+    public Task CreateDropAsync(DropName name, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readKey);
+        ArgumentNullException.ThrowIfNull(appendKey);
         Check(cancellationToken);
         lock (_gate)
         {
@@ -240,14 +245,14 @@ public sealed class InMemoryRelay : IRelay
             var key = name.ToString();
             if (_drops.TryGetValue(key, out var existing))
             {
-                if (!existing.ReadKey.AsSpan().SequenceEqual(readKey.PublicKey))
+                if (!existing.ReadKey.AsSpan().SequenceEqual(readKey.PublicKey) || !existing.AppendKey.AsSpan().SequenceEqual(appendKey.PublicKey))
                 {
-                    throw new RelayRejectedException("The dead drop exists with another read key.");
+                    throw new RelayRejectedException("The dead drop exists with other keys.");
                 }
             }
             else
             {
-                _drops[key] = new Mailbox(readKey.PublicKey);
+                _drops[key] = new Mailbox(readKey.PublicKey, appendKey.PublicKey);
             }
         }
 
@@ -255,8 +260,9 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public Task<long> AppendAsync(DropName name, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+    public Task<long> AppendAsync(DropName name, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(appendKey);
         Check(cancellationToken);
         if (!EnvelopeSizes.IsAllowed(envelope.Length))
         {
@@ -265,9 +271,32 @@ public sealed class InMemoryRelay : IRelay
 
         lock (_gate)
         {
-            var seq = Append(Drop(name), envelope, messageId);
+            var mailbox = Drop(name);
+            if (!CryptographicOperations.FixedTimeEquals(mailbox.AppendKey, appendKey.PublicKey))
+            {
+                throw new RelayRejectedException("The relay refused the request (401 bad_signature): the drop's append key did not sign it.");
+            }
+
+            if (!mailbox.Ids.ContainsKey(messageId) && mailbox.Envelopes.Count >= MaxEnvelopesPerDrop)
+            {
+                throw new RelayRejectedException("The relay refused the request (409 drop_full).");
+            }
+
+            var seq = Append(mailbox, envelope, messageId);
             _appended.Add((name, envelope.ToArray()));
             return Task.FromResult(seq);
+        }
+    }
+
+    /// <summary>
+    /// Puts an envelope into a drop as the relay's operator can, straight into its store: no key, no
+    /// quota. What the members read of it is what a hostile relay makes them read.
+    /// </summary>
+    public long Insert(DropName name, byte[] envelope)
+    {
+        lock (_gate)
+        {
+            return Append(Drop(name), envelope, MessageId.NewRandom());
         }
     }
 
@@ -302,20 +331,6 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public Task TrimAsync(DropName name, DropReadKey readKey, long through, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(readKey);
-        Check(cancellationToken);
-        lock (_gate)
-        {
-            var mailbox = Drop(name);
-            Authorize(mailbox, readKey);
-            mailbox.Envelopes.RemoveAll(e => e.Seq <= through);
-        }
-
-        return Task.CompletedTask;
-    }
-
     /// <summary>
     /// Deletes every envelope of every dead drop, as a relay's retention does to envelopes older
     /// than its retention period, read or not. With <paramref name="restartNumbering"/>, each drop
@@ -455,14 +470,16 @@ public sealed class InMemoryRelay : IRelay
 
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
-        public Mailbox Inviter { get; } = new(null);
+        public Mailbox Inviter { get; } = new(null, null);
 
-        public Mailbox Acceptor { get; } = new(null);
+        public Mailbox Acceptor { get; } = new(null, null);
     }
 
-    private sealed class Mailbox(byte[]? readKey)
+    private sealed class Mailbox(byte[]? readKey, byte[]? appendKey)
     {
         public byte[] ReadKey { get; } = readKey ?? [];
+
+        public byte[] AppendKey { get; } = appendKey ?? [];
 
         public List<FetchedEnvelope> Envelopes { get; } = [];
 

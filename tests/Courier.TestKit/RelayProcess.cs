@@ -15,6 +15,9 @@ public sealed class RelayProcess : IDisposable
         Address = address;
     }
 
+    /// <summary>The relay's process id (for /proc/PID/status).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The address the relay printed for nodes: with its pin when it serves HTTPS.</summary>
     public Uri Address { get; }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,10 +11,12 @@ namespace Courier.Mls.InteropRunner;
 /// enumerated with the first actor changing slowest ("allCombinations"). When that number is
 /// above the limit, or with --random, one assignment drawn at random instead ("random" mode),
 /// from a seed derived from --seed and the run's file, script, suite and mode so that it repeats.
+/// Full enumerations leave out the assignments that put every actor on a --skip-alone client.
 /// </summary>
 internal static class AssignmentPlanner
 {
-    public static IEnumerable<PlannedRun> Plan(string file, Script script, IReadOnlyList<InteropClient> clients, RunnerOptions options)
+    /// <param name="leftOut">Counts the assignments left out by --skip-alone.</param>
+    public static IEnumerable<PlannedRun> Plan(string file, Script script, IReadOnlyList<InteropClient> clients, RunnerOptions options, StrongBox<int> leftOut)
     {
         var actors = script.Actors;
         foreach (var suite in options.Suites)
@@ -40,6 +43,12 @@ internal static class AssignmentPlanner
 
                 foreach (var combo in Combinations(able.Count, actors.Count))
                 {
+                    if (options.SkipAlone.Contains(able[combo[0]].Label) && combo.All(c => c == combo[0]))
+                    {
+                        leftOut.Value++;
+                        continue;
+                    }
+
                     yield return new PlannedRun(file, script, suite, Config(suite, encrypt, actors, able, combo, null), null);
                 }
             }

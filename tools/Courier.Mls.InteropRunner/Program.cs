@@ -62,9 +62,15 @@ internal static class Program
                 return 2;
             }
 
+            var leftOut = new System.Runtime.CompilerServices.StrongBox<int>(0);
             var plan = files
-                .SelectMany(f => f.Scripts.Where(s => options.Selects(f.Name, s.Name)).SelectMany(s => AssignmentPlanner.Plan(f.Name, s, clients, options)))
+                .SelectMany(f => f.Scripts.Where(s => options.Selects(f.Name, s.Name)).SelectMany(s => AssignmentPlanner.Plan(f.Name, s, clients, options, leftOut)))
                 .ToList();
+            if (options.SkipAlone.Count > 0)
+            {
+                Console.WriteLine($"left out {leftOut.Value} assignments that put every actor on {string.Join(" or ", options.SkipAlone)} (--skip-alone)");
+            }
+
             return await RunAsync(plan, options, limitations) ? 0 : 1;
         }
         finally
@@ -87,7 +93,7 @@ internal static class Program
             await gate.WaitAsync();
             try
             {
-                return await new ScriptRun(run.File, run.Script, run.Config!, options.Suites, limitations).RunAsync();
+                return await new ScriptRun(run.File, run.Script, run.Config!, options.Suites, limitations, options.ClientIdIdentities).RunAsync();
             }
             finally
             {

@@ -31,6 +31,12 @@ internal sealed class RunnerOptions
                                    whose name, error text and scenario match an entry is reported as
                                    "skipped: peer limitation (<client>): <reason> [<error>]". Errors
                                    of other clients, failed checks and deadlines stay failures.
+          --skip-alone CLIENT      leave out the assignments that put every actor on CLIENT (client0, ...):
+                                   that client against itself, not interop. Repeatable; the number
+                                   left out is printed before the runs.
+          --client-id-identities   give each actor the credential identity "<uuid>:1@interop.invalid" (the
+                                   UUID from the SHA-256 of its name) instead of its name: Wire's
+                                   core-crypto accepts no other form in a group
           --no-limitations CLIENT  never report an error raised by CLIENT (client0, client1, ...) as a
                                    limitation, and refuse a --limitations entry that names its server;
                                    for the implementation under test. Repeatable.
@@ -77,6 +83,12 @@ internal sealed class RunnerOptions
 
     /// <summary>Labels of the clients (client0, ...) whose errors are never a known limitation.</summary>
     public List<string> StrictClients { get; } = [];
+
+    /// <summary>Labels of the clients whose all-actors-on-one-client assignments are left out (<c>--skip-alone</c>).</summary>
+    public List<string> SkipAlone { get; } = [];
+
+    /// <summary>Whether actors' identities take the client-id form core-crypto requires (<c>--client-id-identities</c>).</summary>
+    public bool ClientIdIdentities { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -145,11 +157,14 @@ internal sealed class RunnerOptions
                 case "--limitations":
                     o.LimitationPaths.Add(Value());
                     break;
+                case "--skip-alone":
+                    o.SkipAlone.Add(ClientLabel(a, Value()));
+                    break;
+                case "--client-id-identities":
+                    o.ClientIdIdentities = true;
+                    break;
                 case "--no-limitations":
-                    var label = Value();
-                    o.StrictClients.Add(System.Text.RegularExpressions.Regex.IsMatch(label, "^client[0-9]+$")
-                        ? label
-                        : throw new UsageException($"--no-limitations takes a client label (client0, client1, ...), not '{label}'"));
+                    o.StrictClients.Add(ClientLabel(a, Value()));
                     break;
                 default:
                     if (a.StartsWith('-'))
@@ -188,6 +203,11 @@ internal sealed class RunnerOptions
     /// <summary>Whether <c>--only</c> lets this script run.</summary>
     public bool Selects(string file, string script) =>
         Only.Count == 0 || Only.Any(s => s == file || s == $"{file}/{script}");
+
+    private static string ClientLabel(string option, string label) =>
+        System.Text.RegularExpressions.Regex.IsMatch(label, "^client[0-9]+$")
+            ? label
+            : throw new UsageException($"{option} takes a client label (client0, client1, ...), not '{label}'");
 
     private static long Number(string option, string text, long min, long max)
     {

@@ -39,8 +39,8 @@ internal sealed partial class ScriptRun
             var handleRequest = new HandleCommitRequest { StateId = StateOf(member), Commit = commit.Commit };
             handleRequest.Proposal.AddRange(byReference);
             var handled = await Call(member, "HandleCommit", (c, o) => c.HandleCommitAsync(handleRequest, o));
-            ExpectEpochAuthenticator(handled.EpochAuthenticator, pending.EpochAuthenticator, $"Member [{member}]");
             stateIds[member] = handled.StateId;
+            await ExpectSameEpochAsync(member, handled.EpochAuthenticator, step.Actor, pending.EpochAuthenticator, $"Member [{member}]");
         }
 
         foreach (var joiner in joiners)
@@ -50,7 +50,7 @@ internal sealed partial class ScriptRun
                 TransactionId = TransactionOf(joiner),
                 Welcome = commit.Welcome,
                 EncryptHandshake = encryptHandshake,
-                Identity = Utf8(joiner),
+                Identity = Identity(joiner),
             };
             if (externalTree)
             {
@@ -58,8 +58,8 @@ internal sealed partial class ScriptRun
             }
 
             var joined = await Call(joiner, "JoinGroup", (c, o) => c.JoinGroupAsync(joinRequest, o));
-            ExpectEpochAuthenticator(joined.EpochAuthenticator, pending.EpochAuthenticator, $"Joiner [{joiner}]");
             stateIds[joiner] = joined.StateId;
+            await ExpectSameEpochAsync(joiner, joined.EpochAuthenticator, step.Actor, pending.EpochAuthenticator, $"Joiner [{joiner}]");
         }
     }
 

@@ -20,7 +20,7 @@ internal sealed partial class ScriptRun
             GroupId = Utf8(groupId),
             CipherSuite = cipherSuite,
             EncryptHandshake = encryptHandshake,
-            Identity = Utf8(step.Actor),
+            Identity = Identity(step.Actor),
         }, o));
         stateIds[step.Actor] = created.StateId;
         messages.Store(step.Index, "group_id", System.Text.Encoding.UTF8.GetBytes(groupId));
@@ -33,7 +33,7 @@ internal sealed partial class ScriptRun
         foreach (var member in members)
         {
             keyPackages.Add(await Call(member, "CreateKeyPackage", (c, o) => c.CreateKeyPackageAsync(
-                new CreateKeyPackageRequest { CipherSuite = cipherSuite, Identity = Utf8(member) }, o)));
+                new CreateKeyPackageRequest { CipherSuite = cipherSuite, Identity = Identity(member) }, o)));
         }
 
         var commitRequest = new CommitRequest { StateId = StateOf(step.Actor) };
@@ -53,17 +53,17 @@ internal sealed partial class ScriptRun
                 TransactionId = tx,
                 Welcome = commit.Welcome,
                 EncryptHandshake = encryptHandshake,
-                Identity = Utf8(member),
+                Identity = Identity(member),
             }, o));
-            ExpectEpochAuthenticator(joined.EpochAuthenticator, pending.EpochAuthenticator, $"Joiner [{member}]");
             stateIds[member] = joined.StateId;
+            await ExpectSameEpochAsync(member, joined.EpochAuthenticator, step.Actor, pending.EpochAuthenticator, $"Joiner [{member}]");
         }
     }
 
     private async Task CreateKeyPackageAsync(ScriptStep step)
     {
         var kp = await Call(step.Actor, "CreateKeyPackage", (c, o) => c.CreateKeyPackageAsync(
-            new CreateKeyPackageRequest { CipherSuite = cipherSuite, Identity = Utf8(step.Actor) }, o));
+            new CreateKeyPackageRequest { CipherSuite = cipherSuite, Identity = Identity(step.Actor) }, o));
         transactionIds[step.Actor] = kp.TransactionId;
         messages.Store(step.Index, "key_package", kp.KeyPackage.Span);
     }
@@ -78,7 +78,7 @@ internal sealed partial class ScriptRun
             TransactionId = tx,
             Welcome = Bytes(welcome),
             EncryptHandshake = encryptHandshake,
-            Identity = Utf8(step.Actor),
+            Identity = Identity(step.Actor),
         }, o));
         stateIds[step.Actor] = joined.StateId;
     }
@@ -107,7 +107,7 @@ internal sealed partial class ScriptRun
             GroupInfo = info.GroupInfo,
             RatchetTree = info.RatchetTree,
             EncryptHandshake = encryptHandshake,
-            Identity = Utf8(joiner),
+            Identity = Identity(joiner),
             RemovePrior = removePrior,
         };
         foreach (var i in pskSteps)
@@ -124,8 +124,8 @@ internal sealed partial class ScriptRun
         {
             var handled = await Call(member, "HandleCommit", (c, o) => c.HandleCommitAsync(
                 new HandleCommitRequest { StateId = StateOf(member), Commit = joined.Commit }, o));
-            ExpectEpochAuthenticator(handled.EpochAuthenticator, joined.EpochAuthenticator, $"Member [{member}]");
             stateIds[member] = handled.StateId;
+            await ExpectSameEpochAsync(member, handled.EpochAuthenticator, joiner, joined.EpochAuthenticator, $"Member [{member}]");
         }
     }
 

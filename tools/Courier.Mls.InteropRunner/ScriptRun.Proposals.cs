@@ -29,7 +29,7 @@ internal sealed partial class ScriptRun
     {
         var removed = step.Params.String("removed");
         var r = await Call(step.Actor, "RemoveProposal", (c, o) => c.RemoveProposalAsync(
-            new RemoveProposalRequest { StateId = StateOf(step.Actor), RemovedId = Utf8(removed) }, o));
+            new RemoveProposalRequest { StateId = StateOf(step.Actor), RemovedId = Identity(removed) }, o));
         messages.Store(step.Index, "proposal", r.Proposal.Span);
     }
 
@@ -67,7 +67,7 @@ internal sealed partial class ScriptRun
         var info = await Call(step.Actor, "GroupInfo", (c, o) => c.GroupInfoAsync(
             new GroupInfoRequest { StateId = StateOf(step.Actor) }, o));
         var r = await Call(joiner, "NewMemberAddProposal", (c, o) => c.NewMemberAddProposalAsync(
-            new NewMemberAddProposalRequest { GroupInfo = info.GroupInfo, Identity = Utf8(joiner) }, o));
+            new NewMemberAddProposalRequest { GroupInfo = info.GroupInfo, Identity = Identity(joiner) }, o));
         transactionIds[joiner] = r.TransactionId;
         messages.Store(step.Index, "proposal", r.Proposal.Span);
         messages.Store(step.Index, "init_priv", r.InitPriv.Span);
@@ -83,7 +83,7 @@ internal sealed partial class ScriptRun
     {
         var signer = step.Params.String("signer");
         var created = await Call(signer, "CreateExternalSigner", (c, o) => c.CreateExternalSignerAsync(
-            new CreateExternalSignerRequest { CipherSuite = cipherSuite, Identity = Utf8(signer) }, o));
+            new CreateExternalSignerRequest { CipherSuite = cipherSuite, Identity = Identity(signer) }, o));
         signerIds[signer] = created.SignerId;
         var r = await Call(step.Actor, "AddExternalSigner", (c, o) => c.AddExternalSignerAsync(
             new AddExternalSignerRequest { StateId = StateOf(step.Actor), ExternalSender = created.ExternalSender }, o));

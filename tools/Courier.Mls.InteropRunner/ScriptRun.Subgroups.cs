@@ -126,7 +126,7 @@ internal sealed partial class ScriptRun
         foreach (var member in members)
         {
             var kp = await Call(member, "CreateKeyPackage", (c, o) => c.CreateKeyPackageAsync(
-                new CreateKeyPackageRequest { CipherSuite = cipherSuite, Identity = Utf8(member) }, o));
+                new CreateKeyPackageRequest { CipherSuite = cipherSuite, Identity = Identity(member) }, o));
             transactions.Add(kp.TransactionId);
             branchRequest.KeyPackages.Add(kp.KeyPackage);
         }

@@ -24,6 +24,7 @@ internal sealed partial class ScriptRun
     private readonly Dictionary<string, uint> transactionIds = [];
     private readonly Dictionary<string, uint> signerIds = [];
     private readonly MessageCache messages;
+    private readonly bool clientIdIdentities;
     private uint cipherSuite;
 
     /// <param name="file">The scenario file's name, for matching limitations.</param>
@@ -31,8 +32,10 @@ internal sealed partial class ScriptRun
     /// <param name="config">Suite, handshake mode and actor assignment.</param>
     /// <param name="preferredSuites">Where a step changes the ciphersuite, the suites to move to first.</param>
     /// <param name="limitations">Known limitations of clients that turn their errors into skips.</param>
-    public ScriptRun(string file, Script script, RunConfiguration config, IReadOnlyList<uint> preferredSuites, PeerLimitations limitations)
+    /// <param name="clientIdIdentities">Whether actors' identities take the client-id form (<see cref="Identity"/>).</param>
+    public ScriptRun(string file, Script script, RunConfiguration config, IReadOnlyList<uint> preferredSuites, PeerLimitations limitations, bool clientIdIdentities)
     {
+        this.clientIdIdentities = clientIdIdentities;
         this.file = file;
         this.script = script;
         this.limitations = limitations;
@@ -148,6 +151,53 @@ internal sealed partial class ScriptRun
         }
     }
 
+    /// <summary>
+    /// Epoch agreement of <paramref name="actor"/> with <paramref name="reference"/> after a join or
+    /// a commit. A client that cannot read its epoch authenticator answers with an empty one (the
+    /// OpenMLS peer: core-crypto does not expose it); agreement is then checked on
+    /// MLS-Exporter("exporter", "", 32) of both, core-crypto's one exporter, which like the epoch
+    /// authenticator is derived from the epoch secret (RFC 9420 §8, §8.5). Both actors' state ids
+    /// must already be their new ones.
+    /// </summary>
+    private async Task ExpectSameEpochAsync(string actor, ByteString actual, string reference, ByteString expected, string who)
+    {
+        if (!actual.IsEmpty && !expected.IsEmpty)
+        {
+            ExpectEpochAuthenticator(actual, expected, who);
+            return;
+        }
+
+        var mine = await ExportAsync(actor);
+        var theirs = await ExportAsync(reference);
+        if (!CryptographicOperations.FixedTimeEquals(mine.Span, theirs.Span))
+        {
+            throw new InteropCheckException($"{who} failed to agree on the exported secret (no epoch authenticator to compare)");
+        }
+    }
+
+    private async Task<ByteString> ExportAsync(string actor) =>
+        (await Call(actor, "Export", (c, o) => c.ExportAsync(
+            new ExportRequest { StateId = StateOf(actor), Label = "exporter", KeyLength = 32 }, o))).ExportedSecret;
+
+    /// <summary>
+    /// The credential identity of <paramref name="actor"/>: its name, as in the working group's
+    /// runner, or with <c>--client-id-identities</c> "&lt;uuid&gt;:1@interop.invalid", the form of
+    /// core-crypto's client ids (it rejects groups with members of any other), the UUID (version 8)
+    /// made from the SHA-256 of the name so that an actor has the same identity on every client.
+    /// </summary>
+    private ByteString Identity(string actor)
+    {
+        if (!clientIdIdentities)
+        {
+            return Utf8(actor);
+        }
+
+        var h = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(actor)).AsSpan(0, 16).ToArray();
+        h[6] = (byte)(0x80 | (h[6] & 0x0F));
+        h[8] = (byte)(0x80 | (h[8] & 0x3F));
+        return Utf8($"{new Guid(h, bigEndian: true):D}:1@interop.invalid");
+    }
+
     private static ByteString Utf8(string s) => ByteString.CopyFromUtf8(s);
 
     private static ByteString Bytes(byte[] b) => ByteString.CopyFrom(b);
@@ -190,7 +240,7 @@ internal sealed partial class ScriptRun
                 proto.KeyPackage = Bytes(messages.Get(d.Int("keyPackage"), "key_package"));
                 break;
             case "remove":
-                proto.RemovedId = Utf8(d.String("removed"));
+                proto.RemovedId = Identity(d.String("removed"));
                 break;
             case "externalPSK":
                 proto.PskId = Bytes(messages.Get(d.Int("pskID"), "psk_id"));

@@ -56,7 +56,7 @@ internal static class RelayCommand
         };
         var retention = new Option<double>("--retention-days")
         {
-            Description = "Envelopes older than this are deleted, fetched or not.",
+            Description = "Envelopes older than this are deleted, fetched or not; a drop left without envelopes and unused (no append, fetch or trim) this long is deleted with its read key.",
             DefaultValueFactory = _ => 7,
         };
         var maxEnvelopes = new Option<int>("--max-envelopes")
@@ -74,16 +74,19 @@ internal static class RelayCommand
             Description = "Nameplate allocations allowed per client address per minute, and as many joins.",
             DefaultValueFactory = _ => 10,
         };
+        var limits = new RelayLimitOptions();
 
         var tls = new TlsOptions();
         var serve = new Command("serve", "Serve the relay API until stopped (SIGTERM or Ctrl+C). HTTPS unless listening on loopback (docs/tls.md). Prints the address to give nodes, then 'listening on <url>' once ready; logs are JSON lines and never name a drop.")
         {
             listen, store, data, nats, replicas, singleReplica, retention, maxEnvelopes, rate, nameplateRate,
         };
+        limits.AddTo(serve);
         tls.AddTo(serve);
         serve.SetAction(async (parse, cancellationToken) =>
         {
             var problem = Validate(parse.GetValue(store), parse.GetValue(data), parse.GetValue(nats), parse.GetValue(retention), parse.GetValue(maxEnvelopes), parse.GetValue(rate), parse.GetValue(nameplateRate), parse.GetValue(replicas))
+                          ?? limits.Validate(parse)
                           ?? tls.Validate(parse, parse.GetValue(listen)!, parse.GetValue(data))
                           ?? ValidateReplicas(parse.GetValue(store), parse.GetValue(replicas), parse.GetValue(singleReplica));
             if (problem is not null)
@@ -122,6 +125,12 @@ internal static class RelayCommand
                 Certificate = certificate,
                 AllowInsecureHttp = parse.GetValue(tls.InsecureHttp),
                 TrustedProxies = parse.GetValue(tls.TrustedProxies) ?? [],
+                MaxConnections = parse.GetValue(limits.MaxConnections),
+                MaxConnectionsPerClient = parse.GetValue(limits.MaxConnectionsPerAddress),
+                MinBodyBytesPerSecond = parse.GetValue(limits.MinBodyRate),
+                MaxLongPolls = parse.GetValue(limits.MaxLongPolls),
+                MaxLongPollsPerClient = parse.GetValue(limits.MaxLongPollsPerAddress),
+                DropCreationsPerMinute = parse.GetValue(limits.DropRate),
             };
             var host = await RelayHost.StartAsync(options, dropStore, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (host.ConfigureAwait(false))

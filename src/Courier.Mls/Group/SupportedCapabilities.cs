@@ -24,8 +24,13 @@ internal static class SupportedCapabilities
     /// <summary>The non-default proposal types: none.</summary>
     public static IReadOnlyList<ProposalType> Proposals => [];
 
-    /// <summary>The credential types: basic only.</summary>
-    public static IReadOnlyList<CredentialType> Credentials => [CredentialType.Basic];
+    /// <summary>
+    /// The credential types: basic, which Courier issues, and x509, which it accepts from others
+    /// (RFC 9420 §5.3, see <see cref="TreeSync.X509CredentialKey"/>). A group may require both of
+    /// every member (§11.1: credential types must be listed even when "default"); Wire's core-crypto
+    /// does, and refuses to add a KeyPackage listing basic alone.
+    /// </summary>
+    public static IReadOnlyList<CredentialType> Credentials => [CredentialType.Basic, CredentialType.X509];
 
     /// <summary>A new Capabilities value with the lists above.</summary>
     public static Capabilities Create() => new(Versions, CipherSuites, Extensions, Proposals, Credentials);

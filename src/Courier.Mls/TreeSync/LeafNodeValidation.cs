@@ -5,8 +5,9 @@ namespace Courier.Mls.TreeSync;
 /// <summary>
 /// RFC 9420 §7.3: the validity of a LeafNode in the context of a group, for a KeyPackage's leaf
 /// (§10.1), an Update proposal (§12.1.2), a commit's UpdatePath (§12.4.2) and each leaf of a tree
-/// being joined (§12.4.3.1). Courier issues basic credentials only; whether a credential is
-/// acceptable to the application (§5.3.1) is the application's decision, not checked here. Each
+/// being joined (§12.4.3.1). Courier issues basic credentials only and accepts x509 ones whose
+/// certificate carries the leaf's signature key (§5.3); whether a credential is acceptable to the
+/// application (§5.3.1) is the application's decision, not checked here. Each
 /// failure is a <see cref="MessageRejectedException"/> naming the check.
 /// </summary>
 internal static class LeafNodeValidation
@@ -182,6 +183,11 @@ internal static class LeafNodeValidation
         if (!leaf.Capabilities.Credentials.Contains(leaf.Credential.CredentialType))
         {
             throw new MessageRejectedException(MlsCheck.CredentialType, $"the leaf's credential type {leaf.Credential.CredentialType} is not in its own capabilities");
+        }
+
+        if (leaf.Credential.CredentialType == CredentialType.X509)
+        {
+            X509CredentialKey.Check(leaf.Credential, leaf.SignatureKey);
         }
 
         if (now is { } t && leaf.Lifetime is { } lifetime && (t < lifetime.NotBefore || t > lifetime.NotAfter))

@@ -104,6 +104,8 @@ internal sealed partial class Cell
     {
         if (_drop!.TryOpen(envelope.Data) is not (FrameKind, var mls))
         {
+            // Not sealed by a member of this epoch: junk someone appended (a relay can insert anything).
+            _unopened++;
             return Accepted.Other;
         }
 

@@ -24,7 +24,7 @@ internal sealed partial class Cell
 
     private const string Rejoined = "This node was away longer than the relay keeps messages and fell behind; it rejoined the cell. Messages sent while it was away are lost to it; what it had not yet delivered was sent again.";
 
-    private readonly List<string> _notices = [];
+    private readonly List<string> _gapNotices = [];
     private byte[] _rejoinSecret;
     private long _rejoinCheckedAt;
     private long _gapSince;
@@ -42,10 +42,10 @@ internal sealed partial class Cell
     }
 
     /// <summary>What happened to this member's place in the cell since the last call, in plain words (falling behind, rejoining).</summary>
-    public List<string> TakeNotices()
+    public List<string> TakeGapNotices()
     {
-        var taken = _notices.ToList();
-        _notices.Clear();
+        var taken = _gapNotices.ToList();
+        _gapNotices.Clear();
         return taken;
     }
 
@@ -96,7 +96,7 @@ internal sealed partial class Cell
         _position = gap == DropGap.Restarted ? 0 : Math.Max(_position, skipTo);
         _gapSince = _gapSince != 0 ? _gapSince : Math.Max(1, _settings.Time.GetUtcNow().ToUnixTimeSeconds());
         Write(new CellChange { Cursor = Cursor() });
-        _notices.Add(gap == DropGap.Restarted ? LostRestarted : LostDeleted);
+        _gapNotices.Add(gap == DropGap.Restarted ? LostRestarted : LostDeleted);
     }
 
     /// <summary>
@@ -157,7 +157,7 @@ internal sealed partial class Cell
                 await CreateDropAsync(next, cancellationToken).ConfigureAwait(false);
             }
 
-            var seq = await AppendAsync(epochDrop.Name, epochDrop.Seal(FrameKind, joined.Commit), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            var seq = await AppendCreatingAsync(epochDrop, epochDrop.Seal(FrameKind, joined.Commit), cancellationToken).ConfigureAwait(false);
             won = await FirstCommitIsAsync(epochDrop, seq, joined.Commit, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -236,7 +236,7 @@ internal sealed partial class Cell
             else
             {
                 Write(new CellChange { Settled = [entry] });
-                _notices.Add($"Part of the file {entry.Source?.Name} could not be sent again after rejoining (the file changed on disk); send it again.");
+                _gapNotices.Add($"Part of the file {entry.Source?.Name} could not be sent again after rejoining (the file changed on disk); send it again.");
             }
         }
 
@@ -270,8 +270,8 @@ internal sealed partial class Cell
                     await RejoinAsync(newest, cancellationToken).ConfigureAwait(false);
 
                     // One sentence says it all: what was lost, and that it rejoined.
-                    _notices.RemoveAll(n => n is LostDeleted or LostRestarted);
-                    _notices.Add(Rejoined);
+                    _gapNotices.RemoveAll(n => n is LostDeleted or LostRestarted);
+                    _gapNotices.Add(Rejoined);
                     _gapSince = 0;
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -362,15 +362,21 @@ internal sealed partial class Cell
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(content);
         }
 
+        await AppendCreatingAsync(drop, envelope, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends to a drop whose keys this member holds, creating it (with its append key) when the relay does not know it: new, lost, or deleted idle.</summary>
+    private async Task<long> AppendCreatingAsync(CellDrop drop, byte[] envelope, CancellationToken cancellationToken)
+    {
         var id = MessageId.NewRandom();
         try
         {
-            await AppendAsync(drop.Name, envelope, id, cancellationToken).ConfigureAwait(false);
+            return await AppendAsync(drop.Name, drop.AppendKey, envelope, id, cancellationToken).ConfigureAwait(false);
         }
         catch (RelayRejectedException e) when (e.RelayError == "no_such_drop")
         {
             await CreateDropAsync(drop, cancellationToken).ConfigureAwait(false);
-            await AppendAsync(drop.Name, envelope, id, cancellationToken).ConfigureAwait(false);
+            return await AppendAsync(drop.Name, drop.AppendKey, envelope, id, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -112,7 +112,10 @@ internal sealed partial class Cell : IDisposable
     /// commit (<see cref="CellChange.CommitCreated"/>), before it leaves.
     /// </summary>
     /// <exception cref="CellBusyException">Other members' commits won <see cref="CommitAttempts"/> epochs in a row.</exception>
-    public async Task ChangeMembersAsync(IReadOnlyList<byte[]> add, IReadOnlyList<string> remove, CancellationToken cancellationToken)
+    public Task ChangeMembersAsync(IReadOnlyList<byte[]> add, IReadOnlyList<string> remove, CancellationToken cancellationToken)
+        => ChangeMembersAsync(add, remove, CommitAttempts, cancellationToken);
+
+    private async Task ChangeMembersAsync(IReadOnlyList<byte[]> add, IReadOnlyList<string> remove, int attempts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(add);
         ArgumentNullException.ThrowIfNull(remove);
@@ -121,7 +124,7 @@ internal sealed partial class Cell : IDisposable
             _ = LeafOf(name);
         }
 
-        for (var attempt = 0; attempt < CommitAttempts; attempt++)
+        for (var attempt = 0; attempt < attempts; attempt++)
         {
             await FetchAsync(TimeSpan.Zero, [], cancellationToken).ConfigureAwait(false);
             var leaves = remove.Select(TryLeafOf).OfType<uint>().ToList();
@@ -141,7 +144,17 @@ internal sealed partial class Cell : IDisposable
                 await CreateDropAsync(next, cancellationToken).ConfigureAwait(false);
             }
 
-            await AppendAsync(_drop!.Name, _drop.Seal(FrameKind, result.Commit), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await AppendAsync(_drop!.Name, _drop.AppendKey, _drop.Seal(FrameKind, result.Commit), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RelayRejectedException)
+            {
+                // Refused for good, so it is in no drop: void, as a commit that lost its race.
+                Group.DiscardPendingCommit();
+                Write(new CellChange { Group = SaveGroup(), CommitMerged = false });
+                throw;
+            }
 
             // The relay acknowledged it, so this read reaches it: merged, or behind another member's commit.
             _ownCommitMerged = false;
@@ -152,7 +165,7 @@ internal sealed partial class Cell : IDisposable
             }
         }
 
-        throw new CellBusyException($"Other members' commits won {CommitAttempts} epochs in a row; the change was not made. Try again.");
+        throw new CellBusyException($"Other members' commits won {attempts} epochs in a row; the change was not made. Try again.");
     }
 
     /// <summary>Commits an update of this member's keys: post-compromise security for it.</summary>
@@ -213,12 +226,13 @@ internal sealed partial class Cell : IDisposable
 
             foreach (var (entry, content) in batch)
             {
-                entry.Sequence = await AppendAsync(entry.Drop, entry.Envelope!, entry.Id, cancellationToken).ConfigureAwait(false);
+                await SendEntryAsync(entry, cancellationToken).ConfigureAwait(false);
                 progress?.Report(content);
             }
         }
 
         await FetchAsync(TimeSpan.Zero, received, cancellationToken).ConfigureAwait(false);
+        await MoveToFreshDropIfNeededAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -243,6 +257,7 @@ internal sealed partial class Cell : IDisposable
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await FetchAsync(wait, received, cancellationToken).ConfigureAwait(false);
         await CheckRejoinDropAsync(received, cancellationToken).ConfigureAwait(false);
+        await MoveToFreshDropIfNeededAsync(cancellationToken).ConfigureAwait(false);
         var leaving = _leaving.Where(n => TryLeafOf(n) is not null && n != CodeName).ToList();
         if (Group.IsActive && leaving.Count > 0)
         {
@@ -268,7 +283,7 @@ internal sealed partial class Cell : IDisposable
     internal async Task SendWithoutFetchAsync(CellContent content, CancellationToken cancellationToken)
     {
         var entry = ProtectAndStore(content.ToBytes(), (content as FileChunk)?.Source, settled: null);
-        entry.Sequence = await AppendAsync(entry.Drop, entry.Envelope!, entry.Id, cancellationToken).ConfigureAwait(false);
+        await SendEntryAsync(entry, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Cell> StartAsync(MlsGroup group, IRelay relay, ICellStore store, CellSettings settings, bool create, CancellationToken cancellationToken)
@@ -321,13 +336,14 @@ internal sealed partial class Cell : IDisposable
             }
         }
 
-        foreach (var entry in _outbox.Where(e => e.Sequence is null).ToList())
+        foreach (var entry in _outbox.Where(e => e.Sequence is null && !e.Refused).ToList())
         {
-            entry.Sequence = await AppendAsync(entry.Drop, entry.Envelope!, entry.Id, cancellationToken).ConfigureAwait(false);
+            await SendEntryAsync(entry, cancellationToken).ConfigureAwait(false);
         }
 
+        // What landed after the commit that closed its epoch, and what the relay refused there, goes out again now.
         var old = _outbox.Where(e => e.Epoch < Group.Epoch).ToList();
-        var late = old.Where(e => _closedAt.TryGetValue(e.Epoch, out var closedAt) && e.Sequence > closedAt).ToList();
+        var late = old.Where(e => e.Refused || (_closedAt.TryGetValue(e.Epoch, out var closedAt) && e.Sequence > closedAt)).ToList();
         _outbox.RemoveAll(old.Contains);
         foreach (var epoch in _closedAt.Keys.Where(k => !_outbox.Any(e => e.Epoch == k)).ToList())
         {
@@ -356,7 +372,7 @@ internal sealed partial class Cell : IDisposable
             }
 
             var again = ProtectAndStore(content, entry.Source, settled: entry);
-            again.Sequence = await AppendAsync(again.Drop, again.Envelope!, again.Id, cancellationToken).ConfigureAwait(false);
+            await SendEntryAsync(again, cancellationToken).ConfigureAwait(false);
         }
 
         if (changed.Count > 0)
@@ -389,7 +405,10 @@ internal sealed partial class Cell : IDisposable
             throw new MessageTooLargeException($"The message is too large for one envelope ({mls.Length} bytes protected, at most {SealedEnvelope.MaxContent}); send long texts as a file. Nothing was sent.");
         }
 
-        var entry = new OutboxEntry(_outbox.Count == 0 ? 0 : _outbox.Max(e => e.Order) + 1, Group.Epoch, _drop!.Name, MessageId.NewRandom(), source is null ? content : null, source, _drop.Seal(FrameKind, mls));
+        var entry = new OutboxEntry(_outbox.Count == 0 ? 0 : _outbox.Max(e => e.Order) + 1, Group.Epoch, _drop!.Name, MessageId.NewRandom(), source is null ? content : null, source, _drop.Seal(FrameKind, mls))
+        {
+            AppendSeed = [.. _drop.AppendSeed],
+        };
         _outbox.Add(entry);
         return entry;
     }
@@ -402,7 +421,7 @@ internal sealed partial class Cell : IDisposable
     }
 
     private Task CreateDropAsync(CellDrop drop, CancellationToken cancellationToken)
-        => RelayRetry.RunAsync(() => _relay.CreateDropAsync(drop.Name, drop.ReadKey, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
+        => RelayRetry.RunAsync(() => _relay.CreateDropAsync(drop.Name, drop.ReadKey, drop.AppendKey, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
 
     private void SetDrop()
     {
@@ -431,10 +450,10 @@ internal sealed partial class Cell : IDisposable
     private CellMembership Membership()
         => Group.IsActive ? new CellMembership(true, Group.Epoch, CodeName, Members) : new CellMembership(false, Group.Epoch, string.Empty, []);
 
-    /// <summary>Appends a sealed envelope to a drop, retrying with the same message id until the relay acknowledges.</summary>
-    private Task<long> AppendAsync(DropName drop, byte[] envelope, MessageId id, CancellationToken cancellationToken)
+    /// <summary>Appends a sealed envelope to a drop, signed with its append key, retrying with the same message id until the relay acknowledges.</summary>
+    private Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, byte[] envelope, MessageId id, CancellationToken cancellationToken)
     {
-        return RelayRetry.RunAsync(() => _relay.AppendAsync(drop, envelope, id, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
+        return RelayRetry.RunAsync(() => _relay.AppendAsync(drop, appendKey, envelope, id, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
     }
 
     private string CodeNameOf(uint leaf)

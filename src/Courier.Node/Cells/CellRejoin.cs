@@ -30,9 +30,13 @@ internal static class CellRejoin
         return secret.Export();
     }
 
-    /// <summary>The rejoin drop of <paramref name="secret"/>: its name, read key and sealing key, each HKDF-Expand (RFC 5869) of the secret with its own label.</summary>
+    /// <summary>The rejoin drop of <paramref name="secret"/>: its name, read key, append key and sealing key, each HKDF-Expand (RFC 5869) of the secret with its own label.</summary>
     public static CellDrop DropOf(byte[] secret)
-        => CellDrop.FromSeeds(new DropSeeds(Expand(secret, "courier cell rejoin drop"), Expand(secret, "courier cell rejoin read key"), Expand(secret, "courier cell rejoin envelope key")));
+        => CellDrop.FromSeeds(new DropSeeds(
+            Expand(secret, "courier cell rejoin drop"),
+            Expand(secret, "courier cell rejoin read key"),
+            Expand(secret, "courier cell rejoin append key"),
+            Expand(secret, "courier cell rejoin envelope key")));
 
     private static byte[] Expand(byte[] secret, string label)
         => HKDF.Expand(HashAlgorithmName.SHA256, secret, DropSeeds.Size, Encoding.ASCII.GetBytes(label));
@@ -41,18 +45,18 @@ internal static class CellRejoin
 /// <summary>
 /// What the committer of an epoch leaves in the rejoin drop: the epoch, the seeds of the epoch's
 /// drop (so a member that is not in the epoch can seal its external commit for the drop the members
-/// read, and read back where it landed) and the signed MLSMessage(GroupInfo) with external_pub and
+/// read, append it there and read back where it landed) and the signed MLSMessage(GroupInfo) with external_pub and
 /// the ratchet tree (RFC 9420 §12.4.3.2). Encoded <c>u64 epoch || name(32) || read seed(32) ||
-/// envelope seed(32) || GroupInfo</c>; sealed as a whole, so the relay sees only a sealed envelope.
+/// append seed(32) || envelope seed(32) || GroupInfo</c>; sealed as a whole, so the relay sees only a sealed envelope.
 /// </summary>
 internal sealed record RejoinRecord(ulong Epoch, DropSeeds Drop, byte[] GroupInfo) : IDisposable
 {
-    private const int HeaderSize = 8 + (3 * DropSeeds.Size);
+    private const int HeaderSize = 8 + (4 * DropSeeds.Size);
 
     public byte[] Encode()
     {
         using var writer = new RecordWriter(HeaderSize + GroupInfo.Length);
-        return writer.U64(Epoch).Fixed(Drop.Name).Fixed(Drop.ReadSeed).Fixed(Drop.EnvelopeSeed).Fixed(GroupInfo).ToArray();
+        return writer.U64(Epoch).Fixed(Drop.Name).Fixed(Drop.ReadSeed).Fixed(Drop.AppendSeed).Fixed(Drop.EnvelopeSeed).Fixed(GroupInfo).ToArray();
     }
 
     /// <summary>The record, or null when <paramref name="content"/> is too short to be one.</summary>
@@ -65,12 +69,12 @@ internal sealed record RejoinRecord(ulong Epoch, DropSeeds Drop, byte[] GroupInf
 
         var reader = new RecordReader(content, "rejoin record");
         var epoch = reader.U64();
-        var seeds = new DropSeeds(reader.Fixed(DropSeeds.Size).ToArray(), reader.Fixed(DropSeeds.Size).ToArray(), reader.Fixed(DropSeeds.Size).ToArray());
+        var seeds = new DropSeeds(reader.Fixed(DropSeeds.Size).ToArray(), reader.Fixed(DropSeeds.Size).ToArray(), reader.Fixed(DropSeeds.Size).ToArray(), reader.Fixed(DropSeeds.Size).ToArray());
         return new RejoinRecord(epoch, seeds, content[HeaderSize..].ToArray());
     }
 
     /// <summary>The seeds of the epoch's drop, as a copy that <see cref="CellDrop.FromSeeds"/> may wipe.</summary>
-    public DropSeeds CopyOfDrop() => new((byte[])Drop.Name.Clone(), (byte[])Drop.ReadSeed.Clone(), (byte[])Drop.EnvelopeSeed.Clone());
+    public DropSeeds CopyOfDrop() => new((byte[])Drop.Name.Clone(), (byte[])Drop.ReadSeed.Clone(), (byte[])Drop.AppendSeed.Clone(), (byte[])Drop.EnvelopeSeed.Clone());
 
     public void Dispose() => Drop.Dispose();
 }

@@ -58,6 +58,7 @@ internal sealed class CellRepository(Vault vault, InboxRepository inbox, RelayPo
     /// <exception cref="NotAMemberException">This node left the cell or was removed from it.</exception>
     public async Task<T> RunAsync<T>(CellRecord record, Func<Cell, VaultCellStore, Task<T>> operation)
     {
+        using var deferred = vault.DeferCheckpoints();
         var (cell, store) = Open(record);
         T result;
         try

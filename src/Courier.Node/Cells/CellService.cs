@@ -159,7 +159,7 @@ internal sealed class CellService(NodeContext node)
                 if (contact is not null)
                 {
                     var envelope = PairwiseChannel.SealNext(node.Contacts, contact, PairwiseMessageType.Welcome, delivery.Body());
-                    await node.Relays.At(contact.Relay).AppendAsync(DropName.FromBytes(contact.TheirDrop), envelope, MessageId.FromBytes(delivery.Id), cancellationToken).ConfigureAwait(false);
+                    await PairwiseChannel.AppendAsync(node.Relays.At(contact.Relay), contact, envelope, MessageId.FromBytes(delivery.Id), cancellationToken).ConfigureAwait(false);
                 }
 
                 using var transaction = node.Vault.Begin();
@@ -296,7 +296,7 @@ internal sealed class CellService(NodeContext node)
 
             node.Cells.Adopt(cell, store);
             joined.Add(name);
-            await relay.AppendAsync(DropName.FromBytes(contact.TheirDrop), PairwiseChannel.SealNext(node.Contacts, contact, PairwiseMessageType.KeyPackage, replacement.KeyPackageBytes), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            await PairwiseChannel.AppendAsync(relay, contact, PairwiseChannel.SealNext(node.Contacts, contact, PairwiseMessageType.KeyPackage, replacement.KeyPackageBytes), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -45,10 +45,16 @@ internal sealed record FileProgress(byte[] Id, byte[] ChunksKey, uint Count, uin
 
     /// <exception cref="MalformedRecordException">The plaintext is not a stored chunk.</exception>
     public static (uint Index, byte[] Data) DecodeChunk(ReadOnlySpan<byte> bytes)
+        => (ReadChunk(bytes, out var data), data.ToArray());
+
+    /// <summary>A stored chunk's index, and its data in place.</summary>
+    /// <exception cref="MalformedRecordException">The plaintext is not a stored chunk.</exception>
+    public static uint ReadChunk(ReadOnlySpan<byte> bytes, out ReadOnlySpan<byte> data)
     {
         var reader = new RecordReader(bytes, "file chunk record");
-        var chunk = (reader.U32(), reader.Opaque(EnvelopeFrame.MaxContent));
+        var index = reader.U32();
+        data = reader.OpaqueSpan(EnvelopeFrame.MaxContent);
         reader.EnsureEnd();
-        return chunk;
+        return index;
     }
 }

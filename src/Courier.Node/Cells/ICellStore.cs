@@ -28,7 +28,7 @@ internal sealed class CellChange
     /// <summary>The epoch, this member's and the members' code names, when the epoch changed; <see cref="CellMembership.IsMember"/> false once removed.</summary>
     public CellMembership? Membership { get; init; }
 
-    /// <summary>New outbox entries.</summary>
+    /// <summary>New outbox entries, or entries that changed (set aside after a refusal).</summary>
     public IReadOnlyList<OutboxEntry> Queued { get; init; } = [];
 
     /// <summary>Outbox entries whose place in their epoch's order is known, or that were sent again in a later epoch.</summary>

@@ -1,5 +1,8 @@
+using System.Collections;
 using System.Security.Cryptography;
 using Courier.Node.Storage;
+using Courier.Node.Wire;
+using Microsoft.Win32.SafeHandles;
 
 namespace Courier.Node.Cells;
 
@@ -87,6 +90,66 @@ internal sealed class InboxRepository(Vault vault, TimeProvider time)
         return matches.Count == 1 ? matches[0] : throw new UnknownMessageException($"No received message has the id \"{id}\" (see inbox).");
     }
 
+    /// <summary>
+    /// Writes a received file to <paramref name="output"/>, each chunk at its place as it is read from
+    /// the vault, so that a large file is never whole in memory. Courier sends every chunk but the last
+    /// at one size; false when this file's chunks are not so (the caller then writes <see cref="FileChunks"/> in order).
+    /// </summary>
+    /// <exception cref="VaultCorruptedException">A chunk is missing or repeated.</exception>
+    public bool WriteFile(InboxRecord file, SafeFileHandle output)
+    {
+        var count = (int)file.ChunkCount;
+        var seen = new BitArray(count);
+        var size = -1;
+        byte[]? last = null;
+        var uniform = true;
+        vault.ForEachFound(VaultCollection.FileChunk, FileProgress.ChunkLookupName(file.ChunksKey!), plaintext =>
+        {
+            uint index;
+            ReadOnlySpan<byte> data;
+            try
+            {
+                index = FileProgress.ReadChunk(plaintext, out data);
+            }
+            catch (MalformedRecordException e)
+            {
+                throw VaultReads.Unreadable(e);
+            }
+
+            if (index >= count || seen[(int)index])
+            {
+                throw MissingChunks();
+            }
+
+            seen[(int)index] = true;
+            if (index == count - 1)
+            {
+                last = data.ToArray();
+            }
+            else if (uniform && (size == -1 || size == data.Length))
+            {
+                size = data.Length;
+                RandomAccess.Write(output, data, (long)index * size);
+            }
+            else
+            {
+                uniform = false;
+            }
+        });
+        if (!seen.HasAllSet())
+        {
+            throw MissingChunks();
+        }
+
+        if (!uniform || (size != -1 && last!.Length > size))
+        {
+            return false;
+        }
+
+        RandomAccess.Write(output, last, (long)(count - 1) * Math.Max(size, 0));
+        return true;
+    }
+
     /// <summary>The chunks of a received file, in order.</summary>
     /// <exception cref="VaultCorruptedException">A chunk is missing.</exception>
     public IEnumerable<FileChunk> FileChunks(InboxRecord file)
@@ -95,11 +158,10 @@ internal sealed class InboxRepository(Vault vault, TimeProvider time)
             .Select(r => VaultReads.Decode(r.Plaintext, p => FileProgress.DecodeChunk(p)))
             .OrderBy(c => c.Index)
             .ToList();
-        if (chunks.Count != file.ChunkCount || chunks.Where((c, i) => c.Index != i).Any())
-        {
-            throw new VaultCorruptedException("A stored file is missing chunks. Restore the home directory from a backup.");
-        }
-
-        return chunks.Select(c => new FileChunk(file.FileName!, c.Index, file.ChunkCount, c.Data));
+        return chunks.Count != file.ChunkCount || chunks.Where((c, i) => c.Index != i).Any()
+            ? throw MissingChunks()
+            : chunks.Select(c => new FileChunk(file.FileName!, c.Index, file.ChunkCount, c.Data));
     }
+
+    private static VaultCorruptedException MissingChunks() => new("A stored file is missing chunks. Restore the home directory from a backup.");
 }

@@ -24,10 +24,25 @@ internal sealed class InboxService(NodeContext node)
             throw new ArgumentException("That message is a text, not a file.", nameof(messageId));
         }
 
-        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-        foreach (var chunk in node.Inbox.FileChunks(message))
+        using var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
+        try
         {
-            file.Write(chunk.Data);
+            if (!node.Inbox.WriteFile(message, file))
+            {
+                RandomAccess.SetLength(file, 0);
+                long offset = 0;
+                foreach (var chunk in node.Inbox.FileChunks(message))
+                {
+                    RandomAccess.Write(file, chunk.Data, offset);
+                    offset += chunk.Data.Length;
+                }
+            }
+        }
+        catch
+        {
+            file.Dispose();
+            File.Delete(path);
+            throw;
         }
     }
 }

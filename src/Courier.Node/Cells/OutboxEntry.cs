@@ -7,11 +7,15 @@ namespace Courier.Node.Cells;
 /// A message this member protected, kept (in memory and as its own vault record) until its place in
 /// its epoch's order is known: before the commit that closed the epoch, or else it is sent again in
 /// the next one. Retries reuse <see cref="Id"/>, so the relay stores it once. Its content is kept
-/// as bytes, or for a file chunk as a <see cref="FileChunkSource"/>.
+/// as bytes, or for a file chunk as a <see cref="FileChunkSource"/>. It keeps its drop's append
+/// key seed, so a retry can still sign for its epoch's drop after the cell moved to the next.
 /// </summary>
 internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, MessageId id, byte[]? content, FileChunkSource? source, byte[]? envelope)
 {
-    private const byte Version = 3;
+    private const byte Version = 4;
+
+    /// <summary>Written before write-authorized drops: no append key (its drop was created without one) and never set aside.</summary>
+    private const byte UnkeyedVersion = 3;
 
     /// <summary>Written before envelopes were sealed: it holds the bare MLSMessage, which no member reads any more.</summary>
     private const byte UnsealedVersion = 2;
@@ -39,6 +43,15 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
     /// </summary>
     public byte[]? Envelope { get; } = envelope;
 
+    /// <summary>The seed of the append key of <see cref="Drop"/>; empty for an entry written before write-authorized drops (its drop has no append key).</summary>
+    public byte[] AppendSeed { get; init; } = [];
+
+    /// <summary>
+    /// True once the relay refused the append for good (a full drop, a signature it does not accept):
+    /// the entry is set aside, said once, no longer retried, and sent again in the cell's next epoch.
+    /// </summary>
+    public bool Refused { get; set; }
+
     /// <summary>The relay's sequence number once it acknowledged the append; not stored (a retry after a restart learns it again).</summary>
     public long? Sequence { get; set; }
 
@@ -55,7 +68,7 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
             writer.U8(SourcedContent).Text(source.Name).U32(source.Index).U32(source.Count).Text(source.Path).I64(source.Offset).U32((uint)source.Length).Fixed(source.Sha256);
         }
 
-        return writer.Opaque(Envelope ?? []).ToArray();
+        return writer.Opaque(Envelope ?? []).Opaque(AppendSeed).U8(Refused ? (byte)1 : (byte)0).ToArray();
     }
 
     /// <exception cref="MalformedRecordException">The plaintext is not an outbox entry.</exception>
@@ -63,7 +76,7 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
     {
         var reader = new RecordReader(bytes, "outbox entry");
         var version = reader.U8();
-        if (version is not (Version or UnsealedVersion))
+        if (version is not (Version or UnkeyedVersion or UnsealedVersion))
         {
             throw reader.Error("its version is unknown");
         }
@@ -76,13 +89,19 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
             _ => throw reader.Error("its content kind is unknown"),
         };
         var envelope = reader.Opaque(EnvelopeSizes.Max);
+        var (appendSeed, refused) = version == Version ? (reader.Opaque(DropAppendKey.Size), reader.U8()) : ([], (byte)0);
         reader.EnsureEnd();
-        if (version == Version && !EnvelopeSizes.IsAllowed(envelope.Length))
+        if (version != UnsealedVersion && !EnvelopeSizes.IsAllowed(envelope.Length))
         {
             throw reader.Error("its envelope has a size no relay stores");
         }
 
-        return new OutboxEntry(order, epoch, drop, id, content, source, version == Version ? envelope : null);
+        if (version == Version && (appendSeed.Length is not (0 or DropAppendKey.Size) || refused > 1))
+        {
+            throw reader.Error("its append key or refusal mark is malformed");
+        }
+
+        return new OutboxEntry(order, epoch, drop, id, content, source, version == UnsealedVersion ? null : envelope) { AppendSeed = appendSeed, Refused = refused == 1 };
     }
 
     private static FileChunkSource ReadSource(ref RecordReader reader)

@@ -1,6 +1,7 @@
 using Courier.Mls;
 using Courier.Mls.Codec;
 using Courier.Node.FirstContact;
+using Courier.Node.Introductions;
 using Courier.Node.Relay;
 using Courier.Node.Storage;
 using Courier.Relay.Client;
@@ -40,8 +41,9 @@ internal sealed class ContactService(NodeContext node)
     public async Task<Contact> StoreAsync(IRelay relay, EstablishedContact established, Action<VaultTransaction>? alsoInTransaction, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         using (var readKey = DropReadKey.Import(established.Ours.DropReadSeed))
+        using (var appendKey = PairwiseChannel.AppendKey(established.PairwiseSecret, established.WeAreFirst, sending: false))
         {
-            await relay.CreateDropAsync(DropName.FromBytes(established.Ours.DropName), readKey, cancellationToken).ConfigureAwait(false);
+            await relay.CreateDropAsync(DropName.FromBytes(established.Ours.DropName), readKey, appendKey, cancellationToken).ConfigureAwait(false);
         }
 
         if (beforeCommit is not null)

@@ -6,8 +6,8 @@ namespace Courier.Node.Introductions;
 
 /// <summary>
 /// What the two introduced parties derive from the introduction's shared secret S and id with
-/// HKDF-SHA256 (salt = id): for each role, the dead drop it reads the other's offer from and that
-/// drop's read key, and the key that seals its own offer; and, once both offers are known, the
+/// HKDF-SHA256 (salt = id): for each role, the dead drop it reads the other's offer from, that
+/// drop's read and append keys, and the key that seals its own offer; and, once both offers are known, the
 /// secret of their new pairwise channel. The introducer knows S too: an introduction is exactly as
 /// trustworthy as the introducer.
 /// </summary>
@@ -15,18 +15,10 @@ internal static class IntroductionSecrets
 {
     public static DropName DropOf(IntroductionStatement statement, IntroductionRole reader) => DropName.FromBytes(Derive(statement, "drop " + Name(reader), DropName.Size));
 
-    public static DropReadKey ReadKeyOf(IntroductionStatement statement, IntroductionRole reader)
-    {
-        var seed = Derive(statement, "read " + Name(reader), 32);
-        try
-        {
-            return DropReadKey.Import(seed);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(seed);
-        }
-    }
+    public static DropReadKey ReadKeyOf(IntroductionStatement statement, IntroductionRole reader) => SigningKey(statement, "read " + Name(reader), seed => DropReadKey.Import(seed));
+
+    /// <summary>The key that appends to <paramref name="reader"/>'s offer drop: the other party signs its offer's append with it.</summary>
+    public static DropAppendKey AppendKeyOf(IntroductionStatement statement, IntroductionRole reader) => SigningKey(statement, "append " + Name(reader), seed => DropAppendKey.Import(seed));
 
     /// <summary>XChaCha20-Poly1305 key that seals the offer of <paramref name="sender"/>.</summary>
     public static Key OfferKeyOf(IntroductionStatement statement, IntroductionRole sender)
@@ -60,6 +52,19 @@ internal static class IntroductionSecrets
     public static IntroductionRole Other(IntroductionRole role) => role == IntroductionRole.First ? IntroductionRole.Second : IntroductionRole.First;
 
     private static string Name(IntroductionRole role) => role == IntroductionRole.First ? "first" : "second";
+
+    private static T SigningKey<T>(IntroductionStatement statement, string label, Func<byte[], T> import)
+    {
+        var seed = Derive(statement, label, DropSigningKey.Size);
+        try
+        {
+            return import(seed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
 
     private static byte[] Derive(IntroductionStatement statement, string label, int length)
     {

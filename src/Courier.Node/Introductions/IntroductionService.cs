@@ -43,11 +43,12 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
             foreach (var role in new[] { IntroductionRole.First, IntroductionRole.Second })
             {
                 using var readKey = IntroductionSecrets.ReadKeyOf(forA, role);
-                await relay.CreateDropAsync(IntroductionSecrets.DropOf(forA, role), readKey, cancellationToken).ConfigureAwait(false);
+                using var appendKey = IntroductionSecrets.AppendKeyOf(forA, role);
+                await relay.CreateDropAsync(IntroductionSecrets.DropOf(forA, role), readKey, appendKey, cancellationToken).ConfigureAwait(false);
             }
 
-            await relay.AppendAsync(DropName.FromBytes(a.TheirDrop), PairwiseChannel.SealNext(node.Contacts, a, PairwiseMessageType.Introduction, forA.SignAndEncode(a.OurSigningSeed)), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
-            await relay.AppendAsync(DropName.FromBytes(b.TheirDrop), PairwiseChannel.SealNext(node.Contacts, b, PairwiseMessageType.Introduction, forB.SignAndEncode(b.OurSigningSeed)), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            await PairwiseChannel.AppendAsync(relay, a, PairwiseChannel.SealNext(node.Contacts, a, PairwiseMessageType.Introduction, forA.SignAndEncode(a.OurSigningSeed)), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            await PairwiseChannel.AppendAsync(relay, b, PairwiseChannel.SealNext(node.Contacts, b, PairwiseMessageType.Introduction, forB.SignAndEncode(b.OurSigningSeed)), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -136,9 +137,11 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
     private static async Task<bool> SendOfferAsync(IRelay relay, PendingIntroduction pending, List<string> rejected, CancellationToken cancellationToken)
     {
         var statement = pending.Statement;
+        var reader = IntroductionSecrets.Other(statement.Role);
         try
         {
-            await relay.AppendAsync(IntroductionSecrets.DropOf(statement, IntroductionSecrets.Other(statement.Role)), pending.OfferEnvelope, IntroductionSecrets.OfferMessageId(statement, statement.Role), cancellationToken).ConfigureAwait(false);
+            using var appendKey = IntroductionSecrets.AppendKeyOf(statement, reader);
+            await relay.AppendAsync(IntroductionSecrets.DropOf(statement, reader), appendKey, pending.OfferEnvelope, IntroductionSecrets.OfferMessageId(statement, statement.Role), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RelayRejectedException e)

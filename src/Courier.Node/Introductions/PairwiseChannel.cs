@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Courier.Node.Contacts;
+using Courier.Node.Relay;
 using Courier.Relay.Client;
 using Courier.Node.Wire;
 using NSec.Cryptography;
@@ -65,15 +66,34 @@ internal static class PairwiseChannel
         return ((PairwiseMessageType)plaintext[0], BinaryPrimitives.ReadInt64BigEndian(plaintext.AsSpan(1)), plaintext[HeaderSize..]);
     }
 
+    /// <summary>Appends <paramref name="envelope"/> to <paramref name="contact"/>'s drop, signed with its append key.</summary>
+    public static async Task<long> AppendAsync(IRelay relay, ContactRecord contact, byte[] envelope, MessageId messageId, CancellationToken cancellationToken)
+    {
+        using var appendKey = AppendKey(contact.PairwiseSecret, contact.WeAreFirst, sending: true);
+        return await relay.AppendAsync(DropName.FromBytes(contact.TheirDrop), appendKey, envelope, messageId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The append key of one direction's drop (docs/relay-api.md, "Write-authorized drops"): both
+    /// contacts derive it from their pairwise secret, the reader registers it when it creates its
+    /// drop, the writer signs with it, and nobody else can append.
+    /// </summary>
+    public static DropAppendKey AppendKey(ReadOnlySpan<byte> pairwiseSecret, bool weAreFirst, bool sending)
+        => Derive(pairwiseSecret, weAreFirst == sending, "courier pairwise v3 append key first to second"u8, "courier pairwise v3 append key second to first"u8, seed => DropAppendKey.Import(seed));
+
     /// <summary>The key of one direction: first-to-second or second-to-first.</summary>
     private static Key DirectionKey(ContactRecord contact, bool sending)
+        => Derive(contact.PairwiseSecret, contact.WeAreFirst == sending, "courier pairwise v3 first to second"u8, "courier pairwise v3 second to first"u8, seed => SealedEnvelope.ImportKey(seed));
+
+    private delegate T Importer<out T>(ReadOnlySpan<byte> seed);
+
+    private static T Derive<T>(ReadOnlySpan<byte> pairwiseSecret, bool fromFirst, ReadOnlySpan<byte> firstToSecond, ReadOnlySpan<byte> secondToFirst, Importer<T> import)
     {
-        var fromFirst = contact.WeAreFirst == sending;
         Span<byte> okm = stackalloc byte[32];
         try
         {
-            HKDF.DeriveKey(HashAlgorithmName.SHA256, contact.PairwiseSecret, okm, salt: default, fromFirst ? "courier pairwise v3 first to second"u8 : "courier pairwise v3 second to first"u8);
-            return SealedEnvelope.ImportKey(okm);
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, pairwiseSecret, okm, salt: default, fromFirst ? firstToSecond : secondToFirst);
+            return import(okm);
         }
         finally
         {

@@ -32,10 +32,10 @@ internal sealed class CheckedRelay(IRelay inner) : IRelay, IDisposable
 
     public Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
 
-    public Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, cancellationToken);
+    public Task CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, appendKey, cancellationToken);
 
-    public async Task<long> AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
-        => Sequence(await inner.AppendAsync(drop, envelope, messageId, cancellationToken).ConfigureAwait(false));
+    public async Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+        => Sequence(await inner.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken).ConfigureAwait(false));
 
     public async Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -48,8 +48,6 @@ internal sealed class CheckedRelay(IRelay inner) : IRelay, IDisposable
 
         return result;
     }
-
-    public Task TrimAsync(DropName drop, DropReadKey readKey, long through, CancellationToken cancellationToken) => inner.TrimAsync(drop, readKey, through, cancellationToken);
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
 

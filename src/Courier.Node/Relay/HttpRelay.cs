@@ -115,24 +115,16 @@ public sealed class HttpRelay : IRelay, IDisposable
         }, nameplate: true);
 
     /// <inheritdoc/>
-    public Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken)
-        => CallAsync(() => _client.CreateDropAsync(drop, readKey, cancellationToken), nameplate: false);
+    public Task CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken)
+        => CallAsync(() => _client.CreateDropAsync(drop, readKey, appendKey, cancellationToken), nameplate: false);
 
     /// <inheritdoc/>
-    public Task<long> AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
-        => CallAsync(async () => (await _client.AppendAsync(drop, envelope, messageId, cancellationToken).ConfigureAwait(false)).Seq, nameplate: false);
+    public Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+        => CallAsync(async () => (await _client.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken).ConfigureAwait(false)).Seq, nameplate: false);
 
     /// <inheritdoc/>
     public Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
         => CallAsync(() => _client.FetchAsync(drop, readKey, after, wait, FetchLimit, cancellationToken), nameplate: false);
-
-    /// <inheritdoc/>
-    public Task TrimAsync(DropName drop, DropReadKey readKey, long through, CancellationToken cancellationToken)
-        => CallAsync(async () =>
-        {
-            await _client.TrimAsync(drop, readKey, through, cancellationToken).ConfigureAwait(false);
-            return true;
-        }, nameplate: false);
 
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();

@@ -37,11 +37,15 @@ public interface IRelay
     /// <summary>Releases a nameplate (the inviter's claim): its envelopes are deleted and its number can no longer be used. Releasing twice is not an error.</summary>
     Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken);
 
-    /// <summary>Creates a dead drop readable with <paramref name="readKey"/>; creating it again with the same key is not an error.</summary>
-    Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates a dead drop readable with <paramref name="readKey"/> to which only holders of
+    /// <paramref name="appendKey"/> may append; creating it again with the same keys is not an error.
+    /// Nobody can trim it: its envelopes leave by the relay's retention (docs/relay-api.md).
+    /// </summary>
+    Task CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken);
 
-    /// <summary>Appends one envelope and returns its sequence number once the relay stored it durably; the same <paramref name="messageId"/> again stores nothing new.</summary>
-    Task<long> AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken);
+    /// <summary>Appends one envelope, signed with the drop's <paramref name="appendKey"/>, and returns its sequence number once the relay stored it durably; the same <paramref name="messageId"/> again stores nothing new.</summary>
+    Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken);
 
     /// <summary>
     /// The drop's envelopes after <paramref name="after"/>, in order, waiting up to <paramref name="wait"/>
@@ -50,7 +54,4 @@ public interface IRelay
     /// the last sequence number is <see cref="RelayRejectedException"/> with <c>out_of_range</c>.
     /// </summary>
     Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken);
-
-    /// <summary>Deletes the drop's envelopes up to and including <paramref name="through"/>.</summary>
-    Task TrimAsync(DropName drop, DropReadKey readKey, long through, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
@@ -28,6 +29,8 @@ internal sealed class Vault : IDisposable
     private readonly VaultKeys _keys;
     private VaultHeader _header;
     private bool _disposed;
+    private int _deferrals;
+    private bool _checkpointDue;
 
     private Vault(string home, HomeLock homeLock, VaultHeader header, VaultDatabase database, VaultKeys keys)
     {
@@ -217,6 +220,35 @@ internal sealed class Vault : IDisposable
             .ToList();
     }
 
+    /// <summary>
+    /// Calls <paramref name="each"/> with the plaintext of every record of <paramref name="collection"/>
+    /// stored with lookup name <paramref name="name"/>, one at a time, in no particular order, and wipes
+    /// it after the call: for collections too large to hold in memory at once (a received file's chunks).
+    /// </summary>
+    public void ForEachFound(VaultCollection collection, string name, PlaintextAction each)
+    {
+        var collectionTag = CollectionTag(collection);
+        Database.EachByLookup(LookupTag(collection, name), stored =>
+        {
+            if (!stored.Collection.AsSpan().SequenceEqual(collectionTag))
+            {
+                return;
+            }
+
+            var length = Math.Max(0, VaultKeys.OpenedLength(stored.Body));
+            var padded = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                each(Unseal(collection, stored, padded.AsSpan(0, length)));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(padded.AsSpan(0, length));
+                ArrayPool<byte>.Shared.Return(padded);
+            }
+        });
+    }
+
     /// <summary>True when <paramref name="collection"/> holds a record stored with lookup name <paramref name="name"/>; nothing is decrypted.</summary>
     public bool Exists(VaultCollection collection, string name)
     {
@@ -256,8 +288,42 @@ internal sealed class Vault : IDisposable
     /// <summary>Deletes a record; true when there was one.</summary>
     internal bool Delete(SqliteTransaction transaction, byte[] id) => Database.Delete(transaction, id);
 
-    /// <summary>Removes replaced and deleted records' page images from the WAL (<see cref="VaultDatabase.Checkpoint"/>).</summary>
-    internal void Checkpoint() => Database.Checkpoint();
+    /// <summary>
+    /// Until the returned scope ends, the WAL checkpoint after a replacing transaction waits for its
+    /// end: one node operation (a send reads, stores, appends and reads again) copies its pages into
+    /// the database once, not after each of its transactions. Scopes nest; the node runs one
+    /// operation at a time.
+    /// </summary>
+    public CheckpointScope DeferCheckpoints()
+    {
+        _deferrals++;
+        return new CheckpointScope(this);
+    }
+
+    /// <summary>Removes replaced and deleted records' page images from the WAL (<see cref="VaultDatabase.Checkpoint"/>), now or at the end of the operation.</summary>
+    internal void Checkpoint()
+    {
+        if (_deferrals > 0)
+        {
+            _checkpointDue = true;
+            return;
+        }
+
+        _checkpointDue = false;
+        Database.Checkpoint();
+    }
+
+    /// <summary>Ends a <see cref="DeferCheckpoints"/> scope.</summary>
+    internal readonly struct CheckpointScope(Vault vault) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (--vault._deferrals == 0 && vault._checkpointDue && !vault._disposed)
+            {
+                vault.Checkpoint();
+            }
+        }
+    }
 
     /// <summary>
     /// Format 1 kept each cell as one blob; format 2 splits it into records; format 3 adds sequence
@@ -295,27 +361,34 @@ internal sealed class Vault : IDisposable
 
     private byte[] Unseal(VaultCollection collection, StoredRecord stored)
     {
-        var padded = _keys.Open(AssociatedData(stored.Id, stored.Collection), stored.Body)
-            ?? throw new VaultCorruptedException("A record of the vault failed its integrity check (damaged or altered). Restore the home directory from a backup.");
+        var padded = new byte[Math.Max(0, VaultKeys.OpenedLength(stored.Body))];
         try
         {
-            if (padded.Length < 4)
-            {
-                throw new VaultCorruptedException("A record of the vault has no length.");
-            }
-
-            var length = BinaryPrimitives.ReadUInt32BigEndian(padded);
-            if (length > padded.Length - 4)
-            {
-                throw new VaultCorruptedException($"A {collection} record of the vault has an impossible length.");
-            }
-
-            return padded.AsSpan(4, (int)length).ToArray();
+            return Unseal(collection, stored, padded).ToArray();
         }
         finally
         {
             CryptographicOperations.ZeroMemory(padded);
         }
+    }
+
+    /// <summary>Opens a record into <paramref name="padded"/> (of <see cref="VaultKeys.OpenedLength"/> bytes); returns its plaintext there, without the padding.</summary>
+    private ReadOnlySpan<byte> Unseal(VaultCollection collection, StoredRecord stored, Span<byte> padded)
+    {
+        if (!_keys.Open(AssociatedData(stored.Id, stored.Collection), stored.Body, padded))
+        {
+            throw new VaultCorruptedException("A record of the vault failed its integrity check (damaged or altered). Restore the home directory from a backup.");
+        }
+
+        if (padded.Length < 4)
+        {
+            throw new VaultCorruptedException("A record of the vault has no length.");
+        }
+
+        var length = BinaryPrimitives.ReadUInt32BigEndian(padded);
+        return length > padded.Length - 4
+            ? throw new VaultCorruptedException($"A {collection} record of the vault has an impossible length.")
+            : padded.Slice(4, (int)length);
     }
 
     /// <summary>"courier vault record v1" || vault id || record id || collection tag: a sealed record cannot move to another id, collection or vault.</summary>

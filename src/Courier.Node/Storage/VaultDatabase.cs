@@ -133,6 +133,10 @@ internal sealed class VaultDatabase : IDisposable
     public IReadOnlyList<StoredRecord> ByLookup(byte[] lookup)
         => Query("SELECT id, collection, lookup, body FROM records WHERE lookup = $p ORDER BY id", lookup);
 
+    /// <summary>Calls <paramref name="each"/> for every record with lookup tag <paramref name="lookup"/>, one row at a time, in no particular order.</summary>
+    public void EachByLookup(byte[] lookup, Action<StoredRecord> each)
+        => Each("SELECT id, collection, lookup, body FROM records WHERE lookup = $p", lookup, each);
+
     /// <summary>Starts a write transaction (BEGIN IMMEDIATE). Disposing it without commit rolls back.</summary>
     public SqliteTransaction Begin() => _connection.BeginTransaction(deferred: false);
 
@@ -184,23 +188,24 @@ internal sealed class VaultDatabase : IDisposable
 
     private List<StoredRecord> Query(string sql, byte[] parameter)
     {
+        var records = new List<StoredRecord>();
+        Each(sql, parameter, records.Add);
+        return records;
+    }
+
+    /// <exception cref="VaultCorruptedException">A row is not a sealed record.</exception>
+    private void Each(string sql, byte[] parameter, Action<StoredRecord> each)
+    {
         try
         {
             using var command = _connection.CreateCommand();
             command.CommandText = sql;
             command.Parameters.AddWithValue("$p", parameter);
             using var reader = command.ExecuteReader();
-            var records = new List<StoredRecord>();
             while (reader.Read())
             {
-                records.Add(new StoredRecord(
-                    (byte[])reader.GetValue(0),
-                    (byte[])reader.GetValue(1),
-                    reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2),
-                    (byte[])reader.GetValue(3)));
+                each(new StoredRecord((byte[])reader.GetValue(0), (byte[])reader.GetValue(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2), (byte[])reader.GetValue(3)));
             }
-
-            return records;
         }
         catch (Exception e) when (e is SqliteException or InvalidCastException)
         {

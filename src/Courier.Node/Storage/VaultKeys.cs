@@ -74,19 +74,17 @@ internal sealed class VaultKeys : IDisposable
     /// <summary>The plaintext of a sealed record, or null when it fails authentication. The caller wipes it.</summary>
     public byte[]? Open(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body)
     {
-        if (body.Length < 1 + Aead.NonceSize + Aead.TagSize || body[0] != RecordVersion)
-        {
-            return null;
-        }
-
-        var plaintext = new byte[body.Length - 1 - Aead.NonceSize - Aead.TagSize];
-        if (Aead.Decrypt(_recordKey, body.Slice(1, Aead.NonceSize), associatedData, body[(1 + Aead.NonceSize)..], plaintext))
-        {
-            return plaintext;
-        }
-
-        return null;
+        var plaintext = new byte[Math.Max(0, OpenedLength(body))];
+        return Open(associatedData, body, plaintext) ? plaintext : null;
     }
+
+    /// <summary>The length of a sealed record's padded plaintext, or -1 when it is too short to be one.</summary>
+    public static int OpenedLength(ReadOnlySpan<byte> body) => body.Length < 1 + Aead.NonceSize + Aead.TagSize ? -1 : body.Length - 1 - Aead.NonceSize - Aead.TagSize;
+
+    /// <summary>Opens a sealed record into <paramref name="plaintext"/> (of <see cref="OpenedLength"/> bytes); false when it fails authentication.</summary>
+    public bool Open(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> body, Span<byte> plaintext)
+        => OpenedLength(body) == plaintext.Length && body[0] == RecordVersion
+            && Aead.Decrypt(_recordKey, body.Slice(1, Aead.NonceSize), associatedData, body[(1 + Aead.NonceSize)..], plaintext);
 
     /// <summary>HMAC-SHA256 under the index key, truncated to <see cref="TagSize"/> bytes.</summary>
     public byte[] Tag(ReadOnlySpan<byte> data)

@@ -6,6 +6,9 @@ namespace Courier.Node.Storage;
 /// <summary>Decodes one record: its id and plaintext (which the caller wipes afterwards).</summary>
 internal delegate T RecordDecoder<out T>(byte[] id, ReadOnlySpan<byte> plaintext);
 
+/// <summary>Takes one record's plaintext, which is wiped when it returns.</summary>
+internal delegate void PlaintextAction(ReadOnlySpan<byte> plaintext);
+
 /// <summary>
 /// Reading records through their decoders: a record that does not decode is a damaged vault
 /// (<see cref="VaultCorruptedException"/>), and every plaintext is wiped once decoded.
@@ -20,13 +23,17 @@ internal static class VaultReads
         }
         catch (MalformedRecordException e)
         {
-            throw new VaultCorruptedException("A record of the vault cannot be read (" + e.Message + "). Restore the home directory from a backup.", e);
+            throw Unreadable(e);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
+
+    /// <summary>The error for a record whose plaintext does not decode.</summary>
+    public static VaultCorruptedException Unreadable(MalformedRecordException e)
+        => new("A record of the vault cannot be read (" + e.Message + "). Restore the home directory from a backup.", e);
 
     public static T? Read<T>(this Vault vault, VaultCollection collection, byte[] id, RecordDecoder<T> decode)
         where T : class

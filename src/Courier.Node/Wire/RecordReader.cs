@@ -35,7 +35,10 @@ internal ref struct RecordReader
     public ReadOnlySpan<byte> Fixed(int count) => Take(count);
 
     /// <summary>An opaque of at most <paramref name="maxLength"/> bytes.</summary>
-    public byte[] Opaque(int maxLength)
+    public byte[] Opaque(int maxLength) => OpaqueSpan(maxLength).ToArray();
+
+    /// <summary>An opaque of at most <paramref name="maxLength"/> bytes, in place (no copy).</summary>
+    public ReadOnlySpan<byte> OpaqueSpan(int maxLength)
     {
         var length = U32();
         if (length > (uint)maxLength)
@@ -43,7 +46,7 @@ internal ref struct RecordReader
             throw Error("a field is longer than allowed");
         }
 
-        return Take((int)length).ToArray();
+        return Take((int)length);
     }
 
     /// <summary>An opaque of exactly <paramref name="length"/> bytes.</summary>

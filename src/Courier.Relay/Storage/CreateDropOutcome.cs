@@ -6,9 +6,9 @@ public enum CreateDropOutcome
     /// <summary>The drop is new.</summary>
     Created,
 
-    /// <summary>The drop existed with the same read key; nothing changed.</summary>
+    /// <summary>The drop existed with the same keys; nothing changed.</summary>
     Exists,
 
-    /// <summary>The drop exists with another read key (or is a nameplate's drop); nothing changed.</summary>
+    /// <summary>The drop exists with other keys (or is a nameplate's drop); nothing changed.</summary>
     Conflict,
 }

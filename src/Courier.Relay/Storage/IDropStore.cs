@@ -5,18 +5,26 @@ namespace Courier.Relay.Storage;
 /// <summary>
 /// Where a relay keeps dead drops, their ordered envelope logs, nameplates and the replay windows of
 /// signed requests. The relay talks only to this interface; it never knows which store is in use.
-/// Every method that acknowledges a write returns only once the write is durable.
+/// Every method that acknowledges a write returns only once the write is durable (nonces: see
+/// <see cref="TryRememberNonceAsync"/>).
 /// </summary>
 public interface IDropStore : IAsyncDisposable
 {
     /// <summary>A short name of the store kind for /healthz and metrics ("sqlite", "nats", "memory").</summary>
     string Kind { get; }
 
-    /// <summary>Creates a drop readable by <paramref name="readKey"/> (a raw Ed25519 public key).</summary>
+    /// <summary>Creates a drop with the keys <paramref name="readKey"/> (<see cref="DropState.Keys"/>: the raw Ed25519 read key, then the append key if any), kept as one opaque value.</summary>
     Task<CreateDropOutcome> CreateDropAsync(DropName drop, ReadOnlyMemory<byte> readKey, CancellationToken cancellationToken);
 
-    /// <summary>The drop's read key and log position, or null when there is no such drop.</summary>
+    /// <summary>The drop's keys and log position, or null when there is no such drop.</summary>
     Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that <paramref name="drop"/> is in use now (an append, or a signed fetch or trim), so it
+    /// is not deleted as idle; false when there is no such keyed drop. A store writes this at most once
+    /// per <see cref="DropStoreOptions.UseGranularity"/> per drop and otherwise answers without I/O.
+    /// </summary>
+    Task<bool> TouchDropAsync(DropName drop, CancellationToken cancellationToken);
 
     /// <summary>
     /// Appends one envelope with the next sequence number, durably. An id appended before (within
@@ -59,13 +67,20 @@ public interface IDropStore : IAsyncDisposable
     /// <summary>
     /// Records the nonce of a verified request for <paramref name="drop"/> signed at Unix second
     /// <paramref name="signedAt"/>, until <paramref name="expires"/>: a replay when the drop saw it
-    /// before, busy when the drop's window for that second is full (256 nonces).
-    /// Windows are kept per drop and second, durably and shared by all relays of a cluster, so one
-    /// key holder's requests never fill another drop's window.
+    /// before, busy when the nonce's part of the drop's window for that second is full
+    /// (<see cref="ReplayWindow"/>). Windows are kept per drop and second, stored (kept across
+    /// restarts and crashes of the process; SQLite fsyncs them with its next durable write, see
+    /// docs/relay-api.md) and shared by all relays of a cluster, so one key holder's requests never
+    /// fill another drop's window.
     /// </summary>
     Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken);
 
-    /// <summary>Deletes envelopes older than the retention period, expired nameplates and expired nonce windows; returns how many envelopes went.</summary>
+    /// <summary>
+    /// Deletes envelopes older than the retention period, expired nameplates and expired nonce windows,
+    /// and keyed drops that hold no envelope and were idle (not created or touched) for the retention
+    /// period, with their read keys;
+    /// returns how many envelopes went.
+    /// </summary>
     Task<long> SweepAsync(CancellationToken cancellationToken);
 
     /// <summary>How many keyed drops exist (for metrics): a maintained count, never a scan per call.</summary>

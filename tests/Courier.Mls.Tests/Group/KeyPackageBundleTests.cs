@@ -43,7 +43,7 @@ public class KeyPackageBundleTests
         Assert.Equal("agent-kestrel"u8.ToArray(), leaf.Credential.Identity);
         Assert.Equal([GroupContext.Mls10], leaf.Capabilities.Versions);
         Assert.Contains((ushort)suiteId, leaf.Capabilities.CipherSuites);
-        Assert.Equal([CredentialType.Basic], leaf.Capabilities.Credentials);
+        Assert.Equal([CredentialType.Basic, CredentialType.X509], leaf.Capabilities.Credentials);
         Assert.Empty(leaf.Capabilities.Proposals);
         Assert.Empty(leaf.Capabilities.Extensions);
         Assert.True(suite.VerifyWithLabel(leaf.SignatureKey, "LeafNodeTBS", leaf.ToBeSigned(null, null).ToBytes(), leaf.Signature));

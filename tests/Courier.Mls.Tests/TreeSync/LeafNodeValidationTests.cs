@@ -162,7 +162,7 @@ public class LeafNodeValidationTests : IDisposable
         using (key)
         using (signer)
         {
-            var x509 = new LeafNode(leaf.EncryptionKey, leaf.SignatureKey, Credential.X509([new Certificate([0x30, 0x00])]), leaf.Capabilities, LeafNodeSource.KeyPackage, leaf.Lifetime, null, [], []);
+            var x509 = new LeafNode(leaf.EncryptionKey, leaf.SignatureKey, Credential.X509([X509CredentialKeyTests.CertificateFor(leaf.SignatureKey)]), leaf.Capabilities, LeafNodeSource.KeyPackage, leaf.Lifetime, null, [], []);
             x509 = TreeFixture.Sign(_f.Suite, x509, signer, null, null);
             AssertRejected(MlsCheck.CredentialType, () => ValidateKeyPackageLeaf(x509));
         }

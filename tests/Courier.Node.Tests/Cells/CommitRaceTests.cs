@@ -23,7 +23,7 @@ public class CommitRaceTests
             races++;
             await alyosha.SyncAsync();
             var commit = alyosha.Group.Commit();
-            await relay.AppendAsync(alyosha.Cell.CurrentDrop, alyosha.Cell.Seal(commit.Commit), MessageId.NewRandom(), default);
+            relay.Insert(alyosha.Cell.CurrentDrop, alyosha.Cell.Seal(commit.Commit));
         }));
 
         var error = await Assert.ThrowsAsync<CellBusyException>(() => starik.UpdateKeysAsync());
@@ -44,10 +44,10 @@ public class CommitRaceTests
     {
         public string Address => inner.Address;
 
-        public async Task<long> AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+        public async Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
         {
             await before();
-            return await inner.AppendAsync(drop, envelope, messageId, cancellationToken);
+            return await inner.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken);
         }
 
         public Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken) => inner.AllocateNameplateAsync(cancellationToken);
@@ -60,10 +60,8 @@ public class CommitRaceTests
 
         public Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
 
-        public Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, cancellationToken);
+        public Task CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, appendKey, cancellationToken);
 
         public Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.FetchAsync(drop, readKey, after, wait, cancellationToken);
-
-        public Task TrimAsync(DropName drop, DropReadKey readKey, long through, CancellationToken cancellationToken) => inner.TrimAsync(drop, readKey, through, cancellationToken);
     }
 }

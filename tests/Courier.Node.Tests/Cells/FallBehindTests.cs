@@ -46,17 +46,17 @@ public class FallBehindTests
         // Starik finds the rejoin drop empty and puts this epoch's GroupInfo back (with NATS he cannot
         // tell whether he had read all of his drop, and says so).
         await cell["Starik"].SyncAsync();
-        Assert.Equal(restartNumbering ? 1 : 0, cell["Starik"].Cell.TakeNotices().Count);
+        Assert.Equal(restartNumbering ? 1 : 0, cell["Starik"].Cell.TakeGapNotices().Count);
 
         // Alyosha missed a message but no commit: told, and reads on without rejoining.
         var epoch = cell["Starik"].Group.Epoch;
         Assert.Empty(await cell["Alyosha"].SyncAsync());
-        Assert.Contains("The relay deleted messages of this cell", Assert.Single(cell["Alyosha"].Cell.TakeNotices()), StringComparison.Ordinal);
+        Assert.Contains("The relay deleted messages of this cell", Assert.Single(cell["Alyosha"].Cell.TakeGapNotices()), StringComparison.Ordinal);
         Assert.Equal(epoch, cell["Alyosha"].Group.Epoch);
 
         // Galya comes back: told she fell behind, rejoins, and her unsent message goes out in the new epoch.
         Assert.Empty(await cell["Galya"].SyncAsync());
-        Assert.Contains("fell behind; it rejoined", Assert.Single(cell["Galya"].Cell.TakeNotices()), StringComparison.Ordinal);
+        Assert.Contains("fell behind; it rejoined", Assert.Single(cell["Galya"].Cell.TakeGapNotices()), StringComparison.Ordinal);
         Assert.Equal(epoch + 1, cell["Galya"].Group.Epoch);
         Assert.DoesNotContain(cell["Galya"].Store.Outbox, e => e.Epoch < cell["Galya"].Group.Epoch);
 
@@ -98,7 +98,7 @@ public class FallBehindTests
 
         // Nobody put the GroupInfo back yet (members check daily): Galya is told what she lost, in plain words.
         Assert.Empty(await cell["Galya"].SyncAsync());
-        var notice = Assert.Single(cell["Galya"].Cell.TakeNotices());
+        var notice = Assert.Single(cell["Galya"].Cell.TakeGapNotices());
         Assert.Contains("deleted messages of this cell before this node read them", notice, StringComparison.Ordinal);
         Assert.DoesNotContain(cell["Galya"].Cell.CurrentDrop.ToString(), notice, StringComparison.Ordinal);
         var behind = cell["Galya"].Group.Epoch;
@@ -109,7 +109,7 @@ public class FallBehindTests
         clock.Advance(TimeSpan.FromHours(23));
         await cell["Starik"].SyncAsync();
         await cell["Galya"].SyncAsync();
-        Assert.Contains("it rejoined the cell", Assert.Single(cell["Galya"].Cell.TakeNotices()), StringComparison.Ordinal);
+        Assert.Contains("it rejoined the cell", Assert.Single(cell["Galya"].Cell.TakeGapNotices()), StringComparison.Ordinal);
         await cell["Starik"].SendAsync(new TextContent("two"));
         Assert.Equal(new TextContent("two"), Assert.Single(await cell["Galya"].SyncAsync()).Content);
         Assert.Equal(cell["Starik"].Group.EpochAuthenticator(), cell["Galya"].Group.EpochAuthenticator());
@@ -139,7 +139,7 @@ public class FallBehindTests
         // the rejoin secret changed with her removal, and what her old one names holds no later epoch.
         relay.Expire(galyaDrop);
         Assert.Empty(await cell["Galya"].SyncAsync());
-        Assert.Contains("deleted messages", Assert.Single(cell["Galya"].Cell.TakeNotices()), StringComparison.Ordinal);
+        Assert.Contains("deleted messages", Assert.Single(cell["Galya"].Cell.TakeGapNotices()), StringComparison.Ordinal);
         Assert.NotEqual(galyaSecret, cell["Starik"].Store.Cursor.RejoinSecret);
         Assert.Equal(epoch, cell["Starik"].Group.Epoch);
         Assert.Empty(await cell["Starik"].SyncAsync());
@@ -157,19 +157,19 @@ public class FallBehindTests
         var epoch = cell["Starik"].Group.Epoch;
         var galyaLeaf = cell["Galya"].Group.OwnLeafIndex;
 
-        // A stranger who got a GroupInfo (and the drop's key) joins by external commit: ignored.
+        // A stranger who got a GroupInfo (and the drop's keys) joins by external commit: ignored.
         using var strangerSigner = SignaturePrivateKey.Generate(SystemRandom.Instance);
         using var stranger = KeyPackageBundle.Generate(People.Suite, "Stranger"u8, strangerSigner, 1_577_836_800, 4_102_444_800, SystemRandom.Instance);
         var strangerCommit = MlsGroup.JoinExternally(cell["Starik"].Group.GroupInfo(), stranger, SystemRandom.Instance, TimeProvider.System);
         strangerCommit.Group.Dispose();
-        await relay.AppendAsync(cell["Starik"].Cell.CurrentDrop, cell["Starik"].Cell.Seal(strangerCommit.Commit), MessageId.NewRandom(), default);
+        relay.Insert(cell["Starik"].Cell.CurrentDrop, cell["Starik"].Cell.Seal(strangerCommit.Commit));
 
         // Alyosha takes Galya's place by name with a key of her own (a resync that is not Galya's): ignored.
         using var forgerSigner = SignaturePrivateKey.Generate(SystemRandom.Instance);
         using var forged = KeyPackageBundle.Generate(People.Suite, "Galya"u8, forgerSigner, 1_577_836_800, 4_102_444_800, SystemRandom.Instance);
         var impersonation = MlsGroup.JoinExternally(cell["Alyosha"].Group.GroupInfo(), forged, SystemRandom.Instance, TimeProvider.System, new ExternalJoinOptions { RemovePriorLeaf = galyaLeaf });
         impersonation.Group.Dispose();
-        await relay.AppendAsync(cell["Starik"].Cell.CurrentDrop, cell["Starik"].Cell.Seal(impersonation.Commit), MessageId.NewRandom(), default);
+        relay.Insert(cell["Starik"].Cell.CurrentDrop, cell["Starik"].Cell.Seal(impersonation.Commit));
 
         await cell["Alyosha"].SendAsync(new TextContent("still us"));
         foreach (var name in new[] { "Starik", "Galya" })
@@ -191,7 +191,7 @@ public class FallBehindTests
         relay.Forget(cell["Galya"].Cell.CurrentDrop);
 
         Assert.Empty(await cell["Galya"].SyncAsync());
-        Assert.Contains("The relay deleted messages of this cell", Assert.Single(cell["Galya"].Cell.TakeNotices()), StringComparison.Ordinal);
+        Assert.Contains("The relay deleted messages of this cell", Assert.Single(cell["Galya"].Cell.TakeGapNotices()), StringComparison.Ordinal);
         await cell["Starik"].SendAsync(new TextContent("two"));
         Assert.Equal(new TextContent("two"), Assert.Single(await cell["Galya"].SyncAsync()).Content);
     }

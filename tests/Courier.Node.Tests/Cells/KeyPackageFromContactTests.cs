@@ -23,7 +23,7 @@ public class KeyPackageFromContactTests
         using (var toB = a.FindRecord(bAtA.Id))
         {
             byte[] keyPackage = kind == "garbage" ? [0, 1, 0, 5, 1, 2, 3] : Altered(toB.OurBundles[0]);
-            await nodes.Relay.AppendAsync(DropName.FromBytes(toB.TheirDrop), PairwiseChannel.Seal(toB, ++toB.LastSent, PairwiseMessageType.KeyPackage, keyPackage), MessageId.NewRandom(), default);
+            await PairwiseChannel.AppendAsync(nodes.Relay, toB, PairwiseChannel.Seal(toB, ++toB.LastSent, PairwiseMessageType.KeyPackage, keyPackage), MessageId.NewRandom(), default);
         }
 
         var result = await b.SyncAsync();

@@ -72,7 +72,7 @@ public sealed class SealedCellTests
 
         // Starik's commit lands, but he stops before creating the next epoch's drop (it is appended by hand).
         var commit = cell["Starik"].Group.Commit();
-        await relay.AppendAsync(cell["Starik"].Cell.CurrentDrop, cell["Starik"].Cell.Seal(commit.Commit), MessageId.NewRandom(), default);
+        relay.Insert(cell["Starik"].Cell.CurrentDrop, cell["Starik"].Cell.Seal(commit.Commit));
         await cell["Galya"].SyncAsync();
         await cell["Galya"].SendAsync(new TextContent("still here"));
         var received = await cell["Starik"].SyncAsync();
@@ -90,7 +90,8 @@ public sealed class SealedCellTests
 
         // As an older version stored it: version 2, the bare MLS message instead of a sealed envelope.
         var content = new TextContent("written before the upgrade");
-        var stored = new OutboxEntry(0, galya.Group.Epoch, galya.Cell.CurrentDrop, MessageId.NewRandom(), content.ToBytes(), null, new byte[EnvelopeSizes.Small]).Encode();
+        // (Today's record without what version 4 added at its end: an empty append key seed, u32 length 0, and the refusal mark.)
+        var stored = new OutboxEntry(0, galya.Group.Epoch, galya.Cell.CurrentDrop, MessageId.NewRandom(), content.ToBytes(), null, new byte[EnvelopeSizes.Small]).Encode()[..^5];
         stored[0] = 2;
         var unsealed = OutboxEntry.Decode(stored);
         Assert.Null(unsealed.Envelope);

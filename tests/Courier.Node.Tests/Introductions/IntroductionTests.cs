@@ -92,11 +92,16 @@ public class IntroductionTests
         var (annaAtIvan, _) = await nodes.ConnectAsync(ivan, anna);
         using var channel = ivan.FindRecord(annaAtIvan.Id);
 
-        // Anyone who learns the drop's name can append, but cannot seal for the channel.
-        var forged = EnvelopeSizes.Small;
-        var envelope = new byte[forged];
+        // A stranger who learns the drop's name cannot append (no append key); the relay can put
+        // anything into its store, but cannot seal for the channel.
+        var envelope = new byte[EnvelopeSizes.Small];
         RandomNumberGenerator.Fill(envelope);
-        await nodes.Relay.AppendAsync(DropName.FromBytes(channel.TheirDrop), envelope, MessageId.NewRandom(), default);
+        using (var strangersKey = DropAppendKey.Create())
+        {
+            await Assert.ThrowsAsync<RelayRejectedException>(() => nodes.Relay.AppendAsync(DropName.FromBytes(channel.TheirDrop), strangersKey, envelope, MessageId.NewRandom(), default));
+        }
+
+        nodes.Relay.Insert(DropName.FromBytes(channel.TheirDrop), envelope);
 
         var result = await anna.ReceiveAsync();
         Assert.Contains("not sealed by them", Assert.Single(result.Rejected), StringComparison.Ordinal);
@@ -145,7 +150,7 @@ public class IntroductionTests
             "truncated" => (anna, toAnna, signed[..^1]),
             _ => throw new ArgumentOutOfRangeException(nameof(forgery)),
         };
-        await nodes.Relay.AppendAsync(DropName.FromBytes(channel.TheirDrop), PairwiseChannel.Seal(channel, ++channel.LastSent, PairwiseMessageType.Introduction, body), MessageId.NewRandom(), default);
+        await PairwiseChannel.AppendAsync(nodes.Relay, channel, PairwiseChannel.Seal(channel, ++channel.LastSent, PairwiseMessageType.Introduction, body), MessageId.NewRandom(), default);
 
         var result = await recipient.ReceiveAsync();
         Assert.Contains("was refused", Assert.Single(result.Rejected), StringComparison.Ordinal);
@@ -157,10 +162,11 @@ public class IntroductionTests
         foreach (var role in new[] { IntroductionRole.First, IntroductionRole.Second })
         {
             using var readKey = IntroductionSecrets.ReadKeyOf(statement, role);
-            await nodes.Relay.CreateDropAsync(IntroductionSecrets.DropOf(statement, role), readKey, default);
+            using var appendKey = IntroductionSecrets.AppendKeyOf(statement, role);
+            await nodes.Relay.CreateDropAsync(IntroductionSecrets.DropOf(statement, role), readKey, appendKey, default);
         }
 
-        await nodes.Relay.AppendAsync(DropName.FromBytes(toAnna.TheirDrop), PairwiseChannel.Seal(toAnna, ++toAnna.LastSent, PairwiseMessageType.Introduction, signed), MessageId.NewRandom(), default);
+        await PairwiseChannel.AppendAsync(nodes.Relay, toAnna, PairwiseChannel.Seal(toAnna, ++toAnna.LastSent, PairwiseMessageType.Introduction, signed), MessageId.NewRandom(), default);
         var genuine = await anna.ReceiveAsync();
         Assert.Empty(genuine.Rejected);
         Assert.Equal(1, genuine.PendingIntroductions);
@@ -184,7 +190,7 @@ public class IntroductionTests
             Secret = RandomNumberGenerator.GetBytes(IntroductionStatement.SecretSize),
             ExpiresAt = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds(),
         };
-        await nodes.Relay.AppendAsync(DropName.FromBytes(toAnna.TheirDrop), PairwiseChannel.Seal(toAnna, ++toAnna.LastSent, PairwiseMessageType.Introduction, statement.SignAndEncode(toAnna.OurSigningSeed)), MessageId.NewRandom(), default);
+        await PairwiseChannel.AppendAsync(nodes.Relay, toAnna, PairwiseChannel.Seal(toAnna, ++toAnna.LastSent, PairwiseMessageType.Introduction, statement.SignAndEncode(toAnna.OurSigningSeed)), MessageId.NewRandom(), default);
 
         for (var i = 0; i < 2; i++)
         {

@@ -56,7 +56,7 @@ public class ReplayTests
 
             kinds.Add(opened!.Value.Type);
             replayed[node] = replayed.GetValueOrDefault(node) + 1;
-            await nodes.Relay.AppendAsync(drop, envelope, MessageId.NewRandom(), default);
+            nodes.Relay.Insert(drop, envelope);
         }
 
         Assert.Equal([PairwiseMessageType.Introduction, PairwiseMessageType.Welcome, PairwiseMessageType.KeyPackage], kinds.Order());
@@ -95,7 +95,7 @@ public class ReplayTests
         async Task SendAgainAsync()
         {
             using var toAnna = ivan.FindRecord(annaAtIvan.Id);
-            await nodes.Relay.AppendAsync(DropName.FromBytes(toAnna.TheirDrop), PairwiseChannel.SealNext(new ContactRepository(ivan.Vault), toAnna, PairwiseMessageType.Introduction, statement), MessageId.NewRandom(), default);
+            await PairwiseChannel.AppendAsync(nodes.Relay, toAnna, PairwiseChannel.SealNext(new ContactRepository(ivan.Vault), toAnna, PairwiseMessageType.Introduction, statement), MessageId.NewRandom(), default);
         }
 
         Assert.Equal(1, (await anna.ReceiveAsync()).PendingIntroductions);

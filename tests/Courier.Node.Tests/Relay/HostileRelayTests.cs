@@ -48,9 +48,10 @@ public sealed class HostileRelayTests
         var hostile = new HostileRelay(new InMemoryRelay());
         var drop = DropName.NewRandom();
         using var key = DropReadKey.Create();
-        await hostile.CreateDropAsync(drop, key, default);
-        await hostile.AppendAsync(drop, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
-        await hostile.AppendAsync(drop, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
+        using var appendKey = DropAppendKey.Create();
+        await hostile.CreateDropAsync(drop, key, appendKey, default);
+        await hostile.AppendAsync(drop, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
+        await hostile.AppendAsync(drop, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
         var checkedRelay = new CheckedRelay(hostile);
         Assert.Equal(2, (await checkedRelay.FetchAsync(drop, key, 0, TimeSpan.Zero, default)).Envelopes.Count);
 
@@ -58,7 +59,7 @@ public sealed class HostileRelayTests
         var error = await Assert.ThrowsAsync<RelayMisbehavedException>(async () =>
         {
             await checkedRelay.FetchAsync(drop, key, 1, TimeSpan.Zero, default);
-            await checkedRelay.AppendAsync(drop, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
+            await checkedRelay.AppendAsync(drop, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
         });
         Assert.Equal("relay_misbehaved", error.ErrorCode);
         Assert.Contains(says, error.Message, StringComparison.Ordinal);
@@ -134,11 +135,11 @@ internal sealed class HostileRelay(InMemoryRelay inner) : IRelay
 
     public Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
 
-    public Task CreateDropAsync(DropName drop, DropReadKey readKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, cancellationToken);
+    public Task CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, appendKey, cancellationToken);
 
-    public async Task<long> AppendAsync(DropName drop, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+    public async Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
     {
-        var seq = await inner.AppendAsync(drop, envelope, messageId, cancellationToken);
+        var seq = await inner.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken);
         return Mode == HostileMode.ZeroSequence ? 0 : seq;
     }
 
@@ -164,6 +165,4 @@ internal sealed class HostileRelay(InMemoryRelay inner) : IRelay
             _ => [last with { Seq = after + 1, Data = new byte[EnvelopeSizes.Small + 1] }],
         }, long.MaxValue);
     }
-
-    public Task TrimAsync(DropName drop, DropReadKey readKey, long through, CancellationToken cancellationToken) => inner.TrimAsync(drop, readKey, through, cancellationToken);
 }

@@ -10,7 +10,7 @@ public sealed class InMemoryDropStore : IDropStore
 {
     private readonly Dictionary<DropName, MemoryDrop> _drops = [];
     private readonly Dictionary<int, (NameplateState State, DateTimeOffset Expires)> _nameplates = [];
-    private readonly Dictionary<(DropName Drop, long Second), (byte[] Nonces, DateTimeOffset Expires)> _nonces = [];
+    private readonly Dictionary<(DropName Drop, long Slot), (byte[] Nonces, DateTimeOffset Expires)> _nonces = [];
     private readonly AppendSignals _signals = new();
     private readonly DropStoreOptions _options;
     private readonly Lock _lock = new();
@@ -35,7 +35,7 @@ public sealed class InMemoryDropStore : IDropStore
                 return Task.FromResult(existing.ReadKey.AsSpan().SequenceEqual(readKey.Span) && !readKey.IsEmpty ? CreateDropOutcome.Exists : CreateDropOutcome.Conflict);
             }
 
-            _drops[drop] = new MemoryDrop(readKey.ToArray());
+            _drops[drop] = new MemoryDrop(readKey.ToArray()) { Used = _options.Time.GetUtcNow() };
             _keyedDrops++;
             return Task.FromResult(CreateDropOutcome.Created);
         }
@@ -47,6 +47,21 @@ public sealed class InMemoryDropStore : IDropStore
         lock (_lock)
         {
             return Task.FromResult(_drops.TryGetValue(drop, out var d) ? new DropState(d.ReadKey, d.LastSeq) : null);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> TouchDropAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_drops.TryGetValue(drop, out var d) || d.ReadKey.Length == 0)
+            {
+                return Task.FromResult(false);
+            }
+
+            d.Used = _options.Time.GetUtcNow();
+            return Task.FromResult(true);
         }
     }
 
@@ -199,11 +214,12 @@ public sealed class InMemoryDropStore : IDropStore
         lock (_lock)
         {
             var now = _options.Time.GetUtcNow();
-            var window = _nonces.TryGetValue((drop, signedAt), out var w) && w.Expires > now ? w.Nonces : [];
+            long slot = ReplayWindow.Slot(signedAt, nonce.Span);
+            var window = _nonces.TryGetValue((drop, slot), out var w) && w.Expires > now ? w.Nonces : [];
             var outcome = ReplayWindow.TryAdd(window, nonce.Span, out var updated);
             if (outcome == NonceOutcome.Remembered)
             {
-                _nonces[(drop, signedAt)] = (updated, expires);
+                _nonces[(drop, slot)] = (updated, expires);
             }
 
             return Task.FromResult(outcome);
@@ -234,8 +250,16 @@ public sealed class InMemoryDropStore : IDropStore
                 }
             }
 
-            foreach (var d in _drops.Values)
+            long idleCutoff = _options.IdleCutoff(now.ToUnixTimeMilliseconds());
+            foreach (var (name, d) in _drops.ToList())
             {
+                if (d.ReadKey.Length > 0 && d.Envelopes.Count == 0 && d.Used.ToUnixTimeMilliseconds() <= idleCutoff)
+                {
+                    _drops.Remove(name);
+                    _keyedDrops--;
+                    continue;
+                }
+
                 removed += d.Envelopes.RemoveAll(e => e.Stored <= now - _options.Retention);
                 foreach (var (id, seen) in d.MessageIds.ToList())
                 {
@@ -273,6 +297,9 @@ public sealed class InMemoryDropStore : IDropStore
         public byte[] ReadKey { get; } = readKey;
 
         public long LastSeq { get; set; }
+
+        /// <summary>When the drop was created or last touched.</summary>
+        public DateTimeOffset Used { get; set; }
 
         public List<MemoryEnvelope> Envelopes { get; } = [];
 

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Courier.Relay.Client;
+using System.Security.Cryptography;
+using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
@@ -15,39 +17,82 @@ internal readonly record struct Position(long DropSeq, ulong StreamSeq, long Fir
 /// </summary>
 internal sealed class LogReader(INatsJSStream[] streams, NatsKeyValue keyValue)
 {
+    /// <summary>Envelopes left to read that are fetched by single gets; more take a consumer.</summary>
+    private const int GetsBeforeConsumer = 3;
+
+    /// <summary>Pull requests per page at most (each sized to the bytes left, so one or two suffice).</summary>
+    private const int MaxPulls = 4;
+
     private readonly ConcurrentDictionary<DropName, Position> _readHints = new();
 
     /// <summary>Envelopes after <paramref name="after"/>, in order, at most <paramref name="maxCount"/> and about <paramref name="maxBytes"/>.</summary>
+    /// <remarks>
+    /// A bounded number of JetStream requests, whatever the page size: finding the start (a cached
+    /// hint, else a bisection over the shard), one get for the first envelope and one for the drop's
+    /// last, then either a few more gets or one short-lived consumer on the drop's subject whose
+    /// pull requests bring the rest in batches (nats-server 2.9 has no batched direct get).
+    /// </remarks>
     public async Task<IReadOnlyList<StoredEnvelope>> ReadAsync(DropName drop, long after, int maxCount, int maxBytes, CancellationToken cancellationToken)
     {
-        var result = new List<StoredEnvelope>();
+        var page = new Page(after, maxCount, maxBytes);
         ulong position = await StreamPositionAfterAsync(drop, after, cancellationToken).ConfigureAwait(false);
-        int bytes = 0;
-        while (position != 0 && result.Count < maxCount)
+        if (position == 0)
         {
-            var message = await NextAsync(drop, position, cancellationToken).ConfigureAwait(false);
-            if (message is null)
+            return page.Envelopes;
+        }
+
+        // The first envelope by a get: a drop with nothing new, or one envelope, costs no consumer.
+        ulong next = position;
+        while (page.WantsMore)
+        {
+            if (await NextAsync(drop, next, cancellationToken).ConfigureAwait(false) is not { } first)
+            {
+                return Remember(drop, page);
+            }
+
+            page.Offer(first.StreamSeq, first.DropSeq, first.Data);
+            next = first.StreamSeq + 1;
+            if (first.DropSeq > after)
             {
                 break;
             }
-
-            var (streamSeq, dropSeq, data) = message.Value;
-            if (dropSeq > after)
-            {
-                if (result.Count > 0 && bytes + data.Length > maxBytes)
-                {
-                    break;
-                }
-
-                bytes += data.Length;
-                result.Add(new StoredEnvelope(dropSeq, data));
-                BoundedCache.Remember(_readHints, drop, new Position(dropSeq, streamSeq, 0));
-            }
-
-            position = streamSeq + 1;
         }
 
-        return result;
+        if (!page.WantsMore)
+        {
+            return Remember(drop, page);
+        }
+
+        var last = await GetMessageAsync(drop, new StreamMsgGetRequest { LastBySubj = ShardLayout.Subject(drop) }, cancellationToken).ConfigureAwait(false);
+        if (last is not { } tail || tail.StreamSeq < next)
+        {
+            return Remember(drop, page);
+        }
+
+        // Drop sequence numbers have no gaps past a trim, so this many envelopes are left to read.
+        long left = tail.DropSeq - page.LastDropSeq;
+        if (left <= GetsBeforeConsumer)
+        {
+            while (page.WantsMore && next <= tail.StreamSeq && await NextAsync(drop, next, cancellationToken).ConfigureAwait(false) is { } message)
+            {
+                page.Offer(message.StreamSeq, message.DropSeq, message.Data);
+                next = message.StreamSeq + 1;
+            }
+
+            return Remember(drop, page);
+        }
+
+        try
+        {
+            await ReadWithConsumerAsync(drop, next, page, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsJSException or NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // No consumer now (a node or the meta leader is away): a short page, which the reader
+            // continues from; single gets, served by the stream's leader, still work.
+        }
+
+        return Remember(drop, page);
     }
 
     /// <summary>The drop's last message as (drop seq, stream seq); from the leader, so it sees every relay's appends.</summary>
@@ -88,10 +133,11 @@ internal sealed class LogReader(INatsJSStream[] streams, NatsKeyValue keyValue)
         => await StreamOf(drop).PurgeAsync(new StreamPurgeRequest { Filter = ShardLayout.Subject(drop) }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>A stream position from which reading the drop's subject yields its envelopes after <paramref name="after"/> first; 0 when there are none.</summary>
-    /// <remarks>With <paramref name="exact"/> false a cached hint may give an earlier position, from which readers skip forward.</remarks>
+    /// <remarks>With <paramref name="exact"/> false a cached hint may give the position right after <paramref name="after"/>'s message, which a trim may have removed since.</remarks>
     private async Task<ulong> StreamPositionAfterAsync(DropName drop, long after, CancellationToken cancellationToken, bool exact = false)
     {
-        if (!exact && _readHints.TryGetValue(drop, out var hint) && hint.DropSeq <= after)
+        // Only a hint at exactly 'after' is used: from an older one, reaching 'after' could take any number of gets.
+        if (!exact && _readHints.TryGetValue(drop, out var hint) && hint.DropSeq == after)
         {
             return hint.StreamSeq + 1;
         }
@@ -131,6 +177,84 @@ internal sealed class LogReader(INatsJSStream[] streams, NatsKeyValue keyValue)
         }
 
         return high;
+    }
+
+    /// <summary>
+    /// Reads the rest of a page from stream position <paramref name="from"/> through an ephemeral,
+    /// unacknowledged, in-memory consumer filtered to the drop's subject: one request to create it,
+    /// one pull request per batch (sized from the envelopes seen so far, so a page of large envelopes
+    /// is not fetched many times over), and one to delete it, not awaited.
+    /// </summary>
+    private async Task ReadWithConsumerAsync(DropName drop, ulong from, Page page, CancellationToken cancellationToken)
+    {
+        var stream = StreamOf(drop);
+        var config = new ConsumerConfig
+        {
+            Name = "read-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            FilterSubject = ShardLayout.Subject(drop),
+            DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
+            OptStartSeq = from,
+            AckPolicy = ConsumerConfigAckPolicy.None,
+            MemStorage = true,
+            NumReplicas = 1,
+            // Only a backstop: the consumer is deleted as soon as the page is read.
+            InactiveThreshold = TimeSpan.FromSeconds(30),
+        };
+        var consumer = await stream.CreateOrUpdateConsumerAsync(config, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (int pull = 0; pull < MaxPulls && page.WantsMore; pull++)
+            {
+                int received = 0;
+                int batch = page.BatchSize();
+                await foreach (var message in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = batch }, cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    received++;
+                    var data = message.Data ?? [];
+                    if (data.Length >= 9 && message.Metadata is { } metadata)
+                    {
+                        page.Offer(metadata.Sequence.Stream, BinaryPrimitives.ReadInt64BigEndian(data.AsSpan(1, 8)), data[9..]);
+                    }
+
+                    if (!page.WantsMore)
+                    {
+                        break;
+                    }
+                }
+
+                if (received < batch)
+                {
+                    // The consumer ran out: nothing more is stored for this drop.
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            _ = DeleteConsumerQuietlyAsync(stream, config.Name);
+        }
+    }
+
+    private static async Task DeleteConsumerQuietlyAsync(INatsJSStream stream, string name)
+    {
+        try
+        {
+            await stream.DeleteConsumerAsync(name, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsJSException or NatsException or OperationCanceledException or TimeoutException)
+        {
+            // Its inactivity threshold removes it anyway.
+        }
+    }
+
+    private IReadOnlyList<StoredEnvelope> Remember(DropName drop, Page page)
+    {
+        if (page.Envelopes.Count > 0)
+        {
+            BoundedCache.Remember(_readHints, drop, new Position(page.LastDropSeq, page.LastStreamSeq, 0));
+        }
+
+        return page.Envelopes;
     }
 
     private INatsJSStream StreamOf(DropName drop) => streams[ShardLayout.Of(drop)];

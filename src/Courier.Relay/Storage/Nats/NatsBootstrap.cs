@@ -6,7 +6,7 @@ using NATS.Client.KeyValueStore;
 namespace Courier.Relay.Storage.Nats;
 
 /// <summary>A connection to the cluster with the store's shard streams and key-value buckets in place.</summary>
-internal sealed record NatsCluster(NatsConnection Connection, INatsJSContext JetStream, INatsJSStream[] Streams, NatsKeyValue KeyValue);
+internal sealed record NatsCluster(NatsConnection Connection, INatsJSContext JetStream, INatsJSStream[] Streams, NatsKeyValue KeyValue, INatsJSStream DropsBucket);
 
 /// <summary>Connects to the cluster and creates the store's shard streams and key-value buckets if missing.</summary>
 internal static class NatsBootstrap
@@ -31,7 +31,9 @@ internal static class NatsBootstrap
             var drops = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_drops") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File }, cancellationToken).ConfigureAwait(false);
             var nameplates = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_nameplates") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File, MaxAge = TimeSpan.FromHours(2) }, cancellationToken).ConfigureAwait(false);
             var nonces = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_nonces") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File, MaxAge = TimeSpan.FromMinutes(5) }, cancellationToken).ConfigureAwait(false);
-            return new NatsCluster(nats, js, streams, new NatsKeyValue(drops, nameplates, nonces, options.Time));
+            // The bucket's own stream, which the idle sweep reads from the front (IdleDrops).
+            var dropsBucket = await js.GetStreamAsync("KV_courier_drops", cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new NatsCluster(nats, js, streams, new NatsKeyValue(drops, nameplates, nonces, options.Time), dropsBucket);
         }
         catch
         {

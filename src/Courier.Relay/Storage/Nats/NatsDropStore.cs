@@ -31,13 +31,19 @@ public sealed class NatsDropStore : IDropStore
     private readonly LogReader _log;
     private readonly ShardAppender _appender;
     private readonly ConcurrentDictionary<DropName, byte[]> _keys = new();
+    private readonly DropStoreOptions _options;
+    private readonly DropUses _uses;
+    private readonly IdleDrops _idle;
 
-    private NatsDropStore(NatsCluster cluster)
+    private NatsDropStore(NatsCluster cluster, DropStoreOptions options)
     {
         _nats = cluster.Connection;
         _keyValue = cluster.KeyValue;
         _log = new LogReader(cluster.Streams, cluster.KeyValue);
         _appender = new ShardAppender(cluster.JetStream, cluster.Streams, _log, cluster.KeyValue);
+        _options = options;
+        _uses = new DropUses(options);
+        _idle = new IdleDrops(cluster.JetStream, cluster.DropsBucket, _log);
     }
 
     /// <inheritdoc/>
@@ -52,8 +58,9 @@ public sealed class NatsDropStore : IDropStore
     public static async Task<NatsDropStore> ConnectAsync(string urls, DropStoreOptions? options = null, int replicas = 3, CancellationToken cancellationToken = default, NatsTlsOpts? tls = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(urls);
-        var cluster = await NatsBootstrap.ConnectAsync(urls, options ?? new DropStoreOptions(), replicas, tls, cancellationToken).ConfigureAwait(false);
-        return new NatsDropStore(cluster);
+        options ??= new DropStoreOptions();
+        var cluster = await NatsBootstrap.ConnectAsync(urls, options, replicas, tls, cancellationToken).ConfigureAwait(false);
+        return new NatsDropStore(cluster, options);
     }
 
     /// <inheritdoc/>
@@ -61,6 +68,7 @@ public sealed class NatsDropStore : IDropStore
     {
         if (await _keyValue.TryCreateDropAsync(drop, readKey, cancellationToken).ConfigureAwait(false))
         {
+            _uses.Recorded(drop, _keyValue.Now());
             return CreateDropOutcome.Created;
         }
 
@@ -94,12 +102,33 @@ public sealed class NatsDropStore : IDropStore
     }
 
     /// <inheritdoc/>
+    public async Task<bool> TouchDropAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        long now = _keyValue.Now();
+        if (_uses.IsRecent(drop, now))
+        {
+            return true;
+        }
+
+        if (!await _keyValue.TouchAsync(drop, cancellationToken).ConfigureAwait(false))
+        {
+            // Deleted as idle (maybe by another relay): forget its cached key.
+            _keys.TryRemove(drop, out _);
+            return false;
+        }
+
+        _uses.Recorded(drop, now);
+        return true;
+    }
+
+    /// <inheritdoc/>
     public async Task<AppendOutcome> AppendAsync(DropName drop, MessageId messageId, ReadOnlyMemory<byte> envelope, int maxEnvelopes, CancellationToken cancellationToken)
     {
         if (!_keys.ContainsKey(drop))
         {
-            // Keyed drops are never deleted, so one look-up per relay suffices; a nameplate's open
-            // drop is looked up every time, as its nameplate may be released.
+            // A keyed drop is deleted only when idle, and the relay touches a drop before each append
+            // (TouchDropAsync forgets the key of one that is gone), so one look-up per relay suffices;
+            // a nameplate's open drop is looked up every time, as its nameplate may be released.
             var meta = await _keyValue.GetMetaAsync(drop, cancellationToken).ConfigureAwait(false);
             if (meta is null)
             {
@@ -201,11 +230,16 @@ public sealed class NatsDropStore : IDropStore
         => _keyValue.TryRememberNonceAsync(drop, signedAt, nonce, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<long> SweepAsync(CancellationToken cancellationToken)
+    public async Task<long> SweepAsync(CancellationToken cancellationToken)
     {
         // Envelopes expire by the stream's MaxAge and nonces and nameplates by their buckets' ages;
-        // JetStream deletes them itself.
-        return Task.FromResult(0L);
+        // JetStream deletes them itself. Idle drops go by the store's clock.
+        foreach (var drop in await _idle.SweepAsync(_options.IdleCutoff(_keyValue.Now()), cancellationToken).ConfigureAwait(false))
+        {
+            _keys.TryRemove(drop, out _);
+        }
+
+        return 0;
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
 using Courier.Relay.Client;
 using NATS.Client.KeyValueStore;
@@ -11,13 +12,18 @@ namespace Courier.Relay.Storage.Nats;
 /// </summary>
 internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, INatsKVStore nonces, TimeProvider time)
 {
+    /// <summary>Replay-window parts this relay remembers as it last wrote them (each at most 4 KiB).</summary>
+    private const int PartsCached = 4096;
+
+    private readonly ConcurrentDictionary<string, (byte[] Part, ulong Revision)> _parts = new();
+
     /// <summary>The store's clock, in Unix milliseconds.</summary>
     public long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Creates a drop's entry (an empty <paramref name="key"/> for a nameplate's open drop); false when it exists.</summary>
     public async Task<bool> TryCreateDropAsync(DropName drop, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
-        var created = await drops.TryCreateAsync(drop.ToString(), Meta(key.Span, 0), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var created = await drops.TryCreateAsync(drop.ToString(), Meta(key.Span, 0, Now()), cancellationToken: cancellationToken).ConfigureAwait(false);
         return created.Success;
     }
 
@@ -25,7 +31,7 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
     public async Task<(byte[] Key, long Floor)?> GetMetaAsync(DropName drop, CancellationToken cancellationToken)
     {
         var entry = await drops.TryGetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entry.Success ? ParseMeta(entry.Value.Value ?? []) : null;
+        return entry.Success && ParseMeta(entry.Value.Value ?? []) is var (key, floor, _) ? (key, floor) : null;
     }
 
     /// <summary>Raises a drop's floor to <paramref name="through"/>: it keeps the drop's numbering when every envelope is gone.</summary>
@@ -34,18 +40,40 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
         for (int attempt = 0; attempt < 10; attempt++)
         {
             var entry = await drops.GetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
-            var (key, floor) = ParseMeta(entry.Value ?? []);
+            var (key, floor, used) = ParseMeta(entry.Value ?? []);
             if (floor >= through)
             {
                 break;
             }
 
-            var updated = await drops.TryUpdateAsync(drop.ToString(), Meta(key, through), entry.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var updated = await drops.TryUpdateAsync(drop.ToString(), Meta(key, through, used), entry.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (updated.Success)
             {
                 break;
             }
         }
+    }
+
+    /// <summary>Records a use of a keyed drop now (compare-and-set on its entry); false when there is no such keyed drop.</summary>
+    public async Task<bool> TouchAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            var entry = await drops.TryGetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!entry.Success || ParseMeta(entry.Value.Value ?? []) is not { Key.Length: > 0 } meta)
+            {
+                return false;
+            }
+
+            var updated = await drops.TryUpdateAsync(drop.ToString(), Meta(meta.Key, meta.Floor, Now()), entry.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (updated.Success)
+            {
+                return true;
+            }
+        }
+
+        // Others updated the entry meanwhile (touches, trims): it was in use just now.
+        return true;
     }
 
     /// <summary>Deletes a drop's entry.</summary>
@@ -123,44 +151,65 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
 
     /// <summary>
     /// Adds a nonce to the drop's window of timestamp second <paramref name="second"/> (one key per
-    /// drop and second, updated with compare-and-set, so any relay sees what the others accepted).
+    /// drop, second and part, updated with compare-and-set, so any relay sees what the others accepted).
     /// </summary>
+    /// <remarks>
+    /// One request in the usual case: the part as this relay last wrote it is the guess, and the
+    /// write is conditional on it (create when there is no guess, else update at its revision). Parts
+    /// only grow while their second can be signed with, so a nonce in the guess is a replay and a
+    /// full guess is a full part; a write that finds the guess outdated reads the part and tries again.
+    /// </remarks>
     public async Task<NonceOutcome> TryRememberNonceAsync(DropName drop, long second, ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken)
     {
         // The bucket's max age (5 min) outlives every freshness window.
-        string key = ReplayWindow.Key(drop, second);
+        string key = ReplayWindow.Key(drop, second, nonce.Span);
+        (byte[] Part, ulong Revision)? guess = _parts.TryGetValue(key, out var cached) ? cached : null;
         for (int attempt = 0; attempt < 16; attempt++)
         {
-            var entry = await nonces.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var outcome = ReplayWindow.TryAdd(entry.Success ? entry.Value.Value ?? [] : [], nonce.Span, out var updated);
+            var outcome = ReplayWindow.TryAdd(guess?.Part ?? [], nonce.Span, out var updated);
             if (outcome != NonceOutcome.Remembered)
             {
                 return outcome;
             }
 
-            var written = entry.Success
-                ? await nonces.TryUpdateAsync(key, updated, entry.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)
+            var written = guess is { } g
+                ? await nonces.TryUpdateAsync(key, updated, g.Revision, cancellationToken: cancellationToken).ConfigureAwait(false)
                 : await nonces.TryCreateAsync(key, updated, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (written.Success)
             {
+                BoundedCache.Remember(_parts, key, (updated, written.Value), PartsCached);
                 return NonceOutcome.Remembered;
             }
+
+            var entry = await nonces.TryGetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            guess = entry.Success ? (entry.Value.Value ?? [], entry.Value.Revision) : null;
         }
 
         // Lost every race with other requests for this drop and second: only its own key holders contend here.
         return NonceOutcome.Busy;
     }
 
-    private static byte[] Meta(ReadOnlySpan<byte> key, long floor)
+    // key (32, or none for an open drop) | floor (8) | last use, Unix ms (8). Entries written before
+    // uses were recorded lack the last 8 bytes (key | floor); their use reads as 0, unknown.
+    private static byte[] Meta(ReadOnlySpan<byte> key, long floor, long used)
     {
-        var value = new byte[key.Length + 8];
+        var value = new byte[key.Length + 16];
         key.CopyTo(value);
         BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(key.Length), floor);
+        BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(key.Length + 8), used);
         return value;
     }
 
-    private static (byte[] Key, long Floor) ParseMeta(byte[] value)
-        => value.Length >= 8 ? (value[..^8], BinaryPrimitives.ReadInt64BigEndian(value.AsSpan(value.Length - 8))) : ([], 0);
+    /// <summary>A drops-bucket value as (read key, floor, last use in Unix ms or 0 when not recorded).</summary>
+    internal static (byte[] Key, long Floor, long Used) ParseMeta(ReadOnlySpan<byte> value)
+    {
+        if (value.Length % 32 == 16)
+        {
+            return (value[..^16].ToArray(), BinaryPrimitives.ReadInt64BigEndian(value[^16..]), BinaryPrimitives.ReadInt64BigEndian(value[^8..]));
+        }
+
+        return value.Length >= 8 ? (value[..^8].ToArray(), BinaryPrimitives.ReadInt64BigEndian(value[^8..]), 0) : ([], 0, 0);
+    }
 
     private static string NameplateKey(int number) => number.ToString(CultureInfo.InvariantCulture);
 

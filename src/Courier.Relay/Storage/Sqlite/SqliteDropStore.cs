@@ -8,7 +8,8 @@ namespace Courier.Relay.Storage.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite database in WAL mode with <c>synchronous=FULL</c>, so a committed
 /// transaction has been fsynced. All writes go through one writer task that commits them in
-/// groups (group commit): every append waiting when a commit starts shares its fsync. Reads use
+/// groups (group commit): every append waiting when a commit starts shares its fsync. A group of
+/// nonces only is committed without fsync (see <see cref="TryRememberNonceAsync"/>). Reads use
 /// their own connections and never wait for the writer.
 /// </summary>
 public sealed class SqliteDropStore : IDropStore
@@ -20,6 +21,7 @@ public sealed class SqliteDropStore : IDropStore
     private readonly Channel<WriteOp> _writes = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(16_384) { SingleReader = true });
     private readonly ConcurrentBag<SqliteReader> _readers = [];
     private readonly AppendSignals _signals = new();
+    private readonly DropUses _uses;
     private readonly SqliteWriter _writer;
     private readonly Task _writerLoop;
     private long _sweepCursor;
@@ -29,6 +31,7 @@ public sealed class SqliteDropStore : IDropStore
     {
         _connectionString = connectionString;
         _options = options;
+        _uses = new DropUses(options);
         _writer = new SqliteWriter(connectionString);
         // Counted once at open, then kept: keyed drops are only ever added, and only through this store.
         using (var reader = new SqliteReader(connectionString))
@@ -68,9 +71,29 @@ public sealed class SqliteDropStore : IDropStore
         if (outcome == CreateDropOutcome.Created)
         {
             Interlocked.Increment(ref _dropCount);
+            _uses.Recorded(drop, now);
         }
 
         return outcome;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> TouchDropAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        long now = Now();
+        if (_uses.IsRecent(drop, now))
+        {
+            return true;
+        }
+
+        var name = drop.Bytes.ToArray();
+        bool exists = await WriteAsync(w => w.Touch(name, now), cancellationToken).ConfigureAwait(false);
+        if (exists)
+        {
+            _uses.Recorded(drop, now);
+        }
+
+        return exists;
     }
 
     /// <inheritdoc/>
@@ -171,7 +194,9 @@ public sealed class SqliteDropStore : IDropStore
         var bytes = nonce.ToArray();
         long until = expires.ToUnixTimeMilliseconds();
         long now = Now();
-        return WriteAsync(w => w.RememberNonce(name, signedAt, bytes, until, now), cancellationToken);
+        // Not fsynced by itself (docs/relay-api.md, "Signed requests"): in the file at once, so a
+        // restart or a crash of the process keeps it, and under the fsync of the next write.
+        return WriteAsync(w => w.RememberNonce(name, signedAt, bytes, until, now), cancellationToken, fsync: false);
     }
 
     /// <inheritdoc/>
@@ -188,6 +213,15 @@ public sealed class SqliteDropStore : IDropStore
             expiredWindows = await WriteAsync(w => w.ExpireNonces(now), cancellationToken).ConfigureAwait(false);
         }
         while (expiredWindows > 0);
+
+        long idleCutoff = _options.IdleCutoff(now);
+        int idleDrops;
+        do
+        {
+            idleDrops = await WriteAsync(w => w.DeleteIdleDrops(idleCutoff), cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _dropCount, -idleDrops);
+        }
+        while (idleDrops > 0);
 
         // One pass over the table in rowid order, a slice per transaction so appends are never held up long.
         while (true)
@@ -222,9 +256,9 @@ public sealed class SqliteDropStore : IDropStore
 
     private SqliteReader RentReader() => _readers.TryTake(out var reader) ? reader : new SqliteReader(_connectionString);
 
-    private async Task<T> WriteAsync<T>(Func<SqliteWriter, T> action, CancellationToken cancellationToken, DropName? signal = null)
+    private async Task<T> WriteAsync<T>(Func<SqliteWriter, T> action, CancellationToken cancellationToken, DropName? signal = null, bool fsync = true)
     {
-        var op = new WriteOp<T>(action, signal);
+        var op = new WriteOp<T>(action, signal, fsync);
         await _writes.Writer.WriteAsync(op, cancellationToken).ConfigureAwait(false);
         return await op.Task.ConfigureAwait(false);
     }
@@ -243,7 +277,8 @@ public sealed class SqliteDropStore : IDropStore
 
             try
             {
-                _writer.Begin();
+                // One write that must survive power loss when acknowledged makes the whole group fsync.
+                _writer.Begin(fsync: batch.Exists(op => op.Fsync));
                 foreach (var op in batch)
                 {
                     op.Execute(_writer);
@@ -273,9 +308,11 @@ public sealed class SqliteDropStore : IDropStore
         }
     }
 
-    private abstract class WriteOp(DropName? signal)
+    private abstract class WriteOp(DropName? signal, bool fsync)
     {
         public DropName? Signal { get; } = signal;
+
+        public bool Fsync { get; } = fsync;
 
         public abstract void Execute(SqliteWriter writer);
 
@@ -284,7 +321,7 @@ public sealed class SqliteDropStore : IDropStore
         public abstract void Fail(Exception ex);
     }
 
-    private sealed class WriteOp<T>(Func<SqliteWriter, T> action, DropName? signal) : WriteOp(signal)
+    private sealed class WriteOp<T>(Func<SqliteWriter, T> action, DropName? signal, bool fsync) : WriteOp(signal, fsync)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;

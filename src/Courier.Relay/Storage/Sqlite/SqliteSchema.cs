@@ -8,7 +8,8 @@ internal static class SqliteSchema
     // so a late retry of its message id still gets the original sequence number.
     // A nameplate has two open drops, one per side, and the SHA-256 of each side's claim
     // (acceptor_claim is empty until someone joined).
-    // nonces holds each drop's replay window per timestamp second (ReplayWindow), until it expires.
+    // nonces holds each drop's replay window per timestamp second in parts (ReplayWindow), until it
+    // expires; its column "second" holds ReplayWindow.Slot, the second times the parts plus the part.
     public const string Create = """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS drops (
@@ -17,7 +18,8 @@ internal static class SqliteSchema
             read_key BLOB NOT NULL,
             last_seq INTEGER NOT NULL DEFAULT 0,
             trimmed INTEGER NOT NULL DEFAULT 0,
-            created INTEGER NOT NULL
+            created INTEGER NOT NULL,
+            touched INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE IF NOT EXISTS envelopes (
             drop_id INTEGER NOT NULL,
@@ -46,6 +48,18 @@ internal static class SqliteSchema
             expires INTEGER NOT NULL
         );
         """;
+
+    // drops.touched is a keyed drop's last recorded use (creation, append, signed fetch or trim);
+    // the sweeper deletes keyed drops idle past the retention period by the index on it. A database
+    // from before it gets the column with the time of the upgrade, so no drop counts as idle at once.
+    public const string HasTouched = "SELECT EXISTS (SELECT 1 FROM pragma_table_info('drops') WHERE name = 'touched')";
+
+    public const string AddTouched = """
+        ALTER TABLE drops ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;
+        UPDATE drops SET touched = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER);
+        """;
+
+    public const string IndexTouched = "CREATE INDEX IF NOT EXISTS drops_touched ON drops (touched);";
 
     // A nameplates table from before claims (one drop, no claims): its first contacts cannot finish
     // under the new rules, so its nameplates and their drops go; they would expire within minutes anyway.

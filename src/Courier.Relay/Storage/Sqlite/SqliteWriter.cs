@@ -15,7 +15,10 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _findNonces;
     private readonly SqliteCommand _putNonces;
     private readonly List<SqliteCommand> _all = [];
+    private readonly SqliteCommand _synchronousFull;
+    private readonly SqliteCommand _synchronousNormal;
     private SqliteTransaction? _transaction;
+    private bool _fsync = true;
 
     public SqliteWriter(string connectionString)
     {
@@ -30,20 +33,45 @@ internal sealed class SqliteWriter : IDisposable
         }
 
         Execute(SqliteSchema.Create);
+        using (var probe = Command(SqliteSchema.HasTouched))
+        {
+            if ((long)probe.ExecuteScalar()! == 0)
+            {
+                Execute(SqliteSchema.AddTouched);
+            }
+        }
+
+        Execute(SqliteSchema.IndexTouched);
         // FULL: each commit fsyncs the WAL, so a commit that returned survives power loss.
-        Execute("PRAGMA synchronous = FULL;");
+        _synchronousFull = _connection.CreateCommand();
+        _synchronousFull.CommandText = "PRAGMA synchronous = FULL;";
+        _synchronousNormal = _connection.CreateCommand();
+        _synchronousNormal.CommandText = "PRAGMA synchronous = NORMAL;";
+        _synchronousFull.ExecuteNonQuery();
         _findDrop = Prepare("SELECT id, last_seq, trimmed FROM drops WHERE name = $name");
         _findMessage = Prepare("SELECT seq FROM envelopes WHERE drop_id = $drop AND msg_id = $msg");
         _firstLive = Prepare("SELECT MIN(seq) FROM envelopes WHERE drop_id = $drop AND seq > $trimmed AND data IS NOT NULL");
         _insertEnvelope = Prepare("INSERT INTO envelopes (drop_id, seq, msg_id, stored, data) VALUES ($drop, $seq, $msg, $stored, $data)");
         _setLastSeq = Prepare("UPDATE drops SET last_seq = $seq WHERE id = $drop");
-        _insertDrop = Prepare("INSERT INTO drops (name, read_key, created) VALUES ($name, $key, $created) ON CONFLICT (name) DO NOTHING");
+        _insertDrop = Prepare("INSERT INTO drops (name, read_key, created, touched) VALUES ($name, $key, $created, $created) ON CONFLICT (name) DO NOTHING");
         _findNonces = Prepare("SELECT nonces FROM nonces WHERE drop_name = $name AND second = $second AND expires > $now");
         _putNonces = Prepare("INSERT OR REPLACE INTO nonces (drop_name, second, expires, nonces) VALUES ($name, $second, $expires, $nonces)");
     }
 
-    public void Begin()
+    /// <summary>
+    /// Starts a transaction; with <paramref name="fsync"/> false its commit is not fsynced
+    /// (<c>synchronous=NORMAL</c>): it survives a crash of the process at once, and a power loss from
+    /// the next fsynced commit on, as that fsync of the WAL covers every frame before it.
+    /// </summary>
+    public void Begin(bool fsync)
     {
+        if (fsync != _fsync)
+        {
+            // The level cannot change inside a transaction, so it is set before each one that differs.
+            (fsync ? _synchronousFull : _synchronousNormal).ExecuteNonQuery();
+            _fsync = fsync;
+        }
+
         _transaction = _connection.BeginTransaction();
         foreach (var command in _all)
         {
@@ -87,6 +115,41 @@ internal sealed class SqliteWriter : IDisposable
         command.Parameters.AddWithValue("$name", name);
         var existing = (byte[]?)command.ExecuteScalar() ?? [];
         return existing.Length > 0 && existing.AsSpan().SequenceEqual(readKey) ? CreateDropOutcome.Exists : CreateDropOutcome.Conflict;
+    }
+
+    /// <summary>Records a use of a keyed drop; false when there is none.</summary>
+    public bool Touch(byte[] name, long now)
+    {
+        using var command = Command("UPDATE drops SET touched = $now WHERE name = $name AND length(read_key) > 0");
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$now", now);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Deletes up to 1024 keyed drops last used at or before <paramref name="cutoff"/> and holding no envelope, with their keys and tombstones; returns how many went.</summary>
+    public int DeleteIdleDrops(long cutoff)
+    {
+        var idle = new List<long>();
+        using (var command = Command("""
+            SELECT id FROM drops WHERE touched <= $cutoff AND length(read_key) > 0
+                AND NOT EXISTS (SELECT 1 FROM envelopes WHERE drop_id = drops.id AND seq > drops.trimmed AND data IS NOT NULL)
+            LIMIT 1024
+            """))
+        {
+            command.Parameters.AddWithValue("$cutoff", cutoff);
+            using var row = command.ExecuteReader();
+            while (row.Read())
+            {
+                idle.Add(row.GetInt64(0));
+            }
+        }
+
+        foreach (long dropId in idle)
+        {
+            DeleteDrop(dropId);
+        }
+
+        return idle.Count;
     }
 
     public AppendOutcome Append(byte[] name, byte[] messageId, byte[] data, int maxEnvelopes, long now)
@@ -153,14 +216,15 @@ internal sealed class SqliteWriter : IDisposable
     public NonceOutcome RememberNonce(byte[] name, long second, byte[] nonce, long expires, long now)
     {
         _findNonces.Parameters["$name"].Value = name;
-        _findNonces.Parameters["$second"].Value = second;
+        long slot = ReplayWindow.Slot(second, nonce);
+        _findNonces.Parameters["$second"].Value = slot;
         _findNonces.Parameters["$now"].Value = now;
         var window = _findNonces.ExecuteScalar() as byte[] ?? [];
         var outcome = ReplayWindow.TryAdd(window, nonce, out var updated);
         if (outcome == NonceOutcome.Remembered)
         {
             _putNonces.Parameters["$name"].Value = name;
-            _putNonces.Parameters["$second"].Value = second;
+            _putNonces.Parameters["$second"].Value = slot;
             _putNonces.Parameters["$expires"].Value = expires;
             _putNonces.Parameters["$nonces"].Value = updated;
             _putNonces.ExecuteNonQuery();
@@ -307,6 +371,8 @@ internal sealed class SqliteWriter : IDisposable
             command.Dispose();
         }
 
+        _synchronousFull.Dispose();
+        _synchronousNormal.Dispose();
         _connection.Dispose();
     }
 
