@@ -92,11 +92,28 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
     private async Task ReceiveFromContactAsync(IRelay relay, byte[] contactId, List<string> rejected, List<string> joined, List<string> waiting, List<string> notices, CancellationToken cancellationToken)
     {
         using var contact = node.Contacts.Get(contactId) ?? throw new VaultCorruptedException("A contact vanished from the vault.");
-        var envelopes = await FetchOurDropAsync(relay, contact, notices, cancellationToken).ConfigureAwait(false);
+        var from = contact.OurDropCursor;
+        var envelopes = await FetchOurDropAsync(relay, contact, from, notices, cancellationToken).ConfigureAwait(false);
+        var readBefore = 0L;
+        if (from > 0 && envelopes.Count > 0 && PairwiseChannel.TryOpen(contact, envelopes[0].Data) is { } first && first.Sequence > contact.Received.Highest + 1)
+        {
+            // Messages before this one are missing: on a NATS relay the drop may have restarted its
+            // numbering below our cursor (docs/relay-api.md). Read it all again; what was read before
+            // is dropped by its sequence number, without a word.
+            envelopes = await FetchOurDropAsync(relay, contact, 0, notices, cancellationToken).ConfigureAwait(false);
+            readBefore = from;
+        }
+
         foreach (var envelope in envelopes)
         {
             contact.OurDropCursor = envelope.Seq;
             var opened = PairwiseChannel.TryOpen(contact, envelope.Data);
+            if (opened is not null && envelope.Seq <= readBefore && contact.Received.Accept(opened.Value.Sequence) is null)
+            {
+                node.Contacts.Put(contact);
+                continue;
+            }
+
             if (opened is null || contact.Received.Accept(opened.Value.Sequence) is not { } received)
             {
                 rejected.Add(opened is null
@@ -135,13 +152,13 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
     /// its read key and derive its append key) when it is gone; the pairwise sequence numbers drop
     /// anything read before (<see cref="ReplayWindow"/>).
     /// </summary>
-    private async Task<IReadOnlyList<FetchedEnvelope>> FetchOurDropAsync(IRelay relay, ContactRecord contact, List<string> notices, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<FetchedEnvelope>> FetchOurDropAsync(IRelay relay, ContactRecord contact, long after, List<string> notices, CancellationToken cancellationToken)
     {
         using var readKey = DropReadKey.Import(contact.OurDropReadSeed);
         var drop = DropName.FromBytes(contact.OurDrop);
         try
         {
-            return (await relay.FetchAsync(drop, readKey, contact.OurDropCursor, TimeSpan.Zero, cancellationToken).ConfigureAwait(false)).Envelopes;
+            return (await relay.FetchAsync(drop, readKey, after, TimeSpan.Zero, cancellationToken).ConfigureAwait(false)).Envelopes;
         }
         catch (RelayRejectedException e) when (e.RelayError == "out_of_range")
         {

@@ -38,6 +38,29 @@ public class ContactDropRecoveryTests
     }
 
     [Fact]
+    public async Task A_pairwise_drop_renumbered_past_the_cursor_is_read_again_when_a_sequence_number_is_missing()
+    {
+        using var nodes = new TestNodes();
+        var (ivan, anna, boris, carl, dasha) = (nodes.Create(), nodes.Create(), nodes.Create(), nodes.Create(), nodes.Create());
+        var (_, ivanAtAnna) = await nodes.ConnectAsync(ivan, anna, inviterName: "Starik", acceptorName: "Anna");
+        await nodes.ConnectAsync(ivan, boris, inviterName: "Dyadya", acceptorName: "Boris");
+        await nodes.ConnectAsync(ivan, carl, inviterName: "Kum", acceptorName: "Carl");
+        await nodes.ConnectAsync(ivan, dasha, inviterName: "Svat", acceptorName: "Dasha");
+        await IntroduceAsync(ivan, anna, "Anna", boris, "Boris");
+
+        // Renumbered from 1, and two messages appended before Anna reads: the second is at 2, after her
+        // cursor (1), so the relay answers without out_of_range and only the gap in Ivan's numbers tells.
+        nodes.Relay.ExpireAll(restartNumbering: true);
+        await ivan.IntroduceAsync("Anna", "Carl");
+        await ivan.IntroduceAsync("Anna", "Dasha");
+        var read = await anna.ReceiveAsync();
+        Assert.Empty(read.Rejected);
+        Assert.Equal(2, read.PendingIntroductions);
+        using var record = anna.FindRecord(ivanAtAnna.Id);
+        Assert.Equal(2, record.OurDropCursor);
+    }
+
+    [Fact]
     public async Task A_pairwise_drop_the_relay_deleted_is_created_again_said_once_and_used_again()
     {
         using var nodes = new TestNodes();
