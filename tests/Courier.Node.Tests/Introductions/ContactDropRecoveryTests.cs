@@ -14,11 +14,7 @@ public class ContactDropRecoveryTests
     public async Task A_pairwise_drop_whose_numbering_restarted_is_read_again_from_the_start()
     {
         using var nodes = new TestNodes();
-        var (ivan, anna, boris, carl, dasha) = (nodes.Create(), nodes.Create(), nodes.Create(), nodes.Create(), nodes.Create());
-        var (_, ivanAtAnna) = await nodes.ConnectAsync(ivan, anna, inviterName: "Starik", acceptorName: "Anna");
-        await nodes.ConnectAsync(ivan, boris, inviterName: "Dyadya", acceptorName: "Boris");
-        await nodes.ConnectAsync(ivan, carl, inviterName: "Kum", acceptorName: "Carl");
-        await nodes.ConnectAsync(ivan, dasha, inviterName: "Svat", acceptorName: "Dasha");
+        var (ivan, anna, boris, carl, dasha, ivanAtAnna) = await IvanAndFourContactsAsync(nodes);
         await IntroduceAsync(ivan, anna, "Anna", boris, "Boris");
         await IntroduceAsync(ivan, anna, "Anna", carl, "Carl");
 
@@ -41,11 +37,7 @@ public class ContactDropRecoveryTests
     public async Task A_pairwise_drop_renumbered_past_the_cursor_is_read_again_when_a_sequence_number_is_missing()
     {
         using var nodes = new TestNodes();
-        var (ivan, anna, boris, carl, dasha) = (nodes.Create(), nodes.Create(), nodes.Create(), nodes.Create(), nodes.Create());
-        var (_, ivanAtAnna) = await nodes.ConnectAsync(ivan, anna, inviterName: "Starik", acceptorName: "Anna");
-        await nodes.ConnectAsync(ivan, boris, inviterName: "Dyadya", acceptorName: "Boris");
-        await nodes.ConnectAsync(ivan, carl, inviterName: "Kum", acceptorName: "Carl");
-        await nodes.ConnectAsync(ivan, dasha, inviterName: "Svat", acceptorName: "Dasha");
+        var (ivan, anna, boris, carl, dasha, ivanAtAnna) = await IvanAndFourContactsAsync(nodes);
         await IntroduceAsync(ivan, anna, "Anna", boris, "Boris");
 
         // Renumbered from 1, and two messages appended before Anna reads: the second is at 2, after her
@@ -64,10 +56,7 @@ public class ContactDropRecoveryTests
     public async Task A_pairwise_drop_the_relay_deleted_is_created_again_said_once_and_used_again()
     {
         using var nodes = new TestNodes();
-        var (ivan, anna, boris, carl) = (nodes.Create(), nodes.Create(), nodes.Create(), nodes.Create());
-        var (_, ivanAtAnna) = await nodes.ConnectAsync(ivan, anna, inviterName: "Starik", acceptorName: "Anna");
-        await nodes.ConnectAsync(ivan, boris, inviterName: "Dyadya", acceptorName: "Boris");
-        await nodes.ConnectAsync(ivan, carl, inviterName: "Kum", acceptorName: "Carl");
+        var (ivan, anna, boris, carl, _, ivanAtAnna) = await IvanAndFourContactsAsync(nodes);
         await IntroduceAsync(ivan, anna, "Anna", boris, "Boris");
 
         // Deleted as idle, with its keys: Ivan cannot append to it until Anna creates it again.
@@ -86,6 +75,17 @@ public class ContactDropRecoveryTests
         // Created again with the same append key: Ivan's next message reaches Anna.
         var added = await IntroduceAsync(ivan, anna, "Anna", carl, "Carl");
         Assert.Equal("Carl", added.IntroducedAs);
+    }
+
+    /// <summary>Ivan with four contacts, Anna, Boris, Carl and Dasha; Anna knows him as "Starik".</summary>
+    private static async Task<(CourierNode Ivan, CourierNode Anna, CourierNode Boris, CourierNode Carl, CourierNode Dasha, Contact IvanAtAnna)> IvanAndFourContactsAsync(TestNodes nodes)
+    {
+        var (ivan, anna, boris, carl, dasha) = (nodes.Create(), nodes.Create(), nodes.Create(), nodes.Create(), nodes.Create());
+        var (_, ivanAtAnna) = await nodes.ConnectAsync(ivan, anna, inviterName: "Starik", acceptorName: "Anna");
+        await nodes.ConnectAsync(ivan, boris, inviterName: "Dyadya", acceptorName: "Boris");
+        await nodes.ConnectAsync(ivan, carl, inviterName: "Kum", acceptorName: "Carl");
+        await nodes.ConnectAsync(ivan, dasha, inviterName: "Svat", acceptorName: "Dasha");
+        return (ivan, anna, boris, carl, dasha, ivanAtAnna);
     }
 
     /// <summary>Ivan introduces Anna to another contact of his; both sides receive until Anna has added them.</summary>
