@@ -30,6 +30,13 @@ public sealed class NodeOptions
     public TimeSpan RelayRetry { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How often a member makes sure its cells' rejoin drops still hold the current GroupInfo, and
+    /// republishes it when the relay's retention deleted it (docs/cells.md, "Falling behind and
+    /// rejoining"); well below the relays' retention period.
+    /// </summary>
+    public TimeSpan RejoinCheck { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>
     /// How the node reaches the relay at an address: the one place where relays come from, so tests
     /// (an in-memory relay) and other transports substitute it. By default, <see cref="HttpRelay"/>.
     /// Relays that are <see cref="IDisposable"/> are disposed with the node.

@@ -13,4 +13,7 @@ public sealed record ReceiveResult(IReadOnlyList<Contact> Added, int PendingIntr
     /// Said once, when the invitation arrives.
     /// </summary>
     public IReadOnlyList<string> WaitingCells { get; init; } = [];
+
+    /// <summary>One sentence per contact whose drop to this node the relay had deleted (it stayed unread past the relay's retention) and that was created again: what was in it is lost to this node.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
 }

@@ -170,17 +170,11 @@ public sealed class NodeCellTests : IDisposable
 
     private Task<RelayProcess> StartRelayAsync() => RelayProcess.StartAsync("--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", _relayData);
 
-    /// <summary>Node a makes first contact with b and c, creates the cell "north" and adds them; both join.</summary>
+    /// <summary>Three new nodes in the cell "north" (<see cref="TestNodes.CellOfThreeAsync"/>).</summary>
     private async Task<(CourierNode A, CourierNode B, CourierNode C)> CellOfThreeAsync(Uri relay)
     {
         var (a, b, c) = (NewNode(), NewNode(), NewNode());
-        await TestNodes.ContactAsync(relay, a, b, "Alyosha");
-        await TestNodes.ContactAsync(relay, a, c, "Galya");
-        a.CreateLayer("north", [relay]);
-        await a.CreateCellAsync("north");
-        await a.AddToCellAsync("north", ["Alyosha", "Galya"]);
-        Assert.Equal(["north"], (await b.SyncAsync()).Contacts.JoinedCells);
-        Assert.Equal(["north"], (await c.SyncAsync()).Contacts.JoinedCells);
+        await TestNodes.CellOfThreeAsync(relay, a, b, c);
         return (a, b, c);
     }
 

@@ -34,6 +34,7 @@ public class DependencyTests
             "Courier.Node.BadKeyPackageException",
             "Courier.Node.CellBusyException",
             "Courier.Node.Contact",
+            "Courier.Node.FellBehindException",
             "Courier.Node.FileChangedException",
             "Courier.Node.MessageTooLargeException",
             "Courier.Node.VaultFormatException",

@@ -301,7 +301,7 @@ public sealed class InMemoryRelay : IRelay
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName name, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<FetchResult> FetchAsync(DropName name, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readKey);
         while (true)
@@ -312,16 +312,61 @@ public sealed class InMemoryRelay : IRelay
             {
                 var mailbox = Drop(name);
                 Authorize(mailbox, readKey);
+                if (after > mailbox.Last)
+                {
+                    throw new RelayRejectedException("The relay refused the request (400 out_of_range).", relayError: "out_of_range");
+                }
+
                 var found = mailbox.After(after);
                 if (found.Count > 0 || wait <= TimeSpan.Zero)
                 {
-                    return found;
+                    return new FetchResult(found, mailbox.Last);
                 }
 
                 signal = mailbox.Signal.Task;
             }
 
             wait = await WaitAsync(signal, wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <summary>
+    /// Deletes every envelope of every dead drop, as a relay's retention does to envelopes older
+    /// than its retention period, read or not. With <paramref name="restartNumbering"/>, each drop
+    /// left empty forgets its last sequence number, as the NATS store does (docs/relay-api.md,
+    /// "Known limitations"): the next append is numbered 1 again.
+    /// </summary>
+    public void ExpireAll(bool restartNumbering = false)
+    {
+        lock (_gate)
+        {
+            foreach (var mailbox in _drops.Values)
+            {
+                mailbox.Envelopes.Clear();
+                if (restartNumbering)
+                {
+                    mailbox.Last = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>Forgets a dead drop, as a relay that lost its store would.</summary>
+    public void Forget(DropName drop)
+    {
+        lock (_gate)
+        {
+            _drops.Remove(drop.ToString());
+        }
+    }
+
+    /// <summary>Deletes every envelope of one dead drop, as retention would if only its envelopes were old enough.</summary>
+    public void Expire(DropName drop)
+    {
+        lock (_gate)
+        {
+            Drop(drop).Envelopes.Clear();
         }
     }
 
@@ -396,7 +441,7 @@ public sealed class InMemoryRelay : IRelay
     private Mailbox Drop(DropName name)
         => _drops.TryGetValue(name.ToString(), out var mailbox)
             ? mailbox
-            : throw new RelayRejectedException("The relay has no such dead drop.");
+            : throw new RelayRejectedException("The relay has no such dead drop.", relayError: "no_such_drop");
 
     private long Append(Mailbox mailbox, ReadOnlyMemory<byte> envelope, MessageId messageId)
     {

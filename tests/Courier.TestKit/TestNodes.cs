@@ -60,6 +60,18 @@ public sealed class TestNodes : IDisposable
         await accepted;
     }
 
+    /// <summary>Node <paramref name="a"/> makes first contact with <paramref name="b"/> ("Alyosha") and <paramref name="c"/> ("Galya"), creates the cell "north" in a layer of the relay and adds them; both join.</summary>
+    public static async Task CellOfThreeAsync(Uri relay, CourierNode a, CourierNode b, CourierNode c)
+    {
+        await ContactAsync(relay, a, b, "Alyosha");
+        await ContactAsync(relay, a, c, "Galya");
+        a.CreateLayer("north", [relay]);
+        await a.CreateCellAsync("north");
+        await a.AddToCellAsync("north", ["Alyosha", "Galya"]);
+        Assert.Equal(["north"], (await b.SyncAsync()).Contacts.JoinedCells);
+        Assert.Equal(["north"], (await c.SyncAsync()).Contacts.JoinedCells);
+    }
+
     /// <summary>Closes a node (so its home can be reopened or scanned).</summary>
     public void Close(CourierNode node)
     {

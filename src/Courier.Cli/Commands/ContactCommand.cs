@@ -98,6 +98,11 @@ internal static class ContactCommand
                 Console.WriteLine($"waiting: {CellCommand.Printable(waiting)}");
             }
 
+            foreach (var notice in result.Notices)
+            {
+                Console.WriteLine($"lost: {notice}");
+            }
+
             foreach (var rejected in result.Rejected)
             {
                 await Console.Error.WriteLineAsync($"rejected: {rejected}").ConfigureAwait(false);

@@ -193,6 +193,11 @@ internal static class MessageCommands
             Console.WriteLine($"waiting: {CellCommand.Printable(waiting)}");
         }
 
+        foreach (var notice in result.Notices)
+        {
+            Console.WriteLine($"fell behind: {notice}");
+        }
+
         foreach (var message in result.Received)
         {
             Console.WriteLine(CellCommand.Describe(message));

@@ -109,7 +109,10 @@ internal static class RelayCommand
             // Enough pool threads that a burst of requests (long-polls included) does not wait for the pool to grow.
             ThreadPool.GetMinThreads(out int workers, out int io);
             ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
-            var storeOptions = new DropStoreOptions { Retention = TimeSpan.FromDays(parse.GetValue(retention)) };
+            var retained = TimeSpan.FromDays(parse.GetValue(retention));
+
+            // JetStream refuses a duplicate window longer than the streams' max age (a retention of seconds, in tests).
+            var storeOptions = new DropStoreOptions { Retention = retained, DedupeWindow = retained < new DropStoreOptions().DedupeWindow ? retained : new DropStoreOptions().DedupeWindow };
             IDropStore dropStore = parse.GetValue(store) == "nats"
                 ? await NatsDropStore.ConnectAsync(parse.GetValue(nats)!, storeOptions, parse.GetValue(replicas), cancellationToken, tls.Nats(parse)).ConfigureAwait(false)
                 : SqliteDropStore.Open(parse.GetValue(data)!.FullName, storeOptions);

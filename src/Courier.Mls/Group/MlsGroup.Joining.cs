@@ -87,6 +87,45 @@ public sealed partial class MlsGroup
     }
 
     /// <summary>
+    /// RFC 9420 §12.4.3.2 (resync): a member that lost track of the group rejoins it by external
+    /// commit from the MLSMessage(GroupInfo) of a later epoch, removing its own earlier leaf and
+    /// taking a new one with the same credential and signature key, so the other members can tell
+    /// it is the same member (§12.4.3.2 requires the removed leaf to carry the joiner's identity).
+    /// This group is left as it was; the returned group is in the new epoch.
+    /// </summary>
+    /// <param name="groupInfo">A signed GroupInfo with external_pub, of an epoch after this group's.</param>
+    /// <param name="lifetime">How long the new leaf is valid from now (§7.2).</param>
+    /// <exception cref="MessageRejectedException">The GroupInfo is not of this group, or does not verify.</exception>
+    /// <exception cref="DecodeException">The GroupInfo is malformed.</exception>
+    public ExternalJoinResult Resync(ReadOnlySpan<byte> groupInfo, TimeSpan lifetime)
+    {
+        var state = State;
+        var own = state.Tree.Leaves.First(l => l.LeafIndex == state.OwnLeaf).Leaf;
+        var info = MLSMessage.FromBytes(groupInfo).GroupInfo
+            ?? throw new MessageRejectedException(MlsCheck.WireFormat, "the message is not a GroupInfo");
+        if (!info.GroupContext.GroupId.AsSpan().SequenceEqual(state.Context.GroupId))
+        {
+            throw new MessageRejectedException(MlsCheck.WireFormat, "the GroupInfo is of another group");
+        }
+
+        var now = _time.GetUtcNow();
+        using var bundle = KeyPackageBundle.Generate(CipherSuite, own.Credential.Identity ?? [], _signer, (ulong)now.AddHours(-1).ToUnixTimeSeconds(), (ulong)(now + lifetime).ToUnixTimeSeconds(), _random);
+        return JoinExternally(groupInfo, bundle, _random, _time, new ExternalJoinOptions { RemovePriorLeaf = state.OwnLeaf });
+    }
+
+    /// <summary>
+    /// Whether an MLSMessage is a commit, read from its header alone (the content type a PublicMessage
+    /// carries, or that a PrivateMessage shows in the clear, §6.3): a joiner that is not yet a member
+    /// of the epoch learns whether another commit came first without being able to open it.
+    /// </summary>
+    /// <exception cref="DecodeException">The message is malformed.</exception>
+    public static bool IsCommit(ReadOnlySpan<byte> message)
+    {
+        var decoded = MLSMessage.FromBytes(message);
+        return (decoded.PublicMessage?.Content.ContentType ?? decoded.PrivateMessage?.ContentType) == ContentType.Commit;
+    }
+
+    /// <summary>
     /// RFC 9420 §12.1.8: an outsider's own Add proposal (sender new_member_proposal), a PublicMessage
     /// for the epoch of the MLSMessage(GroupInfo) <paramref name="groupInfo"/>, signed with the key of
     /// <paramref name="joiner"/>. Once a member commits it, the joiner joins from the Welcome with the

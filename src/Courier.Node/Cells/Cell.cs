@@ -58,10 +58,13 @@ internal sealed partial class Cell : IDisposable
         _closedAt = new Dictionary<ulong, long>(cursor.ClosedAt);
         _leaving = new HashSet<string>(cursor.Leaving, StringComparer.Ordinal);
         _outbox = [.. outbox.OrderBy(e => e.Order)];
+        _rejoinSecret = cursor.RejoinSecret;
+        _rejoinCheckedAt = cursor.RejoinCheckedAt;
+        _gapSince = cursor.GapSince;
     }
 
-    /// <summary>The cell's MLS group.</summary>
-    public MlsGroup Group { get; }
+    /// <summary>The cell's MLS group (a new one once this member rejoined after falling behind).</summary>
+    public MlsGroup Group { get; private set; }
 
     /// <summary>This member's code name in the cell.</summary>
     public string CodeName => CodeNameOf(Group.OwnLeafIndex);
@@ -93,6 +96,11 @@ internal sealed partial class Cell : IDisposable
         if (group.IsActive)
         {
             cell.SetDrop();
+            if (cell._rejoinSecret.Length == 0)
+            {
+                // A cursor written before rejoin secrets: the members at this epoch all derive this one.
+                cell._rejoinSecret = CellRejoin.SecretOf(group);
+            }
         }
 
         return cell;
@@ -176,6 +184,11 @@ internal sealed partial class Cell : IDisposable
         try
         {
             await FetchAsync(TimeSpan.Zero, received, cancellationToken).ConfigureAwait(false);
+            if (_gapSince != 0)
+            {
+                // It may have fallen behind: rejoin first, so the message goes out in the cell's epoch.
+                await CheckRejoinDropAsync(received, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (RelayUnreachableException)
         {
@@ -230,8 +243,20 @@ internal sealed partial class Cell : IDisposable
     /// </summary>
     public async Task SyncAsync(TimeSpan wait, List<CellMessage> received, CancellationToken cancellationToken)
     {
+        if (_outbox.Any(e => e.Sequence is null))
+        {
+            // Learn the epoch first: a member that fell behind rejoins before what waits goes out, so
+            // it goes out in the new epoch and never as ciphertext of an epoch the others left.
+            await FetchAsync(TimeSpan.Zero, received, cancellationToken).ConfigureAwait(false);
+            if (_gapSince != 0)
+            {
+                await CheckRejoinDropAsync(received, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await FetchAsync(wait, received, cancellationToken).ConfigureAwait(false);
+        await CheckRejoinDropAsync(received, cancellationToken).ConfigureAwait(false);
         await MoveToFreshDropIfNeededAsync(cancellationToken).ConfigureAwait(false);
         var leaving = _leaving.Where(n => TryLeafOf(n) is not null && n != CodeName).ToList();
         if (Group.IsActive && leaving.Count > 0)
@@ -245,6 +270,7 @@ internal sealed partial class Cell : IDisposable
     {
         _drop?.Dispose();
         Group.Dispose();
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(_rejoinSecret);
     }
 
     /// <summary>An MLS message sealed for the current epoch's drop (tests that append crafted messages).</summary>
@@ -266,81 +292,25 @@ internal sealed partial class Cell : IDisposable
         try
         {
             cell.EnterEpoch();
+            cell._rejoinSecret = CellRejoin.SecretOf(group);
+            cell._rejoinCheckedAt = settings.Time.GetUtcNow().ToUnixTimeSeconds();
             if (create)
             {
                 await cell.CreateDropAsync(cell._drop!, cancellationToken).ConfigureAwait(false);
             }
 
             cell.Write(new CellChange { Group = cell.SaveGroup(), Cursor = cell.Cursor(), Membership = cell.Membership() });
+            if (create)
+            {
+                await cell.PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return cell;
         }
         catch
         {
             cell.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>Reads the drop until it holds nothing new, one batch and one store write at a time.</summary>
-    private async Task FetchAsync(TimeSpan wait, List<CellMessage> received, CancellationToken cancellationToken)
-    {
-        for (var batches = 0; Group.IsActive && batches < MaxBatchesPerRead; batches++)
-        {
-            var batch = await FetchBatchAsync(wait, cancellationToken).ConfigureAwait(false);
-            if (batch.Count == 0)
-            {
-                break;
-            }
-
-            wait = TimeSpan.Zero;
-            var epochBefore = Group.Epoch;
-            var messages = new List<CellMessage>();
-            var ownCommitMerged = false;
-            var closed = false;
-            foreach (var envelope in batch)
-            {
-                _position = envelope.Seq;
-                var outcome = Accept(envelope, messages);
-                ownCommitMerged |= outcome == Accepted.OwnCommit;
-                if (outcome != Accepted.Other && (Group.Epoch != epochBefore || !Group.IsActive))
-                {
-                    closed = true;
-                    _closedAt[epochBefore] = envelope.Seq;
-                    break;
-                }
-            }
-
-            // What this member sent into the epoch up to here is in the order before any commit.
-            var lost = closed && !ownCommitMerged && Group.HasPendingCommit;
-            if (lost)
-            {
-                // Another member's commit closed the epoch first: this member's commit is void.
-                Group.DiscardPendingCommit();
-            }
-
-            _ownCommitMerged |= ownCommitMerged;
-            var settledAt = closed ? _closedAt[epochBefore] : _position;
-            var settled = _outbox.Where(e => e.Epoch == epochBefore && e.Sequence <= settledAt).ToList();
-            _outbox.RemoveAll(settled.Contains);
-            if (closed && Group.IsActive)
-            {
-                EnterEpoch();
-            }
-
-            Write(new CellChange
-            {
-                Group = SaveGroup(),
-                Cursor = Cursor(),
-                Membership = closed ? Membership() : null,
-                Settled = settled,
-                Received = messages,
-                CommitMerged = ownCommitMerged ? true : lost ? false : null,
-            });
-            received.AddRange(messages);
-            if (closed && Group.IsActive)
-            {
-                await FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
         }
     }
 
@@ -443,76 +413,11 @@ internal sealed partial class Cell : IDisposable
         return entry;
     }
 
-    private Accepted Accept(FetchedEnvelope envelope, List<CellMessage> messages)
-    {
-        if (_drop!.TryOpen(envelope.Data) is not (FrameKind, var mls))
-        {
-            // Not sealed by a member of this epoch: junk someone appended (a relay can insert anything).
-            _unopened++;
-            return Accepted.Other;
-        }
-
-        ProcessedMessage processed;
-        try
-        {
-            processed = Group.Process(mls);
-        }
-        catch (Exception e) when (e is MessageRejectedException or DecodeException)
-        {
-            // A losing commit, a message of an epoch already closed, or garbage anyone could append.
-            return Accepted.Other;
-        }
-
-        if (processed.StagedCommit is { } staged)
-        {
-            // The first valid commit of the epoch in the drop's order wins: merged now, and stored
-            // with the messages read before it in this batch's write.
-            Group.Merge(staged);
-            return staged.IsOwnCommit ? Accepted.OwnCommit : Accepted.Commit;
-        }
-
-        if (processed.Kind == ProcessedKind.Commit)
-        {
-            return Accepted.Commit;
-        }
-
-        if (processed is { Kind: ProcessedKind.Application, ApplicationData: { } data, SenderLeaf: { } leaf }
-            && CellContent.Parse(data) is { } content)
-        {
-            if (content is LeaveNotice)
-            {
-                _leaving.Add(CodeNameOf(leaf));
-            }
-            else
-            {
-                messages.Add(new CellMessage(CodeNameOf(leaf), content, processed.Epoch) { Sequence = envelope.Seq });
-            }
-        }
-
-        return Accepted.Other;
-    }
-
     private void EnterEpoch()
     {
         SetDrop();
         _position = 0;
         _leaving.RemoveWhere(n => TryLeafOf(n) is null);
-    }
-
-    /// <summary>One batch of the current drop; a drop the relay does not know (its committer failed before creating it, or the relay lost it) is created, once.</summary>
-    private async Task<IReadOnlyList<FetchedEnvelope>> FetchBatchAsync(TimeSpan wait, CancellationToken cancellationToken)
-    {
-        var (drop, position) = (_drop!, _position);
-        Task<IReadOnlyList<FetchedEnvelope>> Fetch() => RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, position, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
-        try
-        {
-            return await Fetch().ConfigureAwait(false);
-        }
-        catch (RelayRejectedException)
-        {
-            await CreateDropAsync(drop, cancellationToken).ConfigureAwait(false);
-            return await Fetch().ConfigureAwait(false);
-        }
     }
 
     private Task CreateDropAsync(CellDrop drop, CancellationToken cancellationToken)
@@ -540,7 +445,7 @@ internal sealed partial class Cell : IDisposable
         }
     }
 
-    private CellCursor Cursor() => new(_position, new Dictionary<ulong, long>(_closedAt), new HashSet<string>(_leaving, StringComparer.Ordinal));
+    private CellCursor Cursor() => new(_position, new Dictionary<ulong, long>(_closedAt), new HashSet<string>(_leaving, StringComparer.Ordinal)) { RejoinSecret = _rejoinSecret, RejoinCheckedAt = _rejoinCheckedAt, GapSince = _gapSince };
 
     private CellMembership Membership()
         => Group.IsActive ? new CellMembership(true, Group.Epoch, CodeName, Members) : new CellMembership(false, Group.Epoch, string.Empty, []);
@@ -559,12 +464,4 @@ internal sealed partial class Cell : IDisposable
 
     private uint LeafOf(string codeName)
         => TryLeafOf(codeName) ?? throw new ArgumentException($"No member of the cell is called {codeName}.", nameof(codeName));
-
-    private enum Accepted
-    {
-        Other,
-        Commit,
-        OwnCommit,
-    }
 }
-

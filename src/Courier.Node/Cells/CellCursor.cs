@@ -5,31 +5,42 @@ namespace Courier.Node.Cells;
 /// <summary>
 /// Where a cell stands in its drops, written with every batch it reads: the last sequence number
 /// read in the current epoch's drop; for epochs the outbox still holds entries of, the sequence
-/// number of the commit that closed them; and the members that announced they leave.
+/// number of the commit that closed them; the members that announced they leave; and the cell's
+/// rejoin secret with when this member last checked the rejoin drop (<see cref="CellRejoin"/>).
 /// </summary>
 internal sealed record CellCursor(long Position, IReadOnlyDictionary<ulong, long> ClosedAt, IReadOnlySet<string> Leaving)
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
 
     public static CellCursor Start { get; } = new(0, new Dictionary<ulong, long>(), new HashSet<string>());
 
+    /// <summary>The cell's rejoin secret; empty in a cursor written before version 2.</summary>
+    public byte[] RejoinSecret { get; init; } = [];
+
+    /// <summary>When this member last made sure the rejoin drop holds the current epoch's GroupInfo (Unix seconds).</summary>
+    public long RejoinCheckedAt { get; init; }
+
+    /// <summary>When this member found a gap it could not yet tell from a missed commit (Unix seconds), or 0: until a day of members' checks has passed, it checks the rejoin drop on every sync.</summary>
+    public long GapSince { get; init; }
+
     public byte[] Encode()
     {
-        using var writer = new RecordWriter(64 + (ClosedAt.Count * 16) + (Leaving.Count * 32));
+        using var writer = new RecordWriter(96 + (ClosedAt.Count * 16) + (Leaving.Count * 32));
         writer.U8(Version).I64(Position).U32((uint)ClosedAt.Count);
         foreach (var (epoch, sequence) in ClosedAt)
         {
             writer.U64(epoch).I64(sequence);
         }
 
-        return writer.List(Leaving.Select(System.Text.Encoding.UTF8.GetBytes).ToList()).ToArray();
+        return writer.List(Leaving.Select(System.Text.Encoding.UTF8.GetBytes).ToList()).Opaque(RejoinSecret).I64(RejoinCheckedAt).I64(GapSince).ToArray();
     }
 
     /// <exception cref="MalformedRecordException">The plaintext is not a cursor.</exception>
     public static CellCursor Decode(ReadOnlySpan<byte> bytes)
     {
         var reader = new RecordReader(bytes, "cell cursor");
-        if (reader.U8() != Version)
+        var version = reader.U8();
+        if (version is not (1 or Version))
         {
             throw reader.Error("its version is unknown");
         }
@@ -48,7 +59,8 @@ internal sealed record CellCursor(long Position, IReadOnlyDictionary<ulong, long
         }
 
         var leaving = reader.List(CellRecord.MaxMembers, CellRecord.MaxCodeNameBytes).Select(System.Text.Encoding.UTF8.GetString).ToHashSet(StringComparer.Ordinal);
+        var (secret, checkedAt, gapSince) = version == 1 ? ([], 0, 0) : (reader.Opaque(CellRejoin.SecretSize), reader.I64(), reader.I64());
         reader.EnsureEnd();
-        return new CellCursor(position, closedAt, leaving);
+        return new CellCursor(position, closedAt, leaving) { RejoinSecret = secret, RejoinCheckedAt = checkedAt, GapSince = gapSince };
     }
 }

@@ -40,37 +40,44 @@ internal sealed class CellDrop : IDisposable
     public Key EnvelopeKey { get; }
 
     /// <summary>The drop of <paramref name="group"/>'s current epoch.</summary>
-    public static CellDrop Of(MlsGroup group) => From(group.Export);
+    public static CellDrop Of(MlsGroup group) => FromSeeds(SeedsOf(group));
 
     /// <summary>The drop of the epoch this member's pending commit starts (its committer creates it before the commit leaves).</summary>
-    public static CellDrop OfPendingCommit(MlsGroup group) => From(group.ExportPending);
+    public static CellDrop OfPendingCommit(MlsGroup group) => FromSeeds(Seeds(group.ExportPending));
+
+    /// <summary>The name, read key seed, append key seed and envelope key of <paramref name="group"/>'s current epoch's drop (carried, sealed, in a rejoin record); the caller wipes them.</summary>
+    public static DropSeeds SeedsOf(MlsGroup group) => Seeds(group.Export);
+
+    /// <summary>A drop from its seeds, which it wipes.</summary>
+    public static CellDrop FromSeeds(DropSeeds seeds)
+    {
+        using (seeds)
+        {
+            var readKey = DropReadKey.Import(seeds.ReadSeed);
+            var appendSeed = GC.AllocateArray<byte>(DropAppendKey.Size, pinned: true);
+            try
+            {
+                seeds.AppendSeed.AsSpan().CopyTo(appendSeed);
+                return new CellDrop(DropName.FromBytes(seeds.Name), readKey, appendSeed, SealedEnvelope.ImportKey(seeds.EnvelopeSeed));
+            }
+            catch
+            {
+                readKey.Dispose();
+                CryptographicOperations.ZeroMemory(appendSeed);
+                throw;
+            }
+        }
+    }
 
     private delegate Courier.Mls.Crypto.Secret Exporter(string label, ReadOnlySpan<byte> context, int length);
 
-    private static CellDrop From(Exporter export)
+    private static DropSeeds Seeds(Exporter export)
     {
-        DropName name;
-        using (var secret = export(DropLabel, [], DropName.Size))
-        {
-            name = DropName.FromBytes(secret.Export());
-        }
-
+        using var name = export(DropLabel, [], DropName.Size);
         using var readSeed = export(ReadKeyLabel, [], DropReadKey.Size);
         using var appendSeed = export(AppendKeyLabel, [], DropAppendKey.Size);
         using var envelopeSeed = export(EnvelopeKeyLabel, [], SealedEnvelope.Aead.KeySize);
-        var readKey = Import(readSeed, b => DropReadKey.Import(b));
-        var appendBytes = GC.AllocateArray<byte>(DropAppendKey.Size, pinned: true);
-        try
-        {
-            Import(appendSeed, b => b.AsSpan().TryCopyTo(appendBytes));
-            return new CellDrop(name, readKey, appendBytes, Import(envelopeSeed, b => SealedEnvelope.ImportKey(b)));
-        }
-        catch
-        {
-            readKey.Dispose();
-            CryptographicOperations.ZeroMemory(appendBytes);
-            throw;
-        }
+        return new DropSeeds(name.Export(), readSeed.Export(), appendSeed.Export(), envelopeSeed.Export());
     }
 
     /// <summary>Seals a cell's MLS message for this drop.</summary>
@@ -86,17 +93,17 @@ internal sealed class CellDrop : IDisposable
         CryptographicOperations.ZeroMemory(AppendSeed);
         EnvelopeKey.Dispose();
     }
+}
 
-    private static T Import<T>(Courier.Mls.Crypto.Secret seed, Func<byte[], T> import)
+/// <summary>What names a drop, opens it and appends to it: its name, read key seed, append key seed and envelope key, 32 bytes each (<see cref="CellDrop"/>).</summary>
+internal sealed record DropSeeds(byte[] Name, byte[] ReadSeed, byte[] AppendSeed, byte[] EnvelopeSeed) : IDisposable
+{
+    public const int Size = 32;
+
+    public void Dispose()
     {
-        var bytes = seed.Export();
-        try
-        {
-            return import(bytes);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(bytes);
-        }
+        CryptographicOperations.ZeroMemory(ReadSeed);
+        CryptographicOperations.ZeroMemory(AppendSeed);
+        CryptographicOperations.ZeroMemory(EnvelopeSeed);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class CellRepository(Vault vault, InboxRepository inbox, RelayPo
 {
     private readonly Dictionary<string, (Cell Cell, VaultCellStore Store)> _open = new(StringComparer.Ordinal);
 
-    public CellSettings Settings { get; } = new(options.RelayRetry, options.Time);
+    public CellSettings Settings { get; } = new(options.RelayRetry, options.Time) { RejoinCheck = options.RejoinCheck, LeafLifetime = options.KeyPackageLifetime };
 
     public List<CellRecord> All() => vault.ReadAll(VaultCollection.Cell, CellRecord.Decode);
 

@@ -3,4 +3,11 @@ namespace Courier.Node.Cells;
 /// <summary>How a cell talks to its relay.</summary>
 /// <param name="RetryFor">How long a relay call is retried through outages before the operation fails.</param>
 /// <param name="Time">The clock for those retries, and for the MLS group's lifetime checks.</param>
-internal sealed record CellSettings(TimeSpan RetryFor, TimeProvider Time);
+internal sealed record CellSettings(TimeSpan RetryFor, TimeProvider Time)
+{
+    /// <summary>How often a member makes sure the rejoin drop holds the current epoch's GroupInfo (<see cref="NodeOptions.RejoinCheck"/>).</summary>
+    public TimeSpan RejoinCheck { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long the new leaf of a member that rejoins is valid (<see cref="NodeOptions.KeyPackageLifetime"/>).</summary>
+    public TimeSpan LeafLifetime { get; init; } = TimeSpan.FromDays(90);
+}

@@ -19,7 +19,10 @@ internal sealed class CellChange
     /// <summary>What changed in the MLS group's stored state (epoch state, ratchet records); the cell wipes it after the write.</summary>
     public GroupStateChanges? Group { get; init; }
 
-    /// <summary>The drop position, closed epochs and leaving members, when they changed.</summary>
+    /// <summary>True when <see cref="Group"/> is a new group that replaces the stored one whole (this member rejoined): the old one's records go.</summary>
+    public bool ReplacesGroup { get; init; }
+
+    /// <summary>The drop position, closed epochs, leaving members and rejoin secret, when they changed.</summary>
     public CellCursor? Cursor { get; init; }
 
     /// <summary>The epoch, this member's and the members' code names, when the epoch changed; <see cref="CellMembership.IsMember"/> false once removed.</summary>

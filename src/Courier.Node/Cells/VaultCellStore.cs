@@ -131,6 +131,15 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
             return;
         }
 
+        if (change.ReplacesGroup)
+        {
+            foreach (var (id, plaintext) in vault.Find(VaultCollection.CellRatchet, RatchetLookup(cellId)))
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+                transaction.Delete(id);
+            }
+        }
+
         if (change.Group is { } group)
         {
             WriteGroup(transaction, cellId, groupId, group);

@@ -199,7 +199,7 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
         IReadOnlyList<FetchedEnvelope> envelopes;
         try
         {
-            envelopes = await relay.FetchAsync(IntroductionSecrets.DropOf(statement, statement.Role), readKey, 0, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            envelopes = (await relay.FetchAsync(IntroductionSecrets.DropOf(statement, statement.Role), readKey, 0, TimeSpan.Zero, cancellationToken).ConfigureAwait(false)).Envelopes;
         }
         catch (RelayRejectedException e)
         {

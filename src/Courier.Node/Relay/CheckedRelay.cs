@@ -37,8 +37,17 @@ internal sealed class CheckedRelay(IRelay inner) : IRelay, IDisposable
     public async Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
         => Sequence(await inner.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken).ConfigureAwait(false));
 
-    public async Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
-        => Checked(await inner.FetchAsync(drop, readKey, after, wait, cancellationToken).ConfigureAwait(false), after, EnvelopeSizes.IsAllowed);
+    public async Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var result = await inner.FetchAsync(drop, readKey, after, wait, cancellationToken).ConfigureAwait(false);
+        Checked(result.Envelopes, after, EnvelopeSizes.IsAllowed);
+        if (result.Envelopes.Count > 0 && result.Last < result.Envelopes[^1].Seq)
+        {
+            throw Misbehaved($"returned envelope {result.Envelopes[^1].Seq} of a drop whose last is {result.Last}");
+        }
+
+        return result;
+    }
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
 

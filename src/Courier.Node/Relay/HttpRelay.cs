@@ -123,8 +123,8 @@ public sealed class HttpRelay : IRelay, IDisposable
         => CallAsync(async () => (await _client.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken).ConfigureAwait(false)).Seq, nameplate: false);
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
-        => CallAsync(async () => (await _client.FetchAsync(drop, readKey, after, wait, FetchLimit, cancellationToken).ConfigureAwait(false)).Envelopes, nameplate: false);
+    public Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
+        => CallAsync(() => _client.FetchAsync(drop, readKey, after, wait, FetchLimit, cancellationToken), nameplate: false);
 
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
@@ -166,7 +166,7 @@ public sealed class HttpRelay : IRelay, IDisposable
         }
         catch (RelayRequestException e)
         {
-            throw new RelayRejectedException($"The relay refused the request ({e.Status} {e.Error}).", e);
+            throw new RelayRejectedException($"The relay refused the request ({e.Status} {e.Error}).", e.Error, e);
         }
     }
 

@@ -47,6 +47,11 @@ public interface IRelay
     /// <summary>Appends one envelope, signed with the drop's <paramref name="appendKey"/>, and returns its sequence number once the relay stored it durably; the same <paramref name="messageId"/> again stores nothing new.</summary>
     Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken);
 
-    /// <summary>The drop's envelopes after <paramref name="after"/>, in order, waiting up to <paramref name="wait"/> (at most a minute) when there are none.</summary>
-    Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken);
+    /// <summary>
+    /// The drop's envelopes after <paramref name="after"/>, in order, waiting up to <paramref name="wait"/>
+    /// (at most a minute) when there are none, and the drop's last sequence number ever appended (so a
+    /// reader tells "nothing new" from "deleted before I read it"). An <paramref name="after"/> beyond
+    /// the last sequence number is <see cref="RelayRejectedException"/> with <c>out_of_range</c>.
+    /// </summary>
+    Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken);
 }

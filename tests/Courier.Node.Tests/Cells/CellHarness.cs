@@ -42,6 +42,11 @@ internal sealed class MemoryCellStore : ICellStore
     {
         Writes++;
         LastGroupBytes = 0;
+        if (change.ReplacesGroup)
+        {
+            _records.Clear();
+        }
+
         if (change.Group is { } group)
         {
             if (group.EpochState is { } state)

@@ -62,6 +62,6 @@ public class CommitRaceTests
 
         public Task CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, appendKey, cancellationToken);
 
-        public Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.FetchAsync(drop, readKey, after, wait, cancellationToken);
+        public Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.FetchAsync(drop, readKey, after, wait, cancellationToken);
     }
 }

@@ -53,7 +53,7 @@ public sealed class HostileRelayTests
         await hostile.AppendAsync(drop, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
         await hostile.AppendAsync(drop, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom(), default);
         var checkedRelay = new CheckedRelay(hostile);
-        Assert.Equal(2, (await checkedRelay.FetchAsync(drop, key, 0, TimeSpan.Zero, default)).Count);
+        Assert.Equal(2, (await checkedRelay.FetchAsync(drop, key, 0, TimeSpan.Zero, default)).Envelopes.Count);
 
         hostile.Mode = mode;
         var error = await Assert.ThrowsAsync<RelayMisbehavedException>(async () =>
@@ -143,26 +143,26 @@ internal sealed class HostileRelay(InMemoryRelay inner) : IRelay
         return Mode == HostileMode.ZeroSequence ? 0 : seq;
     }
 
-    public async Task<IReadOnlyList<FetchedEnvelope>> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
     {
         if (Mode is HostileMode.Honest or HostileMode.ZeroSequence)
         {
             return await inner.FetchAsync(drop, readKey, after, wait, cancellationToken);
         }
 
-        var all = await inner.FetchAsync(drop, readKey, 0, wait, cancellationToken);
+        var all = (await inner.FetchAsync(drop, readKey, 0, wait, cancellationToken)).Envelopes;
         if (all.Count == 0)
         {
-            return all;
+            return new FetchResult(all, 0);
         }
 
         var last = all[^1];
-        return Mode switch
+        return new FetchResult(Mode switch
         {
             HostileMode.RepeatLast => [last with { Seq = after }],
             HostileMode.Backwards => [.. all.Reverse()],
             HostileMode.TooMany => Enumerable.Range(1, 257).Select(i => last with { Seq = after + i }).ToList(),
             _ => [last with { Seq = after + 1, Data = new byte[EnvelopeSizes.Small + 1] }],
-        };
+        }, long.MaxValue);
     }
 }

@@ -1,0 +1,406 @@
+using Courier.Mls;
+using Courier.Mls.Codec;
+using Courier.Mls.Group;
+using Courier.Node.Relay;
+using Courier.Relay.Client;
+
+namespace Courier.Node.Cells;
+
+/// <summary>
+/// Falling behind and rejoining (docs/cells.md): a relay deletes envelopes after its retention
+/// period whether read or not, so a member away longer than that can find holes in its drop or miss
+/// the commit that closed its epoch. It tells the gap from the relay's answer, says so in plain
+/// words, and rejoins by external commit (RFC 9420 §12.4.3.2) from the GroupInfo the cell keeps,
+/// sealed, in its rejoin drop (<see cref="CellRejoin"/>).
+/// </summary>
+internal sealed partial class Cell
+{
+    /// <summary>How often a rejoin is tried when other members' commits win the epoch it targets.</summary>
+    private const int RejoinAttempts = 3;
+
+    private const string LostDeleted = "The relay deleted messages of this cell before this node read them (it keeps them only so long, and this node was away longer); they are lost to it.";
+
+    private const string LostRestarted = "The relay deleted messages of this cell (it keeps them only so long); some may not have reached this node.";
+
+    private const string Rejoined = "This node was away longer than the relay keeps messages and fell behind; it rejoined the cell. Messages sent while it was away are lost to it; what it had not yet delivered was sent again.";
+
+    private readonly List<string> _gapNotices = [];
+    private byte[] _rejoinSecret;
+    private long _rejoinCheckedAt;
+    private long _gapSince;
+
+    /// <summary>What the relay did to this member's view of the cell.</summary>
+    private enum DropGap
+    {
+        None,
+
+        /// <summary>Envelopes after the position are gone (retention).</summary>
+        Deleted,
+
+        /// <summary>The drop's numbering restarted (a NATS relay whose drop expired whole, or a relay that lost the drop): the position means nothing any more.</summary>
+        Restarted,
+    }
+
+    /// <summary>What happened to this member's place in the cell since the last call, in plain words (falling behind, rejoining).</summary>
+    public List<string> TakeGapNotices()
+    {
+        var taken = _gapNotices.ToList();
+        _gapNotices.Clear();
+        return taken;
+    }
+
+    /// <summary>
+    /// One batch of the current drop, and whether envelopes this member had not read are gone: the
+    /// first one returned is not the next in the numbering, or none is returned though the drop's last
+    /// is beyond the position, or the relay no longer knows the position (<c>out_of_range</c>) or the
+    /// drop. A drop the relay does not know while nothing was read from it yet (its committer failed
+    /// before creating it) is created, once.
+    /// </summary>
+    private async Task<(IReadOnlyList<FetchedEnvelope> Envelopes, DropGap Gap, long Last)> FetchBatchAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var (drop, position) = (_drop!, _position);
+        Task<FetchResult> Fetch() => RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, position, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
+        FetchResult result;
+        try
+        {
+            result = await Fetch().ConfigureAwait(false);
+        }
+        catch (RelayRejectedException e) when (e.RelayError == "out_of_range")
+        {
+            return ([], DropGap.Restarted, 0);
+        }
+        catch (RelayRejectedException e) when (position > 0 && e.RelayError == "no_such_drop")
+        {
+            // The relay lost the drop with what it held: it starts again, empty.
+            await CreateDropAsync(drop, cancellationToken).ConfigureAwait(false);
+            return ([], DropGap.Restarted, 0);
+        }
+        catch (RelayRejectedException)
+        {
+            await CreateDropAsync(drop, cancellationToken).ConfigureAwait(false);
+            result = await Fetch().ConfigureAwait(false);
+        }
+
+        var envelopes = result.Envelopes;
+        var gap = (envelopes.Count > 0 && envelopes[0].Seq > position + 1) || (envelopes.Count == 0 && result.Last > position);
+        return (envelopes, gap ? DropGap.Deleted : DropGap.None, result.Last);
+    }
+
+    /// <summary>
+    /// After a gap: moves past the hole and says what was lost. As the cell may have moved on without
+    /// this member, the rejoin drop is checked on every sync until a day has passed (members put a
+    /// deleted record back within a day; <see cref="CheckRejoinDropAsync"/>).
+    /// </summary>
+    private void NoteGap(DropGap gap, long skipTo)
+    {
+        _position = gap == DropGap.Restarted ? 0 : Math.Max(_position, skipTo);
+        _gapSince = _gapSince != 0 ? _gapSince : Math.Max(1, _settings.Time.GetUtcNow().ToUnixTimeSeconds());
+        Write(new CellChange { Cursor = Cursor() });
+        _gapNotices.Add(gap == DropGap.Restarted ? LostRestarted : LostDeleted);
+    }
+
+    /// <summary>
+    /// The external commit: resyncs from <paramref name="record"/>'s GroupInfo as this member, creates
+    /// the next epoch's drop, appends the commit to the epoch's drop and reads it back; if no other
+    /// commit came first, the new group replaces the old one, and what the outbox held is protected
+    /// again in the new epoch. Otherwise tries again from a newer record.
+    /// </summary>
+    private async Task RejoinAsync(RejoinRecord record, CancellationToken cancellationToken)
+    {
+        RejoinRecord? newer = null;
+        try
+        {
+            for (var attempt = 0; attempt < RejoinAttempts; attempt++)
+            {
+                if (await TryRejoinAsync(newer ?? record, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                var next = await ReadRejoinDropAsync(cancellationToken).ConfigureAwait(false);
+                if (next is null || next.Epoch <= (newer ?? record).Epoch)
+                {
+                    next?.Dispose();
+                    break;
+                }
+
+                newer?.Dispose();
+                newer = next;
+            }
+        }
+        finally
+        {
+            newer?.Dispose();
+        }
+
+        throw new FellBehindException("This node fell behind and tried to rejoin the cell, but other members' changes came first; sync again.");
+    }
+
+    private async Task<bool> TryRejoinAsync(RejoinRecord record, CancellationToken cancellationToken)
+    {
+        ExternalJoinResult joined;
+        try
+        {
+            joined = Group.Resync(record.GroupInfo, _settings.LeafLifetime);
+        }
+        catch (Exception e) when (e is MessageRejectedException or DecodeException or ArgumentException or InvalidOperationException)
+        {
+            throw new FellBehindException("This node fell behind, and the cell's rejoin information at the relay does not let it rejoin (it is not for this member, or does not verify). Ask a member to remove you and add you again.", e);
+        }
+
+        var won = false;
+        try
+        {
+            using var epochDrop = CellDrop.FromSeeds(record.CopyOfDrop());
+            using (var next = CellDrop.Of(joined.Group))
+            {
+                await CreateDropAsync(next, cancellationToken).ConfigureAwait(false);
+            }
+
+            var seq = await AppendCreatingAsync(epochDrop, epochDrop.Seal(FrameKind, joined.Commit), cancellationToken).ConfigureAwait(false);
+            won = await FirstCommitIsAsync(epochDrop, seq, joined.Commit, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!won)
+            {
+                joined.Group.Dispose();
+            }
+        }
+
+        if (won)
+        {
+            await AdoptAsync(joined.Group, cancellationToken).ConfigureAwait(false);
+        }
+
+        return won;
+    }
+
+    /// <summary>Whether the first commit in <paramref name="drop"/> up to <paramref name="through"/> is <paramref name="commit"/>: the members apply the first valid one (RFC 9420 §12.4).</summary>
+    private async Task<bool> FirstCommitIsAsync(CellDrop drop, long through, byte[] commit, CancellationToken cancellationToken)
+    {
+        long after = 0;
+        for (var batches = 0; after < through && batches < MaxBatchesPerRead; batches++)
+        {
+            var result = await RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, after, TimeSpan.Zero, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
+            if (result.Envelopes.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var envelope in result.Envelopes.Where(e => e.Seq <= through))
+            {
+                if (drop.TryOpen(envelope.Data) is (FrameKind, var content) && IsCommit(content))
+                {
+                    return content.AsSpan().SequenceEqual(commit);
+                }
+            }
+
+            after = result.Envelopes[^1].Seq;
+        }
+
+        return false;
+    }
+
+    private static bool IsCommit(byte[] message)
+    {
+        try
+        {
+            return MlsGroup.IsCommit(message);
+        }
+        catch (DecodeException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Takes the rejoined group: the old one's state is replaced in the store, the outbox is protected again in the new epoch, and its GroupInfo is published.</summary>
+    private async Task AdoptAsync(MlsGroup group, CancellationToken cancellationToken)
+    {
+        var old = Group;
+        Group = group;
+        old.Dispose();
+        EnterEpoch();
+        _closedAt.Clear();
+        _gapSince = 0;
+        Write(new CellChange { Group = SaveGroup(), ReplacesGroup = true, Cursor = Cursor(), Membership = Membership() });
+
+        // What this member had not seen delivered may never have been read: it is protected again in this epoch (not the old ciphertext).
+        foreach (var entry in _outbox.Where(e => e.Epoch < Group.Epoch).ToList())
+        {
+            _outbox.Remove(entry);
+            if (entry.Content is { } content)
+            {
+                ProtectAndStore(content, entry.Source, settled: entry);
+            }
+            else
+            {
+                Write(new CellChange { Settled = [entry] });
+                _gapNotices.Add($"Part of the file {entry.Source?.Name} could not be sent again after rejoining (the file changed on disk); send it again.");
+            }
+        }
+
+        await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Once per <see cref="CellSettings.RejoinCheck"/>, and on every sync for as long after a gap:
+    /// makes sure the rejoin drop holds this epoch's GroupInfo (the relay's retention deletes it like
+    /// any envelope) and puts it back if not; and if the rejoin drop shows a later epoch that reading
+    /// the drop does not reach, the commit that closed this member's epoch is missing, and it rejoins.
+    /// </summary>
+    private async Task CheckRejoinDropAsync(List<CellMessage> received, CancellationToken cancellationToken)
+    {
+        var now = _settings.Time.GetUtcNow().ToUnixTimeSeconds();
+        var interval = (long)_settings.RejoinCheck.TotalSeconds;
+        if (!Group.IsActive || (_gapSince == 0 && now - _rejoinCheckedAt < interval))
+        {
+            return;
+        }
+
+        var newest = await ReadRejoinDropAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (newest is not null && newest.Epoch > Group.Epoch)
+            {
+                // Its commit may have arrived since this sync read the drop.
+                await FetchAsync(TimeSpan.Zero, received, cancellationToken).ConfigureAwait(false);
+                if (Group.IsActive && newest.Epoch > Group.Epoch)
+                {
+                    await RejoinAsync(newest, cancellationToken).ConfigureAwait(false);
+
+                    // One sentence says it all: what was lost, and that it rejoined.
+                    _gapNotices.RemoveAll(n => n is LostDeleted or LostRestarted);
+                    _gapNotices.Add(Rejoined);
+                    _gapSince = 0;
+                    await FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else if (newest is null || newest.Epoch < Group.Epoch)
+            {
+                await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            newest?.Dispose();
+        }
+
+        // A day after the gap every member has checked: a later epoch would be in the rejoin drop by now.
+        _gapSince = _gapSince != 0 && now - _gapSince < interval ? _gapSince : 0;
+        _rejoinCheckedAt = now;
+        Write(new CellChange { Cursor = Cursor() });
+    }
+
+    /// <summary>The record of the latest epoch in the rejoin drop, or null when it holds none this member can open.</summary>
+    private async Task<RejoinRecord?> ReadRejoinDropAsync(CancellationToken cancellationToken)
+    {
+        using var drop = CellRejoin.DropOf(_rejoinSecret);
+        RejoinRecord? newest = null;
+        long after = 0;
+        for (var batches = 0; batches < MaxBatchesPerRead; batches++)
+        {
+            FetchResult result;
+            try
+            {
+                result = await RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, after, TimeSpan.Zero, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RelayRejectedException e) when (e.RelayError is "no_such_drop" or "out_of_range")
+            {
+                break;
+            }
+
+            if (result.Envelopes.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var envelope in result.Envelopes)
+            {
+                after = envelope.Seq;
+                if (drop.TryOpen(envelope.Data) is (CellRejoin.RecordKind, var content) && RejoinRecord.TryDecode(content) is { } record)
+                {
+                    if (newest is null || record.Epoch > newest.Epoch)
+                    {
+                        newest?.Dispose();
+                        newest = record;
+                    }
+                    else
+                    {
+                        record.Dispose();
+                    }
+                }
+            }
+        }
+
+        return newest;
+    }
+
+    /// <summary>Leaves this epoch's GroupInfo, with its drop's seeds, in the rejoin drop (creating the drop when the secret is new).</summary>
+    private async Task PublishGroupInfoAsync(CancellationToken cancellationToken)
+    {
+        byte[] content;
+        using (var record = new RejoinRecord(Group.Epoch, CellDrop.SeedsOf(Group), Group.GroupInfo()))
+        {
+            content = record.Encode();
+        }
+
+        using var drop = CellRejoin.DropOf(_rejoinSecret);
+        byte[] envelope;
+        try
+        {
+            if (content.Length > Wire.SealedEnvelope.MaxContent)
+            {
+                // A cell too large for one envelope's GroupInfo cannot be rejoined by external commit (docs/cells.md).
+                return;
+            }
+
+            envelope = drop.Seal(CellRejoin.RecordKind, content);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(content);
+        }
+
+        await AppendCreatingAsync(drop, envelope, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends to a drop whose keys this member holds, creating it (with its append key) when the relay does not know it: new, lost, or deleted idle.</summary>
+    private async Task<long> AppendCreatingAsync(CellDrop drop, byte[] envelope, CancellationToken cancellationToken)
+    {
+        var id = MessageId.NewRandom();
+        try
+        {
+            return await AppendAsync(drop.Name, drop.AppendKey, envelope, id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RelayRejectedException e) when (e.RelayError == "no_such_drop")
+        {
+            await CreateDropAsync(drop, cancellationToken).ConfigureAwait(false);
+            return await AppendAsync(drop.Name, drop.AppendKey, envelope, id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After a commit: a new rejoin secret when the members changed (a removed member must not learn
+    /// the next one; an added one learns it from its Welcome's epoch), else the same.
+    /// </summary>
+    private void RotateRejoinSecret(IReadOnlyList<string> membersBefore)
+    {
+        if (!membersBefore.ToHashSet(StringComparer.Ordinal).SetEquals(Members))
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(_rejoinSecret);
+            _rejoinSecret = CellRejoin.SecretOf(Group);
+        }
+    }
+
+    /// <summary>
+    /// A cell accepts an external commit (RFC 9420 §12.4.3.2) only as a resync: the members after it
+    /// are the members before it, each with the same code name and signature key. Anyone else who got
+    /// hold of a GroupInfo cannot join, and no member can take another's place.
+    /// </summary>
+    private bool IsAcceptableExternal(StagedCommit staged)
+    {
+        static string[] Keys(IEnumerable<GroupMember> members) => members.Select(m => Convert.ToHexString(m.Identity) + ":" + Convert.ToHexString(m.SignatureKey)).Order(StringComparer.Ordinal).ToArray();
+        return staged.Committer is not null || Keys(staged.Members).SequenceEqual(Keys(Group.Members));
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using Courier.Node;
+using Courier.Node.Relay;
+using Courier.Relay.Client;
+
+namespace Courier.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 12, must-hold 3: a member away longer than a real relay process keeps envelopes (a
+/// retention of seconds) comes back, is told it fell behind, rejoins, reads what was sent after,
+/// and what waited in its outbox is delivered; with the SQLite and the NATS store.
+/// </summary>
+public sealed class FallBehindTests : IDisposable
+{
+    /// <summary>Long enough for the setup (first contacts, a cell of three) to finish inside it.</summary>
+    private static readonly TimeSpan Retention = TimeSpan.FromSeconds(15);
+
+    private readonly string _relayData = Directory.CreateTempSubdirectory("courier-fallbehind-").FullName;
+    private readonly List<TempHome> _homes = [];
+    private readonly List<CourierNode> _nodes = [];
+
+    [Fact]
+    public Task With_the_sqlite_store_a_member_away_past_retention_rejoins_and_its_outbox_is_delivered()
+        => RunAsync(["--data", _relayData]);
+
+    [NatsFact]
+    public async Task With_the_nats_store_a_member_away_past_retention_rejoins_and_its_outbox_is_delivered()
+    {
+        using var nats = await NatsServer.StartAsync(1);
+        await RunAsync(["--store", "nats", "--nats", nats.Urls, "--replicas", "1", "--allow-single-replica"]);
+    }
+
+    public void Dispose()
+    {
+        _nodes.ForEach(n => n.Dispose());
+        _homes.ForEach(h => h.Dispose());
+        Directory.Delete(_relayData, recursive: true);
+    }
+
+    private async Task RunAsync(string[] store)
+    {
+        var days = (Retention.TotalSeconds / 86_400).ToString("R", CultureInfo.InvariantCulture);
+        using var relay = await RelayProcess.StartAsync([.. store, "--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--retention-days", days, "--rate-limit", "0"]);
+        var (a, b, c) = await CellOfThreeAsync(relay.Address);
+        await c.SendAsync("north", "before");
+        Assert.Equal(["before"], (await a.SyncAsync()).Received.Select(m => m.Text));
+        Assert.Equal(["before"], (await b.SyncAsync()).Received.Select(m => m.Text));
+
+        // c writes while it cannot reach the relay (the message waits in its outbox), then goes away.
+        var home = c.Home;
+        Close(c);
+        c = Open(home, unreachable: true);
+        await Assert.ThrowsAsync<RelayUnreachableException>(() => c.SendAsync("north", "written while away"));
+        Close(c);
+
+        // The cell moves on without c, and the relay's retention deletes it all.
+        await a.RotateKeysAsync("north");
+        await a.SendAsync("north", "first of the new epoch");
+        Assert.Equal(["first of the new epoch"], (await b.SyncAsync()).Received.Select(m => m.Text));
+        await a.SendAsync("north", "while c was away");
+        await WaitUntilRetentionDeletedAllAsync(relay.Address);
+
+        // a (checking its rejoin drop on every sync here; daily by default) puts the cell's GroupInfo back.
+        Assert.Empty((await a.SyncAsync()).Problems);
+
+        // b missed a message but no commit: told in plain words, reads on.
+        var atB = await b.SyncAsync();
+        Assert.Empty(atB.Problems);
+        Assert.Contains(atB.Notices, n => n.StartsWith("Cell \"north\": The relay deleted messages of this cell", StringComparison.Ordinal));
+
+        // c comes back: told it fell behind, rejoins, and what waited goes out in the new epoch.
+        c = Open(home, unreachable: false);
+        var back = await c.SyncAsync();
+        Assert.Empty(back.Problems);
+        Assert.Contains(back.Notices, n => n.Contains("fell behind; it rejoined the cell", StringComparison.Ordinal));
+        await a.SendAsync("north", "after c rejoined");
+        Assert.Equal(["after c rejoined"], (await c.SyncAsync()).Received.Select(m => m.Text));
+        foreach (var (name, member) in new[] { ("a", a), ("b", b) })
+        {
+            var result = await member.SyncAsync();
+            var texts = result.Received.Select(m => m.Text).ToList();
+            Assert.True(texts.Count(t => t == "written while away") == 1, $"{name} read [{string.Join(", ", texts)}]; notices [{string.Join(" | ", result.Notices)}]; problems [{string.Join(" | ", result.Problems)}]; epoch {member.Cells.Single().Epoch} vs c {c.Cells.Single().Epoch}");
+        }
+
+        await c.SendAsync("north", "c is back");
+        Assert.Equal(["c is back"], (await b.SyncAsync()).Received.Select(m => m.Text).Where(t => t == "c is back"));
+        Assert.All(new[] { a, b, c }, n => Assert.Equal(3, n.Cells.Single().Members.Count));
+    }
+
+    /// <summary>A probe envelope appended after everything else: once retention deleted it, it deleted what came before.</summary>
+    private static async Task WaitUntilRetentionDeletedAllAsync(Uri relay)
+    {
+        using var http = new HttpClient { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(20) };
+        var client = new RelayClient(http);
+        using var key = DropReadKey.Create();
+        using var appendKey = DropAppendKey.Create();
+        var probe = DropName.NewRandom();
+        await client.CreateDropAsync(probe, key, appendKey);
+        await client.AppendAsync(probe, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
+        var deadline = DateTime.UtcNow + Retention + TimeSpan.FromSeconds(90);
+        while ((await client.FetchAsync(probe, key, 0)).Envelopes.Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "retention did not delete the probe");
+            await Task.Delay(500);
+        }
+
+        // NATS expires each shard on its own: a moment for the others.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>Three new nodes in the cell "north" (<see cref="TestNodes.CellOfThreeAsync"/>).</summary>
+    private async Task<(CourierNode A, CourierNode B, CourierNode C)> CellOfThreeAsync(Uri relay)
+    {
+        var (a, b, c) = (NewNode(), NewNode(), NewNode());
+        await TestNodes.CellOfThreeAsync(relay, a, b, c);
+        return (a, b, c);
+    }
+
+    private CourierNode NewNode()
+    {
+        var home = new TempHome();
+        _homes.Add(home);
+        var node = CourierNode.Init(home.Path, "correct horse", Options(unreachable: false));
+        _nodes.Add(node);
+        return node;
+    }
+
+    private CourierNode Open(string home, bool unreachable)
+    {
+        var node = CourierNode.Open(home, "correct horse", Options(unreachable));
+        _nodes.Add(node);
+        return node;
+    }
+
+    private void Close(CourierNode node)
+    {
+        node.Dispose();
+        _nodes.Remove(node);
+    }
+
+    /// <summary>Every sync checks the rejoin drop; <paramref name="unreachable"/> sends every relay call to a closed port.</summary>
+    private static NodeOptions Options(bool unreachable) => unreachable
+        ? new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1), RejoinCheck = TimeSpan.Zero, Relays = _ => new HttpRelay(new Uri($"http://127.0.0.1:{RelayProcess.FreePort()}/")) }
+        : new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1), RejoinCheck = TimeSpan.Zero };
+}
