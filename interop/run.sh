@@ -13,7 +13,8 @@
 # Left out unless INTEROP_FULL=1 (see interop/README.md, "Time"): assignments that put every actor
 # on the peer (the peer against itself), with OpenMLS also those with every actor on Courier (run
 # with ts-mls already) and the encrypted-handshake mode (core-crypto has none: every such run
-# would be skipped at the peer's first step).
+# would be skipped at the peer's first step); with ts-mls, suites 2 and 3 run one seeded random
+# assignment of actors per script and handshake mode (suite 1 runs every assignment).
 #
 #   interop/run.sh [runner options]     e.g. interop/run.sh --only commit --suite 1
 #   interop/run.sh --client HOST:PORT   also assign actors to a third, already running server
@@ -64,7 +65,7 @@ declare -A PEER_ARGS=(
   [openmls]="--client-id-identities"
 )
 declare -A PEER_REDUCED=(
-  [ts-mls]="--skip-alone client1"
+  [ts-mls]="--skip-alone client1 --all-assignments-suite 1"
   [openmls]="--skip-alone client0 --skip-alone client1 --handshake public"
 )
 SERVERS=("dotnet $COURIER_DLL --port {port}")
@@ -121,12 +122,14 @@ free_port() {
   exit 2
 }
 
-# The peers' dependencies, exactly as locked (ts-mls's also used by tamper-check.mjs).
-for dir_and_package in "$TS_MLS_DIR ts-mls" "$OPENMLS_DIR @wireapp/core-crypto"; do
-  read -r dir package <<<"$dir_and_package"
-  if [[ ! -f $dir/node_modules/$package/package.json || ! -f $dir/node_modules/@grpc/grpc-js/package.json ]]; then
+# The peers' dependencies, exactly as locked (ts-mls's also used by tamper-check.mjs): installed
+# again whenever package-lock.json changed since the last install (a stamp of its hash).
+for dir in "$TS_MLS_DIR" "$OPENMLS_DIR"; do
+  lock_hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [[ $(cat "$dir/node_modules/.courier-lock-sha256" 2>/dev/null) != "$lock_hash" ]]; then
     echo "run.sh: installing the npm packages of $(basename "$dir") (npm ci)"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || exit 2
+    echo "$lock_hash" >"$dir/node_modules/.courier-lock-sha256"
   fi
 done
 

@@ -32,7 +32,8 @@ internal static class AssignmentPlanner
             var total = Math.Pow(able.Count, actors.Count);
             foreach (var encrypt in options.HandshakeModes)
             {
-                if (options.RandomOnly || total > options.MaxAssignments)
+                var randomOnly = options.RandomOnly || (options.AllAssignmentSuites.Count > 0 && !options.AllAssignmentSuites.Contains(suite));
+                if (randomOnly || total > options.MaxAssignments)
                 {
                     var seed = DeriveSeed(options.Seed, file, script.Name, suite, encrypt);
                     var rng = new Random(seed);

@@ -24,6 +24,9 @@ internal sealed class RunnerOptions
           --max-assignments N      scripts with more than N assignments of actors to clients get one
                                    random assignment per suite and handshake mode (default 1024)
           --random                 one random assignment per suite and handshake mode for every script
+          --all-assignments-suite N
+                                   run every assignment for suite N only (repeatable); the other
+                                   suites get one random assignment per script and mode, as --random
           --seed N                 seed of the random assignments (default 1)
           --only FILE[/SCRIPT]     run only this scenario file (name without .json) or script; repeatable
           --limitations FILE       known limitations of clients (JSON, see the README); repeatable. A run
@@ -74,6 +77,9 @@ internal sealed class RunnerOptions
     public long MaxAssignments { get; private set; } = 1024;
 
     public bool RandomOnly { get; private set; }
+
+    /// <summary>With any given, the suites that get every assignment; the others get one random assignment per script and handshake mode.</summary>
+    public HashSet<uint> AllAssignmentSuites { get; } = [];
 
     public int Seed { get; private set; } = 1;
 
@@ -147,6 +153,9 @@ internal sealed class RunnerOptions
                     break;
                 case "--random":
                     o.RandomOnly = true;
+                    break;
+                case "--all-assignments-suite":
+                    o.AllAssignmentSuites.Add(checked((uint)Number(a, Value(), 1, ushort.MaxValue)));
                     break;
                 case "--seed":
                     o.Seed = (int)Number(a, Value(), int.MinValue, int.MaxValue);
