@@ -40,28 +40,12 @@ public class CommitRaceTests
     }
 
     /// <summary>A relay through which, before every commit-sized append, someone else appends first.</summary>
-    private sealed class RacingRelay(InMemoryRelay inner, Func<Task> before) : IRelay
+    private sealed class RacingRelay(InMemoryRelay inner, Func<Task> before) : DelegatingRelay(inner)
     {
-        public string Address => inner.Address;
-
-        public async Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+        public override async Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
         {
             await before();
-            return await inner.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken);
+            return await Inner.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken);
         }
-
-        public Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken) => inner.AllocateNameplateAsync(cancellationToken);
-
-        public Task<NameplateClaim> JoinNameplateAsync(int nameplate, CancellationToken cancellationToken) => inner.JoinNameplateAsync(nameplate, cancellationToken);
-
-        public Task<long> PostAsync(NameplateClaim nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken) => inner.PostAsync(nameplate, envelope, messageId, cancellationToken);
-
-        public Task<NameplateFetchResult> ReadAsync(NameplateClaim nameplate, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.ReadAsync(nameplate, after, wait, cancellationToken);
-
-        public Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
-
-        public Task CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, appendKey, cancellationToken);
-
-        public Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.FetchAsync(drop, readKey, after, wait, cancellationToken);
     }
 }

@@ -183,15 +183,13 @@ public class WedgeTests
     }
 
     /// <summary>A relay that refuses the next <see cref="Refuse"/> appends for good, as a relay answers 409 or 401.</summary>
-    private sealed class RefusingRelay(InMemoryRelay inner) : IRelay
+    private sealed class RefusingRelay(InMemoryRelay inner) : DelegatingRelay(inner)
     {
         public int Refuse { get; set; }
 
         public int Refusals { get; private set; }
 
-        public string Address => inner.Address;
-
-        public Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+        public override Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
         {
             if (Refuse > 0)
             {
@@ -200,21 +198,7 @@ public class WedgeTests
                 throw new RelayRejectedException("The relay refused the request (409 drop_full).");
             }
 
-            return inner.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken);
+            return Inner.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken);
         }
-
-        public Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken) => inner.AllocateNameplateAsync(cancellationToken);
-
-        public Task<NameplateClaim> JoinNameplateAsync(int nameplate, CancellationToken cancellationToken) => inner.JoinNameplateAsync(nameplate, cancellationToken);
-
-        public Task<long> PostAsync(NameplateClaim nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken) => inner.PostAsync(nameplate, envelope, messageId, cancellationToken);
-
-        public Task<NameplateFetchResult> ReadAsync(NameplateClaim nameplate, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.ReadAsync(nameplate, after, wait, cancellationToken);
-
-        public Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
-
-        public Task CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, appendKey, cancellationToken);
-
-        public Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.FetchAsync(drop, readKey, after, wait, cancellationToken);
     }
 }

@@ -117,40 +117,24 @@ public enum HostileMode
 }
 
 /// <summary>An in-memory relay whose answers can be turned into ones no honest relay gives.</summary>
-internal sealed class HostileRelay(InMemoryRelay inner) : IRelay
+internal sealed class HostileRelay(InMemoryRelay inner) : DelegatingRelay(inner)
 {
-    public InMemoryRelay Inner => inner;
-
     public HostileMode Mode { get; set; }
 
-    public string Address => inner.Address;
-
-    public Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken) => inner.AllocateNameplateAsync(cancellationToken);
-
-    public Task<NameplateClaim> JoinNameplateAsync(int nameplate, CancellationToken cancellationToken) => inner.JoinNameplateAsync(nameplate, cancellationToken);
-
-    public Task<long> PostAsync(NameplateClaim nameplate, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken) => inner.PostAsync(nameplate, envelope, messageId, cancellationToken);
-
-    public Task<NameplateFetchResult> ReadAsync(NameplateClaim nameplate, long after, TimeSpan wait, CancellationToken cancellationToken) => inner.ReadAsync(nameplate, after, wait, cancellationToken);
-
-    public Task ReleaseAsync(NameplateClaim nameplate, CancellationToken cancellationToken) => inner.ReleaseAsync(nameplate, cancellationToken);
-
-    public Task CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, appendKey, cancellationToken);
-
-    public async Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
+    public override async Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, ReadOnlyMemory<byte> envelope, MessageId messageId, CancellationToken cancellationToken)
     {
-        var seq = await inner.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken);
+        var seq = await Inner.AppendAsync(drop, appendKey, envelope, messageId, cancellationToken);
         return Mode == HostileMode.ZeroSequence ? 0 : seq;
     }
 
-    public async Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
+    public override async Task<FetchResult> FetchAsync(DropName drop, DropReadKey readKey, long after, TimeSpan wait, CancellationToken cancellationToken)
     {
         if (Mode is HostileMode.Honest or HostileMode.ZeroSequence)
         {
-            return await inner.FetchAsync(drop, readKey, after, wait, cancellationToken);
+            return await Inner.FetchAsync(drop, readKey, after, wait, cancellationToken);
         }
 
-        var all = (await inner.FetchAsync(drop, readKey, 0, wait, cancellationToken)).Envelopes;
+        var all = (await Inner.FetchAsync(drop, readKey, 0, wait, cancellationToken)).Envelopes;
         if (all.Count == 0)
         {
             return new FetchResult(all, 0);
