@@ -16,8 +16,7 @@ public sealed class FallBehindTests : IDisposable
     private static readonly TimeSpan Retention = TimeSpan.FromSeconds(15);
 
     private readonly string _relayData = Directory.CreateTempSubdirectory("courier-fallbehind-").FullName;
-    private readonly List<TempHome> _homes = [];
-    private readonly List<CourierNode> _nodes = [];
+    private readonly TestNodes _nodes = new();
 
     [Fact]
     public Task With_the_sqlite_store_a_member_away_past_retention_rejoins_and_its_outbox_is_delivered()
@@ -32,8 +31,7 @@ public sealed class FallBehindTests : IDisposable
 
     public void Dispose()
     {
-        _nodes.ForEach(n => n.Dispose());
-        _homes.ForEach(h => h.Dispose());
+        _nodes.Dispose();
         Directory.Delete(_relayData, recursive: true);
     }
 
@@ -116,27 +114,11 @@ public sealed class FallBehindTests : IDisposable
         return (a, b, c);
     }
 
-    private CourierNode NewNode()
-    {
-        var home = new TempHome();
-        _homes.Add(home);
-        var node = CourierNode.Init(home.Path, "correct horse", Options(unreachable: false));
-        _nodes.Add(node);
-        return node;
-    }
+    private CourierNode NewNode() => _nodes.Create(Options(unreachable: false));
 
-    private CourierNode Open(string home, bool unreachable)
-    {
-        var node = CourierNode.Open(home, "correct horse", Options(unreachable));
-        _nodes.Add(node);
-        return node;
-    }
+    private CourierNode Open(string home, bool unreachable) => _nodes.Reopen(home, Options(unreachable));
 
-    private void Close(CourierNode node)
-    {
-        node.Dispose();
-        _nodes.Remove(node);
-    }
+    private void Close(CourierNode node) => _nodes.Close(node);
 
     /// <summary>Every sync checks the rejoin drop; <paramref name="unreachable"/> sends every relay call to a closed port.</summary>
     private static NodeOptions Options(bool unreachable) => unreachable

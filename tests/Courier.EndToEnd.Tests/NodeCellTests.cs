@@ -9,8 +9,7 @@ namespace Courier.EndToEnd.Tests;
 public sealed class NodeCellTests : IDisposable
 {
     private readonly string _relayData = Directory.CreateTempSubdirectory("courier-nodecells-").FullName;
-    private readonly List<TempHome> _homes = [];
-    private readonly List<CourierNode> _nodes = [];
+    private readonly TestNodes _nodes = new();
 
     [Fact]
     public async Task A_reopened_node_continues_its_cell_keeps_its_inbox_and_reads_each_message_once()
@@ -21,9 +20,8 @@ public sealed class NodeCellTests : IDisposable
         Assert.Equal(["first"], (await a.SyncAsync()).Received.Select(m => m.Text));
 
         var home = a.Home;
-        a.Dispose();
-        _nodes.Remove(a);
-        a = Open(home);
+        _nodes.Close(a);
+        a = _nodes.Reopen(home, Options);
         Assert.Equal(["first"], a.Inbox().Select(m => m.Text));
         await b.SendAsync("north", "second");
         Assert.Equal(["second"], (await a.SyncAsync()).Received.Select(m => m.Text));
@@ -163,8 +161,7 @@ public sealed class NodeCellTests : IDisposable
 
     public void Dispose()
     {
-        _nodes.ForEach(n => n.Dispose());
-        _homes.ForEach(h => h.Dispose());
+        _nodes.Dispose();
         Directory.Delete(_relayData, recursive: true);
     }
 
@@ -179,21 +176,7 @@ public sealed class NodeCellTests : IDisposable
     }
 
 
-    private CourierNode NewNode()
-    {
-        var home = new TempHome();
-        _homes.Add(home);
-        var node = CourierNode.Init(home.Path, "correct horse", Options);
-        _nodes.Add(node);
-        return node;
-    }
-
-    private CourierNode Open(string home)
-    {
-        var node = CourierNode.Open(home, "correct horse", Options);
-        _nodes.Add(node);
-        return node;
-    }
+    private CourierNode NewNode() => _nodes.Create(Options);
 
     private static NodeOptions Options => new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1) };
 }

@@ -72,6 +72,14 @@ public sealed class TestNodes : IDisposable
         Assert.Equal(["north"], (await c.SyncAsync()).Contacts.JoinedCells);
     }
 
+    /// <summary>Opens again the node of <paramref name="home"/>, closed with <see cref="Close"/>.</summary>
+    public CourierNode Reopen(string home, NodeOptions? options = null)
+    {
+        var node = CourierNode.Open(home, Passphrase, options ?? Options());
+        _nodes.Add(node);
+        return node;
+    }
+
     /// <summary>Closes a node (so its home can be reopened or scanned).</summary>
     public void Close(CourierNode node)
     {
