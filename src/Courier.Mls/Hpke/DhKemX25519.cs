@@ -1,4 +1,4 @@
-using Courier.Mls.Crypto.Interop;
+using Courier.Sodium;
 
 namespace Courier.Mls.Hpke;
 
@@ -28,8 +28,8 @@ internal sealed class DhKemX25519 : DhKem
     }
 
     /// <summary>X25519(sk, 9); every 32-byte scalar is valid (RFC 7748 §5 clamps it).</summary>
-    internal override void PublicKeyOf(ReadOnlySpan<byte> sk, Span<byte> publicKey) => Sodium.X25519Base(publicKey, sk);
+    internal override void PublicKeyOf(ReadOnlySpan<byte> sk, Span<byte> publicKey) => LibSodium.X25519Base(publicKey, sk);
 
     /// <summary>libsodium refuses a low-order point and an all-zero output (§7.1.4) in constant time.</summary>
-    private protected override bool Dh(Span<byte> dh, ReadOnlySpan<byte> sk, ReadOnlySpan<byte> pk) => Sodium.X25519(dh, sk, pk);
+    private protected override bool Dh(Span<byte> dh, ReadOnlySpan<byte> sk, ReadOnlySpan<byte> pk) => LibSodium.X25519(dh, sk, pk);
 }

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
-using Courier.Node.Interop;
+using Courier.Sodium;
 
 namespace Courier.Node.Cpace;
 
 /// <summary>
 /// The cipher suite CPACE-RISTR255-SHA512 of draft-irtf-cfrg-cpace-21: the group environment
 /// G_Ristretto255 (§7.3) with H = SHA-512 (§5.2). Hashing comes from the BCL, the element derivation,
-/// decoding and scalar multiplication from libsodium (<see cref="Sodium"/>), so no field or group
+/// decoding and scalar multiplication from libsodium (<see cref="LibSodium"/>), so no field or group
 /// arithmetic is ours.
 /// </summary>
 internal static class CPaceRistretto255
@@ -15,7 +15,7 @@ internal static class CPaceRistretto255
     public const string SuiteName = "CPACE-RISTR255-SHA512";
 
     /// <summary>G.field_size_bytes: scalars, encoded points and K are 32 bytes (§7.3).</summary>
-    public const int FieldSizeBytes = Sodium.Size;
+    public const int FieldSizeBytes = LibSodium.Ristretto255Size;
 
     /// <summary>H.b_in_bytes for SHA-512: the size of ISK and of sid_output.</summary>
     public const int HashSize = 64;
@@ -42,7 +42,7 @@ internal static class CPaceRistretto255
         {
             SHA512.HashData(generatorString, hash);
             var generator = GC.AllocateArray<byte>(FieldSizeBytes, pinned: true);
-            Sodium.Ristretto255FromHash(generator, hash);
+            LibSodium.Ristretto255FromHash(generator, hash);
             return generator;
         }
         finally
@@ -71,7 +71,7 @@ internal static class CPaceRistretto255
     public static bool ScalarMult(ReadOnlySpan<byte> scalar, ReadOnlySpan<byte> generator, Span<byte> share)
     {
         share.Clear();
-        return Sodium.Ristretto255ScalarMult(share, scalar, generator);
+        return LibSodium.Ristretto255ScalarMult(share, scalar, generator);
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ internal static class CPaceRistretto255
         }
 
         result.Clear();
-        if (!Sodium.Ristretto255IsValidPoint(point) || !Sodium.Ristretto255ScalarMult(result, scalar, point))
+        if (!LibSodium.Ristretto255IsValidPoint(point) || !LibSodium.Ristretto255ScalarMult(result, scalar, point))
         {
             result.Clear();
             return false;

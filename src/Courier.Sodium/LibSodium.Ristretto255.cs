@@ -1,30 +1,15 @@
 using System.Runtime.InteropServices;
 
-namespace Courier.Node.Interop;
+namespace Courier.Sodium;
 
-/// <summary>
-/// The few libsodium ristretto255 operations (RFC 9496) NSec does not expose, bound to the libsodium
-/// that NSec's package ships. Nothing here computes in a field or group itself: every call is
-/// libsodium's, constant time, with sizes checked before the call.
-/// </summary>
-internal static unsafe partial class Sodium
+/// <summary>The ristretto255 group operations (RFC 9496) that CPace needs.</summary>
+internal static unsafe partial class LibSodium
 {
     /// <summary>A ristretto255 encoding or scalar: 32 bytes.</summary>
-    public const int Size = 32;
+    public const int Ristretto255Size = 32;
 
     /// <summary>The input of the element derivation: 64 bytes.</summary>
-    public const int HashSize = 64;
-
-    private const string Library = "libsodium";
-
-    static Sodium()
-    {
-        // Idempotent, and already done when NSec was used first; 1 means "already initialized".
-        if (sodium_init() < 0)
-        {
-            throw new InvalidOperationException("libsodium could not be initialized.");
-        }
-    }
+    public const int Ristretto255HashSize = 64;
 
     /// <summary>
     /// crypto_core_ristretto255_from_hash: the element derivation of RFC 9496 §4.3.4 (the one-way map
@@ -32,12 +17,8 @@ internal static unsafe partial class Sodium
     /// </summary>
     public static void Ristretto255FromHash(Span<byte> point, ReadOnlySpan<byte> hash)
     {
-        Check(point);
-        if (hash.Length != HashSize)
-        {
-            throw new ArgumentException($"The element derivation takes {HashSize} bytes.", nameof(hash));
-        }
-
+        CheckSize(point, Ristretto255Size, "ristretto255");
+        CheckSize(hash, Ristretto255HashSize, "ristretto255 element derivation");
         fixed (byte* p = point, r = hash)
         {
             if (crypto_core_ristretto255_from_hash(p, r) != 0)
@@ -50,7 +31,7 @@ internal static unsafe partial class Sodium
     /// <summary>crypto_core_ristretto255_is_valid_point: true when <paramref name="point"/> is a canonical encoding (RFC 9496 §4.3.1 decode succeeds; the identity's encoding is one).</summary>
     public static bool Ristretto255IsValidPoint(ReadOnlySpan<byte> point)
     {
-        Check(point);
+        CheckSize(point, Ristretto255Size, "ristretto255");
         fixed (byte* p = point)
         {
             return crypto_core_ristretto255_is_valid_point(p) == 1;
@@ -64,25 +45,14 @@ internal static unsafe partial class Sodium
     /// </summary>
     public static bool Ristretto255ScalarMult(Span<byte> result, ReadOnlySpan<byte> scalar, ReadOnlySpan<byte> point)
     {
-        Check(result);
-        Check(scalar);
-        Check(point);
+        CheckSize(result, Ristretto255Size, "ristretto255");
+        CheckSize(scalar, Ristretto255Size, "ristretto255");
+        CheckSize(point, Ristretto255Size, "ristretto255");
         fixed (byte* q = result, n = scalar, p = point)
         {
             return crypto_scalarmult_ristretto255(q, n, p) == 0;
         }
     }
-
-    private static void Check(ReadOnlySpan<byte> value)
-    {
-        if (value.Length != Size)
-        {
-            throw new ArgumentException($"libsodium's ristretto255 points and scalars are {Size} bytes.");
-        }
-    }
-
-    [LibraryImport(Library)]
-    private static partial int sodium_init();
 
     [LibraryImport(Library)]
     private static partial int crypto_core_ristretto255_from_hash(byte* p, byte* r);

@@ -1,28 +1,15 @@
 using System.Runtime.InteropServices;
 
-namespace Courier.Mls.Crypto.Interop;
+namespace Courier.Sodium;
 
 /// <summary>
-/// X25519 (RFC 7748 §5) called directly in the libsodium that NSec's package ships, so that an HPKE
-/// encryption needs no NSec key object (each one a guarded allocation that costs more than the
-/// scalar multiplication itself). Sizes are checked before each call; the caller owns the buffers
-/// and wipes the secret ones.
+/// X25519 (RFC 7748 §5) without NSec's key objects, each of which is a guarded allocation that costs
+/// more than the scalar multiplication itself (HPKE, TreeKEM).
 /// </summary>
-internal static unsafe partial class Sodium
+internal static unsafe partial class LibSodium
 {
     /// <summary>An X25519 scalar, u-coordinate or shared secret: 32 bytes.</summary>
     public const int X25519Size = 32;
-
-    private const string Library = "libsodium";
-
-    static Sodium()
-    {
-        // Idempotent (1 means "already initialized", as after NSec's first use).
-        if (sodium_init() < 0)
-        {
-            throw new InvalidOperationException("libsodium could not be initialized.");
-        }
-    }
 
     /// <summary>
     /// crypto_scalarmult_curve25519_base: the public key X25519(<paramref name="scalar"/>, 9) of a
@@ -30,7 +17,8 @@ internal static unsafe partial class Sodium
     /// </summary>
     public static void X25519Base(Span<byte> publicKey, ReadOnlySpan<byte> scalar)
     {
-        Check(publicKey, scalar);
+        CheckSize(publicKey, X25519Size, "X25519");
+        CheckSize(scalar, X25519Size, "X25519");
         fixed (byte* q = publicKey, n = scalar)
         {
             if (crypto_scalarmult_curve25519_base(q, n) != 0)
@@ -47,24 +35,14 @@ internal static unsafe partial class Sodium
     /// </summary>
     public static bool X25519(Span<byte> sharedSecret, ReadOnlySpan<byte> scalar, ReadOnlySpan<byte> point)
     {
-        Check(sharedSecret, scalar);
-        Check(sharedSecret, point);
+        CheckSize(sharedSecret, X25519Size, "X25519");
+        CheckSize(scalar, X25519Size, "X25519");
+        CheckSize(point, X25519Size, "X25519");
         fixed (byte* q = sharedSecret, n = scalar, p = point)
         {
             return crypto_scalarmult_curve25519(q, n, p) == 0;
         }
     }
-
-    private static void Check(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        if (a.Length != X25519Size || b.Length != X25519Size)
-        {
-            throw new ArgumentException($"X25519 values are {X25519Size} bytes.");
-        }
-    }
-
-    [LibraryImport(Library)]
-    private static partial int sodium_init();
 
     [LibraryImport(Library)]
     private static partial int crypto_scalarmult_curve25519(byte* q, byte* n, byte* p);
