@@ -34,6 +34,7 @@ public sealed class CourierNode : IDisposable
     private CourierNode(string home, Vault vault, NodeOptions options)
     {
         Home = home;
+        vault.KeepWithinEpochImages(options.WithinEpochScrubDelay, options.Time);
         _node = new NodeContext(vault, options);
         _contacts = new ContactService(_node);
         _introductions = new IntroductionService(_node, _contacts);

@@ -37,6 +37,16 @@ public sealed class NodeOptions
     public TimeSpan RejoinCheck { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary>
+    /// How long the vault's write-ahead log may keep the old images of records replaced within a
+    /// cell's epoch (its ratchet generations, its read position, settled outbox entries) before a
+    /// checkpoint removes them; an epoch's end, anything else replaced or deleted, and closing the
+    /// node remove them at the end of the operation. Zero removes them after every operation, at
+    /// the cost of a checkpoint (three more fsyncs) per message sent (docs/node.md, "What the vault
+    /// leaves on disk").
+    /// </summary>
+    public TimeSpan WithinEpochScrubDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How the node reaches the relay at an address: the one place where relays come from, so tests
     /// (an in-memory relay) and other transports substitute it. By default, <see cref="HttpRelay"/>.
     /// Relays that are <see cref="IDisposable"/> are disposed with the node.
@@ -54,6 +64,7 @@ public sealed class NodeOptions
         ArgumentNullException.ThrowIfNull(Time);
         ArgumentNullException.ThrowIfNull(Kdf);
         ArgumentNullException.ThrowIfNull(Relays);
+        ArgumentOutOfRangeException.ThrowIfLessThan(WithinEpochScrubDelay, TimeSpan.Zero);
         if (KeyPackagesPerContact is < 0 or > Contacts.ContactOffer.MaxKeyPackages)
         {
             throw new ArgumentOutOfRangeException(nameof(KeyPackagesPerContact), $"Between 0 and {Contacts.ContactOffer.MaxKeyPackages} KeyPackages per contact.");

@@ -3,15 +3,28 @@ namespace Courier.Node.Tests;
 public class DependencyTests
 {
     /// <summary>
-    /// Cryptographic primitives come only from libsodium (NSec) and the BCL: besides those, Courier.Node
-    /// references only Courier.Mls, the relay's typed client, and SQLite's ADO.NET provider, which stores ciphertext.
+    /// Cryptographic primitives come only from libsodium (NSec, and Courier.Sodium, the one binding for
+    /// what NSec does not expose) and the BCL: besides those, Courier.Node references only Courier.Mls,
+    /// the relay's typed client, and SQLite's ADO.NET provider, which stores ciphertext.
     /// </summary>
     [Fact]
     public void Courier_Node_references_only_the_BCL_NSec_SQLite_Courier_Mls_and_the_relay_client()
     {
         var references = typeof(CourierNode).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
-        var others = references.Where(name => !(name is "NSec.Cryptography" or "Microsoft.Data.Sqlite" or "Courier.Mls" or "Courier.Relay.Client" or "netstandard" || name.StartsWith("System", StringComparison.Ordinal))).ToList();
+        var others = references.Where(name => !(name is "NSec.Cryptography" or "Courier.Sodium" or "Microsoft.Data.Sqlite" or "Courier.Mls" or "Courier.Relay.Client" or "netstandard" || name.StartsWith("System", StringComparison.Ordinal))).ToList();
         Assert.Empty(others);
+    }
+
+    /// <summary>The node's only native call of its own is fsync of a directory (libc); libsodium is reached only through Courier.Sodium.</summary>
+    [Fact]
+    public void The_node_calls_libsodium_only_through_the_one_binding()
+    {
+        const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly;
+        var imports = typeof(CourierNode).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(all))
+            .Where(m => m.Attributes.HasFlag(System.Reflection.MethodAttributes.PinvokeImpl))
+            .ToList();
+        Assert.All(imports, m => Assert.Equal("libc", m.GetCustomAttributes(typeof(System.Runtime.InteropServices.DllImportAttribute), false).Cast<System.Runtime.InteropServices.DllImportAttribute>().Single().Value));
     }
 
     /// <summary>The public surface is what the <c>courier</c> command and a relay adapter need, and nothing else.</summary>

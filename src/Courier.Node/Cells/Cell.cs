@@ -341,6 +341,15 @@ internal sealed partial class Cell : IDisposable
             await SendEntryAsync(entry, cancellationToken).ConfigureAwait(false);
         }
 
+        // Sent again after a crash lost their settlement: the relay answered with the places they
+        // already had, behind the read position.
+        var behind = _outbox.Where(e => e.Epoch == Group.Epoch && e.Drop == _drop!.Name && e.Sequence <= _position).ToList();
+        if (behind.Count > 0)
+        {
+            _outbox.RemoveAll(behind.Contains);
+            Write(new CellChange { Settled = behind });
+        }
+
         // What landed after the commit that closed its epoch, and what the relay refused there, goes out again now.
         var old = _outbox.Where(e => e.Epoch < Group.Epoch).ToList();
         var late = old.Where(e => e.Refused || (_closedAt.TryGetValue(e.Epoch, out var closedAt) && e.Sequence > closedAt)).ToList();
@@ -428,27 +437,6 @@ internal sealed partial class Cell : IDisposable
         _drop?.Dispose();
         _drop = CellDrop.Of(Group);
     }
-
-    /// <summary>What changed in the group since the last write: the epoch state when it changed, and the ratchet records.</summary>
-    private GroupStateChanges SaveGroup() => Group.TakeChanges();
-
-    /// <summary>Writes <paramref name="change"/> and wipes the group's changes it carried.</summary>
-    private void Write(CellChange change)
-    {
-        try
-        {
-            _store.Write(change);
-        }
-        finally
-        {
-            change.Group?.Dispose();
-        }
-    }
-
-    private CellCursor Cursor() => new(_position, new Dictionary<ulong, long>(_closedAt), new HashSet<string>(_leaving, StringComparer.Ordinal)) { RejoinSecret = _rejoinSecret, RejoinCheckedAt = _rejoinCheckedAt, GapSince = _gapSince };
-
-    private CellMembership Membership()
-        => Group.IsActive ? new CellMembership(true, Group.Epoch, CodeName, Members) : new CellMembership(false, Group.Epoch, string.Empty, []);
 
     /// <summary>Appends a sealed envelope to a drop, signed with its append key, retrying with the same message id until the relay acknowledges.</summary>
     private Task<long> AppendAsync(DropName drop, DropAppendKey appendKey, byte[] envelope, MessageId id, CancellationToken cancellationToken)

@@ -100,6 +100,15 @@ internal sealed class CellRepository(Vault vault, InboxRepository inbox, RelayPo
     {
         foreach (var (cell, _) in _open.Values)
         {
+            try
+            {
+                cell.WriteDeferred();
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or NodeException)
+            {
+                // Only bookkeeping waited: the next open rereads the drop and re-appends with the same ids.
+            }
+
             cell.Dispose();
         }
 

@@ -122,6 +122,13 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
     {
         var cellId = Record.Id;
         var (groupId, cursorId, pendingId) = IdsOf(vault, cellId);
+        if (change.Group?.EpochState is null && !change.ReplacesGroup && change.Membership is null && change.CommitCreated is null && change.CommitMerged is null)
+        {
+            // Same epoch: what this replaces (a ratchet generation, the read position, a settled
+            // outbox entry) opens nothing of an earlier epoch.
+            transaction.WithinEpoch();
+        }
+
         if (change.Membership is { IsMember: false })
         {
             // Removed: nothing of the group is kept; the messages received stay in the inbox.

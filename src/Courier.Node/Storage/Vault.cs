@@ -31,6 +31,9 @@ internal sealed class Vault : IDisposable
     private bool _disposed;
     private int _deferrals;
     private bool _checkpointDue;
+    private TimeSpan _withinEpochDelay;
+    private TimeProvider _time = TimeProvider.System;
+    private DateTimeOffset? _withinEpochSince;
 
     private Vault(string home, HomeLock homeLock, VaultHeader header, VaultDatabase database, VaultKeys keys)
     {
@@ -300,17 +303,49 @@ internal sealed class Vault : IDisposable
         return new CheckpointScope(this);
     }
 
-    /// <summary>Removes replaced and deleted records' page images from the WAL (<see cref="VaultDatabase.Checkpoint"/>), now or at the end of the operation.</summary>
-    internal void Checkpoint()
+    /// <summary>
+    /// How long the old page images of records replaced within a cell's epoch (see
+    /// <see cref="VaultTransaction.WithinEpoch"/>) may stay in the WAL; zero, the default, removes
+    /// them at the end of the operation like everything else (docs/node.md, "What the vault leaves on disk").
+    /// </summary>
+    internal void KeepWithinEpochImages(TimeSpan delay, TimeProvider time)
     {
-        if (_deferrals > 0)
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        _withinEpochDelay = delay;
+        _time = time;
+    }
+
+    /// <summary>
+    /// A committed transaction replaced or deleted records: their page images leave the WAL
+    /// (<see cref="VaultDatabase.Checkpoint"/>) at the end of the operation, or, when they belonged
+    /// only to a cell's current epoch, at the end of the first operation after the delay.
+    /// </summary>
+    internal void Replaced(bool withinEpoch)
+    {
+        if (withinEpoch && _withinEpochDelay > TimeSpan.Zero)
+        {
+            _withinEpochSince ??= _time.GetUtcNow();
+        }
+        else
         {
             _checkpointDue = true;
-            return;
         }
 
-        _checkpointDue = false;
-        Database.Checkpoint();
+        if (_deferrals == 0)
+        {
+            CheckpointIfDue();
+        }
+    }
+
+    private void CheckpointIfDue()
+    {
+        var due = _checkpointDue || (_withinEpochSince is { } since && _time.GetUtcNow() - since >= _withinEpochDelay);
+        if (due && !_disposed)
+        {
+            _checkpointDue = false;
+            _withinEpochSince = null;
+            Database.Checkpoint();
+        }
     }
 
     /// <summary>Ends a <see cref="DeferCheckpoints"/> scope.</summary>
@@ -318,9 +353,9 @@ internal sealed class Vault : IDisposable
     {
         public void Dispose()
         {
-            if (--vault._deferrals == 0 && vault._checkpointDue && !vault._disposed)
+            if (--vault._deferrals == 0)
             {
-                vault.Checkpoint();
+                vault.CheckpointIfDue();
             }
         }
     }

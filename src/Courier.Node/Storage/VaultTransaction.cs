@@ -8,6 +8,7 @@ internal sealed class VaultTransaction : IDisposable
     private readonly Vault _vault;
     private readonly SqliteTransaction _transaction;
     private bool _replaced;
+    private bool _withinEpoch;
 
     internal VaultTransaction(Vault vault, SqliteTransaction transaction)
     {
@@ -22,15 +23,23 @@ internal sealed class VaultTransaction : IDisposable
     public void Delete(byte[] id) => _replaced |= _vault.Delete(_transaction, id);
 
     /// <summary>
+    /// What this transaction replaces or deletes belongs only to a cell's current epoch (ratchet
+    /// generations, the read position, settled outbox entries): the next epoch's checkpoint, or the
+    /// vault's delay, removes its old images from the WAL (<see cref="Vault.KeepWithinEpochImages"/>).
+    /// </summary>
+    public void WithinEpoch() => _withinEpoch = true;
+
+    /// <summary>
     /// Makes every change durable (synchronous=FULL: on disk when this returns); when a record was
-    /// replaced or deleted, its old sealed bytes then leave the WAL too (docs/node.md, "What the vault leaves on disk").
+    /// replaced or deleted, its old sealed bytes then leave the WAL at the end of the operation, or
+    /// later for <see cref="WithinEpoch"/> changes (docs/node.md, "What the vault leaves on disk").
     /// </summary>
     public void Commit()
     {
         _transaction.Commit();
         if (_replaced)
         {
-            _vault.Checkpoint();
+            _vault.Replaced(_withinEpoch);
         }
     }
 

@@ -111,11 +111,34 @@ internal sealed class CellMember(Cell cell, MemoryCellStore store, IRelay relay,
 
     public Task UpdateKeysAsync() => Cell.UpdateKeysAsync(default);
 
-    /// <summary>Drops the cell from memory and opens it again from what its store holds, as after a restart (optionally through another relay).</summary>
+    /// <summary>What the store's outbox holds once the cell wrote what waits, as when the node closes.</summary>
+    public IReadOnlyCollection<OutboxEntry> OutboxAtClose
+    {
+        get
+        {
+            Cell.WriteDeferred();
+            return Store.Outbox;
+        }
+    }
+
+    /// <summary>Closes the cell as the node does (what waits is written) and opens it again from what its store holds, as after a restart (optionally through another relay).</summary>
     public void Reopen(IRelay? through = null)
     {
+        Cell.WriteDeferred();
         Cell.Dispose();
         Cell = Cell.Open(MlsGroup.Restore(Store.Group!, Store.GroupRecords, SystemRandom.Instance, settings.Time), Store.Cursor, Store.Outbox, through ?? relay, Store, settings);
+    }
+
+    /// <summary>
+    /// Drops the cell from memory without writing what waits, as a crash would, and opens it again
+    /// from its store, with the outbox entries as a vault gives them back (without the places the
+    /// relay gave them, which are not stored).
+    /// </summary>
+    public void Crash()
+    {
+        Cell.Dispose();
+        var outbox = Store.Outbox.Select(e => OutboxEntry.Decode(e.Encode())).ToList();
+        Cell = Cell.Open(MlsGroup.Restore(Store.Group!, Store.GroupRecords, SystemRandom.Instance, settings.Time), Store.Cursor, outbox, relay, Store, settings);
     }
 
     public void Dispose() => Cell.Dispose();

@@ -150,4 +150,35 @@ public class CellTests
         await cell["Starik"].SendAsync(new TextContent("short"));
         Assert.Equal("short", ((TextContent)Assert.Single(await cell["Alyosha"].SyncAsync()).Content).Text);
     }
+
+    [Fact]
+    public async Task A_send_is_one_write_and_a_crash_before_its_settlement_was_written_loses_nothing_and_duplicates_nothing()
+    {
+        var relay = new InMemoryRelay();
+        using var people = new People(relay);
+        var cell = await people.CellAsync("Starik", "Galya");
+        var (starik, galya) = (cell["Starik"], cell["Galya"]);
+        var writes = galya.Store.Writes;
+        var texts = new[] { "one", "two", "three" };
+        foreach (var text in texts)
+        {
+            await galya.SendAsync(new TextContent(text));
+        }
+
+        // One write per message (the ratchet and the outbox entry), which also records where the
+        // previous message landed; the last one's place waits.
+        Assert.Equal(writes + texts.Length, galya.Store.Writes);
+        Assert.Single(galya.Store.Outbox);
+        var (appended, stored) = (relay.Appended.Count, relay.DropContents.Sum(d => d.Count));
+
+        galya.Crash();
+        await galya.SyncAsync();
+
+        // Appended again with the same ids, stored once, read once, and settled.
+        Assert.Equal(appended + 1, relay.Appended.Count);
+        Assert.Equal(stored, relay.DropContents.Sum(d => d.Count));
+        Assert.Equal(texts, (await starik.SyncAsync()).Select(m => ((TextContent)m.Content).Text));
+        Assert.Empty(await starik.SyncAsync());
+        Assert.Empty(galya.OutboxAtClose);
+    }
 }

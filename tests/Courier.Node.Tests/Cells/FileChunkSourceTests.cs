@@ -62,7 +62,7 @@ public sealed class FileChunkSourceTests : IDisposable
         var error = await Assert.ThrowsAsync<FileChangedException>(() => cell["Galya"].SyncAsync());
         Assert.Contains("changed.bin", error.Message, StringComparison.Ordinal);
         Assert.Empty(await cell["Galya"].SyncAsync());
-        Assert.DoesNotContain(cell["Galya"].Store.Outbox, e => e.Source?.Name == "changed.bin");
+        Assert.DoesNotContain(cell["Galya"].OutboxAtClose, e => e.Source?.Name == "changed.bin");
 
         foreach (var name in new[] { "Starik", "Volodya" })
         {

@@ -99,7 +99,7 @@ public sealed class SealedCellTests
         galya.Reopen();
 
         await galya.SyncAsync();
-        Assert.Empty(galya.Store.Outbox);
+        Assert.Empty(galya.OutboxAtClose);
         var received = await cell["Starik"].SyncAsync();
         Assert.Equal([content], received.Select(m => m.Content));
         Assert.Empty(await cell["Starik"].SyncAsync());

@@ -100,7 +100,7 @@ public class WedgeTests
         Assert.Equal(epoch + 1, galya.Group.Epoch);
         var said = galya.Cell.TakeNotices();
         Assert.Contains("set aside", Assert.Single(said), StringComparison.Ordinal);
-        Assert.Empty(galya.Store.Outbox);
+        Assert.Empty(galya.OutboxAtClose);
         Assert.Equal(["refused once"], (await starik.SyncAsync()).Select(m => ((TextContent)m.Content).Text));
         Assert.Empty(await starik.SyncAsync());
     }
@@ -132,7 +132,7 @@ public class WedgeTests
         galya.Reopen(refusing);
         await galya.SyncAsync();
         await galya.SendAsync(new TextContent("second"));
-        Assert.Empty(galya.Store.Outbox);
+        Assert.Empty(galya.OutboxAtClose);
         Assert.Equal(["first", "second"], (await starik.SyncAsync()).Select(m => ((TextContent)m.Content).Text));
     }
 

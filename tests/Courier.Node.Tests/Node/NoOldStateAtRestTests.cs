@@ -89,6 +89,59 @@ public class NoOldStateAtRestTests
         }
     }
 
+    /// <summary>
+    /// Within one epoch a send replaces its sender's ratchet generation: the old images of such
+    /// records may stay in the WAL for <see cref="NodeOptions.WithinEpochScrubDelay"/> (a checkpoint
+    /// per message cost three fsyncs), never longer than the first operation after it, and never past
+    /// the epoch's end. The scanner first shows that the window is real, so that finding nothing later
+    /// means something.
+    /// </summary>
+    [Fact]
+    public async Task Records_replaced_within_an_epoch_leave_the_WAL_after_the_delay_or_at_once_when_the_epoch_ends()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        using var nodes = new TestNodes();
+        var (a, b) = (nodes.Create(nodes.Options(clock)), nodes.Create(nodes.Options(clock)));
+        await nodes.ConnectAsync(a, b, inviterName: "Starik", acceptorName: "Galya");
+        a.CreateLayer("layer", [nodes.RelayUri]);
+        await a.CreateCellAsync(CellName);
+        await a.AddToCellAsync(CellName, ["Galya"]);
+        Assert.Equal([CellName], (await b.SyncAsync()).Contacts.JoinedCells);
+        var home = nodes.Homes[0].Path;
+        var seen = SealedRecords(home);
+
+        async Task<SecretSet> SendAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await a.SendAsync(CellName, $"message {i}");
+                seen.UnionWith(SealedRecords(home));
+            }
+
+            var replaced = new SecretSet();
+            foreach (var body in seen.Except(SealedRecords(home)).Select(Convert.FromHexString))
+            {
+                replaced.AddBytes(body[..48], body[^32..]);
+            }
+
+            return replaced;
+        }
+
+        // Within the delay, the WAL still holds replaced ratchet generations.
+        var replaced = await SendAsync(3);
+        Assert.True(replaced.Count > 0, "no record was replaced");
+        Assert.NotNull(replaced.FindIn(File.ReadAllBytes(Path.Combine(home, "vault.db-wal"))));
+
+        // The first operation after the delay removes them.
+        clock.Advance(TimeSpan.FromSeconds(31));
+        Scan(home, await SendAsync(1), "open");
+
+        // The end of an epoch removes them without waiting.
+        Assert.NotNull((await SendAsync(3)).FindIn(File.ReadAllBytes(Path.Combine(home, "vault.db-wal"))));
+        await a.RotateKeysAsync(CellName);
+        Scan(home, await SendAsync(0), "open");
+    }
+
     /// <summary>The current epoch's secrets (RFC 9420 §8) and every secret its secret tree holds (§9), those not yet wiped, with their epoch; not the resumption PSK, which §8.6 keeps for later epochs.</summary>
     private static List<(ulong Epoch, byte[] Bytes)> EpochSecrets(Cell cell)
     {
