@@ -3,6 +3,8 @@
 #
 #   tools/fuzz.sh TARGET SECONDS   fuzz TARGET for SECONDS from its seed corpus, then print the
 #                                  executions done and the crashes found
+#   tools/fuzz.sh TARGET --execs N fuzz TARGET until about N executions (afl-fuzz -E), however long
+#                                  that takes (on a shared machine, under `nice`)
 #   tools/fuzz.sh --list           the targets and what each covers
 #
 # Installs afl++ (apt-get, as root) and the SharpFuzz command-line tool if missing, publishes
@@ -18,13 +20,19 @@ cd "$(dirname "$0")/.."
 out=${COURIER_FUZZ_OUT:-/tmp/courier-fuzz}
 sharpfuzz_version=2.3.0
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
 case "${1:-}" in
   --list) list=1 ;;
   -h|--help|"") usage; [ -n "${1:-}" ]; exit ;;
-  *) list=0; target=$1; seconds=${2:?"usage: tools/fuzz.sh TARGET SECONDS"} ;;
+  *) list=0; target=$1; seconds=${2:?"usage: tools/fuzz.sh TARGET SECONDS | TARGET --execs N"} ;;
 esac
+
+limit=(-V "$seconds")
+if [ "$seconds" = --execs ]; then
+  seconds=${3:?"usage: tools/fuzz.sh TARGET --execs N"}
+  limit=(-E "$seconds")
+fi
 
 build() {
   dotnet publish tools/Courier.Fuzz -c Release -o "$out/app" -v q --nologo >&2
@@ -35,7 +43,7 @@ if [ "$list" = 1 ]; then
   exec "$out/app/Courier.Fuzz" --list
 fi
 
-case "$seconds" in ''|*[!0-9]*) echo "error: SECONDS must be a whole number, not $seconds" >&2; exit 2 ;; esac
+case "$seconds" in ''|*[!0-9]*) echo "error: SECONDS (or N) must be a whole number, not $seconds" >&2; exit 2 ;; esac
 if [ ! -d "tools/Courier.Fuzz/corpus/$target" ]; then
   echo "error: no target $target (tools/fuzz.sh --list)" >&2
   exit 2
@@ -61,12 +69,12 @@ done
 
 findings="$out/findings/$target-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$findings"
-echo "== fuzzing $target for ${seconds}s into $findings" >&2
+echo "== fuzzing $target (${limit[*]}) into $findings" >&2
 # .NET is not an afl-instrumented ELF (SKIP_BIN_CHECK); the machine is shared (NO_AFFINITY);
 # the first inputs pay for the JIT (-t).
 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 \
 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=60000 \
-  ${COURIER_FUZZ_LOCK:+flock "$COURIER_FUZZ_LOCK"} afl-fuzz -i "tools/Courier.Fuzz/corpus/$target" -o "$findings" -V "$seconds" -t 5000 -m none \
+  ${COURIER_FUZZ_LOCK:+flock "$COURIER_FUZZ_LOCK"} afl-fuzz -i "tools/Courier.Fuzz/corpus/$target" -o "$findings" "${limit[@]}" -t 5000 -m none \
   -- "$out/app/Courier.Fuzz" "$target" >"$findings/afl.log" 2>&1 || {
     echo "error: afl-fuzz failed; the end of $findings/afl.log:" >&2
     tail -20 "$findings/afl.log" >&2
