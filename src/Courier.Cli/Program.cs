@@ -4,6 +4,7 @@ using Courier.Cli.Commands;
 var root = new RootCommand("Courier: compartmentalized secure communication. See README.md and docs/.");
 root.Options.Add(NodeCommandOptions.Home);
 root.Options.Add(NodeCommandOptions.PassphraseFile);
+root.Options.Add(NodeCommandOptions.Bind);
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(ContactCommand.Create());

@@ -6,7 +6,7 @@ namespace Courier.Node;
 public sealed class NodeOptions
 {
     /// <summary>Options with the defaults.</summary>
-    public NodeOptions() => Relays = address => new HttpRelay(address, AllowInsecureHttp);
+    public NodeOptions() => Relays = address => new HttpRelay(address, AllowInsecureHttp, Bind);
 
     /// <summary>The clock (KeyPackage lifetimes, timeouts, introduction expiry).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -58,6 +58,12 @@ public sealed class NodeOptions
     /// default only loopback ones; others are refused with <see cref="InsecureRelayAddressException"/>).
     /// </summary>
     public bool AllowInsecureHttp { get; init; }
+
+    /// <summary>
+    /// The local address the default <see cref="Relays"/> connect from (null: the system's choice);
+    /// tests give each node its own loopback address, 127.0.0.N, to see who talks to whom.
+    /// </summary>
+    public System.Net.IPAddress? Bind { get; init; }
 
     internal void Validate()
     {

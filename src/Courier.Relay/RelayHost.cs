@@ -77,6 +77,11 @@ public sealed class RelayHost : IAsyncDisposable
         {
             k.Listen(options.Listen, listen =>
             {
+                if (options.TestConnectionLog is { } log)
+                {
+                    listen.Use(next => LogConnections(next, log));
+                }
+
                 // Before TLS, so a refused connection costs no handshake.
                 listen.Use(next => LimitConnectionsPerClient(next, options));
                 if (options.Certificate is { } certificate)
@@ -201,6 +206,22 @@ public sealed class RelayHost : IAsyncDisposable
                 ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.NameplateAllocationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true }));
         }
+    }
+
+    /// <summary>Appends "remote local" addresses of each connection to <paramref name="path"/> (<see cref="RelayOptions.TestConnectionLog"/>).</summary>
+    private static ConnectionDelegate LogConnections(ConnectionDelegate next, string path)
+    {
+        var gate = new Lock();
+        return connection =>
+        {
+            var line = $"{(connection.RemoteEndPoint as IPEndPoint)?.Address} {(connection.LocalEndPoint as IPEndPoint)?.Address}\n";
+            lock (gate)
+            {
+                File.AppendAllText(path, line);
+            }
+
+            return next(connection);
+        };
     }
 
     /// <summary>Closes a connection from a client address that holds <see cref="RelayOptions.MaxConnectionsPerClient"/> already.</summary>

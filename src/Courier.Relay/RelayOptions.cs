@@ -24,6 +24,13 @@ public sealed class RelayOptions
     /// </summary>
     public IReadOnlyList<IPAddress> TrustedProxies { get; init; } = [];
 
+    /// <summary>
+    /// Tests only: a file to which the relay appends one line per accepted connection, "remote-address
+    /// local-address", so that a test can show which processes talked to which. Such a log is what an
+    /// adversary who seizes a relay would want; a relay in service never keeps one.
+    /// </summary>
+    public string? TestConnectionLog { get; init; }
+
     /// <summary>How far a signed request's timestamp may be from the relay's clock.</summary>
     public TimeSpan FreshnessWindow { get; init; } = TimeSpan.FromSeconds(60);
 

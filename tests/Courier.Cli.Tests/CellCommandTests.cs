@@ -266,6 +266,9 @@ public sealed class CellCommandTests : IDisposable
 
         Assert.Equal(2, (await Try("a", "send", "nowhere")).Exit);
         Assert.Equal(2, (await Try("a", "send", "nowhere", "text", "--file", "whatever.bin")).Exit);
+        var badBind = await Try("a", "sync", "--bind", "here");
+        Assert.Equal(2, badBind.Exit);
+        Assert.Contains("'here' is not an IP address", badBind.Err, StringComparison.Ordinal);
 
         var unknownMessage = await Try("a", "forward", "0123456789ab", "--to", "nowhere");
         Assert.Equal(1, unknownMessage.Exit);

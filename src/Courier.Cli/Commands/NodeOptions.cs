@@ -1,3 +1,4 @@
+using System.Net;
 using System.CommandLine;
 using System.Text;
 using Courier.Node;
@@ -29,6 +30,24 @@ internal static class NodeCommandOptions
         HelpName = "url",
         Required = true,
         CustomParser = result => ParseRelay(result, result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty),
+    };
+
+    public static readonly Option<IPAddress?> Bind = new("--bind")
+    {
+        Description = "Connect to relays from this local address (one of this machine's; tests give each node its own 127.0.0.N).",
+        HelpName = "ip",
+        Recursive = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            if (IPAddress.TryParse(text, out var address))
+            {
+                return address;
+            }
+
+            result.AddError($"'{text}' is not an IP address: give one of this machine's addresses, such as 127.0.0.2.");
+            return null;
+        },
     };
 
     public static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of a table." };
@@ -96,7 +115,7 @@ internal static class NodeCommandOptions
         var passphrase = Passphrase(parse, confirm: false);
         try
         {
-            return CourierNode.Open(HomeOf(parse), passphrase);
+            return CourierNode.Open(HomeOf(parse), passphrase, new NodeOptions { Bind = parse.GetValue(Bind) });
         }
         finally
         {

@@ -74,12 +74,17 @@ internal static class RelayCommand
             Description = "Nameplate allocations allowed per client address per minute, and as many joins.",
             DefaultValueFactory = _ => 10,
         };
+        var connectionLog = new Option<FileInfo?>("--test-connection-log")
+        {
+            Description = "Tests only: append the remote and local address of every connection to this file. It records who talks to the relay; never use it in service.",
+            HelpName = "file",
+        };
         var limits = new RelayLimitOptions();
 
         var tls = new TlsOptions();
         var serve = new Command("serve", "Serve the relay API until stopped (SIGTERM or Ctrl+C). HTTPS unless listening on loopback (docs/tls.md). Prints the address to give nodes, then 'listening on <url>' once ready; logs are JSON lines and never name a drop.")
         {
-            listen, store, data, nats, replicas, singleReplica, retention, maxEnvelopes, rate, nameplateRate,
+            listen, store, data, nats, replicas, singleReplica, retention, maxEnvelopes, rate, nameplateRate, connectionLog,
         };
         limits.AddTo(serve);
         tls.AddTo(serve);
@@ -131,7 +136,13 @@ internal static class RelayCommand
                 MaxLongPolls = parse.GetValue(limits.MaxLongPolls),
                 MaxLongPollsPerClient = parse.GetValue(limits.MaxLongPollsPerAddress),
                 DropCreationsPerMinute = parse.GetValue(limits.DropRate),
+                TestConnectionLog = parse.GetValue(connectionLog)?.FullName,
             };
+            if (options.TestConnectionLog is { } log)
+            {
+                await Console.Error.WriteLineAsync($"warning: every connection's addresses go to {log} (--test-connection-log, for tests only)").ConfigureAwait(false);
+            }
+
             var host = await RelayHost.StartAsync(options, dropStore, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (host.ConfigureAwait(false))
             {

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
@@ -24,8 +26,9 @@ public sealed class HttpRelay : IRelay, IDisposable
     /// <param name="address">An https address, pinned or checked against the system's CAs; or http to this machine.</param>
     /// <param name="allowInsecureHttp">Allow http to other machines too.</param>
     /// <exception cref="ArgumentException">The address is not an http(s) URL, or its fragment is not a pin.</exception>
+    /// <param name="bind">The local address connections leave from (port chosen by the system); null lets the system choose.</param>
     /// <exception cref="InsecureRelayAddressException">http to another machine without <paramref name="allowInsecureHttp"/>.</exception>
-    public HttpRelay(Uri address, bool allowInsecureHttp = false)
+    public HttpRelay(Uri address, bool allowInsecureHttp = false, IPAddress? bind = null)
     {
         Address = AddressOf(address);
         var uri = new Uri(Address);
@@ -42,6 +45,7 @@ public sealed class HttpRelay : IRelay, IDisposable
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 RemoteCertificateValidationCallback = pin is null ? null : (_, certificate, _, _) => MatchesPin(pin, certificate),
             },
+            ConnectCallback = bind is null ? null : (context, cancellationToken) => ConnectFromAsync(bind, context.DnsEndPoint, cancellationToken),
         };
         _http = new HttpClient(handler) { BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(90), MaxResponseContentBufferSize = MaxResponseBytes };
         _client = new RelayClient(_http);
@@ -49,6 +53,23 @@ public sealed class HttpRelay : IRelay, IDisposable
 
     /// <inheritdoc/>
     public string Address { get; }
+
+    /// <summary>A TCP connection to <paramref name="relay"/> from <paramref name="bind"/> (tests give each process its own loopback address).</summary>
+    private static async ValueTask<Stream> ConnectFromAsync(IPAddress bind, DnsEndPoint relay, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new IPEndPoint(bind, 0));
+            await socket.ConnectAsync(relay, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// The form in which the node records a relay's address: scheme, host and port, with a final
