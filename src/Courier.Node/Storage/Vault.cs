@@ -13,7 +13,7 @@ namespace Courier.Node.Storage;
 /// <c>courier.lock</c> (<see cref="HomeLock"/>) keeps a second node out. Record plaintexts are padded
 /// to a multiple of <see cref="PaddingQuantum"/> bytes, so sizes reveal little.
 /// </summary>
-internal sealed class Vault : IDisposable
+internal sealed partial class Vault : IDisposable
 {
     /// <summary>Record plaintexts are padded to a multiple of this many bytes.</summary>
     public const int PaddingQuantum = 256;
@@ -29,11 +29,6 @@ internal sealed class Vault : IDisposable
     private readonly VaultKeys _keys;
     private VaultHeader _header;
     private bool _disposed;
-    private int _deferrals;
-    private bool _checkpointDue;
-    private TimeSpan _withinEpochDelay;
-    private TimeProvider _time = TimeProvider.System;
-    private DateTimeOffset? _withinEpochSince;
 
     private Vault(string home, HomeLock homeLock, VaultHeader header, VaultDatabase database, VaultKeys keys)
     {
@@ -290,75 +285,6 @@ internal sealed class Vault : IDisposable
 
     /// <summary>Deletes a record; true when there was one.</summary>
     internal bool Delete(SqliteTransaction transaction, byte[] id) => Database.Delete(transaction, id);
-
-    /// <summary>
-    /// Until the returned scope ends, the WAL checkpoint after a replacing transaction waits for its
-    /// end: one node operation (a send reads, stores, appends and reads again) copies its pages into
-    /// the database once, not after each of its transactions. Scopes nest; the node runs one
-    /// operation at a time.
-    /// </summary>
-    public CheckpointScope DeferCheckpoints()
-    {
-        _deferrals++;
-        return new CheckpointScope(this);
-    }
-
-    /// <summary>
-    /// How long the old page images of records replaced within a cell's epoch (see
-    /// <see cref="VaultTransaction.WithinEpoch"/>) may stay in the WAL; zero, the default, removes
-    /// them at the end of the operation like everything else (docs/node.md, "What the vault leaves on disk").
-    /// </summary>
-    internal void KeepWithinEpochImages(TimeSpan delay, TimeProvider time)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
-        _withinEpochDelay = delay;
-        _time = time;
-    }
-
-    /// <summary>
-    /// A committed transaction replaced or deleted records: their page images leave the WAL
-    /// (<see cref="VaultDatabase.Checkpoint"/>) at the end of the operation, or, when they belonged
-    /// only to a cell's current epoch, at the end of the first operation after the delay.
-    /// </summary>
-    internal void Replaced(bool withinEpoch)
-    {
-        if (withinEpoch && _withinEpochDelay > TimeSpan.Zero)
-        {
-            _withinEpochSince ??= _time.GetUtcNow();
-        }
-        else
-        {
-            _checkpointDue = true;
-        }
-
-        if (_deferrals == 0)
-        {
-            CheckpointIfDue();
-        }
-    }
-
-    private void CheckpointIfDue()
-    {
-        var due = _checkpointDue || (_withinEpochSince is { } since && _time.GetUtcNow() - since >= _withinEpochDelay);
-        if (due && !_disposed)
-        {
-            _checkpointDue = false;
-            _withinEpochSince = null;
-            Database.Checkpoint();
-        }
-    }
-
-    /// <summary>Ends a <see cref="DeferCheckpoints"/> scope.</summary>
-    internal readonly struct CheckpointScope(Vault vault) : IDisposable
-    {
-        public void Dispose()
-        {
-            if (--vault._deferrals == 0)
-            {
-                vault.CheckpointIfDue();
-            }
-        }
-    }
 
     /// <summary>
     /// Format 1 kept each cell as one blob; format 2 splits it into records; format 3 adds sequence
