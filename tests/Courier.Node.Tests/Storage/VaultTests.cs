@@ -32,6 +32,35 @@ public class VaultTests
     }
 
     [Fact]
+    public void Replacing_a_record_keeps_or_changes_its_lookup_name_and_collection_as_given()
+    {
+        using var home = new TempHome();
+        using var vault = VaultStore.Create(home.Path, Passphrase, TempHome.FastKdf);
+        var id = VaultStore.NewId();
+        void Put(VaultCollection collection, string body, string? lookup)
+        {
+            using var transaction = vault.Begin();
+            transaction.Put(collection, id, Encoding.UTF8.GetBytes(body), lookup);
+            transaction.Commit();
+        }
+
+        Put(VaultCollection.Contact, "one", "starik");
+        Put(VaultCollection.Contact, "two", "starik");
+        Assert.Equal("two", Encoding.UTF8.GetString(Assert.Single(vault.Find(VaultCollection.Contact, "starik")).Plaintext));
+
+        Put(VaultCollection.Contact, "three", "galya");
+        Assert.Empty(vault.Find(VaultCollection.Contact, "starik"));
+        Assert.Equal("three", Encoding.UTF8.GetString(Assert.Single(vault.Find(VaultCollection.Contact, "galya")).Plaintext));
+
+        Put(VaultCollection.Contact, "four", null);
+        Assert.Empty(vault.Find(VaultCollection.Contact, "galya"));
+        Put(VaultCollection.Layer, "five", "galya");
+        Assert.Null(vault.Get(VaultCollection.Contact, id));
+        Assert.Equal("five", Encoding.UTF8.GetString(vault.Get(VaultCollection.Layer, id)!));
+        Assert.Single(vault.Find(VaultCollection.Layer, "galya"));
+    }
+
+    [Fact]
     public void A_wrong_passphrase_is_refused_and_changes_no_byte_of_the_home()
     {
         using var home = new TempHome();
