@@ -15,11 +15,11 @@ internal sealed partial class RelayApi
     /// window is answered as the duplicate it is (ids are remembered longer than the window) and
     /// stores nothing, and no append costs a second durable write.
     /// </summary>
-    private void AuthorizeAppend(HttpContext ctx, DropName drop, DropState state, MessageId messageId, byte[] envelope)
+    private void AuthorizeAppend(HttpContext ctx, DropName drop, ReadOnlyMemory<byte> appendKey, MessageId messageId, byte[] envelope)
     {
-        if (!state.AppendKey.IsEmpty)
+        if (!appendKey.IsEmpty)
         {
-            Verify(ctx, drop, state.AppendKey, envelope, messageId);
+            Verify(ctx, drop, appendKey, envelope, messageId);
         }
     }
 

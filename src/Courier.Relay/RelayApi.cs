@@ -112,13 +112,19 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
             RequestBody.CheckEnvelopeSize((int)declared, nameplate);
         }
 
-        var state = nameplate ? null : await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false) ?? throw NoSuchDrop();
+        // A nameplate's drop has no keys (and a bare null in a conditional here would become an empty
+        // ReadOnlyMemory through byte[]'s implicit conversion).
+        ReadOnlyMemory<byte>? keys = null;
+        if (!nameplate)
+        {
+            keys = await store.GetDropKeysAsync(drop, ctx.RequestAborted).ConfigureAwait(false) ?? throw NoSuchDrop();
+        }
         var envelope = await RequestBody.ReadAsync(ctx, EnvelopeSizes.Max, "application/octet-stream").ConfigureAwait(false);
         RequestBody.CheckEnvelopeSize(envelope.Length, nameplate);
-        if (state is not null)
+        if (keys is { } stored)
         {
             // Only an authorized append marks the drop in use: a stranger cannot keep it from expiring.
-            AuthorizeAppend(ctx, drop, state, messageId, envelope);
+            AuthorizeAppend(ctx, drop, DropState.AppendKeyOf(stored), messageId, envelope);
             await TouchAsync(ctx, drop).ConfigureAwait(false);
         }
 

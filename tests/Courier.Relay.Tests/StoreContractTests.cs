@@ -117,6 +117,8 @@ public sealed class StoreContractTests : IDisposable
         Assert.Equal(CreateDropOutcome.Exists, await store.CreateDropAsync(drop, Key, default));
         Assert.Equal(CreateDropOutcome.Conflict, await store.CreateDropAsync(drop, DropReadKey.Create().PublicKey, default));
         Assert.Null(await store.GetDropAsync(DropName.NewRandom(), default));
+        Assert.Null(await store.GetDropKeysAsync(DropName.NewRandom(), default));
+        Assert.Equal(Key.ToArray(), (await store.GetDropKeysAsync(drop, default))!.Value.ToArray());
         Assert.Equal(new AppendOutcome(AppendStatus.NoSuchDrop, 0), await store.AppendAsync(DropName.NewRandom(), MessageId.NewRandom(), Envelope(1), 10, default));
     }
 
@@ -214,6 +216,7 @@ public sealed class StoreContractTests : IDisposable
         Assert.Equal(nameplate.InviterSlot, (await store.GetNameplateAsync(42, default))!.InviterSlot);
         Assert.True((await store.GetDropAsync(nameplate.InviterSlot, default))!.IsOpen);
         Assert.True((await store.GetDropAsync(nameplate.AcceptorSlot, default))!.IsOpen);
+        Assert.True((await store.GetDropKeysAsync(nameplate.AcceptorSlot, default))!.Value.IsEmpty);
         Assert.Equal(AppendStatus.Appended, (await store.AppendAsync(nameplate.AcceptorSlot, MessageId.NewRandom(), Envelope(1), 4, default)).Status);
 
         Assert.True(await store.ReleaseNameplateAsync(42, default));

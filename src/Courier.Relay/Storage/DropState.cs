@@ -19,7 +19,10 @@ public sealed record DropState(ReadOnlyMemory<byte> Keys, long LastSeq)
     public ReadOnlyMemory<byte> ReadKey => Keys[..Math.Min(Keys.Length, 32)];
 
     /// <summary>The key that signs appends; empty for a drop created without one, to which anyone may append.</summary>
-    public ReadOnlyMemory<byte> AppendKey => Keys.Length == WriteAuthorizedKeysSize ? Keys[32..] : ReadOnlyMemory<byte>.Empty;
+    public ReadOnlyMemory<byte> AppendKey => AppendKeyOf(Keys);
+
+    /// <summary>The append key within stored keys (<see cref="Keys"/>); empty when there is none.</summary>
+    public static ReadOnlyMemory<byte> AppendKeyOf(ReadOnlyMemory<byte> keys) => keys.Length == WriteAuthorizedKeysSize ? keys[32..] : ReadOnlyMemory<byte>.Empty;
 
     /// <summary>The stored keys of a drop: the read key, then the append key if any.</summary>
     public static byte[] Encode(ReadOnlySpan<byte> readKey, ReadOnlySpan<byte> appendKey) => [.. readKey, .. appendKey];

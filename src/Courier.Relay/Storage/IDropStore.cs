@@ -20,6 +20,12 @@ public interface IDropStore : IAsyncDisposable
     Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The drop's keys alone (<see cref="DropState.Keys"/>), or null when there is no such drop: what
+    /// an append needs, without the log position, which costs NATS a JetStream request per call.
+    /// </summary>
+    Task<ReadOnlyMemory<byte>?> GetDropKeysAsync(DropName drop, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records that <paramref name="drop"/> is in use now (an append, or a signed fetch or trim), so it
     /// is not deleted as idle; false when there is no such keyed drop. A store writes this at most once
     /// per <see cref="DropStoreOptions.UseGranularity"/> per drop and otherwise answers without I/O.

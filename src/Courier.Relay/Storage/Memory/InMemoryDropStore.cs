@@ -42,6 +42,10 @@ public sealed class InMemoryDropStore : IDropStore
     }
 
     /// <inheritdoc/>
+    public async Task<ReadOnlyMemory<byte>?> GetDropKeysAsync(DropName drop, CancellationToken cancellationToken)
+        => (await GetDropAsync(drop, cancellationToken).ConfigureAwait(false))?.Keys;
+
+    /// <inheritdoc/>
     public Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -79,26 +79,46 @@ public sealed class NatsDropStore : IDropStore
     /// <inheritdoc/>
     public async Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken)
     {
-        byte[]? key = _keys.TryGetValue(drop, out var cached) ? cached : null;
-        long floor = -1;
-        if (key is null)
+        if (await KeysAsync(drop, cancellationToken).ConfigureAwait(false) is not var (key, floor))
         {
-            var meta = await _keyValue.GetMetaAsync(drop, cancellationToken).ConfigureAwait(false);
-            if (meta is null)
-            {
-                return null;
-            }
-
-            key = meta.Value.Key;
-            floor = meta.Value.Floor;
-            if (key.Length > 0)
-            {
-                BoundedCache.Remember(_keys, drop, key);
-            }
+            return null;
         }
 
         var tail = await _log.LoadTailAsync(drop, floor, cancellationToken).ConfigureAwait(false);
         return new DropState(key, tail.DropSeq);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ReadOnlyMemory<byte>?> GetDropKeysAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        if (await KeysAsync(drop, cancellationToken).ConfigureAwait(false) is not var (key, _))
+        {
+            return null;
+        }
+
+        return key;
+    }
+
+    /// <summary>The drop's keys (cached once known: a keyed drop's keys never change) and, when just read, its floor (-1 when cached); null when there is no such drop.</summary>
+    private async Task<(byte[] Key, long Floor)?> KeysAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        if (_keys.TryGetValue(drop, out var cached))
+        {
+            return (cached, -1);
+        }
+
+        var meta = await _keyValue.GetMetaAsync(drop, cancellationToken).ConfigureAwait(false);
+        if (meta is null)
+        {
+            return null;
+        }
+
+        if (meta.Value.Key.Length > 0)
+        {
+            BoundedCache.Remember(_keys, drop, meta.Value.Key);
+        }
+
+        return (meta.Value.Key, meta.Value.Floor);
     }
 
     /// <inheritdoc/>

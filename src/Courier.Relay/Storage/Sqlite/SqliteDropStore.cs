@@ -97,6 +97,10 @@ public sealed class SqliteDropStore : IDropStore
     }
 
     /// <inheritdoc/>
+    public async Task<ReadOnlyMemory<byte>?> GetDropKeysAsync(DropName drop, CancellationToken cancellationToken)
+        => (await GetDropAsync(drop, cancellationToken).ConfigureAwait(false))?.Keys;
+
+    /// <inheritdoc/>
     public Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken)
     {
         var reader = RentReader();
