@@ -18,6 +18,19 @@ public sealed class SurbKeys : IDisposable
         material = GC.AllocateArray<byte>((hops + 1) * Lioness.KeyMaterialLength, pinned: true);
     }
 
+    /// <summary>Keys from their serialized material (reply key | hop 0 | hop 1 ...), as the test vectors hold them.</summary>
+    internal static SurbKeys FromMaterial(byte[] surbId, ReadOnlySpan<byte> material)
+    {
+        if (material.Length % Lioness.KeyMaterialLength != 0 || material.Length < 2 * Lioness.KeyMaterialLength)
+        {
+            throw new SphinxException(SphinxError.WrongLength, "SURB keys are a whole number of Lioness key materials, at least two.");
+        }
+
+        var keys = new SurbKeys((material.Length / Lioness.KeyMaterialLength) - 1, surbId);
+        material.CopyTo(keys.material);
+        return keys;
+    }
+
     /// <summary>The id in the SURB's SURBReply command, which the reply's last hop reports.</summary>
     public byte[] SurbId { get; }
 
@@ -28,7 +41,7 @@ public sealed class SurbKeys : IDisposable
 
     internal Span<byte> HopKeys => Material[Lioness.KeyMaterialLength..];
 
-    private Span<byte> Material
+    internal Span<byte> Material
     {
         get
         {
