@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using Courier.TestKit;
+using Courier.Vectors;
 
 namespace Courier.Mix.Tests;
 
@@ -24,69 +26,37 @@ public class OwnVectorTests
         Assert.Equal(File.ReadAllText(Vectors.Path("courier", fileName)), generated);
     }
 
-    [Fact]
-    public void Lioness_vectors_encrypt_and_decrypt()
+    [Theory]
+    [InlineData(OwnVectors.LionessFile, 5)]
+    [InlineData(OwnVectors.PacketsFile, 12)]
+    public void Every_case_checks_hop_by_hop(string fileName, int cases)
     {
-        using var document = Vectors.Load("courier", OwnVectors.LionessFile);
-        Assert.Equal(5, document.RootElement.GetArrayLength());
-        foreach (var vector in document.RootElement.EnumerateArray())
-        {
-            var block = vector.Hex("Plaintext");
-            Lioness.Encrypt(vector.Hex("Key"), block);
-            Assert.Equal(vector.Hex("Ciphertext"), block);
-            Lioness.Decrypt(vector.Hex("Key"), block);
-            Assert.Equal(vector.Hex("Plaintext"), block);
-        }
+        // Through tools/Courier.Vectors' checkers: every hop gives the next packet whole and the case's
+        // commands, the last hop delivers the message (or the reply payload SurbKeys decrypts to it).
+        var file = VectorRunner.SphinxFiles.Single(f => f.FileName == fileName);
+        var report = VectorRunner.Run(file, Vectors.Path("courier", fileName));
+        Assert.True(report.Failed == 0, string.Join(Environment.NewLine, report.Failures.Prepend(report.ToString())));
+        Assert.Equal((cases, 0), (report.Passed, report.Skipped));
     }
 
-    public static TheoryData<int> PacketCases() => [.. Enumerable.Range(0, 12)];
-
     [Theory]
-    [MemberData(nameof(PacketCases))]
-    public void Every_hop_of_every_packet_vector_gives_the_next_packet_and_the_message(int index)
+    [InlineData(3, "Packets", 2, 550, "hop 1: forwarded packet")] // a payload byte of what hop 1 forwards
+    [InlineData(10, "Packets", 0, 2000, "hop 0: forwarded packet")] // a payload byte of the first packet
+    [InlineData(11, "SurbKeys", 0, 200, "reply message: refused (InvalidPayload)")] // hop 0's key of the SURB's creator
+    public void A_changed_vector_fails_at_the_right_place(int index, string field, int element, int byteOffset, string where)
     {
-        using var document = Vectors.Load("courier", OwnVectors.PacketsFile);
-        Assert.Equal(12, document.RootElement.GetArrayLength());
-        var vector = document.RootElement[index];
-        var geometry = vector.GetProperty("Geometry");
-        var sphinx = new Sphinx(new SphinxGeometry(geometry.GetProperty("MaxHops").GetInt32(), geometry.GetProperty("MessageLength").GetInt32()));
-        var nodes = vector.GetProperty("Nodes");
-        var path = vector.GetProperty("Path");
-        var packets = vector.GetProperty("Packets");
-        var hops = path.GetArrayLength();
-        var surb = vector.Hex("Surb");
-        if (surb.Length > 0)
-        {
-            // A reply has no randomness of its own: the SURB and the message give Packets[0].
-            Assert.Equal(packets[0].Hex(), sphinx.CreateReply(surb, vector.Hex("Payload")).Packet);
-        }
+        var root = JsonNode.Parse(File.ReadAllText(Vectors.Path("courier", OwnVectors.PacketsFile)))!;
+        var node = field == "Packets" ? root[index]![field]![element]! : root[index]![field]!;
+        var bytes = Convert.FromHexString(node.GetValue<string>());
+        bytes[byteOffset] ^= 0x01;
+        node.ReplaceWith(Convert.ToHexStringLower(bytes));
 
-        var packet = packets[0].Hex();
-        for (var i = 0; i < hops; i++)
-        {
-            using var key = MixPrivateKey.Import(nodes[i].Hex("PrivateKey"), epoch: 0);
-            Assert.Equal(path[i].Hex("PublicKey"), key.PublicKey.ToArray());
-            var result = sphinx.Unwrap(key, packet, new Courier.TestKit.InMemoryReplayTags());
-            var asked = path[i].GetProperty("Commands").EnumerateArray().Select(c => Convert.ToHexStringLower(c.Hex())).ToList();
-            Assert.Equal(asked, OwnVectors.Commands(result.Commands.Delay, result.Commands.Recipient, result.Commands.SurbId));
-            if (i < hops - 1)
-            {
-                Assert.Equal(path[i + 1].Hex("ID"), result.Commands.NextHopId);
-                Assert.Equal(packets[i + 1].Hex(), packet);
-                continue;
-            }
-
-            Assert.Equal(vector.Hex("Delivered"), packet[result.Delivered]);
-            if (surb.Length == 0)
-            {
-                Assert.Equal(vector.Hex("Payload"), packet[result.Delivered]);
-            }
-            else
-            {
-                using var keys = SurbKeys.FromMaterial(result.Commands.SurbId!, vector.Hex("SurbKeys"));
-                Assert.Equal(vector.Hex("Payload"), sphinx.DecryptReply(keys, packet[result.Delivered]));
-            }
-        }
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, OwnVectors.PacketsFile);
+        File.WriteAllText(path, root.ToJsonString());
+        var report = VectorRunner.Run(new CourierSphinxVectors(), path);
+        Assert.Equal(1, report.Failed);
+        Assert.Contains(where, Assert.Single(report.Failures), StringComparison.Ordinal);
     }
 
     private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;

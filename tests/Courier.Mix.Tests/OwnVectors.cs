@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Courier.TestKit;
+using Courier.Vectors;
 
 namespace Courier.Mix.Tests;
 
@@ -72,7 +72,7 @@ internal static class OwnVectors
                 ["Geometry"] = new JsonObject { ["MaxHops"] = geometry.MaxHops, ["MessageLength"] = geometry.MessageLength },
                 ["Seed"] = seed,
                 ["Nodes"] = new JsonArray([.. Enumerable.Range(0, hops).Select(i => (JsonNode)new JsonObject { ["ID"] = Hex(ids[i]), ["PrivateKey"] = Hex(Scalar(keys[i])) })]),
-                ["Path"] = new JsonArray([.. path.Select(hop => (JsonNode)new JsonObject { ["ID"] = Hex(hop.Id), ["PublicKey"] = Hex(hop.PublicKey), ["Commands"] = new JsonArray([.. Commands(hop.Delay, hop.Recipient, hop.SurbId).Select(c => (JsonNode)c)]) })]),
+                ["Path"] = new JsonArray([.. path.Select(hop => (JsonNode)new JsonObject { ["ID"] = Hex(hop.Id), ["PublicKey"] = Hex(hop.PublicKey), ["Commands"] = new JsonArray([.. CourierSphinxVectors.SenderCommands(hop.Delay, hop.Recipient, hop.SurbId).Select(c => (JsonNode)c)]) })]),
             };
             if (surb)
             {
@@ -113,31 +113,6 @@ internal static class OwnVectors
                 key.Dispose();
             }
         }
-    }
-
-    /// <summary>The sender-set commands of a hop, each encoded alone as in Katzenpost's files (NextNodeHop left out).</summary>
-    public static List<string> Commands(uint? delay, byte[]? recipient, byte[]? surbId)
-    {
-        var commands = new List<string>();
-        if (delay is { } value)
-        {
-            var encoded = new byte[5];
-            encoded[0] = RoutingCommands.NodeDelay;
-            BinaryPrimitives.WriteUInt32BigEndian(encoded.AsSpan(1), value);
-            commands.Add(Hex(encoded));
-        }
-
-        if (recipient is not null)
-        {
-            commands.Add(Hex([RoutingCommands.RecipientCommand, .. recipient]));
-        }
-
-        if (surbId is not null)
-        {
-            commands.Add(Hex([RoutingCommands.SurbReply, .. surbId]));
-        }
-
-        return commands;
     }
 
     private static byte[] Scalar(MixPrivateKey key) => key.Scalar.ToArray();
