@@ -85,12 +85,7 @@ public sealed partial class Sphinx
             for (var i = 0; i < hops - 1; i++)
             {
                 var stream = streams.Slice(i * streamLength, streamLength);
-                var tail = stream.Slice((max - i) * r, i * r);
-                for (var k = 0; k < tail.Length; k++)
-                {
-                    filler[k] ^= tail[k];
-                }
-
+                Xor(filler[..(i * r)], stream.Slice((max - i) * r, i * r));
                 stream.Slice(max * r, r).CopyTo(filler[(i * r)..]);
             }
 

@@ -27,6 +27,9 @@ internal static class SphinxCrypto
     public const int StreamIvLength = 16;
     public const int ReplayTagLength = 32;
 
+    // beta and one hop of zeros at the 5-hop limit (492 bytes), in whole AES blocks.
+    private const int MaxHeaderStream = (((SphinxGeometry.HopLimit + 1) * SphinxGeometry.PerHopRoutingInfoLength) + 15) / 16 * 16;
+
     private static readonly byte[] KdfInfo = Encoding.ASCII.GetBytes("katzenpost-kdf-v0-hkdf-sha256");
 
     /// <summary>Sphinx_KDF: HKDF-Expand-SHA256 with the raw X25519 shared secret as PRK (no Extract step).</summary>
@@ -53,10 +56,13 @@ internal static class SphinxCrypto
     {
         const int block = 16;
         var blocks = (data.Length + block - 1) / block;
-        Span<byte> counters = blocks * block <= 512 ? stackalloc byte[512] : new byte[blocks * block];
-        Span<byte> stream = blocks * block <= 512 ? stackalloc byte[512] : new byte[blocks * block];
-        counters = counters[..(blocks * block)];
-        stream = stream[..(blocks * block)];
+        if (blocks * block > MaxHeaderStream)
+        {
+            throw new ArgumentException($"The header stream covers at most {MaxHeaderStream} bytes.", nameof(data));
+        }
+
+        Span<byte> counters = stackalloc byte[blocks * block];
+        Span<byte> stream = stackalloc byte[blocks * block];
         var counter = counters[..block];
         keys.Slice(HeaderStreamIv, StreamIvLength).CopyTo(counter);
         for (var i = 1; i < blocks; i++)
