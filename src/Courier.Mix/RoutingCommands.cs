@@ -143,7 +143,7 @@ public sealed class RoutingCommands
                     at += SphinxGeometry.SurbIdLength;
                     break;
                 default:
-                    throw new SphinxException(SphinxError.InvalidCommands, $"Routing command 0x{type:x2} is unknown, repeated or truncated.");
+                    throw new SphinxException(SphinxError.InvalidCommands, "A routing command is unknown, repeated or truncated.");
             }
         }
 

@@ -46,6 +46,38 @@ public class RejectionTests
         Assert.Equal((1, SphinxError.InvalidMac), RouteWithFlip(mixes, packet, 3, 1, bit));
     }
 
+    [Fact]
+    public void Random_bytes_are_refused_with_a_typed_error_never_a_crash()
+    {
+        using var mixes = new Mixes();
+        Gen.Byte.Array[Sphinx.Geometry.PacketLength].Sample(packet =>
+        {
+            var error = Assert.Throws<SphinxException>(() => Sphinx.Unwrap(mixes.Keys[0], packet, mixes.Tags[0]));
+            Assert.Contains(error.Error, new[] { SphinxError.InvalidMac, SphinxError.InvalidGroupElement });
+        }, iter: 200);
+    }
+
+    [Fact]
+    public void Any_command_block_decodes_or_is_refused_with_a_typed_error()
+    {
+        // The decoder sees attacker bytes only after the MAC, but must not crash on any block.
+        byte[] codes = [0x00, 0x01, 0x02, 0x03, 0x80];
+        Gen.Select(Gen.Byte.Array[SphinxGeometry.PerHopRoutingInfoLength], Gen.Int[0, 4], Gen.Int[0, 4], Gen.Int[1, 80]).Sample((block, first, second, at) =>
+        {
+            // Known codes at the start and somewhere after it, so that every command's parser runs.
+            block[0] = codes[first];
+            block[at] = codes[second];
+            try
+            {
+                RoutingCommands.Decode(block);
+            }
+            catch (SphinxException e)
+            {
+                Assert.Equal(SphinxError.InvalidCommands, e.Error);
+            }
+        }, iter: 2000);
+    }
+
     // Routes a packet, flipping one bit just before hop flippedAt; where and why it was refused.
     private static (int Hop, SphinxError Error) RouteWithFlip(Mixes mixes, byte[] packet, int hops, int flippedAt, int bit)
     {
