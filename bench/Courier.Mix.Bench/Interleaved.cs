@@ -42,6 +42,23 @@ internal static class Interleaved
         return (Median(unwrap), Median(raw), Median(ratios));
     }
 
+    /// <summary>
+    /// Process CPU time per call over <paramref name="calls"/> calls: on a shared machine the time this process
+    /// actually ran, which other processes' load inflates far less than wall time (10 ms resolution on Linux).
+    /// </summary>
+    public static double CpuMicroseconds(Action call, int calls)
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        for (var i = 0; i < calls; i++)
+        {
+            call();
+        }
+
+        process.Refresh();
+        return (process.TotalProcessorTime - before).TotalMicroseconds / calls;
+    }
+
     private static double Median(double[] values)
     {
         var sorted = values.Order().ToArray();
