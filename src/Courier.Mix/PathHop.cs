@@ -42,5 +42,5 @@ public sealed class PathHop
     /// <summary>SURBReply, at the last hop of a SURB's path.</summary>
     public byte[]? SurbId { get; }
 
-    internal RoutingCommands Commands(byte[]? nextHopId, byte[]? nextHopMac) => new(nextHopId, nextHopMac, Delay, Recipient, SurbId);
+    internal RoutingCommands Commands(byte[]? nextHopId, byte[]? nextHopMac) => RoutingCommands.Create(nextHopId, nextHopMac, Delay, Recipient, SurbId);
 }

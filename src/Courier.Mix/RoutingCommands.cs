@@ -17,31 +17,8 @@ public sealed class RoutingCommands
     internal const byte SurbReply = 0x03;
     internal const byte NodeDelay = 0x80;
 
-    /// <summary>Commands with the given parts; each array is copied and its length checked.</summary>
-    public RoutingCommands(byte[]? nextHopId = null, byte[]? nextHopMac = null, uint? delay = null, byte[]? recipient = null, byte[]? surbId = null)
-        : this(
-            Checked(nextHopId, SphinxGeometry.NodeIdLength, "A node id"),
-            Checked(nextHopMac, SphinxGeometry.MacLength, "A header MAC"),
-            delay,
-            Checked(recipient, SphinxGeometry.RecipientIdLength, "A recipient id"),
-            Checked(surbId, SphinxGeometry.SurbIdLength, "A SURB id"),
-            owned: true)
+    private RoutingCommands(byte[]? nextHopId, byte[]? nextHopMac, uint? delay, byte[]? recipient, byte[]? surbId)
     {
-        if ((nextHopId is null) != (nextHopMac is null))
-        {
-            throw new ArgumentException("NextNodeHop needs both the next hop's id and its MAC.");
-        }
-
-        if (EncodedLength > SphinxGeometry.PerHopRoutingInfoLength)
-        {
-            throw new ArgumentException($"These commands take {EncodedLength} bytes; a hop has {SphinxGeometry.PerHopRoutingInfoLength}.");
-        }
-    }
-
-    // Takes the arrays as they are: Decode sliced them at the right lengths.
-    private RoutingCommands(byte[]? nextHopId, byte[]? nextHopMac, uint? delay, byte[]? recipient, byte[]? surbId, bool owned)
-    {
-        _ = owned;
         NextHopId = nextHopId;
         NextHopMac = nextHopMac;
         Delay = delay;
@@ -72,6 +49,28 @@ public sealed class RoutingCommands
         + (Delay is null ? 0 : 1 + sizeof(uint))
         + (Recipient is null ? 0 : 1 + SphinxGeometry.RecipientIdLength)
         + (SurbId is null ? 0 : 1 + SphinxGeometry.SurbIdLength);
+
+    /// <summary>Commands with the given parts, each array copied and its length checked, that fit one hop.</summary>
+    internal static RoutingCommands Create(byte[]? nextHopId = null, byte[]? nextHopMac = null, uint? delay = null, byte[]? recipient = null, byte[]? surbId = null)
+    {
+        if ((nextHopId is null) != (nextHopMac is null))
+        {
+            throw new ArgumentException("NextNodeHop needs both the next hop's id and its MAC.");
+        }
+
+        var commands = new RoutingCommands(
+            Checked(nextHopId, SphinxGeometry.NodeIdLength, "A node id"),
+            Checked(nextHopMac, SphinxGeometry.MacLength, "A header MAC"),
+            delay,
+            Checked(recipient, SphinxGeometry.RecipientIdLength, "A recipient id"),
+            Checked(surbId, SphinxGeometry.SurbIdLength, "A SURB id"));
+        if (commands.EncodedLength > SphinxGeometry.PerHopRoutingInfoLength)
+        {
+            throw new ArgumentException($"These commands take {commands.EncodedLength} bytes; a hop has {SphinxGeometry.PerHopRoutingInfoLength}.");
+        }
+
+        return commands;
+    }
 
     /// <summary>Writes the commands and zero padding into exactly one hop's routing information.</summary>
     internal void Encode(Span<byte> block)
@@ -153,7 +152,8 @@ public sealed class RoutingCommands
             throw new SphinxException(SphinxError.InvalidCommands, "The padding after the routing commands is not zero.");
         }
 
-        return new RoutingCommands(nextHopId, nextHopMac, delay, recipient, surbId, owned: true);
+        // The arrays were sliced at their lengths: no copy, no check needed.
+        return new RoutingCommands(nextHopId, nextHopMac, delay, recipient, surbId);
     }
 
     private static byte[]? Checked(byte[]? value, int length, string what)

@@ -8,10 +8,10 @@ public class CommandTests
     {
         using var document = Vectors.Load("katzenpost", "sphinx_commands_vectors.json");
         var vector = document.RootElement;
-        Assert.Equal(vector.Hex("NextHopCmdWant"), Encoded(new RoutingCommands(nextHopId: vector.Hex("NextHopID"), nextHopMac: vector.Hex("NextHopMAC"))));
-        Assert.Equal(vector.Hex("RecipientCmdWant"), Encoded(new RoutingCommands(recipient: vector.Hex("RecipientID"))));
-        Assert.Equal(vector.Hex("SURBReplyCmdWant"), Encoded(new RoutingCommands(surbId: vector.Hex("SURBReplyID"))));
-        Assert.Equal(vector.Hex("NodeDelayCmdWant"), Encoded(new RoutingCommands(delay: vector.GetProperty("NodeDelay").GetUInt32())));
+        Assert.Equal(vector.Hex("NextHopCmdWant"), Encoded(RoutingCommands.Create(nextHopId: vector.Hex("NextHopID"), nextHopMac: vector.Hex("NextHopMAC"))));
+        Assert.Equal(vector.Hex("RecipientCmdWant"), Encoded(RoutingCommands.Create(recipient: vector.Hex("RecipientID"))));
+        Assert.Equal(vector.Hex("SURBReplyCmdWant"), Encoded(RoutingCommands.Create(surbId: vector.Hex("SURBReplyID"))));
+        Assert.Equal(vector.Hex("NodeDelayCmdWant"), Encoded(RoutingCommands.Create(delay: vector.GetProperty("NodeDelay").GetUInt32())));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class CommandTests
     [Fact]
     public void All_four_round_trip_together()
     {
-        var commands = new RoutingCommands(delay: 7, recipient: Filled(32, 1), surbId: Filled(16, 2));
+        var commands = RoutingCommands.Create(delay: 7, recipient: Filled(32, 1), surbId: Filled(16, 2));
         var again = Decoded(Encoded(commands));
         Assert.Equal(7u, again.Delay);
         Assert.Equal(Filled(32, 1), again.Recipient);
@@ -60,9 +60,9 @@ public class CommandTests
     [Fact]
     public void Commands_that_do_not_fit_a_hop_are_refused_when_built()
     {
-        Assert.Throws<ArgumentException>(() => new RoutingCommands(nextHopId: Filled(32, 1), nextHopMac: Filled(32, 2), recipient: Filled(32, 3)));
-        Assert.Throws<ArgumentException>(() => new RoutingCommands(nextHopId: Filled(32, 1)));
-        Assert.Throws<ArgumentException>(() => new RoutingCommands(surbId: Filled(15, 1)));
+        Assert.Throws<ArgumentException>(() => RoutingCommands.Create(nextHopId: Filled(32, 1), nextHopMac: Filled(32, 2), recipient: Filled(32, 3)));
+        Assert.Throws<ArgumentException>(() => RoutingCommands.Create(nextHopId: Filled(32, 1)));
+        Assert.Throws<ArgumentException>(() => RoutingCommands.Create(surbId: Filled(15, 1)));
     }
 
     private static byte[] Encoded(RoutingCommands commands)
