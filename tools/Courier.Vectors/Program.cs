@@ -1,11 +1,13 @@
 using Courier.Vectors;
 
-// Usage: Courier.Vectors <dir> — runs every official MLS vector file found in <dir>.
+// Usage: Courier.Vectors <dir> — runs every vector file found in <dir>: the MLS working group's, or the Sphinx ones.
 if (args.Length != 1 || args[0] is "-h" or "--help")
 {
     Console.Error.WriteLine("usage: dotnet run --project tools/Courier.Vectors -- <dir>");
-    Console.Error.WriteLine("Runs the MLS working group's test vectors (mlswg/mls-implementations/test-vectors/*.json)");
-    Console.Error.WriteLine("in <dir> and prints one line per file. Exits 1 if any case failed, 2 on bad usage.");
+    Console.Error.WriteLine("Runs the test-vector files in <dir> and prints one line per file: the MLS working group's");
+    Console.Error.WriteLine("(mlswg/mls-implementations/test-vectors/*.json), or the Sphinx vectors (Katzenpost's");
+    Console.Error.WriteLine("sphinx_vectors.json, Courier's sphinx_packet_vectors.json and lioness_vectors.json).");
+    Console.Error.WriteLine("Exits 1 if any case failed, 2 on bad usage.");
     return args.Length == 1 ? 0 : 2;
 }
 
@@ -18,24 +20,34 @@ if (!Directory.Exists(directory))
 
 var failed = 0;
 var found = 0;
-foreach (var file in VectorRunner.Files)
+
+// A family's missing files are listed only when the directory holds one of its files.
+foreach (var family in new[] { VectorRunner.Files, VectorRunner.SphinxFiles })
 {
-    var path = Path.Combine(directory, file.FileName);
-    if (!File.Exists(path))
+    if (!family.Any(file => File.Exists(Path.Combine(directory, file.FileName))))
     {
-        Console.WriteLine($"{file.FileName}: missing");
         continue;
     }
 
-    found++;
-    var report = VectorRunner.Run(file, path);
-    Console.WriteLine(report);
-    foreach (var failure in report.Failures.Take(5))
+    foreach (var file in family)
     {
-        Console.WriteLine($"  {failure}");
-    }
+        var path = Path.Combine(directory, file.FileName);
+        if (!File.Exists(path))
+        {
+            Console.WriteLine($"{file.FileName}: missing");
+            continue;
+        }
 
-    failed += report.Failed;
+        found++;
+        var report = VectorRunner.Run(file, path);
+        Console.WriteLine(report);
+        foreach (var failure in report.Failures.Take(5))
+        {
+            Console.WriteLine($"  {failure}");
+        }
+
+        failed += report.Failed;
+    }
 }
 
 if (found == 0)

@@ -38,7 +38,7 @@ public sealed class VectorReport(string fileName)
     }
 }
 
-/// <summary>Runs the official MLS test-vector files in a directory.</summary>
+/// <summary>Runs the official MLS test-vector files, or the Sphinx vector files, in a directory.</summary>
 public static class VectorRunner
 {
     /// <summary>Every file of mlswg/mls-implementations/test-vectors with its checker.</summary>
@@ -60,6 +60,14 @@ public static class VectorRunner
         new PassiveClientVectors("passive-client-welcome.json", madeAt: 1_690_000_000),
         new PassiveClientVectors("passive-client-handling-commit.json", madeAt: 1_720_000_000),
         new PassiveClientVectors("passive-client-random.json", madeAt: 1_720_000_000),
+    ];
+
+    /// <summary>The Sphinx vectors: Katzenpost's (headers) and Courier's own (Lioness, whole packets).</summary>
+    public static IReadOnlyList<VectorFile> SphinxFiles { get; } =
+    [
+        new KatzenpostSphinxVectors(),
+        new CourierSphinxVectors(),
+        new LionessVectors(),
     ];
 
     /// <summary>Runs one file's cases.</summary>

@@ -1,0 +1,79 @@
+using Courier.TestKit;
+
+namespace Courier.Mix.Tests;
+
+/// <summary>A replayed packet is dropped after its MAC checks, per mix key epoch, also after the mix restarts.</summary>
+public class ReplayTests
+{
+    private static readonly Sphinx Sphinx = new(new SphinxGeometry(5, 256));
+
+    [Fact]
+    public void A_replayed_packet_is_dropped_at_the_hop_that_saw_it()
+    {
+        using var mixes = new Mixes();
+        var packet = Sphinx.CreatePacket(mixes.Path(3), [1]);
+        var copy = packet.ToArray();
+        Sphinx.Unwrap(mixes.Keys[0], packet, mixes.Tags[0]);
+        var error = Assert.Throws<SphinxException>(() => Sphinx.Unwrap(mixes.Keys[0], copy, mixes.Tags[0]));
+        Assert.Equal(SphinxError.Replayed, error.Error);
+
+        // The copy is untouched by the refusal: the header is not rewritten before the replay check.
+        Assert.Equal(packet.Length, copy.Length);
+        Assert.NotEqual(packet[..Sphinx.Geometry.HeaderLength], copy[..Sphinx.Geometry.HeaderLength]);
+    }
+
+    [Fact]
+    public void A_forged_packet_does_not_burn_a_tag()
+    {
+        // Tags are recorded only after the MAC: a packet with a bad MAC cannot block the genuine one.
+        using var mixes = new Mixes();
+        var packet = Sphinx.CreatePacket(mixes.Path(2), [1]);
+        var forged = packet.ToArray();
+        forged[Sphinx.Geometry.GammaOffset] ^= 1;
+        var tags = new InMemoryReplayTags();
+        Assert.Equal(SphinxError.InvalidMac, Assert.Throws<SphinxException>(() => Sphinx.Unwrap(mixes.Keys[0], forged, tags)).Error);
+        Assert.Equal(0, tags.Count);
+        Sphinx.Unwrap(mixes.Keys[0], packet, tags);
+        Assert.Equal(1, tags.Count);
+    }
+
+    [Fact]
+    public void A_replay_is_dropped_after_a_restart()
+    {
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "replay.db");
+        using var mixes = new Mixes();
+        var packet = Sphinx.CreatePacket(mixes.Path(3), [1]);
+        var copy = packet.ToArray();
+        var other = Sphinx.CreatePacket(mixes.Path(3), [2]);
+        using (var tags = SqliteReplayTags.Open(file))
+        {
+            Sphinx.Unwrap(mixes.Keys[0], packet, tags);
+        }
+
+        // "Restart": a new store on the same file, the same key.
+        using (var reopened = SqliteReplayTags.Open(file))
+        {
+            Assert.Equal(SphinxError.Replayed, Assert.Throws<SphinxException>(() => Sphinx.Unwrap(mixes.Keys[0], copy, reopened)).Error);
+            Sphinx.Unwrap(mixes.Keys[0], other, reopened);
+        }
+    }
+
+    [Fact]
+    public void Tags_are_kept_per_epoch_and_old_epochs_are_forgotten()
+    {
+        using var directory = new TempDirectory();
+        using var sqlite = SqliteReplayTags.Open(Path.Combine(directory.Path, "replay.db"));
+        foreach (IReplayTags tags in new IReplayTags[] { new InMemoryReplayTags(), sqlite })
+        {
+            var tag = new byte[32];
+            tag[0] = 7;
+            Assert.True(tags.TryAdd(1, tag));
+            Assert.False(tags.TryAdd(1, tag));
+            Assert.True(tags.TryAdd(2, tag));
+            tags.ForgetBefore(2);
+            Assert.True(tags.TryAdd(1, tag));
+            Assert.False(tags.TryAdd(2, tag));
+        }
+    }
+}
