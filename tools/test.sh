@@ -54,8 +54,8 @@ findings_log=$(mktemp)
 trap 'rm -f "$log" "$interop_log" "$findings_log"' EXIT
 status=0
 if [ "$quick" -eq 1 ]; then
-  step "quick: MLS, node and relay tests (no crash, cluster or fuzz tests)"
-  for project in Courier.Mls.Tests Courier.Node.Tests Courier.Relay.Tests; do
+  step "quick: MLS, mix, node and relay tests (no crash, cluster or fuzz tests)"
+  for project in Courier.Mls.Tests Courier.Mix.Tests Courier.Node.Tests Courier.Relay.Tests; do
     dotnet test "tests/$project" -c Release --no-build --nologo \
       --filter "FullyQualifiedName!~CrashTests&FullyQualifiedName!~ClusterTests&FullyQualifiedName!~FuzzTests" 2>&1 | tee -a "$log" || status=$?
   done

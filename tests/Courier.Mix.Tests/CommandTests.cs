@@ -6,7 +6,7 @@ public class CommandTests
     [Fact]
     public void Each_command_encodes_as_katzenpost_s_vector()
     {
-        using var document = Vectors.Load("katzenpost", "sphinx_commands_vectors.json");
+        using var document = Vectors.Load(Vectors.Katzenpost("sphinx_commands_vectors.json"));
         var vector = document.RootElement;
         Assert.Equal(vector.Hex("NextHopCmdWant"), Encoded(RoutingCommands.Create(nextHopId: vector.Hex("NextHopID"), nextHopMac: vector.Hex("NextHopMAC"))));
         Assert.Equal(vector.Hex("RecipientCmdWant"), Encoded(RoutingCommands.Create(recipient: vector.Hex("RecipientID"))));
@@ -17,7 +17,7 @@ public class CommandTests
     [Fact]
     public void Each_vector_decodes_to_its_command()
     {
-        using var document = Vectors.Load("katzenpost", "sphinx_commands_vectors.json");
+        using var document = Vectors.Load(Vectors.Katzenpost("sphinx_commands_vectors.json"));
         var vector = document.RootElement;
         var next = Decoded(vector.Hex("NextHopCmdWant"));
         Assert.Equal(vector.Hex("NextHopID"), next.NextHopId);

@@ -5,7 +5,7 @@ using Courier.Vectors;
 namespace Courier.Mix.Tests;
 
 /// <summary>
-/// Katzenpost's published Sphinx vectors (TestVectors/katzenpost, parameters in ../shared/vectors/sphinx/README.md):
+/// Katzenpost's published Sphinx vectors (read from ../shared/vectors/sphinx, with the parameters in its README.md):
 /// 10 packets, forward and SURB replies, 1 to 5 hops, unwrapped hop by hop with each node's private key by
 /// the checker that tools/Courier.Vectors runs (<see cref="KatzenpostSphinxVectors"/>).
 /// </summary>
@@ -26,7 +26,7 @@ public class KatzenpostVectorTests
     [Fact]
     public void Every_hop_of_the_ten_vectors_gives_the_next_header_and_the_commands_byte_for_byte()
     {
-        var report = VectorRunner.Run(new KatzenpostSphinxVectors(), Vectors.Path("katzenpost", "sphinx_vectors.json"));
+        var report = VectorRunner.Run(new KatzenpostSphinxVectors(), Vectors.Katzenpost("sphinx_vectors.json"));
         Assert.True(report.Failed == 0, string.Join(Environment.NewLine, report.Failures.Prepend(report.ToString())));
         Assert.Equal((10, 0), (report.Passed, report.Skipped));
     }
@@ -38,7 +38,7 @@ public class KatzenpostVectorTests
     [InlineData(9, 1, "Surb", 0, 480, "SURB first hop")]
     public void A_changed_vector_fails_at_the_right_place(int index, int expectedFailures, string field, int element, int byteOffset, string where)
     {
-        var root = JsonNode.Parse(File.ReadAllText(Vectors.Path("katzenpost", "sphinx_vectors.json")))!;
+        var root = JsonNode.Parse(File.ReadAllText(Vectors.Katzenpost("sphinx_vectors.json")))!;
         var vector = root[index]!;
         if (field == "Path")
         {
@@ -69,7 +69,7 @@ public class KatzenpostVectorTests
     [MemberData(nameof(Cases))]
     public void The_public_unwrap_forwards_the_same_headers(int index)
     {
-        using var document = Vectors.Load("katzenpost", "sphinx_vectors.json");
+        using var document = Vectors.Load(Vectors.Katzenpost("sphinx_vectors.json"));
         var vector = document.RootElement[index];
         var packets = vector.GetProperty("Packets");
         var hops = vector.GetProperty("Path").GetArrayLength();
