@@ -76,7 +76,7 @@ if (attack)
         {
             // The relay's per-address request rate as `courier relay serve` has it, so the attacker's
             // full rate is what five addresses are allowed.
-            await using var relay = await StartRelayAsync(store, natsUrls ?? cluster?.Urls, requestRate: new RelayOptions().RequestsPerSecondPerClient);
+            await using var relay = await StartRelayAsync(store, natsUrls ?? cluster?.Urls, requestRate: new RelayOptions().RequestsPerSecondPerClient, inProgress: new RelayOptions().RequestsInProgressPerClient);
             var result = await Attack.MeasureAsync(store, relay.Host.Address, relay.Client, TimeSpan.FromSeconds(seconds));
             Emit(result);
             attackSummary[store] = result["worst_ratio"]!.DeepClone();
@@ -190,7 +190,8 @@ return 0;
 
 static void Emit(JsonObject line) => Console.WriteLine(line.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
 
-static async Task<RunningRelay> StartRelayAsync(string store, string? urls, TimeSpan? freshness = null, int requestRate = 0)
+// The throughput phases measure the relay, not its per-address limits: many clients share 127.0.0.1.
+static async Task<RunningRelay> StartRelayAsync(string store, string? urls, TimeSpan? freshness = null, int requestRate = 0, int inProgress = 0)
 {
     var dir = Path.Combine(Path.GetTempPath(), "courier-load-" + Guid.NewGuid().ToString("N"));
     IDropStore dropStore = store switch
@@ -199,7 +200,7 @@ static async Task<RunningRelay> StartRelayAsync(string store, string? urls, Time
         "memory" => new InMemoryDropStore(),
         _ => await NatsDropStore.ConnectAsync(urls!, replicas: 3),
     };
-    var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerClient = requestRate, DropCreationsPerMinute = 0, MaxEnvelopesPerDrop = 10_000_000, FreshnessWindow = freshness ?? TimeSpan.FromSeconds(60) };
+    var options = new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerClient = requestRate, RequestsInProgressPerClient = inProgress, DropCreationsPerMinute = 0, MaxEnvelopesPerDrop = 10_000_000, FreshnessWindow = freshness ?? TimeSpan.FromSeconds(60) };
     var host = await RelayHost.StartAsync(options, dropStore, logging => logging.SetMinimumLevel(LogLevel.Warning));
     var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) }) { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(120) };
     return new RunningRelay(host, http, new RelayClient(http), dir);

@@ -185,12 +185,30 @@ public sealed class RelayHost : IAsyncDisposable
 
             await RelayApi.WriteJsonAsync(context.HttpContext, 429, new ErrorResponse("rate_limited", "too many requests from this address; slow down"), WireJson.Default.ErrorResponse).ConfigureAwait(false);
         };
+        var perClient = new List<PartitionedRateLimiter<HttpContext>>();
         if (options.RequestsPerSecondPerClient > 0)
         {
             int rate = options.RequestsPerSecondPerClient;
-            r.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, IPAddress>(ctx => RateLimitPartition.GetTokenBucketLimiter(
+            perClient.Add(PartitionedRateLimiter.Create<HttpContext, IPAddress>(ctx => RateLimitPartition.GetTokenBucketLimiter(
                 ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
-                _ => new TokenBucketRateLimiterOptions { TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true }));
+                _ => new TokenBucketRateLimiterOptions { TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true })));
+        }
+
+        if (options.RequestsInProgressPerClient > 0)
+        {
+            // Each address's requests take turns among themselves: a flooding address fills its own
+            // queue, and another address's request starts at once. A long-poll waits for an envelope,
+            // not for the relay, and has its own bounds (LongPolls).
+            perClient.Add(PartitionedRateLimiter.Create<HttpContext, IPAddress>(ctx => IsLongPoll(ctx)
+                ? RateLimitPartition.GetNoLimiter(IPAddress.None)
+                : RateLimitPartition.GetConcurrencyLimiter(
+                    ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
+                    _ => new ConcurrencyLimiterOptions { PermitLimit = options.RequestsInProgressPerClient, QueueLimit = options.RequestsQueuedPerClient, QueueProcessingOrder = QueueProcessingOrder.OldestFirst })));
+        }
+
+        if (perClient.Count > 0)
+        {
+            r.GlobalLimiter = perClient.Count == 1 ? perClient[0] : PartitionedRateLimiter.CreateChained([.. perClient]);
         }
 
         r.AddPolicy(RelayApi.DropPolicy, ctx => options.DropCreationsPerMinute <= 0
@@ -223,6 +241,10 @@ public sealed class RelayHost : IAsyncDisposable
             return next(connection);
         };
     }
+
+    /// <summary>A fetch that may wait for an envelope (<c>wait</c> above 0).</summary>
+    private static bool IsLongPoll(HttpContext ctx)
+        => ctx.Request.Query.TryGetValue("wait", out var wait) && wait.Count == 1 && wait[0] is { Length: > 0 } text && text != "0";
 
     /// <summary>Closes a connection from a client address that holds <see cref="RelayOptions.MaxConnectionsPerClient"/> already.</summary>
     private static ConnectionDelegate LimitConnectionsPerClient(ConnectionDelegate next, RelayOptions options)

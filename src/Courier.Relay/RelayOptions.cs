@@ -49,6 +49,17 @@ public sealed class RelayOptions
     /// <summary>Requests per second allowed per client address (an IPv6 client: per /64; a token bucket with one second of burst); 0 for no limit.</summary>
     public int RequestsPerSecondPerClient { get; init; } = 2_000;
 
+    /// <summary>
+    /// Requests of one client address (an IPv6 client: per /64) in progress at once, long-polls
+    /// aside; the next ones wait in that address's queue (up to <see cref="RequestsQueuedPerClient"/>,
+    /// then 429), so that an address flooding the relay waits behind its own requests, not the
+    /// others'. 0 for no limit.
+    /// </summary>
+    public int RequestsInProgressPerClient { get; init; } = 4;
+
+    /// <summary>Requests of one client address waiting for one of its <see cref="RequestsInProgressPerClient"/> places; beyond it, 429 <c>rate_limited</c>.</summary>
+    public int RequestsQueuedPerClient { get; init; } = 256;
+
     /// <summary>Drop creations allowed per client address (an IPv6 client: per /64) per minute; 0 for no limit.</summary>
     public int DropCreationsPerMinute { get; init; } = 60;
 

@@ -136,6 +136,7 @@ internal static class RelayCommand
                 MaxLongPolls = parse.GetValue(limits.MaxLongPolls),
                 MaxLongPollsPerClient = parse.GetValue(limits.MaxLongPollsPerAddress),
                 DropCreationsPerMinute = parse.GetValue(limits.DropRate),
+                RequestsInProgressPerClient = parse.GetValue(limits.MaxRequestsInProgressPerAddress),
                 TestConnectionLog = parse.GetValue(connectionLog)?.FullName,
             };
             if (options.TestConnectionLog is { } log)

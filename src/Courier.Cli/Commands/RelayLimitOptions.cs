@@ -42,6 +42,12 @@ internal sealed class RelayLimitOptions
         DefaultValueFactory = _ => Defaults.MaxLongPollsPerClient,
     };
 
+    public Option<int> MaxRequestsInProgressPerAddress { get; } = new("--max-requests-in-progress-per-address")
+    {
+        Description = "Requests of one client address (IPv6: one /64) served at once, long-polls aside; the next ones wait in that address's own queue (256, then 429), so a flooding address waits behind itself, not behind others. 0 for no limit. A node sends one request at a time.",
+        DefaultValueFactory = _ => Defaults.RequestsInProgressPerClient,
+    };
+
     public Option<int> DropRate { get; } = new("--drop-rate")
     {
         Description = "Drop creations allowed per client address (IPv6: one /64) per minute, beyond which 429 rate_limited with Retry-After; 0 for no limit. A node creates a few drops per cell and epoch.",
@@ -51,7 +57,7 @@ internal sealed class RelayLimitOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { MaxConnections, MaxConnectionsPerAddress, MinBodyRate, MaxLongPolls, MaxLongPollsPerAddress, DropRate })
+        foreach (Option option in new Option[] { MaxConnections, MaxConnectionsPerAddress, MinBodyRate, MaxLongPolls, MaxLongPollsPerAddress, MaxRequestsInProgressPerAddress, DropRate })
         {
             command.Options.Add(option);
         }
@@ -68,6 +74,8 @@ internal sealed class RelayLimitOptions
             }
         }
 
-        return parse.GetValue(DropRate) < 0 ? $"{DropRate.Name} must not be negative." : null;
+        return parse.GetValue(DropRate) < 0 ? $"{DropRate.Name} must not be negative."
+            : parse.GetValue(MaxRequestsInProgressPerAddress) < 0 ? $"{MaxRequestsInProgressPerAddress.Name} must not be negative."
+            : null;
     }
 }
