@@ -120,10 +120,10 @@ internal static class Attack
     }
 
     /// <summary>One honest client in a closed loop: create a drop, append, fetch, trim; latencies of create, fetch and trim.</summary>
-    private static async Task<(Dictionary<string, LatencyRecorder> Latencies, long Failures)> HonestAsync(RelayClient client, TimeSpan duration)
+    private static async Task<(Dictionary<string, LatencyRecorder> Latencies, JsonObject Failures)> HonestAsync(RelayClient client, TimeSpan duration)
     {
         var latencies = new Dictionary<string, LatencyRecorder> { ["create"] = new(), ["fetch"] = new(), ["trim"] = new() };
-        long failures = 0;
+        var failures = new JsonObject();
         using var key = DropReadKey.Create();
         var envelope = new byte[EnvelopeSizes.Small];
         var clock = Stopwatch.StartNew();
@@ -139,7 +139,9 @@ internal static class Attack
             }
             catch (Exception e) when (e is RelayRequestException or HttpRequestException or TaskCanceledException)
             {
-                failures++;
+                // By kind, so that a failure can be told from a refusal.
+                var kind = e is RelayRequestException refused ? $"{refused.Status} {refused.Error}" : e.GetType().Name;
+                failures[kind] = ((long?)failures[kind] ?? 0) + 1;
             }
         }
 
