@@ -70,7 +70,7 @@ public sealed partial class MlsGroup
             foreach (var (id, psk) in options.ExternalPsks)
             {
                 group.StoreExternalPsk(id, psk);
-                pskIds.Add(PreSharedKeyID.External(id, group.Nonce()));
+                pskIds.Add(PreSharedKeyID.External(id, group.Nonce(joiner.Suite)));
             }
 
             var (epoch, commit) = ExternalJoin.Join(info, tree, joiner, options.RemovePriorLeaf, pskIds, group.Psks, random, group.Now);

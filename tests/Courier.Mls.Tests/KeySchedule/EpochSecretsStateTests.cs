@@ -15,7 +15,7 @@ namespace Courier.Mls.Tests.KeySchedule;
 /// </summary>
 public class EpochSecretsStateTests(ITestOutputHelper output)
 {
-    private const int AlwaysHeldLength = 8 * (1 + CipherSuite.HashSize);
+    private static readonly int AlwaysHeldLength = 8 * (1 + CipherSuite.Suite1.HashSize);
 
     public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
@@ -26,7 +26,7 @@ public class EpochSecretsStateTests(ITestOutputHelper output)
         var suite = CipherSuite.Get(id);
         using var original = NewEpoch(suite);
         var bytes = SavedState.Save(original);
-        Assert.Equal(AlwaysHeldLength + (3 * (2 + CipherSuite.HashSize)), bytes.Length);
+        Assert.Equal(AlwaysHeldLength + (3 * (2 + CipherSuite.Suite1.HashSize)), bytes.Length);
 
         using var restored = SavedState.RestoreEpoch(suite, bytes);
         Assert.Equal(bytes, SavedState.Save(restored));
@@ -68,7 +68,7 @@ public class EpochSecretsStateTests(ITestOutputHelper output)
 
         original.CreateSecretTree(2).Dispose();
         var afterTree = SavedState.Save(original);
-        Assert.Equal(AlwaysHeldLength + 1 + (2 * (2 + CipherSuite.HashSize)), afterTree.Length);
+        Assert.Equal(AlwaysHeldLength + 1 + (2 * (2 + CipherSuite.Suite1.HashSize)), afterTree.Length);
         Assert.Equal(0, afterTree[AlwaysHeldLength]);
         Assert.False(SavedState.Contains(afterTree, encryptionSecret));
         Assert.True(SavedState.Contains(afterTree, joinerSecret));
@@ -121,10 +121,10 @@ public class EpochSecretsStateTests(ITestOutputHelper output)
 
         // A secret of the wrong size, first and last.
         var shortFirst = (byte[])bytes.Clone();
-        shortFirst[0] = CipherSuite.HashSize - 1;
+        shortFirst[0] = (byte)(CipherSuite.Suite1.HashSize - 1);
         AssertRejected(DecodeError.LengthOutOfRange, shortFirst);
-        var longLast = bytes[..^CipherSuite.HashSize].Concat(new byte[CipherSuite.HashSize + 1]).ToArray();
-        longLast[^(CipherSuite.HashSize + 2)] = CipherSuite.HashSize + 1;
+        var longLast = bytes[..^CipherSuite.Suite1.HashSize].Concat(new byte[CipherSuite.Suite1.HashSize + 1]).ToArray();
+        longLast[^(CipherSuite.Suite1.HashSize + 2)] = (byte)(CipherSuite.Suite1.HashSize + 1);
         AssertRejected(DecodeError.LengthOutOfRange, longLast);
     }
 
@@ -187,8 +187,8 @@ public class EpochSecretsStateTests(ITestOutputHelper output)
 
     private static EpochSecrets NewEpoch(CipherSuite suite)
     {
-        using var init = Secret.Copy(Enumerable.Repeat((byte)1, CipherSuite.HashSize).ToArray());
-        using var commit = Secret.Copy(Enumerable.Repeat((byte)2, CipherSuite.HashSize).ToArray());
+        using var init = Secret.Copy(Enumerable.Repeat((byte)1, CipherSuite.Suite1.HashSize).ToArray());
+        using var commit = Secret.Copy(Enumerable.Repeat((byte)2, CipherSuite.Suite1.HashSize).ToArray());
         var context = new GroupContext((ushort)suite.Id, [0xAA, 0xBB], 7, new byte[32], new byte[32], []);
         return EpochSecrets.FromInitSecret(suite, init, commit, null, context);
     }

@@ -12,7 +12,7 @@ namespace Courier.Mls.Tests.SecretTree;
 /// </summary>
 public class EncryptionSecretTreeStateTests(ITestOutputHelper output)
 {
-    private static readonly byte[] Root = [.. Enumerable.Range(100, CipherSuite.HashSize).Select(i => (byte)i)];
+    private static readonly byte[] Root = [.. Enumerable.Range(100, CipherSuite.Suite1.HashSize).Select(i => (byte)i)];
 
     public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
 
