@@ -217,14 +217,14 @@ internal static class GroupStateCodec
         }
 
         var count = epoch.ResumptionPsks.Count;
-        writer.WriteVarint(count * (8 + 1 + epoch.Suite.HashSize));
+        writer.WriteVarint(count * (8 + TlsWriter.OpaqueSize(epoch.Suite.HashSize)));
         foreach (var (number, psk) in epoch.ResumptionPsks)
         {
             writer.WriteUInt64(number);
             writer.WriteOpaque(psk.Span);
         }
 
-        writer.WriteVarint(epoch.PendingLeafKeys.Count * (1 + Hpke.HpkePrivateKey.Size));
+        writer.WriteVarint(epoch.PendingLeafKeys.Count * TlsWriter.OpaqueSize(Hpke.HpkePrivateKey.Size));
         foreach (var key in epoch.PendingLeafKeys.Values)
         {
             using var bytes = key.ExportPrivateKey();
