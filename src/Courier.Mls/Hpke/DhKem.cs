@@ -57,13 +57,7 @@ internal abstract class DhKem : Kem
     /// <exception cref="HpkeException"><paramref name="pkR"/> is not a valid public key (ValidationError).</exception>
     internal (byte[] Enc, Secret SharedSecret) Encap(ReadOnlySpan<byte> pkR, IRandom random, Span<byte> scratch)
     {
-        if (pkR.Length != PublicKeySize)
-        {
-            throw new ArgumentException($"A public key of KEM 0x{Id:X4} is {PublicKeySize} bytes.", nameof(pkR));
-        }
-
-        ArgumentNullException.ThrowIfNull(random);
-        ArgumentOutOfRangeException.ThrowIfNotEqual(scratch.Length, EncapScratchSize, nameof(scratch));
+        CheckEncap(pkR, random, scratch, EncapScratchSize);
         var ikm = scratch[..PrivateKeySize];
         var skE = scratch.Slice(PrivateKeySize, PrivateKeySize);
         var dh = scratch.Slice(2 * PrivateKeySize, SharedSecretSize);

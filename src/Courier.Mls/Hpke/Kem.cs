@@ -99,6 +99,19 @@ internal abstract class Kem
     /// <summary>The private key DeriveKeyPair derives from <paramref name="ikm"/>, into <paramref name="sk"/> (Nsk bytes).</summary>
     private protected abstract void DeriveSecretKey(ReadOnlySpan<byte> ikm, Span<byte> sk);
 
+    /// <summary>Refuses a public key of the wrong size, a null random source, and a scratch of the wrong size.</summary>
+    /// <exception cref="ArgumentException"><paramref name="pkR"/> is not Npk bytes, or <paramref name="scratch"/> not <paramref name="scratchSize"/>.</exception>
+    private protected void CheckEncap(ReadOnlySpan<byte> pkR, IRandom random, ReadOnlySpan<byte> scratch, int scratchSize)
+    {
+        if (pkR.Length != PublicKeySize)
+        {
+            throw new ArgumentException($"A public key of KEM 0x{Id:X4} is {PublicKeySize} bytes.", nameof(pkR));
+        }
+
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(scratch.Length, scratchSize, nameof(scratch));
+    }
+
     /// <summary>Refuses a private key of another KEM.</summary>
     private protected void CheckOwnKey(HpkePrivateKey skR)
     {

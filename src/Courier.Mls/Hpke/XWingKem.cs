@@ -38,13 +38,7 @@ internal sealed class XWingKem : Kem
     /// <exception cref="HpkeException"><paramref name="pkR"/> is refused (ValidationError).</exception>
     internal (byte[] Enc, Secret SharedSecret) Encap(ReadOnlySpan<byte> pkR, IRandom random, Span<byte> scratch)
     {
-        if (pkR.Length != PublicKeySize)
-        {
-            throw new ArgumentException($"A public key of KEM 0x{Id:X4} is {PublicKeySize} bytes.", nameof(pkR));
-        }
-
-        ArgumentNullException.ThrowIfNull(random);
-        ArgumentOutOfRangeException.ThrowIfNotEqual(scratch.Length, EncapScratchSize, nameof(scratch));
+        CheckEncap(pkR, random, scratch, EncapScratchSize);
         var sharedSecret = Secret.Zero(SharedSecretSize);
         try
         {
