@@ -13,7 +13,8 @@ namespace Courier.Mls.Bench;
 /// </summary>
 internal sealed class GroupFixture
 {
-    public const CipherSuiteId Suite = CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
+    /// <summary>The ciphersuite of every benchmark of the run (suite 1 unless <c>--suite</c> says otherwise).</summary>
+    public static CipherSuiteId Suite { get; set; } = CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 
     // A fixed lifetime, and a clock that stands inside it, so runs do not depend on the date.
     public const ulong NotBefore = 1_700_000_000;
@@ -37,6 +38,7 @@ internal sealed class GroupFixture
         OneMemberState = Saved(group);
 
         var add = group.Commit(new CommitRequest { Add = JoinerKeyPackages });
+        AddCommitSize = add.Commit.Length;
         group.Merge(group.Process(add.Commit).StagedCommit!);
         Welcome = add.Welcome ?? throw new InvalidOperationException("the add commit has no Welcome");
         using var joiner = MlsGroup.JoinFromWelcome(Welcome, JoinerBundle, random, Clock);
@@ -71,6 +73,9 @@ internal sealed class GroupFixture
 
     /// <summary>The creator alone in its group, epoch 0.</summary>
     public StoredState OneMemberState { get; }
+
+    /// <summary>The encoded size of the add commit (MLSMessage bytes).</summary>
+    public int AddCommitSize { get; }
 
     /// <summary>The Welcome of the add commit.</summary>
     public byte[] Welcome { get; }

@@ -7,6 +7,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Courier.Mls.Crypto;
 using Perfolizer.Horology;
 
 namespace Courier.Mls.Bench;
@@ -18,10 +19,13 @@ namespace Courier.Mls.Bench;
 public static class Program
 {
     private const string Usage = """
-        usage: Courier.Mls.Bench [--quick] [--n 10,100,1000] [--out DIR] [--filter GLOB]... [--ts-mls TS.json]
+        usage: Courier.Mls.Bench [--quick] [--suite 1|84] [--n 10,100,1000] [--out DIR] [--filter GLOB]... [--ts-mls TS.json]
+               Courier.Mls.Bench --sizes [--suite 1|84] [--n 10,100,1000]
                Courier.Mls.Bench --table COURIER.json TS.json
                Courier.Mls.Bench --loop OP N SECONDS
           --quick     smoke run: n = 10, 100 and a few iterations each (about a minute)
+          --suite     the ciphersuite: 1 (default) or 84 (0x0054, X-Wing)
+          --sizes     only print the encoded sizes: KeyPackage, add commit, Welcome, update commit
           --n         group sizes (default 10,100,1000)
           --out       directory for BenchmarkDotNet's artifacts and courier.json (default BenchmarkDotNet.Artifacts)
           --filter    BenchmarkDotNet glob on Type.Method, e.g. '*GroupBenchmarks.Update*' or '*KeyPackage*'
@@ -39,6 +43,7 @@ public static class Program
         var outDir = "BenchmarkDotNet.Artifacts";
         var filters = new List<string>();
         string? tsMls = null;
+        var sizesOnly = false;
         try
         {
             for (var i = 0; i < args.Length; i++)
@@ -50,6 +55,17 @@ public static class Program
                         break;
                     case "--n":
                         sizes = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+                        break;
+                    case "--suite":
+                        GroupFixture.Suite = (CipherSuiteId)ushort.Parse(args[++i], CultureInfo.InvariantCulture);
+                        if (!Enum.IsDefined(GroupFixture.Suite))
+                        {
+                            throw new ArgumentException($"ciphersuite {args[i]} is not implemented");
+                        }
+
+                        break;
+                    case "--sizes":
+                        sizesOnly = true;
                         break;
                     case "--out":
                         outDir = args[++i];
@@ -86,6 +102,12 @@ public static class Program
         {
             Console.Error.WriteLine("group sizes must be at least 2");
             return 2;
+        }
+
+        if (sizesOnly)
+        {
+            PrintSizes(sizes);
+            return 0;
         }
 
         Directory.CreateDirectory(outDir);
@@ -128,7 +150,7 @@ public static class Program
             Run(typeof(GroupBenchmarks), GroupJob(n, quick), string.Create(CultureInfo.InvariantCulture, $"n{n}"));
         }
 
-        var run = new RunResults("Courier.Mls", typeof(Group.MlsGroup).Assembly.GetName().Version?.ToString() ?? "?", Environment.Version.ToString(), 1, results);
+        var run = new RunResults("Courier.Mls", typeof(Group.MlsGroup).Assembly.GetName().Version?.ToString() ?? "?", Environment.Version.ToString(), (int)GroupFixture.Suite, results);
         var path = Path.Combine(outDir, "courier.json");
         File.WriteAllText(path, JsonSerializer.Serialize(run, Json) + "\n");
         Console.WriteLine($"Courier results: {path}");
@@ -145,6 +167,18 @@ public static class Program
         }
 
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>The encoded sizes of the run's suite: they do not vary between runs but for the signatures' and identities' lengths.</summary>
+    private static void PrintSizes(IReadOnlyList<int> sizes)
+    {
+        using var bundle = GroupFixture.NewBundle("member");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"suite {(int)GroupFixture.Suite}: KeyPackage {bundle.KeyPackageBytes.Length} bytes"));
+        foreach (var n in sizes)
+        {
+            var fixture = GroupFixture.For(n);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"suite {(int)GroupFixture.Suite}, N = {n}: add commit {fixture.AddCommitSize} bytes, Welcome {fixture.Welcome.Length} bytes, update commit {fixture.UpdateCommit.Length} bytes"));
+        }
     }
 
     /// <summary>Microsecond ops: BenchmarkDotNet picks the invocation count for each iteration.</summary>

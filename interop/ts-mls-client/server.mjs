@@ -1,5 +1,5 @@
 // The MLS working group's interop MLSClient gRPC service (interop/proto/mls_client.proto in
-// mlswg/mls-implementations), backed by ts-mls. Ciphersuites 1, 2 and 3. Listens on 127.0.0.1 only.
+// mlswg/mls-implementations), backed by ts-mls. Ciphersuites 1, 2, 3 and 84 (X-Wing). Listens on 127.0.0.1 only.
 // Usage: node server.mjs --port <p> [--ignore-force-path] [--verbose]
 //
 // Wire conventions (the same as the reference clients): key packages, proposals, commits,
@@ -52,6 +52,8 @@ const SUITES = new Map([
   [1, "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"],
   [2, "MLS_128_DHKEMP256_AES128GCM_SHA256_P256"],
   [3, "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519"],
+  // The post-quantum hybrid suite, with the optional @hpke/hybridkem-x-wing in package.json.
+  [84, "MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519"],
 ]);
 const PROTO_PATH = fileURLToPath(new URL("../proto/mls_client.proto", import.meta.url));
 

@@ -152,9 +152,13 @@ public sealed class CourierNode : IDisposable
     /// <exception cref="UnknownCellException">No cell has that name.</exception>
     public CellSummary Describe(string cell) => _cells.Describe(cell);
 
-    /// <summary>Creates a layer whose cells use only <paramref name="relays"/>.</summary>
+    /// <summary>
+    /// Creates a layer whose cells use only <paramref name="relays"/>; with
+    /// <paramref name="requirePostQuantum"/>, its cells take only members whose KeyPackages are of the
+    /// post-quantum ciphersuite 0x0054 (X-Wing), and join only cells of that suite.
+    /// </summary>
     /// <exception cref="NameTakenException">A layer of that name exists.</exception>
-    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays) => _cells.CreateLayer(name, relays);
+    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays, bool requirePostQuantum = false) => _cells.CreateLayer(name, relays, requirePostQuantum);
 
     /// <summary>
     /// Creates a cell in <paramref name="layer"/> (may be null when there is exactly one layer) with this

@@ -95,7 +95,7 @@ public sealed class Invitation : IDisposable
                 throw new FirstContactFailedException("The other side's contact details did not verify. Nothing was stored.");
             }
 
-            using var ours = PairwiseIdentity.Create(_codeName, _options.KeyPackagesPerContact, _options.Time.GetUtcNow(), _options.KeyPackageLifetime);
+            using var ours = PairwiseIdentity.Create(_codeName, _options);
             var confirmTag = keys.ConfirmTag();
             var sealedOffer = keys.SealConfirm(ours.Offer(keys.OfferContext(inviter: true)).Encode());
             await _channel.PostAsync(FirstContactKind.Confirm, (byte[])[.. confirmTag, .. sealedOffer], cancellationToken).ConfigureAwait(false);

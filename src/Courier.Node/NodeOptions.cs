@@ -1,3 +1,4 @@
+using Courier.Mls.Crypto;
 using Courier.Node.Relay;
 
 namespace Courier.Node;
@@ -19,6 +20,15 @@ public sealed class NodeOptions
 
     /// <summary>How many MLS KeyPackages each side gives a new contact (at most 4, so that first contact fits a 4 KiB envelope).</summary>
     public int KeyPackagesPerContact { get; init; } = 3;
+
+    /// <summary>
+    /// The MLS ciphersuite of the node's KeyPackages, and so of the cells it creates: suite 1
+    /// (MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519) or the post-quantum hybrid 0x0054
+    /// (MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519; docs/cells.md, "Post-quantum cells"). An
+    /// X-Wing KeyPackage is about 2.7 KB, so a first contact's 4 KiB envelope holds one:
+    /// <see cref="KeyPackagesPerContact"/> must then be at most 1.
+    /// </summary>
+    public CipherSuiteId CipherSuite { get; init; } = CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 
     /// <summary>How long those KeyPackages stay valid.</summary>
     public TimeSpan KeyPackageLifetime { get; init; } = TimeSpan.FromDays(90);
@@ -74,6 +84,16 @@ public sealed class NodeOptions
         if (KeyPackagesPerContact is < 0 or > Contacts.ContactOffer.MaxKeyPackages)
         {
             throw new ArgumentOutOfRangeException(nameof(KeyPackagesPerContact), $"Between 0 and {Contacts.ContactOffer.MaxKeyPackages} KeyPackages per contact.");
+        }
+
+        if (CipherSuite is not (CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 or Contacts.PairwiseIdentity.PostQuantumSuite))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CipherSuite), "The node's ciphersuite is 1 or 0x0054 (X-Wing).");
+        }
+
+        if (CipherSuite == Contacts.PairwiseIdentity.PostQuantumSuite && KeyPackagesPerContact > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeyPackagesPerContact), "A first contact's envelope holds one X-Wing KeyPackage: at most 1 per contact with ciphersuite 0x0054.");
         }
 
         if (FirstContactTimeout <= TimeSpan.Zero || RelayRetry <= TimeSpan.Zero || IntroductionLifetime <= TimeSpan.Zero || KeyPackageLifetime <= TimeSpan.Zero)

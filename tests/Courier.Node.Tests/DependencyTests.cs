@@ -64,6 +64,7 @@ public class DependencyTests
             "Courier.Node.NodeException",
             "Courier.Node.NotAMemberException",
             "Courier.Node.PendingCell",
+            "Courier.Node.PostQuantumRequiredException",
             "Courier.Node.NodeOptions",
             "Courier.Node.ReceiveResult",
             "Courier.Node.Relay.HttpRelay",

@@ -30,6 +30,7 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
         (uint)CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
         (uint)CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256,
         (uint)CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
+        (uint)CipherSuiteId.MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519,
     ];
 
     private static IRandom Random => SystemRandom.Instance;

@@ -15,7 +15,7 @@ internal sealed class RunnerOptions
           PATH                     a scenario file (*.json) or a folder of them; --config PATH is the same
           --client HOST:PORT       an MLSClient server (plaintext HTTP/2); repeat for each server. Clients
                                    are called client0, client1, ... in the order given.
-          --suite N                run ciphersuite N only; repeatable (default: 1, 2 and 3). A suite is run
+          --suite N                run ciphersuite N only; repeatable (default: 1, 2, 3 and 84). A suite is run
                                    with the clients that list it in SupportedCiphersuites.
           --handshake MODE         all (default), private or public: encrypt_handshake true, false or both
           --timeout SECONDS        deadline of each RPC (default 120, as the working group's runner)
@@ -203,7 +203,7 @@ internal sealed class RunnerOptions
 
         if (o.Suites.Count == 0)
         {
-            o.Suites.AddRange([1, 2, 3]);
+            o.Suites.AddRange([1, 2, 3, 84]);
         }
 
         return o;

@@ -26,7 +26,7 @@ public sealed class MessageProtectionVectors : VectorFile
             var fromPublic = PublicMessageProtection.Unprotect(suite, Decode(testCase, kind + "_pub").PublicMessage!, v.Context, v.MembershipKey, v.SignaturePublic);
             Expect.Equal(raw, Body(fromPublic), $"{kind}_pub content");
 
-            var signed = ContentAuthentication.Sign(suite, WireFormat.MlsPublicMessage, v.Framed(kind, raw), v.Context, v.Signer, ConfirmationTag(kind));
+            var signed = ContentAuthentication.Sign(suite, WireFormat.MlsPublicMessage, v.Framed(kind, raw), v.Context, v.Signer, ConfirmationTag(kind, suite));
             var published = Reparse(new MLSMessage(PublicMessageProtection.Protect(suite, signed, v.Context, v.MembershipKey))).PublicMessage!;
             var roundTrip = PublicMessageProtection.Unprotect(suite, published, v.Context, v.MembershipKey, v.SignaturePublic);
             Expect.Equal(raw, Body(roundTrip), $"{kind} re-protected as PublicMessage");
@@ -50,7 +50,7 @@ public sealed class MessageProtectionVectors : VectorFile
 
         using var senderTree = v.NewSecretTree();
         using var receiverTree = v.NewSecretTree();
-        var signed = ContentAuthentication.Sign(v.Suite, WireFormat.MlsPrivateMessage, v.Framed(kind, raw), v.Context, v.Signer, ConfirmationTag(kind));
+        var signed = ContentAuthentication.Sign(v.Suite, WireFormat.MlsPrivateMessage, v.Framed(kind, raw), v.Context, v.Signer, ConfirmationTag(kind, v.Suite));
         var sent = PrivateMessageProtection.Protect(v.Suite, signed, senderTree, v.SenderDataSecret, padding: 7, SystemRandom.Instance);
         var back = PrivateMessageProtection.Unprotect(v.Suite, Reparse(new MLSMessage(sent)).PrivateMessage!, v.Context, receiverTree, v.SenderDataSecret, v.SignatureKeyOf);
         Expect.Equal(raw, Body(back), $"{kind} re-protected as PrivateMessage");
@@ -61,7 +61,7 @@ public sealed class MessageProtectionVectors : VectorFile
     private static MLSMessage Reparse(MLSMessage message) => MLSMessage.FromBytes(message.ToBytes());
 
     /// <summary>The vector gives no confirmation key; any tag of the right size frames a commit.</summary>
-    private static byte[]? ConfirmationTag(string kind) => kind == "commit" ? new byte[CipherSuite.HashSize] : null;
+    private static byte[]? ConfirmationTag(string kind, CipherSuite suite) => kind == "commit" ? new byte[suite.HashSize] : null;
 
     private static byte[] Body(AuthenticatedContent content)
     {

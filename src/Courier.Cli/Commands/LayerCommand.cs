@@ -26,12 +26,16 @@ internal static class LayerCommand
             AllowMultipleArgumentsPerToken = true,
             CustomParser = result => result.Tokens.Select(t => NodeCommandOptions.ParseRelay(result, t.Value)).OfType<Uri>().ToArray(),
         };
-        var create = new Command("create", "Create a layer with its relays.") { name, relays };
+        var postQuantum = new Option<bool>("--post-quantum")
+        {
+            Description = "Require post-quantum cells: every cell of the layer uses ciphersuite 0x0054 (X-Wing key exchange), and a contact whose KeyPackage is of another suite is refused.",
+        };
+        var create = new Command("create", "Create a layer with its relays.") { name, relays, postQuantum };
         create.SetAction(parse => CommandRunner.Run(() =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            var created = node.CreateLayer(parse.GetValue(name)!, parse.GetValue(relays)!);
-            Console.WriteLine($"created layer {created.Name} on {string.Join(", ", created.Relays)}");
+            var created = node.CreateLayer(parse.GetValue(name)!, parse.GetValue(relays)!, parse.GetValue(postQuantum));
+            Console.WriteLine($"created layer {created.Name} on {string.Join(", ", created.Relays)}{(created.RequirePostQuantum ? ", post-quantum cells only" : "")}");
             return Task.CompletedTask;
         }));
         return create;
@@ -46,14 +50,14 @@ internal static class LayerCommand
             var layers = node.Layers;
             if (parse.GetValue(NodeCommandOptions.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(layers.Select(l => new { name = l.Name, relays = l.Relays })));
+                Console.WriteLine(JsonSerializer.Serialize(layers.Select(l => new { name = l.Name, relays = l.Relays, post_quantum = l.RequirePostQuantum })));
                 return Task.CompletedTask;
             }
 
-            var table = new Table().AddColumns("layer", "relays");
+            var table = new Table().AddColumns("layer", "relays", "post-quantum");
             foreach (var l in layers)
             {
-                table.AddRow(Markup.Escape(l.Name), Markup.Escape(string.Join(" ", l.Relays)));
+                table.AddRow(Markup.Escape(l.Name), Markup.Escape(string.Join(" ", l.Relays)), l.RequirePostQuantum ? "required" : "");
             }
 
             AnsiConsole.Write(table);

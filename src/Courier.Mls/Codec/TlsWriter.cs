@@ -74,6 +74,14 @@ internal sealed class TlsWriter
         }
     }
 
+    /// <summary>The size of <c>opaque data&lt;V&gt;</c> holding <paramref name="length"/> bytes: the varint length (1, 2 or 4 bytes, RFC 9420 §2.1.2) and the bytes.</summary>
+    public static int OpaqueSize(int length) => length switch
+    {
+        < 0x40 => 1,
+        < 0x4000 => 2,
+        _ => 4,
+    } + length;
+
     /// <summary>Writes <c>opaque data&lt;V&gt;</c>.</summary>
     public void WriteOpaque(ReadOnlySpan<byte> bytes)
     {

@@ -5,7 +5,7 @@ namespace Courier.Mls.Crypto;
 /// <summary>The ciphersuite's HPKE (RFC 9420 §5.1: KEM, KDF and AEAD of the suite) and §5.1.3 labeled encryption.</summary>
 internal sealed partial class CipherSuite
 {
-    /// <summary>The suite's HPKE: its DHKEM (X25519 or P-256, with HKDF-SHA256), HKDF-SHA256 and its AEAD.</summary>
+    /// <summary>The suite's HPKE: its KEM (DHKEM X25519 or P-256, or X-Wing), its KDF and its AEAD.</summary>
     public HpkeSuite Hpke { get; }
 
     /// <summary>
@@ -36,7 +36,7 @@ internal sealed partial class CipherSuite
 
     /// <summary>
     /// EncryptWithLabel of each plaintext to its public key under one prepared info, spread over the
-    /// cores. Each encryption's randomness (Nsk bytes for its ephemeral key) is drawn first, on the
+    /// cores. Each encryption's randomness (what one Encap draws: Nsk bytes for a DHKEM ephemeral key, X-Wing's 64-byte eseed) is drawn first, on the
     /// calling thread, in list order and with the same calls a loop of single encryptions makes, so
     /// the output is byte for byte that loop's for the same randomness. A failure is thrown as the
     /// loop would throw it: the one of the first failing message in list order.
@@ -47,10 +47,10 @@ internal sealed partial class CipherSuite
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(random);
-        using var drawn = Secret.Zero(messages.Count * DhKem.PrivateKeySize);
+        using var drawn = Secret.Zero(messages.Count * Hpke.Kem.EncapRandomSize);
         for (var i = 0; i < messages.Count; i++)
         {
-            random.Fill(drawn.Writable.Slice(i * DhKem.PrivateKeySize, DhKem.PrivateKeySize));
+            random.Fill(drawn.Writable.Slice(i * Hpke.Kem.EncapRandomSize, Hpke.Kem.EncapRandomSize));
         }
 
         var results = new (byte[] KemOutput, byte[] Ciphertext)[messages.Count];
@@ -60,7 +60,7 @@ internal sealed partial class CipherSuite
             try
             {
                 var (publicKey, plaintext) = messages[i];
-                results[i] = EncryptWithLabel(publicKey, info, plaintext.Span, new DrawnRandom(drawn, i * DhKem.PrivateKeySize));
+                results[i] = EncryptWithLabel(publicKey, info, plaintext.Span, new DrawnRandom(drawn, i * Hpke.Kem.EncapRandomSize, Hpke.Kem.EncapRandomSize));
             }
             catch (Exception e) when (e is ArgumentException or HpkeException)
             {
@@ -96,20 +96,20 @@ internal sealed partial class CipherSuite
         return writer.ToArray();
     }
 
-    /// <summary>Hands out the Nsk bytes drawn for one encryption, once.</summary>
-    private sealed class DrawnRandom(Secret drawn, int offset) : IRandom
+    /// <summary>Hands out the bytes drawn for one encryption, once.</summary>
+    private sealed class DrawnRandom(Secret drawn, int offset, int size) : IRandom
     {
         private bool _used;
 
         public void Fill(Span<byte> destination)
         {
-            if (_used || destination.Length != DhKem.PrivateKeySize)
+            if (_used || destination.Length != size)
             {
                 throw new InvalidOperationException("An encryption asked for other randomness than one ephemeral key's.");
             }
 
             _used = true;
-            drawn.Span.Slice(offset, DhKem.PrivateKeySize).CopyTo(destination);
+            drawn.Span.Slice(offset, size).CopyTo(destination);
         }
     }
 }

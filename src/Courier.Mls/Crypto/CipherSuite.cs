@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Courier.Mls.Crypto;
@@ -14,34 +13,46 @@ public enum CipherSuiteId : ushort
 
     /// <summary>DHKEM(X25519, HKDF-SHA256), ChaCha20-Poly1305, SHA-256, Ed25519.</summary>
     MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 = 0x0003,
+
+    /// <summary>
+    /// X-Wing (ML-KEM-768 with X25519), ChaCha20-Poly1305, SHA-512, Ed25519: the post-quantum hybrid
+    /// key exchange, with classical (Ed25519) signatures. Codepoint 0x0054 as ts-mls assigns it; not in
+    /// RFC 9420's registry.
+    /// </summary>
+    MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519 = 0x0054,
 }
 
 /// <summary>
 /// The primitives of one ciphersuite and the labeled functions RFC 9420 builds on them
 /// (§5.1 RefHash, §5.1.2 SignWithLabel, §5.1.3 EncryptWithLabel, §8 ExpandWithLabel).
-/// The three supported suites share SHA-256 and HKDF-SHA256; suites 1 and 3 use X25519 and Ed25519 and
-/// differ in the AEAD, suite 2 uses P-256 for both the KEM and the signatures, with AES-128-GCM.
+/// Suites 1 to 3 share SHA-256 and HKDF-SHA256; suites 1 and 3 use X25519 and Ed25519 and differ in
+/// the AEAD, suite 2 uses P-256 for both the KEM and the signatures, with AES-128-GCM. Suite 0x0054
+/// uses X-Wing, SHA-512 and HKDF-SHA512 (Nh = 64), ChaCha20-Poly1305 and Ed25519.
 /// </summary>
 internal sealed partial class CipherSuite
 {
-    /// <summary>Nh: the output size of the hash and of KDF.Extract.</summary>
-    public const int HashSize = 32;
-
     private static readonly byte[] LabelPrefix = "MLS 1.0 "u8.ToArray();
 
-    public static readonly CipherSuite Suite1 = new(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, Courier.Mls.Hpke.HpkeSuite.X25519Sha256Aes128Gcm, SignatureScheme.Ed25519);
-    public static readonly CipherSuite Suite2 = new(CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256, Courier.Mls.Hpke.HpkeSuite.P256Sha256Aes128Gcm, SignatureScheme.EcdsaP256Sha256);
-    public static readonly CipherSuite Suite3 = new(CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519, Courier.Mls.Hpke.HpkeSuite.X25519Sha256ChaCha20Poly1305, SignatureScheme.Ed25519);
+    public static readonly CipherSuite Suite1 = new(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, Courier.Mls.Hpke.HpkeSuite.X25519Sha256Aes128Gcm, Hkdf.Sha256, SignatureScheme.Ed25519);
+    public static readonly CipherSuite Suite2 = new(CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256, Courier.Mls.Hpke.HpkeSuite.P256Sha256Aes128Gcm, Hkdf.Sha256, SignatureScheme.EcdsaP256Sha256);
+    public static readonly CipherSuite Suite3 = new(CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519, Courier.Mls.Hpke.HpkeSuite.X25519Sha256ChaCha20Poly1305, Hkdf.Sha256, SignatureScheme.Ed25519);
+    public static readonly CipherSuite XWing = new(CipherSuiteId.MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519, Courier.Mls.Hpke.HpkeSuite.XWingSha512ChaCha20Poly1305, Hkdf.Sha512, SignatureScheme.Ed25519);
 
-    private CipherSuite(CipherSuiteId id, Courier.Mls.Hpke.HpkeSuite hpke, SignatureScheme signatureScheme)
+    private readonly Hkdf _kdf;
+
+    private CipherSuite(CipherSuiteId id, Courier.Mls.Hpke.HpkeSuite hpke, Hkdf kdf, SignatureScheme signatureScheme)
     {
         Id = id;
         Hpke = hpke;
         Aead = hpke.Aead!;
+        _kdf = kdf;
         SignatureScheme = signatureScheme;
     }
 
     public CipherSuiteId Id { get; }
+
+    /// <summary>Nh: the output size of the hash and of KDF.Extract (32, or 64 for SHA-512).</summary>
+    public int HashSize => _kdf.HashSize;
 
     public Aead Aead { get; }
 
@@ -54,28 +65,34 @@ internal sealed partial class CipherSuite
         (ushort)CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 => Suite1,
         (ushort)CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256 => Suite2,
         (ushort)CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 => Suite3,
+        (ushort)CipherSuiteId.MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519 => XWing,
         _ => null,
     };
 
     public static CipherSuite Get(CipherSuiteId id) => Find((ushort)id) ?? throw new ArgumentOutOfRangeException(nameof(id));
 
-    public byte[] Hash(ReadOnlySpan<byte> data) => SHA256.HashData(data);
+    public byte[] Hash(ReadOnlySpan<byte> data) => _kdf.Hash(data);
 
-    public byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data) => HMACSHA256.HashData(key, data);
+    public byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data)
+    {
+        var mac = new byte[HashSize];
+        _kdf.Mac(key, data, mac);
+        return mac;
+    }
 
-    /// <summary>KDF.Extract (HKDF-Extract with SHA-256).</summary>
+    /// <summary>KDF.Extract (HKDF-Extract with the suite's hash).</summary>
     public Secret Extract(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> ikm)
     {
         var prk = Secret.Zero(HashSize);
-        HkdfSha256.Extract(salt, ikm, prk.Writable);
+        _kdf.Extract(salt, ikm, prk.Writable);
         return prk;
     }
 
-    /// <summary>KDF.Expand (HKDF-Expand with SHA-256).</summary>
+    /// <summary>KDF.Expand (HKDF-Expand with the suite's hash).</summary>
     public Secret Expand(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, int length)
     {
         var okm = Secret.Zero(length);
-        HkdfSha256.Expand(prk, info, okm.Writable);
+        _kdf.Expand(prk, info, okm.Writable);
         return okm;
     }
 

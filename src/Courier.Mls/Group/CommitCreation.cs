@@ -49,7 +49,7 @@ internal static class CommitCreation
             var framed = FramedContent.ForCommit(epoch.GroupId, epoch.Epoch, committer, options.AuthenticatedData, new Commit(proposals, updatePath));
             // The signature covers FramedContentTBS, not the confirmation tag, which is known only
             // after the key schedule; a placeholder of the right size stands in until then.
-            var signature = ContentAuthentication.Sign(suite, options.WireFormat, framed, epoch.Context, signer, new byte[CipherSuite.HashSize]).Auth.Signature;
+            var signature = ContentAuthentication.Sign(suite, options.WireFormat, framed, epoch.Context, signer, new byte[suite.HashSize]).Auth.Signature;
             var confirmed = TranscriptHashes.NextConfirmed(suite, epoch.InterimTranscriptHash, new ConfirmedTranscriptHashInput(options.WireFormat, framed, signature));
             var context = provisional with { ConfirmedTranscriptHash = confirmed };
 

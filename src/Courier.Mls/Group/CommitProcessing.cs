@@ -92,7 +92,7 @@ internal static class CommitProcessing
     {
         if (path is null)
         {
-            return Secret.Zero(CipherSuite.HashSize);
+            return Secret.Zero(epoch.Suite.HashSize);
         }
 
         uint senderLeaf;
@@ -114,7 +114,7 @@ internal static class CommitProcessing
         if (removed)
         {
             // A removed member cannot decrypt the path: the path is not encrypted to it.
-            return Secret.Zero(CipherSuite.HashSize);
+            return Secret.Zero(epoch.Suite.HashSize);
         }
 
         var excluded = applied.Added.Select(a => a.Leaf).ToHashSet();

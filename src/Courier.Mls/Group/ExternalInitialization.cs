@@ -64,7 +64,7 @@ internal static class ExternalInitialization
 
         using (context)
         {
-            return (kemOutput, context.Export(Encoding.UTF8.GetBytes(ExporterLabel), CipherSuite.HashSize));
+            return (kemOutput, context.Export(Encoding.UTF8.GetBytes(ExporterLabel), suite.HashSize));
         }
     }
 
@@ -81,6 +81,6 @@ internal static class ExternalInitialization
         using var externalKey = suite.DeriveKeyPair(externalSecret.Span);
         using var context = suite.Hpke.SetupBaseR(kemOutput, externalKey, default)
             ?? throw new MessageRejectedException(MlsCheck.ExternalInitKemOutput, "the kem_output is not a valid encapsulation");
-        return context.Export(Encoding.UTF8.GetBytes(ExporterLabel), CipherSuite.HashSize);
+        return context.Export(Encoding.UTF8.GetBytes(ExporterLabel), suite.HashSize);
     }
 }

@@ -65,7 +65,7 @@ internal static class ExternalJoin
             var updatePath = TreeKemOperations.EncryptPath(path, tree, provisional, new HashSet<uint>(), random);
 
             var framed = FramedContent.ForCommit(context.GroupId, context.Epoch, Sender.NewMemberCommit(), [], new Commit(proposals, updatePath));
-            var signature = ContentAuthentication.Sign(suite, WireFormat.MlsPublicMessage, framed, context, signer, new byte[CipherSuite.HashSize]).Auth.Signature;
+            var signature = ContentAuthentication.Sign(suite, WireFormat.MlsPublicMessage, framed, context, signer, new byte[suite.HashSize]).Auth.Signature;
             var interimBefore = TranscriptHashes.NextInterim(suite, context.ConfirmedTranscriptHash, new InterimTranscriptHashInput(groupInfo.ConfirmationTag));
             var confirmed = TranscriptHashes.NextConfirmed(suite, interimBefore, new ConfirmedTranscriptHashInput(WireFormat.MlsPublicMessage, framed, signature));
             var next = provisional with { ConfirmedTranscriptHash = confirmed };

@@ -161,7 +161,7 @@ public sealed class ExternalProposer : IDisposable
 
     private byte[] Nonce()
     {
-        var nonce = new byte[Crypto.CipherSuite.HashSize];
+        var nonce = new byte[_suite.HashSize];
         _random.Fill(nonce);
         return nonce;
     }

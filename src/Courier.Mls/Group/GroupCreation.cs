@@ -35,9 +35,9 @@ internal static class GroupCreation
         }
 
         var context = new GroupContext((ushort)suite.Id, groupId, 0, tree.TreeHash(), [], extensions);
-        using var initSecret = Secret.Zero(Crypto.CipherSuite.HashSize);
+        using var initSecret = Secret.Zero(suite.HashSize);
         random.Fill(initSecret.Writable);
-        using var commitSecret = Secret.Zero(Crypto.CipherSuite.HashSize);
+        using var commitSecret = Secret.Zero(suite.HashSize);
         var secrets = EpochSecrets.FromInitSecret(suite, initSecret, commitSecret, null, context);
         var privateKeys = TreeKemPrivateKeys.FromLeafKey(0, creator.EncryptionKey.Copy());
         try

@@ -217,14 +217,14 @@ internal static class GroupStateCodec
         }
 
         var count = epoch.ResumptionPsks.Count;
-        writer.WriteVarint(count * (8 + 1 + CipherSuite.HashSize));
+        writer.WriteVarint(count * (8 + TlsWriter.OpaqueSize(epoch.Suite.HashSize)));
         foreach (var (number, psk) in epoch.ResumptionPsks)
         {
             writer.WriteUInt64(number);
             writer.WriteOpaque(psk.Span);
         }
 
-        writer.WriteVarint(epoch.PendingLeafKeys.Count * (1 + Hpke.HpkePrivateKey.Size));
+        writer.WriteVarint(epoch.PendingLeafKeys.Count * TlsWriter.OpaqueSize(Hpke.HpkePrivateKey.Size));
         foreach (var key in epoch.PendingLeafKeys.Values)
         {
             using var bytes = key.ExportPrivateKey();
@@ -266,7 +266,7 @@ internal static class GroupStateCodec
         var tree = RatchetTree.FromNodes(suite, Node.DecodeRatchetTree(ref reader));
         var ownLeaf = reader.ReadUInt32();
         var removed = reader.ReadPresence();
-        var interim = reader.ReadOpaqueArray(CipherSuite.HashSize, CipherSuite.HashSize);
+        var interim = reader.ReadOpaqueArray(suite.HashSize, suite.HashSize);
         var proposals = new List<CachedProposal>();
         var proposalReader = reader.ReadVector();
         while (!proposalReader.IsEmpty)
@@ -308,7 +308,7 @@ internal static class GroupStateCodec
             {
                 var number = pskReader.ReadUInt64();
                 var psk = pskReader.ReadOpaque();
-                if (psk.Length != CipherSuite.HashSize || !psks.TryAdd(number, Secret.Copy(psk)))
+                if (psk.Length != suite.HashSize || !psks.TryAdd(number, Secret.Copy(psk)))
                 {
                     throw pskReader.Error(DecodeError.InvalidValue);
                 }

@@ -30,4 +30,22 @@ public static class KeyPackages
             throw new MessageRejectedException(MlsCheck.LeafLifetime, "the KeyPackage is outside its lifetime");
         }
     }
+
+    /// <summary>
+    /// The ciphersuite an MLSMessage(KeyPackage) or MLSMessage(Welcome) names, or null when the bytes
+    /// are neither: so that an application can hold a KeyPackage or an invitation to its policy (such
+    /// as requiring a post-quantum suite) before using it.
+    /// </summary>
+    public static ushort? CipherSuiteOf(ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            var decoded = MLSMessage.FromBytes(message);
+            return decoded.KeyPackage?.CipherSuite ?? decoded.Welcome?.CipherSuite;
+        }
+        catch (DecodeException)
+        {
+            return null;
+        }
+    }
 }

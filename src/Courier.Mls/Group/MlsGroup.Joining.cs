@@ -70,7 +70,7 @@ public sealed partial class MlsGroup
             foreach (var (id, psk) in options.ExternalPsks)
             {
                 group.StoreExternalPsk(id, psk);
-                pskIds.Add(PreSharedKeyID.External(id, group.Nonce()));
+                pskIds.Add(PreSharedKeyID.External(id, group.Nonce(joiner.Suite)));
             }
 
             var (epoch, commit) = ExternalJoin.Join(info, tree, joiner, options.RemovePriorLeaf, pskIds, group.Psks, random, group.Now);
@@ -181,7 +181,8 @@ public sealed partial class MlsGroup
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(memberKeyPackages);
         var old = State;
-        var psk = new Proposal(new PreSharedKey(PreSharedKeyID.Resumption(usage, old.GroupId, old.Epoch, Nonce())));
+        // The PSK goes into the new group, whose suite (a ReInit may change it) sets the nonce size (§8.4).
+        var psk = new Proposal(new PreSharedKey(PreSharedKeyID.Resumption(usage, old.GroupId, old.Epoch, Nonce(self.Suite))));
         var adds = memberKeyPackages.Select(bytes => new Proposal(new Add(MLSMessage.FromBytes(bytes).KeyPackage
             ?? throw new MessageRejectedException(MlsCheck.WireFormat, "an added member's message is not a KeyPackage")))).ToList();
 

@@ -255,9 +255,10 @@ public sealed partial class MlsGroup : IDisposable
         }
     }
 
-    private byte[] Nonce()
+    /// <summary>A fresh psk_nonce of KDF.Nh bytes (§8.4), of the group's suite or, before there is an epoch, of <paramref name="suite"/>.</summary>
+    private byte[] Nonce(CipherSuite? suite = null)
     {
-        var nonce = new byte[Crypto.CipherSuite.HashSize];
+        var nonce = new byte[(suite ?? _epoch.Suite).HashSize];
         _random.Fill(nonce);
         return nonce;
     }

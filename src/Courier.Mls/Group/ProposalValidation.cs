@@ -42,7 +42,7 @@ internal static class ProposalValidation
 
                 break;
             case PreSharedKey psk:
-                ValidatePskId(psk.Psk, resumptionUsage);
+                ValidatePskId(suite, psk.Psk, resumptionUsage);
                 break;
             case ReInit reInit:
                 if (reInit.Version < GroupContext.Mls10)
@@ -60,9 +60,9 @@ internal static class ProposalValidation
     }
 
     /// <summary>§12.1.4: a PSK proposal's nonce is KDF.Nh bytes; resumption PSKs are for the given usage only.</summary>
-    public static void ValidatePskId(PreSharedKeyID id, ResumptionPSKUsage allowedUsage)
+    public static void ValidatePskId(CipherSuite suite, PreSharedKeyID id, ResumptionPSKUsage allowedUsage)
     {
-        if (id.PskNonce.Length != CipherSuite.HashSize)
+        if (id.PskNonce.Length != suite.HashSize)
         {
             throw new MessageRejectedException(MlsCheck.PskNonceLength, "the psk_nonce is not KDF.Nh bytes long");
         }

@@ -11,12 +11,13 @@ internal static class SupportedCapabilities
     /// <summary>The protocol versions: mls10 only.</summary>
     public static IReadOnlyList<ushort> Versions => [GroupContext.Mls10];
 
-    /// <summary>The ciphersuites: 1, 2 and 3.</summary>
+    /// <summary>The ciphersuites: 1, 2, 3 and the X-Wing suite 0x0054.</summary>
     public static IReadOnlyList<ushort> CipherSuites =>
     [
         (ushort)CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
         (ushort)CipherSuiteId.MLS_128_DHKEMP256_AES128GCM_SHA256_P256,
         (ushort)CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519,
+        (ushort)CipherSuiteId.MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519,
     ];
 
     /// <summary>The non-default extension types: none.</summary>

@@ -55,9 +55,9 @@ internal static class WelcomeBuilder
                 throw new ArgumentException("A KeyPackage is of another ciphersuite than the group.", nameof(recipients));
             }
 
-            if (recipient.PathSecret is { } pathSecret && pathSecret.Length != CipherSuite.HashSize)
+            if (recipient.PathSecret is { } pathSecret && pathSecret.Length != suite.HashSize)
             {
-                throw new ArgumentException($"A path secret is KDF.Nh = {CipherSuite.HashSize} bytes.", nameof(recipients));
+                throw new ArgumentException($"A path secret is KDF.Nh = {suite.HashSize} bytes.", nameof(recipients));
             }
 
             var reference = KeyPackageReference.Compute(suite, recipient.KeyPackage);

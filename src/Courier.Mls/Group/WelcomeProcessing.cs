@@ -51,7 +51,7 @@ internal static class WelcomeProcessing
         Secret? pskSecret = null;
         try
         {
-            CheckGroupSecrets(groupSecrets);
+            CheckGroupSecrets(suite, groupSecrets);
             pskSecret = DerivePskSecret(suite, groupSecrets.Psks, resolvePsk);
             var groupInfo = DecryptGroupInfo(suite, welcome, groupSecrets.JoinerSecret, pskSecret);
             if (groupInfo.GroupContext.CipherSuite != keyPackage.CipherSuite)
@@ -90,12 +90,12 @@ internal static class WelcomeProcessing
     }
 
     /// <summary>The secrets must have the size the key schedule and the tree use, and at most one PSK may start a reinit or branch.</summary>
-    private static void CheckGroupSecrets(GroupSecrets groupSecrets)
+    private static void CheckGroupSecrets(CipherSuite suite, GroupSecrets groupSecrets)
     {
-        if (groupSecrets.JoinerSecret.Length != CipherSuite.HashSize
-            || (groupSecrets.PathSecret is { } pathSecret && pathSecret.Length != CipherSuite.HashSize))
+        if (groupSecrets.JoinerSecret.Length != suite.HashSize
+            || (groupSecrets.PathSecret is { } pathSecret && pathSecret.Length != suite.HashSize))
         {
-            throw new MessageRejectedException(MlsCheck.GroupSecretsLength, $"joiner_secret and path_secret must be KDF.Nh = {CipherSuite.HashSize} bytes");
+            throw new MessageRejectedException(MlsCheck.GroupSecretsLength, $"joiner_secret and path_secret must be KDF.Nh = {suite.HashSize} bytes");
         }
 
         if (groupSecrets.Psks.Count(p => p.PskType == PSKType.Resumption && p.Usage is ResumptionPSKUsage.Reinit or ResumptionPSKUsage.Branch) > 1)

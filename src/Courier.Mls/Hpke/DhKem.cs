@@ -8,14 +8,8 @@ namespace Courier.Mls.Hpke;
 /// directly (<see cref="DhKemX25519"/>) and P-256 (KEM 0x0010) on the BCL (<see cref="DhKemP256"/>).
 /// Both have Nsk = Nsecret = 32 (RFC 9180 §7.1), so the scratch sizes are the same.
 /// </summary>
-internal abstract class DhKem
+internal abstract class DhKem : Kem
 {
-    /// <summary>Nsecret: the size of the KEM shared secret (both KEMs).</summary>
-    public const int SharedSecretSize = 32;
-
-    /// <summary>Nsk: the size of a private key (both KEMs).</summary>
-    public const int PrivateKeySize = HpkePrivateKey.Size;
-
     /// <summary>The scratch <see cref="Encap(ReadOnlySpan{byte}, IRandom, Span{byte})"/> needs: ikm, skE and dh.</summary>
     internal const int EncapScratchSize = 3 * PrivateKeySize;
 
@@ -28,72 +22,18 @@ internal abstract class DhKem
     /// <summary>DHKEM(P-256, HKDF-SHA256).</summary>
     public static readonly DhKem P256Sha256 = new DhKemP256();
 
-    // suite_id = concat("KEM", I2OSP(kem_id, 2)) (RFC 9180 §4.1).
+    // suite_id = concat("KEM", I2OSP(kem_id, 2)) (RFC 9180 §4.1); Nenc = Npk, and Encap draws Nsk bytes (GenerateKeyPair).
     private protected DhKem(ushort id, int publicKeySize)
-    {
-        Id = id;
-        PublicKeySize = publicKeySize;
-        Kdf = new HpkeKdf([(byte)'K', (byte)'E', (byte)'M', (byte)(id >> 8), (byte)(id & 0xFF)]);
-    }
-
-    /// <summary>The KEM identifier (RFC 9180 §7.1).</summary>
-    public ushort Id { get; }
-
-    /// <summary>Npk: the size of a serialized public key.</summary>
-    public int PublicKeySize { get; }
-
-    /// <summary>Nenc: the size of an encapsulated key, a serialized public key.</summary>
-    public int EncSize => PublicKeySize;
+        : base(id, publicKeySize, publicKeySize, PrivateKeySize)
+        => Kdf = new HpkeKdf(Hkdf.Sha256, [(byte)'K', (byte)'E', (byte)'M', (byte)(id >> 8), (byte)(id & 0xFF)]);
 
     /// <summary>The KDF with suite_id "KEM" || kem_id.</summary>
     private protected HpkeKdf Kdf { get; }
 
-    /// <summary>
-    /// DeriveKeyPair(ikm) (RFC 9180 §7.1.3). The RFC asks for at least Nsk bytes of input keying
-    /// material; shorter input is refused.
-    /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="ikm"/> is shorter than Nsk.</exception>
-    public HpkePrivateKey DeriveKeyPair(ReadOnlySpan<byte> ikm)
-    {
-        if (ikm.Length < PrivateKeySize)
-        {
-            throw new ArgumentException($"DeriveKeyPair needs at least {PrivateKeySize} bytes of input keying material.", nameof(ikm));
-        }
-
-        var sk = Secret.Zero(PrivateKeySize);
-        try
-        {
-            DeriveSecretKey(ikm, sk.Writable);
-        }
-        catch
-        {
-            sk.Dispose();
-            throw;
-        }
-
-        return HpkePrivateKey.Take(sk, this);
-    }
-
-    /// <summary>GenerateKeyPair() = DeriveKeyPair(random(Nsk)) (RFC 9180 §4).</summary>
-    public HpkePrivateKey GenerateKeyPair(IRandom random)
-    {
-        ArgumentNullException.ThrowIfNull(random);
-        Span<byte> ikm = stackalloc byte[PrivateKeySize];
-        try
-        {
-            random.Fill(ikm);
-            return DeriveKeyPair(ikm);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(ikm);
-        }
-    }
-
     /// <summary>Encap(pkR) (RFC 9180 §4.1): a fresh ephemeral key pair, enc = pkEm, and the shared secret.</summary>
     /// <exception cref="ArgumentException"><paramref name="pkR"/> is not Npk bytes.</exception>
     /// <exception cref="HpkeException"><paramref name="pkR"/> is not a valid public key (ValidationError).</exception>
-    public (byte[] Enc, Secret SharedSecret) Encap(ReadOnlySpan<byte> pkR, IRandom random)
+    public override (byte[] Enc, Secret SharedSecret) Encap(ReadOnlySpan<byte> pkR, IRandom random)
     {
         Span<byte> scratch = stackalloc byte[EncapScratchSize];
         return Encap(pkR, random, scratch);
@@ -103,7 +43,7 @@ internal abstract class DhKem
     /// Decap(enc, skR) (RFC 9180 §4.1). Null when <paramref name="enc"/> is not a valid encapsulation:
     /// the wrong size, or not a valid public key (§7.1.4).
     /// </summary>
-    public Secret? Decap(ReadOnlySpan<byte> enc, HpkePrivateKey skR)
+    public override Secret? Decap(ReadOnlySpan<byte> enc, HpkePrivateKey skR)
     {
         Span<byte> dh = stackalloc byte[DecapScratchSize];
         return Decap(enc, skR, dh);
@@ -117,13 +57,7 @@ internal abstract class DhKem
     /// <exception cref="HpkeException"><paramref name="pkR"/> is not a valid public key (ValidationError).</exception>
     internal (byte[] Enc, Secret SharedSecret) Encap(ReadOnlySpan<byte> pkR, IRandom random, Span<byte> scratch)
     {
-        if (pkR.Length != PublicKeySize)
-        {
-            throw new ArgumentException($"A public key of KEM 0x{Id:X4} is {PublicKeySize} bytes.", nameof(pkR));
-        }
-
-        ArgumentNullException.ThrowIfNull(random);
-        ArgumentOutOfRangeException.ThrowIfNotEqual(scratch.Length, EncapScratchSize, nameof(scratch));
+        CheckEncap(pkR, random, scratch, EncapScratchSize);
         var ikm = scratch[..PrivateKeySize];
         var skE = scratch.Slice(PrivateKeySize, PrivateKeySize);
         var dh = scratch.Slice(2 * PrivateKeySize, SharedSecretSize);
@@ -150,12 +84,7 @@ internal abstract class DhKem
     /// <summary>Decap with the DH output in <paramref name="scratch"/>, which is wiped before returning.</summary>
     internal Secret? Decap(ReadOnlySpan<byte> enc, HpkePrivateKey skR, Span<byte> scratch)
     {
-        ArgumentNullException.ThrowIfNull(skR);
-        if (skR.Kem != this)
-        {
-            throw new ArgumentException("The private key belongs to another KEM.", nameof(skR));
-        }
-
+        CheckOwnKey(skR);
         ArgumentOutOfRangeException.ThrowIfNotEqual(scratch.Length, DecapScratchSize, nameof(scratch));
         if (enc.Length != EncSize)
         {
@@ -181,16 +110,6 @@ internal abstract class DhKem
         using var eaePrk = Kdf.LabeledExtract(default, "eae_prk"u8, dh);
         return Kdf.LabeledExpand(eaePrk.Span, "shared_secret"u8, kemContext, SharedSecretSize);
     }
-
-    /// <summary>True when <paramref name="publicKey"/> is a valid serialized public key of this group (RFC 9180 §7.1.4).</summary>
-    public abstract bool IsValidPublicKey(ReadOnlySpan<byte> publicKey);
-
-    /// <summary>The private key DeriveKeyPair derives from <paramref name="ikm"/>, into <paramref name="sk"/> (Nsk bytes).</summary>
-    private protected abstract void DeriveSecretKey(ReadOnlySpan<byte> ikm, Span<byte> sk);
-
-    /// <summary>SerializePublicKey(pk(sk)) into <paramref name="publicKey"/> (Npk bytes).</summary>
-    /// <exception cref="ArgumentException"><paramref name="sk"/> is not a valid private key of the group.</exception>
-    internal abstract void PublicKeyOf(ReadOnlySpan<byte> sk, Span<byte> publicKey);
 
     /// <summary>
     /// DH(sk, pk) into <paramref name="dh"/> (Ndh = 32 bytes); false when <paramref name="pk"/> is not

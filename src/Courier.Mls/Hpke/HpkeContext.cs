@@ -31,7 +31,7 @@ internal abstract class HpkeContext : IDisposable
         ArgumentNullException.ThrowIfNull(schedule);
         if ((suite.Aead is null) != (schedule.Key is null)
             || (suite.Aead is not null && (schedule.Key!.Length != suite.Aead.KeySize || schedule.BaseNonce!.Length != suite.Aead.NonceSize))
-            || schedule.ExporterSecret.Length != HpkeKdf.HashSize)
+            || schedule.ExporterSecret.Length != suite.Kdf.HashSize)
         {
             throw new ArgumentException("The key schedule does not match the HPKE suite.", nameof(schedule));
         }
@@ -56,7 +56,7 @@ internal abstract class HpkeContext : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, HpkeKdf.MaxExpandLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _suite.Kdf.MaxExpandLength);
         return _suite.Kdf.LabeledExpand(_schedule.ExporterSecret.Span, "sec"u8, exporterContext, length);
     }
 

@@ -4,25 +4,31 @@ using System.Security.Cryptography;
 namespace Courier.Mls.Hpke;
 
 /// <summary>
-/// HKDF-SHA256 (KDF 0x0001) with the labeled functions of RFC 9180 §4, bound to one suite_id:
-/// "KEM" || kem_id inside the DHKEM (§4.1), "HPKE" || kem_id || kdf_id || aead_id elsewhere (§5.1).
+/// HKDF-SHA256 (KDF 0x0001) or HKDF-SHA512 (KDF 0x0003) with the labeled functions of RFC 9180 §4,
+/// bound to one suite_id: "KEM" || kem_id inside the DHKEM (§4.1), "HPKE" || kem_id || kdf_id ||
+/// aead_id elsewhere (§5.1).
 /// </summary>
 internal sealed class HpkeKdf
 {
-    /// <summary>KDF identifier of HKDF-SHA256 (RFC 9180 §7.2).</summary>
-    public const ushort Id = 0x0001;
-
-    /// <summary>Nh: the output size of Extract.</summary>
-    public const int HashSize = 32;
-
-    /// <summary>The largest output of Expand: 255 * Nh (RFC 5869 §2.3, RFC 9180 §5.3).</summary>
-    public const int MaxExpandLength = 255 * HashSize;
-
     private static ReadOnlySpan<byte> VersionLabel => "HPKE-v1"u8;
 
+    private readonly Hkdf _hkdf;
     private readonly byte[] _suiteId;
 
-    public HpkeKdf(ReadOnlySpan<byte> suiteId) => _suiteId = suiteId.ToArray();
+    public HpkeKdf(Hkdf hkdf, ReadOnlySpan<byte> suiteId)
+    {
+        _hkdf = hkdf;
+        _suiteId = suiteId.ToArray();
+    }
+
+    /// <summary>The KDF identifier (RFC 9180 §7.2).</summary>
+    public ushort Id => _hkdf.HpkeId;
+
+    /// <summary>Nh: the output size of Extract.</summary>
+    public int HashSize => _hkdf.HashSize;
+
+    /// <summary>The largest output of Expand: 255 * Nh (RFC 5869 §2.3, RFC 9180 §5.3).</summary>
+    public int MaxExpandLength => _hkdf.MaxExpandLength;
 
     /// <summary>
     /// LabeledExtract(salt, label, ikm) = Extract(salt, "HPKE-v1" || suite_id || label || ikm).
@@ -38,7 +44,7 @@ internal sealed class HpkeKdf
         ikm.CopyTo(span[(VersionLabel.Length + _suiteId.Length + label.Length)..]);
 
         var prk = Secret.Zero(HashSize);
-        HkdfSha256.Extract(salt, labeledIkm.Span, prk.Writable);
+        _hkdf.Extract(salt, labeledIkm.Span, prk.Writable);
         return prk;
     }
 
@@ -70,6 +76,6 @@ internal sealed class HpkeKdf
         label.CopyTo(labeledInfo.AsSpan(2 + VersionLabel.Length + _suiteId.Length));
         info.CopyTo(labeledInfo.AsSpan(2 + VersionLabel.Length + _suiteId.Length + label.Length));
 
-        HkdfSha256.Expand(prk, labeledInfo, okm);
+        _hkdf.Expand(prk, labeledInfo, okm);
     }
 }

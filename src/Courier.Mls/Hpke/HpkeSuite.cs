@@ -2,8 +2,9 @@ namespace Courier.Mls.Hpke;
 
 /// <summary>
 /// One HPKE configuration in base mode (RFC 9180 §5, mode_base only): DHKEM(X25519, HKDF-SHA256) or
-/// DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, and AES-128-GCM, ChaCha20-Poly1305 or the export-only AEAD. Stateless; the
-/// per-message state lives in the contexts it sets up.
+/// DHKEM(P-256, HKDF-SHA256) with HKDF-SHA256 and AES-128-GCM, ChaCha20-Poly1305 or the export-only
+/// AEAD; or X-Wing with HKDF-SHA512 and ChaCha20-Poly1305. Stateless; the per-message state lives
+/// in the contexts it sets up.
 /// </summary>
 internal sealed class HpkeSuite
 {
@@ -13,42 +14,44 @@ internal sealed class HpkeSuite
     /// <summary>mode_base (RFC 9180 §5).</summary>
     private const byte ModeBase = 0x00;
 
-    public static readonly HpkeSuite X25519Sha256Aes128Gcm = new(DhKem.X25519Sha256, Crypto.Aead.Aes128Gcm);
-    public static readonly HpkeSuite X25519Sha256ChaCha20Poly1305 = new(DhKem.X25519Sha256, Crypto.Aead.ChaCha20Poly1305);
-    public static readonly HpkeSuite X25519Sha256ExportOnly = new(DhKem.X25519Sha256, null);
-    public static readonly HpkeSuite P256Sha256Aes128Gcm = new(DhKem.P256Sha256, Crypto.Aead.Aes128Gcm);
-    public static readonly HpkeSuite P256Sha256ChaCha20Poly1305 = new(DhKem.P256Sha256, Crypto.Aead.ChaCha20Poly1305);
-    public static readonly HpkeSuite P256Sha256ExportOnly = new(DhKem.P256Sha256, null);
+    public static readonly HpkeSuite X25519Sha256Aes128Gcm = new(DhKem.X25519Sha256, Hkdf.Sha256, Crypto.Aead.Aes128Gcm);
+    public static readonly HpkeSuite X25519Sha256ChaCha20Poly1305 = new(DhKem.X25519Sha256, Hkdf.Sha256, Crypto.Aead.ChaCha20Poly1305);
+    public static readonly HpkeSuite X25519Sha256ExportOnly = new(DhKem.X25519Sha256, Hkdf.Sha256, null);
+    public static readonly HpkeSuite P256Sha256Aes128Gcm = new(DhKem.P256Sha256, Hkdf.Sha256, Crypto.Aead.Aes128Gcm);
+    public static readonly HpkeSuite P256Sha256ChaCha20Poly1305 = new(DhKem.P256Sha256, Hkdf.Sha256, Crypto.Aead.ChaCha20Poly1305);
+    public static readonly HpkeSuite P256Sha256ExportOnly = new(DhKem.P256Sha256, Hkdf.Sha256, null);
+    public static readonly HpkeSuite XWingSha512ChaCha20Poly1305 = new(XWingKem.Instance, Hkdf.Sha512, Crypto.Aead.ChaCha20Poly1305);
 
     private static readonly HpkeSuite[] All =
     [
         X25519Sha256Aes128Gcm, X25519Sha256ChaCha20Poly1305, X25519Sha256ExportOnly,
         P256Sha256Aes128Gcm, P256Sha256ChaCha20Poly1305, P256Sha256ExportOnly,
+        XWingSha512ChaCha20Poly1305,
     ];
 
     // psk_id_hash = LabeledExtract("", "psk_id_hash", psk_id) with the default (empty) psk_id of base mode.
     private readonly byte[] _pskIdHash;
 
-    private HpkeSuite(DhKem kem, Aead? aead)
+    private HpkeSuite(Kem kem, Hkdf kdf, Aead? aead)
     {
         Kem = kem;
         Aead = aead;
         AeadId = aead?.Id ?? ExportOnlyAeadId;
 
         // suite_id = concat("HPKE", I2OSP(kem_id, 2), I2OSP(kdf_id, 2), I2OSP(aead_id, 2)) (RFC 9180 §5.1).
-        Kdf = new HpkeKdf(
+        Kdf = new HpkeKdf(kdf,
         [
             (byte)'H', (byte)'P', (byte)'K', (byte)'E',
             (byte)(kem.Id >> 8), (byte)(kem.Id & 0xFF),
-            HpkeKdf.Id >> 8, HpkeKdf.Id & 0xFF,
+            (byte)(kdf.HpkeId >> 8), (byte)(kdf.HpkeId & 0xFF),
             (byte)(AeadId >> 8), (byte)(AeadId & 0xFF),
         ]);
         using var pskIdHash = Kdf.LabeledExtract(default, "psk_id_hash"u8, default);
         _pskIdHash = pskIdHash.Export();
     }
 
-    /// <summary>The KEM: DHKEM(X25519, HKDF-SHA256) or DHKEM(P-256, HKDF-SHA256).</summary>
-    public DhKem Kem { get; }
+    /// <summary>The KEM: DHKEM(X25519, HKDF-SHA256), DHKEM(P-256, HKDF-SHA256) or X-Wing.</summary>
+    public Kem Kem { get; }
 
     /// <summary>The AEAD, or null for the export-only AEAD.</summary>
     public Aead? Aead { get; }
@@ -61,7 +64,7 @@ internal sealed class HpkeSuite
 
     /// <summary>The configuration with these identifiers, or null if it is not implemented.</summary>
     public static HpkeSuite? Find(ushort kemId, ushort kdfId, ushort aeadId)
-        => kdfId == HpkeKdf.Id ? Array.Find(All, s => s.Kem.Id == kemId && s.AeadId == aeadId) : null;
+        => Array.Find(All, s => s.Kem.Id == kemId && s.Kdf.Id == kdfId && s.AeadId == aeadId);
 
     /// <summary>
     /// SetupBaseS(pkR, info) (RFC 9180 §5.1.1): the encapsulated key to send and the sender context.
@@ -168,7 +171,7 @@ internal sealed class HpkeSuite
                 baseNonce = Kdf.LabeledExpand(secret.Span, "base_nonce"u8, context, Aead.NonceSize);
             }
 
-            return new HpkeKeySchedule(key, baseNonce, Kdf.LabeledExpand(secret.Span, "exp"u8, context, HpkeKdf.HashSize));
+            return new HpkeKeySchedule(key, baseNonce, Kdf.LabeledExpand(secret.Span, "exp"u8, context, Kdf.HashSize));
         }
         catch
         {
@@ -179,7 +182,7 @@ internal sealed class HpkeSuite
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"HPKE(0x{Kem.Id:X4}, 0x{HpkeKdf.Id:X4}, 0x{AeadId:X4})";
+    public override string ToString() => $"HPKE(0x{Kem.Id:X4}, 0x{Kdf.Id:X4}, 0x{AeadId:X4})";
 
     private void RequireAead()
     {

@@ -80,7 +80,7 @@ internal sealed class EpochSecrets : IDisposable
     public const string WelcomeNonceLabel = "nonce";
 
     /// <summary>The largest KDF.Expand output: 255 * KDF.Nh bytes (RFC 5869 §2.3).</summary>
-    public const int MaxExportLength = 255 * CipherSuite.HashSize;
+    public int MaxExportLength => 255 * Suite.HashSize;
 
     private readonly Secret[] _all;
     private bool _disposed;
@@ -208,7 +208,7 @@ internal sealed class EpochSecrets : IDisposable
 
         var context = groupContext.ToBytes();
         using var intermediate = ExtractPsk(suite, joinerSecret, pskSecret);
-        using var epochSecret = suite.ExpandWithLabel(intermediate.Span, EpochLabel, context, CipherSuite.HashSize);
+        using var epochSecret = suite.ExpandWithLabel(intermediate.Span, EpochLabel, context, suite.HashSize);
         var welcomeSecret = suite.DeriveSecret(intermediate.Span, WelcomeLabel);
         return new EpochSecrets(suite, joinerSecret.Clone(), welcomeSecret, epochSecret);
     }
@@ -220,7 +220,7 @@ internal sealed class EpochSecrets : IDisposable
         CheckSecret(suite, initSecret, nameof(initSecret));
         CheckSecret(suite, commitSecret, nameof(commitSecret));
         using var extracted = suite.Extract(initSecret.Span, commitSecret.Span);
-        return suite.ExpandWithLabel(extracted.Span, JoinerLabel, groupContext.ToBytes(), CipherSuite.HashSize);
+        return suite.ExpandWithLabel(extracted.Span, JoinerLabel, groupContext.ToBytes(), suite.HashSize);
     }
 
     /// <summary>
@@ -359,14 +359,14 @@ internal sealed class EpochSecrets : IDisposable
         {
             for (var i = 0; i < AlwaysHeldCount; i++)
             {
-                read.Add(SecretEncoding.ReadSecret(ref reader, CipherSuite.HashSize, Structure));
+                read.Add(SecretEncoding.ReadSecret(ref reader, suite.HashSize, Structure));
             }
 
             for (var i = 0; i < 3; i++)
             {
                 read.Add(reader.ReadPresence()
-                    ? SecretEncoding.ReadSecret(ref reader, CipherSuite.HashSize, Structure)
-                    : SecretEncoding.Wiped(CipherSuite.HashSize));
+                    ? SecretEncoding.ReadSecret(ref reader, suite.HashSize, Structure)
+                    : SecretEncoding.Wiped(suite.HashSize));
             }
         }
         catch
@@ -421,7 +421,7 @@ internal sealed class EpochSecrets : IDisposable
     {
         if (pskSecret is null)
         {
-            ReadOnlySpan<byte> zero = stackalloc byte[CipherSuite.HashSize];
+            ReadOnlySpan<byte> zero = stackalloc byte[suite.HashSize];
             return suite.Extract(joinerSecret.Span, zero);
         }
 
@@ -433,9 +433,9 @@ internal sealed class EpochSecrets : IDisposable
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(secret, name);
-        if (secret.Length != CipherSuite.HashSize)
+        if (secret.Length != suite.HashSize)
         {
-            throw new ArgumentException($"The secret must be KDF.Nh = {CipherSuite.HashSize} bytes.", name);
+            throw new ArgumentException($"The secret must be KDF.Nh = {suite.HashSize} bytes.", name);
         }
     }
 }

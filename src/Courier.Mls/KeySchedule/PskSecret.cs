@@ -7,7 +7,7 @@ internal static class PskSecret
     public const string DerivedPskLabel = "derived psk";
 
     /// <summary><c>psk_secret_[0]</c>: the all-zero KDF.Nh bytes used when no PSK is injected.</summary>
-    public static Secret Zero() => Secret.Zero(CipherSuite.HashSize);
+    public static Secret Zero(CipherSuite suite) => Secret.Zero(suite.HashSize);
 
     /// <summary>
     /// Computes <c>psk_secret_[n]</c> over <paramref name="psks"/> in order (the order of the Commit's
@@ -26,8 +26,8 @@ internal static class PskSecret
             throw new ArgumentException("PSKLabel.count is a uint16: at most 65535 PSKs.", nameof(psks));
         }
 
-        ReadOnlySpan<byte> zero = stackalloc byte[CipherSuite.HashSize];
-        var pskSecret = Zero();
+        ReadOnlySpan<byte> zero = stackalloc byte[suite.HashSize];
+        var pskSecret = Zero(suite);
         try
         {
             for (var i = 0; i < psks.Count; i++)
@@ -43,7 +43,7 @@ internal static class PskSecret
                 label.WriteUInt16((ushort)psks.Count);
 
                 using var extracted = suite.Extract(zero, psk.Span);
-                using var input = suite.ExpandWithLabel(extracted.Span, DerivedPskLabel, label.Written, CipherSuite.HashSize);
+                using var input = suite.ExpandWithLabel(extracted.Span, DerivedPskLabel, label.Written, suite.HashSize);
                 var next = suite.Extract(input.Span, pskSecret.Span);
                 pskSecret.Dispose();
                 pskSecret = next;

@@ -60,9 +60,9 @@ internal sealed partial class EncryptionSecretTree : IDisposable
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(encryptionSecret);
-        if (encryptionSecret.Length != CipherSuite.HashSize)
+        if (encryptionSecret.Length != suite.HashSize)
         {
-            throw new ArgumentException($"encryption_secret must be {CipherSuite.HashSize} bytes.", nameof(encryptionSecret));
+            throw new ArgumentException($"encryption_secret must be {suite.HashSize} bytes.", nameof(encryptionSecret));
         }
 
         var width = ArrayTree.NodeWidth(leafCount);
@@ -211,7 +211,7 @@ internal sealed partial class EncryptionSecretTree : IDisposable
                     throw new DecodeException(DecodeError.InvalidValue, Structure);
                 }
 
-                tree._nodeSecrets[node] = SecretEncoding.ReadSecret(ref nodes, CipherSuite.HashSize, Structure);
+                tree._nodeSecrets[node] = SecretEncoding.ReadSecret(ref nodes, suite.HashSize, Structure);
                 previous = node;
             }
 
@@ -330,7 +330,7 @@ internal sealed partial class EncryptionSecretTree : IDisposable
             throw new DecodeException(DecodeError.InvalidValue, structure);
         }
 
-        _nodeSecrets[node] = SecretEncoding.ReadSecret(ref reader, CipherSuite.HashSize, structure);
+        _nodeSecrets[node] = SecretEncoding.ReadSecret(ref reader, _suite.HashSize, structure);
     }
 
     /// <summary>Reads what <see cref="WriteLeaf"/> wrote for <paramref name="expected"/>; a leaf outside the tree, another leaf or one read twice is a <see cref="DecodeException"/>.</summary>
@@ -469,8 +469,8 @@ internal sealed partial class EncryptionSecretTree : IDisposable
         LeafChanged(leafIndex);
         using (leafSecret)
         {
-            _handshake[leafIndex] = new HashRatchet(_suite, _suite.ExpandWithLabel(leafSecret.Span, HandshakeLabel, default, CipherSuite.HashSize), leafIndex, RatchetType.Handshake);
-            _application[leafIndex] = new HashRatchet(_suite, _suite.ExpandWithLabel(leafSecret.Span, ApplicationLabel, default, CipherSuite.HashSize), leafIndex, RatchetType.Application);
+            _handshake[leafIndex] = new HashRatchet(_suite, _suite.ExpandWithLabel(leafSecret.Span, HandshakeLabel, default, _suite.HashSize), leafIndex, RatchetType.Handshake);
+            _application[leafIndex] = new HashRatchet(_suite, _suite.ExpandWithLabel(leafSecret.Span, ApplicationLabel, default, _suite.HashSize), leafIndex, RatchetType.Application);
         }
     }
 
@@ -478,8 +478,8 @@ internal sealed partial class EncryptionSecretTree : IDisposable
     private void DeriveChildren(uint node)
     {
         var secret = _nodeSecrets[node] ?? throw new InvalidOperationException("The secret tree lost a node secret on a leaf's path.");
-        _nodeSecrets[ArrayTree.Left(node, LeafCount)] = _suite.ExpandWithLabel(secret.Span, TreeLabel, "left"u8, CipherSuite.HashSize);
-        _nodeSecrets[ArrayTree.Right(node, LeafCount)] = _suite.ExpandWithLabel(secret.Span, TreeLabel, "right"u8, CipherSuite.HashSize);
+        _nodeSecrets[ArrayTree.Left(node, LeafCount)] = _suite.ExpandWithLabel(secret.Span, TreeLabel, "left"u8, _suite.HashSize);
+        _nodeSecrets[ArrayTree.Right(node, LeafCount)] = _suite.ExpandWithLabel(secret.Span, TreeLabel, "right"u8, _suite.HashSize);
         _nodeSecrets[node] = null;
         NodeChanged(node);
         NodeChanged(ArrayTree.Left(node, LeafCount));

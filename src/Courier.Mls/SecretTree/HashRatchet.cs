@@ -71,9 +71,9 @@ internal sealed class HashRatchet : IDisposable
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(initialSecret);
-        if (initialSecret.Length != CipherSuite.HashSize)
+        if (initialSecret.Length != suite.HashSize)
         {
-            throw new ArgumentException($"A ratchet secret must be {CipherSuite.HashSize} bytes.", nameof(initialSecret));
+            throw new ArgumentException($"A ratchet secret must be {suite.HashSize} bytes.", nameof(initialSecret));
         }
 
         _suite = suite;
@@ -209,7 +209,7 @@ internal sealed class HashRatchet : IDisposable
             throw new DecodeException(DecodeError.InvalidValue, Structure);
         }
 
-        var secret = nextGeneration < EndOfGenerations ? SecretEncoding.ReadSecret(ref reader, CipherSuite.HashSize, Structure) : null;
+        var secret = nextGeneration < EndOfGenerations ? SecretEncoding.ReadSecret(ref reader, suite.HashSize, Structure) : null;
         var ratchet = new HashRatchet(suite, secret, leafIndex, type, nextGeneration);
         try
         {
@@ -291,7 +291,7 @@ internal sealed class HashRatchet : IDisposable
         var nonce = _suite.DeriveTreeSecret(secret.Span, NonceLabel, generation, _suite.Aead.NonceSize);
 
         // The last generation a uint32 numbers has no successor secret.
-        _secret = generation == uint.MaxValue ? null : _suite.DeriveTreeSecret(secret.Span, SecretLabel, generation, CipherSuite.HashSize);
+        _secret = generation == uint.MaxValue ? null : _suite.DeriveTreeSecret(secret.Span, SecretLabel, generation, _suite.HashSize);
         secret.Dispose();
         _nextGeneration++;
         return new MessageKey(generation, key, nonce);

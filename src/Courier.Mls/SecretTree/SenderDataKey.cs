@@ -33,12 +33,12 @@ internal sealed class SenderDataKey : IDisposable
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(senderDataSecret);
-        if (senderDataSecret.Length != CipherSuite.HashSize)
+        if (senderDataSecret.Length != suite.HashSize)
         {
-            throw new ArgumentException($"sender_data_secret must be {CipherSuite.HashSize} bytes.", nameof(senderDataSecret));
+            throw new ArgumentException($"sender_data_secret must be {suite.HashSize} bytes.", nameof(senderDataSecret));
         }
 
-        var sample = ciphertext[..Math.Min(ciphertext.Length, CipherSuite.HashSize)];
+        var sample = ciphertext[..Math.Min(ciphertext.Length, suite.HashSize)];
         var key = suite.ExpandWithLabel(senderDataSecret.Span, KeyLabel, sample, suite.Aead.KeySize);
         var nonce = suite.ExpandWithLabel(senderDataSecret.Span, NonceLabel, sample, suite.Aead.NonceSize);
         return new SenderDataKey(key, nonce);

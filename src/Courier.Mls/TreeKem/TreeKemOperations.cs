@@ -39,7 +39,7 @@ internal static class TreeKemOperations
         Secret? commitSecret = null;
         try
         {
-            using (var leafSecret = Secret.Zero(CipherSuite.HashSize))
+            using (var leafSecret = Secret.Zero(suite.HashSize))
             {
                 random.Fill(leafSecret.Writable);
                 leafKey = NodeKey(suite, leafSecret);
@@ -291,7 +291,7 @@ internal static class TreeKemOperations
     /// </exception>
     internal static List<(uint Node, HpkePrivateKey Key)> DeriveNodeKeys(CipherSuite suite, Secret pathSecret, uint[] nodes, Func<uint, byte[]?> expectedPublicKey, out Secret commitSecret)
     {
-        if (pathSecret.Length != CipherSuite.HashSize)
+        if (pathSecret.Length != suite.HashSize)
         {
             throw new MessageRejectedException(MlsCheck.PathDecryption, $"a path secret is {pathSecret.Length} bytes, not Nh");
         }

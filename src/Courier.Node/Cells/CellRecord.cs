@@ -5,7 +5,7 @@ namespace Courier.Node.Cells;
 /// <summary>
 /// A cell's description as the vault stores it: the name this member gives it, its layer, the relay
 /// its drops live on, and what a listing shows (this member's code name, the members' code names,
-/// the epoch), so that listing and describing never decrypt a group. Rewritten when the epoch
+/// the epoch, the MLS ciphersuite), so that listing and describing never decrypt a group. Rewritten when the epoch
 /// changes. The group's secrets are in other records (<see cref="VaultCellStore"/>); none remain
 /// once this member left or was removed (<see cref="IsMember"/> false).
 /// </summary>
@@ -15,7 +15,8 @@ internal sealed record CellRecord(byte[] Id, string Name, string Layer, string R
     public const int MaxMembers = 1 << 16;
     public const int MaxCodeNameBytes = 1024;
 
-    private const byte Version = 2;
+    /// <summary>Version 3 added the ciphersuite; a version 2 record is of a cell of suite 1, the only one before.</summary>
+    private const byte Version = 3;
 
     public bool IsMember { get; init; }
 
@@ -25,20 +26,24 @@ internal sealed record CellRecord(byte[] Id, string Name, string Layer, string R
 
     public ulong Epoch { get; init; }
 
+    /// <summary>The MLS ciphersuite of the cell's group (0x0054 for a post-quantum cell).</summary>
+    public ushort CipherSuite { get; init; } = 1;
+
     public static string LookupName(string name) => name.ToLowerInvariant();
 
     public byte[] Encode()
     {
         using var writer = new RecordWriter(512 + (Members.Count * 32));
         return writer.U8(Version).Text(Name).Text(Layer).Text(Relay).U8(IsMember ? (byte)1 : (byte)0).Text(CodeName).U64(Epoch)
-            .List(Members.Select(System.Text.Encoding.UTF8.GetBytes).ToList()).ToArray();
+            .List(Members.Select(System.Text.Encoding.UTF8.GetBytes).ToList()).U16(CipherSuite).ToArray();
     }
 
     /// <exception cref="MalformedRecordException">The plaintext is not a cell record.</exception>
     public static CellRecord Decode(byte[] id, ReadOnlySpan<byte> bytes)
     {
         var reader = new RecordReader(bytes, "cell record");
-        if (reader.U8() != Version)
+        var version = reader.U8();
+        if (version is not (2 or Version))
         {
             throw reader.Error("its version is unknown");
         }
@@ -50,9 +55,10 @@ internal sealed record CellRecord(byte[] Id, string Name, string Layer, string R
             Epoch = reader.U64(),
             Members = reader.List(MaxMembers, MaxCodeNameBytes).Select(System.Text.Encoding.UTF8.GetString).ToList(),
         };
+        record = record with { CipherSuite = version == 2 ? (ushort)1 : reader.U16() };
         reader.EnsureEnd();
         return record;
     }
 
-    public CellSummary ToSummary() => new(Name, Layer, Relay, IsMember, CodeName, Members, Epoch);
+    public CellSummary ToSummary() => new(Name, Layer, Relay, IsMember, CodeName, Members, Epoch, CipherSuite);
 }

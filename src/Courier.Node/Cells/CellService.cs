@@ -19,7 +19,7 @@ internal sealed class CellService(NodeContext node)
 
     public CellSummary Describe(string cell) => node.Cells.Find(cell).ToSummary();
 
-    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays)
+    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays, bool requirePostQuantum)
     {
         Names.Check(name, "layer");
         ArgumentNullException.ThrowIfNull(relays);
@@ -33,7 +33,7 @@ internal sealed class CellService(NodeContext node)
             throw new NameTakenException($"A layer called \"{name}\" already exists; nothing was changed.");
         }
 
-        var record = new LayerRecord(Vault.NewId(), name, relays.Select(HttpRelay.AddressOf).Distinct().ToList());
+        var record = new LayerRecord(Vault.NewId(), name, relays.Select(HttpRelay.AddressOf).Distinct().ToList(), requirePostQuantum);
         using var transaction = node.Vault.Begin();
         LayerRepository.Put(transaction, record);
         transaction.Commit();
@@ -51,8 +51,8 @@ internal sealed class CellService(NodeContext node)
 
         var layerRecord = node.Layers.Find(layer);
         var relay = layerRecord.Relays[RandomNumberGenerator.GetInt32(layerRecord.Relays.Count)];
-        using var self = PairwiseIdentity.NewBundle(codeName, node.Options.Time.GetUtcNow(), node.Options.KeyPackageLifetime);
-        var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layerRecord.Name, relay));
+        using var self = PairwiseIdentity.NewBundle(codeName, node.Options);
+        var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layerRecord.Name, relay) { CipherSuite = (ushort)self.CipherSuite });
         var cell = await Cell.CreateAsync(self, node.Relays.At(relay), store, node.Cells.Settings, cancellationToken).ConfigureAwait(false);
         node.Cells.Adopt(cell, store);
         return store.Record.ToSummary();
@@ -77,6 +77,11 @@ internal sealed class CellService(NodeContext node)
             if (records.FirstOrDefault(r => r.TheirKeyPackages.Count == 0) is { } empty)
             {
                 throw new NoKeyPackageException($"\"{empty.TheirCodeName}\" has no KeyPackage left; they send a new one each time they join a cell (run sync, or ask them to).");
+            }
+
+            if (node.Layers.Find(record.Layer).RequirePostQuantum)
+            {
+                RequirePostQuantum(records);
             }
 
             // Taken out with the commit, before it leaves: a KeyPackage is never offered twice.
@@ -110,6 +115,19 @@ internal sealed class CellService(NodeContext node)
         }
 
         await DeliverWelcomesAsync([], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses, before anything changes, a contact whose next KeyPackage is not of the post-quantum suite.</summary>
+    /// <exception cref="PostQuantumRequiredException">A KeyPackage is of another ciphersuite, or unreadable.</exception>
+    private static void RequirePostQuantum(IEnumerable<ContactRecord> records)
+    {
+        foreach (var contact in records)
+        {
+            if (KeyPackages.CipherSuiteOf(contact.TheirKeyPackages[0]) != (ushort)PairwiseIdentity.PostQuantumSuite)
+            {
+                throw new PostQuantumRequiredException($"The layer requires post-quantum cells (ciphersuite 0x0054, X-Wing) and \"{contact.TheirCodeName}\"'s KeyPackage is of another ciphersuite; nothing was changed.");
+            }
+        }
     }
 
     /// <summary>Removes members, by their code names in the cell, in one commit.</summary>
@@ -257,9 +275,15 @@ internal sealed class CellService(NodeContext node)
     private async Task JoinAsync(IRelay relay, ContactRecord contact, WelcomeDelivery welcome, Uri relayUri, List<string> rejected, List<string> joined, CancellationToken cancellationToken, byte[]? consumed = null)
     {
         var layer = LayerFor(welcome);
+        if (layer.RequirePostQuantum && KeyPackages.CipherSuiteOf(welcome.Welcome) != (ushort)PairwiseIdentity.PostQuantumSuite)
+        {
+            rejected.Add($"A cell invitation from \"{contact.TheirCodeName}\" is not of the post-quantum ciphersuite its layer \"{layer.Name}\" requires; it was ignored.");
+            return;
+        }
+
         var name = node.Cells.UniqueName(Names.IsValid(welcome.Cell) ? welcome.Cell : $"cell from {contact.TheirCodeName}");
-        var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layer.Name, HttpRelay.AddressOf(relayUri)));
-        using var replacement = PairwiseIdentity.NewBundle(null, node.Options.Time.GetUtcNow(), node.Options.KeyPackageLifetime);
+        var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layer.Name, HttpRelay.AddressOf(relayUri)) { CipherSuite = KeyPackages.CipherSuiteOf(welcome.Welcome) ?? 0 });
+        using var replacement = PairwiseIdentity.NewBundle(null, node.Options);
         for (var i = 0; i < contact.OurBundles.Count; i++)
         {
             using var bundle = KeyPackageBundle.Deserialize(contact.OurBundles[i]);

@@ -8,4 +8,5 @@ namespace Courier.Node.Cells;
 /// <param name="CodeName">This member's code name in the cell (empty when no longer a member).</param>
 /// <param name="Members">The members' code names (empty when no longer a member).</param>
 /// <param name="Epoch">The MLS epoch.</param>
-public sealed record CellSummary(string Name, string Layer, string Relay, bool IsMember, string CodeName, IReadOnlyList<string> Members, ulong Epoch);
+/// <param name="CipherSuite">The MLS ciphersuite: 0x0054 (X-Wing, post-quantum key exchange) for the cells this version creates, 1 for older ones.</param>
+public sealed record CellSummary(string Name, string Layer, string Relay, bool IsMember, string CodeName, IReadOnlyList<string> Members, ulong Epoch, ushort CipherSuite);

@@ -17,7 +17,7 @@ internal sealed class ContactOffer
 {
     public const ushort Version = 1;
     public const int MaxKeyPackages = 4;
-    public const int MaxKeyPackageSize = 2048;
+    public const int MaxKeyPackageSize = 4096;
     public const int DropNameSize = 32;
 
     private ContactOffer(string codeName, byte[] signingKey, byte[] dropName, IReadOnlyList<byte[]> keyPackages, byte[] signature)

@@ -118,7 +118,7 @@ internal sealed class ContactRecord : IDisposable
             LastSent = version == 1 ? 0 : reader.I64(),
             Received = version == 1 ? ReplayWindow.Empty : new ReplayWindow(reader.I64(), (ulong)reader.I64()),
             TheirKeyPackages = reader.List(ContactOffer.MaxKeyPackages, ContactOffer.MaxKeyPackageSize),
-            OurBundles = reader.List(ContactOffer.MaxKeyPackages, 4096),
+            OurBundles = reader.List(ContactOffer.MaxKeyPackages, 8192),
             IntroducedBy = NullIfEmpty(reader.Opaque(Storage.Vault.IdSize)),
             IntroducedByName = reader.Text(CodeNames.MaxBytes),
             IntroducedAs = reader.Text(CodeNames.MaxBytes),

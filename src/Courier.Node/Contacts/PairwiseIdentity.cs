@@ -13,8 +13,11 @@ namespace Courier.Node.Contacts;
 /// </summary>
 internal sealed class PairwiseIdentity : IDisposable
 {
-    /// <summary>The ciphersuite of our KeyPackages: MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, the one every MLS implementation has.</summary>
-    public const CipherSuiteId Suite = CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
+    /// <summary>
+    /// The post-quantum hybrid suite MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519 (0x0054), which a
+    /// layer can require (docs/cells.md, "Post-quantum cells").
+    /// </summary>
+    public const CipherSuiteId PostQuantumSuite = CipherSuiteId.MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519;
 
     private PairwiseIdentity(string codeName, byte[] signingSeed, byte[] dropName, byte[] dropReadSeed, List<KeyPackageBundle> bundles)
     {
@@ -40,8 +43,8 @@ internal sealed class PairwiseIdentity : IDisposable
 
     public List<KeyPackageBundle> Bundles { get; }
 
-    /// <summary>A fresh identity; <paramref name="codeName"/> null means a generated one.</summary>
-    public static PairwiseIdentity Create(string? codeName, int keyPackages, DateTimeOffset now, TimeSpan keyPackageLifetime)
+    /// <summary>A fresh identity with <see cref="NodeOptions.KeyPackagesPerContact"/> KeyPackages; <paramref name="codeName"/> null means a generated one.</summary>
+    public static PairwiseIdentity Create(string? codeName, NodeOptions options)
     {
         var name = CodeNames.Choose(codeName);
         var signingSeed = NewSecret(Ed25519.SeedSize);
@@ -49,9 +52,9 @@ internal sealed class PairwiseIdentity : IDisposable
         var bundles = new List<KeyPackageBundle>();
         try
         {
-            for (var i = 0; i < keyPackages; i++)
+            for (var i = 0; i < options.KeyPackagesPerContact; i++)
             {
-                bundles.Add(NewBundle(null, now, keyPackageLifetime));
+                bundles.Add(NewBundle(null, options));
             }
 
             return new PairwiseIdentity(name, signingSeed, RandomNumberGenerator.GetBytes(ContactOffer.DropNameSize), dropReadSeed, bundles);
@@ -65,13 +68,17 @@ internal sealed class PairwiseIdentity : IDisposable
         }
     }
 
-    /// <summary>A KeyPackage with a signing key and a code name of its own (<paramref name="codeName"/> null means a generated one).</summary>
-    public static KeyPackageBundle NewBundle(string? codeName, DateTimeOffset now, TimeSpan lifetime)
+    /// <summary>
+    /// A KeyPackage of the node's ciphersuite (<see cref="NodeOptions.CipherSuite"/>) with a signing key
+    /// and a code name of its own (<paramref name="codeName"/> null means a generated one).
+    /// </summary>
+    public static KeyPackageBundle NewBundle(string? codeName, NodeOptions options)
     {
         using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
+        var now = options.Time.GetUtcNow();
         var notBefore = (ulong)now.AddHours(-1).ToUnixTimeSeconds();
-        var notAfter = (ulong)(now + lifetime).ToUnixTimeSeconds();
-        return KeyPackageBundle.Generate(Suite, Encoding.UTF8.GetBytes(CodeNames.Choose(codeName)), signer, notBefore, notAfter, SystemRandom.Instance);
+        var notAfter = (ulong)(now + options.KeyPackageLifetime).ToUnixTimeSeconds();
+        return KeyPackageBundle.Generate(options.CipherSuite, Encoding.UTF8.GetBytes(CodeNames.Choose(codeName)), signer, notBefore, notAfter, SystemRandom.Instance);
     }
 
     /// <summary>An identity stored earlier (an introduction waiting for its answer); takes ownership of the arrays and bundles.</summary>

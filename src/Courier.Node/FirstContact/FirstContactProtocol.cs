@@ -86,7 +86,7 @@ internal static class FirstContactProtocol
             }
 
             using var keys = FirstContactKeys.Derive(isk, sid, transcript);
-            using var ours = PairwiseIdentity.Create(codeName, options.KeyPackagesPerContact, options.Time.GetUtcNow(), options.KeyPackageLifetime);
+            using var ours = PairwiseIdentity.Create(codeName, options);
             var offer = ours.Offer(keys.OfferContext(inviter: false)).Encode();
             var replyTag = keys.ReplyTag();
             var sealedOffer = keys.SealReply(offer);

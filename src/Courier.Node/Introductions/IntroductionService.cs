@@ -154,7 +154,7 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
     /// <summary>Our answer to a verified introduction: a fresh identity for the introduced party and its sealed offer.</summary>
     private PendingIntroduction Answer(IRelay relay, ContactRecord introducer, IntroductionStatement statement)
     {
-        var ours = PairwiseIdentity.Create(null, node.Options.KeyPackagesPerContact, node.Options.Time.GetUtcNow(), node.Options.KeyPackageLifetime);
+        var ours = PairwiseIdentity.Create(null, node.Options);
         try
         {
             var (envelope, digest) = IntroductionOffers.Seal(statement, ours);

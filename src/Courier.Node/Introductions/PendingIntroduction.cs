@@ -94,7 +94,7 @@ internal sealed class PendingIntroduction : IDisposable
         var signingSeed = reader.OpaqueExactly(Ed25519.SeedSize);
         var dropName = reader.OpaqueExactly(ContactOffer.DropNameSize);
         var dropReadSeed = reader.OpaqueExactly(Ed25519.SeedSize);
-        var serializedBundles = reader.List(ContactOffer.MaxKeyPackages, 4096);
+        var serializedBundles = reader.List(ContactOffer.MaxKeyPackages, 8192);
         var offerEnvelope = reader.Opaque(EnvelopeSizes.Max);
         var offerDigest = reader.OpaqueExactly(32);
         var relay = reader.Text(1024);

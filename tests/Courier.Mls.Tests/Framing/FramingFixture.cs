@@ -11,11 +11,11 @@ internal sealed class FramingFixture : IDisposable
     public FramingFixture(CipherSuiteId suiteId)
     {
         Suite = CipherSuite.Get(suiteId);
-        Context = new GroupContext((ushort)suiteId, "group"u8.ToArray(), 5, new byte[32], new byte[32], []);
+        Context = new GroupContext((ushort)suiteId, "group"u8.ToArray(), 5, new byte[Suite.HashSize], new byte[Suite.HashSize], []);
         Signers = [SignaturePrivateKey.Generate(SystemRandom.Instance, suiteId), SignaturePrivateKey.Generate(SystemRandom.Instance, suiteId)];
-        MembershipKey = RandomBytes(32);
-        SenderDataSecret = Secret.Copy(RandomBytes(32));
-        EncryptionSecret = RandomBytes(32);
+        MembershipKey = RandomBytes(Suite.HashSize);
+        SenderDataSecret = Secret.Copy(RandomBytes(Suite.HashSize));
+        EncryptionSecret = RandomBytes(Suite.HashSize);
     }
 
     public CipherSuite Suite { get; }
@@ -55,7 +55,7 @@ internal sealed class FramingFixture : IDisposable
         => FramedContent.ForProposal(Context.GroupId, Context.Epoch, Sender.Member(sender), [], new Proposal(new Remove(removed)));
 
     public AuthenticatedContent Sign(WireFormat wireFormat, FramedContent content, uint signer)
-        => ContentAuthentication.Sign(Suite, wireFormat, content, Context, Signers[signer], content.ContentType == ContentType.Commit ? new byte[32] : null);
+        => ContentAuthentication.Sign(Suite, wireFormat, content, Context, Signers[signer], content.ContentType == ContentType.Commit ? new byte[Suite.HashSize] : null);
 
     public PrivateMessage SendPrivate(EncryptionSecretTree tree, FramedContent content, uint signer, int padding = 0)
         => PrivateMessageProtection.Protect(Suite, Sign(WireFormat.MlsPrivateMessage, content, signer), tree, SenderDataSecret, padding, SystemRandom.Instance);

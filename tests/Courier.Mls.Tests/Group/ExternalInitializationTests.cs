@@ -29,7 +29,7 @@ public class ExternalInitializationTests
             var received = TlsReader.Decode(TlsWriter.Encode(proposal), nameof(Proposal), Proposal.Decode);
             using var recovered = ExternalInitialization.Receive(suite, externalSecret, ((ExternalInit)received.Body).KemOutput);
 
-            Assert.Equal(CipherSuite.HashSize, sent.Length);
+            Assert.Equal(suite.HashSize, sent.Length);
             Assert.True(sent.ContentEquals(recovered));
 
             // A second join sends a fresh secret.

@@ -26,7 +26,7 @@ internal static class Forgery
     public static byte[] PrivateMessage(MlsGroup insider, FramedContent content, SignaturePrivateKey? signer = null, int padding = 0)
     {
         var epoch = insider.CurrentEpoch;
-        var signed = ContentAuthentication.Sign(epoch.Suite, WireFormat.MlsPrivateMessage, content, epoch.Context, signer ?? insider.Signer, content.ContentType == ContentType.Commit ? new byte[32] : null);
+        var signed = ContentAuthentication.Sign(epoch.Suite, WireFormat.MlsPrivateMessage, content, epoch.Context, signer ?? insider.Signer, content.ContentType == ContentType.Commit ? new byte[epoch.Suite.HashSize] : null);
         return new MLSMessage(PrivateMessageProtection.Protect(epoch.Suite, signed, epoch.SecretTree, epoch.Secrets.SenderDataSecret, padding, SystemRandom.Instance)).ToBytes();
     }
 

@@ -188,11 +188,14 @@ public class GroupLifecycleTests
         Assert.Equal(MlsCheck.MissingPsk, Assert.Throws<MessageRejectedException>(() => Groups.JoinFromWelcome(other.Welcome!, outsiderBundle, SystemRandom.Instance)).Check);
     }
 
-    [Fact]
-    public void A_reinit_moves_the_members_to_a_new_group_in_another_suite()
+    /// <summary>Also between suites of different KDF.Nh (32 and 64): the resumption PSK's nonce is the new suite's size.</summary>
+    [Theory]
+    [InlineData(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519)]
+    [InlineData(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, CipherSuiteId.MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519)]
+    [InlineData(CipherSuiteId.MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519, CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519)]
+    public void A_reinit_moves_the_members_to_a_new_group_in_another_suite(CipherSuiteId first, CipherSuiteId next)
     {
-        using var cell = new Cell(CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, 3);
-        const CipherSuiteId next = CipherSuiteId.MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519;
+        using var cell = new Cell(first, 3);
         var proposal = cell[1].ProposeReInit("cell v2"u8.ToArray(), next);
         foreach (var member in cell.Members)
         {

@@ -44,7 +44,7 @@ public class ResumptionExtensionsTests
 
         // What a welcomer that ignores the ReInit's extensions sends: the rest is a correct reinit.
         using var epoch = GroupCreation.Create(old.PendingReInit!.Value.GroupId, self, null, SystemRandom.Instance);
-        var nonce = new byte[CipherSuite.HashSize];
+        var nonce = new byte[CipherSuite.Suite1.HashSize];
         SystemRandom.Instance.Fill(nonce);
         var psk = new Proposal(new PreSharedKey(PreSharedKeyID.Resumption(ResumptionPSKUsage.Reinit, old.GroupId, old.Epoch, nonce)));
         var proposals = others.Select(o => new Proposal(new Add(o.Bundle.KeyPackage))).Append(psk).ToList();

@@ -23,8 +23,8 @@ internal sealed class WelcomeFixture : IDisposable
         Alice = NewBundle(suiteId, "alice"u8);
         Bob = NewBundle(suiteId, "bob"u8);
         Carol = NewBundle(suiteId, "carol"u8);
-        JoinerSecret = Secret.Copy(RandomBytes(32));
-        Context = new GroupContext((ushort)suiteId, "courier-group"u8.ToArray(), 3, RandomBytes(32), RandomBytes(32), []);
+        JoinerSecret = Secret.Copy(RandomBytes(Suite.HashSize));
+        Context = new GroupContext((ushort)suiteId, "courier-group"u8.ToArray(), 3, RandomBytes(Suite.HashSize), RandomBytes(Suite.HashSize), []);
         GroupInfo = SignedGroupInfo(Context, confirmationTag: null);
     }
 
@@ -66,7 +66,10 @@ internal sealed class WelcomeFixture : IDisposable
     public GroupInfo SignedGroupInfo(GroupContext context, byte[]? confirmationTag, Secret? pskSecret = null)
     {
         var suite = CipherSuite.Get((CipherSuiteId)context.CipherSuite);
-        using var epoch = EpochSecrets.FromJoinerSecret(suite, JoinerSecret, pskSecret, context);
+
+        // A context of a suite with another Nh than the fixture's (a foreign GroupInfo) gets a joiner secret of its size.
+        using var foreignJoiner = suite.HashSize == JoinerSecret.Length ? null : Secret.Copy(RandomBytes(suite.HashSize));
+        using var epoch = EpochSecrets.FromJoinerSecret(suite, foreignJoiner ?? JoinerSecret, pskSecret, context);
         var tag = confirmationTag ?? ConfirmationTag.Compute(suite, epoch.ConfirmationKey, context.ConfirmedTranscriptHash);
         var extensions = new List<Extension> { ExternalInitialization.ExternalPubExtension(suite, epoch.ExternalSecret) };
         // Signed with the committer's key, of the fixture's suite, also when the context names another

@@ -20,14 +20,14 @@ public class WelcomeTests
     public void Welcome_round_trips_to_two_new_members_with_a_path_secret_and_psks(CipherSuiteId suiteId)
     {
         using var f = new WelcomeFixture(suiteId);
-        var externalId = PreSharedKeyID.External("vault-psk"u8.ToArray(), WelcomeFixture.RandomBytes(32));
-        var resumptionId = PreSharedKeyID.Resumption(ResumptionPSKUsage.Application, f.Context.GroupId, 2, WelcomeFixture.RandomBytes(32));
-        using var externalPsk = Secret.Copy(WelcomeFixture.RandomBytes(32));
-        using var resumptionPsk = Secret.Copy(WelcomeFixture.RandomBytes(32));
+        var externalId = PreSharedKeyID.External("vault-psk"u8.ToArray(), WelcomeFixture.RandomBytes(f.Suite.HashSize));
+        var resumptionId = PreSharedKeyID.Resumption(ResumptionPSKUsage.Application, f.Context.GroupId, 2, WelcomeFixture.RandomBytes(f.Suite.HashSize));
+        using var externalPsk = Secret.Copy(WelcomeFixture.RandomBytes(f.Suite.HashSize));
+        using var resumptionPsk = Secret.Copy(WelcomeFixture.RandomBytes(f.Suite.HashSize));
         (PreSharedKeyID Id, Secret Psk)[] psks = [(externalId, externalPsk), (resumptionId, resumptionPsk)];
         using var pskSecret = PskSecret.Derive(f.Suite, psks);
         var groupInfo = f.SignedGroupInfo(f.Context, confirmationTag: null, pskSecret);
-        using var pathSecret = Secret.Copy(WelcomeFixture.RandomBytes(32));
+        using var pathSecret = Secret.Copy(WelcomeFixture.RandomBytes(f.Suite.HashSize));
 
         var welcome = WelcomeBuilder.Build(f.Suite, groupInfo, f.JoinerSecret, psks, [new(f.Alice.KeyPackage, pathSecret), new(f.Bob.KeyPackage, null)], SystemRandom.Instance);
 
@@ -76,7 +76,7 @@ public class WelcomeTests
         using var processed = WelcomeProcessing.Process(welcome, restored, WelcomeFixture.NoPsk);
         Assert.Equal(f.GroupInfo, processed.GroupInfo);
         Assert.Empty(processed.GroupSecrets.Psks);
-        Assert.True(processed.PskSecret.ContentEquals(new byte[32]));
+        Assert.True(processed.PskSecret.ContentEquals(new byte[f.Suite.HashSize]));
         using var joined = processed.DeriveEpochSecrets();
     }
 
@@ -143,7 +143,7 @@ public class WelcomeTests
         Assert.Contains("GroupInfo", e.Message);
 
         // A different joiner_secret gives a different welcome key.
-        var otherJoiner = f.Reencrypt(welcome, WelcomeFixture.GroupSecretsBytes(WelcomeFixture.RandomBytes(32), null, []), f.Alice);
+        var otherJoiner = f.Reencrypt(welcome, WelcomeFixture.GroupSecretsBytes(WelcomeFixture.RandomBytes(f.Suite.HashSize), null, []), f.Alice);
         e = AssertRejected(MlsCheck.Decryption, () => WelcomeProcessing.Process(otherJoiner, f.Alice, WelcomeFixture.NoPsk));
         Assert.Contains("GroupInfo", e.Message);
     }
@@ -153,13 +153,13 @@ public class WelcomeTests
     public void Rejects_MissingPsk(CipherSuiteId suiteId)
     {
         using var f = new WelcomeFixture(suiteId);
-        var id = PreSharedKeyID.External("vault-psk"u8.ToArray(), WelcomeFixture.RandomBytes(32));
-        using var psk = Secret.Copy(WelcomeFixture.RandomBytes(32));
+        var id = PreSharedKeyID.External("vault-psk"u8.ToArray(), WelcomeFixture.RandomBytes(f.Suite.HashSize));
+        using var psk = Secret.Copy(WelcomeFixture.RandomBytes(f.Suite.HashSize));
         var welcome = WelcomeBuilder.Build(f.Suite, f.GroupInfo, f.JoinerSecret, [(id, psk)], [new(f.Alice.KeyPackage, null)], SystemRandom.Instance);
         AssertRejected(MlsCheck.MissingPsk, () => WelcomeProcessing.Process(welcome, f.Alice, WelcomeFixture.NoPsk));
 
         // The wrong value for the PSK: the welcome key differs, so the GroupInfo does not decrypt.
-        using var wrong = Secret.Copy(WelcomeFixture.RandomBytes(32));
+        using var wrong = Secret.Copy(WelcomeFixture.RandomBytes(f.Suite.HashSize));
         AssertRejected(MlsCheck.Decryption, () => WelcomeProcessing.Process(welcome, f.Alice, _ => wrong));
         Assert.False(wrong.IsDisposed);
     }
@@ -207,10 +207,10 @@ public class WelcomeTests
     public void Rejects_ResumptionPskUsage_with_two_reinit_or_branch_psks(CipherSuiteId suiteId)
     {
         using var f = new WelcomeFixture(suiteId);
-        var reinit = PreSharedKeyID.Resumption(ResumptionPSKUsage.Reinit, [1], 7, WelcomeFixture.RandomBytes(32));
-        var branch = PreSharedKeyID.Resumption(ResumptionPSKUsage.Branch, [2], 9, WelcomeFixture.RandomBytes(32));
-        var application = PreSharedKeyID.Resumption(ResumptionPSKUsage.Application, [3], 1, WelcomeFixture.RandomBytes(32));
-        using var psk = Secret.Copy(WelcomeFixture.RandomBytes(32));
+        var reinit = PreSharedKeyID.Resumption(ResumptionPSKUsage.Reinit, [1], 7, WelcomeFixture.RandomBytes(f.Suite.HashSize));
+        var branch = PreSharedKeyID.Resumption(ResumptionPSKUsage.Branch, [2], 9, WelcomeFixture.RandomBytes(f.Suite.HashSize));
+        var application = PreSharedKeyID.Resumption(ResumptionPSKUsage.Application, [3], 1, WelcomeFixture.RandomBytes(f.Suite.HashSize));
+        using var psk = Secret.Copy(WelcomeFixture.RandomBytes(f.Suite.HashSize));
 
         var two = WelcomeBuilder.Build(f.Suite, f.GroupInfo, f.JoinerSecret, [(reinit, psk), (branch, psk)], [new(f.Alice.KeyPackage, null)], SystemRandom.Instance);
         AssertRejected(MlsCheck.ResumptionPskUsage, () => WelcomeProcessing.Process(two, f.Alice, _ => psk));
@@ -226,7 +226,7 @@ public class WelcomeTests
     public void Rejects_ConfirmationTag_of_the_GroupInfo(CipherSuiteId suiteId)
     {
         using var f = new WelcomeFixture(suiteId);
-        var groupInfo = f.SignedGroupInfo(f.Context, confirmationTag: WelcomeFixture.RandomBytes(32));
+        var groupInfo = f.SignedGroupInfo(f.Context, confirmationTag: WelcomeFixture.RandomBytes(f.Suite.HashSize));
         var welcome = WelcomeBuilder.Build(f.Suite, groupInfo, f.JoinerSecret, [], [new(f.Alice.KeyPackage, null)], SystemRandom.Instance);
         using var processed = WelcomeProcessing.Process(welcome, f.Alice, WelcomeFixture.NoPsk);
         GroupInfoSigning.Verify(f.Suite, processed.GroupInfo, f.Committer.PublicKey);
@@ -252,7 +252,7 @@ public class WelcomeTests
     public void Processed_Welcome_wipes_its_secrets_on_dispose(CipherSuiteId suiteId)
     {
         using var f = new WelcomeFixture(suiteId);
-        using var pathSecret = Secret.Copy(WelcomeFixture.RandomBytes(32));
+        using var pathSecret = Secret.Copy(WelcomeFixture.RandomBytes(f.Suite.HashSize));
         var welcome = WelcomeBuilder.Build(f.Suite, f.GroupInfo, f.JoinerSecret, [], [new(f.Alice.KeyPackage, pathSecret)], SystemRandom.Instance);
         var processed = WelcomeProcessing.Process(welcome, f.Alice, WelcomeFixture.NoPsk);
         var joiner = processed.GroupSecrets.JoinerSecret;

@@ -92,14 +92,20 @@ public class EncryptWithLabelTests
     public void DeriveKeyPair_is_the_KEM_derivation_and_is_deterministic(CipherSuiteId id)
     {
         var suite = CipherSuite.Get(id);
-        var v = HpkeVector.All.First(v => v.KemId == suite.Hpke.Kem.Id);
-        using var fromSuite = suite.DeriveKeyPair(v.IkmR);
-        using var again = suite.DeriveKeyPair(v.IkmR);
+
+        // No RFC 9180 vector has X-Wing; its DeriveKeyPair is checked against SHAKE256 in XWingKemTests.
+        var v = HpkeVector.All.FirstOrDefault(v => v.KemId == suite.Hpke.Kem.Id);
+        var ikm = v?.IkmR ?? [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
+        using var fromSuite = suite.DeriveKeyPair(ikm);
+        using var again = suite.DeriveKeyPair(ikm);
         using var exported = fromSuite.ExportPrivateKey();
 
-        Assert.Equal(v.PkRm, fromSuite.PublicKey);
-        Assert.Equal(v.PkRm, again.PublicKey);
-        Assert.True(exported.ContentEquals(v.SkRm));
+        Assert.Equal(fromSuite.PublicKey, again.PublicKey);
+        if (v is not null)
+        {
+            Assert.Equal(v.PkRm, fromSuite.PublicKey);
+            Assert.True(exported.ContentEquals(v.SkRm));
+        }
     }
 
     [Fact]

@@ -15,9 +15,13 @@ namespace Courier.Mls.Tests.KeySchedule;
 /// </summary>
 public class EpochSecretsStateTests(ITestOutputHelper output)
 {
-    private const int AlwaysHeldLength = 8 * (1 + CipherSuite.HashSize);
 
     public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
+
+    // Each secret is opaque<V>: a 1-byte length below 64 bytes, 2 bytes from 64 (RFC 9000 §16 varint).
+    private static int Opaque(CipherSuite suite) => (suite.HashSize < 64 ? 1 : 2) + suite.HashSize;
+
+    private static int AlwaysHeldLength(CipherSuite suite) => 8 * Opaque(suite);
 
     [Theory]
     [MemberData(nameof(Suites))]
@@ -26,7 +30,7 @@ public class EpochSecretsStateTests(ITestOutputHelper output)
         var suite = CipherSuite.Get(id);
         using var original = NewEpoch(suite);
         var bytes = SavedState.Save(original);
-        Assert.Equal(AlwaysHeldLength + (3 * (2 + CipherSuite.HashSize)), bytes.Length);
+        Assert.Equal(AlwaysHeldLength(suite) + (3 * (1 + Opaque(suite))), bytes.Length);
 
         using var restored = SavedState.RestoreEpoch(suite, bytes);
         Assert.Equal(bytes, SavedState.Save(restored));
@@ -68,15 +72,15 @@ public class EpochSecretsStateTests(ITestOutputHelper output)
 
         original.CreateSecretTree(2).Dispose();
         var afterTree = SavedState.Save(original);
-        Assert.Equal(AlwaysHeldLength + 1 + (2 * (2 + CipherSuite.HashSize)), afterTree.Length);
-        Assert.Equal(0, afterTree[AlwaysHeldLength]);
+        Assert.Equal(AlwaysHeldLength(suite) + 1 + (2 * (1 + Opaque(suite))), afterTree.Length);
+        Assert.Equal(0, afterTree[AlwaysHeldLength(suite)]);
         Assert.False(SavedState.Contains(afterTree, encryptionSecret));
         Assert.True(SavedState.Contains(afterTree, joinerSecret));
 
         original.ForgetJoinerSecrets();
         var bytes = SavedState.Save(original);
-        Assert.Equal(AlwaysHeldLength + 3, bytes.Length);
-        Assert.Equal([0, 0, 0], bytes[AlwaysHeldLength..]);
+        Assert.Equal(AlwaysHeldLength(suite) + 3, bytes.Length);
+        Assert.Equal([0, 0, 0], bytes[AlwaysHeldLength(suite)..]);
         Assert.All(new[] { encryptionSecret, joinerSecret, welcomeSecret }, secret => Assert.False(SavedState.Contains(bytes, secret)));
         Assert.All(All(original).Where(s => !s.IsDisposed), secret => Assert.True(SavedState.Contains(bytes, secret.Span)));
 
@@ -111,20 +115,20 @@ public class EpochSecretsStateTests(ITestOutputHelper output)
         var bytes = SavedState.Save(epoch);
 
         AssertRejected(DecodeError.Truncated, bytes[..^1]);
-        AssertRejected(DecodeError.Truncated, bytes[..AlwaysHeldLength]);
+        AssertRejected(DecodeError.Truncated, bytes[..AlwaysHeldLength(suite)]);
         AssertRejected(DecodeError.TrailingBytes, [.. bytes, 0]);
 
         // A presence marker other than 0 or 1.
         var marker = (byte[])bytes.Clone();
-        marker[AlwaysHeldLength] = 2;
+        marker[AlwaysHeldLength(suite)] = 2;
         AssertRejected(DecodeError.InvalidValue, marker);
 
         // A secret of the wrong size, first and last.
         var shortFirst = (byte[])bytes.Clone();
-        shortFirst[0] = CipherSuite.HashSize - 1;
+        shortFirst[0] = (byte)(suite.HashSize - 1);
         AssertRejected(DecodeError.LengthOutOfRange, shortFirst);
-        var longLast = bytes[..^CipherSuite.HashSize].Concat(new byte[CipherSuite.HashSize + 1]).ToArray();
-        longLast[^(CipherSuite.HashSize + 2)] = CipherSuite.HashSize + 1;
+        var longLast = bytes[..^suite.HashSize].Concat(new byte[suite.HashSize + 1]).ToArray();
+        longLast[^(suite.HashSize + 2)] = (byte)(suite.HashSize + 1);
         AssertRejected(DecodeError.LengthOutOfRange, longLast);
     }
 
@@ -187,9 +191,9 @@ public class EpochSecretsStateTests(ITestOutputHelper output)
 
     private static EpochSecrets NewEpoch(CipherSuite suite)
     {
-        using var init = Secret.Copy(Enumerable.Repeat((byte)1, CipherSuite.HashSize).ToArray());
-        using var commit = Secret.Copy(Enumerable.Repeat((byte)2, CipherSuite.HashSize).ToArray());
-        var context = new GroupContext((ushort)suite.Id, [0xAA, 0xBB], 7, new byte[32], new byte[32], []);
+        using var init = Secret.Copy(Enumerable.Repeat((byte)1, suite.HashSize).ToArray());
+        using var commit = Secret.Copy(Enumerable.Repeat((byte)2, suite.HashSize).ToArray());
+        var context = new GroupContext((ushort)suite.Id, [0xAA, 0xBB], 7, new byte[suite.HashSize], new byte[suite.HashSize], []);
         return EpochSecrets.FromInitSecret(suite, init, commit, null, context);
     }
 }

@@ -14,7 +14,7 @@ public class EpochSecretsTests
     {
         using var init = Fill(1);
         using var commit = Fill(2);
-        using var zero = PskSecret.Zero();
+        using var zero = PskSecret.Zero(CipherSuite.Suite1);
         using var none = PskSecret.Derive(Suite, []);
         using var psk = Fill(3);
         using var withNull = EpochSecrets.FromInitSecret(Suite, init, commit, null, Context(Suite, 1));
@@ -22,7 +22,7 @@ public class EpochSecretsTests
         using var withNone = EpochSecrets.FromInitSecret(Suite, init, commit, none, Context(Suite, 1));
         using var withPsk = EpochSecrets.FromInitSecret(Suite, init, commit, psk, Context(Suite, 1));
 
-        Assert.True(zero.ContentEquals(new byte[CipherSuite.HashSize]));
+        Assert.True(zero.ContentEquals(new byte[CipherSuite.Suite1.HashSize]));
         Assert.True(zero.ContentEquals(none));
         Assert.True(withNull.EpochAuthenticator.ContentEquals(withZero.EpochAuthenticator));
         Assert.True(withNull.EpochAuthenticator.ContentEquals(withNone.EpochAuthenticator));
@@ -44,7 +44,7 @@ public class EpochSecretsTests
             epoch1.ExternalSecret, epoch1.ConfirmationKey, epoch1.MembershipKey, epoch1.ResumptionPsk, epoch1.EpochAuthenticator,
             epoch1.InitSecret,
         ];
-        Assert.All(all, s => Assert.Equal(CipherSuite.HashSize, s.Length));
+        Assert.All(all, s => Assert.Equal(CipherSuite.Suite1.HashSize, s.Length));
         Assert.Equal(all.Length, all.Select(s => Convert.ToHexString(s.Span)).Distinct().Count());
         Assert.False(epoch1.JoinerSecret.ContentEquals(epoch2.JoinerSecret));
         Assert.False(epoch1.EpochAuthenticator.ContentEquals(epoch2.EpochAuthenticator));
@@ -103,10 +103,10 @@ public class EpochSecretsTests
         Assert.Equal(16, d.Length);
         Assert.False(a.Span[..16].SequenceEqual(d.Span));
 
-        using var longest = secrets.Export("x", [], EpochSecrets.MaxExportLength);
+        using var longest = secrets.Export("x", [], secrets.MaxExportLength);
         Assert.Equal(255 * 32, longest.Length);
         Assert.Throws<ArgumentOutOfRangeException>(() => secrets.Export("x", [], 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => secrets.Export("x", [], EpochSecrets.MaxExportLength + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => secrets.Export("x", [], secrets.MaxExportLength + 1));
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public class EpochSecretsTests
         return EpochSecrets.FromInitSecret(Suite, init, commit, null, Context(Suite, 1));
     }
 
-    private static Secret Fill(byte value) => Secret.Copy(Enumerable.Repeat(value, CipherSuite.HashSize).ToArray());
+    private static Secret Fill(byte value) => Secret.Copy(Enumerable.Repeat(value, CipherSuite.Suite1.HashSize).ToArray());
 
     private static GroupContext Context(CipherSuite suite, ulong epoch)
         => new((ushort)suite.Id, [0xAA, 0xBB], epoch, new byte[32], new byte[32], []);

@@ -12,9 +12,10 @@ namespace Courier.Mls.Tests.SecretTree;
 /// </summary>
 public class EncryptionSecretTreeStateTests(ITestOutputHelper output)
 {
-    private static readonly byte[] Root = [.. Enumerable.Range(100, CipherSuite.HashSize).Select(i => (byte)i)];
 
     public static TheoryData<CipherSuiteId> Suites() => TestSuites.All();
+
+    private static byte[] Root(CipherSuite suite) => [.. Enumerable.Range(100, suite.HashSize).Select(i => (byte)i)];
 
     [Theory]
     [MemberData(nameof(Suites))]
@@ -95,7 +96,7 @@ public class EncryptionSecretTreeStateTests(ITestOutputHelper output)
     public void Saved_state_contains_every_held_secret_and_no_deleted_one(CipherSuiteId id)
     {
         var suite = CipherSuite.Get(id);
-        var everHeld = new List<byte[]> { Root };
+        var everHeld = new List<byte[]> { Root(suite) };
         using var tree = NewTree(suite, 8);
         var consumed = new List<byte[]>();
 
@@ -137,8 +138,8 @@ public class EncryptionSecretTreeStateTests(ITestOutputHelper output)
         tree.GetReceiveKey(1, RatchetType.Application, 1).Dispose();
 
         // Leaf 1 took the right child of the root; its application ratchet kept generation 0 and is at 2.
-        using var left = suite.ExpandWithLabel(Root, "tree", "left"u8, 32);
-        using var right = suite.ExpandWithLabel(Root, "tree", "right"u8, 32);
+        using var left = suite.ExpandWithLabel(Root(suite), "tree", "left"u8, suite.HashSize);
+        using var right = suite.ExpandWithLabel(Root(suite), "tree", "right"u8, suite.HashSize);
         using var handshake = suite.ExpandWithLabel(right.Span, "handshake", default, 32);
         using var application0 = suite.ExpandWithLabel(right.Span, "application", default, 32);
         using var key0 = suite.DeriveTreeSecret(application0.Span, "key", 0, 16);
@@ -170,7 +171,7 @@ public class EncryptionSecretTreeStateTests(ITestOutputHelper output)
     public void Exhausted_ratchet_is_saved_without_a_secret_and_stays_exhausted()
     {
         var suite = CipherSuite.Suite3;
-        using var original = new HashRatchet(suite, Secret.Copy(Root), 3, RatchetType.Handshake, uint.MaxValue - 1);
+        using var original = new HashRatchet(suite, Secret.Copy(Root(suite)), 3, RatchetType.Handshake, uint.MaxValue - 1);
         original.Get(uint.MaxValue).Dispose();
         Assert.Equal(HashRatchet.EndOfGenerations, original.NextGeneration);
 
@@ -191,7 +192,7 @@ public class EncryptionSecretTreeStateTests(ITestOutputHelper output)
     public void Ratchet_with_the_most_kept_keys_round_trips_and_one_more_is_refused()
     {
         var suite = CipherSuite.Suite1;
-        using var full = new HashRatchet(suite, Secret.Copy(Root), 0, RatchetType.Application);
+        using var full = new HashRatchet(suite, Secret.Copy(Root(suite)), 0, RatchetType.Application);
         full.Get(HashRatchet.MaxForwardDistance).Dispose();
         Assert.Equal(HashRatchet.MaxOutOfOrderKeys, full.OutOfOrderKeyCount);
 
@@ -278,7 +279,7 @@ public class EncryptionSecretTreeStateTests(ITestOutputHelper output)
         var suite = CipherSuite.Get(id);
         using var used = UsedTree(suite);
         using var fresh = NewTree(suite, 2);
-        using var ratchet = new HashRatchet(suite, Secret.Copy(Root), 1, RatchetType.Handshake);
+        using var ratchet = new HashRatchet(suite, Secret.Copy(Root(suite)), 1, RatchetType.Handshake);
         ratchet.Get(3).Dispose();
 
         byte[] TreeRoundTrip(byte[] input)
@@ -348,7 +349,7 @@ public class EncryptionSecretTreeStateTests(ITestOutputHelper output)
 
     private static EncryptionSecretTree NewTree(CipherSuite suite, uint leafCount)
     {
-        using var encryptionSecret = Secret.Copy(Root);
+        using var encryptionSecret = Secret.Copy(Root(suite));
         return new EncryptionSecretTree(suite, encryptionSecret, leafCount);
     }
 

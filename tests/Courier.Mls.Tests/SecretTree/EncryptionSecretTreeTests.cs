@@ -153,7 +153,7 @@ public class EncryptionSecretTreeTests
     [Fact]
     public void Kept_out_of_order_keys_are_bounded_and_the_oldest_are_wiped_first()
     {
-        var ratchet = new HashRatchet(Suite, Secret.Copy(new byte[CipherSuite.HashSize]), 0, RatchetType.Application);
+        var ratchet = new HashRatchet(Suite, Secret.Copy(new byte[CipherSuite.Suite1.HashSize]), 0, RatchetType.Application);
         using (ratchet)
         {
             ratchet.Get(HashRatchet.MaxForwardDistance).Dispose();
@@ -177,7 +177,7 @@ public class EncryptionSecretTreeTests
     [Fact]
     public void Ratchet_stops_after_the_last_uint32_generation()
     {
-        var ratchet = new HashRatchet(Suite, Secret.Copy(new byte[CipherSuite.HashSize]), 3, RatchetType.Handshake, uint.MaxValue - 1);
+        var ratchet = new HashRatchet(Suite, Secret.Copy(new byte[CipherSuite.Suite1.HashSize]), 3, RatchetType.Handshake, uint.MaxValue - 1);
         using (ratchet)
         {
             ratchet.Next().Dispose();
@@ -222,7 +222,7 @@ public class EncryptionSecretTreeTests
     [Fact]
     public void Bad_arguments_are_caller_errors()
     {
-        using var secret = Secret.Copy(new byte[CipherSuite.HashSize]);
+        using var secret = Secret.Copy(new byte[CipherSuite.Suite1.HashSize]);
         using var shortSecret = Secret.Copy(new byte[16]);
         Assert.Throws<ArgumentOutOfRangeException>(() => new EncryptionSecretTree(Suite, secret, 3));
         Assert.Throws<ArgumentOutOfRangeException>(() => new EncryptionSecretTree(Suite, secret, 0));

@@ -9,7 +9,7 @@ namespace Courier.Mls.Tests.SecretTree;
 /// </summary>
 public class SecretTreeRollbackTests
 {
-    private static readonly byte[] Root = [.. Enumerable.Range(7, CipherSuite.HashSize).Select(i => (byte)i)];
+    private static readonly byte[] Root = [.. Enumerable.Range(7, CipherSuite.Suite1.HashSize).Select(i => (byte)i)];
 
     public static TheoryData<string> Scenarios() => new()
     {

@@ -52,7 +52,7 @@ public class TreeKemTests
         var path = TreeKemOperations.EncryptPath(pending, tree, f.Context(tree), TreeFixture.None, SystemRandom.Instance);
         Assert.Empty(path.Nodes);
         Assert.Empty(path.LeafNode.ParentHash!);
-        Assert.Equal(CipherSuite.HashSize, pending.CommitSecret.Length);
+        Assert.Equal(CipherSuite.Suite1.HashSize, pending.CommitSecret.Length);
         tree.VerifyParentHashes();
     }
 
