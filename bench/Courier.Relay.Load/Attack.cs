@@ -55,7 +55,7 @@ internal static class Attack
         var ahead = new AheadClock(TimeSpan.FromSeconds(55)); // the latest timestamp accepted, so each nonce is kept longest
         using var stop = new CancellationTokenSource();
         long ok = 0, busy = 0, limited = 0, other = 0;
-        var clients = Sources.Select(source => FromAddress(relay, IPAddress.Parse(source))).ToList();
+        var clients = Sources.Select(source => SourceAddress.HttpClient(relay, IPAddress.Parse(source), maxConnections: 256)).ToList();
         var drops = new List<(RelayClient Client, DropName Drop, DropReadKey Key)>();
         foreach (var http in clients)
         {
@@ -154,28 +154,6 @@ internal static class Attack
         await operation();
         recorder.Add(Stopwatch.GetElapsedTime(start));
     }
-
-    /// <summary>An HTTP client whose connections leave from <paramref name="source"/> (any 127.0.0.N reaches a relay on 127.0.0.1).</summary>
-    private static HttpClient FromAddress(Uri relay, IPAddress source) => new(new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = 256,
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                socket.Bind(new IPEndPoint(source, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(60) };
 
     private sealed class AheadClock(TimeSpan ahead) : TimeProvider
     {

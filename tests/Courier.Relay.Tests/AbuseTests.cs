@@ -192,26 +192,5 @@ public sealed class AbuseTests
     private static byte[] Envelope(byte fill) => Enumerable.Repeat(fill, EnvelopeSizes.Small).ToArray();
 
     /// <summary>An HTTP client whose connections leave from <paramref name="source"/> (any 127.0.0.N reaches the relay on 127.0.0.1).</summary>
-    internal static HttpClient FromAddress(Uri relay, IPAddress source)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(90) };
-    }
+    internal static HttpClient FromAddress(Uri relay, IPAddress source) => SourceAddress.HttpClient(relay, source);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
@@ -45,7 +44,7 @@ public sealed class HttpRelay : IRelay, IDisposable
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 RemoteCertificateValidationCallback = pin is null ? null : (_, certificate, _, _) => MatchesPin(pin, certificate),
             },
-            ConnectCallback = bind is null ? null : (context, cancellationToken) => ConnectFromAsync(bind, context.DnsEndPoint, cancellationToken),
+            ConnectCallback = bind is null ? null : SourceAddress.ConnectFrom(bind),
         };
         _http = new HttpClient(handler) { BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(90), MaxResponseContentBufferSize = MaxResponseBytes };
         _client = new RelayClient(_http);
@@ -53,23 +52,6 @@ public sealed class HttpRelay : IRelay, IDisposable
 
     /// <inheritdoc/>
     public string Address { get; }
-
-    /// <summary>A TCP connection to <paramref name="relay"/> from <paramref name="bind"/> (tests give each process its own loopback address).</summary>
-    private static async ValueTask<Stream> ConnectFromAsync(IPAddress bind, DnsEndPoint relay, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            socket.Bind(new IPEndPoint(bind, 0));
-            await socket.ConnectAsync(relay, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>
     /// The form in which the node records a relay's address: scheme, host and port, with a final
