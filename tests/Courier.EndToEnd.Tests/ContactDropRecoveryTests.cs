@@ -1,0 +1,168 @@
+using System.Globalization;
+using Courier.Node;
+using Courier.Relay.Client;
+
+namespace Courier.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 12, must-hold 3 for contacts, against a relay process with a retention of seconds, with the
+/// SQLite and the NATS store: a contact's pairwise drop that retention emptied (with NATS its
+/// numbering restarts) and then deleted as idle while its reader was away still carries every later
+/// message, each read exactly once, and the deletion is said once.
+/// </summary>
+public sealed class ContactDropRecoveryTests : IDisposable
+{
+    /// <summary>Long enough for the setup (five first contacts, an introduction) to finish inside it.</summary>
+    private static readonly TimeSpan Retention = TimeSpan.FromSeconds(15);
+
+    private readonly string _relayData = Directory.CreateTempSubdirectory("courier-contactdrop-").FullName;
+    private readonly TestNodes _nodes = new();
+
+    [Fact]
+    public Task With_the_sqlite_store_a_contact_drop_emptied_and_deleted_by_retention_still_carries_every_message_once()
+        => RunAsync(["--data", _relayData]);
+
+    [NatsFact]
+    public async Task With_the_nats_store_a_contact_drop_emptied_and_deleted_by_retention_still_carries_every_message_once()
+    {
+        using var nats = await NatsServer.StartAsync(1);
+        await RunAsync(["--store", "nats", "--nats", nats.Urls, "--replicas", "1", "--allow-single-replica"]);
+    }
+
+    public void Dispose()
+    {
+        _nodes.Dispose();
+        Directory.Delete(_relayData, recursive: true);
+    }
+
+    private async Task RunAsync(string[] store)
+    {
+        var days = (Retention.TotalSeconds / 86_400).ToString("R", CultureInfo.InvariantCulture);
+        using var relay = await RelayProcess.StartAsync([.. store, "--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--retention-days", days, "--rate-limit", "0", "--drop-rate", "0"]);
+        var options = new NodeOptions { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1) };
+        var (ivan, anna, boris, carl, dasha) = (_nodes.Create(options), _nodes.Create(options), _nodes.Create(options), _nodes.Create(options), _nodes.Create(options));
+        await TestNodes.ContactAsync(relay.Address, ivan, anna, "Anna");
+        var ivanAtAnna = Assert.Single(anna.Contacts).Id;
+        await TestNodes.ContactAsync(relay.Address, ivan, boris, "Boris");
+        await TestNodes.ContactAsync(relay.Address, ivan, carl, "Carl");
+        await TestNodes.ContactAsync(relay.Address, ivan, dasha, "Dasha");
+        Assert.Equal("Boris", await IntroduceAsync(ivan, anna, boris, "Boris"));
+        using (var record = anna.FindRecord(ivanAtAnna))
+        {
+            Assert.True(record.OurDropCursor > 0);
+        }
+
+        // Retention empties every drop while everyone keeps reading (so none is idle): with NATS,
+        // Anna's drop numbers from 1 again, below her cursor. Nothing is said and nothing read twice.
+        var everyone = new[] { ivan, anna, boris, carl, dasha };
+        await WaitForRetentionAsync(relay.Address, everyone);
+        Assert.Equal("Carl", await IntroduceAsync(ivan, anna, carl, "Carl"));
+
+        // Anna goes away; her drop stays unused past the retention period and the relay deletes it.
+        // Once she is back she creates it again (and those of her two new contacts) and is told once
+        // for each; what Ivan sends next reaches her once.
+        await WaitUntilDeletedAsIdleAsync(relay.Address, [ivan, boris, carl, dasha]);
+        var back = await anna.ReceiveAsync();
+        Assert.Equal(3, back.Notices.Count);
+        Assert.All(back.Notices, n => Assert.Contains("had deleted the drop where", n, StringComparison.Ordinal));
+        Assert.All(anna.Contacts, c => Assert.Single(back.Notices, n => n.Contains($"\"{c.Name}\"", StringComparison.Ordinal)));
+        Assert.Empty(back.Rejected);
+        Assert.Empty(back.Added);
+        var again = await anna.SyncAsync();
+        Assert.Empty(again.Notices);
+        Assert.Empty(again.Problems);
+        Assert.Equal("Dasha", await IntroduceAsync(ivan, anna, dasha, "Dasha"));
+        Assert.Equal(4, anna.Contacts.Count);
+        Assert.Empty((await anna.ReceiveAsync()).Rejected);
+    }
+
+    /// <summary>Ivan introduces Anna to <paramref name="other"/>; both receive until Anna added them, each message once.</summary>
+    private static async Task<string?> IntroduceAsync(CourierNode ivan, CourierNode anna, CourierNode other, string otherName)
+    {
+        await ivan.IntroduceAsync("Anna", otherName);
+        var first = await anna.ReceiveAsync();
+        Assert.Empty(first.Rejected);
+        Assert.Empty(first.Notices);
+        Assert.Equal(1, first.PendingIntroductions);
+        Assert.Single((await other.ReceiveAsync()).Added);
+        var second = await anna.ReceiveAsync();
+        Assert.Empty(second.Rejected);
+        Assert.Empty(second.Notices);
+        return Assert.Single(second.Added).IntroducedAs;
+    }
+
+    /// <summary>Every node reads every 2 s (which keeps its drops in use) until a probe appended now was deleted by retention.</summary>
+    private static async Task WaitForRetentionAsync(Uri relay, CourierNode[] reading)
+    {
+        using var http = new HttpClient { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(20) };
+        var client = new RelayClient(http);
+        using var key = DropReadKey.Create();
+        using var appendKey = DropAppendKey.Create();
+        var probe = DropName.NewRandom();
+        await client.CreateDropAsync(probe, key, appendKey);
+        await client.AppendAsync(probe, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
+        var deadline = DateTime.UtcNow + Retention + TimeSpan.FromSeconds(90);
+        while ((await client.FetchAsync(probe, key, 0)).Envelopes.Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "retention did not delete the probe");
+            await ReadAllAsync(reading);
+        }
+
+        // NATS expires each shard on its own: a moment for the others.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await ReadAllAsync(reading);
+    }
+
+    /// <summary>
+    /// The other nodes keep reading while the relay's sweep deletes idle drops: probes created now, one
+    /// looked at per round (a look is a use), show when a drop left alone since now was deleted.
+    /// </summary>
+    private static async Task WaitUntilDeletedAsIdleAsync(Uri relay, CourierNode[] reading)
+    {
+        using var http = new HttpClient { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(20) };
+        var client = new RelayClient(http);
+        var probes = Enumerable.Range(0, 100).Select(_ => (Name: DropName.NewRandom(), Key: DropReadKey.Create())).ToList();
+        try
+        {
+            foreach (var (name, key) in probes)
+            {
+                // Each holds an envelope as young as the last one in Anna's drops: a drop that holds one is not idle.
+                using var appendKey = DropAppendKey.Create();
+                await client.CreateDropAsync(name, key, appendKey);
+                await client.AppendAsync(name, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
+            }
+
+            foreach (var (name, key) in probes)
+            {
+                await ReadAllAsync(reading);
+                try
+                {
+                    await client.FetchAsync(name, key, 0);
+                }
+                catch (RelayRequestException e) when (e.Error == "no_such_drop")
+                {
+                    return;
+                }
+            }
+
+            Assert.Fail("the relay did not delete an idle drop");
+        }
+        finally
+        {
+            probes.ForEach(p => p.Key.Dispose());
+        }
+    }
+
+    /// <summary>Each node reads its contacts' drops, then a pause of 2 s.</summary>
+    private static async Task ReadAllAsync(CourierNode[] reading)
+    {
+        foreach (var node in reading)
+        {
+            var result = await node.ReceiveAsync();
+            Assert.Empty(result.Rejected);
+            Assert.Empty(result.Notices);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
+}
