@@ -132,11 +132,14 @@ public sealed class CourierNode : IDisposable
     /// Introduces two contacts to each other: signs, for each, a statement that vouches for the other
     /// and delivers it through their pairwise dead drop (both must be on the same relay). Each then
     /// answers through <see cref="ReceiveAsync"/>; once both have, each holds the other as a contact
-    /// marked as introduced by us. Nothing is stored here.
+    /// marked as introduced by us. Both statements are kept in the pairwise outbox until the relay
+    /// took them: one whose drop the relay had deleted waits for a later <see cref="SyncAsync"/>, and
+    /// the sentences returned say so; one the relay could not take (unreachable) goes out with the next sync.
     /// </summary>
+    /// <returns>What the user should know, one sentence each (empty when both statements were delivered).</returns>
     /// <exception cref="UnknownContactException">Either contact is unknown.</exception>
     /// <exception cref="ArgumentException">Both names are the same contact, or their drops are on different relays.</exception>
-    public Task IntroduceAsync(string first, string second, CancellationToken cancellationToken = default) => _introductions.IntroduceAsync(first, second, cancellationToken);
+    public Task<IReadOnlyList<string>> IntroduceAsync(string first, string second, CancellationToken cancellationToken = default) => _introductions.IntroduceAsync(first, second, cancellationToken);
 
     /// <summary>
     /// Fetches every contact's drop and acts on what arrived: verifies introductions (a forged or
@@ -178,6 +181,13 @@ public sealed class CourierNode : IDisposable
     /// <summary>Removes members, by their code names in the cell, in one commit: they cannot read what is sent after it.</summary>
     /// <exception cref="CellBusyException">Other members' commits kept winning; nothing was changed.</exception>
     public Task RemoveFromCellAsync(string cell, IReadOnlyList<string> members, CancellationToken cancellationToken = default) => _cells.RemoveAsync(cell, members, cancellationToken);
+
+    /// <summary>
+    /// What this node sent that waits to be delivered: each cell's outbox (messages not yet seen in
+    /// their drop, and those set aside after a refusal), Welcomes for contacts, and pairwise messages
+    /// waiting for a contact's drop (docs/cells.md, docs/node.md). Read from the vault; nothing is sent.
+    /// </summary>
+    public IReadOnlyList<OutboxItem> Outbox => OutboxView.List(_node);
 
     /// <summary>Cells contacts invited this node to on relays none of its layers uses: the node has not connected to them.</summary>
     public IReadOnlyList<PendingCell> PendingCells => _cells.Pending();
