@@ -204,22 +204,26 @@ public sealed class CourierNode : IDisposable
     /// <summary>Leaves a cell: tells the others (any of them removes this member with its next commit) and forgets the cell's secrets. The messages received stay in the inbox.</summary>
     public Task LeaveCellAsync(string cell, CancellationToken cancellationToken = default) => _cells.LeaveAsync(cell, cancellationToken);
 
-    /// <summary>Sends a text to a cell; returns once the relay acknowledged it.</summary>
+    /// <summary>
+    /// Sends a text to a cell; returns once the relay acknowledged it, with what the user should know,
+    /// one sentence each: the cell reads its drop first, and may find that the relay deleted messages
+    /// this node had not read, rejoin, or set aside a message the relay refused (docs/cells.md).
+    /// </summary>
     /// <exception cref="MessageTooLargeException">The text does not fit one envelope; send it as a file.</exception>
     /// <exception cref="RelayUnreachableException">The relay stayed unreachable; the message stays in the cell's outbox and goes out with the next sync.</exception>
-    public Task SendAsync(string cell, string text, CancellationToken cancellationToken = default) => _messages.SendAsync(cell, text, cancellationToken);
+    public Task<IReadOnlyList<string>> SendAsync(string cell, string text, CancellationToken cancellationToken = default) => _messages.SendAsync(cell, text, cancellationToken);
 
-    /// <summary>Sends a file to a cell in chunks of <see cref="FileChunkSize"/>, reporting the bytes sent so far.</summary>
-    public Task SendFileAsync(string cell, string path, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>Sends a file to a cell in chunks of <see cref="FileChunkSize"/>, reporting the bytes sent so far; returns what the user should know, as <see cref="SendAsync"/>.</summary>
+    public Task<IReadOnlyList<string>> SendFileAsync(string cell, string path, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
         => _messages.SendFileAsync(cell, path, progress, cancellationToken);
 
     /// <summary>
     /// Forwards a received message (or file) to another cell: the liaison's explicit act, the only
     /// way anything crosses from one layer to another. The receivers see it marked as forwarded
-    /// from another layer (or cell), without its origin's names.
+    /// from another layer (or cell), without its origin's names. Returns what the user should know, as <see cref="SendAsync"/>.
     /// </summary>
     /// <exception cref="UnknownMessageException">No received message has that id.</exception>
-    public Task ForwardAsync(string messageId, string toCell, CancellationToken cancellationToken = default) => _messages.ForwardAsync(messageId, toCell, cancellationToken);
+    public Task<IReadOnlyList<string>> ForwardAsync(string messageId, string toCell, CancellationToken cancellationToken = default) => _messages.ForwardAsync(messageId, toCell, cancellationToken);
 
     /// <summary>
     /// Delivers pending Welcomes, reads every contact's pairwise drop (introductions, Welcomes, new

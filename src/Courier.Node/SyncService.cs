@@ -67,8 +67,8 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                     }
                     finally
                     {
-                        notices.AddRange(cell.TakeGapNotices().Select(n => $"Cell \"{record.Name}\": {n}"));
-                        problems.AddRange(cell.TakeNotices().Select(n => $"Cell \"{record.Name}\": {n}"));
+                        notices.AddRange(cell.TakeGapNotices().Select(n => Cell.Said(record.Name, n)));
+                        problems.AddRange(cell.TakeNotices().Select(n => Cell.Said(record.Name, n)));
                     }
 
                     received.AddRange(store.TakeStored());
