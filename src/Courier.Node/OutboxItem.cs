@@ -8,6 +8,6 @@ namespace Courier.Node;
 /// aside</c>: refused by the relay for good, sent again in the cell's next epoch; <c>waiting</c>: not yet
 /// taken by the relay (for a contact: their drop was deleted, or the relay was out of reach).
 /// </param>
-/// <param name="QueuedAt">When it was queued, where the node records it (pairwise messages); null otherwise.</param>
+/// <param name="QueuedAt">When it was first queued; null where the node did not record it (Welcomes, cell messages queued by a version before outbox record 5).</param>
 /// <param name="Epoch">For a cell message, the epoch it was protected in.</param>
 public sealed record OutboxItem(string Kind, string Name, string State, DateTimeOffset? QueuedAt, ulong? Epoch);

@@ -12,7 +12,7 @@ internal static class OutboxView
         foreach (var cell in node.Cells.All().Where(c => c.IsMember))
         {
             var entries = node.Vault.ReadFound(VaultCollection.Outbox, VaultCellStore.OutboxLookup(cell.Id), (_, p) => OutboxEntry.Decode(p));
-            items.AddRange(entries.OrderBy(e => e.Order).Select(e => new OutboxItem("cell", cell.Name, e.Refused ? "set aside" : "unsettled", null, e.Epoch)));
+            items.AddRange(entries.OrderBy(e => e.Order).Select(e => new OutboxItem("cell", cell.Name, e.Refused ? "set aside" : "unsettled", e.QueuedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(e.QueuedAt) : null, e.Epoch)));
         }
 
         foreach (var welcome in node.Vault.ReadAll(VaultCollection.WelcomeDelivery, WelcomeDelivery.Decode))
