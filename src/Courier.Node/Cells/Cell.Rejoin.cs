@@ -297,6 +297,7 @@ internal sealed partial class Cell
     {
         using var drop = CellRejoin.DropOf(_rejoinSecret);
         RejoinRecord? newest = null;
+        var parts = new RejoinParts.Collector();
         long after = 0;
         for (var batches = 0; batches < MaxBatchesPerRead; batches++)
         {
@@ -318,7 +319,13 @@ internal sealed partial class Cell
             foreach (var envelope in result.Envelopes)
             {
                 after = envelope.Seq;
-                if (drop.TryOpen(envelope.Data) is (CellRejoin.RecordKind, var content) && RejoinRecord.TryDecode(content) is { } record)
+                var content = drop.TryOpen(envelope.Data) switch
+                {
+                    (CellRejoin.RecordKind, var whole) => whole,
+                    (RejoinParts.Kind, var part) => parts.Add(part),
+                    _ => null,
+                };
+                if (content is not null && RejoinRecord.TryDecode(content) is { } record)
                 {
                     if (newest is null || record.Epoch > newest.Epoch)
                     {
@@ -336,7 +343,7 @@ internal sealed partial class Cell
         return newest;
     }
 
-    /// <summary>Leaves this epoch's GroupInfo, with its drop's seeds, in the rejoin drop (creating the drop when the secret is new).</summary>
+    /// <summary>Leaves this epoch's GroupInfo, with its drop's seeds, in the rejoin drop (creating the drop when the secret is new), split across envelopes when it does not fit one.</summary>
     private async Task PublishGroupInfoAsync(CancellationToken cancellationToken)
     {
         byte[] content;
@@ -346,23 +353,32 @@ internal sealed partial class Cell
         }
 
         using var drop = CellRejoin.DropOf(_rejoinSecret);
-        byte[] envelope;
+        var envelopes = new List<byte[]>();
         try
         {
-            if (content.Length > Wire.SealedEnvelope.MaxContent)
+            if (content.Length <= _settings.RejoinEnvelopeContent)
             {
-                // A cell too large for one envelope's GroupInfo cannot be rejoined by external commit (docs/cells.md).
-                return;
+                envelopes.Add(drop.Seal(CellRejoin.RecordKind, content));
             }
-
-            envelope = drop.Seal(CellRejoin.RecordKind, content);
+            else
+            {
+                // Past RejoinParts.MaxParts it is not published, and the cell cannot be rejoined by external commit (docs/cells.md).
+                foreach (var part in RejoinParts.Split(content, _settings.RejoinEnvelopeContent) ?? [])
+                {
+                    envelopes.Add(drop.Seal(RejoinParts.Kind, part));
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(part);
+                }
+            }
         }
         finally
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(content);
         }
 
-        await AppendCreatingAsync(drop, envelope, cancellationToken).ConfigureAwait(false);
+        foreach (var envelope in envelopes)
+        {
+            await AppendCreatingAsync(drop, envelope, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Appends to a drop whose keys this member holds, creating it (with its append key) when the relay does not know it: new, lost, or deleted idle.</summary>
