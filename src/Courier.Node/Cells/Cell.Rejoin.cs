@@ -24,6 +24,8 @@ internal sealed partial class Cell
 
     private const string Rejoined = "This node was away longer than the relay keeps messages and fell behind; it rejoined the cell. Messages sent while it was away are lost to it; what it had not yet delivered was sent again.";
 
+    private const string NoWayBack = "This node found no way back into the cell: the relay holds none of the information members leave for rejoining. If the cell changed while this node was away, this node cannot follow it on its own; ask a member to remove you and add you again.";
+
     private readonly List<string> _gapNotices = [];
     private byte[] _rejoinSecret;
     private long _rejoinCheckedAt;
@@ -259,6 +261,7 @@ internal sealed partial class Cell
         }
 
         var newest = await ReadRejoinDropAsync(cancellationToken).ConfigureAwait(false);
+        var found = newest is not null;
         try
         {
             if (newest is not null && newest.Epoch > Group.Epoch)
@@ -278,7 +281,7 @@ internal sealed partial class Cell
             }
             else if (newest is null || newest.Epoch < Group.Epoch)
             {
-                await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false);
+                found = await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false) || found;
             }
         }
         finally
@@ -286,7 +289,13 @@ internal sealed partial class Cell
             newest?.Dispose();
         }
 
-        // A day after the gap every member has checked: a later epoch would be in the rejoin drop by now.
+        // A day after the gap every member has checked: a later epoch would be in the rejoin drop by
+        // now. If it still holds no record, nor could this member leave one (too large, docs/cells.md), say so once.
+        if (_gapSince != 0 && now - _gapSince >= interval && !found)
+        {
+            _gapNotices.Add(NoWayBack);
+        }
+
         _gapSince = _gapSince != 0 && now - _gapSince < interval ? _gapSince : 0;
         _rejoinCheckedAt = now;
         Write(new CellChange { Cursor = Cursor() });
@@ -343,8 +352,8 @@ internal sealed partial class Cell
         return newest;
     }
 
-    /// <summary>Leaves this epoch's GroupInfo, with its drop's seeds, in the rejoin drop (creating the drop when the secret is new), split across envelopes when it does not fit one.</summary>
-    private async Task PublishGroupInfoAsync(CancellationToken cancellationToken)
+    /// <summary>Leaves this epoch's GroupInfo, with its drop's seeds, in the rejoin drop (creating the drop when the secret is new), split across envelopes when it does not fit one; false when it is too large even so.</summary>
+    private async Task<bool> PublishGroupInfoAsync(CancellationToken cancellationToken)
     {
         byte[] content;
         using (var record = new RejoinRecord(Group.Epoch, CellDrop.SeedsOf(Group), Group.GroupInfo()))
@@ -379,6 +388,8 @@ internal sealed partial class Cell
         {
             await AppendCreatingAsync(drop, envelope, cancellationToken).ConfigureAwait(false);
         }
+
+        return envelopes.Count > 0;
     }
 
     /// <summary>Appends to a drop whose keys this member holds, creating it (with its append key) when the relay does not know it: new, lost, or deleted idle.</summary>
