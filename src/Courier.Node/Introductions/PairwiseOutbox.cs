@@ -32,7 +32,7 @@ internal sealed record PairwiseOutboxEntry(byte[] Id, byte[] ContactId, long Seq
             throw reader.Error("its version is unknown");
         }
 
-        var entry = new PairwiseOutboxEntry(id, reader.Fixed(Vault.IdSize).ToArray(), reader.I64(), reader.I64(), (PairwiseMessageType)reader.U8(), reader.Opaque(EnvelopeSizes.Large));
+        var entry = new PairwiseOutboxEntry(id, reader.Fixed(Vault.IdSize).ToArray(), reader.I64(), reader.I64(), (PairwiseMessageType)reader.U8(), reader.Opaque(EnvelopeSizes.Max));
         reader.EnsureEnd();
         return entry;
     }
