@@ -55,7 +55,8 @@ public sealed class ContactDropRecoveryTests : IDisposable
         // Retention empties every drop while everyone keeps reading (so none is idle): with NATS,
         // Anna's drop numbers from 1 again, below her cursor. Nothing is said and nothing read twice.
         var everyone = new[] { ivan, anna, boris, carl, dasha };
-        await WaitForRetentionAsync(relay.Address, everyone);
+        await RetentionProbe.WaitAsync(relay.Address, Retention, () => ReadAllAsync(everyone));
+        await ReadAllAsync(everyone);
         Assert.Equal("Carl", await IntroduceAsync(ivan, anna, carl, "Carl"));
 
         // Anna goes away; her drop stays unused past the retention period and the relay deletes it.
@@ -89,28 +90,6 @@ public sealed class ContactDropRecoveryTests : IDisposable
         Assert.Empty(second.Rejected);
         Assert.Empty(second.Notices);
         return Assert.Single(second.Added).IntroducedAs;
-    }
-
-    /// <summary>Every node reads every 2 s (which keeps its drops in use) until a probe appended now was deleted by retention.</summary>
-    private static async Task WaitForRetentionAsync(Uri relay, CourierNode[] reading)
-    {
-        using var http = new HttpClient { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(20) };
-        var client = new RelayClient(http);
-        using var key = DropReadKey.Create();
-        using var appendKey = DropAppendKey.Create();
-        var probe = DropName.NewRandom();
-        await client.CreateDropAsync(probe, key, appendKey);
-        await client.AppendAsync(probe, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
-        var deadline = DateTime.UtcNow + Retention + TimeSpan.FromSeconds(90);
-        while ((await client.FetchAsync(probe, key, 0)).Envelopes.Count > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "retention did not delete the probe");
-            await ReadAllAsync(reading);
-        }
-
-        // NATS expires each shard on its own: a moment for the others.
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        await ReadAllAsync(reading);
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Courier.Node;
 using Courier.Node.Relay;
-using Courier.Relay.Client;
 
 namespace Courier.EndToEnd.Tests;
 
@@ -56,7 +55,7 @@ public sealed class FallBehindTests : IDisposable
         await a.SendAsync("north", "first of the new epoch");
         Assert.Equal(["first of the new epoch"], (await b.SyncAsync()).Received.Select(m => m.Text));
         await a.SendAsync("north", "while c was away");
-        await WaitUntilRetentionDeletedAllAsync(relay.Address);
+        await RetentionProbe.WaitAsync(relay.Address, Retention);
 
         // a (checking its rejoin drop on every sync here; daily by default) puts the cell's GroupInfo back.
         Assert.Empty((await a.SyncAsync()).Problems);
@@ -83,27 +82,6 @@ public sealed class FallBehindTests : IDisposable
         await c.SendAsync("north", "c is back");
         Assert.Equal(["c is back"], (await b.SyncAsync()).Received.Select(m => m.Text).Where(t => t == "c is back"));
         Assert.All(new[] { a, b, c }, n => Assert.Equal(3, n.Cells.Single().Members.Count));
-    }
-
-    /// <summary>A probe envelope appended after everything else: once retention deleted it, it deleted what came before.</summary>
-    private static async Task WaitUntilRetentionDeletedAllAsync(Uri relay)
-    {
-        using var http = new HttpClient { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(20) };
-        var client = new RelayClient(http);
-        using var key = DropReadKey.Create();
-        using var appendKey = DropAppendKey.Create();
-        var probe = DropName.NewRandom();
-        await client.CreateDropAsync(probe, key, appendKey);
-        await client.AppendAsync(probe, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
-        var deadline = DateTime.UtcNow + Retention + TimeSpan.FromSeconds(90);
-        while ((await client.FetchAsync(probe, key, 0)).Envelopes.Count > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "retention did not delete the probe");
-            await Task.Delay(500);
-        }
-
-        // NATS expires each shard on its own: a moment for the others.
-        await Task.Delay(TimeSpan.FromSeconds(2));
     }
 
     /// <summary>Three new nodes in the cell "north" (<see cref="TestNodes.CellOfThreeAsync"/>).</summary>
