@@ -1,4 +1,3 @@
-using System.Globalization;
 using Courier.Node;
 using Courier.Relay.Client;
 
@@ -10,37 +9,20 @@ namespace Courier.EndToEnd.Tests;
 /// numbering restarts) and then deleted as idle while its reader was away still carries every later
 /// message, each read exactly once, and the deletion is said once.
 /// </summary>
-public sealed class ContactDropRecoveryTests : IDisposable
+public sealed class ContactDropRecoveryTests : ShortRetentionTests
 {
-    /// <summary>Long enough for the setup (five first contacts, an introduction) to finish inside it.</summary>
-    private static readonly TimeSpan Retention = TimeSpan.FromSeconds(15);
-
-    private readonly string _relayData = Directory.CreateTempSubdirectory("courier-contactdrop-").FullName;
-    private readonly TestNodes _nodes = new();
-
     [Fact]
     public Task With_the_sqlite_store_a_contact_drop_emptied_and_deleted_by_retention_still_carries_every_message_once()
-        => RunAsync(["--data", _relayData]);
+        => WithRelayAsync(nats: false, RunAsync);
 
     [NatsFact]
-    public async Task With_the_nats_store_a_contact_drop_emptied_and_deleted_by_retention_still_carries_every_message_once()
-    {
-        using var nats = await NatsServer.StartAsync(1);
-        await RunAsync(["--store", "nats", "--nats", nats.Urls, "--replicas", "1", "--allow-single-replica"]);
-    }
+    public Task With_the_nats_store_a_contact_drop_emptied_and_deleted_by_retention_still_carries_every_message_once()
+        => WithRelayAsync(nats: true, RunAsync);
 
-    public void Dispose()
+    private async Task RunAsync(RelayProcess relay)
     {
-        _nodes.Dispose();
-        Directory.Delete(_relayData, recursive: true);
-    }
-
-    private async Task RunAsync(string[] store)
-    {
-        var days = (Retention.TotalSeconds / 86_400).ToString("R", CultureInfo.InvariantCulture);
-        using var relay = await RelayProcess.StartAsync([.. store, "--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--retention-days", days, "--rate-limit", "0", "--drop-rate", "0"]);
         var options = new NodeOptions { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1) };
-        var (ivan, anna, boris, carl, dasha) = (_nodes.Create(options), _nodes.Create(options), _nodes.Create(options), _nodes.Create(options), _nodes.Create(options));
+        var (ivan, anna, boris, carl, dasha) = (Nodes.Create(options), Nodes.Create(options), Nodes.Create(options), Nodes.Create(options), Nodes.Create(options));
         await TestNodes.ContactAsync(relay.Address, ivan, anna, "Anna");
         var ivanAtAnna = Assert.Single(anna.Contacts).Id;
         await TestNodes.ContactAsync(relay.Address, ivan, boris, "Boris");
