@@ -133,11 +133,14 @@ public sealed class CourierNode : IDisposable
     /// Introduces two contacts to each other: signs, for each, a statement that vouches for the other
     /// and delivers it through their pairwise dead drop (both must be on the same relay). Each then
     /// answers through <see cref="ReceiveAsync"/>; once both have, each holds the other as a contact
-    /// marked as introduced by us. Nothing is stored here.
+    /// marked as introduced by us. Both statements are kept in the pairwise outbox until the relay
+    /// took them: one whose drop the relay had deleted waits for a later <see cref="SyncAsync"/>, and
+    /// the sentences returned say so; one the relay could not take (unreachable) goes out with the next sync.
     /// </summary>
+    /// <returns>What the user should know, one sentence each (empty when both statements were delivered).</returns>
     /// <exception cref="UnknownContactException">Either contact is unknown.</exception>
     /// <exception cref="ArgumentException">Both names are the same contact, or their drops are on different relays.</exception>
-    public Task IntroduceAsync(string first, string second, CancellationToken cancellationToken = default) => _introductions.IntroduceAsync(first, second, cancellationToken);
+    public Task<IReadOnlyList<string>> IntroduceAsync(string first, string second, CancellationToken cancellationToken = default) => _introductions.IntroduceAsync(first, second, cancellationToken);
 
     /// <summary>
     /// Fetches every contact's drop and acts on what arrived: verifies introductions (a forged or
@@ -184,6 +187,13 @@ public sealed class CourierNode : IDisposable
     /// <exception cref="CellBusyException">Other members' commits kept winning; nothing was changed.</exception>
     public Task RemoveFromCellAsync(string cell, IReadOnlyList<string> members, CancellationToken cancellationToken = default) => _cells.RemoveAsync(cell, members, cancellationToken);
 
+    /// <summary>
+    /// What this node sent that waits to be delivered: each cell's outbox (messages not yet seen in
+    /// their drop, and those set aside after a refusal), Welcomes for contacts, and pairwise messages
+    /// waiting for a contact's drop (docs/cells.md, docs/node.md). Read from the vault; nothing is sent.
+    /// </summary>
+    public IReadOnlyList<OutboxItem> Outbox => OutboxView.List(_node);
+
     /// <summary>Cells contacts invited this node to on relays none of its layers uses: the node has not connected to them.</summary>
     public IReadOnlyList<PendingCell> PendingCells => _cells.Pending();
 
@@ -199,22 +209,26 @@ public sealed class CourierNode : IDisposable
     /// <summary>Leaves a cell: tells the others (any of them removes this member with its next commit) and forgets the cell's secrets. The messages received stay in the inbox.</summary>
     public Task LeaveCellAsync(string cell, CancellationToken cancellationToken = default) => _cells.LeaveAsync(cell, cancellationToken);
 
-    /// <summary>Sends a text to a cell; returns once the relay acknowledged it.</summary>
+    /// <summary>
+    /// Sends a text to a cell; returns once the relay acknowledged it, with what the user should know,
+    /// one sentence each: the cell reads its drop first, and may find that the relay deleted messages
+    /// this node had not read, rejoin, or set aside a message the relay refused (docs/cells.md).
+    /// </summary>
     /// <exception cref="MessageTooLargeException">The text does not fit one envelope; send it as a file.</exception>
     /// <exception cref="RelayUnreachableException">The relay stayed unreachable; the message stays in the cell's outbox and goes out with the next sync.</exception>
-    public Task SendAsync(string cell, string text, CancellationToken cancellationToken = default) => _messages.SendAsync(cell, text, cancellationToken);
+    public Task<IReadOnlyList<string>> SendAsync(string cell, string text, CancellationToken cancellationToken = default) => _messages.SendAsync(cell, text, cancellationToken);
 
-    /// <summary>Sends a file to a cell in chunks of <see cref="FileChunkSize"/>, reporting the bytes sent so far.</summary>
-    public Task SendFileAsync(string cell, string path, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>Sends a file to a cell in chunks of <see cref="FileChunkSize"/>, reporting the bytes sent so far; returns what the user should know, as <see cref="SendAsync"/>.</summary>
+    public Task<IReadOnlyList<string>> SendFileAsync(string cell, string path, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
         => _messages.SendFileAsync(cell, path, progress, cancellationToken);
 
     /// <summary>
     /// Forwards a received message (or file) to another cell: the liaison's explicit act, the only
     /// way anything crosses from one layer to another. The receivers see it marked as forwarded
-    /// from another layer (or cell), without its origin's names.
+    /// from another layer (or cell), without its origin's names. Returns what the user should know, as <see cref="SendAsync"/>.
     /// </summary>
     /// <exception cref="UnknownMessageException">No received message has that id.</exception>
-    public Task ForwardAsync(string messageId, string toCell, CancellationToken cancellationToken = default) => _messages.ForwardAsync(messageId, toCell, cancellationToken);
+    public Task<IReadOnlyList<string>> ForwardAsync(string messageId, string toCell, CancellationToken cancellationToken = default) => _messages.ForwardAsync(messageId, toCell, cancellationToken);
 
     /// <summary>
     /// Delivers pending Welcomes, reads every contact's pairwise drop (introductions, Welcomes, new

@@ -1,5 +1,6 @@
 using Courier.Node.Cells;
 using Courier.Node.Contacts;
+using Courier.Node.Introductions;
 using Courier.Node.Relay;
 using Courier.Node.Storage;
 
@@ -17,6 +18,7 @@ internal sealed class NodeContext : IDisposable
         Layers = new LayerRepository(vault);
         Inbox = new InboxRepository(vault, options.Time);
         Cells = new CellRepository(vault, Inbox, Relays, options);
+        Pairwise = new PairwiseOutbox(this);
     }
 
     public Vault Vault { get; }
@@ -32,6 +34,9 @@ internal sealed class NodeContext : IDisposable
     public InboxRepository Inbox { get; }
 
     public CellRepository Cells { get; }
+
+    /// <summary>Pairwise messages on their way to contacts.</summary>
+    public PairwiseOutbox Pairwise { get; }
 
     public long Now => Options.Time.GetUtcNow().ToUnixTimeSeconds();
 

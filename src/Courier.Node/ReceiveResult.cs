@@ -14,6 +14,11 @@ public sealed record ReceiveResult(IReadOnlyList<Contact> Added, int PendingIntr
     /// </summary>
     public IReadOnlyList<string> WaitingCells { get; init; } = [];
 
-    /// <summary>One sentence per contact whose drop to this node the relay had deleted (it stayed unread past the relay's retention) and that was created again: what was in it is lost to this node.</summary>
+    /// <summary>
+    /// What the user should know, one sentence each: a contact's drop to this node that the relay had
+    /// deleted (it stayed unread past the relay's retention) and that was created again, what was in it
+    /// lost; a message to a contact that waits because the relay deleted their drop; a message that
+    /// waited and was delivered.
+    /// </summary>
     public IReadOnlyList<string> Notices { get; init; } = [];
 }

@@ -22,6 +22,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
             {
                 var relay = node.Relays.At(address);
                 var (rejected, joined, waitingCells, notices) = (new List<string>(), new List<string>(), new List<string>(), new List<string>());
+                await node.Pairwise.DeliverWaitingAsync(address, relay, notices, cancellationToken).ConfigureAwait(false);
                 foreach (var contactId in node.Contacts.Select(c => c.Relay == address ? c.Id : null).OfType<byte[]>())
                 {
                     await ReceiveFromContactAsync(relay, contactId, rejected, joined, waitingCells, notices, cancellationToken).ConfigureAwait(false);
@@ -66,8 +67,8 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                     }
                     finally
                     {
-                        notices.AddRange(cell.TakeGapNotices().Select(n => $"Cell \"{record.Name}\": {n}"));
-                        problems.AddRange(cell.TakeNotices().Select(n => $"Cell \"{record.Name}\": {n}"));
+                        notices.AddRange(cell.TakeGapNotices().Select(n => Cell.Said(record.Name, n)));
+                        problems.AddRange(cell.TakeNotices().Select(n => Cell.Said(record.Name, n)));
                     }
 
                     received.AddRange(store.TakeStored());
@@ -128,7 +129,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
             switch (opened.Value)
             {
                 case (PairwiseMessageType.Welcome, _, var body):
-                    await cells.JoinAsync(relay, contact, body, rejected, joined, waiting, cancellationToken).ConfigureAwait(false);
+                    await cells.JoinAsync(relay, contact, body, rejected, joined, waiting, notices, cancellationToken).ConfigureAwait(false);
                     break;
                 case (PairwiseMessageType.KeyPackage, _, var body):
                     contacts.StoreKeyPackage(contact, body, rejected);

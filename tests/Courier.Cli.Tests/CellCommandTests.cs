@@ -210,6 +210,45 @@ public sealed class CellCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Send_says_in_plain_words_on_stderr_that_the_relay_deleted_messages_this_node_had_not_read()
+    {
+        string[] relayArgs = ["--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", Home("relay")];
+        var relay = await RelayProcess.StartAsync(relayArgs);
+        try
+        {
+            var names = await CreateCellAsync(relay.Address.ToString(), ["b"]);
+            await Node("a", "send", Cell, "while b was away");
+
+            // What the relay's retention does, at once: every envelope deleted, read or not (each drop keeps its numbering).
+            relay.Kill();
+            relay.Dispose();
+            using (var database = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Home("relay"), "relay.db")};Pooling=False"))
+            {
+                database.Open();
+                using var delete = database.CreateCommand();
+                delete.CommandText = "DELETE FROM envelopes";
+                Assert.True(delete.ExecuteNonQuery() > 0);
+            }
+
+            relay = await RelayProcess.StartAsync(relayArgs);
+
+            // b's send reads the drop first and finds the hole: said once, on stderr, marked; the message goes out.
+            var sent = await Node("b", "send", Cell, "b is back");
+            Assert.Equal($"sent to {Cell}", sent.Out.Trim());
+            var notice = Assert.Single(sent.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("notice: ", StringComparison.Ordinal));
+            Assert.StartsWith($"notice: Cell \"{Cell}\": The relay deleted messages of this cell before this node read them", notice, StringComparison.Ordinal);
+            Assert.DoesNotContain("notice:", (await Node("b", "send", Cell, "and again")).Err, StringComparison.Ordinal);
+
+            await Node("a", "sync");
+            Assert.Equal(["b is back", "and again"], (await ReadAsync("a", Cell)).Where(m => m.Sender == names["b"]).Select(m => m.Text));
+        }
+        finally
+        {
+            relay.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task A_liaison_forwards_a_message_from_one_layer_into_a_cell_of_the_other()
     {
         using var first = await StartRelayAsync("relay1");

@@ -1,7 +1,5 @@
-using System.Globalization;
 using Courier.Node;
 using Courier.Node.Relay;
-using Courier.Relay.Client;
 
 namespace Courier.EndToEnd.Tests;
 
@@ -10,35 +8,18 @@ namespace Courier.EndToEnd.Tests;
 /// retention of seconds) comes back, is told it fell behind, rejoins, reads what was sent after,
 /// and what waited in its outbox is delivered; with the SQLite and the NATS store.
 /// </summary>
-public sealed class FallBehindTests : IDisposable
+public sealed class FallBehindTests : ShortRetentionTests
 {
-    /// <summary>Long enough for the setup (first contacts, a cell of three) to finish inside it.</summary>
-    private static readonly TimeSpan Retention = TimeSpan.FromSeconds(15);
-
-    private readonly string _relayData = Directory.CreateTempSubdirectory("courier-fallbehind-").FullName;
-    private readonly TestNodes _nodes = new();
-
     [Fact]
     public Task With_the_sqlite_store_a_member_away_past_retention_rejoins_and_its_outbox_is_delivered()
-        => RunAsync(["--data", _relayData]);
+        => WithRelayAsync(nats: false, RunAsync);
 
     [NatsFact]
-    public async Task With_the_nats_store_a_member_away_past_retention_rejoins_and_its_outbox_is_delivered()
-    {
-        using var nats = await NatsServer.StartAsync(1);
-        await RunAsync(["--store", "nats", "--nats", nats.Urls, "--replicas", "1", "--allow-single-replica"]);
-    }
+    public Task With_the_nats_store_a_member_away_past_retention_rejoins_and_its_outbox_is_delivered()
+        => WithRelayAsync(nats: true, RunAsync);
 
-    public void Dispose()
+    private async Task RunAsync(RelayProcess relay)
     {
-        _nodes.Dispose();
-        Directory.Delete(_relayData, recursive: true);
-    }
-
-    private async Task RunAsync(string[] store)
-    {
-        var days = (Retention.TotalSeconds / 86_400).ToString("R", CultureInfo.InvariantCulture);
-        using var relay = await RelayProcess.StartAsync([.. store, "--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--retention-days", days, "--rate-limit", "0"]);
         var (a, b, c) = await CellOfThreeAsync(relay.Address);
         await c.SendAsync("north", "before");
         Assert.Equal(["before"], (await a.SyncAsync()).Received.Select(m => m.Text));
@@ -56,7 +37,7 @@ public sealed class FallBehindTests : IDisposable
         await a.SendAsync("north", "first of the new epoch");
         Assert.Equal(["first of the new epoch"], (await b.SyncAsync()).Received.Select(m => m.Text));
         await a.SendAsync("north", "while c was away");
-        await WaitUntilRetentionDeletedAllAsync(relay.Address);
+        await RetentionProbe.WaitAsync(relay.Address, Retention);
 
         // a (checking its rejoin drop on every sync here; daily by default) puts the cell's GroupInfo back.
         Assert.Empty((await a.SyncAsync()).Problems);
@@ -85,27 +66,6 @@ public sealed class FallBehindTests : IDisposable
         Assert.All(new[] { a, b, c }, n => Assert.Equal(3, n.Cells.Single().Members.Count));
     }
 
-    /// <summary>A probe envelope appended after everything else: once retention deleted it, it deleted what came before.</summary>
-    private static async Task WaitUntilRetentionDeletedAllAsync(Uri relay)
-    {
-        using var http = new HttpClient { BaseAddress = relay, Timeout = TimeSpan.FromSeconds(20) };
-        var client = new RelayClient(http);
-        using var key = DropReadKey.Create();
-        using var appendKey = DropAppendKey.Create();
-        var probe = DropName.NewRandom();
-        await client.CreateDropAsync(probe, key, appendKey);
-        await client.AppendAsync(probe, appendKey, new byte[EnvelopeSizes.Small], MessageId.NewRandom());
-        var deadline = DateTime.UtcNow + Retention + TimeSpan.FromSeconds(90);
-        while ((await client.FetchAsync(probe, key, 0)).Envelopes.Count > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "retention did not delete the probe");
-            await Task.Delay(500);
-        }
-
-        // NATS expires each shard on its own: a moment for the others.
-        await Task.Delay(TimeSpan.FromSeconds(2));
-    }
-
     /// <summary>Three new nodes in the cell "north" (<see cref="TestNodes.CellOfThreeAsync"/>).</summary>
     private async Task<(CourierNode A, CourierNode B, CourierNode C)> CellOfThreeAsync(Uri relay)
     {
@@ -114,11 +74,11 @@ public sealed class FallBehindTests : IDisposable
         return (a, b, c);
     }
 
-    private CourierNode NewNode() => _nodes.Create(Options(unreachable: false));
+    private CourierNode NewNode() => Nodes.Create(Options(unreachable: false));
 
-    private CourierNode Open(string home, bool unreachable) => _nodes.Reopen(home, Options(unreachable));
+    private CourierNode Open(string home, bool unreachable) => Nodes.Reopen(home, Options(unreachable));
 
-    private void Close(CourierNode node) => _nodes.Close(node);
+    private void Close(CourierNode node) => Nodes.Close(node);
 
     /// <summary>Every sync checks the rejoin drop; <paramref name="unreachable"/> sends every relay call to a closed port.</summary>
     private static NodeOptions Options(bool unreachable) => unreachable

@@ -63,6 +63,7 @@ public class DependencyTests
             "Courier.Node.NoKeyPackageException",
             "Courier.Node.NodeException",
             "Courier.Node.NotAMemberException",
+            "Courier.Node.OutboxItem",
             "Courier.Node.PendingCell",
             "Courier.Node.PostQuantumRequiredException",
             "Courier.Node.NodeOptions",

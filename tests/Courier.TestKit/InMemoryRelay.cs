@@ -274,7 +274,7 @@ public sealed class InMemoryRelay : IRelay
             var mailbox = Drop(name);
             if (!CryptographicOperations.FixedTimeEquals(mailbox.AppendKey, appendKey.PublicKey))
             {
-                throw new RelayRejectedException("The relay refused the request (401 bad_signature): the drop's append key did not sign it.");
+                throw new RelayRejectedException("The relay refused the request (401 bad_signature): the drop's append key did not sign it.", relayError: "bad_signature");
             }
 
             if (!mailbox.Ids.ContainsKey(messageId) && mailbox.Envelopes.Count >= MaxEnvelopesPerDrop)

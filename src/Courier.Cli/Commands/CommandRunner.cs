@@ -9,6 +9,15 @@ namespace Courier.Cli.Commands;
 /// </summary>
 internal static class CommandRunner
 {
+    /// <summary>What the node wants the user to know (fell behind, a message that waits or was set aside), one line each on stderr, marked <c>notice:</c>.</summary>
+    public static async Task SayAsync(IEnumerable<string> notices)
+    {
+        foreach (var notice in notices)
+        {
+            await Console.Error.WriteLineAsync($"notice: {CellCommand.Printable(notice)}").ConfigureAwait(false);
+        }
+    }
+
     public static int Run(Func<Task> body) => RunAsync(body).GetAwaiter().GetResult();
 
     public static async Task<int> RunAsync(Func<Task> body)

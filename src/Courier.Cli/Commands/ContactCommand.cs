@@ -75,8 +75,9 @@ internal static class ContactCommand
         introduce.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            await node.IntroduceAsync(parse.GetValue(first)!, parse.GetValue(second)!, ct).ConfigureAwait(false);
+            var notices = await node.IntroduceAsync(parse.GetValue(first)!, parse.GetValue(second)!, ct).ConfigureAwait(false);
             Console.WriteLine($"introduced {parse.GetValue(first)} and {parse.GetValue(second)}");
+            await CommandRunner.SayAsync(notices).ConfigureAwait(false);
         }));
         return introduce;
     }
@@ -98,10 +99,7 @@ internal static class ContactCommand
                 Console.WriteLine($"waiting: {CellCommand.Printable(waiting)}");
             }
 
-            foreach (var notice in result.Notices)
-            {
-                Console.WriteLine($"lost: {notice}");
-            }
+            await CommandRunner.SayAsync(result.Notices).ConfigureAwait(false);
 
             foreach (var rejected in result.Rejected)
             {

@@ -46,8 +46,9 @@ internal static class MessageCommands
             var to = parse.GetValue(cell)!;
             if (parse.GetValue(file) is not { } path)
             {
-                await node.SendAsync(to, parse.GetValue(text)!, ct).ConfigureAwait(false);
+                var said = await node.SendAsync(to, parse.GetValue(text)!, ct).ConfigureAwait(false);
                 Console.WriteLine($"sent to {to}");
+                await CommandRunner.SayAsync(said).ConfigureAwait(false);
                 return;
             }
 
@@ -56,21 +57,23 @@ internal static class MessageCommands
                 throw new UsageException($"{path.FullName} does not exist.");
             }
 
+            IReadOnlyList<string> notices = [];
             if (Console.IsOutputRedirected)
             {
-                await node.SendFileAsync(to, path.FullName, null, ct).ConfigureAwait(false);
+                notices = await node.SendFileAsync(to, path.FullName, null, ct).ConfigureAwait(false);
             }
             else
             {
                 await AnsiConsole.Progress().StartAsync(async progress =>
                 {
                     var task = progress.AddTask(Markup.Escape(path.Name), maxValue: Math.Max(1, path.Length));
-                    await node.SendFileAsync(to, path.FullName, new Progress<long>(sent => task.Value = sent), ct).ConfigureAwait(false);
+                    notices = await node.SendFileAsync(to, path.FullName, new Progress<long>(sent => task.Value = sent), ct).ConfigureAwait(false);
                     task.Value = task.MaxValue;
                 }).ConfigureAwait(false);
             }
 
             Console.WriteLine($"sent {path.Name} ({path.Length:N0} bytes) to {to}");
+            await CommandRunner.SayAsync(notices).ConfigureAwait(false);
         }
     }
 
@@ -165,8 +168,9 @@ internal static class MessageCommands
         forward.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            await node.ForwardAsync(parse.GetValue(message)!, parse.GetValue(to)!, ct).ConfigureAwait(false);
+            var notices = await node.ForwardAsync(parse.GetValue(message)!, parse.GetValue(to)!, ct).ConfigureAwait(false);
             Console.WriteLine($"forwarded {parse.GetValue(message)} to {parse.GetValue(to)}");
+            await CommandRunner.SayAsync(notices).ConfigureAwait(false);
         }));
         return forward;
     }
@@ -193,16 +197,12 @@ internal static class MessageCommands
             Console.WriteLine($"waiting: {CellCommand.Printable(waiting)}");
         }
 
-        foreach (var notice in result.Notices)
-        {
-            Console.WriteLine($"fell behind: {notice}");
-        }
-
         foreach (var message in result.Received)
         {
             Console.WriteLine(CellCommand.Describe(message));
         }
 
+        await CommandRunner.SayAsync(result.Notices).ConfigureAwait(false);
         foreach (var line in result.Contacts.Rejected.Select(r => $"rejected: {r}").Concat(result.Problems.Select(p => $"problem: {p}")))
         {
             await Console.Error.WriteLineAsync(line).ConfigureAwait(false);

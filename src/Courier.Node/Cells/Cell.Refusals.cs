@@ -20,6 +20,9 @@ internal sealed partial class Cell
     private readonly List<string> _notices = [];
     private long _unopened;
 
+    /// <summary>A notice of the cell named <paramref name="name"/> (its local name only), as the user reads it.</summary>
+    public static string Said(string name, string notice) => $"Cell \"{name}\": {notice}";
+
     /// <summary>What this cell has to tell its user since the last call, each said once: refused messages set aside, junk skipped.</summary>
     public IReadOnlyList<string> TakeNotices()
     {

@@ -24,6 +24,8 @@ internal sealed partial class Cell
 
     private const string Rejoined = "This node was away longer than the relay keeps messages and fell behind; it rejoined the cell. Messages sent while it was away are lost to it; what it had not yet delivered was sent again.";
 
+    private const string NoWayBack = "This node found no way back into the cell: the relay holds none of the information members leave for rejoining. If the cell changed while this node was away, this node cannot follow it on its own; ask a member to remove you and add you again.";
+
     private readonly List<string> _gapNotices = [];
     private byte[] _rejoinSecret;
     private long _rejoinCheckedAt;
@@ -259,6 +261,7 @@ internal sealed partial class Cell
         }
 
         var newest = await ReadRejoinDropAsync(cancellationToken).ConfigureAwait(false);
+        var found = newest is not null;
         try
         {
             if (newest is not null && newest.Epoch > Group.Epoch)
@@ -278,7 +281,7 @@ internal sealed partial class Cell
             }
             else if (newest is null || newest.Epoch < Group.Epoch)
             {
-                await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false);
+                found = await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false) || found;
             }
         }
         finally
@@ -286,7 +289,13 @@ internal sealed partial class Cell
             newest?.Dispose();
         }
 
-        // A day after the gap every member has checked: a later epoch would be in the rejoin drop by now.
+        // A day after the gap every member has checked: a later epoch would be in the rejoin drop by
+        // now. If it still holds no record, nor could this member leave one (too large, docs/cells.md), say so once.
+        if (_gapSince != 0 && now - _gapSince >= interval && !found)
+        {
+            _gapNotices.Add(NoWayBack);
+        }
+
         _gapSince = _gapSince != 0 && now - _gapSince < interval ? _gapSince : 0;
         _rejoinCheckedAt = now;
         Write(new CellChange { Cursor = Cursor() });
@@ -297,6 +306,7 @@ internal sealed partial class Cell
     {
         using var drop = CellRejoin.DropOf(_rejoinSecret);
         RejoinRecord? newest = null;
+        var parts = new RejoinParts.Collector();
         long after = 0;
         for (var batches = 0; batches < MaxBatchesPerRead; batches++)
         {
@@ -318,7 +328,13 @@ internal sealed partial class Cell
             foreach (var envelope in result.Envelopes)
             {
                 after = envelope.Seq;
-                if (drop.TryOpen(envelope.Data) is (CellRejoin.RecordKind, var content) && RejoinRecord.TryDecode(content) is { } record)
+                var content = drop.TryOpen(envelope.Data) switch
+                {
+                    (CellRejoin.RecordKind, var whole) => whole,
+                    (RejoinParts.Kind, var part) => parts.Add(part),
+                    _ => null,
+                };
+                if (content is not null && RejoinRecord.TryDecode(content) is { } record)
                 {
                     if (newest is null || record.Epoch > newest.Epoch)
                     {
@@ -336,8 +352,8 @@ internal sealed partial class Cell
         return newest;
     }
 
-    /// <summary>Leaves this epoch's GroupInfo, with its drop's seeds, in the rejoin drop (creating the drop when the secret is new).</summary>
-    private async Task PublishGroupInfoAsync(CancellationToken cancellationToken)
+    /// <summary>Leaves this epoch's GroupInfo, with its drop's seeds, in the rejoin drop (creating the drop when the secret is new), split across envelopes when it does not fit one; false when it is too large even so.</summary>
+    private async Task<bool> PublishGroupInfoAsync(CancellationToken cancellationToken)
     {
         byte[] content;
         using (var record = new RejoinRecord(Group.Epoch, CellDrop.SeedsOf(Group), Group.GroupInfo()))
@@ -346,23 +362,34 @@ internal sealed partial class Cell
         }
 
         using var drop = CellRejoin.DropOf(_rejoinSecret);
-        byte[] envelope;
+        var envelopes = new List<byte[]>();
         try
         {
-            if (content.Length > Wire.SealedEnvelope.MaxContent)
+            if (content.Length <= _settings.RejoinEnvelopeContent)
             {
-                // A cell too large for one envelope's GroupInfo cannot be rejoined by external commit (docs/cells.md).
-                return;
+                envelopes.Add(drop.Seal(CellRejoin.RecordKind, content));
             }
-
-            envelope = drop.Seal(CellRejoin.RecordKind, content);
+            else
+            {
+                // Past RejoinParts.MaxParts it is not published, and the cell cannot be rejoined by external commit (docs/cells.md).
+                foreach (var part in RejoinParts.Split(content, _settings.RejoinEnvelopeContent) ?? [])
+                {
+                    envelopes.Add(drop.Seal(RejoinParts.Kind, part));
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(part);
+                }
+            }
         }
         finally
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(content);
         }
 
-        await AppendCreatingAsync(drop, envelope, cancellationToken).ConfigureAwait(false);
+        foreach (var envelope in envelopes)
+        {
+            await AppendCreatingAsync(drop, envelope, cancellationToken).ConfigureAwait(false);
+        }
+
+        return envelopes.Count > 0;
     }
 
     /// <summary>Appends to a drop whose keys this member holds, creating it (with its append key) when the relay does not know it: new, lost, or deleted idle.</summary>

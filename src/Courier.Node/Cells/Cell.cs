@@ -396,7 +396,7 @@ internal sealed partial class Cell : IDisposable
     /// <summary>Protects content in the current epoch and stores it in the outbox (replacing <paramref name="settled"/>, sent again), before it may leave.</summary>
     private OutboxEntry ProtectAndStore(byte[] content, FileChunkSource? source, OutboxEntry? settled)
     {
-        var entry = Protect(content, source);
+        var entry = Protect(content, source, settled?.QueuedAt);
 
         // The ratchet key is spent: the state that knows it goes to storage before the message leaves.
         Write(new CellChange { Group = SaveGroup(), Cursor = settled is null ? null : Cursor(), Queued = [entry], Settled = settled is null ? [] : [settled] });
@@ -404,7 +404,7 @@ internal sealed partial class Cell : IDisposable
     }
 
     /// <summary>Protects content in the current epoch into a new outbox entry (holding <paramref name="source"/> in place of a file chunk's bytes), which the caller stores before it leaves.</summary>
-    private OutboxEntry Protect(byte[] content, FileChunkSource? source)
+    private OutboxEntry Protect(byte[] content, FileChunkSource? source, long? queuedAt = null)
     {
         var mls = Group.Protect(content);
 
@@ -417,6 +417,7 @@ internal sealed partial class Cell : IDisposable
         var entry = new OutboxEntry(_outbox.Count == 0 ? 0 : _outbox.Max(e => e.Order) + 1, Group.Epoch, _drop!.Name, MessageId.NewRandom(), source is null ? content : null, source, _drop.Seal(FrameKind, mls))
         {
             AppendSeed = [.. _drop.AppendSeed],
+            QueuedAt = queuedAt is > 0 ? queuedAt.Value : _settings.Time.GetUtcNow().ToUnixTimeSeconds(),
         };
         _outbox.Add(entry);
         return entry;

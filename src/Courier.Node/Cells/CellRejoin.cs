@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Courier.Mls.Group;
@@ -77,4 +78,91 @@ internal sealed record RejoinRecord(ulong Epoch, DropSeeds Drop, byte[] GroupInf
     public DropSeeds CopyOfDrop() => new((byte[])Drop.Name.Clone(), (byte[])Drop.ReadSeed.Clone(), (byte[])Drop.AppendSeed.Clone(), (byte[])Drop.EnvelopeSeed.Clone());
 
     public void Dispose() => Drop.Dispose();
+}
+
+/// <summary>
+/// A rejoin record too large for one envelope (a cell of some hundreds of members), split across
+/// envelopes of kind <see cref="Kind"/>, each sealed like a whole record. A part is <c>id(8) || u16
+/// index || u16 count || bytes</c>: the random id ties the parts of one publication together, so parts
+/// of two members' publications of one epoch never mix. A record of more than <see cref="MaxParts"/>
+/// parts is not published.
+/// </summary>
+internal static class RejoinParts
+{
+    /// <summary>The envelope kind of a part, inside the seal.</summary>
+    public const byte Kind = 0x32;
+
+    /// <summary>The most parts a record is split into (64 MiB in 64 KiB envelopes).</summary>
+    public const int MaxParts = 1024;
+
+    private const int HeaderSize = 8 + 2 + 2;
+
+    /// <summary>The parts of <paramref name="record"/>, each at most <paramref name="maxContent"/> bytes; null when it would take more than <see cref="MaxParts"/>. The caller wipes them.</summary>
+    public static List<byte[]>? Split(ReadOnlySpan<byte> record, int maxContent)
+    {
+        var size = maxContent - HeaderSize;
+        var count = (record.Length + size - 1) / size;
+        if (count > MaxParts)
+        {
+            return null;
+        }
+
+        var id = RandomNumberGenerator.GetBytes(8);
+        var parts = new List<byte[]>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var slice = record.Slice(i * size, Math.Min(size, record.Length - (i * size)));
+            var part = new byte[HeaderSize + slice.Length];
+            id.CopyTo(part, 0);
+            BinaryPrimitives.WriteUInt16BigEndian(part.AsSpan(8), (ushort)i);
+            BinaryPrimitives.WriteUInt16BigEndian(part.AsSpan(10), (ushort)count);
+            slice.CopyTo(part.AsSpan(HeaderSize));
+            parts.Add(part);
+        }
+
+        return parts;
+    }
+
+    /// <summary>Gathers parts as a reader meets them, in any order.</summary>
+    public sealed class Collector
+    {
+        private readonly Dictionary<ulong, byte[]?[]> _open = [];
+
+        /// <summary>The whole record once <paramref name="part"/> completed it; null while parts are missing, or for a part that is malformed or disagrees with its siblings on their count.</summary>
+        public byte[]? Add(ReadOnlySpan<byte> part)
+        {
+            if (part.Length <= HeaderSize)
+            {
+                return null;
+            }
+
+            var id = BinaryPrimitives.ReadUInt64BigEndian(part);
+            var (index, count) = (BinaryPrimitives.ReadUInt16BigEndian(part[8..]), BinaryPrimitives.ReadUInt16BigEndian(part[10..]));
+            if (count is 0 or > MaxParts || index >= count)
+            {
+                return null;
+            }
+
+            if (!_open.TryGetValue(id, out var parts))
+            {
+                _open[id] = parts = new byte[]?[count];
+            }
+
+            if (parts.Length != count)
+            {
+                return null;
+            }
+
+            parts[index] = part[HeaderSize..].ToArray();
+            if (parts.Any(p => p is null))
+            {
+                return null;
+            }
+
+            _open.Remove(id);
+            byte[] record = [.. parts.SelectMany(p => p!)];
+            Array.ForEach(parts, p => CryptographicOperations.ZeroMemory(p));
+            return record;
+        }
+    }
 }

@@ -197,7 +197,7 @@ internal sealed class CellService(NodeContext node)
     /// waits for the user (<see cref="JoinPendingAsync"/>): the node connects to no relay a contact
     /// names without asking.
     /// </summary>
-    public async Task JoinAsync(IRelay relay, ContactRecord contact, byte[] body, List<string> rejected, List<string> joined, List<string> waiting, CancellationToken cancellationToken)
+    public async Task JoinAsync(IRelay relay, ContactRecord contact, byte[] body, List<string> rejected, List<string> joined, List<string> waiting, List<string> notices, CancellationToken cancellationToken)
     {
         WelcomeDelivery? welcome;
         try
@@ -229,7 +229,7 @@ internal sealed class CellService(NodeContext node)
             return;
         }
 
-        await JoinAsync(relay, contact, welcome, relayUri, rejected, joined, cancellationToken).ConfigureAwait(false);
+        await JoinAsync(relay, contact, welcome, relayUri, rejected, joined, notices, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Cell invitations waiting for the user, oldest first.</summary>
@@ -249,7 +249,7 @@ internal sealed class CellService(NodeContext node)
         using var contact = node.Contacts.Get(welcome.ContactId)
             ?? throw new UnknownContactException("The contact who sent this invitation was deleted.");
         var (rejected, joined) = (new List<string>(), new List<string>());
-        await JoinAsync(node.Relays.At(contact.Relay), contact, welcome, new Uri(welcome.Relay), rejected, joined, cancellationToken, consumed: welcome.Id).ConfigureAwait(false);
+        await JoinAsync(node.Relays.At(contact.Relay), contact, welcome, new Uri(welcome.Relay), rejected, joined, [], cancellationToken, consumed: welcome.Id).ConfigureAwait(false);
         if (joined.Count == 0)
         {
             using var transaction = node.Vault.Begin();
@@ -272,7 +272,7 @@ internal sealed class CellService(NodeContext node)
     }
 
     /// <summary>Joins the cell of a parsed Welcome; <paramref name="consumed"/>, a waiting invitation, is deleted with the cell's first state.</summary>
-    private async Task JoinAsync(IRelay relay, ContactRecord contact, WelcomeDelivery welcome, Uri relayUri, List<string> rejected, List<string> joined, CancellationToken cancellationToken, byte[]? consumed = null)
+    private async Task JoinAsync(IRelay relay, ContactRecord contact, WelcomeDelivery welcome, Uri relayUri, List<string> rejected, List<string> joined, List<string> notices, CancellationToken cancellationToken, byte[]? consumed = null)
     {
         var layer = LayerFor(welcome);
         if (layer.RequirePostQuantum && KeyPackages.CipherSuiteOf(welcome.Welcome) != (ushort)PairwiseIdentity.PostQuantumSuite)
@@ -320,7 +320,7 @@ internal sealed class CellService(NodeContext node)
 
             node.Cells.Adopt(cell, store);
             joined.Add(name);
-            await PairwiseChannel.AppendAsync(relay, contact, PairwiseChannel.SealNext(node.Contacts, contact, PairwiseMessageType.KeyPackage, replacement.KeyPackageBytes), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            await node.Pairwise.SendAsync(relay, contact, PairwiseMessageType.KeyPackage, replacement.KeyPackageBytes, notices, cancellationToken).ConfigureAwait(false);
             return;
         }
 

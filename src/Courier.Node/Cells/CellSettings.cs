@@ -10,4 +10,7 @@ internal sealed record CellSettings(TimeSpan RetryFor, TimeProvider Time)
 
     /// <summary>How long the new leaf of a member that rejoins is valid (<see cref="NodeOptions.KeyPackageLifetime"/>).</summary>
     public TimeSpan LeafLifetime { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>The most a rejoin record's envelope holds before the record is split (<see cref="RejoinParts"/>); tests lower it to split small records.</summary>
+    public int RejoinEnvelopeContent { get; init; } = Wire.SealedEnvelope.MaxContent;
 }

@@ -6,13 +6,13 @@ internal sealed class MessageService(NodeContext node)
     /// <summary>The size of a file chunk: one chunk, with MLS framing, fills one 64 KiB envelope.</summary>
     public const int FileChunkSize = 60 * 1024;
 
-    public Task SendAsync(string cell, string text, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> SendAsync(string cell, string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
         return SendAsync(cell, [new TextContent(text)], null, cancellationToken);
     }
 
-    public async Task SendFileAsync(string cell, string path, IProgress<long>? progress, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> SendFileAsync(string cell, string path, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = Path.GetFullPath(path);
@@ -25,7 +25,7 @@ internal sealed class MessageService(NodeContext node)
             sent += chunk is FileChunk c ? c.Data.Length : 0;
             progress.Report(sent);
         });
-        await SendAsync(cell, Chunks(), reporter, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(cell, Chunks(), reporter, cancellationToken).ConfigureAwait(false);
 
         IEnumerable<CellContent> Chunks()
         {
@@ -44,7 +44,7 @@ internal sealed class MessageService(NodeContext node)
     /// Forwards a received message (or file) to another cell: the receivers see it marked as forwarded
     /// from another layer (or cell), without its origin's names.
     /// </summary>
-    public async Task ForwardAsync(string messageId, string toCell, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ForwardAsync(string messageId, string toCell, CancellationToken cancellationToken)
     {
         var message = node.Inbox.Find(messageId);
         var source = node.Cells.Find(message.Cell);
@@ -58,11 +58,27 @@ internal sealed class MessageService(NodeContext node)
         IEnumerable<CellContent> contents = message.Text is not null
             ? [new Forwarded(origin, new TextContent(message.Text))]
             : node.Inbox.FileChunks(message).Select(c => (CellContent)new Forwarded(origin, c));
-        await SendAsync(toCell, contents, null, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(toCell, contents, null, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task SendAsync(string cell, IEnumerable<CellContent> contents, IProgress<CellContent>? progress, CancellationToken cancellationToken)
-        => node.Cells.RunAsync(node.Cells.Find(cell), (open, _) => open.SendAsync(contents, progress, [], cancellationToken));
+    /// <summary>Sends, and returns what the cell had to say meanwhile (it reads its drop first: a gap, a rejoin, a message set aside), one sentence each.</summary>
+    private async Task<IReadOnlyList<string>> SendAsync(string cell, IEnumerable<CellContent> contents, IProgress<CellContent>? progress, CancellationToken cancellationToken)
+    {
+        var record = node.Cells.Find(cell);
+        var notices = new List<string>();
+        await node.Cells.RunAsync(record, async (open, _) =>
+        {
+            try
+            {
+                await open.SendAsync(contents, progress, [], cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                notices.AddRange(open.TakeGapNotices().Concat(open.TakeNotices()).Select(n => Cell.Said(record.Name, n)));
+            }
+        }).ConfigureAwait(false);
+        return notices;
+    }
 
     /// <summary>Reports synchronously, on the sender's thread (<see cref="Progress{T}"/> would post to the thread pool).</summary>
     private sealed class Progress(Action<CellContent> report) : IProgress<CellContent>

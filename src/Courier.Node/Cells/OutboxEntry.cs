@@ -12,7 +12,10 @@ namespace Courier.Node.Cells;
 /// </summary>
 internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, MessageId id, byte[]? content, FileChunkSource? source, byte[]? envelope)
 {
-    private const byte Version = 4;
+    private const byte Version = 5;
+
+    /// <summary>Written before entries recorded when they were queued.</summary>
+    private const byte UntimedVersion = 4;
 
     /// <summary>Written before write-authorized drops: no append key (its drop was created without one) and never set aside.</summary>
     private const byte UnkeyedVersion = 3;
@@ -52,6 +55,9 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
     /// </summary>
     public bool Refused { get; set; }
 
+    /// <summary>When the message was first queued (Unix seconds; kept when it is protected again in a later epoch), or 0 for an entry of a version before it was recorded.</summary>
+    public long QueuedAt { get; init; }
+
     /// <summary>The relay's sequence number once it acknowledged the append; not stored (a retry after a restart learns it again).</summary>
     public long? Sequence { get; set; }
 
@@ -68,7 +74,7 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
             writer.U8(SourcedContent).Text(source.Name).U32(source.Index).U32(source.Count).Text(source.Path).I64(source.Offset).U32((uint)source.Length).Fixed(source.Sha256);
         }
 
-        return writer.Opaque(Envelope ?? []).Opaque(AppendSeed).U8(Refused ? (byte)1 : (byte)0).ToArray();
+        return writer.Opaque(Envelope ?? []).Opaque(AppendSeed).U8(Refused ? (byte)1 : (byte)0).I64(QueuedAt).ToArray();
     }
 
     /// <exception cref="MalformedRecordException">The plaintext is not an outbox entry.</exception>
@@ -76,7 +82,7 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
     {
         var reader = new RecordReader(bytes, "outbox entry");
         var version = reader.U8();
-        if (version is not (Version or UnkeyedVersion or UnsealedVersion))
+        if (version is not (Version or UntimedVersion or UnkeyedVersion or UnsealedVersion))
         {
             throw reader.Error("its version is unknown");
         }
@@ -89,19 +95,20 @@ internal sealed class OutboxEntry(long order, ulong epoch, DropName drop, Messag
             _ => throw reader.Error("its content kind is unknown"),
         };
         var envelope = reader.Opaque(EnvelopeSizes.Max);
-        var (appendSeed, refused) = version == Version ? (reader.Opaque(DropAppendKey.Size), reader.U8()) : ([], (byte)0);
+        var (appendSeed, refused) = version is Version or UntimedVersion ? (reader.Opaque(DropAppendKey.Size), reader.U8()) : ([], (byte)0);
+        var queuedAt = version == Version ? reader.I64() : 0;
         reader.EnsureEnd();
         if (version != UnsealedVersion && !EnvelopeSizes.IsAllowed(envelope.Length))
         {
             throw reader.Error("its envelope has a size no relay stores");
         }
 
-        if (version == Version && (appendSeed.Length is not (0 or DropAppendKey.Size) || refused > 1))
+        if (version is Version or UntimedVersion && (appendSeed.Length is not (0 or DropAppendKey.Size) || refused > 1))
         {
             throw reader.Error("its append key or refusal mark is malformed");
         }
 
-        return new OutboxEntry(order, epoch, drop, id, content, source, version == UnsealedVersion ? null : envelope) { AppendSeed = appendSeed, Refused = refused == 1 };
+        return new OutboxEntry(order, epoch, drop, id, content, source, version == UnsealedVersion ? null : envelope) { AppendSeed = appendSeed, Refused = refused == 1, QueuedAt = queuedAt };
     }
 
     private static FileChunkSource ReadSource(ref RecordReader reader)

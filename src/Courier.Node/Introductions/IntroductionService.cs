@@ -12,10 +12,14 @@ namespace Courier.Node.Introductions;
 /// </summary>
 internal sealed class IntroductionService(NodeContext node, ContactService contacts)
 {
-    /// <summary>Signs, for each contact, a statement that vouches for the other and delivers it through their pairwise drop.</summary>
+    /// <summary>
+    /// Signs, for each contact, a statement that vouches for the other and delivers it through their
+    /// pairwise drop; both are queued (<see cref="PairwiseOutbox"/>) before either leaves. Returns what
+    /// the user should know: a statement that waits for a drop the relay deleted.
+    /// </summary>
     /// <exception cref="UnknownContactException">Either contact is unknown.</exception>
     /// <exception cref="ArgumentException">Both names are the same contact, or their drops are on different relays.</exception>
-    public async Task IntroduceAsync(string first, string second, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> IntroduceAsync(string first, string second, CancellationToken cancellationToken)
     {
         using var a = node.Contacts.Find(first);
         using var b = node.Contacts.Find(second);
@@ -47,8 +51,12 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
                 await relay.CreateDropAsync(IntroductionSecrets.DropOf(forA, role), readKey, appendKey, cancellationToken).ConfigureAwait(false);
             }
 
-            await PairwiseChannel.AppendAsync(relay, a, PairwiseChannel.SealNext(node.Contacts, a, PairwiseMessageType.Introduction, forA.SignAndEncode(a.OurSigningSeed)), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
-            await PairwiseChannel.AppendAsync(relay, b, PairwiseChannel.SealNext(node.Contacts, b, PairwiseMessageType.Introduction, forB.SignAndEncode(b.OurSigningSeed)), MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            var toA = node.Pairwise.Queue(a, PairwiseMessageType.Introduction, forA.SignAndEncode(a.OurSigningSeed));
+            var toB = node.Pairwise.Queue(b, PairwiseMessageType.Introduction, forB.SignAndEncode(b.OurSigningSeed));
+            var notices = new List<string>();
+            await node.Pairwise.DeliverAsync(relay, a, toA, notices, cancellationToken).ConfigureAwait(false);
+            await node.Pairwise.DeliverAsync(relay, b, toB, notices, cancellationToken).ConfigureAwait(false);
+            return notices;
         }
         finally
         {

@@ -50,4 +50,7 @@ internal enum VaultCollection : byte
 
     /// <summary>A cell invitation on a relay none of the layers uses, waiting for the user (a <see cref="Cells.WelcomeDelivery"/>).</summary>
     PendingJoin = 15,
+
+    /// <summary>A pairwise message on its way to a contact (<see cref="Introductions.PairwiseOutboxEntry"/>).</summary>
+    PairwiseOutbox = 16,
 }

@@ -90,8 +90,8 @@ public sealed class SealedCellTests
 
         // As an older version stored it: version 2, the bare MLS message instead of a sealed envelope.
         var content = new TextContent("written before the upgrade");
-        // (Today's record without what version 4 added at its end: an empty append key seed, u32 length 0, and the refusal mark.)
-        var stored = new OutboxEntry(0, galya.Group.Epoch, galya.Cell.CurrentDrop, MessageId.NewRandom(), content.ToBytes(), null, new byte[EnvelopeSizes.Small]).Encode()[..^5];
+        // (Today's record without what versions 4 and 5 added at its end: an empty append key seed, u32 length 0, the refusal mark, the time.)
+        var stored = new OutboxEntry(0, galya.Group.Epoch, galya.Cell.CurrentDrop, MessageId.NewRandom(), content.ToBytes(), null, new byte[EnvelopeSizes.Small]).Encode()[..^13];
         stored[0] = 2;
         var unsealed = OutboxEntry.Decode(stored);
         Assert.Null(unsealed.Envelope);

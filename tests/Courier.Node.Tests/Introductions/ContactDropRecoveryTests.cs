@@ -77,6 +77,62 @@ public class ContactDropRecoveryTests
         Assert.Equal("Carl", added.IntroducedAs);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_message_to_a_drop_the_relay_deleted_waits_in_the_outbox_and_is_read_once_after_its_reader_synced(bool restartBetween)
+    {
+        using var nodes = new TestNodes();
+        var (ivan, anna, boris, _, _, ivanAtAnna) = await IvanAndFourContactsAsync(nodes);
+        using (var record = anna.FindRecord(ivanAtAnna.Id))
+        {
+            nodes.Relay.Forget(DropName.FromBytes(record.OurDrop));
+        }
+
+        // Anna's drop is gone until she syncs: the statement for her waits, said in plain words; Boris's goes out.
+        var appended = nodes.Relay.Appended.Count;
+        var said = await ivan.IntroduceAsync("Anna", "Boris");
+        var waits = Assert.Single(said);
+        Assert.Contains("A message to \"Anna\" waits", waits, StringComparison.Ordinal);
+        Assert.Equal(appended + 1, nodes.Relay.Appended.Count);
+        Assert.Equal(["contact Anna waiting"], Waiting(ivan));
+        Assert.Equal(1, (await boris.ReceiveAsync()).PendingIntroductions);
+
+        if (restartBetween)
+        {
+            var home = ivan.Home;
+            nodes.Close(ivan);
+            ivan = nodes.Reopen(home);
+            Assert.Equal(["contact Anna waiting"], Waiting(ivan));
+        }
+
+        // Ivan syncs before Anna is back: it still waits, and nothing more is said.
+        var early = await ivan.SyncAsync();
+        Assert.Empty(early.Notices);
+        Assert.Empty(early.Problems);
+        Assert.Equal(["contact Anna waiting"], Waiting(ivan));
+
+        // Anna syncs (her drop is created again), then Ivan: delivered, said once.
+        Assert.Single((await anna.SyncAsync()).Notices);
+        var delivered = await ivan.SyncAsync();
+        Assert.Contains("A message to \"Anna\" that waited was delivered", Assert.Single(delivered.Notices), StringComparison.Ordinal);
+        Assert.Empty(ivan.Outbox);
+        Assert.Empty((await ivan.SyncAsync()).Notices);
+
+        // Anna reads it once, and the introduction completes (Boris answered long ago).
+        var read = await anna.ReceiveAsync();
+        Assert.Empty(read.Rejected);
+        Assert.Equal("Boris", Assert.Single(read.Added).IntroducedAs);
+        Assert.Single((await boris.ReceiveAsync()).Added);
+        var again = await anna.ReceiveAsync();
+        Assert.Empty(again.Rejected);
+        Assert.Empty(again.Added);
+        Assert.Equal(2, anna.Contacts.Count);
+    }
+
+    /// <summary>What waits in <paramref name="node"/>'s outbox, as kind, name and state.</summary>
+    private static List<string> Waiting(CourierNode node) => node.Outbox.Select(i => $"{i.Kind} {i.Name} {i.State}").ToList();
+
     /// <summary>Ivan with four contacts, Anna, Boris, Carl and Dasha; Anna knows him as "Starik".</summary>
     private static async Task<(CourierNode Ivan, CourierNode Anna, CourierNode Boris, CourierNode Carl, CourierNode Dasha, Contact IvanAtAnna)> IvanAndFourContactsAsync(TestNodes nodes)
     {

@@ -1,0 +1,36 @@
+using Courier.Node.Cells;
+using Courier.Node.Storage;
+
+namespace Courier.Node;
+
+/// <summary>What waits to be delivered, read from the vault: each cell's outbox, Welcomes for contacts, and the pairwise outbox.</summary>
+internal static class OutboxView
+{
+    public static IReadOnlyList<OutboxItem> List(NodeContext node)
+    {
+        var items = new List<OutboxItem>();
+        foreach (var cell in node.Cells.All().Where(c => c.IsMember))
+        {
+            var entries = node.Vault.ReadFound(VaultCollection.Outbox, VaultCellStore.OutboxLookup(cell.Id), (_, p) => OutboxEntry.Decode(p));
+            items.AddRange(entries.OrderBy(e => e.Order).Select(e => new OutboxItem("cell", cell.Name, e.Refused ? "set aside" : "unsettled", e.QueuedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(e.QueuedAt) : null, e.Epoch)));
+        }
+
+        foreach (var welcome in node.Vault.ReadAll(VaultCollection.WelcomeDelivery, WelcomeDelivery.Decode))
+        {
+            items.Add(new OutboxItem("welcome", ContactName(node, welcome.ContactId), "waiting", null, null));
+        }
+
+        foreach (var entry in node.Pairwise.All())
+        {
+            items.Add(new OutboxItem("contact", ContactName(node, entry.ContactId), "waiting", DateTimeOffset.FromUnixTimeSeconds(entry.QueuedAt), null));
+        }
+
+        return items;
+    }
+
+    private static string ContactName(NodeContext node, byte[] contactId)
+    {
+        using var contact = node.Contacts.Get(contactId);
+        return contact?.TheirCodeName ?? "(a contact since deleted)";
+    }
+}
