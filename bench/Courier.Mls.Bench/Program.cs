@@ -19,14 +19,15 @@ public static class Program
 {
     private const string Usage = """
         usage: Courier.Mls.Bench [--quick] [--n 10,100,1000] [--out DIR] [--filter GLOB]... [--ts-mls TS.json]
-               Courier.Mls.Bench --table COURIER.json TS.json
+               Courier.Mls.Bench --table COURIER.json PEER.json [TARGET]
                Courier.Mls.Bench --loop OP N SECONDS
           --quick     smoke run: n = 10, 100 and a few iterations each (about a minute)
           --n         group sizes (default 10,100,1000)
           --out       directory for BenchmarkDotNet's artifacts and courier.json (default BenchmarkDotNet.Artifacts)
           --filter    BenchmarkDotNet glob on Type.Method, e.g. '*GroupBenchmarks.Update*' or '*KeyPackage*'
           --ts-mls    the last stdout line of `node bench/ts-mls/bench.mjs`: print the ratio table
-          --table     only print the ratio table of two result files
+          --table     only print the ratio table of two result files (the peer's: ts-mls or
+                      bench/openmls), each ratio checked against TARGET (default 1)
           --loop OP N SECONDS   repeat one op (e.g. add_commit 100 20) without BenchmarkDotNet, for a profiler
         """;
 
@@ -63,7 +64,8 @@ public static class Program
                     case "--loop" when i + 3 < args.Length:
                         return Loop.Run(args[i + 1], int.Parse(args[i + 2], CultureInfo.InvariantCulture), double.Parse(args[i + 3], CultureInfo.InvariantCulture));
                     case "--table" when i + 2 < args.Length:
-                        Console.Write(RatioTable.Render(Read(args[i + 1]), Read(args[i + 2])));
+                        var target = i + 3 < args.Length ? double.Parse(args[i + 3], CultureInfo.InvariantCulture) : 1;
+                        Console.Write(RatioTable.Render(Read(args[i + 1]), Read(args[i + 2]), target));
                         return 0;
                     default:
                         throw new ArgumentException($"unknown argument {args[i]}");
