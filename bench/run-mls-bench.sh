@@ -97,8 +97,22 @@ else
   echo
   echo "== OpenMLS skipped: $(cat "$out/openmls-skipped.txt")"
 fi
+# Issue 18: protect + unprotect pairs per second against the bound of one Ed25519 signature and
+# one verification per pair, both Courier medians of this run.
+node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
+const us = (op) => r.find((x) => x.op === op)?.median_us;
+const pair = us("protect_unprotect_1KiB"), bound = us("ed25519_sign_verify_1KiB");
+if (pair === undefined || bound === undefined) { console.log("- (no protect_unprotect_1KiB or ed25519_sign_verify_1KiB result)"); process.exit(0); }
+const f = (x) => Math.round(x).toLocaleString("en-US");
+console.log(`- Courier protect + unprotect, 1 KiB, 10 members: ${f(1e6 / pair)} pairs/s (target 10,000)`);
+console.log(`- bound, one Ed25519 signature + one verification of 1,200 bytes: ${f(1e6 / bound)} pairs/s; reached ${(bound / pair).toFixed(2)} of it (target 0.70)`);
+' "$out/courier.json" > "$out/throughput.md"
+echo
+echo "== application messages on one core"
+cat "$out/throughput.md"
 echo
 echo "== Courier.Mls / ts-mls, medians (${quick[*]:-full run})"
 cat "$out/table.md"
 echo
-echo "results: $out (machine.md, table.md, table-openmls.md, courier.json, ts-mls.json, openmls.json, logs, BenchmarkDotNet reports in courier/*/results)"
+echo "results: $out (machine.md, table.md, table-openmls.md, throughput.md, courier.json, ts-mls.json, openmls.json, logs, BenchmarkDotNet reports in courier/*/results)"

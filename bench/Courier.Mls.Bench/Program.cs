@@ -124,6 +124,7 @@ public static class Program
 
         Run(typeof(KeyPackageBenchmarks), MicroJob(quick), "micro");
         Run(typeof(MessageBenchmarks), MicroJob(quick), "micro");
+        Run(typeof(SignatureBenchmarks), MicroJob(quick), "micro");
         foreach (var n in sizes)
         {
             GroupBenchmarks.Sizes = [n];
@@ -198,6 +199,7 @@ public sealed record OpResult(string Op, int? N, double MeanUs, double MedianUs,
         var op = method switch
         {
             "KeyPackageGeneration" => "key_package_generation",
+            "SignVerify" => "ed25519_sign_verify_1KiB",
             "ProtectUnprotect" => (int)benchmark.Parameters["Size"] == 1024 ? "protect_unprotect_1KiB" : $"protect_unprotect_{benchmark.Parameters["Size"]}B",
             "AddCommit" => "add_commit",
             "JoinFromWelcome" => "join_from_welcome",
