@@ -1,8 +1,7 @@
 // Benchmark of OpenMLS through Wire's core-crypto 10.3.0 (native build), for comparison with
 // Courier.Mls and ts-mls in bench/run-mls-bench.sh. Ciphersuite 1:
-// MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519. Same measuring as bench/ts-mls/bench.mjs
-// (warm-up, then medians of iterations under a time budget) and the same JSON on the last line of
-// stdout; progress goes to stderr.
+// MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519. Measured as bench/ts-mls/bench.mjs is, through
+// ../mls-measure.mjs, with the same JSON on the last line of stdout; progress goes to stderr.
 // Usage: node bench.mjs [--quick] [--n 10,100,1000]
 // CORE_CRYPTO_NATIVE, if set, is the path of the corecrypto.js to load (a copy beside a patched
 // libcore_crypto_ffi.so, see prepare-native.sh); otherwise the package's own.
@@ -15,29 +14,14 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { equalBytes, log, measureEach, parseArgs, plans, results, time } from "../mls-measure.mjs";
 
 const SUITE_ID = 1;
 
-const args = process.argv.slice(2);
-const quick = args.includes("--quick");
-const nArg = args.indexOf("--n");
-const sizes = nArg >= 0 ? args[nArg + 1].split(",").map(Number) : quick ? [10, 100] : [10, 100, 1000];
-if (sizes.some((n) => !Number.isInteger(n) || n < 2)) {
-  throw new Error("--n takes a comma-separated list of group sizes >= 2");
-}
-
-// The iteration plans of bench/ts-mls/bench.mjs.
-function plan(n) {
-  if (quick) return { warmup: 1, min: 3, max: 5, budgetMs: 1500 };
-  if (n <= 10) return { warmup: 5, min: 30, max: 200, budgetMs: 3000 };
-  if (n <= 100) return { warmup: 2, min: 10, max: 50, budgetMs: 5000 };
-  return { warmup: 1, min: 5, max: 10, budgetMs: 12000 };
-}
-const kpPlan = quick ? { warmup: 10, min: 50, max: 200, budgetMs: 1000 } : { warmup: 50, min: 300, max: 2000, budgetMs: 3000 };
-const msgPlan = quick ? { warmup: 20, min: 100, max: 500, budgetMs: 1000 } : { warmup: 100, min: 1000, max: 10000, budgetMs: 3000 };
+const { quick, sizes } = parseArgs(process.argv.slice(2));
+const { plan, kpPlan, msgPlan } = plans(quick);
 const BATCH = 100; // messages per transaction in the batched variant
 
-const log = (...a) => process.stderr.write(a.join(" ") + "\n");
 const enc = new TextEncoder();
 const cc = await import(process.env.CORE_CRYPTO_NATIVE ? pathToFileURL(process.env.CORE_CRYPTO_NATIVE).href : "@wireapp/core-crypto/native");
 const suite = cc.cipherSuiteFromU16(SUITE_ID);
@@ -47,46 +31,6 @@ function coreCryptoVersion() {
   const pkg = new URL("./node_modules/@wireapp/core-crypto/package.json", import.meta.url);
   return JSON.parse(readFileSync(pkg, "utf8")).version;
 }
-
-function stats(samplesNs) {
-  const us = samplesNs.map((ns) => Number(ns) / 1000).sort((a, b) => a - b);
-  const mean = us.reduce((s, x) => s + x, 0) / us.length;
-  const mid = us.length >> 1;
-  const median = us.length % 2 ? us[mid] : (us[mid - 1] + us[mid]) / 2;
-  const sd = Math.sqrt(us.reduce((s, x) => s + (x - mean) ** 2, 0) / us.length);
-  return { mean, median, sd, min: us[0], max: us[us.length - 1] };
-}
-
-const results = [];
-const round = (x) => Math.round(x * 10) / 10;
-
-function record(op, n, samples, note) {
-  const s = stats(samples);
-  results.push({ op, n, mean_us: round(s.mean), median_us: round(s.median), iterations: samples.length, ...(note ? { note } : {}) });
-  log(
-    `  ${op}${n === null ? "" : ` n=${n}`}: mean ${round(s.mean)} us, median ${round(s.median)} us, ` +
-      `sd ${round(s.sd)}, min ${round(s.min)}, max ${round(s.max)}, iterations ${samples.length}`,
-  );
-}
-
-// Runs `once` according to the plan. `once` returns the elapsed nanoseconds of each measured part
-// as an object { op: ns }; warm-up results are dropped. Several ops can share one iteration when
-// each needs the state the one before made (a fresh group for every iteration, as ts-mls has).
-async function measure(ops, n, p, once) {
-  for (let i = 0; i < p.warmup; i++) await once();
-  const samples = Object.fromEntries(ops.map(([op]) => [op, []]));
-  const count = () => samples[ops[0][0]].length;
-  const start = process.hrtime.bigint();
-  const budget = BigInt(p.budgetMs) * 1_000_000n;
-  while (count() < p.max && (count() < p.min || process.hrtime.bigint() - start < budget)) {
-    const elapsed = await once();
-    for (const [op] of ops) samples[op].push(elapsed[op]);
-  }
-  for (const [op, note] of ops) record(op, n, samples[op], note);
-}
-
-const time = (start) => process.hrtime.bigint() - start;
-const equalBytes = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 // A core-crypto client: its own instance and in-memory database, a basic credential, and a
 // transport that keeps the CommitBundles it is handed (the "delivery service"). core-crypto takes
@@ -147,7 +91,7 @@ async function main() {
 
   const kpClient = await newClient();
   log("key_package_generation");
-  await measure([["key_package_generation", NOTES.key_package_generation]], null, kpPlan, async () => {
+  await measureEach([["key_package_generation", NOTES.key_package_generation]], null, kpPlan, async () => {
     const t = process.hrtime.bigint();
     const kp = await kpClient.keyPackage();
     kp.serialize();
@@ -170,7 +114,7 @@ async function main() {
     for (let i = 0; i < n - 2; i++) added.push(await others[i].keyPackage());
     const joiner = others[n - 2];
     let kept = null;
-    await measure(
+    await measureEach(
       [
         ["add_commit", NOTES.add_commit],
         ["join_from_welcome", NOTES.join_from_welcome],
@@ -232,7 +176,7 @@ async function main() {
     ["protect_unprotect_1KiB", 1024],
   ]) {
     const plaintext = new Uint8Array(size).fill(0x61);
-    await measure([[op, NOTES.protect_unprotect]], null, msgPlan, async () => {
+    await measureEach([[op, NOTES.protect_unprotect]], null, msgPlan, async () => {
       const t = process.hrtime.bigint();
       const wire = await sender.client.tx((ctx) => ctx.encryptMessage(sender.id, plaintext));
       const m = await receiver.client.tx((ctx) => ctx.decryptMessage(receiver.id, wire));
@@ -243,7 +187,7 @@ async function main() {
   }
   const plaintext = new Uint8Array(1024).fill(0x61);
   const batchPlan = { ...msgPlan, warmup: Math.ceil(msgPlan.warmup / BATCH), min: Math.ceil(msgPlan.min / BATCH), max: Math.ceil(msgPlan.max / BATCH) };
-  await measure([["protect_unprotect_1KiB_batched", NOTES.batched]], null, batchPlan, async () => {
+  await measureEach([["protect_unprotect_1KiB_batched", NOTES.batched]], null, batchPlan, async () => {
     const t = process.hrtime.bigint();
     const wires = await sender.client.tx(async (ctx) => {
       const out = [];
