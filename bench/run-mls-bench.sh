@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Measures Courier.Mls against ts-mls on the same machine in one run (docs/benchmarks.md):
-# the ts-mls script (bench/ts-mls, installed with npm ci if needed), then the BenchmarkDotNet
-# project bench/Courier.Mls.Bench in Release, then prints the machine and the ratio table
-# (Courier median / ts-mls median per op; below 1 means Courier is faster).
+# Measures Courier.Mls against ts-mls and OpenMLS on the same machine in one run
+# (docs/benchmarks.md): the ts-mls script (bench/ts-mls), the OpenMLS script (bench/openmls,
+# OpenMLS through Wire's core-crypto native build; both installed with npm ci if needed), then the
+# BenchmarkDotNet project bench/Courier.Mls.Bench in Release, then prints the machine and the ratio
+# tables (Courier median / peer median per op; below 1 means Courier is faster). On a glibc older
+# than 2.38, OpenMLS needs gcc and python3 (bench/openmls/prepare-native.sh); without them it is
+# skipped with the reason.
 #
 # usage: bench/run-mls-bench.sh [--quick] [--n 10,100,1000] [--out DIR] [--filter GLOB]...
-#   --quick   smoke run of both sides (n = 10, 100; a few iterations; about 1-2 minutes)
-#   --n       group sizes for both sides (default 10,100,1000)
+#   --quick   smoke run of every side (n = 10, 100; a few iterations; about 2 minutes)
+#   --n       group sizes for every side (default 10,100,1000)
 #   --out     where the results go (default BenchmarkDotNet.Artifacts/mls-bench-<UTC time>)
 #   --filter  BenchmarkDotNet glob for the C# side only, e.g. '*GroupBenchmarks.Update*'
 set -euo pipefail
@@ -55,6 +58,24 @@ fi
 tail -n 1 "$out/ts-mls.stdout" > "$out/ts-mls.json"
 echo "- load average after ts-mls: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.md"
 
+echo "== OpenMLS (bench/openmls: core-crypto native)"
+if [ ! -d bench/openmls/node_modules/@wireapp/core-crypto ]; then
+  (cd bench/openmls && npm ci --no-audit --no-fund)
+fi
+openmls=1
+native_env=$(bench/openmls/prepare-native.sh "$out/openmls-native" 2> "$out/openmls.log") || {
+  rc=$?
+  [ "$rc" -eq 3 ] || { cat "$out/openmls.log" >&2; exit "$rc"; }
+  openmls=0
+  echo "skipping OpenMLS: $(cat "$out/openmls.log")" | tee "$out/openmls-skipped.txt" >&2
+}
+if [ "$openmls" -eq 1 ]; then
+  # shellcheck disable=SC2086 # native_env is NAME=value words without spaces, or empty
+  (cd bench/openmls && env $native_env node bench.mjs "${quick[@]}" "${sizes[@]}") > "$out/openmls.stdout" 2> >(tee -a "$out/openmls.log" >&2)
+  tail -n 1 "$out/openmls.stdout" > "$out/openmls.json"
+  echo "- load average after OpenMLS: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.md"
+fi
+
 echo "== Courier.Mls (bench/Courier.Mls.Bench, Release)"
 dotnet build bench/Courier.Mls.Bench -c Release --nologo -v q
 bench_dll=bench/Courier.Mls.Bench/bin/Release/net10.0/Courier.Mls.Bench.dll
@@ -63,12 +84,35 @@ dotnet "$bench_dll" "${quick[@]}" "${sizes[@]}" "${filters[@]}" --out "$out/cour
 cp "$out/courier/courier.json" "$out/courier.json"
 echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.md"
 
-dotnet "$bench_dll" --table "$out/courier.json" "$out/ts-mls.json" > "$out/table.md"
+dotnet "$bench_dll" --table "$out/courier.json" "$out/ts-mls.json" 1 > "$out/table.md"
 echo
 echo "== machine"
 cat "$out/machine.md"
+if [ "$openmls" -eq 1 ]; then
+  dotnet "$bench_dll" --table "$out/courier.json" "$out/openmls.json" 0.5 > "$out/table-openmls.md"
+  echo
+  echo "== Courier.Mls / OpenMLS (core-crypto native), medians (${quick[*]:-full run}); what each OpenMLS op times: the \"note\" of openmls.json"
+  cat "$out/table-openmls.md"
+else
+  echo
+  echo "== OpenMLS skipped: $(cat "$out/openmls-skipped.txt")"
+fi
+# Issue 18: protect + unprotect pairs per second against the bound of one Ed25519 signature and
+# one verification per pair, both Courier medians of this run.
+node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
+const us = (op) => r.find((x) => x.op === op)?.median_us;
+const pair = us("protect_unprotect_1KiB"), bound = us("ed25519_sign_verify_1KiB");
+if (pair === undefined || bound === undefined) { console.log("- (no protect_unprotect_1KiB or ed25519_sign_verify_1KiB result)"); process.exit(0); }
+const f = (x) => Math.round(x).toLocaleString("en-US");
+console.log(`- Courier protect + unprotect, 1 KiB, 10 members: ${f(1e6 / pair)} pairs/s (target 10,000)`);
+console.log(`- bound, one Ed25519 signature + one verification of 1,200 bytes: ${f(1e6 / bound)} pairs/s; reached ${(bound / pair).toFixed(2)} of it (target 0.70)`);
+' "$out/courier.json" > "$out/throughput.md"
+echo
+echo "== application messages on one core"
+cat "$out/throughput.md"
 echo
 echo "== Courier.Mls / ts-mls, medians (${quick[*]:-full run})"
 cat "$out/table.md"
 echo
-echo "results: $out (machine.md, table.md, courier.json, ts-mls.json, logs, BenchmarkDotNet reports in courier/*/results)"
+echo "results: $out (machine.md, table.md, table-openmls.md, throughput.md, courier.json, ts-mls.json, openmls.json, logs, BenchmarkDotNet reports in courier/*/results)"

@@ -21,7 +21,7 @@ public static class Program
     private const string Usage = """
         usage: Courier.Mls.Bench [--quick] [--suite 1|84] [--n 10,100,1000] [--out DIR] [--filter GLOB]... [--ts-mls TS.json]
                Courier.Mls.Bench --sizes [--suite 1|84] [--n 10,100,1000]
-               Courier.Mls.Bench --table COURIER.json TS.json
+               Courier.Mls.Bench --table COURIER.json PEER.json [TARGET]
                Courier.Mls.Bench --loop OP N SECONDS
           --quick     smoke run: n = 10, 100 and a few iterations each (about a minute)
           --suite     the ciphersuite: 1 (default) or 84 (0x0054, X-Wing)
@@ -30,7 +30,8 @@ public static class Program
           --out       directory for BenchmarkDotNet's artifacts and courier.json (default BenchmarkDotNet.Artifacts)
           --filter    BenchmarkDotNet glob on Type.Method, e.g. '*GroupBenchmarks.Update*' or '*KeyPackage*'
           --ts-mls    the last stdout line of `node bench/ts-mls/bench.mjs`: print the ratio table
-          --table     only print the ratio table of two result files
+          --table     only print the ratio table of two result files (the peer's: ts-mls or
+                      bench/openmls), each ratio checked against TARGET (default 1)
           --loop OP N SECONDS   repeat one op (e.g. add_commit 100 20) without BenchmarkDotNet, for a profiler
         """;
 
@@ -79,7 +80,8 @@ public static class Program
                     case "--loop" when i + 3 < args.Length:
                         return Loop.Run(args[i + 1], int.Parse(args[i + 2], CultureInfo.InvariantCulture), double.Parse(args[i + 3], CultureInfo.InvariantCulture));
                     case "--table" when i + 2 < args.Length:
-                        Console.Write(RatioTable.Render(Read(args[i + 1]), Read(args[i + 2])));
+                        var target = i + 3 < args.Length ? double.Parse(args[i + 3], CultureInfo.InvariantCulture) : 1;
+                        Console.Write(RatioTable.Render(Read(args[i + 1]), Read(args[i + 2]), target));
                         return 0;
                     default:
                         throw new ArgumentException($"unknown argument {args[i]}");
@@ -144,6 +146,7 @@ public static class Program
 
         Run(typeof(KeyPackageBenchmarks), MicroJob(quick), "micro");
         Run(typeof(MessageBenchmarks), MicroJob(quick), "micro");
+        Run(typeof(SignatureBenchmarks), MicroJob(quick), "micro");
         foreach (var n in sizes)
         {
             GroupBenchmarks.Sizes = [n];
@@ -230,6 +233,7 @@ public sealed record OpResult(string Op, int? N, double MeanUs, double MedianUs,
         var op = method switch
         {
             "KeyPackageGeneration" => "key_package_generation",
+            "SignVerify" => "ed25519_sign_verify_1KiB",
             "ProtectUnprotect" => (int)benchmark.Parameters["Size"] == 1024 ? "protect_unprotect_1KiB" : $"protect_unprotect_{benchmark.Parameters["Size"]}B",
             "AddCommit" => "add_commit",
             "JoinFromWelcome" => "join_from_welcome",

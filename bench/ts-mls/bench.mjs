@@ -22,30 +22,13 @@ import {
   makePskIndex,
   processPrivateMessage,
 } from "ts-mls";
+import { equalBytes, log, measure, parseArgs, plans, results, time } from "../mls-measure.mjs";
 
 const SUITE_ID = 1;
 const SUITE_NAME = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
 
-const args = process.argv.slice(2);
-const quick = args.includes("--quick");
-const nArg = args.indexOf("--n");
-const sizes = nArg >= 0 ? args[nArg + 1].split(",").map(Number) : quick ? [10, 100] : [10, 100, 1000];
-if (sizes.some((n) => !Number.isInteger(n) || n < 2)) {
-  throw new Error("--n takes a comma-separated list of group sizes >= 2");
-}
-
-// Iteration plans: warm-up count, minimum and maximum measured iterations, and a time budget
-// after which measuring stops once the minimum is reached. Bigger groups get fewer iterations.
-function plan(n) {
-  if (quick) return { warmup: 1, min: 3, max: 5, budgetMs: 1500 };
-  if (n <= 10) return { warmup: 5, min: 30, max: 200, budgetMs: 3000 };
-  if (n <= 100) return { warmup: 2, min: 10, max: 50, budgetMs: 5000 };
-  return { warmup: 1, min: 5, max: 10, budgetMs: 12000 };
-}
-const kpPlan = quick ? { warmup: 10, min: 50, max: 200, budgetMs: 1000 } : { warmup: 50, min: 300, max: 2000, budgetMs: 3000 };
-const msgPlan = quick ? { warmup: 20, min: 100, max: 500, budgetMs: 1000 } : { warmup: 100, min: 1000, max: 10000, budgetMs: 3000 };
-
-const log = (...a) => process.stderr.write(a.join(" ") + "\n");
+const { quick, sizes } = parseArgs(process.argv.slice(2));
+const { plan, kpPlan, msgPlan } = plans(quick);
 const enc = new TextEncoder();
 
 function tsMlsVersion() {
@@ -53,44 +36,6 @@ function tsMlsVersion() {
   const entry = require.resolve("ts-mls"); // .../ts-mls/dist/src/index.js
   const pkg = JSON.parse(readFileSync(join(dirname(entry), "..", "..", "package.json"), "utf8"));
   return pkg.version;
-}
-
-function stats(samplesNs) {
-  const us = samplesNs.map((ns) => Number(ns) / 1000).sort((a, b) => a - b);
-  const mean = us.reduce((s, x) => s + x, 0) / us.length;
-  const mid = us.length >> 1;
-  const median = us.length % 2 ? us[mid] : (us[mid - 1] + us[mid]) / 2;
-  const sd = Math.sqrt(us.reduce((s, x) => s + (x - mean) ** 2, 0) / us.length);
-  return { mean, median, sd, min: us[0], max: us[us.length - 1] };
-}
-
-const results = [];
-
-// Runs `once` (an async function returning the elapsed nanoseconds of the measured part) according
-// to the plan and records the result under `op`/`n`.
-async function measure(op, n, p, once) {
-  for (let i = 0; i < p.warmup; i++) await once();
-  const samples = [];
-  const start = process.hrtime.bigint();
-  const budget = BigInt(p.budgetMs) * 1_000_000n;
-  while (samples.length < p.max && (samples.length < p.min || process.hrtime.bigint() - start < budget)) {
-    samples.push(await once());
-  }
-  const s = stats(samples);
-  const round = (x) => Math.round(x * 10) / 10;
-  results.push({ op, n, mean_us: round(s.mean), median_us: round(s.median), iterations: samples.length });
-  log(
-    `  ${op}${n === null ? "" : ` n=${n}`}: mean ${round(s.mean)} us, median ${round(s.median)} us, ` +
-      `sd ${round(s.sd)}, min ${round(s.min)}, max ${round(s.max)}, iterations ${samples.length}`,
-  );
-}
-
-function time(start) {
-  return process.hrtime.bigint() - start;
-}
-
-function equalBytes(a, b) {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 const credential = (name) => ({ credentialType: "basic", identity: enc.encode(name) });
