@@ -8,6 +8,9 @@ internal static class OutboxView
 {
     public static IReadOnlyList<OutboxItem> List(NodeContext node)
     {
+        // What open cells learned of their messages' places waits for their next write: written
+        // first, so that a message the relay has confirmed is not listed as waiting.
+        node.Cells.WriteDeferred();
         var items = new List<OutboxItem>();
         foreach (var cell in node.Cells.All().Where(c => c.IsMember))
         {

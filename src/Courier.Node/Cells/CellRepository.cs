@@ -96,19 +96,29 @@ internal sealed class CellRepository(Vault vault, InboxRepository inbox, RelayPo
         }
     }
 
-    public void Dispose()
+    /// <summary>Writes what the open cells keep for their next write (<see cref="Cell.WriteDeferred"/>).</summary>
+    public void WriteDeferred()
     {
+        using var deferred = vault.DeferCheckpoints();
         foreach (var (cell, _) in _open.Values)
         {
-            try
-            {
-                cell.WriteDeferred();
-            }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or NodeException)
-            {
-                // Only bookkeeping waited: the next open rereads the drop and re-appends with the same ids.
-            }
+            cell.WriteDeferred();
+        }
+    }
 
+    public void Dispose()
+    {
+        try
+        {
+            WriteDeferred();
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or NodeException)
+        {
+            // Only bookkeeping waited: the next open rereads the drop and re-appends with the same ids.
+        }
+
+        foreach (var (cell, _) in _open.Values)
+        {
             cell.Dispose();
         }
 
