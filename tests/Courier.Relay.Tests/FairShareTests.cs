@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Courier.Relay.Client;
+using Courier.Relay.Storage;
+using Courier.Relay.Storage.Memory;
 
 namespace Courier.Relay.Tests;
 
@@ -16,52 +16,91 @@ public sealed class FairShareTests
     [Fact]
     public async Task An_address_at_its_limit_waits_behind_itself_and_another_address_is_served_at_once()
     {
-        await using var relay = await TestRelay.StartAsync(configure: o => new RelayOptions { Listen = o.Listen, Time = o.Time, RequestsPerSecondPerClient = 0, DropCreationsPerMinute = 0, RequestsInProgressPerClient = 2 });
+        var held = DropName.NewRandom();
+        var store = new GatedStore(new InMemoryDropStore(), held);
+        await using var relay = await TestRelay.StartAsync(_ => store, configure: o => new RelayOptions { Listen = o.Listen, Time = o.Time, RequestsPerSecondPerClient = 0, DropCreationsPerMinute = 0, RequestsInProgressPerClient = 2 });
         using var key = DropReadKey.Create();
-        var drop = DropName.NewRandom();
-        await relay.Client.CreateDropAsync(drop, key, appendKey: null);
+        var open = DropName.NewRandom();
+        await relay.Client.CreateDropAsync(held, key, appendKey: null);
+        await relay.Client.CreateDropAsync(open, key, appendKey: null);
 
-        // The flooding address holds its two places with appends whose bodies have not arrived.
-        var flooder = IPAddress.Parse("127.0.0.2");
-        var held = new[] { await HoldAsync(relay.Host.Address, flooder, drop), await HoldAsync(relay.Host.Address, flooder, drop) };
-        using var flooderHttp = AbuseTests.FromAddress(relay.Host.Address, flooder);
-        var queued = new RelayClient(flooderHttp).FetchAsync(drop, key, 0);
+        // The flooding address's two places are taken by appends the store holds.
+        using var flooderHttp = SourceAddress.HttpClient(relay.Host.Address, IPAddress.Parse("127.0.0.2"));
+        var flooder = new RelayClient(flooderHttp);
+        var appends = Enumerable.Range(0, 2).Select(_ => flooder.AppendAsync(held, null, new byte[EnvelopeSizes.Small], MessageId.NewRandom())).ToList();
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True(await store.Entered.WaitAsync(TimeSpan.FromSeconds(30)), "the held appends did not reach the store");
+        }
+
+        var queued = flooder.FetchAsync(open, key, 0);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.False(queued.IsCompleted, "the flooding address's third request was served beside its two in progress");
 
         // Another address is served while the flooder waits.
-        using var otherHttp = AbuseTests.FromAddress(relay.Host.Address, IPAddress.Parse("127.0.0.3"));
-        var other = new RelayClient(otherHttp).FetchAsync(drop, key, 0);
-        Assert.Same(other, await Task.WhenAny(other, Task.Delay(TimeSpan.FromSeconds(10))));
+        using var otherHttp = SourceAddress.HttpClient(relay.Host.Address, IPAddress.Parse("127.0.0.3"));
+        var other = new RelayClient(otherHttp).FetchAsync(open, key, 0);
+        Assert.Same(other, await Task.WhenAny(other, Task.Delay(TimeSpan.FromSeconds(30))));
         Assert.Empty((await other).Envelopes);
         Assert.False(queued.IsCompleted);
 
-        // Once the flooder's appends finish, its queued request is served, after them.
-        foreach (var socket in held)
-        {
-            await socket.SendAsync(new byte[EnvelopeSizes.Small - 1]);
-        }
-
-        Assert.Same(queued, await Task.WhenAny(queued, Task.Delay(TimeSpan.FromSeconds(10))));
-        Assert.Equal(2, (await queued).Envelopes.Count);
-        foreach (var socket in held)
-        {
-            var answer = new byte[64];
-            var read = await socket.ReceiveAsync(answer);
-            Assert.StartsWith("HTTP/1.1 201", Encoding.ASCII.GetString(answer, 0, read), StringComparison.Ordinal);
-            socket.Dispose();
-        }
+        // Once the flooder's appends finish, its queued request is served.
+        store.Release();
+        await Task.WhenAll(appends);
+        Assert.Same(queued, await Task.WhenAny(queued, Task.Delay(TimeSpan.FromSeconds(30))));
+        Assert.Empty((await queued).Envelopes);
     }
 
-    /// <summary>An append from <paramref name="source"/> whose headers and first body byte are sent, the rest held back.</summary>
-    private static async Task<Socket> HoldAsync(Uri relay, IPAddress source, DropName drop)
+    /// <summary>A store whose look-ups of one drop's keys wait until released, counting those that entered.</summary>
+    private sealed class GatedStore(IDropStore inner, DropName gated) : IDropStore
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        socket.Bind(new IPEndPoint(source, 0));
-        await socket.ConnectAsync(IPAddress.Loopback, relay.Port);
-        var headers = $"POST /v1/drops/{drop}/envelopes HTTP/1.1\r\nHost: {relay.Authority}\r\nContent-Type: application/octet-stream\r\nContent-Length: {EnvelopeSizes.Small}\r\n{RequestSignature.MessageIdHeader}: {MessageId.NewRandom()}\r\n\r\n";
-        await socket.SendAsync(Encoding.ASCII.GetBytes(headers));
-        await socket.SendAsync(new byte[1]);
-        return socket;
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public SemaphoreSlim Entered { get; } = new(0);
+
+        public string Kind => inner.Kind;
+
+        public void Release() => _gate.TrySetResult();
+
+        public async Task<ReadOnlyMemory<byte>?> GetDropKeysAsync(DropName drop, CancellationToken cancellationToken)
+        {
+            if (drop == gated)
+            {
+                Entered.Release();
+                await _gate.Task.WaitAsync(cancellationToken);
+            }
+
+            return await inner.GetDropKeysAsync(drop, cancellationToken);
+        }
+
+        public Task<CreateDropOutcome> CreateDropAsync(DropName drop, ReadOnlyMemory<byte> readKey, CancellationToken cancellationToken) => inner.CreateDropAsync(drop, readKey, cancellationToken);
+
+        public Task<DropState?> GetDropAsync(DropName drop, CancellationToken cancellationToken) => inner.GetDropAsync(drop, cancellationToken);
+
+        public Task<bool> TouchDropAsync(DropName drop, CancellationToken cancellationToken) => inner.TouchDropAsync(drop, cancellationToken);
+
+        public Task<AppendOutcome> AppendAsync(DropName drop, MessageId messageId, ReadOnlyMemory<byte> envelope, int maxEnvelopes, CancellationToken cancellationToken) => inner.AppendAsync(drop, messageId, envelope, maxEnvelopes, cancellationToken);
+
+        public Task<IReadOnlyList<StoredEnvelope>> ReadAsync(DropName drop, long after, int maxCount, int maxBytes, CancellationToken cancellationToken) => inner.ReadAsync(drop, after, maxCount, maxBytes, cancellationToken);
+
+        public Task TrimAsync(DropName drop, long through, CancellationToken cancellationToken) => inner.TrimAsync(drop, through, cancellationToken);
+
+        public Task WaitForAppendAsync(DropName drop, long after, TimeSpan timeout, CancellationToken cancellationToken) => inner.WaitForAppendAsync(drop, after, timeout, cancellationToken);
+
+        public Task<bool> TryClaimNameplateAsync(int number, NameplateState nameplate, DateTimeOffset expires, CancellationToken cancellationToken) => inner.TryClaimNameplateAsync(number, nameplate, expires, cancellationToken);
+
+        public Task<NameplateState?> GetNameplateAsync(int number, CancellationToken cancellationToken) => inner.GetNameplateAsync(number, cancellationToken);
+
+        public Task<JoinOutcome> TryJoinNameplateAsync(int number, ReadOnlyMemory<byte> acceptorClaim, CancellationToken cancellationToken) => inner.TryJoinNameplateAsync(number, acceptorClaim, cancellationToken);
+
+        public Task<bool> ReleaseNameplateAsync(int number, CancellationToken cancellationToken) => inner.ReleaseNameplateAsync(number, cancellationToken);
+
+        public Task<NonceOutcome> TryRememberNonceAsync(DropName drop, ReadOnlyMemory<byte> nonce, long signedAt, DateTimeOffset expires, CancellationToken cancellationToken) => inner.TryRememberNonceAsync(drop, nonce, signedAt, expires, cancellationToken);
+
+        public Task<long> SweepAsync(CancellationToken cancellationToken) => inner.SweepAsync(cancellationToken);
+
+        public Task<long> CountDropsAsync(CancellationToken cancellationToken) => inner.CountDropsAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

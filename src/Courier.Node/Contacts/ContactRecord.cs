@@ -81,7 +81,7 @@ internal sealed class ContactRecord : IDisposable
             .I64(OurDropCursor)
             .I64(LastSent)
             .I64(Received.Highest)
-            .I64((long)Received.Seen)
+            .U64(Received.Seen)
             .List(TheirKeyPackages.ToList())
             .List(OurBundles.ToList())
             .Opaque(IntroducedBy ?? [])
@@ -116,7 +116,7 @@ internal sealed class ContactRecord : IDisposable
             OurDropReadSeed = Pinned(reader.OpaqueExactly(Ed25519.SeedSize)),
             OurDropCursor = reader.I64(),
             LastSent = version == 1 ? 0 : reader.I64(),
-            Received = version == 1 ? ReplayWindow.Empty : new ReplayWindow(reader.I64(), (ulong)reader.I64()),
+            Received = version == 1 ? ReplayWindow.Empty : new ReplayWindow(reader.I64(), reader.U64()),
             TheirKeyPackages = reader.List(ContactOffer.MaxKeyPackages, ContactOffer.MaxKeyPackageSize),
             OurBundles = reader.List(ContactOffer.MaxKeyPackages, 8192),
             IntroducedBy = NullIfEmpty(reader.Opaque(Storage.Vault.IdSize)),

@@ -139,6 +139,23 @@ public class ReplayTests
         Assert.NotNull(window.Accept(1000));
     }
 
+    /// <summary>
+    /// The window's bitmap is a u64 on both sides: once the 64th number below the highest was seen
+    /// (the top bit set) the contact record still stores and reads back, where an i64 field threw
+    /// OverflowException on both (found by fuzzing, tools/Courier.Fuzz/crashes/vault-records/contact-window-top-bit).
+    /// </summary>
+    [Fact]
+    public async Task A_window_with_its_oldest_bit_set_is_stored_and_read_back()
+    {
+        using var nodes = new TestNodes();
+        var (a, b) = (nodes.Create(), nodes.Create());
+        await nodes.ConnectAsync(a, b, inviterName: "Starik", acceptorName: "Galya");
+        using var record = a.FindRecord("Galya");
+        record.Received = new ReplayWindow(100, ulong.MaxValue);
+        using var decoded = ContactRecord.Decode(record.Id, record.Encode());
+        Assert.Equal(record.Received, decoded.Received);
+    }
+
     /// <summary>Everything a replay could change: contacts with their KeyPackages, bundles and windows, pending and used introductions, cells, the inbox.</summary>
     private static string State(CourierNode node)
     {
