@@ -90,8 +90,11 @@ public sealed class RelayOptions
     /// <summary>About the most envelope bytes one fetch returns (at least one envelope is always returned).</summary>
     public int MaxFetchBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>The default of <see cref="SweepInterval"/>, 30 s.</summary>
+    public static readonly TimeSpan DefaultSweepInterval = TimeSpan.FromSeconds(30);
+
     /// <summary>How often expired envelopes and nameplates are deleted.</summary>
-    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SweepInterval { get; init; } = DefaultSweepInterval;
 
     /// <summary>The clock for signed-request freshness and nameplate expiry.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json;
 
 namespace Courier.Cli.Tests;
@@ -44,6 +45,29 @@ public sealed class CourierCommandTests : IDisposable
         // The contact made by introduction has one fingerprint too, the same on both sides.
         var galyaAtB = contacts[1].GetProperty("fingerprint").GetString();
         Assert.Contains(galyaAtB, Fingerprints(await CourierCli.RunOkAsync("contact", "list", "--json", "--home", Home("c"))));
+    }
+
+    [Fact]
+    public async Task Init_keeps_the_Argon2id_cost_it_was_given()
+    {
+        // Each init is given one of the two values, so the other is the default (64 MiB, 3 passes).
+        await CourierCli.RunOkAsync("init", "--home", Home("a"), "--argon2-passes", "3");
+        await CourierCli.RunOkAsync("init", "--home", Home("b"), "--argon2-memory", "2");
+        Assert.Equal((64 * 1024u, 3u), Argon2Cost("a"));
+        Assert.Equal((2 * 1024u, 3u), Argon2Cost("b"));
+        await CourierCli.RunOkAsync("contact", "list", "--home", Home("b"));
+
+        var refused = await CourierCli.RunAsync("init", "--home", Home("c"), "--argon2-memory", "0");
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("--argon2-memory must be between 1 and 4096 MiB", refused.Err);
+        Assert.False(Directory.Exists(Home("c")));
+    }
+
+    // vault.key: magic (8) | format u16 | kdf u8 | memory_kib u32 | passes u32, big-endian (docs/node.md).
+    private (uint MemoryKiB, uint Passes) Argon2Cost(string home)
+    {
+        var header = File.ReadAllBytes(Path.Combine(Home(home), "vault.key"));
+        return (BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(11)), BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(15)));
     }
 
     [Fact]

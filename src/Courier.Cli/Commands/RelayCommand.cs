@@ -121,6 +121,8 @@ internal static class RelayCommand
             IDropStore dropStore = parse.GetValue(store) == "nats"
                 ? await NatsDropStore.ConnectAsync(parse.GetValue(nats)!, storeOptions, parse.GetValue(replicas), cancellationToken, tls.Nats(parse)).ConfigureAwait(false)
                 : SqliteDropStore.Open(parse.GetValue(data)!.FullName, storeOptions);
+            // A retention shorter than 4 minutes (tests) is swept at an eighth of it, so nothing outlives it by much more.
+            var sweep = TimeSpan.FromTicks(Math.Min(retained.Ticks / 8, RelayOptions.DefaultSweepInterval.Ticks));
             var options = new RelayOptions
             {
                 Listen = parse.GetValue(listen)!,
@@ -138,6 +140,7 @@ internal static class RelayCommand
                 DropCreationsPerMinute = parse.GetValue(limits.DropRate),
                 RequestsInProgressPerClient = parse.GetValue(limits.MaxRequestsInProgressPerAddress),
                 TestConnectionLog = parse.GetValue(connectionLog)?.FullName,
+                SweepInterval = sweep,
             };
             if (options.TestConnectionLog is { } log)
             {
