@@ -1,19 +1,10 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text.Json;
 
 namespace Courier.Cli.Tests;
 
-/// <summary>
-/// Cells end to end: the <c>courier</c> command of several nodes (each command a process of its
-/// own) against real relay processes.
-/// </summary>
-public sealed class CellCommandTests : IDisposable
+/// <summary>Cells through the <c>courier</c> command: delivery, removal, liaisons between layers, bad input.</summary>
+public sealed class CellCommandTests : CellCliTests
 {
-    private const string Cell = "north";
-
-    private readonly CourierCli _cli = new();
-
     [Fact]
     public async Task A_cell_delivers_texts_and_files_to_its_members_and_nothing_to_a_contact_outside_it()
     {
@@ -22,7 +13,7 @@ public sealed class CellCommandTests : IDisposable
         var names = await CreateCellAsync(url, ["b", "c"], outside: ["d"]);
 
         await Node("b", "send", Cell, "hello from b");
-        var file = Path.Combine(_cli.Root, "report.bin");
+        var file = Path.Combine(Cli.Root, "report.bin");
         await File.WriteAllBytesAsync(file, RandomNumberGenerator.GetBytes(200_000));
         await Node("c", "send", Cell, "--file", file);
         await Each(["a", "b", "c"], m => Node(m, "sync"));
@@ -85,178 +76,14 @@ public sealed class CellCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_member_offline_for_twenty_epochs_catches_up_with_one_sync()
-    {
-        using var relay = await StartRelayAsync();
-        var url = relay.Address.ToString();
-        await CreateCellAsync(url, ["b"]);
-        var before = (await MembersAsync("a")).Epoch;
-
-        for (var i = 1; i <= 20; i++)
-        {
-            await Node("a", "cell", "rotate", Cell);
-            if (i is 10 or 20)
-            {
-                await Node("a", "send", Cell, $"after rotation {i}");
-            }
-        }
-
-        var a = await MembersAsync("a");
-        Assert.Equal(before + 20, a.Epoch);
-        await Node("b", "sync");
-        Assert.Equal(["after rotation 10", "after rotation 20"], (await ReadAsync("b", Cell)).Select(m => m.Text));
-        var b = await MembersAsync("b");
-        Assert.Equal(a.Epoch, b.Epoch);
-        Assert.Equal(a.Members, b.Members);
-    }
-
-    [Fact]
-    public async Task Concurrent_commits_resolve_to_one_epoch_without_a_fork()
-    {
-        using var relay = await StartRelayAsync();
-        var url = relay.Address.ToString();
-        var names = await CreateCellAsync(url, ["b", "c"]);
-        var before = (await MembersAsync("a")).Epoch;
-
-        // A and B commit at once, while C sends: when both commits land in the same epoch's drop,
-        // the first wins and the other commits again in the next epoch. Then all three at once,
-        // twice: process start times vary, so more rounds make a collision likelier.
-        await Task.WhenAll(Node("a", "cell", "rotate", Cell), Node("b", "cell", "rotate", Cell), Node("c", "send", Cell, "during the commits"));
-        string[] all = ["a", "b", "c"];
-        for (var round = 0; round < 2; round++)
-        {
-            await Each(all, m => Node(m, "cell", "rotate", Cell));
-        }
-
-        await Each(all, m => Node(m, "sync"));
-        var views = await Task.WhenAll(all.Select(MembersAsync));
-        Assert.All(views, v => Assert.Equal(before + 8, v.Epoch));
-        Assert.All(views, v => Assert.Equal(Sorted([.. names.Values]), v.Members));
-
-        foreach (var m in all)
-        {
-            await Node(m, "send", Cell, $"from {m}");
-        }
-
-        await Each(all, m => Node(m, "sync"));
-        foreach (var m in all)
-        {
-            var read = await ReadAsync(m, Cell);
-            var others = all.Where(o => o != m).ToList();
-            var expected = others.Select(o => (names[o], $"from {o}")).ToList();
-            if (m != "c")
-            {
-                expected.Add((names["c"], "during the commits"));
-            }
-
-            Assert.Equal(expected.Order(), read.Select(r => (r.Sender, r.Text!)).Order());
-        }
-    }
-
-    [Fact]
-    public async Task Sends_through_a_relay_killed_and_restarted_in_the_middle_arrive_once_each()
-    {
-        string[] relayArgs = ["--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", Home("relay")];
-        RelayProcess? relay = await RelayProcess.StartAsync(relayArgs);
-        try
-        {
-            var url = relay.Address.ToString();
-            var names = await CreateCellAsync(url, ["b", "c"]);
-
-            const int count = 10;
-            var threeSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var burst = Task.Run(async () =>
-            {
-                var results = new List<(CliResult Result, long Start, long End)>();
-                for (var i = 0; i < count; i++)
-                {
-                    var start = Stopwatch.GetTimestamp();
-                    results.Add((await Try("b", "send", Cell, $"burst {i}"), start, Stopwatch.GetTimestamp()));
-                    if (i == 2)
-                    {
-                        threeSent.SetResult();
-                    }
-                }
-
-                return results;
-            });
-
-            // A send retries through transient failures for 30 s: the one under way waits for the restart.
-            await threeSent.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            var killed = relay;
-            relay = null;
-            killed.Kill();
-            killed.Dispose();
-            relay = await RelayProcess.StartAsync(relayArgs);
-            var restarted = Stopwatch.GetTimestamp();
-            Assert.Equal(url, relay.Address.ToString());
-
-            var results = await burst;
-            Assert.All(results, r => Assert.True(r.Result.Exit == 0, r.Result.Err));
-            Assert.Contains(results, r => r.Start < restarted && r.End > restarted);
-            await Each(["a", "c"], m => Node(m, "sync"));
-            var expected = Enumerable.Range(0, count).Select(i => $"burst {i}").ToList();
-            foreach (var m in new[] { "a", "c" })
-            {
-                var read = await ReadAsync(m, Cell);
-                Assert.Equal(expected, read.Select(r => r.Text));
-                Assert.All(read, r => Assert.Equal(names["b"], r.Sender));
-            }
-        }
-        finally
-        {
-            relay?.Dispose();
-        }
-    }
-
-    [Fact]
-    public async Task Send_says_in_plain_words_on_stderr_that_the_relay_deleted_messages_this_node_had_not_read()
-    {
-        string[] relayArgs = ["--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", Home("relay")];
-        var relay = await RelayProcess.StartAsync(relayArgs);
-        try
-        {
-            var names = await CreateCellAsync(relay.Address.ToString(), ["b"]);
-            await Node("a", "send", Cell, "while b was away");
-
-            // What the relay's retention does, at once: every envelope deleted, read or not (each drop keeps its numbering).
-            relay.Kill();
-            relay.Dispose();
-            using (var database = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Home("relay"), "relay.db")};Pooling=False"))
-            {
-                database.Open();
-                using var delete = database.CreateCommand();
-                delete.CommandText = "DELETE FROM envelopes";
-                Assert.True(delete.ExecuteNonQuery() > 0);
-            }
-
-            relay = await RelayProcess.StartAsync(relayArgs);
-
-            // b's send reads the drop first and finds the hole: said once, on stderr, marked; the message goes out.
-            var sent = await Node("b", "send", Cell, "b is back");
-            Assert.Equal($"sent to {Cell}", sent.Out.Trim());
-            var notice = Assert.Single(sent.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("notice: ", StringComparison.Ordinal));
-            Assert.StartsWith($"notice: Cell \"{Cell}\": The relay deleted messages of this cell before this node read them", notice, StringComparison.Ordinal);
-            Assert.DoesNotContain("notice:", (await Node("b", "send", Cell, "and again")).Err, StringComparison.Ordinal);
-
-            await Node("a", "sync");
-            Assert.Equal(["b is back", "and again"], (await ReadAsync("a", Cell)).Where(m => m.Sender == names["b"]).Select(m => m.Text));
-        }
-        finally
-        {
-            relay.Dispose();
-        }
-    }
-
-    [Fact]
     public async Task A_liaison_forwards_a_message_from_one_layer_into_a_cell_of_the_other()
     {
         using var first = await StartRelayAsync("relay1");
         using var second = await StartRelayAsync("relay2");
         var (url1, url2) = (first.Address.ToString(), second.Address.ToString());
         await Each(["l", "x", "y"], m => Node(m, "init"));
-        await _cli.FirstContactAsync(url1, "l", "Starik", "x", "Anna", "one two three");
-        await _cli.FirstContactAsync(url2, "l", "Ded", "y", "Boris", "four five six");
+        await Cli.FirstContactAsync(url1, "l", "Starik", "x", "Anna", "one two three");
+        await Cli.FirstContactAsync(url2, "l", "Ded", "y", "Boris", "four five six");
         await Node("l", "layer", "create", "one", "--relay", url1);
         await Node("l", "layer", "create", "two", "--relay", url2);
         await Node("l", "cell", "create", "north", "--layer", "one");
@@ -314,7 +141,7 @@ public sealed class CellCommandTests : IDisposable
         Assert.Contains("unknown_message", unknownMessage.Err);
 
         // B gave A three KeyPackages at first contact: a fourth cell must wait for B's next sync.
-        await _cli.FirstContactAsync(url, "a", "Starik", "b", "Alyosha", "one two three");
+        await Cli.FirstContactAsync(url, "a", "Starik", "b", "Alyosha", "one two three");
         await Node("a", "layer", "create", "one", "--relay", url);
         for (var i = 1; i <= 3; i++)
         {
@@ -347,95 +174,4 @@ public sealed class CellCommandTests : IDisposable
         await Node("b", "sync");
         Assert.Equal("a short one", Assert.Single(await ReadAsync("b", "cell1")).Text);
     }
-
-    public void Dispose() => _cli.Dispose();
-
-    /// <summary>Runs <paramref name="action"/> for each of <paramref name="homes"/> at once: separate homes, separate processes.</summary>
-    private static Task Each(IEnumerable<string> homes, Func<string, Task> action) => Task.WhenAll(homes.Select(action));
-
-    private static string[] Sorted(params string[] names) => [.. names.Order(StringComparer.Ordinal)];
-
-    private string Home(string name) => _cli.Home(name);
-
-    private string Saved(string home) => Path.Combine(_cli.Root, "saved-" + home);
-
-    private Task<RelayProcess> StartRelayAsync(string data = "relay")
-        => RelayProcess.StartAsync("--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", Home(data));
-
-    /// <summary>Runs a command of node <paramref name="home"/> and asserts that it succeeded.</summary>
-    private Task<CliResult> Node(string home, params string[] args) => CourierCli.RunOkAsync([.. args, "--home", Home(home)]);
-
-    private Task<CliResult> Try(string home, params string[] args) => CourierCli.RunAsync([.. args, "--home", Home(home)]);
-
-    /// <summary>
-    /// Nodes "a", <paramref name="members"/> and <paramref name="outside"/>, each member and outsider
-    /// a contact of a's by phrase; a creates the cell (as "Boss") with the members, who join with a
-    /// sync. Returns each member's code name in the cell.
-    /// </summary>
-    private async Task<Dictionary<string, string>> CreateCellAsync(string url, string[] members, string[]? outside = null)
-    {
-        string[] contacts = [.. members, .. outside ?? []];
-        await Each(["a", .. contacts], m => Node(m, "init"));
-        foreach (var m in contacts)
-        {
-            await _cli.FirstContactAsync(url, "a", "Starik " + m, m, ContactName(m), "one two three");
-        }
-
-        await Node("a", "layer", "create", "one", "--relay", url);
-        await Node("a", "cell", "create", Cell, "--code-name", "Boss");
-        await Node("a", ["cell", "add", Cell, .. members.Select(ContactName)]);
-        await Each(members, async m => Assert.Contains($"joined cell {Cell}", (await Node(m, "sync")).Out));
-
-        var a = await MembersAsync("a");
-        Assert.Equal((true, "Boss", members.Length + 1), (a.Member, a.You, a.Members.Length));
-        var names = new Dictionary<string, string> { ["a"] = "Boss" };
-        foreach (var m in members)
-        {
-            var view = await MembersAsync(m);
-            Assert.Equal((true, a.Epoch), (view.Member, view.Epoch));
-            Assert.Equal(a.Members, view.Members);
-            names[m] = view.You;
-        }
-
-        Assert.Equal(Sorted([.. names.Values]), a.Members);
-        return names;
-    }
-
-    private static string ContactName(string home) => "Contact " + home.ToUpperInvariant();
-
-    private async Task<CellView> MembersAsync(string home) => await MembersAsync(home, Cell);
-
-    private async Task<CellView> MembersAsync(string home, string cell)
-    {
-        var json = (await Node(home, "cell", "members", cell, "--json")).Json();
-        Assert.Equal(cell, json.GetProperty("cell").GetString());
-        return new CellView(
-            json.GetProperty("you").GetString()!,
-            Sorted([.. json.GetProperty("members").EnumerateArray().Select(m => m.GetString()!)]),
-            json.GetProperty("epoch").GetUInt64(),
-            json.GetProperty("member").GetBoolean());
-    }
-
-    private async Task<List<Message>> InboxAsync(string home) => Messages((await Node(home, "inbox", "--all", "--json")).Json());
-
-    private async Task<List<Message>> ReadAsync(string home, string cell, bool save = false)
-    {
-        string[] args = save ? ["read", cell, "--json", "--save", Saved(home)] : ["read", cell, "--json"];
-        var messages = Messages((await Node(home, args)).Json());
-        Assert.All(messages, m => Assert.Equal(cell, m.Cell));
-        return messages;
-    }
-
-    private static List<Message> Messages(JsonElement json) => [.. json.EnumerateArray().Select(m => new Message(
-        m.GetProperty("id").GetString()!,
-        m.GetProperty("cell").GetString()!,
-        m.GetProperty("sender").GetString()!,
-        m.GetProperty("text").GetString(),
-        m.GetProperty("file").GetString(),
-        m.GetProperty("size").GetInt64(),
-        m.GetProperty("forwarded_from").GetString()))];
-
-    private sealed record CellView(string You, string[] Members, ulong Epoch, bool Member);
-
-    private sealed record Message(string Id, string Cell, string Sender, string? Text, string? File, long Size, string? ForwardedFrom);
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Courier.Cli.Tests;
 
 /// <summary>What a <c>courier</c> process printed, and its exit code.</summary>
-internal sealed record CliResult(int Exit, string Out, string Err)
+public sealed record CliResult(int Exit, string Out, string Err)
 {
     /// <summary>Stdout as JSON.</summary>
     public JsonElement Json() => JsonDocument.Parse(Out).RootElement.Clone();
@@ -14,7 +14,7 @@ internal sealed record CliResult(int Exit, string Out, string Err)
 /// The built <c>courier</c> command run as child processes (<c>dotnet courier.dll</c>), with node
 /// homes under one temporary directory that <see cref="Dispose"/> deletes.
 /// </summary>
-internal sealed class CourierCli : IDisposable
+public sealed class CourierCli : IDisposable
 {
     public const string Passphrase = "correct horse";
 
