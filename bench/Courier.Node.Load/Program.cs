@@ -68,9 +68,12 @@ try
 
         // The two paths back to back, so that drifting load on the machine affects both alike.
         Progress($"cell of {members}: {messages} messages through the nodes");
+        var beforeNode = await RelayRequests.ReadAsync(relay.Address);
         var nodeMessages = await MessagesAsync(node, texts);
+        var afterNode = await RelayRequests.ReadAsync(relay.Address);
         Progress($"cell of {members}: {messages} messages through the library");
         var libraryMessages = await MessagesAsync(library, texts);
+        var afterLibrary = await RelayRequests.ReadAsync(relay.Address);
 
         var file = RandomNumberGenerator.GetBytes(fileMib * 1024 * 1024);
         var path = Path.Combine(dir, "load.bin");
@@ -83,6 +86,8 @@ try
 
         var nodeResult = Combine(nodeMessages, nodeFile);
         var libraryResult = Combine(libraryMessages, libraryFile);
+        nodeResult["relay_requests_per_message"] = new JsonObject(RelayRequests.PerMessage(beforeNode, afterNode, messages).Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value)));
+        libraryResult["relay_requests_per_message"] = new JsonObject(RelayRequests.PerMessage(afterNode, afterLibrary, messages).Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value)));
         results.Add(new JsonObject
         {
             ["members"] = members,
