@@ -15,9 +15,6 @@ namespace Courier.Node.Cells;
 /// </summary>
 internal sealed partial class Cell
 {
-    /// <summary>How often a rejoin is tried when other members' commits win the epoch it targets.</summary>
-    private const int RejoinAttempts = 3;
-
     private const string LostDeleted = "The relay deleted messages of this cell before this node read them (it keeps them only so long, and this node was away longer); they are lost to it.";
 
     private const string LostRestarted = "The relay deleted messages of this cell (it keeps them only so long); some may not have reached this node.";
@@ -99,150 +96,6 @@ internal sealed partial class Cell
         _gapSince = _gapSince != 0 ? _gapSince : Math.Max(1, _settings.Time.GetUtcNow().ToUnixTimeSeconds());
         Write(new CellChange { Cursor = Cursor() });
         _gapNotices.Add(gap == DropGap.Restarted ? LostRestarted : LostDeleted);
-    }
-
-    /// <summary>
-    /// The external commit: resyncs from <paramref name="record"/>'s GroupInfo as this member, creates
-    /// the next epoch's drop, appends the commit to the epoch's drop and reads it back; if no other
-    /// commit came first, the new group replaces the old one, and what the outbox held is protected
-    /// again in the new epoch. Otherwise tries again from a newer record.
-    /// </summary>
-    private async Task RejoinAsync(RejoinRecord record, CancellationToken cancellationToken)
-    {
-        RejoinRecord? newer = null;
-        try
-        {
-            for (var attempt = 0; attempt < RejoinAttempts; attempt++)
-            {
-                if (await TryRejoinAsync(newer ?? record, cancellationToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                var next = await ReadRejoinDropAsync(cancellationToken).ConfigureAwait(false);
-                if (next is null || next.Epoch <= (newer ?? record).Epoch)
-                {
-                    next?.Dispose();
-                    break;
-                }
-
-                newer?.Dispose();
-                newer = next;
-            }
-        }
-        finally
-        {
-            newer?.Dispose();
-        }
-
-        throw new FellBehindException("This node fell behind and tried to rejoin the cell, but other members' changes came first; sync again.");
-    }
-
-    private async Task<bool> TryRejoinAsync(RejoinRecord record, CancellationToken cancellationToken)
-    {
-        ExternalJoinResult joined;
-        try
-        {
-            joined = Group.Resync(record.GroupInfo, _settings.LeafLifetime);
-        }
-        catch (Exception e) when (e is MessageRejectedException or DecodeException or ArgumentException or InvalidOperationException)
-        {
-            throw new FellBehindException("This node fell behind, and the cell's rejoin information at the relay does not let it rejoin (it is not for this member, or does not verify). Ask a member to remove you and add you again.", e);
-        }
-
-        var won = false;
-        try
-        {
-            using var epochDrop = CellDrop.FromSeeds(record.CopyOfDrop());
-            using (var next = CellDrop.Of(joined.Group))
-            {
-                await CreateDropAsync(next, cancellationToken).ConfigureAwait(false);
-            }
-
-            var seq = await AppendCreatingAsync(epochDrop, epochDrop.Seal(FrameKind, joined.Commit), cancellationToken).ConfigureAwait(false);
-            won = await FirstCommitIsAsync(epochDrop, seq, joined.Commit, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (!won)
-            {
-                joined.Group.Dispose();
-            }
-        }
-
-        if (won)
-        {
-            await AdoptAsync(joined.Group, cancellationToken).ConfigureAwait(false);
-        }
-
-        return won;
-    }
-
-    /// <summary>Whether the first commit in <paramref name="drop"/> up to <paramref name="through"/> is <paramref name="commit"/>: the members apply the first valid one (RFC 9420 §12.4).</summary>
-    private async Task<bool> FirstCommitIsAsync(CellDrop drop, long through, byte[] commit, CancellationToken cancellationToken)
-    {
-        long after = 0;
-        for (var batches = 0; after < through && batches < MaxBatchesPerRead; batches++)
-        {
-            var result = await RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, after, TimeSpan.Zero, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
-            if (result.Envelopes.Count == 0)
-            {
-                return false;
-            }
-
-            foreach (var envelope in result.Envelopes.Where(e => e.Seq <= through))
-            {
-                if (drop.TryOpen(envelope.Data) is (FrameKind, var content) && IsCommit(content))
-                {
-                    return content.AsSpan().SequenceEqual(commit);
-                }
-            }
-
-            after = result.Envelopes[^1].Seq;
-        }
-
-        return false;
-    }
-
-    private static bool IsCommit(byte[] message)
-    {
-        try
-        {
-            return MlsGroup.IsCommit(message);
-        }
-        catch (DecodeException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Takes the rejoined group: the old one's state is replaced in the store, the outbox is protected again in the new epoch, and its GroupInfo is published.</summary>
-    private async Task AdoptAsync(MlsGroup group, CancellationToken cancellationToken)
-    {
-        var old = Group;
-        Group = group;
-        old.Dispose();
-        EnterEpoch();
-        _closedAt.Clear();
-        _gapSince = 0;
-        Write(new CellChange { Group = SaveGroup(), ReplacesGroup = true, Cursor = Cursor(), Membership = Membership() });
-
-        // What this member had not seen delivered may never have been read: it is protected again in this epoch (not the old ciphertext).
-        foreach (var entry in _outbox.Where(e => e.Epoch < Group.Epoch).ToList())
-        {
-            _outbox.Remove(entry);
-            if (entry.Content is { } content)
-            {
-                ProtectAndStore(content, entry.Source, settled: entry);
-            }
-            else
-            {
-                Write(new CellChange { Settled = [entry] });
-                _gapNotices.Add($"Part of the file {entry.Source?.Name} could not be sent again after rejoining (the file changed on disk); send it again.");
-            }
-        }
-
-        await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -386,16 +239,15 @@ internal sealed partial class Cell
 
         foreach (var envelope in envelopes)
         {
-            await AppendCreatingAsync(drop, envelope, cancellationToken).ConfigureAwait(false);
+            await AppendCreatingAsync(drop, envelope, MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
         }
 
         return envelopes.Count > 0;
     }
 
     /// <summary>Appends to a drop whose keys this member holds, creating it (with its append key) when the relay does not know it: new, lost, or deleted idle.</summary>
-    private async Task<long> AppendCreatingAsync(CellDrop drop, byte[] envelope, CancellationToken cancellationToken)
+    private async Task<long> AppendCreatingAsync(CellDrop drop, byte[] envelope, MessageId id, CancellationToken cancellationToken)
     {
-        var id = MessageId.NewRandom();
         try
         {
             return await AppendAsync(drop.Name, drop.AppendKey, envelope, id, cancellationToken).ConfigureAwait(false);
@@ -418,16 +270,5 @@ internal sealed partial class Cell
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(_rejoinSecret);
             _rejoinSecret = CellRejoin.SecretOf(Group);
         }
-    }
-
-    /// <summary>
-    /// A cell accepts an external commit (RFC 9420 §12.4.3.2) only as a resync: the members after it
-    /// are the members before it, each with the same code name and signature key. Anyone else who got
-    /// hold of a GroupInfo cannot join, and no member can take another's place.
-    /// </summary>
-    private bool IsAcceptableExternal(StagedCommit staged)
-    {
-        static string[] Keys(IEnumerable<GroupMember> members) => members.Select(m => Convert.ToHexString(m.Identity) + ":" + Convert.ToHexString(m.SignatureKey)).Order(StringComparer.Ordinal).ToArray();
-        return staged.Committer is not null || Keys(staged.Members).SequenceEqual(Keys(Group.Members));
     }
 }

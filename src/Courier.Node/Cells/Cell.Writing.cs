@@ -48,14 +48,17 @@ internal sealed partial class Cell
     }
 
     private static bool IsBookkeeping(CellChange change)
-        => change.Group is null or { IsEmpty: true } && !change.ReplacesGroup && change.Membership is null && change.Queued.Count == 0
+        => change.Group is null or { IsEmpty: true } && change.RejoinStarted is null && change.RejoinAdopted is null && !change.RejoinLost
+           && change.Membership is null && change.Queued.Count == 0
            && change.Received.Count == 0 && change.CommitCreated is null && change.CommitMerged is null;
 
     /// <summary><paramref name="later"/>, with the read position of <paramref name="earlier"/> when it has none, and both settlements.</summary>
     private static CellChange Merge(CellChange earlier, CellChange later) => new()
     {
         Group = later.Group,
-        ReplacesGroup = later.ReplacesGroup,
+        RejoinStarted = later.RejoinStarted,
+        RejoinAdopted = later.RejoinAdopted,
+        RejoinLost = later.RejoinLost,
         Cursor = later.Cursor ?? earlier.Cursor,
         Membership = later.Membership,
         Queued = later.Queued,

@@ -89,10 +89,10 @@ internal sealed partial class Cell : IDisposable
     public static async Task<Cell> JoinAsync(byte[] welcome, KeyPackageBundle self, IRelay relay, ICellStore store, CellSettings settings, CancellationToken cancellationToken)
         => await StartAsync(MlsGroup.JoinFromWelcome(welcome, self, SystemRandom.Instance, settings.Time), relay, store, settings, create: false, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>A stored cell, as <see cref="ICellStore"/> last wrote it.</summary>
-    public static Cell Open(MlsGroup group, CellCursor cursor, IEnumerable<OutboxEntry> outbox, IRelay relay, ICellStore store, CellSettings settings)
+    /// <summary>A stored cell, as <see cref="ICellStore"/> last wrote it, with its external commit in flight if a crash interrupted one (finished by the next read).</summary>
+    public static Cell Open(MlsGroup group, CellCursor cursor, IEnumerable<OutboxEntry> outbox, PendingRejoin? rejoin, IRelay relay, ICellStore store, CellSettings settings)
     {
-        var cell = new Cell(group, cursor, outbox, relay, store, settings);
+        var cell = new Cell(group, cursor, outbox, relay, store, settings) { _pendingRejoin = rejoin };
         if (group.IsActive)
         {
             cell.SetDrop();
@@ -269,6 +269,7 @@ internal sealed partial class Cell : IDisposable
     public void Dispose()
     {
         _drop?.Dispose();
+        _pendingRejoin?.Dispose();
         Group.Dispose();
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(_rejoinSecret);
     }
