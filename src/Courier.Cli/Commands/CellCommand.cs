@@ -171,7 +171,7 @@ internal static class CellCommand
             var cells = node.Cells;
             if (parse.GetValue(NodeCommandOptions.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { name = c.Name, layer = c.Layer, relay = c.Relay, member = c.IsMember, you = c.CodeName, members = c.Members, epoch = c.Epoch })));
+                Console.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { name = c.Name, layer = c.Layer, relay = c.Relay, member = c.IsMember, you = c.CodeName, members = c.Members, epoch = c.Epoch, cipher_suite = c.CipherSuite })));
                 return Task.CompletedTask;
             }
 

@@ -51,7 +51,7 @@ internal sealed class CellService(NodeContext node)
 
         var layerRecord = node.Layers.Find(layer);
         var relay = layerRecord.Relays[RandomNumberGenerator.GetInt32(layerRecord.Relays.Count)];
-        using var self = PairwiseIdentity.NewBundle(codeName, node.Options);
+        using var self = PairwiseIdentity.NewBundle(codeName, node.Options, layerRecord.RequirePostQuantum ? PairwiseIdentity.PostQuantumSuite : node.Options.CipherSuite);
         var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layerRecord.Name, relay) { CipherSuite = (ushort)self.CipherSuite });
         var cell = await Cell.CreateAsync(self, node.Relays.At(relay), store, node.Cells.Settings, cancellationToken).ConfigureAwait(false);
         node.Cells.Adopt(cell, store);
@@ -287,13 +287,14 @@ internal sealed class CellService(NodeContext node)
         var layer = LayerFor(welcome);
         if (layer.RequirePostQuantum && KeyPackages.CipherSuiteOf(welcome.Welcome) != (ushort)PairwiseIdentity.PostQuantumSuite)
         {
-            rejected.Add($"A cell invitation from \"{contact.TheirCodeName}\" is not of the post-quantum ciphersuite its layer \"{layer.Name}\" requires; it was ignored.");
+            rejected.Add($"A cell invitation from \"{contact.TheirCodeName}\" is not of the post-quantum ciphersuite its layer \"{layer.Name}\" requires; it was ignored. Ask them to add you to a cell of a layer they made with --post-quantum.");
+            node.Contacts.Put(contact);
             return;
         }
 
         var name = node.Cells.UniqueName(Names.IsValid(welcome.Cell) ? welcome.Cell : $"cell from {contact.TheirCodeName}");
         var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layer.Name, HttpRelay.AddressOf(relayUri)) { CipherSuite = KeyPackages.CipherSuiteOf(welcome.Welcome) ?? 0 });
-        using var replacement = PairwiseIdentity.NewBundle(null, node.Options);
+        using var replacement = PairwiseIdentity.NewBundle(null, node.Options, node.SuiteFor(contact.Relay));
         for (var i = 0; i < contact.OurBundles.Count; i++)
         {
             using var bundle = KeyPackageBundle.Deserialize(contact.OurBundles[i]);
