@@ -37,7 +37,7 @@ internal sealed partial class Cell
                     return;
                 }
 
-                var next = await ReadRejoinDropAsync(cancellationToken).ConfigureAwait(false);
+                var (next, _) = await ReadRejoinDropsAsync(cancellationToken).ConfigureAwait(false);
                 if (next is null || next.Epoch <= (newer ?? record).Epoch)
                 {
                     next?.Dispose();

@@ -113,7 +113,7 @@ internal sealed partial class Cell
             return;
         }
 
-        var newest = await ReadRejoinDropAsync(cancellationToken).ConfigureAwait(false);
+        var (newest, current) = await ReadRejoinDropsAsync(cancellationToken).ConfigureAwait(false);
         var found = newest is not null;
         try
         {
@@ -132,8 +132,9 @@ internal sealed partial class Cell
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
-            else if (newest is null || newest.Epoch < Group.Epoch)
+            else if (newest is null || newest.Epoch < Group.Epoch || !current)
             {
+                // This period's drop gets the record (once, by the first member to check).
                 found = await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false) || found;
             }
         }
@@ -154,10 +155,30 @@ internal sealed partial class Cell
         Write(new CellChange { Cursor = Cursor() });
     }
 
-    /// <summary>The record of the latest epoch in the rejoin drop, or null when it holds none this member can open.</summary>
-    private async Task<RejoinRecord?> ReadRejoinDropAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The record of the latest epoch in the rejoin drops, newest period first, back at most
+    /// <see cref="CellRejoin.Lookback"/> periods (the first period holding a record holds the latest:
+    /// epochs only grow, and every member reads this way); null when none holds a record this member
+    /// can open. <c>Current</c>: it was found in this period's drop.
+    /// </summary>
+    private async Task<(RejoinRecord? Newest, bool Current)> ReadRejoinDropsAsync(CancellationToken cancellationToken)
     {
-        using var drop = CellRejoin.DropOf(_rejoinSecret);
+        var now = CellRejoin.PeriodOf(_settings.Time.GetUtcNow(), _settings.RejoinPeriod);
+        for (var period = now; period > now - CellRejoin.Lookback; period--)
+        {
+            if (await ReadRejoinDropAsync(period, cancellationToken).ConfigureAwait(false) is { } newest)
+            {
+                return (newest, period == now);
+            }
+        }
+
+        return (null, false);
+    }
+
+    /// <summary>The record of the latest epoch in one period's rejoin drop, or null when it holds none this member can open.</summary>
+    private async Task<RejoinRecord?> ReadRejoinDropAsync(long period, CancellationToken cancellationToken)
+    {
+        using var drop = CellRejoin.DropOf(_rejoinSecret, period);
         RejoinRecord? newest = null;
         var parts = new RejoinParts.Collector();
         long after = 0;
@@ -205,7 +226,11 @@ internal sealed partial class Cell
         return newest;
     }
 
-    /// <summary>Leaves this epoch's GroupInfo, with its drop's seeds, in the rejoin drop (creating the drop when the secret is new), split across envelopes when it does not fit one; false when it is too large even so.</summary>
+    /// <summary>
+    /// Leaves this epoch's GroupInfo, with its drop's seeds, in this period's rejoin drop (creating the
+    /// drop when it is new), split across envelopes when it does not fit one; false when it is too
+    /// large even so, or the relay refused it (a full drop: the next period's drop, or the next check, takes it).
+    /// </summary>
     private async Task<bool> PublishGroupInfoAsync(CancellationToken cancellationToken)
     {
         byte[] content;
@@ -214,7 +239,7 @@ internal sealed partial class Cell
             content = record.Encode();
         }
 
-        using var drop = CellRejoin.DropOf(_rejoinSecret);
+        using var drop = CellRejoin.DropOf(_rejoinSecret, CellRejoin.PeriodOf(_settings.Time.GetUtcNow(), _settings.RejoinPeriod));
         var envelopes = new List<byte[]>();
         try
         {
@@ -237,9 +262,16 @@ internal sealed partial class Cell
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(content);
         }
 
-        foreach (var envelope in envelopes)
+        try
         {
-            await AppendCreatingAsync(drop, envelope, MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            foreach (var envelope in envelopes)
+            {
+                await AppendCreatingAsync(drop, envelope, MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RelayRejectedException)
+        {
+            return false;
         }
 
         return envelopes.Count > 0;

@@ -107,6 +107,9 @@ internal sealed class CellMember(Cell cell, MemoryCellStore store, IRelay relay,
 
     public MlsGroup Group => Cell.Group;
 
+    /// <summary>This member's rejoin drop of the current period (as <see cref="Cell"/> derives it from the stored secret).</summary>
+    public CellDrop RejoinDrop() => CellRejoin.DropOf(Store.Cursor.RejoinSecret, CellRejoin.PeriodOf(settings.Time.GetUtcNow(), settings.RejoinPeriod));
+
     public Task SendAsync(CellContent content) => Cell.SendAsync([content], null, [], default);
 
     /// <summary>Syncs and returns what arrived since the last call (during sends too).</summary>

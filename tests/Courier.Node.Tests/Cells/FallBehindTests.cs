@@ -102,7 +102,7 @@ public class FallBehindTests
 
         // Starik puts the record back, in parts: none fits one envelope.
         await cell["Starik"].SyncAsync();
-        using (var rejoin = CellRejoin.DropOf(cell["Starik"].Store.Cursor.RejoinSecret))
+        using (var rejoin = cell["Starik"].RejoinDrop())
         {
             var kinds = (await relay.FetchAsync(rejoin.Name, rejoin.ReadKey, 0, TimeSpan.Zero, default)).Envelopes.Select(e => rejoin.TryOpen(e.Data)!.Value.Kind).ToList();
             Assert.True(kinds.Count >= 2, $"{kinds.Count} part(s)");
@@ -131,7 +131,7 @@ public class FallBehindTests
         await cell["Starik"].UpdateKeysAsync();
         relay.ExpireAll();
         await cell["Starik"].SyncAsync();
-        using (var rejoin = CellRejoin.DropOf(cell["Starik"].Store.Cursor.RejoinSecret))
+        using (var rejoin = cell["Starik"].RejoinDrop())
         {
             // Nothing was ever published under this rejoin secret, so its drop was never even created.
             var none = await Assert.ThrowsAsync<RelayRejectedException>(() => relay.FetchAsync(rejoin.Name, rejoin.ReadKey, 0, TimeSpan.Zero, default));
