@@ -56,6 +56,7 @@ internal sealed partial class Cell
             foreach (var envelope in batch)
             {
                 _position = envelope.Seq;
+                _positionDigest = CellCursor.DigestOf(envelope.Data);
                 var outcome = Accept(envelope, messages);
                 ownCommitMerged |= outcome == Accepted.OwnCommit;
                 if (outcome != Accepted.Other && (Group.Epoch != epochBefore || !Group.IsActive))

@@ -52,13 +52,20 @@ internal sealed partial class Cell
     /// One batch of the current drop, and whether envelopes this member had not read are gone: the
     /// first one returned is not the next in the numbering, or none is returned though the drop's last
     /// is beyond the position, or the relay no longer knows the position (<c>out_of_range</c>) or the
-    /// drop. A drop the relay does not know while nothing was read from it yet (its committer failed
-    /// before creating it) is created, once.
+    /// drop. A read that does not wait also asks for the envelope at the position and compares it with
+    /// the one read there: another envelope in its place, or a last below the position, means the
+    /// drop's numbering restarted (a NATS relay whose drop expired whole) even when it has since grown
+    /// past the position. A drop the relay does not know while nothing was read from it yet (its
+    /// committer failed before creating it) is created, once.
     /// </summary>
     private async Task<(IReadOnlyList<FetchedEnvelope> Envelopes, DropGap Gap, long Last)> FetchBatchAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        var (drop, position) = (_drop!, _position);
-        Task<FetchResult> Fetch() => RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, position, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
+        var (drop, position, seen) = (_drop!, _position, _positionDigest);
+
+        // Not while long-polling: the envelope at the position is always there, so the poll would return at once.
+        var verify = position > 0 && seen.Length > 0 && wait == TimeSpan.Zero;
+        var after = verify ? position - 1 : position;
+        Task<FetchResult> Fetch() => RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, after, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
         FetchResult result;
         try
         {
@@ -81,6 +88,17 @@ internal sealed partial class Cell
         }
 
         var envelopes = result.Envelopes;
+        if (verify)
+        {
+            if (result.Last < position
+                || (envelopes.Count > 0 && envelopes[0].Seq == position && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(CellCursor.DigestOf(envelopes[0].Data), seen)))
+            {
+                return ([], DropGap.Restarted, 0);
+            }
+
+            envelopes = envelopes.Where(e => e.Seq > position).ToList();
+        }
+
         var gap = (envelopes.Count > 0 && envelopes[0].Seq > position + 1) || (envelopes.Count == 0 && result.Last > position);
         return (envelopes, gap ? DropGap.Deleted : DropGap.None, result.Last);
     }
@@ -92,6 +110,7 @@ internal sealed partial class Cell
     /// </summary>
     private void NoteGap(DropGap gap, long skipTo)
     {
+        _positionDigest = skipTo == _position && gap != DropGap.Restarted ? _positionDigest : [];
         _position = gap == DropGap.Restarted ? 0 : Math.Max(_position, skipTo);
         _gapSince = _gapSince != 0 ? _gapSince : Math.Max(1, _settings.Time.GetUtcNow().ToUnixTimeSeconds());
         Write(new CellChange { Cursor = Cursor() });

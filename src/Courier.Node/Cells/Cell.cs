@@ -46,6 +46,9 @@ internal sealed partial class Cell : IDisposable
 
     private CellDrop? _drop;
     private long _position;
+
+    /// <summary>A digest of the envelope read at <see cref="_position"/>, or empty (<see cref="CellCursor.PositionDigest"/>).</summary>
+    private byte[] _positionDigest = [];
     private bool _ownCommitMerged;
 
     private Cell(MlsGroup group, CellCursor cursor, IEnumerable<OutboxEntry> outbox, IRelay relay, ICellStore store, CellSettings settings)
@@ -55,6 +58,7 @@ internal sealed partial class Cell : IDisposable
         _store = store;
         _settings = settings;
         _position = cursor.Position;
+        _positionDigest = cursor.PositionDigest;
         _closedAt = new Dictionary<ulong, long>(cursor.ClosedAt);
         _leaving = new HashSet<string>(cursor.Leaving, StringComparer.Ordinal);
         _outbox = [.. outbox.OrderBy(e => e.Order)];
@@ -428,6 +432,7 @@ internal sealed partial class Cell : IDisposable
     {
         SetDrop();
         _position = 0;
+        _positionDigest = [];
         _leaving.RemoveWhere(n => TryLeafOf(n) is null);
     }
 

@@ -263,4 +263,37 @@ public class FallBehindTests
         await cell["Starik"].SendAsync(new TextContent("two"));
         Assert.Equal(new TextContent("two"), Assert.Single(await cell["Galya"].SyncAsync()).Content);
     }
+
+    [Fact]
+    public async Task A_drop_renumbered_past_the_readers_position_is_caught_at_the_fetch_and_nothing_after_is_lost()
+    {
+        var relay = new InMemoryRelay();
+        using var people = new People(relay);
+        var cell = await people.CellAsync("Starik", "Galya");
+        for (var i = 0; i < 3; i++)
+        {
+            await cell["Starik"].SendAsync(new TextContent($"old {i}"));
+        }
+
+        Assert.Equal(3, (await cell["Galya"].SyncAsync()).Count);
+
+        // The drop expires whole and its numbering restarts (NATS); Starik sends six more, numbered 1 to 6:
+        // the relay answers Galya's position (3) without out_of_range, and 4 to 6 look like what follows.
+        relay.ExpireAll(restartNumbering: true);
+        string[] sent = ["new 0", "new 1", "new 2", "new 3", "new 4", "new 5"];
+        foreach (var text in sent)
+        {
+            await cell["Starik"].SendAsync(new TextContent(text));
+        }
+
+        // The envelope at her position is not the one she read there: she is told, reads the drop from its start, and misses nothing sent after.
+        Assert.Equal(sent, (await cell["Galya"].SyncAsync()).Select(m => ((TextContent)m.Content).Text));
+        Assert.Contains("some may not have reached this node", Assert.Single(cell["Galya"].Cell.TakeGapNotices()), StringComparison.Ordinal);
+
+        // And from then on, nothing more is said and nothing read twice, also after a restart (the digest is stored).
+        cell["Galya"].Reopen();
+        await cell["Starik"].SendAsync(new TextContent("after"));
+        Assert.Equal(new TextContent("after"), Assert.Single(await cell["Galya"].SyncAsync()).Content);
+        Assert.Empty(cell["Galya"].Cell.TakeGapNotices());
+    }
 }
