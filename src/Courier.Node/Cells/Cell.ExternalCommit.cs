@@ -101,15 +101,27 @@ internal sealed partial class Cell
         }
     }
 
-    /// <summary>Appends the pending external commit and reads where it landed: if it came first, its group replaces the old one; either way it is no longer pending.</summary>
+    /// <summary>
+    /// Appends the pending external commit and reads where it landed: if it came first, its group
+    /// replaces the old one; if another commit came first or the relay refused it for good, it is
+    /// lost. Either way it is no longer pending; a relay out of reach leaves it pending.
+    /// </summary>
     private async Task<bool> CompleteRejoinAsync(CancellationToken cancellationToken)
     {
         var pending = _pendingRejoin!;
         bool won;
         using (var epochDrop = CellDrop.FromSeeds(pending.CopyOfDrop()))
         {
-            var seq = await AppendCreatingAsync(epochDrop, pending.Envelope, pending.Id, cancellationToken).ConfigureAwait(false);
-            won = await FirstCommitIsAsync(epochDrop, seq, pending.Commit, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var seq = await AppendCreatingAsync(epochDrop, pending.Envelope, pending.Id, cancellationToken).ConfigureAwait(false);
+                won = await FirstCommitIsAsync(epochDrop, seq, pending.Commit, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RelayRejectedException)
+            {
+                // Refused for good (a full drop): it is in no drop, so it is lost, and cannot hold up every later read.
+                won = false;
+            }
         }
 
         _pendingRejoin = null;
