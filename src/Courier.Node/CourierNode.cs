@@ -176,12 +176,14 @@ public sealed class CourierNode : IDisposable
     /// <summary>
     /// Adds contacts to a cell: one of each contact's KeyPackages goes into one commit, and once the
     /// commit has won its epoch the Welcome goes to each through the pairwise drop shared with them.
-    /// They join on their next sync, under a code name and key used nowhere else.
+    /// They join on their next sync, under a code name and key used nowhere else. Returns what the user
+    /// should know: a Welcome that waits in the pairwise outbox (the contact's drop was deleted, the
+    /// relay refused it or was out of reach) and goes out with a later sync.
     /// </summary>
     /// <exception cref="NoKeyPackageException">A contact has no KeyPackage left (they send new ones as they join cells).</exception>
     /// <exception cref="BadKeyPackageException">The cell's group refused a contact's KeyPackage.</exception>
     /// <exception cref="CellBusyException">Other members' commits kept winning; nothing was changed.</exception>
-    public Task AddToCellAsync(string cell, IReadOnlyList<string> contacts, CancellationToken cancellationToken = default) => _cells.AddAsync(cell, contacts, cancellationToken);
+    public Task<IReadOnlyList<string>> AddToCellAsync(string cell, IReadOnlyList<string> contacts, CancellationToken cancellationToken = default) => _cells.AddAsync(cell, contacts, cancellationToken);
 
     /// <summary>Removes members, by their code names in the cell, in one commit: they cannot read what is sent after it.</summary>
     /// <exception cref="CellBusyException">Other members' commits kept winning; nothing was changed.</exception>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Courier.Mls.Crypto;
 using Courier.Node.Contacts;
 using Courier.Node.Cpace;
 using Courier.Node.FirstContact;
@@ -23,9 +24,12 @@ public sealed class Invitation : IDisposable
     private readonly ContactStore _store;
     private readonly string? _codeName;
     private readonly NodeOptions _options;
+
+    /// <summary>The ciphersuite of the KeyPackages we give (<see cref="NodeContext.SuiteFor"/>).</summary>
+    private readonly CipherSuiteId _suite;
     private bool _used;
 
-    private Invitation(IRelay relay, NameplateClaim claim, InvitationCode code, FirstContactChannel channel, CPaceParty party, byte[] sid, ContactStore store, string? codeName, NodeOptions options)
+    private Invitation(IRelay relay, NameplateClaim claim, InvitationCode code, FirstContactChannel channel, CPaceParty party, byte[] sid, ContactStore store, string? codeName, NodeOptions options, CipherSuiteId suite)
     {
         _relay = relay;
         _claim = claim;
@@ -35,6 +39,7 @@ public sealed class Invitation : IDisposable
         _store = store;
         _codeName = codeName;
         _options = options;
+        _suite = suite;
         Code = code.Text;
         Nameplate = code.Nameplate;
     }
@@ -95,7 +100,7 @@ public sealed class Invitation : IDisposable
                 throw new FirstContactFailedException("The other side's contact details did not verify. Nothing was stored.");
             }
 
-            using var ours = PairwiseIdentity.Create(_codeName, _options);
+            using var ours = PairwiseIdentity.Create(_codeName, _options, _suite);
             var confirmTag = keys.ConfirmTag();
             var sealedOffer = keys.SealConfirm(ours.Offer(keys.OfferContext(inviter: true)).Encode());
             await _channel.PostAsync(FirstContactKind.Confirm, (byte[])[.. confirmTag, .. sealedOffer], cancellationToken).ConfigureAwait(false);
@@ -142,6 +147,7 @@ public sealed class Invitation : IDisposable
         ContactStore store,
         string? codeName,
         NodeOptions options,
+        CipherSuiteId suite,
         CancellationToken cancellationToken)
     {
         var secret = InvitationCode.NewSecret(phrase);
@@ -162,7 +168,7 @@ public sealed class Invitation : IDisposable
         }
 
         var channel = new FirstContactChannel(relay, claim, options.Time, options.Time.GetUtcNow() + options.FirstContactTimeout);
-        var invitation = new Invitation(relay, claim, code, channel, party, sid, store, codeName, options);
+        var invitation = new Invitation(relay, claim, code, channel, party, sid, store, codeName, options, suite);
         try
         {
             await channel.PostAsync(FirstContactKind.Hello, (byte[])[.. sid, .. party.Share], cancellationToken).ConfigureAwait(false);

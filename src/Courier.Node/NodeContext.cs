@@ -40,6 +40,15 @@ internal sealed class NodeContext : IDisposable
 
     public long Now => Options.Time.GetUtcNow().ToUnixTimeSeconds();
 
+    /// <summary>
+    /// The ciphersuite of the KeyPackages this node gives contacts on the relay at
+    /// <paramref name="relay"/> (its address as <see cref="IRelay.Address"/> gives it): the post-quantum suite when a layer of this node that requires it
+    /// uses that relay (its cells will take only KeyPackages of that suite), else <see cref="NodeOptions.CipherSuite"/>
+    /// (docs/cells.md, "Post-quantum cells").
+    /// </summary>
+    public Mls.Crypto.CipherSuiteId SuiteFor(string relay)
+        => Layers.All().Any(l => l.RequirePostQuantum && l.Relays.Contains(relay)) ? PairwiseIdentity.PostQuantumSuite : Options.CipherSuite;
+
     public void Dispose()
     {
         Cells.Dispose();

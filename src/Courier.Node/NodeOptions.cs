@@ -26,7 +26,9 @@ public sealed class NodeOptions
     /// (MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519) or the post-quantum hybrid 0x0054
     /// (MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519; docs/cells.md, "Post-quantum cells"). An
     /// X-Wing KeyPackage is about 2.7 KB, so a first contact's 4 KiB envelope holds one:
-    /// <see cref="KeyPackagesPerContact"/> must then be at most 1.
+    /// <see cref="KeyPackagesPerContact"/> must then be at most 1. A layer that requires post-quantum
+    /// cells overrides it: its cells, and the KeyPackages given to contacts on its relays, are of 0x0054
+    /// (one per first contact).
     /// </summary>
     public CipherSuiteId CipherSuite { get; init; } = CipherSuiteId.MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 

@@ -18,12 +18,19 @@ internal static class OutboxView
             items.AddRange(entries.OrderBy(e => e.Order).Select(e => new OutboxItem("cell", cell.Name, e.Refused ? "set aside" : "unsettled", e.QueuedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(e.QueuedAt) : null, e.Epoch)));
         }
 
+        // Welcomes a commit merged and the sync has not yet moved into the pairwise outbox (it does first thing).
         foreach (var welcome in node.Vault.ReadAll(VaultCollection.WelcomeDelivery, WelcomeDelivery.Decode))
         {
             items.Add(new OutboxItem("welcome", ContactName(node, welcome.ContactId), "waiting", null, null));
         }
 
-        foreach (var entry in node.Pairwise.All())
+        var pairwise = node.Pairwise.All();
+        foreach (var entry in pairwise.Where(e => e.Type == Introductions.PairwiseMessageType.Welcome))
+        {
+            items.Add(new OutboxItem("welcome", ContactName(node, entry.ContactId), "waiting", DateTimeOffset.FromUnixTimeSeconds(entry.QueuedAt), null));
+        }
+
+        foreach (var entry in pairwise.Where(e => e.Type != Introductions.PairwiseMessageType.Welcome))
         {
             items.Add(new OutboxItem("contact", ContactName(node, entry.ContactId), "waiting", DateTimeOffset.FromUnixTimeSeconds(entry.QueuedAt), null));
         }

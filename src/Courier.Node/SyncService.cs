@@ -49,11 +49,11 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
     {
         using var deferred = node.Vault.DeferCheckpoints();
         var problems = new List<string>();
-        await cells.DeliverWelcomesAsync(problems, cancellationToken).ConfigureAwait(false);
+        var notices = new List<string>();
+        await cells.DeliverWelcomesAsync(problems, notices, cancellationToken).ConfigureAwait(false);
         var contactResult = await ReceiveAsync(problems, cancellationToken).ConfigureAwait(false);
         var received = new List<InboxMessage>();
         var removed = new List<string>();
-        var notices = new List<string>();
         foreach (var record in node.Cells.All().Where(c => c.IsMember))
         {
             // One damaged or unreachable cell is reported; the others are still synced.
@@ -85,7 +85,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
             }
         }
 
-        await cells.DeliverWelcomesAsync(problems, cancellationToken).ConfigureAwait(false);
+        await cells.DeliverWelcomesAsync(problems, notices, cancellationToken).ConfigureAwait(false);
         return new SyncResult(received, removed, contactResult, problems) { Notices = [.. contactResult.Notices, .. notices] };
     }
 

@@ -89,7 +89,8 @@ internal static class CellCommand
         add.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            await node.AddToCellAsync(parse.GetValue(CellName)!, parse.GetValue(contacts)!, ct).ConfigureAwait(false);
+            var notices = await node.AddToCellAsync(parse.GetValue(CellName)!, parse.GetValue(contacts)!, ct).ConfigureAwait(false);
+            await CommandRunner.SayAsync(notices).ConfigureAwait(false);
             Console.WriteLine($"added {string.Join(", ", parse.GetValue(contacts)!)} to {parse.GetValue(CellName)}; they join on their next sync");
         }));
         return add;
@@ -170,7 +171,7 @@ internal static class CellCommand
             var cells = node.Cells;
             if (parse.GetValue(NodeCommandOptions.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { name = c.Name, layer = c.Layer, relay = c.Relay, member = c.IsMember, you = c.CodeName, members = c.Members, epoch = c.Epoch })));
+                Console.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { name = c.Name, layer = c.Layer, relay = c.Relay, member = c.IsMember, you = c.CodeName, members = c.Members, epoch = c.Epoch, cipher_suite = c.CipherSuite })));
                 return Task.CompletedTask;
             }
 

@@ -28,7 +28,7 @@ internal static class LayerCommand
         };
         var postQuantum = new Option<bool>("--post-quantum")
         {
-            Description = "Require post-quantum cells: every cell of the layer uses ciphersuite 0x0054 (X-Wing key exchange), and a contact whose KeyPackage is of another suite is refused.",
+            Description = "Require post-quantum cells: every cell of the layer uses ciphersuite 0x0054 (X-Wing key exchange), the KeyPackages you give contacts on its relays are of that suite (create the layer before making contact there; the other side too), and a contact whose KeyPackage is of another suite is refused.",
         };
         var create = new Command("create", "Create a layer with its relays.") { name, relays, postQuantum };
         create.SetAction(parse => CommandRunner.Run(() =>

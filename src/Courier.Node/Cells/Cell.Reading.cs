@@ -17,6 +17,12 @@ internal sealed partial class Cell
     /// <exception cref="FellBehindException">The drop lost envelopes twice in one read.</exception>
     private async Task FetchAsync(TimeSpan wait, List<CellMessage> received, CancellationToken cancellationToken)
     {
+        if (_pendingRejoin is not null)
+        {
+            // A rejoin a crash interrupted: finished first, so reading goes on in the epoch it reached.
+            await ResumeRejoinAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var recovered = false;
         for (var batches = 0; Group.IsActive && batches < MaxBatchesPerRead; batches++)
         {
@@ -50,6 +56,7 @@ internal sealed partial class Cell
             foreach (var envelope in batch)
             {
                 _position = envelope.Seq;
+                _positionDigest = CellCursor.DigestOf(envelope.Data);
                 var outcome = Accept(envelope, messages);
                 ownCommitMerged |= outcome == Accepted.OwnCommit;
                 if (outcome != Accepted.Other && (Group.Epoch != epochBefore || !Group.IsActive))

@@ -15,9 +15,6 @@ namespace Courier.Node.Cells;
 /// </summary>
 internal sealed partial class Cell
 {
-    /// <summary>How often a rejoin is tried when other members' commits win the epoch it targets.</summary>
-    private const int RejoinAttempts = 3;
-
     private const string LostDeleted = "The relay deleted messages of this cell before this node read them (it keeps them only so long, and this node was away longer); they are lost to it.";
 
     private const string LostRestarted = "The relay deleted messages of this cell (it keeps them only so long); some may not have reached this node.";
@@ -55,13 +52,20 @@ internal sealed partial class Cell
     /// One batch of the current drop, and whether envelopes this member had not read are gone: the
     /// first one returned is not the next in the numbering, or none is returned though the drop's last
     /// is beyond the position, or the relay no longer knows the position (<c>out_of_range</c>) or the
-    /// drop. A drop the relay does not know while nothing was read from it yet (its committer failed
-    /// before creating it) is created, once.
+    /// drop. A read that does not wait also asks for the envelope at the position and compares it with
+    /// the one read there: another envelope in its place, or a last below the position, means the
+    /// drop's numbering restarted (a NATS relay whose drop expired whole) even when it has since grown
+    /// past the position. A drop the relay does not know while nothing was read from it yet (its
+    /// committer failed before creating it) is created, once.
     /// </summary>
     private async Task<(IReadOnlyList<FetchedEnvelope> Envelopes, DropGap Gap, long Last)> FetchBatchAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        var (drop, position) = (_drop!, _position);
-        Task<FetchResult> Fetch() => RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, position, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
+        var (drop, position, seen) = (_drop!, _position, _positionDigest);
+
+        // Not while long-polling: the envelope at the position is always there, so the poll would return at once.
+        var verify = position > 0 && seen.Length > 0 && wait == TimeSpan.Zero;
+        var after = verify ? position - 1 : position;
+        Task<FetchResult> Fetch() => RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, after, wait, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken);
         FetchResult result;
         try
         {
@@ -84,6 +88,17 @@ internal sealed partial class Cell
         }
 
         var envelopes = result.Envelopes;
+        if (verify)
+        {
+            if (result.Last < position
+                || (envelopes.Count > 0 && envelopes[0].Seq == position && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(CellCursor.DigestOf(envelopes[0].Data), seen)))
+            {
+                return ([], DropGap.Restarted, 0);
+            }
+
+            envelopes = envelopes.Where(e => e.Seq > position).ToList();
+        }
+
         var gap = (envelopes.Count > 0 && envelopes[0].Seq > position + 1) || (envelopes.Count == 0 && result.Last > position);
         return (envelopes, gap ? DropGap.Deleted : DropGap.None, result.Last);
     }
@@ -95,154 +110,11 @@ internal sealed partial class Cell
     /// </summary>
     private void NoteGap(DropGap gap, long skipTo)
     {
+        _positionDigest = skipTo == _position && gap != DropGap.Restarted ? _positionDigest : [];
         _position = gap == DropGap.Restarted ? 0 : Math.Max(_position, skipTo);
         _gapSince = _gapSince != 0 ? _gapSince : Math.Max(1, _settings.Time.GetUtcNow().ToUnixTimeSeconds());
         Write(new CellChange { Cursor = Cursor() });
         _gapNotices.Add(gap == DropGap.Restarted ? LostRestarted : LostDeleted);
-    }
-
-    /// <summary>
-    /// The external commit: resyncs from <paramref name="record"/>'s GroupInfo as this member, creates
-    /// the next epoch's drop, appends the commit to the epoch's drop and reads it back; if no other
-    /// commit came first, the new group replaces the old one, and what the outbox held is protected
-    /// again in the new epoch. Otherwise tries again from a newer record.
-    /// </summary>
-    private async Task RejoinAsync(RejoinRecord record, CancellationToken cancellationToken)
-    {
-        RejoinRecord? newer = null;
-        try
-        {
-            for (var attempt = 0; attempt < RejoinAttempts; attempt++)
-            {
-                if (await TryRejoinAsync(newer ?? record, cancellationToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                var next = await ReadRejoinDropAsync(cancellationToken).ConfigureAwait(false);
-                if (next is null || next.Epoch <= (newer ?? record).Epoch)
-                {
-                    next?.Dispose();
-                    break;
-                }
-
-                newer?.Dispose();
-                newer = next;
-            }
-        }
-        finally
-        {
-            newer?.Dispose();
-        }
-
-        throw new FellBehindException("This node fell behind and tried to rejoin the cell, but other members' changes came first; sync again.");
-    }
-
-    private async Task<bool> TryRejoinAsync(RejoinRecord record, CancellationToken cancellationToken)
-    {
-        ExternalJoinResult joined;
-        try
-        {
-            joined = Group.Resync(record.GroupInfo, _settings.LeafLifetime);
-        }
-        catch (Exception e) when (e is MessageRejectedException or DecodeException or ArgumentException or InvalidOperationException)
-        {
-            throw new FellBehindException("This node fell behind, and the cell's rejoin information at the relay does not let it rejoin (it is not for this member, or does not verify). Ask a member to remove you and add you again.", e);
-        }
-
-        var won = false;
-        try
-        {
-            using var epochDrop = CellDrop.FromSeeds(record.CopyOfDrop());
-            using (var next = CellDrop.Of(joined.Group))
-            {
-                await CreateDropAsync(next, cancellationToken).ConfigureAwait(false);
-            }
-
-            var seq = await AppendCreatingAsync(epochDrop, epochDrop.Seal(FrameKind, joined.Commit), cancellationToken).ConfigureAwait(false);
-            won = await FirstCommitIsAsync(epochDrop, seq, joined.Commit, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (!won)
-            {
-                joined.Group.Dispose();
-            }
-        }
-
-        if (won)
-        {
-            await AdoptAsync(joined.Group, cancellationToken).ConfigureAwait(false);
-        }
-
-        return won;
-    }
-
-    /// <summary>Whether the first commit in <paramref name="drop"/> up to <paramref name="through"/> is <paramref name="commit"/>: the members apply the first valid one (RFC 9420 §12.4).</summary>
-    private async Task<bool> FirstCommitIsAsync(CellDrop drop, long through, byte[] commit, CancellationToken cancellationToken)
-    {
-        long after = 0;
-        for (var batches = 0; after < through && batches < MaxBatchesPerRead; batches++)
-        {
-            var result = await RelayRetry.RunAsync(() => _relay.FetchAsync(drop.Name, drop.ReadKey, after, TimeSpan.Zero, cancellationToken), _settings.RetryFor, _settings.Time, cancellationToken).ConfigureAwait(false);
-            if (result.Envelopes.Count == 0)
-            {
-                return false;
-            }
-
-            foreach (var envelope in result.Envelopes.Where(e => e.Seq <= through))
-            {
-                if (drop.TryOpen(envelope.Data) is (FrameKind, var content) && IsCommit(content))
-                {
-                    return content.AsSpan().SequenceEqual(commit);
-                }
-            }
-
-            after = result.Envelopes[^1].Seq;
-        }
-
-        return false;
-    }
-
-    private static bool IsCommit(byte[] message)
-    {
-        try
-        {
-            return MlsGroup.IsCommit(message);
-        }
-        catch (DecodeException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Takes the rejoined group: the old one's state is replaced in the store, the outbox is protected again in the new epoch, and its GroupInfo is published.</summary>
-    private async Task AdoptAsync(MlsGroup group, CancellationToken cancellationToken)
-    {
-        var old = Group;
-        Group = group;
-        old.Dispose();
-        EnterEpoch();
-        _closedAt.Clear();
-        _gapSince = 0;
-        Write(new CellChange { Group = SaveGroup(), ReplacesGroup = true, Cursor = Cursor(), Membership = Membership() });
-
-        // What this member had not seen delivered may never have been read: it is protected again in this epoch (not the old ciphertext).
-        foreach (var entry in _outbox.Where(e => e.Epoch < Group.Epoch).ToList())
-        {
-            _outbox.Remove(entry);
-            if (entry.Content is { } content)
-            {
-                ProtectAndStore(content, entry.Source, settled: entry);
-            }
-            else
-            {
-                Write(new CellChange { Settled = [entry] });
-                _gapNotices.Add($"Part of the file {entry.Source?.Name} could not be sent again after rejoining (the file changed on disk); send it again.");
-            }
-        }
-
-        await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -260,7 +132,7 @@ internal sealed partial class Cell
             return;
         }
 
-        var newest = await ReadRejoinDropAsync(cancellationToken).ConfigureAwait(false);
+        var (newest, current) = await ReadRejoinDropsAsync(cancellationToken).ConfigureAwait(false);
         var found = newest is not null;
         try
         {
@@ -279,8 +151,9 @@ internal sealed partial class Cell
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
-            else if (newest is null || newest.Epoch < Group.Epoch)
+            else if (newest is null || newest.Epoch < Group.Epoch || !current)
             {
+                // This period's drop gets the record (once, by the first member to check).
                 found = await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false) || found;
             }
         }
@@ -301,10 +174,30 @@ internal sealed partial class Cell
         Write(new CellChange { Cursor = Cursor() });
     }
 
-    /// <summary>The record of the latest epoch in the rejoin drop, or null when it holds none this member can open.</summary>
-    private async Task<RejoinRecord?> ReadRejoinDropAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The record of the latest epoch in the rejoin drops, newest period first, back at most
+    /// <see cref="CellRejoin.Lookback"/> periods (the first period holding a record holds the latest:
+    /// epochs only grow, and every member reads this way); null when none holds a record this member
+    /// can open. <c>Current</c>: it was found in this period's drop.
+    /// </summary>
+    private async Task<(RejoinRecord? Newest, bool Current)> ReadRejoinDropsAsync(CancellationToken cancellationToken)
     {
-        using var drop = CellRejoin.DropOf(_rejoinSecret);
+        var now = CellRejoin.PeriodOf(_settings.Time.GetUtcNow(), _settings.RejoinPeriod);
+        for (var period = now; period > now - CellRejoin.Lookback; period--)
+        {
+            if (await ReadRejoinDropAsync(period, cancellationToken).ConfigureAwait(false) is { } newest)
+            {
+                return (newest, period == now);
+            }
+        }
+
+        return (null, false);
+    }
+
+    /// <summary>The record of the latest epoch in one period's rejoin drop, or null when it holds none this member can open.</summary>
+    private async Task<RejoinRecord?> ReadRejoinDropAsync(long period, CancellationToken cancellationToken)
+    {
+        using var drop = CellRejoin.DropOf(_rejoinSecret, period);
         RejoinRecord? newest = null;
         var parts = new RejoinParts.Collector();
         long after = 0;
@@ -352,7 +245,11 @@ internal sealed partial class Cell
         return newest;
     }
 
-    /// <summary>Leaves this epoch's GroupInfo, with its drop's seeds, in the rejoin drop (creating the drop when the secret is new), split across envelopes when it does not fit one; false when it is too large even so.</summary>
+    /// <summary>
+    /// Leaves this epoch's GroupInfo, with its drop's seeds, in this period's rejoin drop (creating the
+    /// drop when it is new), split across envelopes when it does not fit one; false when it is too
+    /// large even so, or the relay refused it (a full drop: the next period's drop, or the next check, takes it).
+    /// </summary>
     private async Task<bool> PublishGroupInfoAsync(CancellationToken cancellationToken)
     {
         byte[] content;
@@ -361,7 +258,7 @@ internal sealed partial class Cell
             content = record.Encode();
         }
 
-        using var drop = CellRejoin.DropOf(_rejoinSecret);
+        using var drop = CellRejoin.DropOf(_rejoinSecret, CellRejoin.PeriodOf(_settings.Time.GetUtcNow(), _settings.RejoinPeriod));
         var envelopes = new List<byte[]>();
         try
         {
@@ -384,18 +281,24 @@ internal sealed partial class Cell
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(content);
         }
 
-        foreach (var envelope in envelopes)
+        try
         {
-            await AppendCreatingAsync(drop, envelope, cancellationToken).ConfigureAwait(false);
+            foreach (var envelope in envelopes)
+            {
+                await AppendCreatingAsync(drop, envelope, MessageId.NewRandom(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RelayRejectedException)
+        {
+            return false;
         }
 
         return envelopes.Count > 0;
     }
 
     /// <summary>Appends to a drop whose keys this member holds, creating it (with its append key) when the relay does not know it: new, lost, or deleted idle.</summary>
-    private async Task<long> AppendCreatingAsync(CellDrop drop, byte[] envelope, CancellationToken cancellationToken)
+    private async Task<long> AppendCreatingAsync(CellDrop drop, byte[] envelope, MessageId id, CancellationToken cancellationToken)
     {
-        var id = MessageId.NewRandom();
         try
         {
             return await AppendAsync(drop.Name, drop.AppendKey, envelope, id, cancellationToken).ConfigureAwait(false);
@@ -418,16 +321,5 @@ internal sealed partial class Cell
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(_rejoinSecret);
             _rejoinSecret = CellRejoin.SecretOf(Group);
         }
-    }
-
-    /// <summary>
-    /// A cell accepts an external commit (RFC 9420 §12.4.3.2) only as a resync: the members after it
-    /// are the members before it, each with the same code name and signature key. Anyone else who got
-    /// hold of a GroupInfo cannot join, and no member can take another's place.
-    /// </summary>
-    private bool IsAcceptableExternal(StagedCommit staged)
-    {
-        static string[] Keys(IEnumerable<GroupMember> members) => members.Select(m => Convert.ToHexString(m.Identity) + ":" + Convert.ToHexString(m.SignatureKey)).Order(StringComparer.Ordinal).ToArray();
-        return staged.Committer is not null || Keys(staged.Members).SequenceEqual(Keys(Group.Members));
     }
 }

@@ -48,14 +48,17 @@ internal sealed partial class Cell
     }
 
     private static bool IsBookkeeping(CellChange change)
-        => change.Group is null or { IsEmpty: true } && !change.ReplacesGroup && change.Membership is null && change.Queued.Count == 0
+        => change.Group is null or { IsEmpty: true } && change.RejoinStarted is null && change.RejoinAdopted is null && !change.RejoinLost
+           && change.Membership is null && change.Queued.Count == 0
            && change.Received.Count == 0 && change.CommitCreated is null && change.CommitMerged is null;
 
     /// <summary><paramref name="later"/>, with the read position of <paramref name="earlier"/> when it has none, and both settlements.</summary>
     private static CellChange Merge(CellChange earlier, CellChange later) => new()
     {
         Group = later.Group,
-        ReplacesGroup = later.ReplacesGroup,
+        RejoinStarted = later.RejoinStarted,
+        RejoinAdopted = later.RejoinAdopted,
+        RejoinLost = later.RejoinLost,
         Cursor = later.Cursor ?? earlier.Cursor,
         Membership = later.Membership,
         Queued = later.Queued,
@@ -65,7 +68,7 @@ internal sealed partial class Cell
         CommitMerged = later.CommitMerged,
     };
 
-    private CellCursor Cursor() => new(_position, new Dictionary<ulong, long>(_closedAt), new HashSet<string>(_leaving, StringComparer.Ordinal)) { RejoinSecret = _rejoinSecret, RejoinCheckedAt = _rejoinCheckedAt, GapSince = _gapSince };
+    private CellCursor Cursor() => new(_position, new Dictionary<ulong, long>(_closedAt), new HashSet<string>(_leaving, StringComparer.Ordinal)) { RejoinSecret = _rejoinSecret, RejoinCheckedAt = _rejoinCheckedAt, GapSince = _gapSince, PositionDigest = _positionDigest };
 
     private CellMembership Membership()
         => Group.IsActive ? new CellMembership(true, Group.Epoch, CodeName, Members) : new CellMembership(false, Group.Epoch, string.Empty, []);

@@ -46,6 +46,9 @@ internal sealed partial class Cell : IDisposable
 
     private CellDrop? _drop;
     private long _position;
+
+    /// <summary>A digest of the envelope read at <see cref="_position"/>, or empty (<see cref="CellCursor.PositionDigest"/>).</summary>
+    private byte[] _positionDigest = [];
     private bool _ownCommitMerged;
 
     private Cell(MlsGroup group, CellCursor cursor, IEnumerable<OutboxEntry> outbox, IRelay relay, ICellStore store, CellSettings settings)
@@ -55,6 +58,7 @@ internal sealed partial class Cell : IDisposable
         _store = store;
         _settings = settings;
         _position = cursor.Position;
+        _positionDigest = cursor.PositionDigest;
         _closedAt = new Dictionary<ulong, long>(cursor.ClosedAt);
         _leaving = new HashSet<string>(cursor.Leaving, StringComparer.Ordinal);
         _outbox = [.. outbox.OrderBy(e => e.Order)];
@@ -89,10 +93,10 @@ internal sealed partial class Cell : IDisposable
     public static async Task<Cell> JoinAsync(byte[] welcome, KeyPackageBundle self, IRelay relay, ICellStore store, CellSettings settings, CancellationToken cancellationToken)
         => await StartAsync(MlsGroup.JoinFromWelcome(welcome, self, SystemRandom.Instance, settings.Time), relay, store, settings, create: false, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>A stored cell, as <see cref="ICellStore"/> last wrote it.</summary>
-    public static Cell Open(MlsGroup group, CellCursor cursor, IEnumerable<OutboxEntry> outbox, IRelay relay, ICellStore store, CellSettings settings)
+    /// <summary>A stored cell, as <see cref="ICellStore"/> last wrote it, with its external commit in flight if a crash interrupted one (finished by the next read).</summary>
+    public static Cell Open(MlsGroup group, CellCursor cursor, IEnumerable<OutboxEntry> outbox, PendingRejoin? rejoin, IRelay relay, ICellStore store, CellSettings settings)
     {
-        var cell = new Cell(group, cursor, outbox, relay, store, settings);
+        var cell = new Cell(group, cursor, outbox, relay, store, settings) { _pendingRejoin = rejoin };
         if (group.IsActive)
         {
             cell.SetDrop();
@@ -269,6 +273,7 @@ internal sealed partial class Cell : IDisposable
     public void Dispose()
     {
         _drop?.Dispose();
+        _pendingRejoin?.Dispose();
         Group.Dispose();
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(_rejoinSecret);
     }
@@ -427,6 +432,7 @@ internal sealed partial class Cell : IDisposable
     {
         SetDrop();
         _position = 0;
+        _positionDigest = [];
         _leaving.RemoveWhere(n => TryLeafOf(n) is null);
     }
 

@@ -8,9 +8,9 @@ namespace Courier.Node.Cells;
 
 /// <summary>
 /// What lets a member that fell behind rejoin its cell (docs/cells.md, "Falling behind and
-/// rejoining"): a rejoin secret every current member holds, and the rejoin drop named from it, where
-/// the committer of each epoch leaves a <see cref="RejoinRecord"/> sealed under a key from the same
-/// secret. The secret is the epoch's <c>MLS-Exporter("courier cell rejoin secret", "", 32)</c>
+/// rejoining"): a rejoin secret every current member holds, and the rejoin drops named from it (one
+/// per period), where the committer of each epoch leaves a <see cref="RejoinRecord"/> sealed under a
+/// key from the same secret. The secret is the epoch's <c>MLS-Exporter("courier cell rejoin secret", "", 32)</c>
 /// (RFC 9420 §8.5) of the last epoch whose commit added or removed a member, so a removed member
 /// never learns the next one, and a member that missed only commits that kept the members still has it.
 /// </summary>
@@ -31,16 +31,32 @@ internal static class CellRejoin
         return secret.Export();
     }
 
-    /// <summary>The rejoin drop of <paramref name="secret"/>: its name, read key, append key and sealing key, each HKDF-Expand (RFC 5869) of the secret with its own label.</summary>
-    public static CellDrop DropOf(byte[] secret)
-        => CellDrop.FromSeeds(new DropSeeds(
-            Expand(secret, "courier cell rejoin drop"),
-            Expand(secret, "courier cell rejoin read key"),
-            Expand(secret, "courier cell rejoin append key"),
-            Expand(secret, "courier cell rejoin envelope key")));
+    /// <summary>How many periods back a reader looks for a record (a week and a day of daily periods: a relay keeps envelopes 7 days by default).</summary>
+    public const int Lookback = 8;
 
-    private static byte[] Expand(byte[] secret, string label)
-        => HKDF.Expand(HashAlgorithmName.SHA256, secret, DropSeeds.Size, Encoding.ASCII.GetBytes(label));
+    /// <summary>The number of the period (of length <paramref name="period"/>) that <paramref name="now"/> falls in.</summary>
+    public static long PeriodOf(DateTimeOffset now, TimeSpan period) => now.ToUnixTimeSeconds() / Math.Max(1, (long)period.TotalSeconds);
+
+    /// <summary>
+    /// The rejoin drop of <paramref name="secret"/> for period number <paramref name="period"/>: its
+    /// name, read key, append key and sealing key, each HKDF-Expand (RFC 5869) of the secret with its
+    /// own label and the period (u64). A new drop each period bounds what one drop holds to one
+    /// period's commits; the old ones leave by the relay's retention.
+    /// </summary>
+    public static CellDrop DropOf(byte[] secret, long period)
+        => CellDrop.FromSeeds(new DropSeeds(
+            Expand(secret, "courier cell rejoin drop", period),
+            Expand(secret, "courier cell rejoin read key", period),
+            Expand(secret, "courier cell rejoin append key", period),
+            Expand(secret, "courier cell rejoin envelope key", period)));
+
+    private static byte[] Expand(byte[] secret, string label, long period)
+    {
+        var info = new byte[label.Length + 8];
+        Encoding.ASCII.GetBytes(label, info);
+        BinaryPrimitives.WriteInt64BigEndian(info.AsSpan(label.Length), period);
+        return HKDF.Expand(HashAlgorithmName.SHA256, secret, DropSeeds.Size, info);
+    }
 }
 
 /// <summary>

@@ -162,8 +162,9 @@ internal sealed class CellRepository(Vault vault, InboxRepository inbox, RelayPo
         {
             var cursor = vault.Read(VaultCollection.CellCursor, cursorId, (_, p) => CellCursor.Decode(p)) ?? CellCursor.Start;
             var outbox = vault.ReadFound(VaultCollection.Outbox, VaultCellStore.OutboxLookup(record.Id), (_, p) => OutboxEntry.Decode(p));
+            var rejoin = vault.Read(VaultCollection.PendingRejoin, VaultCellStore.PendingRejoinId(vault, record.Id), (_, p) => PendingRejoin.Decode(p));
             var store = NewStore(record);
-            var cell = Cell.Open(group, cursor, outbox, relays.At(record.Relay), store, Settings);
+            var cell = Cell.Open(group, cursor, outbox, rejoin, relays.At(record.Relay), store, Settings);
             _open[Key(record.Id)] = (cell, store);
             return (cell, store);
         }

@@ -51,7 +51,7 @@ internal sealed class CellService(NodeContext node)
 
         var layerRecord = node.Layers.Find(layer);
         var relay = layerRecord.Relays[RandomNumberGenerator.GetInt32(layerRecord.Relays.Count)];
-        using var self = PairwiseIdentity.NewBundle(codeName, node.Options);
+        using var self = PairwiseIdentity.NewBundle(codeName, node.Options, layerRecord.RequirePostQuantum ? PairwiseIdentity.PostQuantumSuite : node.Options.CipherSuite);
         var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layerRecord.Name, relay) { CipherSuite = (ushort)self.CipherSuite });
         var cell = await Cell.CreateAsync(self, node.Relays.At(relay), store, node.Cells.Settings, cancellationToken).ConfigureAwait(false);
         node.Cells.Adopt(cell, store);
@@ -60,9 +60,10 @@ internal sealed class CellService(NodeContext node)
 
     /// <summary>
     /// Adds contacts: one KeyPackage of each goes into one commit, and once it has won its epoch the
-    /// Welcome goes to each through the pairwise drop shared with them.
+    /// Welcome goes to each through the pairwise drop shared with them. Returns what the user should
+    /// know: a Welcome that waits (the contact's drop deleted, the relay refusing or out of reach).
     /// </summary>
-    public async Task AddAsync(string cell, IReadOnlyList<string> contacts, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> AddAsync(string cell, IReadOnlyList<string> contacts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(contacts);
         var record = node.Cells.Find(cell);
@@ -114,7 +115,9 @@ internal sealed class CellService(NodeContext node)
             records.ForEach(r => r.Dispose());
         }
 
-        await DeliverWelcomesAsync([], cancellationToken).ConfigureAwait(false);
+        var notices = new List<string>();
+        await DeliverWelcomesAsync(notices, notices, cancellationToken).ConfigureAwait(false);
+        return notices;
     }
 
     /// <summary>Refuses, before anything changes, a contact whose next KeyPackage is not of the post-quantum suite.</summary>
@@ -166,27 +169,34 @@ internal sealed class CellService(NodeContext node)
         transaction.Commit();
     }
 
-    /// <summary>Sends every stored Welcome through the pairwise drop of its contact; each leaves the store once the relay acknowledged it.</summary>
-    public async Task DeliverWelcomesAsync(List<string> problems, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves every Welcome the cells handed off (<see cref="WelcomeDelivery"/>, written with the commit
+    /// that merged) into the pairwise outbox, sealed once, in one transaction each, and tries it at once
+    /// (<see cref="PairwiseOutbox.DeliverNewAsync"/>): a drop the relay deleted or a refusal is said once
+    /// in <paramref name="notices"/>, a relay out of reach in <paramref name="problems"/>; what does not go
+    /// out waits in the pairwise outbox for a later sync.
+    /// </summary>
+    public async Task DeliverWelcomesAsync(List<string> problems, List<string> notices, CancellationToken cancellationToken)
     {
         foreach (var delivery in node.Vault.ReadAll(VaultCollection.WelcomeDelivery, WelcomeDelivery.Decode))
         {
             using var contact = node.Contacts.Get(delivery.ContactId);
-            try
+            if (contact is null)
             {
-                if (contact is not null)
-                {
-                    var envelope = PairwiseChannel.SealNext(node.Contacts, contact, PairwiseMessageType.Welcome, delivery.Body());
-                    await PairwiseChannel.AppendAsync(node.Relays.At(contact.Relay), contact, envelope, MessageId.FromBytes(delivery.Id), cancellationToken).ConfigureAwait(false);
-                }
-
                 using var transaction = node.Vault.Begin();
                 transaction.Delete(delivery.Id);
                 transaction.Commit();
+                continue;
             }
-            catch (NodeException e) when (e is RelayUnreachableException or RelayRejectedException or RelayPinMismatchException or InsecureRelayAddressException)
+
+            var entry = node.Pairwise.Queue(contact, PairwiseMessageType.Welcome, delivery.Body(), also: t => t.Delete(delivery.Id));
+            try
             {
-                problems.Add($"A Welcome for \"{contact!.TheirCodeName}\" waits: {e.Message}");
+                await node.Pairwise.DeliverNewAsync(node.Relays.At(contact.Relay), contact, entry, notices, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeException e) when (e is RelayUnreachableException or RelayPinMismatchException or InsecureRelayAddressException)
+            {
+                problems.Add($"A Welcome for \"{contact.TheirCodeName}\" waits: {e.Message}");
             }
         }
     }
@@ -277,13 +287,14 @@ internal sealed class CellService(NodeContext node)
         var layer = LayerFor(welcome);
         if (layer.RequirePostQuantum && KeyPackages.CipherSuiteOf(welcome.Welcome) != (ushort)PairwiseIdentity.PostQuantumSuite)
         {
-            rejected.Add($"A cell invitation from \"{contact.TheirCodeName}\" is not of the post-quantum ciphersuite its layer \"{layer.Name}\" requires; it was ignored.");
+            rejected.Add($"A cell invitation from \"{contact.TheirCodeName}\" is not of the post-quantum ciphersuite its layer \"{layer.Name}\" requires; it was ignored. Ask them to add you to a cell of a layer they made with --post-quantum.");
+            node.Contacts.Put(contact);
             return;
         }
 
         var name = node.Cells.UniqueName(Names.IsValid(welcome.Cell) ? welcome.Cell : $"cell from {contact.TheirCodeName}");
         var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layer.Name, HttpRelay.AddressOf(relayUri)) { CipherSuite = KeyPackages.CipherSuiteOf(welcome.Welcome) ?? 0 });
-        using var replacement = PairwiseIdentity.NewBundle(null, node.Options);
+        using var replacement = PairwiseIdentity.NewBundle(null, node.Options, node.SuiteFor(contact.Relay));
         for (var i = 0; i < contact.OurBundles.Count; i++)
         {
             using var bundle = KeyPackageBundle.Deserialize(contact.OurBundles[i]);

@@ -8,6 +8,13 @@ internal sealed record CellSettings(TimeSpan RetryFor, TimeProvider Time)
     /// <summary>How often a member makes sure the rejoin drop holds the current epoch's GroupInfo (<see cref="NodeOptions.RejoinCheck"/>).</summary>
     public TimeSpan RejoinCheck { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// How long one rejoin drop is written to before members move to the next (<see cref="CellRejoin.DropOf"/>):
+    /// a drop holds the records of one period's commits, so many commits between two changes of
+    /// membership never fill one, and readers look back <see cref="CellRejoin.Lookback"/> periods.
+    /// </summary>
+    public TimeSpan RejoinPeriod { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>How long the new leaf of a member that rejoins is valid (<see cref="NodeOptions.KeyPackageLifetime"/>).</summary>
     public TimeSpan LeafLifetime { get; init; } = TimeSpan.FromDays(90);
 

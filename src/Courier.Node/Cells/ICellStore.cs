@@ -19,8 +19,14 @@ internal sealed class CellChange
     /// <summary>What changed in the MLS group's stored state (epoch state, ratchet records); the cell wipes it after the write.</summary>
     public GroupStateChanges? Group { get; init; }
 
-    /// <summary>True when <see cref="Group"/> is a new group that replaces the stored one whole (this member rejoined): the old one's records go.</summary>
-    public bool ReplacesGroup { get; init; }
+    /// <summary>This member's external commit, about to leave, with the group it starts (stored until it is adopted or lost).</summary>
+    public PendingRejoin? RejoinStarted { get; init; }
+
+    /// <summary>The pending rejoin whose commit came first: its group replaces the stored one whole (the old one's records go), and it is no longer pending.</summary>
+    public PendingRejoin? RejoinAdopted { get; init; }
+
+    /// <summary>True when the pending rejoin lost to another commit: it is no longer pending.</summary>
+    public bool RejoinLost { get; init; }
 
     /// <summary>The drop position, closed epochs, leaving members and rejoin secret, when they changed.</summary>
     public CellCursor? Cursor { get; init; }

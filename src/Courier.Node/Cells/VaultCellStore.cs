@@ -26,6 +26,9 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
     public static (byte[] Group, byte[] Cursor, byte[] PendingWelcome) IdsOf(Vault vault, byte[] cellId)
         => (vault.IdOf(VaultCollection.CellGroup, cellId, []), vault.IdOf(VaultCollection.CellCursor, cellId, []), vault.IdOf(VaultCollection.PendingWelcome, cellId, []));
 
+    /// <summary>The record id of a cell's external commit in flight (<see cref="PendingRejoin"/>).</summary>
+    public static byte[] PendingRejoinId(Vault vault, byte[] cellId) => vault.IdOf(VaultCollection.PendingRejoin, cellId, []);
+
     /// <summary>The lookup name of a cell's outbox entries.</summary>
     public static string OutboxLookup(byte[] cellId) => Convert.ToHexStringLower(cellId);
 
@@ -80,13 +83,14 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
 
     public void Write(CellChange change) => Commit(transaction => Apply(transaction, change));
 
-    /// <summary>Deletes every secret of a cell: group epoch state and ratchet records, cursor, outbox, pending Welcome.</summary>
+    /// <summary>Deletes every secret of a cell: group epoch state and ratchet records, cursor, outbox, pending Welcome and rejoin.</summary>
     public static void Forget(Vault vault, VaultTransaction transaction, byte[] cellId)
     {
         var (group, cursor, pendingWelcome) = IdsOf(vault, cellId);
         transaction.Delete(group);
         transaction.Delete(cursor);
         transaction.Delete(pendingWelcome);
+        transaction.Delete(PendingRejoinId(vault, cellId));
         foreach (var (id, plaintext) in vault.Find(VaultCollection.Outbox, OutboxLookup(cellId)))
         {
             CryptographicOperations.ZeroMemory(plaintext);
@@ -122,7 +126,7 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
     {
         var cellId = Record.Id;
         var (groupId, cursorId, pendingId) = IdsOf(vault, cellId);
-        if (change.Group?.EpochState is null && !change.ReplacesGroup && change.Membership is null && change.CommitCreated is null && change.CommitMerged is null)
+        if (change.Group?.EpochState is null && change.RejoinStarted is null && change.RejoinAdopted is null && !change.RejoinLost && change.Membership is null && change.CommitCreated is null && change.CommitMerged is null)
         {
             // Same epoch: what this replaces (a ratchet generation, the read position, a settled
             // outbox entry) opens nothing of an earlier epoch.
@@ -138,13 +142,30 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
             return;
         }
 
-        if (change.ReplacesGroup)
+        if (change.RejoinStarted is { } started)
         {
+            transaction.PutWiped(VaultCollection.PendingRejoin, PendingRejoinId(vault, cellId), started.Encode());
+        }
+
+        if (change.RejoinAdopted is { } adopted)
+        {
+            // The group the external commit started replaces the old one whole.
             foreach (var (id, plaintext) in vault.Find(VaultCollection.CellRatchet, RatchetLookup(cellId)))
             {
                 CryptographicOperations.ZeroMemory(plaintext);
                 transaction.Delete(id);
             }
+
+            transaction.Put(VaultCollection.CellGroup, groupId, adopted.State);
+            foreach (var (key, value) in adopted.Records)
+            {
+                PutRatchet(transaction, cellId, key, value);
+            }
+        }
+
+        if (change.RejoinAdopted is not null || change.RejoinLost)
+        {
+            transaction.Delete(PendingRejoinId(vault, cellId));
         }
 
         if (change.Group is { } group)
@@ -203,19 +224,25 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
 
         foreach (var (key, value) in group.Records)
         {
-            var plaintext = GC.AllocateArray<byte>(1 + key.Length + value.Length, pinned: true);
-            plaintext[0] = checked((byte)key.Length);
-            key.CopyTo(plaintext, 1);
             var bytes = value.Export();
-            bytes.CopyTo(plaintext, 1 + key.Length);
+            PutRatchet(transaction, cellId, key, bytes);
             CryptographicOperations.ZeroMemory(bytes);
-            transaction.PutWiped(VaultCollection.CellRatchet, vault.IdOf(VaultCollection.CellRatchet, cellId, key), plaintext, RatchetLookup(cellId));
         }
 
         foreach (var key in group.Deleted)
         {
             transaction.Delete(vault.IdOf(VaultCollection.CellRatchet, cellId, key));
         }
+    }
+
+    /// <summary>One record of the group into CellRatchet: key length, key, value.</summary>
+    private void PutRatchet(VaultTransaction transaction, byte[] cellId, byte[] key, ReadOnlySpan<byte> value)
+    {
+        var plaintext = GC.AllocateArray<byte>(1 + key.Length + value.Length, pinned: true);
+        plaintext[0] = checked((byte)key.Length);
+        key.CopyTo(plaintext, 1);
+        value.CopyTo(plaintext.AsSpan(1 + key.Length));
+        transaction.PutWiped(VaultCollection.CellRatchet, vault.IdOf(VaultCollection.CellRatchet, cellId, key), plaintext, RatchetLookup(cellId));
     }
 
     private void Put(VaultTransaction transaction, CellRecord updated)

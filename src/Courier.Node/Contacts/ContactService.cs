@@ -23,14 +23,14 @@ internal sealed class ContactService(NodeContext node)
     public Task<Invitation> InviteAsync(Uri relayAddress, string? phrase, string? codeName, CancellationToken cancellationToken)
     {
         var relay = node.Relays.At(relayAddress);
-        return Invitation.StartAsync(relay, phrase, (established, beforeCommit, ct) => StoreAsync(relay, established, null, beforeCommit, ct), codeName, node.Options, cancellationToken);
+        return Invitation.StartAsync(relay, phrase, (established, beforeCommit, ct) => StoreAsync(relay, established, null, beforeCommit, ct), codeName, node.Options, node.SuiteFor(relay.Address), cancellationToken);
     }
 
     public Task<Contact> AcceptAsync(Uri relayAddress, string code, string? codeName, CancellationToken cancellationToken)
     {
         var parsed = InvitationCode.Parse(code);
         var relay = node.Relays.At(relayAddress);
-        return FirstContactProtocol.AcceptAsync(relay, parsed, (established, beforeCommit, ct) => StoreAsync(relay, established, null, beforeCommit, ct), codeName, node.Options, cancellationToken);
+        return FirstContactProtocol.AcceptAsync(relay, parsed, (established, beforeCommit, ct) => StoreAsync(relay, established, null, beforeCommit, ct), codeName, node.Options, node.SuiteFor(relay.Address), cancellationToken);
     }
 
     /// <summary>

@@ -43,8 +43,12 @@ internal sealed class PairwiseIdentity : IDisposable
 
     public List<KeyPackageBundle> Bundles { get; }
 
-    /// <summary>A fresh identity with <see cref="NodeOptions.KeyPackagesPerContact"/> KeyPackages; <paramref name="codeName"/> null means a generated one.</summary>
-    public static PairwiseIdentity Create(string? codeName, NodeOptions options)
+    /// <summary>
+    /// A fresh identity with <see cref="NodeOptions.KeyPackagesPerContact"/> KeyPackages of
+    /// <paramref name="suite"/> (at most one of <see cref="PostQuantumSuite"/>: a first contact's
+    /// envelope holds one); <paramref name="codeName"/> null means a generated one.
+    /// </summary>
+    public static PairwiseIdentity Create(string? codeName, NodeOptions options, CipherSuiteId suite)
     {
         var name = CodeNames.Choose(codeName);
         var signingSeed = NewSecret(Ed25519.SeedSize);
@@ -52,9 +56,10 @@ internal sealed class PairwiseIdentity : IDisposable
         var bundles = new List<KeyPackageBundle>();
         try
         {
-            for (var i = 0; i < options.KeyPackagesPerContact; i++)
+            var count = suite == PostQuantumSuite ? Math.Min(1, options.KeyPackagesPerContact) : options.KeyPackagesPerContact;
+            for (var i = 0; i < count; i++)
             {
-                bundles.Add(NewBundle(null, options));
+                bundles.Add(NewBundle(null, options, suite));
             }
 
             return new PairwiseIdentity(name, signingSeed, RandomNumberGenerator.GetBytes(ContactOffer.DropNameSize), dropReadSeed, bundles);
@@ -69,16 +74,16 @@ internal sealed class PairwiseIdentity : IDisposable
     }
 
     /// <summary>
-    /// A KeyPackage of the node's ciphersuite (<see cref="NodeOptions.CipherSuite"/>) with a signing key
+    /// A KeyPackage of <paramref name="suite"/> (<see cref="NodeContext.SuiteFor"/>) with a signing key
     /// and a code name of its own (<paramref name="codeName"/> null means a generated one).
     /// </summary>
-    public static KeyPackageBundle NewBundle(string? codeName, NodeOptions options)
+    public static KeyPackageBundle NewBundle(string? codeName, NodeOptions options, CipherSuiteId suite)
     {
         using var signer = SignaturePrivateKey.Generate(SystemRandom.Instance);
         var now = options.Time.GetUtcNow();
         var notBefore = (ulong)now.AddHours(-1).ToUnixTimeSeconds();
         var notAfter = (ulong)(now + options.KeyPackageLifetime).ToUnixTimeSeconds();
-        return KeyPackageBundle.Generate(options.CipherSuite, Encoding.UTF8.GetBytes(CodeNames.Choose(codeName)), signer, notBefore, notAfter, SystemRandom.Instance);
+        return KeyPackageBundle.Generate(suite, Encoding.UTF8.GetBytes(CodeNames.Choose(codeName)), signer, notBefore, notAfter, SystemRandom.Instance);
     }
 
     /// <summary>An identity stored earlier (an introduction waiting for its answer); takes ownership of the arrays and bundles.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Courier.Mls.Crypto;
 using Courier.Node.Contacts;
 using Courier.Node.Cpace;
 using Courier.Node.Relay;
@@ -48,6 +49,7 @@ internal static class FirstContactProtocol
         ContactStore store,
         string? codeName,
         NodeOptions options,
+        CipherSuiteId suite,
         CancellationToken cancellationToken)
     {
         // Joining takes the nameplate's acceptor side; if a stranger took it first, this throws InterferenceException.
@@ -86,7 +88,7 @@ internal static class FirstContactProtocol
             }
 
             using var keys = FirstContactKeys.Derive(isk, sid, transcript);
-            using var ours = PairwiseIdentity.Create(codeName, options);
+            using var ours = PairwiseIdentity.Create(codeName, options, suite);
             var offer = ours.Offer(keys.OfferContext(inviter: false)).Encode();
             var replyTag = keys.ReplyTag();
             var sealedOffer = keys.SealReply(offer);

@@ -162,7 +162,7 @@ internal sealed class IntroductionService(NodeContext node, ContactService conta
     /// <summary>Our answer to a verified introduction: a fresh identity for the introduced party and its sealed offer.</summary>
     private PendingIntroduction Answer(IRelay relay, ContactRecord introducer, IntroductionStatement statement)
     {
-        var ours = PairwiseIdentity.Create(null, node.Options);
+        var ours = PairwiseIdentity.Create(null, node.Options, node.SuiteFor(relay.Address));
         try
         {
             var (envelope, digest) = IntroductionOffers.Seal(statement, ours);

@@ -25,18 +25,7 @@ internal static class PairwiseChannel
 
     private const int HeaderSize = 1 + 8;
 
-    /// <summary>
-    /// The next message to <paramref name="contact"/>: its sequence number is taken and the contact
-    /// stored before the envelope exists, so that no number is ever sent twice (a crash at worst skips one).
-    /// </summary>
-    public static byte[] SealNext(ContactRepository contacts, ContactRecord contact, PairwiseMessageType type, ReadOnlySpan<byte> body)
-    {
-        contact.LastSent++;
-        contacts.Put(contact);
-        return Seal(contact, contact.LastSent, type, body);
-    }
-
-    /// <summary>The envelope of message number <paramref name="sequence"/> to <paramref name="contact"/> (<see cref="SealNext"/> numbers them).</summary>
+    /// <summary>The envelope of message number <paramref name="sequence"/> to <paramref name="contact"/> (<see cref="PairwiseOutbox.Queue"/> numbers them).</summary>
     public static byte[] Seal(ContactRecord contact, long sequence, PairwiseMessageType type, ReadOnlySpan<byte> body)
     {
         using var key = DirectionKey(contact, sending: true);

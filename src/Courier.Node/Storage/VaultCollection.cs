@@ -53,4 +53,7 @@ internal enum VaultCollection : byte
 
     /// <summary>A pairwise message on its way to a contact (<see cref="Introductions.PairwiseOutboxEntry"/>).</summary>
     PairwiseOutbox = 16,
+
+    /// <summary>A cell's external commit in flight, with the group it starts (<see cref="Cells.PendingRejoin"/>).</summary>
+    PendingRejoin = 17,
 }

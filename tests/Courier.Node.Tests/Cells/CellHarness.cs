@@ -38,13 +38,22 @@ internal sealed class MemoryCellStore : ICellStore
 
     public int Writes { get; private set; }
 
+    /// <summary>The external commit in flight as last written (<see cref="PendingRejoin.Encode"/>), or null.</summary>
+    public byte[]? PendingRejoin { get; private set; }
+
+    /// <summary>The pending rejoin as a vault gives it back after a restart.</summary>
+    public PendingRejoin? ReadPendingRejoin() => PendingRejoin is { } bytes ? Courier.Node.Cells.PendingRejoin.Decode(bytes) : null;
+
     public void Write(CellChange change)
     {
         Writes++;
         LastGroupBytes = 0;
-        if (change.ReplacesGroup)
+        PendingRejoin = change.RejoinStarted?.Encode() ?? (change.RejoinAdopted is not null || change.RejoinLost ? null : PendingRejoin);
+        if (change.RejoinAdopted is { } adopted)
         {
             _records.Clear();
+            Group = adopted.State.ToArray();
+            adopted.Records.ToList().ForEach(r => _records[Convert.ToHexString(r.Key)] = new(r.Key.ToArray(), r.Value.ToArray()));
         }
 
         if (change.Group is { } group)
@@ -98,6 +107,9 @@ internal sealed class CellMember(Cell cell, MemoryCellStore store, IRelay relay,
 
     public MlsGroup Group => Cell.Group;
 
+    /// <summary>This member's rejoin drop of the current period (as <see cref="Cell"/> derives it from the stored secret).</summary>
+    public CellDrop RejoinDrop() => CellRejoin.DropOf(Store.Cursor.RejoinSecret, CellRejoin.PeriodOf(settings.Time.GetUtcNow(), settings.RejoinPeriod));
+
     public Task SendAsync(CellContent content) => Cell.SendAsync([content], null, [], default);
 
     /// <summary>Syncs and returns what arrived since the last call (during sends too).</summary>
@@ -126,7 +138,7 @@ internal sealed class CellMember(Cell cell, MemoryCellStore store, IRelay relay,
     {
         Cell.WriteDeferred();
         Cell.Dispose();
-        Cell = Cell.Open(MlsGroup.Restore(Store.Group!, Store.GroupRecords, SystemRandom.Instance, settings.Time), Store.Cursor, Store.Outbox, through ?? relay, Store, settings);
+        Cell = Cell.Open(MlsGroup.Restore(Store.Group!, Store.GroupRecords, SystemRandom.Instance, settings.Time), Store.Cursor, Store.Outbox, Store.ReadPendingRejoin(), through ?? relay, Store, settings);
     }
 
     /// <summary>
@@ -138,7 +150,7 @@ internal sealed class CellMember(Cell cell, MemoryCellStore store, IRelay relay,
     {
         Cell.Dispose();
         var outbox = Store.Outbox.Select(e => OutboxEntry.Decode(e.Encode())).ToList();
-        Cell = Cell.Open(MlsGroup.Restore(Store.Group!, Store.GroupRecords, SystemRandom.Instance, settings.Time), Store.Cursor, outbox, relay, Store, settings);
+        Cell = Cell.Open(MlsGroup.Restore(Store.Group!, Store.GroupRecords, SystemRandom.Instance, settings.Time), Store.Cursor, outbox, Store.ReadPendingRejoin(), relay, Store, settings);
     }
 
     public void Dispose() => Cell.Dispose();

@@ -102,7 +102,7 @@ public class FallBehindTests
 
         // Starik puts the record back, in parts: none fits one envelope.
         await cell["Starik"].SyncAsync();
-        using (var rejoin = CellRejoin.DropOf(cell["Starik"].Store.Cursor.RejoinSecret))
+        using (var rejoin = cell["Starik"].RejoinDrop())
         {
             var kinds = (await relay.FetchAsync(rejoin.Name, rejoin.ReadKey, 0, TimeSpan.Zero, default)).Envelopes.Select(e => rejoin.TryOpen(e.Data)!.Value.Kind).ToList();
             Assert.True(kinds.Count >= 2, $"{kinds.Count} part(s)");
@@ -131,7 +131,7 @@ public class FallBehindTests
         await cell["Starik"].UpdateKeysAsync();
         relay.ExpireAll();
         await cell["Starik"].SyncAsync();
-        using (var rejoin = CellRejoin.DropOf(cell["Starik"].Store.Cursor.RejoinSecret))
+        using (var rejoin = cell["Starik"].RejoinDrop())
         {
             // Nothing was ever published under this rejoin secret, so its drop was never even created.
             var none = await Assert.ThrowsAsync<RelayRejectedException>(() => relay.FetchAsync(rejoin.Name, rejoin.ReadKey, 0, TimeSpan.Zero, default));
@@ -262,5 +262,38 @@ public class FallBehindTests
         Assert.Contains("The relay deleted messages of this cell", Assert.Single(cell["Galya"].Cell.TakeGapNotices()), StringComparison.Ordinal);
         await cell["Starik"].SendAsync(new TextContent("two"));
         Assert.Equal(new TextContent("two"), Assert.Single(await cell["Galya"].SyncAsync()).Content);
+    }
+
+    [Fact]
+    public async Task A_drop_renumbered_past_the_readers_position_is_caught_at_the_fetch_and_nothing_after_is_lost()
+    {
+        var relay = new InMemoryRelay();
+        using var people = new People(relay);
+        var cell = await people.CellAsync("Starik", "Galya");
+        for (var i = 0; i < 3; i++)
+        {
+            await cell["Starik"].SendAsync(new TextContent($"old {i}"));
+        }
+
+        Assert.Equal(3, (await cell["Galya"].SyncAsync()).Count);
+
+        // The drop expires whole and its numbering restarts (NATS); Starik sends six more, numbered 1 to 6:
+        // the relay answers Galya's position (3) without out_of_range, and 4 to 6 look like what follows.
+        relay.ExpireAll(restartNumbering: true);
+        string[] sent = ["new 0", "new 1", "new 2", "new 3", "new 4", "new 5"];
+        foreach (var text in sent)
+        {
+            await cell["Starik"].SendAsync(new TextContent(text));
+        }
+
+        // The envelope at her position is not the one she read there: she is told, reads the drop from its start, and misses nothing sent after.
+        Assert.Equal(sent, (await cell["Galya"].SyncAsync()).Select(m => ((TextContent)m.Content).Text));
+        Assert.Contains("some may not have reached this node", Assert.Single(cell["Galya"].Cell.TakeGapNotices()), StringComparison.Ordinal);
+
+        // And from then on, nothing more is said and nothing read twice, also after a restart (the digest is stored).
+        cell["Galya"].Reopen();
+        await cell["Starik"].SendAsync(new TextContent("after"));
+        Assert.Equal(new TextContent("after"), Assert.Single(await cell["Galya"].SyncAsync()).Content);
+        Assert.Empty(cell["Galya"].Cell.TakeGapNotices());
     }
 }

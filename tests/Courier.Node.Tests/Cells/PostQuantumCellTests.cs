@@ -114,6 +114,63 @@ public class PostQuantumCellTests
         Assert.True(anna.Layers.Single().RequirePostQuantum);
     }
 
+    [Fact]
+    public async Task Nodes_of_the_default_suite_give_X_Wing_KeyPackages_on_the_relay_of_a_layer_that_requires_it()
+    {
+        // Two nodes with the default options (suite 1, three KeyPackages per contact), each with a
+        // layer that requires post-quantum cells on the relay where they meet.
+        using var nodes = new TestNodes();
+        var (anna, galya) = (nodes.Create(), nodes.Create());
+        anna.CreateLayer("north", [nodes.RelayUri], requirePostQuantum: true);
+        galya.CreateLayer("north", [nodes.RelayUri], requirePostQuantum: true);
+        var (galyaAtAnna, _) = await nodes.ConnectAsync(anna, galya, acceptorName: "Galya");
+        using (var record = anna.FindRecord(galyaAtAnna.Id))
+        {
+            Assert.Equal([XWing], record.TheirKeyPackages.Select(k => KeyPackages.CipherSuiteOf(k) ?? 0));
+        }
+
+        await anna.CreateCellAsync("north-1", "north");
+        Assert.Equal(XWing, anna.Describe("north-1").CipherSuite);
+        Assert.Empty(await anna.AddToCellAsync("north-1", ["Galya"]));
+        Assert.Equal(["north-1"], (await galya.SyncAsync()).Contacts.JoinedCells);
+        await anna.SyncAsync();
+        using (var record = anna.FindRecord(galyaAtAnna.Id))
+        {
+            // The KeyPackage sent back in place of the one used is of the same suite.
+            Assert.Equal([XWing], record.TheirKeyPackages.Select(k => KeyPackages.CipherSuiteOf(k) ?? 0));
+        }
+
+        await galya.SendAsync("north-1", "over X-Wing");
+        await anna.SyncAsync();
+        Assert.Equal(["over X-Wing"], anna.Read("north-1").Select(m => m.Text));
+        Assert.Equal(XWing, galya.Describe("north-1").CipherSuite);
+    }
+
+    [Fact]
+    public async Task A_Welcome_of_another_suite_into_a_layer_that_requires_it_is_refused_once_and_joins_nothing()
+    {
+        // Galya made contact before she made her layer post-quantum: Anna holds suite-1 KeyPackages of hers.
+        using var nodes = new TestNodes();
+        var (anna, galya) = (nodes.Create(), nodes.Create());
+        await nodes.ConnectAsync(anna, galya, acceptorName: "Galya");
+        galya.CreateLayer("north", [nodes.RelayUri], requirePostQuantum: true);
+        anna.CreateLayer("open", [nodes.RelayUri]);
+        await anna.CreateCellAsync("open-1");
+        await anna.AddToCellAsync("open-1", ["Galya"]);
+
+        var refused = await galya.SyncAsync();
+        Assert.Empty(refused.Contacts.JoinedCells);
+        var said = Assert.Single(refused.Contacts.Rejected);
+        Assert.Contains("is not of the post-quantum ciphersuite its layer \"north\" requires", said, StringComparison.Ordinal);
+        Assert.Contains("--post-quantum", said, StringComparison.Ordinal);
+        Assert.Empty(galya.Cells);
+
+        var again = await galya.SyncAsync();
+        Assert.Empty(again.Contacts.Rejected);
+        Assert.Empty(again.Problems);
+        Assert.Empty(galya.Cells);
+    }
+
     /// <summary>The test kit's options with ciphersuite 0x0054.</summary>
     private static NodeOptions PostQuantum(TestNodes nodes, int keyPackages = 1) => new()
     {

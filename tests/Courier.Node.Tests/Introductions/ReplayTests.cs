@@ -95,7 +95,9 @@ public class ReplayTests
         async Task SendAgainAsync()
         {
             using var toAnna = ivan.FindRecord(annaAtIvan.Id);
-            await PairwiseChannel.AppendAsync(nodes.Relay, toAnna, PairwiseChannel.SealNext(new ContactRepository(ivan.Vault), toAnna, PairwiseMessageType.Introduction, statement), MessageId.NewRandom(), default);
+            toAnna.LastSent++;
+            new ContactRepository(ivan.Vault).Put(toAnna);
+            await PairwiseChannel.AppendAsync(nodes.Relay, toAnna, PairwiseChannel.Seal(toAnna, toAnna.LastSent, PairwiseMessageType.Introduction, statement), MessageId.NewRandom(), default);
         }
 
         Assert.Equal(1, (await anna.ReceiveAsync()).PendingIntroductions);
