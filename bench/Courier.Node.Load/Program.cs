@@ -9,8 +9,11 @@ using Courier.Node.Load;
 // For each cell size, through one relay process (courier relay serve, SQLite): the same traffic
 // through CourierNode (each member its own vault) and through bare Cell objects (no vault). One
 // member sends M 100-byte texts, every other member syncs and must receive exactly them; then one
-// member sends a file and another receives it; before the measured runs, a few messages and a small
-// file go through each path unmeasured (warm-up). Progress on stderr, one JSON object on the last line.
+// member sends a file and another receives it; before the measured runs, 100 messages and a small
+// file go through each path unmeasured (warm-up). The messages are measured twice per path, the paths
+// alternating (node, library, node, library), and the faster run of each path is reported: the first
+// run after the warm-up still pays for the JIT compiler's later tiers, in this process and in the
+// relay's, whichever path it is. Progress on stderr, one JSON object on the last line.
 var quick = args.Contains("--quick");
 var sizes = (Value("--members") ?? (quick ? "3,8" : "5,100")).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
 var fixedMessages = Value("--messages") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : (int?)null;
@@ -25,6 +28,8 @@ if (sizes.Any(s => s < 3) || fileMib < 1 || addBatch < 1 || fixedMessages < 1)
 }
 
 const int WarmUpMib = 4;
+const int WarmUpMessages = 100;
+const int MessageRuns = 2;
 var started = Stopwatch.StartNew();
 var loadAtStart = LoadAverage();
 var root = Directory.CreateTempSubdirectory("courier-node-load-").FullName;
@@ -36,7 +41,6 @@ try
     foreach (var members in sizes)
     {
         var messages = fixedMessages ?? (quick ? 20 : members <= 10 ? 500 : 200);
-        var texts = Enumerable.Range(0, messages).Select(i => i.ToString("D6", CultureInfo.InvariantCulture).PadRight(100, 'x')).ToList();
         var phases = new JsonObject();
         var dir = Directory.CreateDirectory(Path.Combine(root, $"cell-{members}")).FullName;
 
@@ -51,13 +55,13 @@ try
 
         // Both paths warmed up first, unmeasured: the first run of a path pays the JIT compiler
         // (the node's path ran first and paid for code both share), which is not what is compared.
-        Progress($"cell of {members}: warm-up (20 messages and a {WarmUpMib} MiB file through each path, not measured)");
+        Progress($"cell of {members}: warm-up ({WarmUpMessages} messages and a {WarmUpMib} MiB file through each path, not measured)");
         var warmUp = RandomNumberGenerator.GetBytes(WarmUpMib * 1024 * 1024);
         var warmUpPath = Path.Combine(dir, "warm-up.bin");
         await File.WriteAllBytesAsync(warmUpPath, warmUp);
         foreach (var (cell, name) in new IBenchCell[] { node, library }.Select((c, i) => (c, i == 0 ? "node" : "library")))
         {
-            await MessagesAsync(cell, texts.Take(20).ToList());
+            await MessagesAsync(cell, Texts(WarmUpMessages, "w"));
             await FileAsync(cell, warmUpPath, warmUp, Directory.CreateDirectory(Path.Combine(dir, "warm-up-" + name)).FullName);
             for (var member = 0; member < members; member++)
             {
@@ -66,14 +70,24 @@ try
             }
         }
 
-        // The two paths back to back, so that drifting load on the machine affects both alike.
-        Progress($"cell of {members}: {messages} messages through the nodes");
-        var beforeNode = await RelayRequests.ReadAsync(relay.Address);
-        var nodeMessages = await MessagesAsync(node, texts);
-        var afterNode = await RelayRequests.ReadAsync(relay.Address);
-        Progress($"cell of {members}: {messages} messages through the library");
-        var libraryMessages = await MessagesAsync(library, texts);
-        var afterLibrary = await RelayRequests.ReadAsync(relay.Address);
+        // The two paths alternating, so that drifting load on the machine affects both alike; the faster run of each counts.
+        (MessagePhase Phase, JsonObject Requests)? nodeBest = null, libraryBest = null;
+        for (var run = 1; run <= MessageRuns; run++)
+        {
+            foreach (var (cell, name) in new IBenchCell[] { node, library }.Select((c, i) => (c, i == 0 ? "nodes" : "library")))
+            {
+                Progress($"cell of {members}: {messages} messages through the {name} (run {run} of {MessageRuns})");
+                var measured = await MeasuredMessagesAsync(cell, Texts(messages, $"{run}"), relay.Address);
+                ref var best = ref (cell == node ? ref nodeBest : ref libraryBest);
+                if (best is null || measured.Phase.Rate > best.Value.Phase.Rate)
+                {
+                    best = measured;
+                }
+            }
+        }
+
+        var (nodeMessages, nodeRequests) = nodeBest!.Value;
+        var (libraryMessages, libraryRequests) = libraryBest!.Value;
 
         var file = RandomNumberGenerator.GetBytes(fileMib * 1024 * 1024);
         var path = Path.Combine(dir, "load.bin");
@@ -86,8 +100,8 @@ try
 
         var nodeResult = Combine(nodeMessages, nodeFile);
         var libraryResult = Combine(libraryMessages, libraryFile);
-        nodeResult["relay_requests_per_message"] = new JsonObject(RelayRequests.PerMessage(beforeNode, afterNode, messages).Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value)));
-        libraryResult["relay_requests_per_message"] = new JsonObject(RelayRequests.PerMessage(afterNode, afterLibrary, messages).Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value)));
+        nodeResult["relay_requests_per_message"] = nodeRequests;
+        libraryResult["relay_requests_per_message"] = libraryRequests;
         results.Add(new JsonObject
         {
             ["members"] = members,
@@ -147,6 +161,18 @@ JsonObject ByMembers(Func<JsonNode, double> value)
 }
 
 static double VaultBytes(JsonNode cell, string side) => cell["node"]!["vault_bytes_per_message_" + side]!.GetValue<double>();
+
+// MessagesAsync, and the relay's requests per message meanwhile.
+static async Task<(MessagePhase Phase, JsonObject Requests)> MeasuredMessagesAsync(IBenchCell cell, IReadOnlyList<string> texts, Uri relay)
+{
+    var before = await RelayRequests.ReadAsync(relay);
+    var phase = await MessagesAsync(cell, texts);
+    var after = await RelayRequests.ReadAsync(relay);
+    return (phase, new JsonObject(RelayRequests.PerMessage(before, after, texts.Count).Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))));
+}
+
+// 100-byte texts, distinct per run so that a receiver cannot mistake one run's for another's.
+static List<string> Texts(int count, string run) => Enumerable.Range(0, count).Select(i => $"{run}-{i:D6}".PadRight(100, 'x')).ToList();
 
 // Member 0 sends every text; then each other member syncs once and must have received exactly them, in order.
 static async Task<MessagePhase> MessagesAsync(IBenchCell cell, IReadOnlyList<string> texts)
