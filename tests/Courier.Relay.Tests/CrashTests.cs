@@ -61,7 +61,16 @@ public sealed class CrashTests
 
             for (int kill = 0; kill < 4; kill++)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(700 + Random.Shared.Next(600)));
+                // Each kill lands in the middle of a burst: after at least 30 more acknowledgements (however
+                // long a loaded machine takes to give them), at a random moment.
+                var target = acked.Count + 30;
+                var deadline = DateTime.UtcNow.AddSeconds(90);
+                while (acked.Count < target && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(20);
+                }
+
+                await Task.Delay(Random.Shared.Next(300));
                 relay.Kill();
                 relay.Dispose();
                 relay = await RelayProcess.StartAsync(args);
