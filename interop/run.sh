@@ -13,8 +13,8 @@
 # Left out unless INTEROP_FULL=1 (see interop/README.md, "Time"): assignments that put every actor
 # on the peer (the peer against itself), with OpenMLS also those with every actor on Courier (run
 # with ts-mls already) and the encrypted-handshake mode (core-crypto has none: every such run
-# would be skipped at the peer's first step); with ts-mls, suites 2 and 3 run one seeded random
-# assignment of actors per script and handshake mode (suite 1 runs every assignment).
+# would be skipped at the peer's first step); with either peer, suites other than 1 run one seeded
+# random assignment of actors per script and handshake mode (suite 1 runs every assignment).
 #
 #   interop/run.sh [runner options]     e.g. interop/run.sh --only commit --suite 1
 #   interop/run.sh --client HOST:PORT   also assign actors to a third, already running server
@@ -67,7 +67,7 @@ declare -A PEER_ARGS=(
 )
 declare -A PEER_REDUCED=(
   [ts-mls]="--skip-alone client1 --all-assignments-suite 1"
-  [openmls]="--skip-alone client0 --skip-alone client1 --handshake public"
+  [openmls]="--skip-alone client0 --skip-alone client1 --handshake public --all-assignments-suite 1"
 )
 SERVERS=("dotnet $COURIER_DLL --port {port}")
 for peer in "${PEERS[@]}"; do
