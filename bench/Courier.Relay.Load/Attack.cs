@@ -120,7 +120,9 @@ internal static class Attack
 
     private static bool PinThisProcess()
     {
-        using var taskset = Process.Start("/usr/bin/taskset", ["-a", "-p", "-c", "0", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var info = new ProcessStartInfo("/usr/bin/taskset", ["-a", "-p", "-c", "0", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true };
+        using var taskset = Process.Start(info)!;
+        taskset.StandardOutput.ReadToEnd(); // one line per thread, not for this tool's JSON output
         taskset.WaitForExit();
         return taskset.ExitCode == 0;
     }

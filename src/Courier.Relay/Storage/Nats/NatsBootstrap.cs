@@ -33,7 +33,7 @@ internal static class NatsBootstrap
             var nonces = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig("courier_nonces") { NumberOfReplicas = replicas, History = 1, Storage = NatsKVStorageType.File, MaxAge = TimeSpan.FromMinutes(5) }, cancellationToken).ConfigureAwait(false);
             // The bucket's own stream, which the idle sweep reads from the front (IdleDrops).
             var dropsBucket = await js.GetStreamAsync("KV_courier_drops", cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new NatsCluster(nats, js, streams, new NatsKeyValue(drops, nameplates, nonces, options.Time), dropsBucket);
+            return new NatsCluster(nats, js, streams, new NatsKeyValue(drops, dropsBucket, nameplates, nonces, options.Time), dropsBucket);
         }
         catch
         {

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
 using Courier.Relay.Client;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
 
 namespace Courier.Relay.Storage.Nats;
@@ -10,7 +12,14 @@ namespace Courier.Relay.Storage.Nats;
 /// The store's replicated key-value buckets: each drop's read key and trimmed floor, nameplates
 /// and the nonces of accepted signed requests.
 /// </summary>
-internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, INatsKVStore nonces, TimeProvider time)
+/// <remarks>
+/// A bucket's direct gets may be answered by a replica that has not applied the latest write yet
+/// (nats-server #6557: no read-after-write for direct gets): a drop created a moment before could
+/// look missing to the append that follows. Every read of a drop's entry that finds nothing asks
+/// the bucket's stream leader again (<see cref="DropEntryAsync"/>); the costlier leader read is
+/// paid only on a miss.
+/// </remarks>
+internal sealed class NatsKeyValue(INatsKVStore drops, INatsJSStream dropsStream, INatsKVStore nameplates, INatsKVStore nonces, TimeProvider time)
 {
     /// <summary>Replay-window parts this relay remembers as it last wrote them (each at most 4 KiB).</summary>
     private const int PartsCached = 4096;
@@ -30,8 +39,7 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
     /// <summary>A drop's read key (empty for an open drop) and the sequence number trimmed through, or null when there is no such drop.</summary>
     public async Task<(byte[] Key, long Floor)?> GetMetaAsync(DropName drop, CancellationToken cancellationToken)
     {
-        var entry = await drops.TryGetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entry.Success && ParseMeta(entry.Value.Value ?? []) is var (key, floor, _) ? (key, floor) : null;
+        return await DropEntryAsync(drop, cancellationToken).ConfigureAwait(false) is { } entry && ParseMeta(entry.Value) is var (key, floor, _) ? (key, floor) : null;
     }
 
     /// <summary>Raises a drop's floor to <paramref name="through"/>: it keeps the drop's numbering when every envelope is gone.</summary>
@@ -39,8 +47,12 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
     {
         for (int attempt = 0; attempt < 10; attempt++)
         {
-            var entry = await drops.GetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
-            var (key, floor, used) = ParseMeta(entry.Value ?? []);
+            if (await DropEntryAsync(drop, cancellationToken).ConfigureAwait(false) is not { } entry)
+            {
+                break;
+            }
+
+            var (key, floor, used) = ParseMeta(entry.Value);
             if (floor >= through)
             {
                 break;
@@ -59,13 +71,12 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
     {
         for (int attempt = 0; attempt < 4; attempt++)
         {
-            var entry = await drops.TryGetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (!entry.Success || ParseMeta(entry.Value.Value ?? []) is not { Key.Length: > 0 } meta)
+            if (await DropEntryAsync(drop, cancellationToken).ConfigureAwait(false) is not { } entry || ParseMeta(entry.Value) is not { Key.Length: > 0 } meta)
             {
                 return false;
             }
 
-            var updated = await drops.TryUpdateAsync(drop.ToString(), Meta(meta.Key, meta.Floor, Now()), entry.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var updated = await drops.TryUpdateAsync(drop.ToString(), Meta(meta.Key, meta.Floor, Now()), entry.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (updated.Success)
             {
                 return true;
@@ -74,6 +85,28 @@ internal sealed class NatsKeyValue(INatsKVStore drops, INatsKVStore nameplates, 
 
         // Others updated the entry meanwhile (touches, trims): it was in use just now.
         return true;
+    }
+
+    /// <summary>A drop's entry (its value and revision), or null when there is none, even on the bucket's stream leader.</summary>
+    private async Task<(byte[] Value, ulong Revision)?> DropEntryAsync(DropName drop, CancellationToken cancellationToken)
+    {
+        var entry = await drops.TryGetEntryAsync<byte[]>(drop.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (entry.Success)
+        {
+            return (entry.Value.Value ?? [], entry.Value.Revision);
+        }
+
+        try
+        {
+            var last = await dropsStream.GetAsync(new StreamMsgGetRequest { LastBySubj = $"$KV.{drops.Bucket}.{drop}" }, cancellationToken).ConfigureAwait(false);
+
+            // A deletion leaves a marker without data (no drop's entry is empty).
+            return last.Message.Data.Length > 0 ? (last.Message.Data.ToArray(), last.Message.Seq) : null;
+        }
+        catch (NatsJSApiException ex) when (ex.Error.ErrCode == JetStreamErrors.NoMessageFound || ex.Error.Code == 404)
+        {
+            return null;
+        }
     }
 
     /// <summary>Deletes a drop's entry.</summary>
