@@ -2,6 +2,7 @@ using Courier.Mls.Group;
 using Courier.Node.Cells;
 using Courier.Node.Contacts;
 using Courier.Node.Introductions;
+using Courier.Node.Storage;
 using Courier.Relay.Client;
 
 namespace Courier.Node.Tests.Cells;
@@ -73,11 +74,106 @@ public class AddedBackTests
         Assert.Empty((await starik.SyncAsync()).Received);
     }
 
+    [Fact]
+    public async Task A_request_from_another_member_a_non_member_contact_or_for_an_unknown_cell_changes_nothing_and_is_said_once()
+    {
+        var relay = new InMemoryRelay();
+        using var nodes = new TestNodes(relay);
+        var (starik, alyosha, galya) = await CellAsync(nodes, relay);
+        var volodya = nodes.Create(Options(relay));
+        await TestNodes.ContactAsync(nodes.RelayUri, starik, volodya, "Volodya");
+        var galyaName = galya.Describe("north").CodeName;
+        var suite = (Courier.Mls.Crypto.CipherSuiteId)starik.Describe("north").CipherSuite;
+        var groupId = await starik.InspectCellAsync("north", c => c.Group.GroupId);
+        byte[] KeyPackageNamed(string name)
+        {
+            using var bundle = PairwiseIdentity.NewBundle(name, new NodeOptions(), suite);
+            return bundle.KeyPackageBytes;
+        }
+
+        // Alyosha, a member, asks for Galya's place to go to a KeyPackage of his named as she is: signed by his leaf, not hers.
+        var byAlyosha = await alyosha.InspectCellAsync("north", c => c.RequestReAdd(KeyPackageNamed(galyaName)).Encode());
+        await alyosha.SendPairwiseAsync(alyosha.Contacts.Single().Id, PairwiseMessageType.ReAdd, byAlyosha);
+
+        // Volodya, a contact outside the cell who learned its group id, asks the same with a signature of his own making.
+        var byVolodya = new ReAddRequest(groupId, KeyPackageNamed(galyaName), new byte[64]).Encode();
+        await volodya.SendPairwiseAsync(volodya.Contacts.Single().Id, PairwiseMessageType.ReAdd, byVolodya);
+
+        // And asks to be added back to a cell Starik is not in.
+        var unknown = new ReAddRequest(new byte[32], KeyPackageNamed("Volodya"), new byte[64]).Encode();
+        await volodya.SendPairwiseAsync(volodya.Contacts.Single().Id, PairwiseMessageType.ReAdd, unknown);
+
+        var epoch = starik.Describe("north").Epoch;
+        var signatureKeys = await starik.InspectCellAsync("north", c => c.Group.Members.Select(m => Convert.ToHexString(m.SignatureKey)).Order().ToList());
+        var result = await starik.SyncAsync();
+        Assert.Equal(2, result.Notices.Count(n => n.Contains("was not signed by that member", StringComparison.Ordinal)));
+        Assert.Single(result.Notices, n => n.Contains("a cell this node is not a member of", StringComparison.Ordinal));
+        Assert.Equal(epoch, starik.Describe("north").Epoch);
+        Assert.Equal(signatureKeys, await starik.InspectCellAsync("north", c => c.Group.Members.Select(m => Convert.ToHexString(m.SignatureKey)).Order().ToList()));
+        Assert.Empty(galya.Outbox);
+        Assert.DoesNotContain(volodya.Cells, c => c.Name == "north");
+
+        // Said once: the next sync says nothing more, and the cell goes on.
+        Assert.DoesNotContain((await starik.SyncAsync()).Notices, n => n.Contains("asked", StringComparison.Ordinal));
+        await starik.SendAsync("north", "still here");
+        Assert.Equal(["still here"], (await galya.SyncAsync()).Received.Select(m => m.Text));
+        Assert.Equal(epoch, galya.Describe("north").Epoch);
+    }
+
+    [Fact]
+    public async Task Two_members_that_receive_the_request_add_the_member_back_once()
+    {
+        var relay = new InMemoryRelay();
+        using var nodes = new TestNodes(relay);
+        var (starik, alyosha, galya) = await CellAsync(nodes, relay);
+        await TestNodes.ContactAsync(nodes.RelayUri, galya, alyosha, "Alyosha");
+
+        // While Galya is away Starik adds Volodya (a change of members); retention deletes everything.
+        var volodya = nodes.Create(Options(relay));
+        await TestNodes.ContactAsync(nodes.RelayUri, starik, volodya, "Volodya");
+        await starik.AddToCellAsync("north", ["Volodya"]);
+        Assert.Equal(["north"], (await volodya.SyncAsync()).Contacts.JoinedCells);
+        await alyosha.SyncAsync();
+        relay.ExpireAll();
+        await starik.SyncAsync();
+
+        // Galya asks Starik; the same request reaches Alyosha too.
+        await galya.SyncAsync();
+        var kept = Assert.Single(galya.Vault.ReadAll(VaultCollection.ReAddBundle, ReAddBundle.Decode));
+        byte[] keyPackage;
+        using (var bundle = KeyPackageBundle.Deserialize(kept.Bundle))
+        {
+            keyPackage = bundle.KeyPackageBytes;
+        }
+
+        var request = await galya.InspectCellAsync("north", c => c.RequestReAdd(keyPackage).Encode());
+        await galya.SendPairwiseAsync("Alyosha", PairwiseMessageType.ReAdd, request);
+
+        // Alyosha syncs first and adds her back; Starik reads that commit before serving his copy, and does nothing.
+        var epoch = starik.Describe("north").Epoch;
+        Assert.Contains((await alyosha.SyncAsync()).Notices, n => n.Contains("added them back", StringComparison.Ordinal));
+        Assert.DoesNotContain((await starik.SyncAsync()).Notices, n => n.Contains("added them back", StringComparison.Ordinal));
+        Assert.Equal(epoch + 1, starik.Describe("north").Epoch);
+        Assert.Equal(epoch + 1, alyosha.Describe("north").Epoch);
+
+        // Galya joins from the one Welcome, and the four read each other.
+        Assert.Contains((await galya.SyncAsync()).Notices, n => n.Contains("a member added it back", StringComparison.Ordinal));
+        Assert.Equal(epoch + 1, galya.Describe("north").Epoch);
+        Assert.Equal(4, galya.Describe("north").Members.Count);
+        await galya.SendAsync("north", "back");
+        foreach (var member in new[] { starik, alyosha, volodya })
+        {
+            Assert.Equal(["back"], (await member.SyncAsync()).Received.Select(m => m.Text));
+            Assert.Equal(epoch + 1, member.Describe("north").Epoch);
+        }
+    }
+
+    private static NodeOptions Options(InMemoryRelay relay) => new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1), RejoinCheck = TimeSpan.Zero, Relays = _ => relay };
+
     /// <summary>Starik, Alyosha and Galya in "north" (Starik added both), each having read one message; a member checks the rejoin drop on every sync.</summary>
     private static async Task<(CourierNode Starik, CourierNode Alyosha, CourierNode Galya)> CellAsync(TestNodes nodes, InMemoryRelay relay)
     {
-        NodeOptions Options() => new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1), RejoinCheck = TimeSpan.Zero, Relays = _ => relay };
-        var (starik, alyosha, galya) = (nodes.Create(Options()), nodes.Create(Options()), nodes.Create(Options()));
+        var (starik, alyosha, galya) = (nodes.Create(Options(relay)), nodes.Create(Options(relay)), nodes.Create(Options(relay)));
         await TestNodes.CellOfThreeAsync(nodes.RelayUri, starik, alyosha, galya);
         await starik.SendAsync("north", "before");
         await alyosha.SyncAsync();
