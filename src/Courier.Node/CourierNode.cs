@@ -265,4 +265,11 @@ public sealed class CourierNode : IDisposable
 
     /// <summary>The stored record of a contact (tests; dispose it).</summary>
     internal ContactRecord FindRecord(string idOrName) => _node.Contacts.Find(idOrName);
+
+    /// <summary>Sends any pairwise message to a contact through the pairwise outbox (tests that play a hostile or mistaken contact).</summary>
+    internal async Task SendPairwiseAsync(string idOrName, Introductions.PairwiseMessageType type, byte[] body)
+    {
+        using var contact = _node.Contacts.Find(idOrName);
+        await _node.Pairwise.SendAsync(_node.Relays.At(contact.Relay), contact, type, body, [], default).ConfigureAwait(false);
+    }
 }

@@ -54,6 +54,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
         var contactResult = await ReceiveAsync(problems, cancellationToken).ConfigureAwait(false);
         var received = new List<InboxMessage>();
         var removed = new List<string>();
+        var groupIds = new List<byte[]>();
         foreach (var record in node.Cells.All().Where(c => c.IsMember))
         {
             // One damaged or unreachable cell is reported; the others are still synced.
@@ -61,9 +62,16 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
             {
                 var stillMember = await node.Cells.RunAsync(record, async (cell, store) =>
                 {
+                    groupIds.Add(cell.Group.GroupId);
                     try
                     {
                         await cell.SyncAsync(TimeSpan.Zero, [], cancellationToken).ConfigureAwait(false);
+                        if (cell.TakeLostWay())
+                        {
+                            await cells.AskToBeAddedBackAsync(store.Record, cell, notices, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        await cells.ServeReAddsAsync(cell, store, notices, cancellationToken).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -85,6 +93,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
             }
         }
 
+        cells.RefuseUnknownReAdds(groupIds, notices);
         await cells.DeliverWelcomesAsync(problems, notices, cancellationToken).ConfigureAwait(false);
         return new SyncResult(received, removed, contactResult, problems) { Notices = [.. contactResult.Notices, .. notices] };
     }
@@ -133,6 +142,9 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                     break;
                 case (PairwiseMessageType.KeyPackage, _, var body):
                     contacts.StoreKeyPackage(contact, body, rejected);
+                    break;
+                case (PairwiseMessageType.ReAdd, _, var body):
+                    cells.ReceiveReAdd(contact, body, rejected);
                     break;
                 case (PairwiseMessageType.Introduction, _, var body):
                     introductions.Receive(relay, contact, body, rejected);

@@ -48,4 +48,21 @@ public static class KeyPackages
             return null;
         }
     }
+
+    /// <summary>
+    /// The code name (credential identity) and signature key of an MLSMessage(KeyPackage)'s leaf, or
+    /// null when the bytes are not one: so that an application can tell whom a KeyPackage stands for
+    /// before using it (its signature is checked when it is added).
+    /// </summary>
+    public static GroupMember? LeafOf(ReadOnlySpan<byte> keyPackage)
+    {
+        try
+        {
+            return MLSMessage.FromBytes(keyPackage).KeyPackage is { } package ? new GroupMember(0, package.LeafNode.Credential.Identity ?? [], package.LeafNode.SignatureKey) : null;
+        }
+        catch (DecodeException)
+        {
+            return null;
+        }
+    }
 }

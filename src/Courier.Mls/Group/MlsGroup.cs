@@ -94,6 +94,16 @@ public sealed partial class MlsGroup : IDisposable
     /// <summary>The members, in leaf order.</summary>
     public IReadOnlyList<GroupMember> Members => MembersOf(State.Tree);
 
+    /// <summary>
+    /// <c>SignWithLabel</c> (RFC 9420 §5.1.2) by this member's leaf signature key, for a statement the
+    /// application makes outside MLS messages (the label keeps it apart from every MLS signature).
+    /// </summary>
+    public byte[] SignAsMember(string label, ReadOnlySpan<byte> content) => State.Suite.SignWithLabel(_signer, label, content);
+
+    /// <summary>Whether <paramref name="signature"/> is <c>SignWithLabel</c> (§5.1.2) over <paramref name="content"/> by the leaf signature key of <paramref name="member"/>, under this group's ciphersuite.</summary>
+    public bool VerifyMemberSignature(GroupMember member, string label, ReadOnlySpan<byte> content, ReadOnlySpan<byte> signature)
+        => State.Suite.VerifyWithLabel((member ?? throw new ArgumentNullException(nameof(member))).SignatureKey, label, content, signature);
+
     /// <summary>The GroupContext extensions of the current epoch, as (type, data) pairs (§12.1.7).</summary>
     public IReadOnlyList<(ushort Type, byte[] Data)> ContextExtensions
         => State.Context.Extensions.Select(e => (e.ExtensionType, e.ExtensionData.ToArray())).ToList();

@@ -21,12 +21,15 @@ internal sealed partial class Cell
 
     private const string Rejoined = "This node was away longer than the relay keeps messages and fell behind; it rejoined the cell. Messages sent while it was away are lost to it; what it had not yet delivered was sent again.";
 
-    private const string NoWayBack = "This node found no way back into the cell: the relay holds none of the information members leave for rejoining. If the cell changed while this node was away, this node cannot follow it on its own; ask a member to remove you and add you again.";
+    public const string NoWayBack = "This node found no way back into the cell: the relay holds none of the information members leave for rejoining. If the cell changed while this node was away, this node cannot follow it on its own; ask a member to remove you and add you again.";
 
     private readonly List<string> _gapNotices = [];
     private byte[] _rejoinSecret;
     private long _rejoinCheckedAt;
     private long _gapSince;
+
+    /// <summary>Envelopes after this member's position were deleted unread since the gap (not a restarted numbering, which every member may see): it may have missed a commit.</summary>
+    private bool _missedEnvelopes;
 
     /// <summary>What the relay did to this member's view of the cell.</summary>
     private enum DropGap
@@ -115,6 +118,7 @@ internal sealed partial class Cell
         _gapSince = _gapSince != 0 ? _gapSince : Math.Max(1, _settings.Time.GetUtcNow().ToUnixTimeSeconds());
         Write(new CellChange { Cursor = Cursor() });
         _gapNotices.Add(gap == DropGap.Restarted ? LostRestarted : LostDeleted);
+        _missedEnvelopes |= gap == DropGap.Deleted;
     }
 
     /// <summary>
@@ -151,9 +155,11 @@ internal sealed partial class Cell
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
-            else if (newest is null || newest.Epoch < Group.Epoch || !current)
+            else if (newest is null ? !_missedEnvelopes : newest.Epoch < Group.Epoch || !current)
             {
-                // This period's drop gets the record (once, by the first member to check).
+                // This period's drop gets the record (once, by the first member to check). Not from a
+                // member that found none after envelopes of its epoch were deleted unread: its epoch
+                // may be one the cell left, and a member still in it puts the record back within a day.
                 found = await PublishGroupInfoAsync(cancellationToken).ConfigureAwait(false) || found;
             }
         }
@@ -167,9 +173,12 @@ internal sealed partial class Cell
         if (_gapSince != 0 && now - _gapSince >= interval && !found)
         {
             _gapNotices.Add(NoWayBack);
+            _lostWay = true;
+            AwaitingReAdd = true;
         }
 
         _gapSince = _gapSince != 0 && now - _gapSince < interval ? _gapSince : 0;
+        _missedEnvelopes = _missedEnvelopes && _gapSince != 0;
         _rejoinCheckedAt = now;
         Write(new CellChange { Cursor = Cursor() });
     }

@@ -119,7 +119,8 @@ internal sealed partial class Cell : IDisposable
     public Task ChangeMembersAsync(IReadOnlyList<byte[]> add, IReadOnlyList<string> remove, CancellationToken cancellationToken)
         => ChangeMembersAsync(add, remove, CommitAttempts, cancellationToken);
 
-    private async Task ChangeMembersAsync(IReadOnlyList<byte[]> add, IReadOnlyList<string> remove, int attempts, CancellationToken cancellationToken)
+    // stillWanted: checked after each read, before committing; false when a commit read meanwhile made the change needless.
+    private async Task ChangeMembersAsync(IReadOnlyList<byte[]> add, IReadOnlyList<string> remove, int attempts, CancellationToken cancellationToken, Func<bool>? stillWanted = null)
     {
         ArgumentNullException.ThrowIfNull(add);
         ArgumentNullException.ThrowIfNull(remove);
@@ -132,7 +133,7 @@ internal sealed partial class Cell : IDisposable
         {
             await FetchAsync(TimeSpan.Zero, [], cancellationToken).ConfigureAwait(false);
             var leaves = remove.Select(TryLeafOf).OfType<uint>().ToList();
-            if (remove.Count > 0 && leaves.Count == 0 && add.Count == 0)
+            if ((remove.Count > 0 && leaves.Count == 0 && add.Count == 0) || stillWanted?.Invoke() == false)
             {
                 // Another member's commit already removed them.
                 return;
@@ -221,6 +222,12 @@ internal sealed partial class Cell : IDisposable
                 {
                     Write(new CellChange { Group = SaveGroup(), Queued = batch.ConvertAll(b => b.Entry) });
                 }
+            }
+
+            if (AwaitingReAdd)
+            {
+                // Kept for the epoch the Welcome starts, not sent into one the others left.
+                continue;
             }
 
             if (!reachable)
@@ -326,6 +333,11 @@ internal sealed partial class Cell : IDisposable
     /// </summary>
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (AwaitingReAdd)
+        {
+            return;
+        }
+
         // Entries of a version before sealed envelopes hold bare MLS messages no member reads any more:
         // they are protected and sealed again in this epoch.
         foreach (var unsealed in _outbox.Where(e => e.Envelope is null).ToList())

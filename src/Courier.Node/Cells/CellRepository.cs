@@ -165,6 +165,7 @@ internal sealed class CellRepository(Vault vault, InboxRepository inbox, RelayPo
             var rejoin = vault.Read(VaultCollection.PendingRejoin, VaultCellStore.PendingRejoinId(vault, record.Id), (_, p) => PendingRejoin.Decode(p));
             var store = NewStore(record);
             var cell = Cell.Open(group, cursor, outbox, rejoin, relays.At(record.Relay), store, Settings);
+            cell.AwaitingReAdd = vault.ReadAll(VaultCollection.ReAddBundle, ReAddBundle.Decode).Any(b => b.CellId.AsSpan().SequenceEqual(record.Id));
             _open[Key(record.Id)] = (cell, store);
             return (cell, store);
         }

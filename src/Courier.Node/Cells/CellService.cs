@@ -11,7 +11,7 @@ using Courier.Relay.Client;
 namespace Courier.Node.Cells;
 
 /// <summary>Layers and cells (docs/cells.md): creating them, membership, leaving, and Welcomes to and from contacts.</summary>
-internal sealed class CellService(NodeContext node)
+internal sealed partial class CellService(NodeContext node)
 {
     public IReadOnlyList<Layer> Layers => node.Layers.All().Select(l => l.ToLayer()).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
 
@@ -284,6 +284,12 @@ internal sealed class CellService(NodeContext node)
     /// <summary>Joins the cell of a parsed Welcome; <paramref name="consumed"/>, a waiting invitation, is deleted with the cell's first state.</summary>
     private async Task JoinAsync(IRelay relay, ContactRecord contact, WelcomeDelivery welcome, Uri relayUri, List<string> rejected, List<string> joined, List<string> notices, CancellationToken cancellationToken, byte[]? consumed = null)
     {
+        if (consumed is null && await TryAddedBackAsync(welcome, notices, cancellationToken).ConfigureAwait(false))
+        {
+            node.Contacts.Put(contact);
+            return;
+        }
+
         var layer = LayerFor(welcome);
         if (layer.RequirePostQuantum && KeyPackages.CipherSuiteOf(welcome.Welcome) != (ushort)PairwiseIdentity.PostQuantumSuite)
         {
@@ -293,7 +299,7 @@ internal sealed class CellService(NodeContext node)
         }
 
         var name = node.Cells.UniqueName(Names.IsValid(welcome.Cell) ? welcome.Cell : $"cell from {contact.TheirCodeName}");
-        var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layer.Name, HttpRelay.AddressOf(relayUri)) { CipherSuite = KeyPackages.CipherSuiteOf(welcome.Welcome) ?? 0 });
+        var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layer.Name, HttpRelay.AddressOf(relayUri)) { CipherSuite = KeyPackages.CipherSuiteOf(welcome.Welcome) ?? 0, AddedBy = contact.Id });
         using var replacement = PairwiseIdentity.NewBundle(null, node.Options, node.SuiteFor(contact.Relay));
         for (var i = 0; i < contact.OurBundles.Count; i++)
         {

@@ -11,4 +11,7 @@ internal enum PairwiseMessageType : byte
 
     /// <summary>A fresh KeyPackage, replacing one the sender used to join a cell.</summary>
     KeyPackage = 3,
+
+    /// <summary>A request to be added back to a cell the sender fell behind in (<see cref="Cells.ReAddRequest"/>).</summary>
+    ReAdd = 4,
 }

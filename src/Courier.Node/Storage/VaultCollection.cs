@@ -56,4 +56,10 @@ internal enum VaultCollection : byte
 
     /// <summary>A cell's external commit in flight, with the group it starts (<see cref="Cells.PendingRejoin"/>).</summary>
     PendingRejoin = 17,
+
+    /// <summary>A contact's request to be added back to a cell, until that cell is synced (<see cref="Cells.ReceivedReAdd"/>).</summary>
+    ReAddRequest = 18,
+
+    /// <summary>The KeyPackage this member sent asking to be added back to a cell, until a Welcome uses it (<see cref="Cells.ReAddBundle"/>).</summary>
+    ReAddBundle = 19,
 }

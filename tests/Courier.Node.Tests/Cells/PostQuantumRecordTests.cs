@@ -45,8 +45,8 @@ public class PostQuantumRecordTests
         Assert.Equal(0x0054, back.CipherSuite);
         Assert.Equal(0x0054, back.ToSummary().CipherSuite);
 
-        // Version 2 was version 3 without the trailing suite.
-        var v2 = record.Encode()[..^2];
+        // Version 2 was version 4 without the trailing suite and adding contact (an empty opaque: a 4-byte length).
+        var v2 = record.Encode()[..^6];
         v2[0] = 2;
         Assert.Equal(1, CellRecord.Decode([1], v2).CipherSuite);
         Assert.Equal(3ul, CellRecord.Decode([1], v2).Epoch);
