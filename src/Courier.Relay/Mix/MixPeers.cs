@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using Courier.Relay.Client;
+using Courier.Relay.Client.Mix;
+
+namespace Courier.Relay.Mix;
+
+/// <summary>
+/// The other mixes this relay forwards to (<see cref="MixOptions.Peers"/>): node id → address, learned
+/// from their descriptors. A descriptor is self-certifying (the id is the hash of the key that signs it),
+/// so a peer cannot claim another's id. Connections leave from the relay's own listen address.
+/// </summary>
+internal sealed class MixPeers : IDisposable
+{
+    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<Uri, HttpClient> _clients = [];
+    private readonly Dictionary<string, Uri> _byId = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly TimeProvider _time;
+    private DateTimeOffset _refreshed = DateTimeOffset.MinValue;
+
+    public MixPeers(IReadOnlyList<Uri> peers, IPAddress? source, TimeProvider time)
+    {
+        _time = time;
+        foreach (var peer in peers)
+        {
+            var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+            if (source is not null && !source.Equals(IPAddress.Any) && !source.Equals(IPAddress.IPv6Any))
+            {
+                handler.ConnectCallback = SourceAddress.ConnectFrom(source);
+            }
+
+            if (PinOf(peer) is { } pin)
+            {
+                handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && pin.Matches(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate)) };
+            }
+
+            _clients[peer] = new HttpClient(handler) { BaseAddress = new Uri(peer.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
+        }
+    }
+
+    /// <summary>The client of the peer whose node id is <paramref name="id"/>, or null when no peer has it.</summary>
+    public async Task<HttpClient?> ResolveAsync(byte[] id, CancellationToken cancellationToken)
+    {
+        var key = Convert.ToHexString(id);
+        lock (_byId)
+        {
+            if (_byId.TryGetValue(key, out var known))
+            {
+                return _clients[known];
+            }
+        }
+
+        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // An unknown id (a packet's choice) triggers at most one round of descriptor fetches every few seconds.
+            if (_time.GetUtcNow() - _refreshed >= RefreshEvery)
+            {
+                _refreshed = _time.GetUtcNow();
+                foreach (var (peer, client) in _clients)
+                {
+                    try
+                    {
+                        var json = await client.GetByteArrayAsync("/v1/mix/descriptor", cancellationToken).ConfigureAwait(false);
+                        var descriptor = MixDescriptor.Verify(json);
+                        lock (_byId)
+                        {
+                            _byId[Convert.ToHexString(descriptor.NodeId)] = peer;
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or MixDescriptorException or TaskCanceledException)
+                    {
+                        // A peer that is down or answers nonsense is asked again at the next refresh.
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+
+        lock (_byId)
+        {
+            return _byId.TryGetValue(key, out var peer) ? _clients[peer] : null;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        _refresh.Dispose();
+    }
+
+    private static RelayPin? PinOf(Uri address)
+    {
+        var fragment = address.Fragment;
+        return fragment.StartsWith("#" + RelayPin.FragmentPrefix, StringComparison.Ordinal) && RelayPin.TryParse(fragment[(1 + RelayPin.FragmentPrefix.Length)..], out var pin) ? pin : null;
+    }
+}
