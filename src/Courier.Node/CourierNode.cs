@@ -158,10 +158,12 @@ public sealed class CourierNode : IDisposable
     /// <summary>
     /// Creates a layer whose cells use only <paramref name="relays"/>; with
     /// <paramref name="requirePostQuantum"/>, its cells take only members whose KeyPackages are of the
-    /// post-quantum ciphersuite 0x0054 (X-Wing), and join only cells of that suite.
+    /// post-quantum ciphersuite 0x0054 (X-Wing), and join only cells of that suite. With three or more
+    /// relays and <paramref name="mixPins"/> (each relay's mix identity key, as it prints it), its drops
+    /// are reached through the mix (<see cref="NodeOptions.Route"/>, docs/mixnet.md).
     /// </summary>
     /// <exception cref="NameTakenException">A layer of that name exists.</exception>
-    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays, bool requirePostQuantum = false) => _cells.CreateLayer(name, relays, requirePostQuantum);
+    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays, bool requirePostQuantum = false, IReadOnlyList<byte[]>? mixPins = null) => _cells.CreateLayer(name, relays, requirePostQuantum, mixPins);
 
     /// <summary>
     /// Creates a cell in <paramref name="layer"/> (may be null when there is exactly one layer) with this

@@ -13,7 +13,7 @@ internal sealed class NodeContext : IDisposable
     {
         Vault = vault;
         Options = options;
-        Relays = new RelayPool(options.Relays);
+        Relays = new RelayPool(address => MixRelayAt(address) ?? options.Relays(address));
         Contacts = new ContactRepository(vault);
         Layers = new LayerRepository(vault);
         Inbox = new InboxRepository(vault, options.Time);
@@ -22,6 +22,22 @@ internal sealed class NodeContext : IDisposable
     }
 
     public Vault Vault { get; }
+
+    /// <summary>
+    /// With mix routing, the relay at <paramref name="address"/> reached through the mix of a layer of
+    /// three or more pinned relays that holds it; null when no such layer does (then as configured).
+    /// </summary>
+    private HttpRelay? MixRelayAt(Uri address)
+    {
+        if (Options.Route != RelayRoute.Mix)
+        {
+            return null;
+        }
+
+        var target = HttpRelay.AddressOf(address);
+        var layer = Layers.All().FirstOrDefault(l => l.Relays.Count >= 3 && l.Relays.Contains(target) && l.MixPins.All(p => p.Length == LayerRecord.MixPinLength));
+        return layer is null ? null : new HttpRelay(target, new Relay.Mix.MixHandler(target, layer.Relays, layer.MixPins, Options));
+    }
 
     public NodeOptions Options { get; }
 

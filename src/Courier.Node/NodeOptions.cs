@@ -75,6 +75,16 @@ public sealed class NodeOptions
     /// </summary>
     public System.Net.IPAddress? Bind { get; init; }
 
+    /// <summary>
+    /// How drop requests travel to a relay of a layer with three or more relays, each with a pinned mix
+    /// identity key: <see cref="RelayRoute.Mix"/> (the default) through the layer's relays as Sphinx
+    /// packets (docs/mixnet.md), or <see cref="RelayRoute.Direct"/>. Other relays are always direct.
+    /// </summary>
+    public RelayRoute Route { get; init; } = RelayRoute.Mix;
+
+    /// <summary>The mean of each hop's exponential delay chosen for mixed packets (Loopix); zero for none.</summary>
+    public TimeSpan MixDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Time);
@@ -101,4 +111,14 @@ public sealed class NodeOptions
             throw new ArgumentOutOfRangeException(nameof(FirstContactTimeout), "Timeouts and lifetimes must be positive.");
         }
     }
+}
+
+/// <summary>How a node reaches the relays of a layer (<see cref="NodeOptions.Route"/>).</summary>
+public enum RelayRoute
+{
+    /// <summary>Drop requests as Sphinx packets through three relays of the layer.</summary>
+    Mix,
+
+    /// <summary>Every request straight to the relay.</summary>
+    Direct,
 }

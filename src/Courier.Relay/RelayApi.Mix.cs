@@ -36,6 +36,13 @@ internal sealed partial class RelayApi : IDisposable
             ctx.Response.ContentType = "application/json";
             await ctx.Response.Body.WriteAsync(_mix.Descriptor(), ctx.RequestAborted).ConfigureAwait(false);
         }).WithDisplayName("mix_descriptor");
+        app.MapMethods("/v1/mix/directory", ["GET"], async ctx =>
+        {
+            await RequestBody.ReadAsync(ctx, 0, null).ConfigureAwait(false);
+            var descriptors = await _mix.DirectoryAsync(ctx.RequestAborted).ConfigureAwait(false);
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.Body.WriteAsync(MixDirectory.Encode(descriptors), ctx.RequestAborted).ConfigureAwait(false);
+        }).WithDisplayName("mix_directory");
         app.MapMethods("/v1/mix/packets", ["POST"], async ctx =>
         {
             RequestBody.CheckHeaders(ctx, MixNode.Geometry.PacketLength, "application/octet-stream");

@@ -61,6 +61,13 @@ internal sealed class MixNode : IDisposable
     /// <summary>The signed descriptor's JSON.</summary>
     public byte[] Descriptor() => MixDescriptor.Sign(_identity, _schedule.Published());
 
+    /// <summary>This relay's descriptor and its peers' (as they signed them, at most a quarter epoch or a minute old), for senders that should not ask each relay themselves.</summary>
+    public async Task<IReadOnlyList<byte[]>> DirectoryAsync(CancellationToken cancellationToken)
+    {
+        var peers = await _peers.DescriptorsAsync(TimeSpan.FromTicks(Math.Min(_options.EpochLength.Ticks / 4, TimeSpan.FromMinutes(1).Ticks)), cancellationToken).ConfigureAwait(false);
+        return [Descriptor(), .. peers];
+    }
+
     /// <summary>Unwraps <paramref name="packet"/> (refusing it with a <see cref="RelayProblem"/>) and starts its delay.</summary>
     public void Accept(byte[] packet)
     {

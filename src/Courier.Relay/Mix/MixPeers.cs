@@ -17,6 +17,7 @@ internal sealed class MixPeers : IDisposable
 
     private readonly Dictionary<Uri, HttpClient> _clients = [];
     private readonly Dictionary<string, Uri> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<Uri, byte[]> _descriptors = [];
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly TimeProvider _time;
     private DateTimeOffset _refreshed = DateTimeOffset.MinValue;
@@ -53,11 +54,30 @@ internal sealed class MixPeers : IDisposable
             }
         }
 
+        // An unknown id (a packet's choice) triggers at most one round of descriptor fetches every few seconds.
+        await RefreshAsync(RefreshEvery, cancellationToken).ConfigureAwait(false);
+        lock (_byId)
+        {
+            return _byId.TryGetValue(key, out var peer) ? _clients[peer] : null;
+        }
+    }
+
+    /// <summary>The peers' descriptors as they sent them (verified), at most <paramref name="maxAge"/> old when the peers answer.</summary>
+    public async Task<IReadOnlyList<byte[]>> DescriptorsAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        await RefreshAsync(maxAge, cancellationToken).ConfigureAwait(false);
+        lock (_byId)
+        {
+            return [.. _descriptors.Values];
+        }
+    }
+
+    private async Task RefreshAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    {
         await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // An unknown id (a packet's choice) triggers at most one round of descriptor fetches every few seconds.
-            if (_time.GetUtcNow() - _refreshed >= RefreshEvery)
+            if (_time.GetUtcNow() - _refreshed >= maxAge)
             {
                 _refreshed = _time.GetUtcNow();
                 foreach (var (peer, client) in _clients)
@@ -69,6 +89,7 @@ internal sealed class MixPeers : IDisposable
                         lock (_byId)
                         {
                             _byId[Convert.ToHexString(descriptor.NodeId)] = peer;
+                            _descriptors[peer] = json;
                         }
                     }
                     catch (Exception e) when (e is HttpRequestException or MixDescriptorException or TaskCanceledException)
@@ -81,11 +102,6 @@ internal sealed class MixPeers : IDisposable
         finally
         {
             _refresh.Release();
-        }
-
-        lock (_byId)
-        {
-            return _byId.TryGetValue(key, out var peer) ? _clients[peer] : null;
         }
     }
 
