@@ -15,14 +15,75 @@ public sealed class MixRoutingTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("courier-mixrouting-").FullName;
     private readonly TestNodes _nodes = new();
     private readonly List<RelayProcess> _relays = [];
+    private readonly Dictionary<string, RelayProcess> _mixes = [];
+    private readonly Dictionary<string, string[]> _arguments = [];
 
     [Fact]
     public async Task The_relay_storing_a_cell_s_drops_never_talks_to_a_member_and_each_message_is_read_once_by_each()
     {
-        // First contact goes through a relay outside the layer (nameplates and pairwise drops stay direct).
-        var contactRelay = await StartAsync("--listen", $"127.0.0.20:{RelayProcess.FreePort()}", "--data", Path.Combine(_directory, "contact"));
+        string[] members = ["127.0.0.31", "127.0.0.32", "127.0.0.33", "127.0.0.34", "127.0.0.35"];
+        var (nodes, ends) = await CellOverMixesAsync(members);
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            await nodes[i].SendAsync("north", $"from {members[i]}");
+        }
+
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            Assert.Equal(members.Where((_, j) => j != i).Select(m => $"from {m}").Order(StringComparer.Ordinal), await ReadAllAsync(nodes[i]));
+        }
+
+        var storing = StoringMix(nodes[0], ends);
+        var talkedTo = File.ReadAllLines(LogOf(storing)).Select(line => line.Split(' ')[0]).Distinct().ToList();
+        Assert.NotEmpty(talkedTo);
+        Assert.DoesNotContain(talkedTo, members.Contains);
+        // Only the other two mixes connected to it; the members entered through those.
+        var others = ends.Where(e => e != storing).ToList();
+        Assert.All(talkedTo, address => Assert.Contains(address, others.Select(e => e.Split(':')[0])));
+        var entered = others.SelectMany(e => File.ReadAllLines(LogOf(e))).Select(line => line.Split(' ')[0]).ToHashSet();
+        Assert.All(members, member => Assert.Contains(member, entered));
+    }
+
+    [Fact]
+    public async Task A_mix_killed_and_restarted_during_a_burst_loses_and_repeats_no_message()
+    {
+        string[] members = ["127.0.0.41", "127.0.0.42", "127.0.0.43"];
+        var (nodes, ends) = await CellOverMixesAsync(members);
+        var storing = StoringMix(nodes[0], ends);
+        // Every path of a three-relay layer crosses both other mixes: killing one stops every request until it is back.
+        var victim = ends.First(e => e != storing);
+        const int Burst = 12;
+        var sending = Task.Run(async () =>
+        {
+            for (int i = 0; i < Burst; i++)
+            {
+                await nodes[i % 2].SendAsync("north", $"burst {i}");
+            }
+        });
+
+        await Task.Delay(300);
+        Assert.False(sending.IsCompleted);
+        _mixes[victim].Dispose(); // SIGKILL
+        await Task.Delay(1500);
+        _mixes[victim] = await RelayProcess.StartAsync(_arguments[victim]);
+        await sending;
+
+        var expected = Enumerable.Range(0, Burst).Select(i => $"burst {i}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, await ReadAllAsync(nodes[2]));
+        Assert.Equal(expected.Where(m => int.Parse(m[6..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 1), await ReadAllAsync(nodes[0]));
+        Assert.Equal(expected.Where(m => int.Parse(m[6..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0), await ReadAllAsync(nodes[1]));
+    }
+
+    /// <summary>
+    /// A contact relay outside the layer (first contact and pairwise drops stay direct), three mixes on
+    /// 127.0.0.21-23, one node per member address, each pinning the layer; the first creates "north" and
+    /// adds the others, who join. Returns the nodes and the mixes' listen addresses.
+    /// </summary>
+    private async Task<(List<CourierNode> Nodes, List<string> Mixes)> CellOverMixesAsync(string[] members)
+    {
+        var contactRelay = await RelayProcess.StartAsync("--listen", $"127.0.0.20:{RelayProcess.FreePort()}", "--data", Path.Combine(_directory, "contact"));
+        _relays.Add(contactRelay);
         var ends = Enumerable.Range(21, 3).Select(n => $"127.0.0.{n}:{RelayProcess.FreePort()}").ToList();
-        var mixes = new List<RelayProcess>();
         foreach (var listen in ends)
         {
             var arguments = new List<string> { "--listen", listen, "--data", Path.Combine(_directory, listen.Replace(':', '-')), "--test-connection-log", LogOf(listen) };
@@ -31,18 +92,19 @@ public sealed class MixRoutingTests : IDisposable
                 arguments.AddRange(["--mix-peer", $"http://{peer}/"]);
             }
 
-            mixes.Add(await StartAsync([.. arguments]));
+            _arguments[listen] = [.. arguments];
+            _mixes[listen] = await RelayProcess.StartAsync(_arguments[listen]);
         }
 
-        string[] members = ["127.0.0.31", "127.0.0.32", "127.0.0.33", "127.0.0.34", "127.0.0.35"];
         var nodes = members.Select(address => _nodes.Create(new NodeOptions { Kdf = TempHome.FastKdf, Bind = IPAddress.Parse(address), MixDelay = TimeSpan.Zero, RelayRetry = TimeSpan.FromSeconds(20) })).ToList();
-        string[] names = ["Alyosha", "Galya", "Dmitri", "Ivan"];
+        var names = members.Skip(1).Select((_, i) => $"member{i + 2}").ToArray();
         for (int i = 1; i < nodes.Count; i++)
         {
             await TestNodes.ContactAsync(contactRelay.Address, nodes[0], nodes[i], names[i - 1]);
         }
 
         // Every member pins the layer's three relays, so its cell's drops are reached through the mix.
+        var mixes = ends.Select(e => _mixes[e]).ToList();
         var pins = mixes.Select(m => Base64Url.DecodeFromChars(m.MixIdentityKey)).ToList();
         foreach (var node in nodes)
         {
@@ -56,38 +118,31 @@ public sealed class MixRoutingTests : IDisposable
             Assert.Equal(["north"], (await node.SyncAsync()).Contacts.JoinedCells);
         }
 
-        for (int i = 0; i < nodes.Count; i++)
+        return (nodes, ends);
+    }
+
+    private string StoringMix(CourierNode node, List<string> ends)
+    {
+        var storing = node.Describe("north").Relay;
+        return ends.Single(e => _mixes[e].Address.ToString() == storing);
+    }
+
+    /// <summary>What a few syncs receive, sorted; a message read twice would appear twice.</summary>
+    private static async Task<List<string>> ReadAllAsync(CourierNode node)
+    {
+        var received = new List<string>();
+        for (int round = 0; round < 3; round++)
         {
-            await nodes[i].SendAsync("north", $"from {members[i]}");
+            received.AddRange((await node.SyncAsync()).Received.Select(m => m.Text ?? string.Empty));
         }
 
-        for (int i = 0; i < nodes.Count; i++)
-        {
-            var received = new List<string>();
-            for (int round = 0; round < 3; round++)
-            {
-                received.AddRange((await nodes[i].SyncAsync()).Received.Select(m => m.Text ?? string.Empty));
-            }
-
-            Assert.Equal(members.Where((_, j) => j != i).Select(m => $"from {m}").Order(StringComparer.Ordinal), received.Order(StringComparer.Ordinal));
-        }
-
-        var storing = nodes[0].Describe("north").Relay;
-        var storingListen = ends[mixes.FindIndex(m => m.Address.ToString() == storing)];
-        var talkedTo = File.ReadAllLines(LogOf(storingListen)).Select(line => line.Split(' ')[0]).Distinct().ToList();
-        Assert.NotEmpty(talkedTo);
-        Assert.DoesNotContain(talkedTo, members.Contains);
-        // Only the other two mixes connected to it.
-        Assert.All(talkedTo, address => Assert.Contains(address, ends.Where(e => e != storingListen).Select(e => e.Split(':')[0])));
-        // The members did talk to the other two (their entry relays).
-        var entries = ends.Where(e => e != storingListen).SelectMany(e => File.ReadAllLines(LogOf(e))).Select(line => line.Split(' ')[0]).ToHashSet();
-        Assert.Contains(entries, members.Contains);
+        return [.. received.Order(StringComparer.Ordinal)];
     }
 
     public void Dispose()
     {
         _nodes.Dispose();
-        foreach (var relay in _relays)
+        foreach (var relay in _relays.Concat(_mixes.Values))
         {
             relay.Dispose();
         }
@@ -96,11 +151,4 @@ public sealed class MixRoutingTests : IDisposable
     }
 
     private string LogOf(string listen) => Path.Combine(_directory, listen.Replace(':', '-') + ".log");
-
-    private async Task<RelayProcess> StartAsync(params string[] arguments)
-    {
-        var relay = await RelayProcess.StartAsync(arguments);
-        _relays.Add(relay);
-        return relay;
-    }
 }
