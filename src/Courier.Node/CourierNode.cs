@@ -166,6 +166,14 @@ public sealed class CourierNode : IDisposable
     public Layer CreateLayer(string name, IReadOnlyList<Uri> relays, bool requirePostQuantum = false, IReadOnlyList<byte[]>? mixPins = null) => _cells.CreateLayer(name, relays, requirePostQuantum, mixPins);
 
     /// <summary>
+    /// Each relay's mix identity key as its descriptor gives it, for <see cref="CreateLayer"/> when the
+    /// keys were not obtained from the relays' operators (trust on first use: compare them with theirs).
+    /// </summary>
+    /// <exception cref="RelayUnreachableException">A relay gives no descriptor.</exception>
+    public Task<IReadOnlyList<byte[]>> FetchMixIdentityKeysAsync(IReadOnlyList<Uri> relays, CancellationToken cancellationToken = default)
+        => Relay.Mix.MixIdentity.FetchAsync(relays, _node.Options, cancellationToken);
+
+    /// <summary>
     /// Creates a cell in <paramref name="layer"/> (may be null when there is exactly one layer) with this
     /// node as its only member, under a code name used nowhere else. Its drops live on one of the
     /// layer's relays, chosen at random.
