@@ -264,6 +264,9 @@ public sealed class CourierNode : IDisposable
     /// <summary>Closes the vault, wipes open cells' secrets and releases the home directory.</summary>
     public void Dispose() => _node.Dispose();
 
+    /// <summary>Cover loops that came back through the mix since the node opened (<see cref="NodeOptions.CoverRate"/>).</summary>
+    public long CoverLoopsBack => _node.Cover?.LoopsBack ?? 0;
+
     /// <inheritdoc/>
     public override string ToString() => "CourierNode";
 

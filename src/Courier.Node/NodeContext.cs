@@ -19,7 +19,11 @@ internal sealed class NodeContext : IDisposable
         Inbox = new InboxRepository(vault, options.Time);
         Cells = new CellRepository(vault, Inbox, Relays, options);
         Pairwise = new PairwiseOutbox(this);
+        Cover = options.CoverRate > 0 && options.Route == RelayRoute.Mix ? new Relay.Mix.CoverTraffic(options, Layers.All()) : null;
     }
+
+    /// <summary>Cover traffic, when <see cref="NodeOptions.CoverRate"/> is above zero.</summary>
+    public Relay.Mix.CoverTraffic? Cover { get; }
 
     public Vault Vault { get; }
 
@@ -35,7 +39,7 @@ internal sealed class NodeContext : IDisposable
         }
 
         var target = HttpRelay.AddressOf(address);
-        var layer = Layers.All().FirstOrDefault(l => l.Relays.Count >= 3 && l.Relays.Contains(target) && l.MixPins.All(p => p.Length == LayerRecord.MixPinLength));
+        var layer = Layers.All().FirstOrDefault(l => Relay.Mix.MixRoute.Qualifies(l) && l.Relays.Contains(target));
         return layer is null ? null : new HttpRelay(target, new Relay.Mix.MixHandler(target, layer.Relays, layer.MixPins, Options));
     }
 
@@ -58,6 +62,7 @@ internal sealed class NodeContext : IDisposable
 
     public void Dispose()
     {
+        Cover?.Dispose();
         Cells.Dispose();
         Relays.Dispose();
         Vault.Dispose();

@@ -85,12 +85,26 @@ public sealed class NodeOptions
     /// <summary>The mean of each hop's exponential delay chosen for mixed packets (Loopix); zero for none.</summary>
     public TimeSpan MixDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How long after its wait a request through the mix waits for its reply before it is sent again on another path.</summary>
+    public TimeSpan MixReplyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Cover packets per second while the node is open, through its layers reached through the mix
+    /// (half loops, half drop packets; docs/mixnet.md); zero (the default of the library) for none.
+    /// </summary>
+    public double CoverRate { get; init; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Time);
         ArgumentNullException.ThrowIfNull(Kdf);
         ArgumentNullException.ThrowIfNull(Relays);
         ArgumentOutOfRangeException.ThrowIfLessThan(WithinEpochScrubDelay, TimeSpan.Zero);
+        if (CoverRate is < 0 or > 1000 || double.IsNaN(CoverRate) || MixDelay < TimeSpan.Zero || MixDelay > TimeSpan.FromSeconds(5) || MixReplyTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CoverRate), "Cover traffic is 0 to 1000 packets per second; a mix delay's mean 0 to 5 seconds; the reply timeout positive.");
+        }
+
         if (KeyPackagesPerContact is < 0 or > Contacts.ContactOffer.MaxKeyPackages)
         {
             throw new ArgumentOutOfRangeException(nameof(KeyPackagesPerContact), $"Between 0 and {Contacts.ContactOffer.MaxKeyPackages} KeyPackages per contact.");

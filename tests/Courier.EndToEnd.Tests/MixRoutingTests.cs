@@ -74,6 +74,32 @@ public sealed class MixRoutingTests : IDisposable
         Assert.Equal(expected.Where(m => int.Parse(m[6..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0), await ReadAllAsync(nodes[1]));
     }
 
+    [Fact]
+    public async Task Cover_traffic_sends_loops_that_come_back_and_drop_packets_that_last_hops_discard()
+    {
+        var (_, ends) = await CellOverMixesAsync(["127.0.0.51", "127.0.0.52"]);
+        var mixes = ends.Select(e => _mixes[e]).ToList();
+        var idle = _nodes.Create(new NodeOptions { Kdf = TempHome.FastKdf, Bind = IPAddress.Parse("127.0.0.53"), MixDelay = TimeSpan.Zero, CoverRate = 20 });
+        idle.CreateLayer("mixed", [.. mixes.Select(m => m.Address)], mixPins: [.. mixes.Select(m => Base64Url.DecodeFromChars(m.MixIdentityKey))]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (idle.CoverLoopsBack < 5 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(idle.CoverLoopsBack >= 5, $"{idle.CoverLoopsBack} cover loops came back");
+        long dropped = 0;
+        foreach (var mix in mixes)
+        {
+            using var http = new HttpClient { BaseAddress = mix.Address };
+            var metrics = await http.GetStringAsync("/metrics");
+            var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("courier_mix_packets_total{outcome=\"dropped_other_recipient\"} ", StringComparison.Ordinal));
+            dropped += line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.True(dropped > 0, "no drop packet reached its last hop");
+    }
+
     /// <summary>
     /// A contact relay outside the layer (first contact and pairwise drops stay direct), three mixes on
     /// 127.0.0.21-23, one node per member address, each pinning the layer; the first creates "north" and
@@ -96,7 +122,7 @@ public sealed class MixRoutingTests : IDisposable
             _mixes[listen] = await RelayProcess.StartAsync(_arguments[listen]);
         }
 
-        var nodes = members.Select(address => _nodes.Create(new NodeOptions { Kdf = TempHome.FastKdf, Bind = IPAddress.Parse(address), MixDelay = TimeSpan.Zero, RelayRetry = TimeSpan.FromSeconds(20) })).ToList();
+        var nodes = members.Select(address => _nodes.Create(new NodeOptions { Kdf = TempHome.FastKdf, Bind = IPAddress.Parse(address), MixDelay = TimeSpan.Zero, MixReplyTimeout = TimeSpan.FromSeconds(4), RelayRetry = TimeSpan.FromSeconds(30) })).ToList();
         var names = members.Skip(1).Select((_, i) => $"member{i + 2}").ToArray();
         for (int i = 1; i < nodes.Count; i++)
         {

@@ -43,6 +43,7 @@ internal sealed class CellService(NodeContext node)
         using var transaction = node.Vault.Begin();
         LayerRepository.Put(transaction, record);
         transaction.Commit();
+        node.Cover?.Add(record);
         return record.ToLayer();
     }
 

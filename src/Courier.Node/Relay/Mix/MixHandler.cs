@@ -20,7 +20,6 @@ namespace Courier.Node.Relay.Mix;
 internal sealed class MixHandler : DelegatingHandler
 {
     private static readonly Sphinx Sphinx = new(new SphinxGeometry(SphinxGeometry.HopLimit, MixMessages.MessageLength));
-    private static readonly TimeSpan ReplySlack = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DirectoryAge = TimeSpan.FromMinutes(1);
     private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
 
@@ -30,6 +29,7 @@ internal sealed class MixHandler : DelegatingHandler
     private readonly Dictionary<string, (HttpClient Client, byte[] Pin)> _others = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TimeSpan _delayMean;
+    private readonly TimeSpan _replyTimeout;
     private readonly Lock _gate = new();
     private (DateTimeOffset Fetched, IReadOnlyList<MixDescriptor> Descriptors)? _directory;
 
@@ -49,6 +49,7 @@ internal sealed class MixHandler : DelegatingHandler
         _pins = pins;
         _time = options.Time;
         _delayMean = options.MixDelay;
+        _replyTimeout = options.MixReplyTimeout;
         for (int i = 0; i < relays.Count; i++)
         {
             if (relays[i] == target)
@@ -75,7 +76,69 @@ internal sealed class MixHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        // Path: a random entry and middle among the other relays; the answer returns middle → entry.
+        var (entry, middle, target, client, hop) = await PathAsync(cancellationToken).ConfigureAwait(false);
+        var surbId = RandomNumberGenerator.GetBytes(SphinxGeometry.SurbIdLength);
+        var (surb, keys) = Sphinx.CreateSurb([hop(middle, null, null), hop(entry, null, surbId)]);
+        using (keys)
+        {
+            var message = MixMessages.Encode(await MixMessages.FromHttpAsync(request, surb, cancellationToken).ConfigureAwait(false));
+            var packet = Sphinx.CreatePacket([hop(entry, null, null), hop(middle, null, null), hop(target, MixDescriptor.NodeIdOf(target), null)], message);
+            await PostAsync(client, packet, cancellationToken).ConfigureAwait(false);
+            var payload = await CollectAsync(client, surbId, _time.GetUtcNow() + WaitOf(request) + _replyTimeout, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return MixMessages.ToHttp(MixMessages.DecodeAnswer(Sphinx.DecryptReply(keys, payload)), request);
+            }
+            catch (Exception e) when (e is SphinxException or MixMessageException)
+            {
+                throw new HttpRequestException("The reply that came back through the mix does not decrypt or decode.", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A drop packet (cover traffic): a packet on a path like a request's whose last hop finds the
+    /// recipient <see cref="CoverRecipient"/> and discards it.
+    /// </summary>
+    public async Task SendDropAsync(CancellationToken cancellationToken)
+    {
+        var (entry, middle, target, client, hop) = await PathAsync(cancellationToken).ConfigureAwait(false);
+        await PostAsync(client, Sphinx.CreatePacket([hop(entry, null, null), hop(middle, null, null), hop(target, CoverRecipient, null)], []), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A loop packet (cover traffic): a fetch of a random drop name on a path like a request's; its
+    /// answer (404, no such drop) comes back through its SURB to this node. True when it came back.
+    /// </summary>
+    public async Task<bool> SendLoopAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://loop.invalid/v1/drops/{Courier.Relay.Client.DropName.NewRandom()}/envelopes?after=0&limit=1&wait=0"));
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.NotFound;
+    }
+
+    /// <summary>The recipient of drop packets: 32 zero bytes, no relay's node id.</summary>
+    public static byte[] CoverRecipient { get; } = new byte[SphinxGeometry.RecipientIdLength];
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var (client, _) in _others.Values)
+            {
+                client.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// A fresh path: a random entry and middle among the layer's other relays, then the target; the
+    /// answer returns middle → entry. Returns the entry's client and how to make each hop (pin, recipient, SURB id).
+    /// </summary>
+    private async Task<(byte[] Entry, byte[] Middle, byte[] Target, HttpClient Client, Func<byte[], byte[]?, byte[]?, PathHop> Hop)> PathAsync(CancellationToken cancellationToken)
+    {
         var others = _others.Keys.Order(StringComparer.Ordinal).ToList();
         var entry = others[RandomNumberGenerator.GetInt32(others.Count)];
         others.Remove(entry);
@@ -83,7 +146,7 @@ internal sealed class MixHandler : DelegatingHandler
         var client = _others[entry].Client;
         var directory = await DirectoryAsync(client, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        PathHop Hop(byte[] pin, byte[]? recipient = null, byte[]? surbId = null)
+        PathHop Hop(byte[] pin, byte[]? recipient, byte[]? surbId)
         {
             var descriptor = directory.FirstOrDefault(d => d.IdentityKey.AsSpan().SequenceEqual(pin))
                              ?? throw new HttpRequestException("The entry relay's mix directory lacks a relay of the layer.");
@@ -102,45 +165,18 @@ internal sealed class MixHandler : DelegatingHandler
             }
         }
 
-        var surbId = RandomNumberGenerator.GetBytes(SphinxGeometry.SurbIdLength);
-        var (surb, keys) = Sphinx.CreateSurb([Hop(_others[middle].Pin), Hop(_others[entry].Pin, surbId: surbId)]);
-        using (keys)
-        {
-            var message = MixMessages.Encode(await MixMessages.FromHttpAsync(request, surb, cancellationToken).ConfigureAwait(false));
-            var packet = Sphinx.CreatePacket([Hop(_others[entry].Pin), Hop(_others[middle].Pin), Hop(_targetPin, recipient: MixDescriptor.NodeIdOf(_targetPin))], message);
-            using (var content = new ByteArrayContent(packet))
-            {
-                content.Headers.ContentType = OctetStream;
-                using var posted = await client.PostAsync("/v1/mix/packets", content, cancellationToken).ConfigureAwait(false);
-                if (posted.StatusCode != HttpStatusCode.Accepted)
-                {
-                    throw new HttpRequestException($"The entry relay refused the packet ({(int)posted.StatusCode}).");
-                }
-            }
-
-            var payload = await CollectAsync(client, surbId, now + WaitOf(request) + ReplySlack, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return MixMessages.ToHttp(MixMessages.DecodeAnswer(Sphinx.DecryptReply(keys, payload)), request);
-            }
-            catch (Exception e) when (e is SphinxException or MixMessageException)
-            {
-                throw new HttpRequestException("The reply that came back through the mix does not decrypt or decode.", e);
-            }
-        }
+        return (_others[entry].Pin, _others[middle].Pin, _targetPin, client, Hop);
     }
 
-    protected override void Dispose(bool disposing)
+    private static async Task PostAsync(HttpClient entry, byte[] packet, CancellationToken cancellationToken)
     {
-        if (disposing)
+        using var content = new ByteArrayContent(packet);
+        content.Headers.ContentType = OctetStream;
+        using var posted = await entry.PostAsync("/v1/mix/packets", content, cancellationToken).ConfigureAwait(false);
+        if (posted.StatusCode != HttpStatusCode.Accepted)
         {
-            foreach (var (client, _) in _others.Values)
-            {
-                client.Dispose();
-            }
+            throw new HttpRequestException($"The entry relay refused the packet ({(int)posted.StatusCode}).");
         }
-
-        base.Dispose(disposing);
     }
 
     /// <summary>Long-polls the entry relay for the reply until <paramref name="deadline"/>.</summary>
