@@ -57,6 +57,14 @@ internal static class NodeCommandOptions
         Recursive = true,
     };
 
+    public static readonly Option<double> CoverRate = new("--cover-rate")
+    {
+        Description = "Cover packets per second sent through the layers reached through the mix while the command runs (half loops, half drop packets; useful with 'courier run'); 0 for none.",
+        DefaultValueFactory = _ => 0,
+        HelpName = "per-second",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of a table." };
 
     /// <summary>A relay address, or an error on <paramref name="result"/>.</summary>
@@ -123,7 +131,7 @@ internal static class NodeCommandOptions
         try
         {
             var route = parse.GetValue(Route) == "direct" ? RelayRoute.Direct : RelayRoute.Mix;
-            return CourierNode.Open(HomeOf(parse), passphrase, new NodeOptions { Bind = parse.GetValue(Bind), Route = route });
+            return CourierNode.Open(HomeOf(parse), passphrase, new NodeOptions { Bind = parse.GetValue(Bind), Route = route, CoverRate = parse.GetValue(CoverRate) });
         }
         finally
         {
