@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Security;
-using System.Security.Cryptography;
 using Courier.Relay.Client;
 using Courier.Relay.Client.Mix;
 
@@ -35,7 +34,7 @@ internal sealed class MixPeers : IDisposable
 
             if (PinOf(peer) is { } pin)
             {
-                handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && pin.Matches(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate)) };
+                handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, _, _) => Matches(pin, certificate) };
             }
 
             _clients[peer] = new HttpClient(handler) { BaseAddress = new Uri(peer.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
@@ -113,6 +112,13 @@ internal sealed class MixPeers : IDisposable
         }
 
         _refresh.Dispose();
+    }
+
+    /// <summary>A peer's self-signed certificate is accepted on its pin alone, as nodes accept relays'.</summary>
+    private static bool Matches(RelayPin pin, System.Security.Cryptography.X509Certificates.X509Certificate? certificate)
+    {
+        using var presented = certificate is null ? null : System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return presented is not null && pin.Matches(presented);
     }
 
     private static RelayPin? PinOf(Uri address)

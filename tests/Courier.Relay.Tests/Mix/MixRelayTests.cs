@@ -47,11 +47,11 @@ public sealed class MixRelayTests : IAsyncLifetime
         // C stores the drop; A and B only passed packets along.
         using var direct = new HttpClient { BaseAddress = _mixes["c"].Process.Address };
         Assert.Equal(1, (await new RelayClient(direct).FetchAsync(drop, readKey, 0)).Last);
-        Assert.Equal(4, await _mixes.CountAsync("c", "performed"));
-        Assert.Equal(0, await _mixes.CountAsync("a", "performed"));
-        Assert.Equal(4, await _mixes.CountAsync("a", "forwarded")); // the 4 requests, to B
-        Assert.Equal(8, await _mixes.CountAsync("b", "forwarded")); // the 4 requests to C, their 4 answers to A
-        Assert.Equal(4, await _mixes.CountAsync("a", "reply_held"));
+        Assert.Equal(4, await _mixes.CountAsync("c", "performed", 4));
+        Assert.Equal(0, await _mixes.CountAsync("a", "performed", 0));
+        Assert.Equal(4, await _mixes.CountAsync("a", "forwarded", 4)); // the 4 requests, to B
+        Assert.Equal(8, await _mixes.CountAsync("b", "forwarded", 8)); // the 4 requests to C, their 4 answers to A
+        Assert.Equal(4, await _mixes.CountAsync("a", "reply_held", 4));
 
         // The HTTP API's checks hold through the mix: a fetch signed with another key is refused.
         using var stranger = DropReadKey.Create();
@@ -86,7 +86,7 @@ public sealed class MixRelayTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Conflict, replayed.StatusCode);
         }
 
-        Assert.Equal(1, await _mixes.CountAsync("c", "refused_replayed"));
+        Assert.Equal(1, await _mixes.CountAsync("c", "refused_replayed", 1));
         Assert.Equal(1, (await relay.FetchAsync(drop, readKey, 0)).Last);
     }
 
@@ -103,13 +103,13 @@ public sealed class MixRelayTests : IAsyncLifetime
         sender.Tamper = packet => packet[100] ^= 0x08;
         var header = await Assert.ThrowsAsync<RelayRequestException>(() => relay.AppendAsync(drop, null, new byte[EnvelopeSizes.Small], MessageId.NewRandom()));
         Assert.Equal(400, header.Status);
-        Assert.Equal(1, await _mixes.CountAsync("a", "refused_invalidmac"));
+        Assert.Equal(1, await _mixes.CountAsync("a", "refused_invalidmac", 1));
 
         // A bit of the payload: A and B cannot see it (Lioness hides it), C finds the tag garbled and performs nothing.
         sender.Tamper = packet => packet[HandBuiltMix.Sphinx.Geometry.HeaderLength + 5_000] ^= 0x01;
         await Assert.ThrowsAsync<HttpRequestException>(() => relay.AppendAsync(drop, null, new byte[EnvelopeSizes.Small], MessageId.NewRandom()));
-        Assert.Equal(1, await _mixes.CountAsync("c", "refused_invalidpayload"));
-        Assert.Equal(0, await _mixes.CountAsync("b", "refused_invalidpayload"));
+        Assert.Equal(1, await _mixes.CountAsync("c", "refused_invalidpayload", 1));
+        Assert.Equal(0, await _mixes.CountAsync("b", "refused_invalidpayload", 0));
 
         sender.Tamper = null;
         Assert.Equal(0, (await relay.FetchAsync(drop, readKey, 0)).Last);
@@ -162,14 +162,25 @@ public sealed class MixRelayTests : IAsyncLifetime
             return (new RelayClient(http), sender);
         }
 
-        /// <summary>The relay's courier_mix_packets_total for <paramref name="outcome"/>.</summary>
-        public async Task<long> CountAsync(string name, string outcome)
+        /// <summary>
+        /// The relay's courier_mix_packets_total for <paramref name="outcome"/>, once it is <paramref name="expected"/>
+        /// or after 10 s: a packet is counted after the answer to its sender, so the last counts may lag.
+        /// </summary>
+        public async Task<long> CountAsync(string name, string outcome, long expected)
         {
-            // Packets are forwarded after the answer to their sender: let the last ones land.
-            await Task.Delay(200);
-            var text = await _mixes[name].Http.GetStringAsync("/metrics");
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith($"courier_mix_packets_total{{outcome=\"{outcome}\"}} ", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (true)
+            {
+                var text = await _mixes[name].Http.GetStringAsync("/metrics");
+                var line = text.Split('\n').FirstOrDefault(l => l.StartsWith($"courier_mix_packets_total{{outcome=\"{outcome}\"}} ", StringComparison.Ordinal));
+                long count = line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+                if (count == expected || DateTime.UtcNow > deadline)
+                {
+                    return count;
+                }
+
+                await Task.Delay(100);
+            }
         }
 
         public async ValueTask DisposeAsync()
