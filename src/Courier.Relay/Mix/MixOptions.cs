@@ -21,8 +21,8 @@ public sealed class MixOptions
     /// <summary>The most packets held (waiting out their delay, or being sent or performed) at once; beyond it, 503 <c>mix_busy</c>.</summary>
     public int MaxQueue { get; init; } = 1024;
 
-    /// <summary>The most replies waiting to be collected; the oldest is dropped beyond it.</summary>
-    public int MaxReplies { get; init; } = 4096;
+    /// <summary>The most replies waiting to be collected (about 96 KiB each); the oldest is dropped beyond it.</summary>
+    public int MaxReplies { get; init; } = 1024;
 
     /// <summary>How long a reply waits to be collected.</summary>
     public TimeSpan ReplyLifetime { get; init; } = TimeSpan.FromMinutes(2);
