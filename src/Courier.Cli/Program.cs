@@ -5,6 +5,9 @@ var root = new RootCommand("Courier: compartmentalized secure communication. See
 root.Options.Add(NodeCommandOptions.Home);
 root.Options.Add(NodeCommandOptions.PassphraseFile);
 root.Options.Add(NodeCommandOptions.Bind);
+NodeCommandOptions.Route.AcceptOnlyFromAmong("mix", "direct");
+root.Options.Add(NodeCommandOptions.Route);
+root.Options.Add(NodeCommandOptions.CoverRate);
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(ContactCommand.Create());

@@ -158,10 +158,20 @@ public sealed class CourierNode : IDisposable
     /// <summary>
     /// Creates a layer whose cells use only <paramref name="relays"/>; with
     /// <paramref name="requirePostQuantum"/>, its cells take only members whose KeyPackages are of the
-    /// post-quantum ciphersuite 0x0054 (X-Wing), and join only cells of that suite.
+    /// post-quantum ciphersuite 0x0054 (X-Wing), and join only cells of that suite. With three or more
+    /// relays and <paramref name="mixPins"/> (each relay's mix identity key, as it prints it), its drops
+    /// are reached through the mix (<see cref="NodeOptions.Route"/>, docs/mixnet.md).
     /// </summary>
     /// <exception cref="NameTakenException">A layer of that name exists.</exception>
-    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays, bool requirePostQuantum = false) => _cells.CreateLayer(name, relays, requirePostQuantum);
+    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays, bool requirePostQuantum = false, IReadOnlyList<byte[]>? mixPins = null) => _cells.CreateLayer(name, relays, requirePostQuantum, mixPins);
+
+    /// <summary>
+    /// Each relay's mix identity key as its descriptor gives it, for <see cref="CreateLayer"/> when the
+    /// keys were not obtained from the relays' operators (trust on first use: compare them with theirs).
+    /// </summary>
+    /// <exception cref="RelayUnreachableException">A relay gives no descriptor.</exception>
+    public Task<IReadOnlyList<byte[]>> FetchMixIdentityKeysAsync(IReadOnlyList<Uri> relays, CancellationToken cancellationToken = default)
+        => Relay.Mix.MixIdentity.FetchAsync(relays, _node.Options, cancellationToken);
 
     /// <summary>
     /// Creates a cell in <paramref name="layer"/> (may be null when there is exactly one layer) with this
@@ -255,6 +265,9 @@ public sealed class CourierNode : IDisposable
 
     /// <summary>Closes the vault, wipes open cells' secrets and releases the home directory.</summary>
     public void Dispose() => _node.Dispose();
+
+    /// <summary>Cover loops that came back through the mix since the node opened (<see cref="NodeOptions.CoverRate"/>).</summary>
+    public long CoverLoopsBack => _node.Cover?.LoopsBack ?? 0;
 
     /// <inheritdoc/>
     public override string ToString() => "CourierNode";

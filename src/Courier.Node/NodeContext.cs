@@ -13,15 +13,35 @@ internal sealed class NodeContext : IDisposable
     {
         Vault = vault;
         Options = options;
-        Relays = new RelayPool(options.Relays);
+        Relays = new RelayPool(address => MixRelayAt(address) ?? options.Relays(address));
         Contacts = new ContactRepository(vault);
         Layers = new LayerRepository(vault);
         Inbox = new InboxRepository(vault, options.Time);
         Cells = new CellRepository(vault, Inbox, Relays, options);
         Pairwise = new PairwiseOutbox(this);
+        Cover = options.CoverRate > 0 && options.Route == RelayRoute.Mix ? new Relay.Mix.CoverTraffic(options, Layers.All()) : null;
     }
 
+    /// <summary>Cover traffic, when <see cref="NodeOptions.CoverRate"/> is above zero.</summary>
+    public Relay.Mix.CoverTraffic? Cover { get; }
+
     public Vault Vault { get; }
+
+    /// <summary>
+    /// With mix routing, the relay at <paramref name="address"/> reached through the mix of a layer of
+    /// three or more pinned relays that holds it; null when no such layer does (then as configured).
+    /// </summary>
+    private HttpRelay? MixRelayAt(Uri address)
+    {
+        if (Options.Route != RelayRoute.Mix)
+        {
+            return null;
+        }
+
+        var target = HttpRelay.AddressOf(address);
+        var layer = Layers.All().FirstOrDefault(l => Relay.Mix.MixRoute.Qualifies(l) && l.Relays.Contains(target));
+        return layer is null ? null : new HttpRelay(target, new Relay.Mix.MixHandler(target, layer.Relays, layer.MixPins, Options));
+    }
 
     public NodeOptions Options { get; }
 
@@ -51,6 +71,7 @@ internal sealed class NodeContext : IDisposable
 
     public void Dispose()
     {
+        Cover?.Dispose();
         Cells.Dispose();
         Relays.Dispose();
         Vault.Dispose();

@@ -77,12 +77,36 @@ public sealed class NodeOptions
     /// </summary>
     public System.Net.IPAddress? Bind { get; init; }
 
+    /// <summary>
+    /// How drop requests travel to a relay of a layer with three or more relays, each with a pinned mix
+    /// identity key: <see cref="RelayRoute.Mix"/> (the default) through the layer's relays as Sphinx
+    /// packets (docs/mixnet.md), or <see cref="RelayRoute.Direct"/>. Other relays are always direct.
+    /// </summary>
+    public RelayRoute Route { get; init; } = RelayRoute.Mix;
+
+    /// <summary>The mean of each hop's exponential delay chosen for mixed packets (Loopix); zero for none.</summary>
+    public TimeSpan MixDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long after its wait a request through the mix waits for its reply before it is sent again on another path.</summary>
+    public TimeSpan MixReplyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Cover packets per second while the node is open, through its layers reached through the mix
+    /// (half loops, half drop packets; docs/mixnet.md); zero (the default of the library) for none.
+    /// </summary>
+    public double CoverRate { get; init; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Time);
         ArgumentNullException.ThrowIfNull(Kdf);
         ArgumentNullException.ThrowIfNull(Relays);
         ArgumentOutOfRangeException.ThrowIfLessThan(WithinEpochScrubDelay, TimeSpan.Zero);
+        if (CoverRate is < 0 or > 1000 || double.IsNaN(CoverRate) || MixDelay < TimeSpan.Zero || MixDelay > TimeSpan.FromSeconds(5) || MixReplyTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CoverRate), "Cover traffic is 0 to 1000 packets per second; a mix delay's mean 0 to 5 seconds; the reply timeout positive.");
+        }
+
         if (KeyPackagesPerContact is < 0 or > Contacts.ContactOffer.MaxKeyPackages)
         {
             throw new ArgumentOutOfRangeException(nameof(KeyPackagesPerContact), $"Between 0 and {Contacts.ContactOffer.MaxKeyPackages} KeyPackages per contact.");
@@ -103,4 +127,14 @@ public sealed class NodeOptions
             throw new ArgumentOutOfRangeException(nameof(FirstContactTimeout), "Timeouts and lifetimes must be positive.");
         }
     }
+}
+
+/// <summary>How a node reaches the relays of a layer (<see cref="NodeOptions.Route"/>).</summary>
+public enum RelayRoute
+{
+    /// <summary>Drop requests as Sphinx packets through three relays of the layer.</summary>
+    Mix,
+
+    /// <summary>Every request straight to the relay.</summary>
+    Direct,
 }

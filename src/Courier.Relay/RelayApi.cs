@@ -42,6 +42,7 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
         app.MapMethods("/v1/nameplates/{nameplate}", ["DELETE"], ReleaseNameplateAsync).WithDisplayName("release_nameplate");
         app.MapMethods("/healthz", ["GET"], HealthAsync).WithDisplayName("healthz");
         app.MapMethods("/metrics", ["GET"], MetricsAsync).WithDisplayName("metrics");
+        MapMix(app);
     }
 
     private async Task CreateDropAsync(HttpContext ctx)
@@ -189,7 +190,8 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
         }
 
         int maxCount = (int)limit;
-        var envelopes = await store.ReadAsync(drop, after, maxCount, options.MaxFetchBytes, ctx.RequestAborted).ConfigureAwait(false);
+        int maxBytes = ctx.Items[FetchBytesItem] as int? ?? options.MaxFetchBytes;
+        var envelopes = await store.ReadAsync(drop, after, maxCount, maxBytes, ctx.RequestAborted).ConfigureAwait(false);
         long last = state.LastSeq;
         bool waited = envelopes.Count == 0 && wait > 0;
         if (waited)
@@ -201,7 +203,7 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
                 ctx.RequestAborted.ThrowIfCancellationRequested();
             }
 
-            envelopes = await store.ReadAsync(drop, after, maxCount, options.MaxFetchBytes, ctx.RequestAborted).ConfigureAwait(false);
+            envelopes = await store.ReadAsync(drop, after, maxCount, maxBytes, ctx.RequestAborted).ConfigureAwait(false);
             last = (await store.GetDropAsync(drop, ctx.RequestAborted).ConfigureAwait(false))?.LastSeq ?? last;
         }
 

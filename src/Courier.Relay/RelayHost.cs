@@ -43,6 +43,9 @@ public sealed class RelayHost : IAsyncDisposable
     /// <summary>The pin of the certificate served over HTTPS, or null when serving plain HTTP.</summary>
     public RelayPin? Pin { get; private init; }
 
+    /// <summary>The relay's mix identity key (raw Ed25519, 32 bytes) that layers pin, or null when it does not mix.</summary>
+    public byte[]? MixIdentityKey { get; private init; }
+
     internal IDropStore Store => _store;
 
     /// <summary>Starts a relay on <paramref name="store"/>.</summary>
@@ -123,7 +126,11 @@ public sealed class RelayHost : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         logger.LogInformation("relay listening on {Address} with the {Store} store", address, store.Kind);
-        var host = new RelayHost(app, store, new Uri(address)) { Pin = options.Certificate is { } served ? RelayPin.Of(served) : null };
+        var host = new RelayHost(app, store, new Uri(address))
+        {
+            Pin = options.Certificate is { } served ? RelayPin.Of(served) : null,
+            MixIdentityKey = app.Services.GetRequiredService<RelayApi>().MixIdentityKey,
+        };
         host._sweeper = host.SweepLoopAsync(options, metrics, logger);
         return host;
     }

@@ -19,6 +19,11 @@ internal sealed class RelayMetrics
     private long _fetched;
     private long _swept;
 
+    private readonly ConcurrentDictionary<string, long> _mix = new(StringComparer.Ordinal);
+
+    /// <summary>Counts a mix packet's outcome (accepted, forwarded, performed, refused_..., dropped_...).</summary>
+    public void Mix(string outcome) => _mix.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+
     public void Request(string route, int status) => _requests.AddOrUpdate((route, status), 1, (_, n) => n + 1);
 
     public void Append(TimeSpan elapsed, bool duplicate)
@@ -48,6 +53,12 @@ internal sealed class RelayMetrics
         foreach (var ((route, status), n) in _requests.OrderBy(r => r.Key.Route, StringComparer.Ordinal).ThenBy(r => r.Key.Status))
         {
             s.Append(c, $"courier_relay_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}\n");
+        }
+
+        s.Append("# HELP courier_mix_packets_total Mix packets by outcome.\n# TYPE courier_mix_packets_total counter\n");
+        foreach (var (outcome, n) in _mix.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            s.Append(c, $"courier_mix_packets_total{{outcome=\"{outcome}\"}} {n}\n");
         }
 
         s.Append("# HELP courier_relay_appends_total Envelopes stored durably.\n# TYPE courier_relay_appends_total counter\n");

@@ -96,6 +96,9 @@ public sealed class RelayOptions
     /// <summary>How often expired envelopes and nameplates are deleted.</summary>
     public TimeSpan SweepInterval { get; init; } = DefaultSweepInterval;
 
+    /// <summary>Mixing (docs/mixnet.md, "Relays as mixes"): the mix endpoints exist only when set.</summary>
+    public Mix.MixOptions? Mix { get; init; }
+
     /// <summary>The clock for signed-request freshness and nameplate expiry.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

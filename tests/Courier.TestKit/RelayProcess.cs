@@ -9,11 +9,15 @@ public sealed class RelayProcess : IDisposable
 {
     private readonly Process _process;
 
-    private RelayProcess(Process process, Uri address)
+    private RelayProcess(Process process, Uri address, string? mixIdentityKey)
     {
         _process = process;
         Address = address;
+        MixIdentityKey = mixIdentityKey;
     }
+
+    /// <summary>The mix identity key the relay printed (unpadded base64url), or null when it does not mix.</summary>
+    public string? MixIdentityKey { get; }
 
     /// <summary>The relay's process id (for /proc/PID/status).</summary>
     public int ProcessId => _process.Id;
@@ -63,6 +67,7 @@ public sealed class RelayProcess : IDisposable
             var errors = process.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             string? forNodes = null;
+            string? mixIdentity = null;
             while (true)
             {
                 string? line;
@@ -94,11 +99,16 @@ public sealed class RelayProcess : IDisposable
                     forNodes = line["address for nodes: ".Length..];
                 }
 
+                if (line.StartsWith("mix identity key: ", StringComparison.Ordinal))
+                {
+                    mixIdentity = line["mix identity key: ".Length..];
+                }
+
                 if (line.StartsWith("listening on ", StringComparison.Ordinal))
                 {
                     // Keep draining stdout so the relay never blocks on a full pipe.
                     _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-                    return new RelayProcess(process, new Uri(forNodes ?? throw new InvalidOperationException("the relay printed no address for nodes")));
+                    return new RelayProcess(process, new Uri(forNodes ?? throw new InvalidOperationException("the relay printed no address for nodes")), mixIdentity);
                 }
             }
         }

@@ -30,13 +30,36 @@ internal static class LayerCommand
         {
             Description = "Require post-quantum cells: every cell of the layer uses ciphersuite 0x0054 (X-Wing key exchange), the KeyPackages you give contacts on its relays are of that suite (create the layer before making contact there; the other side too), and a contact whose KeyPackage is of another suite is refused.",
         };
-        var create = new Command("create", "Create a layer with its relays.") { name, relays, postQuantum };
-        create.SetAction(parse => CommandRunner.Run(() =>
+        var mixPins = new Option<string[]>("--mix-pin")
+        {
+            Description = "Each relay's mix identity key as it prints it ('mix identity key: ...'), in the order of --relay. With three or more relays and no pins, the keys are fetched from the relays and printed: compare them with the operators'.",
+            HelpName = "key",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var create = new Command("create", "Create a layer with its relays; with three or more, its cells' drop requests go through them as a mix (docs/mixnet.md).") { name, relays, postQuantum, mixPins };
+        create.SetAction(parse => CommandRunner.Run(async () =>
         {
             using var node = NodeCommandOptions.Open(parse);
-            var created = node.CreateLayer(parse.GetValue(name)!, parse.GetValue(relays)!, parse.GetValue(postQuantum));
-            Console.WriteLine($"created layer {created.Name} on {string.Join(", ", created.Relays)}{(created.RequirePostQuantum ? ", post-quantum cells only" : "")}");
-            return Task.CompletedTask;
+            var addresses = parse.GetValue(relays)!;
+            IReadOnlyList<byte[]>? pins = null;
+            if (parse.GetValue(mixPins) is { Length: > 0 } given)
+            {
+                var decoded = given.Select(p => System.Buffers.Text.Base64Url.IsValid(p, out int length) && length == 32 ? System.Buffers.Text.Base64Url.DecodeFromChars(p) : null).ToList();
+                pins = given.Length == addresses.Length && decoded.All(p => p is not null)
+                    ? [.. decoded.OfType<byte[]>()]
+                    : throw new UsageException("Give one --mix-pin per --relay, each the 43 characters the relay prints after 'mix identity key:'.");
+            }
+            else if (addresses.Length >= 3)
+            {
+                pins = await node.FetchMixIdentityKeysAsync(addresses).ConfigureAwait(false);
+                for (int i = 0; i < addresses.Length; i++)
+                {
+                    Console.WriteLine($"{addresses[i]}: mix identity key {System.Buffers.Text.Base64Url.EncodeToString(pins[i])} (fetched from the relay: compare it with what its operator gives you)");
+                }
+            }
+
+            var created = node.CreateLayer(parse.GetValue(name)!, addresses, parse.GetValue(postQuantum), pins);
+            Console.WriteLine($"created layer {created.Name} on {string.Join(", ", created.Relays)}{(created.RequirePostQuantum ? ", post-quantum cells only" : "")}{(pins is null ? "" : ", reached through the mix")}");
         }));
         return create;
     }

@@ -50,6 +50,21 @@ internal static class NodeCommandOptions
         },
     };
 
+    public static readonly Option<string> Route = new("--route")
+    {
+        Description = "How drop requests reach a layer of three or more relays with pinned mix keys: mix (as Sphinx packets through three of its relays, so the relay that stores a drop never sees a member's address; docs/mixnet.md) or direct.",
+        DefaultValueFactory = _ => "mix",
+        Recursive = true,
+    };
+
+    public static readonly Option<double> CoverRate = new("--cover-rate")
+    {
+        Description = "Cover packets per second sent through the layers reached through the mix while the command runs (half loops, half drop packets; useful with 'courier run'); 0 for none.",
+        DefaultValueFactory = _ => 0,
+        HelpName = "per-second",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of a table." };
 
     /// <summary>A relay address, or an error on <paramref name="result"/>.</summary>
@@ -115,7 +130,8 @@ internal static class NodeCommandOptions
         var passphrase = Passphrase(parse, confirm: false);
         try
         {
-            return CourierNode.Open(HomeOf(parse), passphrase, new NodeOptions { Bind = parse.GetValue(Bind) });
+            var route = parse.GetValue(Route) == "direct" ? RelayRoute.Direct : RelayRoute.Mix;
+            return CourierNode.Open(HomeOf(parse), passphrase, new NodeOptions { Bind = parse.GetValue(Bind), Route = route, CoverRate = parse.GetValue(CoverRate) });
         }
         finally
         {

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Courier.Relay;
+using Courier.Relay.Mix;
 using Courier.Relay.Storage;
 using Courier.Relay.Storage.Nats;
 using Courier.Relay.Storage.Sqlite;
@@ -79,12 +80,23 @@ internal static class RelayCommand
             Description = "Tests only: append the remote and local address of every connection to this file. It records who talks to the relay; never use it in service.",
             HelpName = "file",
         };
+        var mixPeers = new Option<Uri[]>("--mix-peer")
+        {
+            Description = "Another relay of the layer this relay mixes with (its address, with #sha256=<pin> over HTTPS); repeat for each. Packets are forwarded only to these.",
+            HelpName = "url",
+            CustomParser = result => result.Tokens.Select(t => ParsePeer(result, t.Value)).OfType<Uri>().ToArray(),
+        };
+        var mixEpoch = new Option<int>("--mix-epoch-seconds")
+        {
+            Description = "How long one mix key serves (the current and next are published; the previous unwraps for a grace period of a twelfth of this).",
+            DefaultValueFactory = _ => 3600,
+        };
         var limits = new RelayLimitOptions();
 
         var tls = new TlsOptions();
         var serve = new Command("serve", "Serve the relay API until stopped (SIGTERM or Ctrl+C). HTTPS unless listening on loopback (docs/tls.md). Prints the address to give nodes, then 'listening on <url>' once ready; logs are JSON lines and never name a drop.")
         {
-            listen, store, data, nats, replicas, singleReplica, retention, maxEnvelopes, rate, nameplateRate, connectionLog,
+            listen, store, data, nats, replicas, singleReplica, retention, maxEnvelopes, rate, nameplateRate, connectionLog, mixPeers, mixEpoch,
         };
         limits.AddTo(serve);
         tls.AddTo(serve);
@@ -93,7 +105,8 @@ internal static class RelayCommand
             var problem = Validate(parse.GetValue(store), parse.GetValue(data), parse.GetValue(nats), parse.GetValue(retention), parse.GetValue(maxEnvelopes), parse.GetValue(rate), parse.GetValue(nameplateRate), parse.GetValue(replicas))
                           ?? limits.Validate(parse)
                           ?? tls.Validate(parse, parse.GetValue(listen)!, parse.GetValue(data))
-                          ?? ValidateReplicas(parse.GetValue(store), parse.GetValue(replicas), parse.GetValue(singleReplica));
+                          ?? ValidateReplicas(parse.GetValue(store), parse.GetValue(replicas), parse.GetValue(singleReplica))
+                          ?? (parse.GetValue(mixEpoch) < 1 ? "--mix-epoch-seconds must be positive." : null);
             if (problem is not null)
             {
                 await Console.Error.WriteLineAsync("error: " + problem).ConfigureAwait(false);
@@ -141,6 +154,16 @@ internal static class RelayCommand
                 RequestsInProgressPerClient = parse.GetValue(limits.MaxRequestsInProgressPerAddress),
                 TestConnectionLog = parse.GetValue(connectionLog)?.FullName,
                 SweepInterval = sweep,
+                // The mix keeps its keys and replay tags in --data; a relay without one does not mix.
+                Mix = parse.GetValue(data) is { } directory
+                    ? new MixOptions
+                    {
+                        DataDirectory = directory.FullName,
+                        EpochLength = TimeSpan.FromSeconds(parse.GetValue(mixEpoch)),
+                        Grace = TimeSpan.FromSeconds(parse.GetValue(mixEpoch)) / 12,
+                        Peers = parse.GetValue(mixPeers) ?? [],
+                    }
+                    : null,
             };
             if (options.TestConnectionLog is { } log)
             {
@@ -151,6 +174,11 @@ internal static class RelayCommand
             await using (host.ConfigureAwait(false))
             {
                 await TlsOptions.PrintAsync(host, options).ConfigureAwait(false);
+                if (host.MixIdentityKey is { } identity)
+                {
+                    await Console.Out.WriteLineAsync($"mix identity key: {System.Buffers.Text.Base64Url.EncodeToString(identity)}").ConfigureAwait(false);
+                }
+
                 await Console.Out.WriteLineAsync($"listening on {host.Address}").ConfigureAwait(false);
                 await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
@@ -186,6 +214,17 @@ internal static class RelayCommand
         => kind == "nats" && replicas == 1 && !allowSingle
             ? "--replicas 1 keeps every envelope on a single NATS node: losing that node loses acknowledged envelopes. Use --replicas 3, or pass --allow-single-replica to accept this."
             : null;
+
+    private static Uri? ParsePeer(ArgumentResult result, string text)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            return uri;
+        }
+
+        result.AddError($"--mix-peer wants a relay's address, such as https://relay.example:7700/#sha256=<pin> (got '{text}').");
+        return null;
+    }
 
     private static IPEndPoint? ParseEndPoint(ArgumentResult result)
     {

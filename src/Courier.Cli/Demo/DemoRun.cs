@@ -15,8 +15,9 @@ using Spectre.Console;
 namespace Courier.Cli.Demo;
 
 /// <summary>
-/// <c>courier demo</c>: an organization of two layers, each with its own embedded relay (SQLite in a
-/// temporary directory) and two cells of five members, linked by one liaison who sits in a cell of
+/// <c>courier demo</c>: an organization of two layers, each of three embedded relays that mix (SQLite in
+/// a temporary directory; every drop request travels as a Sphinx packet through the three, docs/mixnet.md)
+/// and two cells of five members, linked by one liaison who sits in a cell of
 /// each layer under two unrelated code names. Every person is a full node with its own vault. Each
 /// cell's founder makes first contact with the other four by a shared phrase, creates the cell and
 /// adds them; the Welcomes travel through the pairwise dead drops. Members exchange messages and a
@@ -44,7 +45,7 @@ internal sealed class DemoRun : IAsyncDisposable
     ];
 
     private readonly string _root = Directory.CreateTempSubdirectory("courier-demo-").FullName;
-    private readonly List<(string Name, RelayHost Host, string Data)> _layers = [];
+    private readonly List<(string Name, RelayHost Host, string Data)> _relays = [];
     private readonly Dictionary<string, CourierNode> _people = [];
     private readonly List<(string Label, string Cell, string Sender)> _sent = [];
     private readonly Dictionary<(string Person, string Label), int> _received = [];
@@ -64,25 +65,37 @@ internal sealed class DemoRun : IAsyncDisposable
 
     private async Task BuildAsync(CancellationToken cancellationToken)
     {
-        AnsiConsole.MarkupLine("[bold]Courier demo[/]: two layers, each with its own relay and two cells of five; one liaison between the layers.");
+        AnsiConsole.MarkupLine("[bold]Courier demo[/]: two layers, each of three relays that mix, and two cells of five; one liaison between the layers.");
         foreach (var layer in new[] { "north", "south" })
         {
-            var data = Path.Combine(_root, "relay-" + layer);
-            var host = await RelayHost.StartAsync(new RelayOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, SqliteDropStore.Open(data), logging => logging.ClearProviders(), cancellationToken).ConfigureAwait(false);
-            _layers.Add((layer, host, data));
-            AnsiConsole.MarkupLine($"  relay of layer [blue]{layer}[/] listening on {host.Address} (SQLite in a temporary directory)");
+            var ends = Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort())).ToList();
+            foreach (var end in ends)
+            {
+                var data = Path.Combine(_root, $"relay-{layer}-{end.Port}");
+                var mix = new Relay.Mix.MixOptions { DataDirectory = data, Peers = [.. ends.Where(e => e != end).Select(e => new Uri($"http://{e}/"))] };
+                var host = await RelayHost.StartAsync(new RelayOptions { Listen = end, Mix = mix }, SqliteDropStore.Open(data), logging => logging.ClearProviders(), cancellationToken).ConfigureAwait(false);
+                _relays.Add((layer, host, data));
+            }
+
+            AnsiConsole.MarkupLine($"  layer [blue]{layer}[/]: three relays that mix, on {string.Join(", ", RelaysOf(layer).Select(h => h.Address))} (SQLite in a temporary directory)");
         }
 
-        // Demo vaults are thrown away at the end: cheap key stretching keeps the demo fast.
-        var options = new NodeOptions { Kdf = new VaultKdfParameters(VaultKdfParameters.MinMemoryKiB, 1) };
+        // Demo vaults are thrown away at the end: cheap key stretching keeps the demo fast; short mix delays too.
+        var options = new NodeOptions { Kdf = new VaultKdfParameters(VaultKdfParameters.MinMemoryKiB, 1), MixDelay = TimeSpan.FromMilliseconds(5) };
         foreach (var person in Organization.SelectMany(c => c.People).Distinct())
         {
-            _people[Person(person)] = CourierNode.Init(Path.Combine(_root, $"person-{person}"), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), options);
+            var node = _people[Person(person)] = CourierNode.Init(Path.Combine(_root, $"person-{person}"), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), options);
+            // Each person knows the layers of its cells with their relays' mix identity keys, so its drop requests go through the mix.
+            foreach (var layer in Organization.Where(c => c.People.Contains(person)).Select(c => c.Layer).Distinct())
+            {
+                node.CreateLayer(layer, [.. RelaysOf(layer).Select(h => h.Address)], mixPins: [.. RelaysOf(layer).Select(h => h.MixIdentityKey!)]);
+            }
         }
 
         foreach (var (cell, layer, people) in Organization)
         {
-            var address = _layers.Single(l => l.Name == layer).Host.Address;
+            // First contact on one of the layer's relays (nameplates are direct; pairwise drops go through the mix).
+            var address = RelaysOf(layer)[0].Address;
             var founder = _people[Person(people[0])];
             var names = new List<string>();
             foreach (var person in people.Skip(1))
@@ -95,12 +108,7 @@ internal sealed class DemoRun : IAsyncDisposable
                 names.Add(name);
             }
 
-            if (!founder.Layers.Any(l => l.Relays.Contains(HttpRelay.AddressOf(address))))
-            {
-                founder.CreateLayer(layer, [address]);
-            }
-
-            await founder.CreateCellAsync(cell, founder.Layers.First(l => l.Relays.Contains(HttpRelay.AddressOf(address))).Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await founder.CreateCellAsync(cell, layer, cancellationToken: cancellationToken).ConfigureAwait(false);
             await founder.AddToCellAsync(cell, names, cancellationToken).ConfigureAwait(false);
             foreach (var person in people.Skip(1))
             {
@@ -175,7 +183,7 @@ internal sealed class DemoRun : IAsyncDisposable
             .Concat(_people.Values.SelectMany(n => n.Cells).SelectMany(c => c.Members))
             .Distinct().ToList();
         var total = 0;
-        foreach (var (layer, _, data) in _layers)
+        foreach (var (layer, _, data) in _relays)
         {
             var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(data, "relay.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
             await using (connection.ConfigureAwait(false))
@@ -197,6 +205,22 @@ internal sealed class DemoRun : IAsyncDisposable
         }
 
         AnsiConsole.MarkupLine($"  the relays hold {total} envelopes, all of fixed sizes; none names a member or a cell");
+
+        // Every drop request went through the mix: none reached a relay's drop endpoints directly.
+        long performed = 0, direct = 0;
+        foreach (var (_, host, _) in _relays)
+        {
+            using var http = new HttpClient { BaseAddress = host.Address };
+            foreach (var line in (await http.GetStringAsync("/metrics", cancellationToken).ConfigureAwait(false)).Split('\n'))
+            {
+                long Count() => long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                performed += line.StartsWith("courier_mix_packets_total{outcome=\"performed\"}", StringComparison.Ordinal) ? Count() : 0;
+                direct += new[] { "create_drop", "append", "fetch", "trim" }.Any(r => line.StartsWith($"courier_relay_requests_total{{route=\"{r}\",", StringComparison.Ordinal)) ? Count() : 0;
+            }
+        }
+
+        Expect(performed > 0 && direct == 0, $"{direct} drop requests reached a relay directly ({performed} through the mix)");
+        AnsiConsole.MarkupLine($"  {performed} drop requests travelled as Sphinx packets through three relays each, and {direct} directly (first contact's nameplates are direct)");
     }
 
     private void Report(TimeSpan elapsed)
@@ -247,6 +271,15 @@ internal sealed class DemoRun : IAsyncDisposable
 
     private static string Person(int number) => $"person {number}";
 
+    private List<RelayHost> RelaysOf(string layer) => [.. _relays.Where(r => r.Name == layer).Select(r => r.Host)];
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in _people.Values)
@@ -254,7 +287,7 @@ internal sealed class DemoRun : IAsyncDisposable
             node.Dispose();
         }
 
-        foreach (var (_, host, _) in _layers)
+        foreach (var (_, host, _) in _relays)
         {
             await host.DisposeAsync().ConfigureAwait(false);
         }

@@ -19,7 +19,7 @@ internal sealed partial class CellService(NodeContext node)
 
     public CellSummary Describe(string cell) => node.Cells.Find(cell).ToSummary();
 
-    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays, bool requirePostQuantum)
+    public Layer CreateLayer(string name, IReadOnlyList<Uri> relays, bool requirePostQuantum, IReadOnlyList<byte[]>? mixPins)
     {
         Names.Check(name, "layer");
         ArgumentNullException.ThrowIfNull(relays);
@@ -33,10 +33,17 @@ internal sealed partial class CellService(NodeContext node)
             throw new NameTakenException($"A layer called \"{name}\" already exists; nothing was changed.");
         }
 
-        var record = new LayerRecord(Vault.NewId(), name, relays.Select(HttpRelay.AddressOf).Distinct().ToList(), requirePostQuantum);
+        if (mixPins is not null && (mixPins.Count != relays.Count || mixPins.Any(p => p.Length is not (0 or LayerRecord.MixPinLength))))
+        {
+            throw new ArgumentException($"Give one mix identity key ({LayerRecord.MixPinLength} bytes) or none per relay.", nameof(mixPins));
+        }
+
+        var pinned = relays.Select((relay, i) => (Address: HttpRelay.AddressOf(relay), Pin: mixPins?[i] ?? [])).DistinctBy(r => r.Address).ToList();
+        var record = new LayerRecord(Vault.NewId(), name, [.. pinned.Select(r => r.Address)], requirePostQuantum) { MixPins = [.. pinned.Select(r => r.Pin.ToArray())] };
         using var transaction = node.Vault.Begin();
         LayerRepository.Put(transaction, record);
         transaction.Commit();
+        node.Cover?.Add(record);
         return record.ToLayer();
     }
 

@@ -28,16 +28,30 @@ public sealed class HttpRelay : IRelay, IDisposable
     /// <param name="bind">The local address connections leave from (port chosen by the system); null lets the system choose.</param>
     /// <exception cref="InsecureRelayAddressException">http to another machine without <paramref name="allowInsecureHttp"/>.</exception>
     public HttpRelay(Uri address, bool allowInsecureHttp = false, IPAddress? bind = null)
+        : this(AddressOf(address), DirectHandler(address, allowInsecureHttp, bind))
     {
-        Address = AddressOf(address);
-        var uri = new Uri(Address);
+    }
+
+    /// <summary>A relay at <paramref name="address"/> (as <see cref="AddressOf"/> writes it) whose requests go through <paramref name="handler"/> (the mix's, say), which the relay owns.</summary>
+    internal HttpRelay(string address, HttpMessageHandler handler)
+    {
+        Address = address;
+        _http = new HttpClient(handler) { BaseAddress = new Uri(new Uri(address).GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(90), MaxResponseContentBufferSize = MaxResponseBytes };
+        _client = new RelayClient(_http);
+    }
+
+    /// <summary>The connections to the relay at <paramref name="address"/>: TLS checked against its pin, from <paramref name="bind"/>.</summary>
+    /// <exception cref="InsecureRelayAddressException">http to another machine without <paramref name="allowInsecureHttp"/>.</exception>
+    internal static SocketsHttpHandler DirectHandler(Uri address, bool allowInsecureHttp, IPAddress? bind)
+    {
+        var uri = new Uri(AddressOf(address));
         if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback && !allowInsecureHttp)
         {
-            throw new InsecureRelayAddressException($"The relay address {Address} is plain HTTP to another machine, where anyone on the way reads drop names and can claim messages in flight. Use the https address (with #sha256=<pin>) the relay prints.");
+            throw new InsecureRelayAddressException($"The relay address {AddressOf(address)} is plain HTTP to another machine, where anyone on the way reads drop names and can claim messages in flight. Use the https address (with #sha256=<pin>) the relay prints.");
         }
 
         var pin = PinOf(uri);
-        var handler = new SocketsHttpHandler
+        return new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
             {
@@ -46,8 +60,6 @@ public sealed class HttpRelay : IRelay, IDisposable
             },
             ConnectCallback = bind is null ? null : SourceAddress.ConnectFrom(bind),
         };
-        _http = new HttpClient(handler) { BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(90), MaxResponseContentBufferSize = MaxResponseBytes };
-        _client = new RelayClient(_http);
     }
 
     /// <inheritdoc/>

@@ -31,10 +31,32 @@ public class PostQuantumRecordTests
             Assert.False(LayerRecord.Decode([1], v1).RequirePostQuantum);
         }
 
-        var v2 = new LayerRecord([1], "north", ["https://relay.example:7700"], true).Encode();
-        v2[^1] = 2;
+        using var v2Writer = new RecordWriter();
+        var v2 = v2Writer.U8(2).Text("north").List(["https://relay.example:7700"u8.ToArray()]).U8(2).ToArray();
         Assert.Throws<MalformedRecordException>(() => LayerRecord.Decode([1], v2));
         Assert.Throws<MalformedRecordException>(() => LayerRecord.Decode([1], v2[..^1]));
+    }
+
+    [Fact]
+    public void A_version_3_layer_record_keeps_each_relay_s_mix_pin_and_older_records_pin_none()
+    {
+        byte[] pin = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+        var record = new LayerRecord([1], "north", ["https://a.example:7700", "https://b.example:7700"], true) { MixPins = [pin, []] };
+        var back = LayerRecord.Decode([1], record.Encode());
+        Assert.Equal([pin, []], back.MixPins);
+        Assert.True(back.RequirePostQuantum);
+
+        using var writer = new RecordWriter();
+        var v2 = writer.U8(2).Text("north").List(["https://a.example:7700"u8.ToArray()]).U8(1).ToArray();
+        var old = LayerRecord.Decode([1], v2);
+        Assert.Equal([[]], old.MixPins);
+        Assert.Equal(["https://a.example:7700"], old.Relays);
+
+        // A pin list that does not match the relays, or a pin of the wrong length, is refused.
+        using var bad = new RecordWriter();
+        Assert.Throws<MalformedRecordException>(() => LayerRecord.Decode([1], bad.U8(3).Text("north").List(["https://a.example:7700"u8.ToArray()]).U8(0).List([new byte[31]]).ToArray()));
+        using var extra = new RecordWriter();
+        Assert.Throws<MalformedRecordException>(() => LayerRecord.Decode([1], extra.U8(3).Text("north").List(["https://a.example:7700"u8.ToArray()]).U8(0).List([pin, pin]).ToArray()));
     }
 
     [Fact]
