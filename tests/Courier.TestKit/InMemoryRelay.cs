@@ -45,6 +45,9 @@ public sealed class InMemoryRelay : IRelay
     /// <summary>How many envelopes a drop holds before appends are refused (the relay's <c>drop_full</c>; its default is 10,000).</summary>
     public int MaxEnvelopesPerDrop { get; init; } = 10_000;
 
+    /// <summary>About the most envelope bytes one fetch returns, at least one envelope (a real relay's page: 1 MiB; through a mix: 64 KiB).</summary>
+    public int MaxFetchBytes { get; init; } = 1024 * 1024;
+
     /// <summary>While true every call throws <see cref="RelayUnreachableException"/>, as a relay that is down would.</summary>
     public bool Unreachable { get; set; }
 
@@ -317,7 +320,7 @@ public sealed class InMemoryRelay : IRelay
                     throw new RelayRejectedException("The relay refused the request (400 out_of_range).", relayError: "out_of_range");
                 }
 
-                var found = mailbox.After(after);
+                var found = Page(mailbox.After(after));
                 if (found.Count > 0 || wait <= TimeSpan.Zero)
                 {
                     return new FetchResult(found, mailbox.Last);
@@ -328,6 +331,24 @@ public sealed class InMemoryRelay : IRelay
 
             wait = await WaitAsync(signal, wait, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private List<FetchedEnvelope> Page(IReadOnlyList<FetchedEnvelope> envelopes)
+    {
+        var page = new List<FetchedEnvelope>();
+        var bytes = 0;
+        foreach (var envelope in envelopes)
+        {
+            if (page.Count > 0 && bytes + envelope.Data.Length > MaxFetchBytes)
+            {
+                break;
+            }
+
+            page.Add(envelope);
+            bytes += envelope.Data.Length;
+        }
+
+        return page;
     }
 
     /// <inheritdoc/>

@@ -100,6 +100,14 @@ internal sealed partial class Cell
             }
 
             envelopes = envelopes.Where(e => e.Seq > position).ToList();
+            if (envelopes.Count == 0 && result.Last > position && result.Envelopes.Count > 0)
+            {
+                // The page held only the envelope at the position (a page of one large envelope, as
+                // through a mix): the position is verified, and what follows is read from it.
+                after = position;
+                result = await Fetch().ConfigureAwait(false);
+                envelopes = result.Envelopes;
+            }
         }
 
         var gap = (envelopes.Count > 0 && envelopes[0].Seq > position + 1) || (envelopes.Count == 0 && result.Last > position);

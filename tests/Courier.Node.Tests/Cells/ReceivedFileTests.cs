@@ -46,6 +46,36 @@ public class ReceivedFileTests
         Assert.Equal(content, await File.ReadAllBytesAsync(saved));
     }
 
+    [Fact]
+    public async Task A_file_arrives_whole_from_a_relay_whose_pages_hold_one_envelope()
+    {
+        // As through a mix (64 KiB a page): a read that checks the envelope at its position gets a
+        // page of only that envelope, which once looked like messages deleted unread, and the
+        // reader skipped the file (the demo over mixes lost it).
+        using var nodes = new TestNodes(new InMemoryRelay { MaxFetchBytes = 1 });
+        var (a, b) = (nodes.Create(), nodes.Create());
+        await nodes.ConnectAsync(a, b, inviterName: "Starik", acceptorName: "Galya");
+        a.CreateLayer("layer", [nodes.RelayUri]);
+        await a.CreateCellAsync("north");
+        await a.AddToCellAsync("north", ["Galya"]);
+        await b.SyncAsync();
+        await a.SendAsync("north", "first");
+        Assert.Equal("first", Assert.Single((await b.SyncAsync()).Received).Text);
+
+        for (var round = 0; round < 2; round++)
+        {
+            var content = RandomNumberGenerator.GetBytes((3 * Chunk) + 17);
+            var path = Path.Combine(nodes.Homes[0].Path, $"plans-{round}.bin");
+            await File.WriteAllBytesAsync(path, content);
+            await a.SendFileAsync("north", path);
+            var result = await b.SyncAsync();
+            Assert.Empty(result.Notices);
+            var saved = Path.Combine(nodes.Homes[1].Path, $"saved-{round}.bin");
+            b.SaveFile(Assert.Single(result.Received).Id, saved);
+            Assert.Equal(content, await File.ReadAllBytesAsync(saved));
+        }
+    }
+
     [Theory]
     [InlineData(new[] { 10, 20, 30 })]
     [InlineData(new[] { 10, 10, 30 })]
