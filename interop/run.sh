@@ -30,7 +30,6 @@
 #   INTEROP_JOBS             script runs at once (default 6)
 #   INTEROP_TAMPER_POSITIONS bit positions tried per message (default 600: every byte)
 #   INTEROP_START_TIMEOUT    seconds a server may take to start listening (default 120)
-#   INTEROP_BUILT            1: the Release build is current (tools/test.sh built the solution); build nothing
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -134,9 +133,8 @@ for dir in "$TS_MLS_DIR" "$OPENMLS_DIR"; do
   fi
 done
 
-# One build after the other: two dotnet builds of the same library at once can race. Skipped when
-# the caller built the solution just before (INTEROP_BUILT=1, tools/test.sh), whose tests run beside.
-((${INTEROP_BUILT:-0})) || for project in "$COURIER_PROJECT" "$RUNNER_PROJECT"; do
+# One build after the other: two dotnet builds of the same library at once can race.
+for project in "$COURIER_PROJECT" "$RUNNER_PROJECT"; do
   echo "run.sh: building $(basename "$project") (Release)"
   dotnet build -c Release -nologo -v q "$project" >"$LOGS/build.log" 2>&1 &
   CHILD_PID=$!

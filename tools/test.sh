@@ -4,8 +4,6 @@
 # test project and the official MLS test vectors, and ends with "N passed, N failed, N skipped".
 #
 #   tools/test.sh           the full run (CI, .ci/run): every test, the vectors, the demo, the interop run
-#                           (which runs beside the .NET tests: it waits mostly on the single thread of
-#                           its JavaScript peer, they mostly on processes and disks)
 #   tools/test.sh --quick   the inner loop: the MLS, node and relay tests without the process-killing,
 #                           cluster and fuzz tests, and the vectors; no CLI, end-to-end, demo or interop
 #                           run. It says it is not the full run.
@@ -53,22 +51,8 @@ dotnet build Courier.sln -c Release -warnaserror --nologo -v q
 log=$(mktemp)
 interop_log=$(mktemp)
 findings_log=$(mktemp)
-interop_pid=
-trap '[ -n "$interop_pid" ] && kill "$interop_pid" 2>/dev/null; rm -f "$log" "$interop_log" "$findings_log"' EXIT
+trap 'rm -f "$log" "$interop_log" "$findings_log"' EXIT
 status=0
-interop_status=0
-if [ "$quick" -eq 0 ]; then
-  if command -v node >/dev/null && command -v npm >/dev/null; then
-    # Started now, shown after the tests: its output goes to its own log meanwhile.
-    echo "== MLS interop started beside the tests (its output follows them)"
-    interop_start=$SECONDS
-    INTEROP_BUILT=1 interop/run.sh >"$interop_log" 2>&1 &
-    interop_pid=$!
-  else
-    echo "error: Node.js and npm are needed for the interop run (ts-mls)" >&2
-    status=1
-  fi
-fi
 if [ "$quick" -eq 1 ]; then
   step "quick: MLS, mix, node and relay tests (no crash, cluster or fuzz tests)"
   for project in Courier.Mls.Tests Courier.Mix.Tests Courier.Node.Tests Courier.Relay.Tests; do
@@ -88,14 +72,13 @@ if [ "$quick" -eq 0 ]; then
   dotnet run -c Release --no-build --project src/Courier.Cli -- demo || status=$?
 
   step "MLS interop: Courier against ts-mls and OpenMLS through the working group's scenarios, and the tamper check"
-  if [ -n "$interop_pid" ]; then
-    wait "$interop_pid" || interop_status=$?
-    interop_pid=
-    cat "$interop_log"
-    echo "== the interop run took $((SECONDS - interop_start))s from its start beside the tests"
-    [ "$interop_status" -eq 0 ] || status=$interop_status
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    interop/run.sh 2>&1 | tee "$interop_log" || status=$?
     # The matcher that tells the one listed OpenMLS tamper finding from any other accepted flip.
     node --test interop/peer-findings.test.mjs 2>&1 | tee "$findings_log" || status=$?
+  else
+    echo "error: Node.js and npm are needed for the interop run (ts-mls)" >&2
+    status=1
   fi
 fi
 step done
