@@ -19,7 +19,6 @@ internal static class Attack
     /// <summary>The honest client unloaded, then under an attacker process; one JSON object per operation, and a summary.</summary>
     public static async Task<JsonObject> MeasureAsync(string store, Uri relay, RelayClient honest, TimeSpan phase)
     {
-        _ = Pinned; // before the unloaded phase, so that both phases run on the same core
         var unloaded = await HonestAsync(honest, phase);
         using var attacker = StartAttacker(relay);
         var ready = await attacker.StandardOutput.ReadLineAsync();
@@ -34,7 +33,7 @@ internal static class Attack
         var flood = JsonNode.Parse(await attacker.StandardOutput.ReadLineAsync() ?? "{}")!.AsObject();
         await attacker.WaitForExitAsync();
 
-        var result = new JsonObject { ["store"] = store, ["what"] = "attack", ["phase_seconds"] = phase.TotalSeconds, ["attacker_on_its_own_core"] = Pinned, ["attacker"] = flood };
+        var result = new JsonObject { ["store"] = store, ["what"] = "attack", ["phase_seconds"] = phase.TotalSeconds, ["attacker"] = flood };
         double worst = 0;
         foreach (var op in unloaded.Latencies.Keys)
         {
@@ -111,33 +110,9 @@ internal static class Attack
         return 0;
     }
 
-    /// <summary>
-    /// On a machine of two or more cores, this process (the relay and the honest client) runs on the
-    /// first and the attacker on the last, as it would run on a machine of its own: what is measured is
-    /// what the attacker's requests cost the relay, not the CPU that forging them takes from it.
-    /// </summary>
-    public static bool Pinned { get; } = Environment.ProcessorCount >= 2 && File.Exists("/usr/bin/taskset") && PinThisProcess();
-
-    private static bool PinThisProcess()
-    {
-        var info = new ProcessStartInfo("/usr/bin/taskset", ["-a", "-p", "-c", "0", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true };
-        using var taskset = Process.Start(info)!;
-        taskset.StandardOutput.ReadToEnd(); // one line per thread, not for this tool's JSON output
-        taskset.WaitForExit();
-        return taskset.ExitCode == 0;
-    }
-
     private static Process StartAttacker(Uri relay)
     {
-        var info = new ProcessStartInfo(Pinned ? "/usr/bin/taskset" : "dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Pinned)
-        {
-            foreach (var arg in (string[])["-c", (Environment.ProcessorCount - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet"])
-            {
-                info.ArgumentList.Add(arg);
-            }
-        }
-
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(typeof(Attack).Assembly.Location);
         info.ArgumentList.Add("--attacker");
         info.ArgumentList.Add(relay.ToString());
