@@ -26,12 +26,7 @@ public class ReceivedFileTests
     public async Task A_file_sent_through_a_cell_is_saved_byte_for_byte(int size)
     {
         using var nodes = new TestNodes();
-        var (a, b) = (nodes.Create(), nodes.Create());
-        await nodes.ConnectAsync(a, b, inviterName: "Starik", acceptorName: "Galya");
-        a.CreateLayer("layer", [nodes.RelayUri]);
-        await a.CreateCellAsync("north");
-        await a.AddToCellAsync("north", ["Galya"]);
-        await b.SyncAsync();
+        var (a, b) = await CellOfTwoAsync(nodes);
 
         var content = RandomNumberGenerator.GetBytes(size);
         var path = Path.Combine(nodes.Homes[0].Path, "plans.bin");
@@ -53,12 +48,7 @@ public class ReceivedFileTests
         // page of only that envelope, which once looked like messages deleted unread, and the
         // reader skipped the file (the demo over mixes lost it).
         using var nodes = new TestNodes(new InMemoryRelay { MaxFetchBytes = 1 });
-        var (a, b) = (nodes.Create(), nodes.Create());
-        await nodes.ConnectAsync(a, b, inviterName: "Starik", acceptorName: "Galya");
-        a.CreateLayer("layer", [nodes.RelayUri]);
-        await a.CreateCellAsync("north");
-        await a.AddToCellAsync("north", ["Galya"]);
-        await b.SyncAsync();
+        var (a, b) = await CellOfTwoAsync(nodes);
         await a.SendAsync("north", "first");
         Assert.Equal("first", Assert.Single((await b.SyncAsync()).Received).Text);
 
@@ -74,6 +64,18 @@ public class ReceivedFileTests
             b.SaveFile(Assert.Single(result.Received).Id, saved);
             Assert.Equal(content, await File.ReadAllBytesAsync(saved));
         }
+    }
+
+    /// <summary>Starik (a) and Galya (b) in cell "north".</summary>
+    private static async Task<(CourierNode A, CourierNode B)> CellOfTwoAsync(TestNodes nodes)
+    {
+        var (a, b) = (nodes.Create(), nodes.Create());
+        await nodes.ConnectAsync(a, b, inviterName: "Starik", acceptorName: "Galya");
+        a.CreateLayer("layer", [nodes.RelayUri]);
+        await a.CreateCellAsync("north");
+        await a.AddToCellAsync("north", ["Galya"]);
+        await b.SyncAsync();
+        return (a, b);
     }
 
     [Theory]
