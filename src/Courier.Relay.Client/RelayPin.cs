@@ -43,6 +43,21 @@ public sealed class RelayPin
         return CryptographicOperations.FixedTimeEquals(hash, _hash);
     }
 
+    /// <summary>The pin an address carries as <c>#sha256=&lt;pin&gt;</c>, or null when it carries none (or a malformed one).</summary>
+    public static RelayPin? FromAddress(Uri address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var fragment = address.Fragment;
+        return fragment.StartsWith("#" + FragmentPrefix, StringComparison.Ordinal) && TryParse(fragment[(1 + FragmentPrefix.Length)..], out var pin) ? pin : null;
+    }
+
+    /// <summary>True when the certificate a TLS handshake presented (null: none) has this pin; for certificate validation callbacks.</summary>
+    public bool MatchesPresented(X509Certificate? certificate)
+    {
+        using var presented = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return presented is not null && Matches(presented);
+    }
+
     /// <summary>The unpadded base64url form.</summary>
     public override string ToString() => Base64Url.EncodeToString(_hash);
 }

@@ -50,7 +50,7 @@ public sealed class HttpRelay : IRelay, IDisposable
             throw new InsecureRelayAddressException($"The relay address {AddressOf(address)} is plain HTTP to another machine, where anyone on the way reads drop names and can claim messages in flight. Use the https address (with #sha256=<pin>) the relay prints.");
         }
 
-        var pin = PinOf(uri);
+        var pin = RelayPin.FromAddress(uri);
         return new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
@@ -89,21 +89,12 @@ public sealed class HttpRelay : IRelay, IDisposable
             throw new ArgumentException("A certificate pin (#sha256=...) goes with an https address.", nameof(address));
         }
 
-        return authority + "#" + RelayPin.FragmentPrefix + (PinOf(address) ?? throw new ArgumentException($"A relay address ends, if at all, in #{RelayPin.FragmentPrefix} and the relay's 43-character pin (docs/tls.md).", nameof(address)));
-    }
-
-    private static RelayPin? PinOf(Uri address)
-    {
-        var fragment = address.Fragment;
-        return fragment.StartsWith("#" + RelayPin.FragmentPrefix, StringComparison.Ordinal) && RelayPin.TryParse(fragment[(1 + RelayPin.FragmentPrefix.Length)..], out var pin) ? pin : null;
+        return authority + "#" + RelayPin.FragmentPrefix + (RelayPin.FromAddress(address) ?? throw new ArgumentException($"A relay address ends, if at all, in #{RelayPin.FragmentPrefix} and the relay's 43-character pin (docs/tls.md).", nameof(address)));
     }
 
     /// <summary>A pinned certificate is accepted on its pin alone (a self-signed one has chain and name errors); a mismatch ends the handshake with <see cref="PinMismatch"/>.</summary>
     private static bool MatchesPin(RelayPin pin, X509Certificate? certificate)
-    {
-        using var presented = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return presented is not null && pin.Matches(presented) ? true : throw new PinMismatch();
-    }
+        => pin.MatchesPresented(certificate) ? true : throw new PinMismatch();
 
     /// <inheritdoc/>
     public Task<NameplateClaim> AllocateNameplateAsync(CancellationToken cancellationToken)

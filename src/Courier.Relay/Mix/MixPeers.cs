@@ -32,9 +32,10 @@ internal sealed class MixPeers : IDisposable
                 handler.ConnectCallback = SourceAddress.ConnectFrom(source);
             }
 
-            if (PinOf(peer) is { } pin)
+            if (RelayPin.FromAddress(peer) is { } pin)
             {
-                handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, _, _) => Matches(pin, certificate) };
+                // A peer's self-signed certificate is accepted on its pin alone, as nodes accept relays'.
+                handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, _, _) => pin.MatchesPresented(certificate) };
             }
 
             _clients[peer] = new HttpClient(handler) { BaseAddress = new Uri(peer.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
@@ -112,18 +113,5 @@ internal sealed class MixPeers : IDisposable
         }
 
         _refresh.Dispose();
-    }
-
-    /// <summary>A peer's self-signed certificate is accepted on its pin alone, as nodes accept relays'.</summary>
-    private static bool Matches(RelayPin pin, System.Security.Cryptography.X509Certificates.X509Certificate? certificate)
-    {
-        using var presented = certificate is null ? null : System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return presented is not null && pin.Matches(presented);
-    }
-
-    private static RelayPin? PinOf(Uri address)
-    {
-        var fragment = address.Fragment;
-        return fragment.StartsWith("#" + RelayPin.FragmentPrefix, StringComparison.Ordinal) && RelayPin.TryParse(fragment[(1 + RelayPin.FragmentPrefix.Length)..], out var pin) ? pin : null;
     }
 }
