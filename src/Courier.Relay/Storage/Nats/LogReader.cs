@@ -15,7 +15,7 @@ internal readonly record struct Position(long DropSeq, ulong StreamSeq, long Fir
 /// Reads drops' envelope logs from the shard streams. Every read is a message get from the stream's
 /// leader, so it sees every relay's appends; drop sequence numbers grow with stream positions.
 /// </summary>
-internal sealed class LogReader(INatsJSStream[] streams, NatsKeyValue keyValue)
+internal sealed class LogReader(INatsJSStream[] streams, NatsKeyValue keyValue, TimeProvider time)
 {
     /// <summary>Envelopes left to read that are fetched by single gets; more take a consumer.</summary>
     private const int GetsBeforeConsumer = 3;
@@ -23,7 +23,18 @@ internal sealed class LogReader(INatsJSStream[] streams, NatsKeyValue keyValue)
     /// <summary>Pull requests per page at most (each sized to the bytes left, so one or two suffice).</summary>
     private const int MaxPulls = 4;
 
+    /// <summary>
+    /// How long creating a read consumer may take. It takes milliseconds; with a node of the cluster
+    /// down, nats-server 2.9 may place the consumer on that node and the request then waits for the
+    /// whole request timeout (10 s), on about one read in three.
+    /// </summary>
+    private static readonly TimeSpan ConsumerCreateTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a consumer could not be created, reads use single gets for this long before trying one again.</summary>
+    private static readonly TimeSpan ConsumerBackoff = TimeSpan.FromSeconds(15);
+
     private readonly ConcurrentDictionary<DropName, Position> _readHints = new();
+    private long _consumersUnavailableUntil;
 
     /// <summary>Envelopes after <paramref name="after"/>, in order, at most <paramref name="maxCount"/> and about <paramref name="maxBytes"/>.</summary>
     /// <remarks>
@@ -71,25 +82,27 @@ internal sealed class LogReader(INatsJSStream[] streams, NatsKeyValue keyValue)
 
         // Drop sequence numbers have no gaps past a trim, so this many envelopes are left to read.
         long left = tail.DropSeq - page.LastDropSeq;
-        if (left <= GetsBeforeConsumer)
+        if (left > GetsBeforeConsumer && time.GetTimestamp() >= Interlocked.Read(ref _consumersUnavailableUntil))
         {
-            while (page.WantsMore && next <= tail.StreamSeq && await NextAsync(drop, next, cancellationToken).ConfigureAwait(false) is { } message)
+            try
             {
-                page.Offer(message.StreamSeq, message.DropSeq, message.Data);
-                next = message.StreamSeq + 1;
+                await ReadWithConsumerAsync(drop, next, page, cancellationToken).ConfigureAwait(false);
+                return Remember(drop, page);
             }
-
-            return Remember(drop, page);
+            catch (Exception ex) when (ex is NatsJSException or NatsException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // No consumer now (a node or the meta leader is away): single gets, served by the
+                // stream's leader, still work, so the page is filled with them.
+                Interlocked.Exchange(ref _consumersUnavailableUntil, time.GetTimestamp() + (long)(ConsumerBackoff.TotalSeconds * time.TimestampFrequency));
+                next = page.LastStreamSeq + 1;
+            }
         }
 
-        try
+        // A bounded number of gets: the page's count limit, and none past the drop's last message.
+        while (page.WantsMore && next <= tail.StreamSeq && await NextAsync(drop, next, cancellationToken).ConfigureAwait(false) is { } message)
         {
-            await ReadWithConsumerAsync(drop, next, page, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NatsJSException or NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
-        {
-            // No consumer now (a node or the meta leader is away): a short page, which the reader
-            // continues from; single gets, served by the stream's leader, still work.
+            page.Offer(message.StreamSeq, message.DropSeq, message.Data);
+            next = message.StreamSeq + 1;
         }
 
         return Remember(drop, page);
@@ -200,7 +213,13 @@ internal sealed class LogReader(INatsJSStream[] streams, NatsKeyValue keyValue)
             // Only a backstop: the consumer is deleted as soon as the page is read.
             InactiveThreshold = TimeSpan.FromSeconds(30),
         };
-        var consumer = await stream.CreateOrUpdateConsumerAsync(config, cancellationToken).ConfigureAwait(false);
+        INatsJSConsumer consumer;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            deadline.CancelAfter(ConsumerCreateTimeout);
+            consumer = await stream.CreateOrUpdateConsumerAsync(config, deadline.Token).ConfigureAwait(false);
+        }
+
         try
         {
             for (int pull = 0; pull < MaxPulls && page.WantsMore; pull++)

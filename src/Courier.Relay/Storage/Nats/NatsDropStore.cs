@@ -39,7 +39,7 @@ public sealed class NatsDropStore : IDropStore
     {
         _nats = cluster.Connection;
         _keyValue = cluster.KeyValue;
-        _log = new LogReader(cluster.Streams, cluster.KeyValue);
+        _log = new LogReader(cluster.Streams, cluster.KeyValue, options.Time);
         _appender = new ShardAppender(cluster.JetStream, cluster.Streams, _log, cluster.KeyValue);
         _options = options;
         _uses = new DropUses(options);
