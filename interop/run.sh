@@ -2,7 +2,7 @@
 # The interop test: Courier's MLSClient server (tools/Courier.Mls.Interop) against two peers, ts-mls
 # (interop/ts-mls-client) and OpenMLS through Wire's core-crypto (interop/openmls-client), all
 # started here on free 127.0.0.1 ports and stopped again however the run ends. For each peer,
-# Courier and that peer as client0 and client1 (the two pairs run at the same time):
+# a Courier server of its own and that peer as client0 and client1 (the two pairs run at the same time):
 #   1. tools/Courier.Mls.InteropRunner over the working group's scenario files (interop/configs)
 #      and Courier's own (interop/scenarios), every assignment of actors to the two servers, with
 #      the peers' known limitations (interop/peer-limitations.json) reported as skips;
@@ -30,6 +30,9 @@
 #   INTEROP_JOBS             script runs at once (default 6)
 #   INTEROP_TAMPER_POSITIONS bit positions tried per message (default 600: every byte)
 #   INTEROP_START_TIMEOUT    seconds a server may take to start listening (default 120)
+#   INTEROP_INSTALL_ONLY     1: install the peers' npm packages if needed, then exit (tools/test.sh
+#                            does it in the background while it builds)
+#   INTEROP_BUILT            1: the Release build is done (tools/test.sh built the solution): no build here
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,10 +71,12 @@ declare -A PEER_REDUCED=(
   [ts-mls]="--skip-alone client1 --all-assignments-suite 1"
   [openmls]="--skip-alone client0 --skip-alone client1 --handshake public --all-assignments-suite 1"
 )
-SERVERS=("dotnet $COURIER_DLL --port {port}")
+# Each pair gets a Courier server of its own: the server runs one call at a time (its states
+# share one store), so a shared one made the two pairs wait for each other.
+SERVERS=()
 for peer in "${PEERS[@]}"; do
   [[ -n ${PEER_SERVER[$peer]:-} ]] || { echo "run.sh: unknown peer '$peer' (ts-mls, openmls)" >&2; exit 2; }
-  SERVERS+=("${PEER_SERVER[$peer]}")
+  SERVERS+=("dotnet $COURIER_DLL --port {port}" "${PEER_SERVER[$peer]}")
 done
 
 START=$SECONDS
@@ -133,8 +138,10 @@ for dir in "$TS_MLS_DIR" "$OPENMLS_DIR"; do
   fi
 done
 
+[[ ${INTEROP_INSTALL_ONLY:-0} == 1 ]] && exit 0
+
 # One build after the other: two dotnet builds of the same library at once can race.
-for project in "$COURIER_PROJECT" "$RUNNER_PROJECT"; do
+[[ ${INTEROP_BUILT:-0} == 1 ]] || for project in "$COURIER_PROJECT" "$RUNNER_PROJECT"; do
   echo "run.sh: building $(basename "$project") (Release)"
   dotnet build -c Release -nologo -v q "$project" >"$LOGS/build.log" 2>&1 &
   CHILD_PID=$!
@@ -175,26 +182,29 @@ done
 # messages, both directions. Each pair writes its own log; the first is shown as it comes, the
 # others when all are done.
 run_pair() {
-  local peer=$1 client=$2 status=0 reduced=
-  shift 2
+  local peer=$1 courier=$2 client=$3 status=0 reduced=
+  shift 3
   ((FULL)) || reduced=${PEER_REDUCED[$peer]}
+  local started=$SECONDS
   echo "run.sh: $peer: interop runner, $JOBS runs at once"
   # shellcheck disable=SC2086 # the per-peer options are words
-  dotnet "$RUNNER_DLL" --client "$COURIER_ADDRESS" --client "$client" --jobs "$JOBS" --timeout 60 \
+  dotnet "$RUNNER_DLL" --client "$courier" --client "$client" --jobs "$JOBS" --timeout 60 \
     --limitations "$LIMITATIONS" --no-limitations client0 ${PEER_ARGS[$peer]} $reduced "$@" "${CONFIGS[@]}" \
     || status=$?
   echo
+  echo "run.sh: $peer: interop runner took $((SECONDS - started)) s"
+  started=$SECONDS
   echo "run.sh: $peer: tamper check, $POSITIONS positions per message"
   # shellcheck disable=SC2086
-  node "$ROOT/interop/tamper-check.mjs" --client "$COURIER_ADDRESS" --client "$client" --positions "$POSITIONS" ${PEER_ARGS[$peer]} \
+  node "$ROOT/interop/tamper-check.mjs" --client "$courier" --client "$client" --positions "$POSITIONS" ${PEER_ARGS[$peer]} \
     || status=$((status > 0 ? status : 1))
+  echo "run.sh: $peer: tamper check took $((SECONDS - started)) s"
   return "$status"
 }
 
-COURIER_ADDRESS=${CLIENT_ARGS[1]}
 PAIR_PIDS=()
 for i in "${!PEERS[@]}"; do
-  run_pair "${PEERS[$i]}" "${CLIENT_ARGS[$((2 * i + 3))]}" "$@" >"$LOGS/pair$i.log" 2>&1 &
+  run_pair "${PEERS[$i]}" "${CLIENT_ARGS[$((4 * i + 1))]}" "${CLIENT_ARGS[$((4 * i + 3))]}" "$@" >"$LOGS/pair$i.log" 2>&1 &
   PAIR_PIDS+=($!)
 done
 tail -n +1 -f --pid="${PAIR_PIDS[0]}" "$LOGS/pair0.log" &
@@ -227,6 +237,13 @@ for i in "${!PEERS[@]}"; do
   total_passed=$((total_passed + r_passed + t_passed))
   total_failed=$((total_failed + r_failed + t_failed))
   total_skipped=$((total_skipped + r_skipped + t_skipped))
+done
+# Where the CPU went: each server's own time so far (user + system, from /proc/PID/stat).
+ticks=$(getconf CLK_TCK)
+for i in "${!SERVERS[@]}"; do
+  if read -r -a stat 2>/dev/null <"/proc/${PIDS[$i]}/stat"; then
+    echo "run.sh: client$i CPU $(((stat[13] + stat[14]) / ticks)) s: ${SERVERS[$i]%% --port*}"
+  fi
 done
 echo "run.sh: wall time $((SECONDS - START)) s, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo "$total_passed passed, $total_failed failed, $total_skipped skipped"

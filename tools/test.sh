@@ -45,13 +45,22 @@ if ! command -v nats-server >/dev/null && [ ! -x /usr/sbin/nats-server ]; then
   command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || { echo "error: nats-server is missing and could not be installed (run as root or with sudo, or install the Debian package nats-server)" >&2; exit 2; }
 fi
 
-step "build (Release, warnings are errors)"
-dotnet build Courier.sln -c Release -warnaserror --nologo -v q
-
 log=$(mktemp)
 interop_log=$(mktemp)
 findings_log=$(mktemp)
-trap 'rm -f "$log" "$interop_log" "$findings_log"' EXIT
+install_log=$(mktemp)
+trap 'rm -f "$log" "$interop_log" "$findings_log" "$install_log"' EXIT
+
+# The interop peers' npm packages install while the solution builds (a fresh clone has none).
+install_pid=
+if [ "$quick" -eq 0 ] && command -v node >/dev/null && command -v npm >/dev/null; then
+  INTEROP_INSTALL_ONLY=1 interop/run.sh >"$install_log" 2>&1 &
+  install_pid=$!
+fi
+
+step "build (Release, warnings are errors)"
+dotnet build Courier.sln -c Release -warnaserror --nologo -v q
+
 status=0
 if [ "$quick" -eq 1 ]; then
   step "quick: MLS, mix, node and relay tests (no crash, cluster or fuzz tests)"
@@ -73,7 +82,11 @@ if [ "$quick" -eq 0 ]; then
 
   step "MLS interop: Courier against ts-mls and OpenMLS through the working group's scenarios, and the tamper check"
   if command -v node >/dev/null && command -v npm >/dev/null; then
-    interop/run.sh 2>&1 | tee "$interop_log" || status=$?
+    if [ -n "$install_pid" ] && ! wait "$install_pid"; then
+      status=1
+    fi
+    cat "$install_log"
+    INTEROP_BUILT=1 interop/run.sh 2>&1 | tee "$interop_log" || status=$?
     # The matcher that tells the one listed OpenMLS tamper finding from any other accepted flip.
     node --test interop/peer-findings.test.mjs 2>&1 | tee "$findings_log" || status=$?
   else

@@ -30,6 +30,9 @@ internal sealed class InteropStore
     private uint _lastId;
     private long _uses;
 
+    /// <summary>One call at a time: the states and the maps below have no finer lock.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
     public Dictionary<uint, GroupEntry> States { get; } = [];
 
     /// <summary>The ids of states dropped to stay within <see cref="MaxStates"/>.</summary>

@@ -166,26 +166,29 @@ internal sealed partial class MlsClientService(InteropStore store, ServerOptions
     // Helpers
 
     /// <summary>Runs a call alone, logging it with --verbose and mapping exceptions to gRPC status codes.</summary>
-    private Task<T> Call<T>(Func<T> body, [CallerMemberName] string rpc = "")
+    /// <remarks>Waiting calls wait asynchronously: a contended lock spun on the CPU that the peer's server needs.</remarks>
+    private async Task<T> Call<T>(Func<T> body, [CallerMemberName] string rpc = "")
     {
-        lock (store)
+        await store.Gate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            try
+            var response = body();
+            if (options.Verbose)
             {
-                var response = body();
-                if (options.Verbose)
-                {
-                    Console.Error.WriteLine($"{rpc}: OK");
-                }
+                Console.Error.WriteLine($"{rpc}: OK");
+            }
 
-                return Task.FromResult(response);
-            }
-            catch (Exception e)
-            {
-                var status = StatusOf(e);
-                Console.Error.WriteLine($"{rpc}: {status.StatusCode}: {status.Detail}");
-                throw new RpcException(status);
-            }
+            return response;
+        }
+        catch (Exception e)
+        {
+            var status = StatusOf(e);
+            Console.Error.WriteLine($"{rpc}: {status.StatusCode}: {status.Detail}");
+            throw new RpcException(status);
+        }
+        finally
+        {
+            store.Gate.Release();
         }
     }
 

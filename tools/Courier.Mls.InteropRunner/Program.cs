@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 
 namespace Courier.Mls.InteropRunner;
@@ -83,7 +84,8 @@ internal static class Program
     private static async Task<bool> RunAsync(List<PlannedRun> plan, RunnerOptions options, PeerLimitations limitations)
     {
         using var gate = new SemaphoreSlim(options.Jobs);
-        async Task<RunOutcome> RunOne(PlannedRun run)
+        var seconds = new double[plan.Count];
+        async Task<RunOutcome> RunOne(PlannedRun run, int index)
         {
             if (run.Preset is { } preset)
             {
@@ -91,17 +93,19 @@ internal static class Program
             }
 
             await gate.WaitAsync();
+            long started = Stopwatch.GetTimestamp();
             try
             {
                 return await new ScriptRun(run.File, run.Script, run.Config!, options.Suites, limitations, options.ClientIdIdentities).RunAsync();
             }
             finally
             {
+                seconds[index] = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 gate.Release();
             }
         }
 
-        var tasks = plan.Select(RunOne).ToList();
+        var tasks = plan.Select((run, index) => RunOne(run, index)).ToList();
         var tally = new Tally();
         for (var i = 0; i < plan.Count; i++)
         {
@@ -110,6 +114,8 @@ internal static class Program
             Console.WriteLine($"{plan[i].Label}: {outcome}");
         }
 
+        // Where the run's time went (wall time of each run, --jobs of them at once).
+        Console.WriteLine($"longest runs: {string.Join("; ", Enumerable.Range(0, plan.Count).OrderByDescending(i => seconds[i]).Take(8).Select(i => $"{plan[i].Label} {seconds[i]:F1} s"))}");
         tally.Print(Console.Out, limitations);
         return tally.Failed == 0;
     }
