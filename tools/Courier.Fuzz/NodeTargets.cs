@@ -40,6 +40,10 @@ internal static class NodeTargets
         bytes => InboxRecord.Decode(RecordId, bytes),
         bytes => ContactRecord.Decode(RecordId, bytes).Dispose(),
         bytes => PendingIntroduction.Decode(RecordId, bytes).Dispose(),
+        bytes => PendingRejoin.Decode(bytes).Dispose(),
+        bytes => ReceivedReAdd.Decode(RecordId, bytes),
+        bytes => ReAddBundle.Decode(RecordId, bytes),
+        bytes => PairwiseOutboxEntry.Decode(RecordId, bytes),
         bytes => CellContent.Parse(bytes),
         bytes => VaultHeader.Decode(bytes, "vault"),
     ];
@@ -51,7 +55,7 @@ internal static class NodeTargets
             SealedEnvelope.TryOpen(EnvelopeKey.Value, Drop, input);
             EnvelopeFrame.TryOpen(input);
         }),
-        new("vault-records", "every vault record decoder (outbox, cursor, cell, layer, inbox, contact, welcome, file, introduction), cell content, vault header", input =>
+        new("vault-records", "every vault record decoder (outbox, pairwise outbox, cursor, cell, layer, inbox, contact, welcome, file, introduction, pending rejoin, re-add request and bundle), cell content, vault header", input =>
         {
             // Each decoder refuses on its own; one refusal must not skip the others.
             foreach (var decode in RecordDecoders)
@@ -66,11 +70,12 @@ internal static class NodeTargets
             }
         }),
         new("invitation-code", "InvitationCode.Parse of the bytes as UTF-8 text", input => InvitationCode.Parse(Encoding.UTF8.GetString(input)), typeof(InvalidCodeException)),
-        new("pairwise", "PairwiseChannel.TryOpen from a fixed contact, then the bodies a contact sends: introduction statements and contact offers", input =>
+        new("pairwise", "PairwiseChannel.TryOpen from a fixed contact, then the bodies a contact sends: introduction statements, contact offers and re-add requests", input =>
         {
             PairwiseChannel.TryOpen(Contact.Value, input);
             IntroductionStatement.DecodeAndVerify(input, Contact.Value, out _);
             ContactOffer.DecodeAndVerify(input, "context"u8);
+            ReAddRequest.TryDecode(input);
         }, typeof(MalformedRecordException)),
     ];
 
