@@ -141,7 +141,7 @@ public sealed class InMemoryRelay : IRelay
 
                 if (range >= 99_999)
                 {
-                    throw new RelayRejectedException("The relay has no free nameplate.");
+                    throw new RelayRejectedException("The relay has no free nameplate.", relayError: "nameplates_exhausted");
                 }
             }
         }
@@ -173,7 +173,7 @@ public sealed class InMemoryRelay : IRelay
         Check(cancellationToken);
         if (!EnvelopeSizes.IsAllowedOnNameplate(envelope.Length))
         {
-            throw new RelayRejectedException("The relay refused an envelope of a size it does not store.");
+            throw new RelayRejectedException("The relay refused an envelope of a size it does not store.", relayError: "bad_envelope_size");
         }
 
         lock (_gate)
@@ -223,7 +223,7 @@ public sealed class InMemoryRelay : IRelay
             {
                 if (!nameplate.IsInviter || !Matches(rendezvous.InviterClaim, nameplate.Claim))
                 {
-                    throw new RelayRejectedException("Only the inviter's claim releases a nameplate.");
+                    throw new RelayRejectedException("Only the inviter's claim releases a nameplate.", relayError: "bad_claim");
                 }
 
                 _nameplates.Remove(nameplate.Number);
@@ -250,7 +250,7 @@ public sealed class InMemoryRelay : IRelay
             {
                 if (!existing.ReadKey.AsSpan().SequenceEqual(readKey.PublicKey) || !existing.AppendKey.AsSpan().SequenceEqual(appendKey.PublicKey))
                 {
-                    throw new RelayRejectedException("The dead drop exists with other keys.");
+                    throw new RelayRejectedException("The dead drop exists with other keys.", relayError: "drop_exists");
                 }
             }
             else
@@ -269,7 +269,7 @@ public sealed class InMemoryRelay : IRelay
         Check(cancellationToken);
         if (!EnvelopeSizes.IsAllowed(envelope.Length))
         {
-            throw new RelayRejectedException("The relay refused an envelope of a size it does not store.");
+            throw new RelayRejectedException("The relay refused an envelope of a size it does not store.", relayError: "bad_envelope_size");
         }
 
         lock (_gate)
@@ -282,7 +282,7 @@ public sealed class InMemoryRelay : IRelay
 
             if (!mailbox.Ids.ContainsKey(messageId) && mailbox.Envelopes.Count >= MaxEnvelopesPerDrop)
             {
-                throw new RelayRejectedException("The relay refused the request (409 drop_full).");
+                throw new RelayRejectedException("The relay refused the request (409 drop_full).", relayError: "drop_full");
             }
 
             var seq = Append(mailbox, envelope, messageId);
@@ -399,7 +399,7 @@ public sealed class InMemoryRelay : IRelay
     {
         if (!CryptographicOperations.FixedTimeEquals(mailbox.ReadKey, readKey.PublicKey))
         {
-            throw new RelayRejectedException("The dead drop's read key did not sign the request.");
+            throw new RelayRejectedException("The dead drop's read key did not sign the request.", relayError: "bad_signature");
         }
     }
 
@@ -456,7 +456,7 @@ public sealed class InMemoryRelay : IRelay
             return (rendezvous.Acceptor, rendezvous.Inviter, rendezvous);
         }
 
-        throw new RelayRejectedException("The relay refused a claim that is not this nameplate's.");
+        throw new RelayRejectedException("The relay refused a claim that is not this nameplate's.", relayError: "bad_claim");
     }
 
     private Mailbox Drop(DropName name)
