@@ -11,7 +11,8 @@ namespace Courier.Mls.InteropRunner;
 /// enumerated with the first actor changing slowest ("allCombinations"). When that number is
 /// above the limit, or with --random, one assignment drawn at random instead ("random" mode),
 /// from a seed derived from --seed and the run's file, script, suite and mode so that it repeats.
-/// Full enumerations leave out the assignments that put every actor on a --skip-alone client.
+/// Assignments that put every actor on a --skip-alone client are left out (a random one is drawn
+/// again, and left out when every draw does).
 /// </summary>
 internal static class AssignmentPlanner
 {
@@ -38,13 +39,27 @@ internal static class AssignmentPlanner
                     var seed = DeriveSeed(options.Seed, file, script.Name, suite, encrypt);
                     var rng = new Random(seed);
                     var combo = actors.Select(_ => rng.Next(able.Count)).ToArray();
+                    // Drawn again while it puts every actor on a --skip-alone client; left out when
+                    // every draw does (the suite's only client is one, as OpenMLS's suites 2 and 84
+                    // leave Courier alone in the OpenMLS pair).
+                    for (int draw = 0; draw < MaxDraws && Alone(combo, able, options); draw++)
+                    {
+                        combo = [.. actors.Select(_ => rng.Next(able.Count))];
+                    }
+
+                    if (Alone(combo, able, options))
+                    {
+                        leftOut.Value++;
+                        continue;
+                    }
+
                     yield return new PlannedRun(file, script, suite, Config(suite, encrypt, actors, able, combo, options.Seed), null);
                     continue;
                 }
 
                 foreach (var combo in Combinations(able.Count, actors.Count))
                 {
-                    if (options.SkipAlone.Contains(able[combo[0]].Label) && combo.All(c => c == combo[0]))
+                    if (Alone(combo, able, options))
                     {
                         leftOut.Value++;
                         continue;
@@ -55,6 +70,13 @@ internal static class AssignmentPlanner
             }
         }
     }
+
+    /// <summary>Random draws tried for an assignment that does not leave a --skip-alone client alone.</summary>
+    private const int MaxDraws = 64;
+
+    /// <summary>True when <paramref name="combo"/> puts every actor on one client that --skip-alone names.</summary>
+    private static bool Alone(int[] combo, List<InteropClient> able, RunnerOptions options)
+        => options.SkipAlone.Contains(able[combo[0]].Label) && combo.All(c => c == combo[0]);
 
     private static RunConfiguration Config(uint suite, bool encrypt, IReadOnlyList<string> actors, List<InteropClient> able, int[] combo, int? seed) =>
         new(suite, encrypt, [.. actors.Select((a, i) => KeyValuePair.Create(a, able[combo[i]]))], seed);

@@ -35,8 +35,8 @@ internal sealed class RunnerOptions
                                    "skipped: peer limitation (<client>): <reason> [<error>]". Errors
                                    of other clients, failed checks and deadlines stay failures.
           --skip-alone CLIENT      leave out the assignments that put every actor on CLIENT (client0, ...):
-                                   that client against itself, not interop. Repeatable; the number
-                                   left out is printed before the runs.
+                                   that client against itself, not interop (a random assignment is
+                                   drawn again). Repeatable; the number left out is printed before the runs.
           --client-id-identities   give each actor the credential identity "<uuid>:1@interop.invalid" (the
                                    UUID from the SHA-256 of its name) instead of its name: Wire's
                                    core-crypto accepts no other form in a group
