@@ -19,6 +19,7 @@ var job = Job.Default
     .WithIterationCount(15)
     .WithIterationTime(TimeInterval.FromMilliseconds(200));
 var summary = BenchmarkRunner.Run<UnwrapBenchmarks>(DefaultConfig.Instance.AddJob(job).WithArtifactsPath(Path.GetFullPath(outDir)));
+var store = BenchmarkRunner.Run<ReplayStoreBenchmarks>(DefaultConfig.Instance.AddJob(job).WithArtifactsPath(Path.GetFullPath(outDir)));
 string[] raw = ["X25519", "Kdf", "ReplayTag", "HeaderMac", "HeaderStream", "LionessPayload", "Blinding"];
 var text = new StringBuilder();
 text.AppendLine(CultureInfo.InvariantCulture, $"load average at the end of BenchmarkDotNet's run: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -61,6 +62,8 @@ foreach (var size in summary.Reports.GroupBy(r => (int)r.BenchmarkCase.Parameter
 }
 
 text.AppendLine();
+var commit = store.Reports.Single().ResultStatistics?.Median / 1000.0;
+text.AppendLine(CultureInfo.InvariantCulture, $"Replay store (SqliteReplayTags.TryAdd of a new tag, committed): {commit:0.0} µs median");
 text.AppendLine(CultureInfo.InvariantCulture, $"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.Write(text);
 File.WriteAllText(Path.Combine(outDir, "table.md"), text.ToString());
