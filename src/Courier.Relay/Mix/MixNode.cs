@@ -19,6 +19,7 @@ internal sealed class MixNode : IDisposable
 
     /// <summary>The longest packet a relay takes.</summary>
     public static int MaxPacketLength => Sizes[^1].Geometry.PacketLength;
+
     private readonly MixOptions _options;
     private readonly TimeProvider _time;
     private readonly RelayMetrics _metrics;
