@@ -5,27 +5,36 @@ using Courier.Sodium;
 namespace Courier.Mix.Bench;
 
 /// <summary>
-/// One hop's unwrap of a 5-hop packet in Courier's geometry (2 KiB messages, 2,556-byte packets), and each
-/// cryptographic operation it performs, called directly on the same sizes: their sum is the raw bound.
+/// One hop's unwrap of a 5-hop packet of each mix packet size (small: 6 KiB messages, 6,652-byte packets;
+/// large: 96 KiB, 98,812 bytes), and each cryptographic operation it performs, called directly on the same
+/// sizes: their sum is the raw bound.
 /// </summary>
 [MemoryDiagnoser]
 public class UnwrapBenchmarks
 {
-    private readonly Sphinx sphinx = new(SphinxGeometry.Courier);
-    private readonly byte[] buffer = new byte[SphinxGeometry.Courier.PacketLength];
     private readonly byte[] scalar = new byte[32];
     private readonly byte[] shared = new byte[32];
     private readonly byte[] output = new byte[32];
     private readonly byte[] keys = new byte[SphinxCrypto.KeysLength];
-    private readonly byte[] routing = new byte[SphinxGeometry.Courier.RoutingInfoLength + SphinxGeometry.PerHopRoutingInfoLength];
-    private readonly byte[] payload = new byte[SphinxGeometry.Courier.PayloadLength];
+    private Sphinx sphinx = null!;
+    private byte[] buffer = null!;
+    private byte[] routing = null!;
+    private byte[] payload = null!;
     private MixPrivateKey key = null!;
     private byte[] packet = null!;
     private byte[] alpha = null!;
 
+    /// <summary>The message length: the small and the large mix packet (Courier.Relay.Client's MixMessages).</summary>
+    [Params(6 * 1024, 96 * 1024)]
+    public int MessageLength { get; set; } = 6 * 1024;
+
     [GlobalSetup]
     public void Setup()
     {
+        sphinx = new Sphinx(new SphinxGeometry(SphinxGeometry.HopLimit, MessageLength));
+        buffer = new byte[sphinx.Geometry.PacketLength];
+        routing = new byte[sphinx.Geometry.RoutingInfoLength + SphinxGeometry.PerHopRoutingInfoLength];
+        payload = new byte[sphinx.Geometry.PayloadLength];
         var keysOfPath = Enumerable.Range(0, 5).Select(_ => MixPrivateKey.Generate(epoch: 1)).ToArray();
         var path = keysOfPath.Select(k => new PathHop(RandomNumberGenerator.GetBytes(32), k.PublicKey.ToArray(), delay: 10)).ToList();
         path[^1] = new PathHop(path[^1].Id, path[^1].PublicKey, recipient: new byte[32]);
@@ -66,7 +75,7 @@ public class UnwrapBenchmarks
     [Benchmark]
     public void HeaderStream() => SphinxCrypto.HeaderStreamXor(keys, routing);
 
-    /// <summary>Lioness decryption of the payload (2,080 bytes).</summary>
+    /// <summary>Lioness decryption of the payload (6,176 or 98,336 bytes).</summary>
     [Benchmark]
     public void LionessPayload() => Lioness.Decrypt(SphinxCrypto.PayloadKeyMaterial(keys), payload);
 

@@ -45,8 +45,8 @@ internal sealed partial class RelayApi : IDisposable
         }).WithDisplayName("mix_directory");
         app.MapMethods("/v1/mix/packets", ["POST"], async ctx =>
         {
-            RequestBody.CheckHeaders(ctx, MixNode.Geometry.PacketLength, "application/octet-stream");
-            var packet = await RequestBody.ReadAsync(ctx, MixNode.Geometry.PacketLength, "application/octet-stream").ConfigureAwait(false);
+            RequestBody.CheckHeaders(ctx, MixNode.MaxPacketLength, "application/octet-stream");
+            var packet = await RequestBody.ReadAsync(ctx, MixNode.MaxPacketLength, "application/octet-stream").ConfigureAwait(false);
             _mix.Accept(packet);
             ctx.Response.StatusCode = 202;
         }).WithDisplayName("mix_packet");
@@ -110,7 +110,7 @@ internal sealed partial class RelayApi : IDisposable
         ctx.Request.ContentLength = request.Body.Length;
         var response = new MemoryStream();
         ctx.Response.Body = response;
-        ctx.Items[FetchBytesItem] = MixMessages.MaxFetchBytes;
+        ctx.Items[FetchBytesItem] = MixMessages.MaxFetchBytes(request.ReplyLength);
 
         var segments = path.Split('/');
         Func<HttpContext, Task>? handler = (request.Method, segments) switch

@@ -75,6 +75,25 @@ public sealed class MixRoutingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_too_large_for_a_small_packet_goes_large_and_a_short_one_small()
+    {
+        var (nodes, ends) = await CellOverMixesAsync(["127.0.0.61", "127.0.0.62"]);
+        var storing = StoringMix(nodes[0], ends);
+        // The short text's append reaches the storing mix small; the long one's (a 16 KiB envelope) large.
+        long small = await MixCountAsync(storing, "accepted_small"), large = await MixCountAsync(storing, "accepted_large");
+        await nodes[0].SendAsync("north", "short");
+        Assert.True(await MixCountAsync(storing, "accepted_small") > small);
+        Assert.Equal(large, await MixCountAsync(storing, "accepted_large"));
+        Assert.Equal(["short"], await ReadAllAsync(nodes[1]));
+
+        var longText = new string('x', 10_000);
+        large = await MixCountAsync(storing, "accepted_large");
+        await nodes[0].SendAsync("north", longText);
+        Assert.Equal(large + 1, await MixCountAsync(storing, "accepted_large"));
+        Assert.Equal([longText], await ReadAllAsync(nodes[1]));
+    }
+
+    [Fact]
     public async Task Cover_traffic_sends_loops_that_come_back_and_drop_packets_that_last_hops_discard()
     {
         var (_, ends) = await CellOverMixesAsync(["127.0.0.51", "127.0.0.52"]);
@@ -89,12 +108,9 @@ public sealed class MixRoutingTests : IDisposable
 
         Assert.True(idle.CoverLoopsBack >= 5, $"{idle.CoverLoopsBack} cover loops came back");
         long dropped = 0;
-        foreach (var mix in mixes)
+        foreach (var end in ends)
         {
-            using var http = new HttpClient { BaseAddress = mix.Address };
-            var metrics = await http.GetStringAsync("/metrics");
-            var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("courier_mix_packets_total{outcome=\"dropped_other_recipient\"} ", StringComparison.Ordinal));
-            dropped += line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            dropped += await MixCountAsync(end, "dropped_other_recipient");
         }
 
         Assert.True(dropped > 0, "no drop packet reached its last hop");
@@ -145,6 +161,15 @@ public sealed class MixRoutingTests : IDisposable
         }
 
         return (nodes, ends);
+    }
+
+    /// <summary>The mix's courier_mix_packets_total for <paramref name="outcome"/>.</summary>
+    private async Task<long> MixCountAsync(string end, string outcome)
+    {
+        using var http = new HttpClient { BaseAddress = _mixes[end].Address };
+        var metrics = await http.GetStringAsync("/metrics");
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith($"courier_mix_packets_total{{outcome=\"{outcome}\"}} ", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private string StoringMix(CourierNode node, List<string> ends)

@@ -28,7 +28,7 @@ public class OwnVectorTests
 
     [Theory]
     [InlineData(OwnVectors.LionessFile, 5)]
-    [InlineData(OwnVectors.PacketsFile, 12)]
+    [InlineData(OwnVectors.PacketsFile, 14)]
     public void Every_case_checks_hop_by_hop(string fileName, int cases)
     {
         // Through tools/Courier.Vectors' checkers: every hop gives the next packet whole and the case's

@@ -47,6 +47,10 @@ internal static class OwnVectors
 
         cases.Add(Packet(SphinxGeometry.Courier, 5, surb: false));
         cases.Add(Packet(SphinxGeometry.Courier, 5, surb: true));
+        // The small mix packet of relays and nodes (Courier.Relay.Client's MixMessages.SmallMessageLength, 6 KiB).
+        var small = new SphinxGeometry(SphinxGeometry.HopLimit, 6 * 1024);
+        cases.Add(Packet(small, 5, surb: false));
+        cases.Add(Packet(small, 5, surb: true));
         return cases.ToJsonString(Indented);
     }
 

@@ -11,11 +11,12 @@ namespace Courier.Relay.Client.Mix;
 /// signs or needs, body), so the last hop checks it exactly as the HTTP API does.
 /// </summary>
 /// <param name="Surb">The single-use reply block for the answer.</param>
+/// <param name="ReplyLength">The message length of the answer's packet, one of <see cref="MixMessages.MessageLengths"/>: the requester's choice, so that an answer's size says nothing its request did not.</param>
 /// <param name="Method">GET or POST.</param>
 /// <param name="Target">Path and query, as signed.</param>
 /// <param name="Headers">Header names of <see cref="MixMessages.HeaderNames"/> and their values.</param>
 /// <param name="Body">The body (an envelope, JSON, or nothing).</param>
-public sealed record MixRequest(byte[] Surb, string Method, string Target, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body);
+public sealed record MixRequest(byte[] Surb, int ReplyLength, string Method, string Target, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body);
 
 /// <summary>The relay's answer to a <see cref="MixRequest"/>: the HTTP status and the HTTP API's JSON body.</summary>
 public sealed record MixAnswer(int Status, byte[] Body);
@@ -23,17 +24,41 @@ public sealed record MixAnswer(int Status, byte[] Body);
 /// <summary>The byte encodings of <see cref="MixRequest"/> and <see cref="MixAnswer"/> (big-endian lengths).</summary>
 public static class MixMessages
 {
-    /// <summary>Format version, the first byte of both.</summary>
-    public const byte Version = 1;
+    /// <summary>Format version, the first byte of both (2: requests name their reply's size).</summary>
+    public const byte Version = 2;
 
     /// <summary>
-    /// The message length of every mix packet (96 KiB): a 64 KiB envelope's append with its SURB, and a
-    /// fetch's JSON answer of up to <see cref="MaxFetchBytes"/> of envelopes, fit without fragments.
+    /// The message length of small mix packets (6 KiB): a create, a fetch, a trim, an append of an envelope
+    /// of up to <see cref="EnvelopeSizes.Medium"/> with its SURB and signed headers, and every answer but
+    /// a fetch's.
     /// </summary>
-    public const int MessageLength = 96 * 1024;
+    public const int SmallMessageLength = 6 * 1024;
 
-    /// <summary>The envelope bytes a fetch through the mix returns at most (at least one envelope).</summary>
-    public const int MaxFetchBytes = EnvelopeSizes.Max;
+    /// <summary>
+    /// The message length of large mix packets (96 KiB): a 64 KiB envelope's append with its SURB, and a
+    /// fetch's JSON answer of up to <see cref="EnvelopeSizes.Max"/> of envelopes, fit without fragments.
+    /// </summary>
+    public const int LargeMessageLength = 96 * 1024;
+
+    /// <summary>The two sizes, smallest first; a relay takes packets of both, and nothing else.</summary>
+    public static IReadOnlyList<int> MessageLengths { get; } = [SmallMessageLength, LargeMessageLength];
+
+    /// <summary>The envelope bytes a fetch through the mix returns at most (at least one envelope) for a reply of <paramref name="replyLength"/>.</summary>
+    public static int MaxFetchBytes(int replyLength) => replyLength == LargeMessageLength ? EnvelopeSizes.Max : EnvelopeSizes.Small;
+
+    /// <summary>The smallest message length that holds <paramref name="length"/> bytes.</summary>
+    /// <exception cref="MixMessageException">Not even a large packet holds it.</exception>
+    public static int MessageLengthFor(int length)
+        => length <= SmallMessageLength ? SmallMessageLength
+            : length <= LargeMessageLength ? LargeMessageLength
+            : throw new MixMessageException("A mix request is larger than the largest mix packet.");
+
+    /// <summary>
+    /// The reply length a request needs: a fetch's answer may hold up to <see cref="EnvelopeSizes.Max"/> of
+    /// envelopes, so large; every other answer (a receipt, a state, an error) is a small JSON.
+    /// </summary>
+    public static int ReplyLengthFor(string method, string target)
+        => method == "GET" && target.Split('?')[0].EndsWith("/envelopes", StringComparison.Ordinal) ? LargeMessageLength : SmallMessageLength;
 
     /// <summary>The headers a request may carry, by their code (the index plus one).</summary>
     public static IReadOnlyList<string> HeaderNames { get; } =
@@ -44,7 +69,7 @@ public static class MixMessages
     private const int MaxHeaderValue = 256;
 
     /// <summary>
-    /// version u8 | SURB length u16 | SURB | method u8 (1 GET, 2 POST) | target length u16 | target (ASCII)
+    /// version u8 | reply size u8 (1 small, 2 large) | SURB length u16 | SURB | method u8 (1 GET, 2 POST) | target length u16 | target (ASCII)
     /// | header count u8 | per header: code u8, length u16, value (ASCII) | body length u32 | body.
     /// </summary>
     public static byte[] Encode(MixRequest request)
@@ -52,6 +77,12 @@ public static class MixMessages
         ArgumentNullException.ThrowIfNull(request);
         using var stream = new MemoryStream();
         stream.WriteByte(Version);
+        stream.WriteByte(request.ReplyLength switch
+        {
+            SmallMessageLength => 1,
+            LargeMessageLength => 2,
+            _ => throw new ArgumentException("A reply is of one of the two mix packet sizes.", nameof(request)),
+        });
         WriteBlock(stream, request.Surb, 2);
         stream.WriteByte(request.Method switch { "GET" => 1, "POST" => 2, _ => throw new ArgumentException("A mix request is a GET or a POST.", nameof(request)) });
         WriteBlock(stream, Encoding.ASCII.GetBytes(request.Target), 2);
@@ -77,6 +108,7 @@ public static class MixMessages
             throw new MixMessageException("Unknown mix request version.");
         }
 
+        int replyLength = reader.Byte() switch { 1 => SmallMessageLength, 2 => LargeMessageLength, _ => throw new MixMessageException("Unknown reply size in a mix request.") };
         var surb = reader.Block(2, MaxSurb).ToArray();
         string method = reader.Byte() switch { 1 => "GET", 2 => "POST", _ => throw new MixMessageException("Unknown method in a mix request.") };
         string target = Ascii(reader.Block(2, MaxTarget));
@@ -95,7 +127,7 @@ public static class MixMessages
 
         var body = reader.Block(4, EnvelopeSizes.Max).ToArray();
         reader.ZerosToEnd();
-        return new MixRequest(surb, method, target, headers, body);
+        return new MixRequest(surb, replyLength, method, target, headers, body);
     }
 
     /// <summary>version u8 | status u16 | body length u32 | body.</summary>
@@ -127,7 +159,10 @@ public static class MixMessages
         return status is < 100 or > 599 ? throw new MixMessageException("A mix answer's status is not an HTTP status.") : new MixAnswer(status, body);
     }
 
-    /// <summary>The request <paramref name="request"/> (as <see cref="RelayClient"/> builds it) with <paramref name="surb"/>.</summary>
+    /// <summary>
+    /// The request <paramref name="request"/> (as <see cref="RelayClient"/> builds it) with <paramref name="surb"/>,
+    /// its answer asked for in the size <see cref="ReplyLengthFor"/> gives.
+    /// </summary>
     public static async Task<MixRequest> FromHttpAsync(HttpRequestMessage request, byte[] surb, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -147,7 +182,8 @@ public static class MixMessages
             }
         }
 
-        return new MixRequest(surb, request.Method.Method, request.RequestUri!.IsAbsoluteUri ? request.RequestUri.PathAndQuery : request.RequestUri.OriginalString, headers, body);
+        string target = request.RequestUri!.IsAbsoluteUri ? request.RequestUri.PathAndQuery : request.RequestUri.OriginalString;
+        return new MixRequest(surb, ReplyLengthFor(request.Method.Method, target), request.Method.Method, target, headers, body);
     }
 
     /// <summary>The HTTP response <see cref="RelayClient"/> reads from <paramref name="answer"/>.</summary>

@@ -14,10 +14,12 @@ namespace Courier.Relay.Mix;
 /// </summary>
 internal sealed class MixNode : IDisposable
 {
-    /// <summary>Every mix packet: up to 5 hops, <see cref="MixMessages.MessageLength"/> bytes of message.</summary>
-    public static readonly SphinxGeometry Geometry = new(SphinxGeometry.HopLimit, MixMessages.MessageLength);
+    /// <summary>Packets of both sizes, smallest first: up to 5 hops, each of <see cref="MixMessages.MessageLengths"/>.</summary>
+    public static readonly IReadOnlyList<Sphinx> Sizes = [.. MixMessages.MessageLengths.Select(length => new Sphinx(new SphinxGeometry(SphinxGeometry.HopLimit, length)))];
 
-    private readonly Sphinx _sphinx = new(Geometry);
+    /// <summary>The longest packet a relay takes.</summary>
+    public static int MaxPacketLength => Sizes[^1].Geometry.PacketLength;
+
     private readonly MixOptions _options;
     private readonly TimeProvider _time;
     private readonly RelayMetrics _metrics;
@@ -80,14 +82,14 @@ internal sealed class MixNode : IDisposable
 
         try
         {
-            var result = Unwrap(packet);
+            var (result, size) = Unwrap(packet);
             if (result.Commands.Delay is { } delay && TimeSpan.FromMilliseconds(delay) > _options.MaxDelay)
             {
                 _metrics.Mix("refused_delay");
                 throw new RelayProblem(400, "delay_too_long", "the packet asks for a longer delay than this mix holds packets");
             }
 
-            _metrics.Mix("accepted");
+            _metrics.Mix(size == Sizes[0] ? "accepted_small" : "accepted_large");
             _ = Task.Run(() => RunAsync(packet, result), CancellationToken.None);
         }
         catch
@@ -106,31 +108,32 @@ internal sealed class MixNode : IDisposable
         _identity.Dispose();
     }
 
-    private UnwrapResult Unwrap(byte[] packet)
+    private (UnwrapResult Result, Sphinx Size) Unwrap(byte[] packet)
     {
-        if (packet.Length != Geometry.PacketLength)
+        var size = Sizes.FirstOrDefault(s => s.Geometry.PacketLength == packet.Length);
+        if (size is null)
         {
             _metrics.Mix("refused_length");
-            throw new RelayProblem(422, "bad_packet_size", $"a mix packet is {Geometry.PacketLength} bytes");
+            throw new RelayProblem(422, "bad_packet_size", $"a mix packet is {Sizes[0].Geometry.PacketLength} or {MaxPacketLength} bytes");
         }
 
         try
         {
             // A packet does not say which epoch's key it is for: only the right key's MAC verifies, and
             // a failed MAC changes nothing of the packet.
-            return _schedule.WithKeys(keys =>
+            return (_schedule.WithKeys(keys =>
             {
                 for (int i = 0; ; i++)
                 {
                     try
                     {
-                        return _sphinx.Unwrap(keys[i], packet, _tags);
+                        return size.Unwrap(keys[i], packet, _tags);
                     }
                     catch (SphinxException e) when (e.Error == SphinxError.InvalidMac && i < keys.Count - 1)
                     {
                     }
                 }
-            });
+            }), size);
         }
         catch (SphinxException e)
         {
@@ -197,8 +200,9 @@ internal sealed class MixNode : IDisposable
             return;
         }
 
+        var size = Sizes.First(s => s.Geometry.MessageLength == request.ReplyLength);
         var answer = MixMessages.Encode(await _perform(request, _stopping).ConfigureAwait(false));
-        if (answer.Length > Geometry.MessageLength)
+        if (answer.Length > request.ReplyLength)
         {
             answer = MixMessages.Encode(new MixAnswer(507, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse("answer_too_large", "the answer does not fit a mix packet; fetch with a smaller limit"), WireJson.Default.ErrorResponse)));
         }
@@ -207,7 +211,7 @@ internal sealed class MixNode : IDisposable
         byte[] firstHop;
         try
         {
-            (reply, firstHop) = _sphinx.CreateReply(request.Surb, answer);
+            (reply, firstHop) = size.CreateReply(request.Surb, answer);
         }
         catch (SphinxException)
         {

@@ -10,11 +10,14 @@ namespace Courier.Relay.Tests.Mix;
 /// A sender that builds each relay request as a Sphinx packet by hand: the forward path and the
 /// SURB's path are the test's, the packet goes to the first hop and the reply is collected from the
 /// SURB's last hop. As an <see cref="HttpMessageHandler"/> under a <c>RelayClient</c> it signs
-/// requests exactly as over HTTP. <see cref="LastPacket"/> keeps what it sent, for replays.
+/// requests exactly as over HTTP. Each packet is of the smallest size that holds its request, as a node
+/// sends it. <see cref="LastPacket"/> keeps what it sent, for replays.
 /// </summary>
 internal sealed class HandBuiltMix(HttpClient entry, Func<byte[], IReadOnlyList<PathHop>> forward, Func<byte[], IReadOnlyList<PathHop>> replyPath) : HttpMessageHandler
 {
-    public static readonly Sphinx Sphinx = new(new SphinxGeometry(SphinxGeometry.HopLimit, MixMessages.MessageLength));
+    public static readonly Sphinx Small = new(new SphinxGeometry(SphinxGeometry.HopLimit, MixMessages.SmallMessageLength));
+
+    public static readonly Sphinx Large = new(new SphinxGeometry(SphinxGeometry.HopLimit, MixMessages.LargeMessageLength));
 
     public byte[] LastPacket { get; private set; } = [];
 
@@ -27,11 +30,12 @@ internal sealed class HandBuiltMix(HttpClient entry, Func<byte[], IReadOnlyList<
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var surbId = RandomNumberGenerator.GetBytes(SphinxGeometry.SurbIdLength);
-        var (surb, keys) = Sphinx.CreateSurb(replyPath(surbId));
+        var (surb, keys) = Small.CreateSurb(replyPath(surbId));
         using (keys)
         {
-            var message = MixMessages.Encode(await MixMessages.FromHttpAsync(request, surb, cancellationToken));
-            var packet = Sphinx.CreatePacket(forward(surbId), message);
+            var mixRequest = await MixMessages.FromHttpAsync(request, surb, cancellationToken);
+            var message = MixMessages.Encode(mixRequest);
+            var packet = SizeOf(MixMessages.MessageLengthFor(message.Length)).CreatePacket(forward(surbId), message);
             LastPacket = packet.ToArray();
             Tamper?.Invoke(packet);
             using (var posted = await PostAsync(entry, packet, cancellationToken))
@@ -48,10 +52,12 @@ internal sealed class HandBuiltMix(HttpClient entry, Func<byte[], IReadOnlyList<
                 throw new HttpRequestException("no reply came back through the SURB");
             }
 
-            var answer = MixMessages.DecodeAnswer(Sphinx.DecryptReply(keys, await reply.Content.ReadAsByteArrayAsync(cancellationToken)));
+            var answer = MixMessages.DecodeAnswer(SizeOf(mixRequest.ReplyLength).DecryptReply(keys, await reply.Content.ReadAsByteArrayAsync(cancellationToken)));
             return MixMessages.ToHttp(answer, request);
         }
     }
+
+    public static Sphinx SizeOf(int messageLength) => messageLength == MixMessages.SmallMessageLength ? Small : Large;
 
     public static async Task<HttpResponseMessage> PostAsync(HttpClient relay, byte[] packet, CancellationToken cancellationToken = default)
     {

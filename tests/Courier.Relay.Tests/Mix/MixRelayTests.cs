@@ -35,23 +35,33 @@ public sealed class MixRelayTests : IAsyncLifetime
         using var appendKey = DropAppendKey.Create();
 
         Assert.True(await relay.CreateDropAsync(drop, readKey, appendKey));
+        // A 4 KiB envelope travels in a small packet, a 64 KiB one in a large.
+        var small = RandomNumberGenerator.GetBytes(EnvelopeSizes.Medium);
+        Assert.Equal(new AppendReceipt(1, false), await relay.AppendAsync(drop, appendKey, small, MessageId.NewRandom()));
         var envelope = RandomNumberGenerator.GetBytes(EnvelopeSizes.Max);
         var id = MessageId.NewRandom();
-        Assert.Equal(new AppendReceipt(1, false), await relay.AppendAsync(drop, appendKey, envelope, id));
+        Assert.Equal(new AppendReceipt(2, false), await relay.AppendAsync(drop, appendKey, envelope, id));
         // The same message id again through the mix: the duplicate answer, nothing stored twice.
-        Assert.Equal(new AppendReceipt(1, true), await relay.AppendAsync(drop, appendKey, envelope, id));
-        var fetched = await relay.FetchAsync(drop, readKey, 0);
-        Assert.Equal(1, fetched.Last);
+        Assert.Equal(new AppendReceipt(2, true), await relay.AppendAsync(drop, appendKey, envelope, id));
+        // Fetches are small requests with large replies: 64 KiB of envelopes come back.
+        Assert.Equal(small, Assert.Single((await relay.FetchAsync(drop, readKey, 0)).Envelopes).Data.ToArray());
+        var fetched = await relay.FetchAsync(drop, readKey, 1);
+        Assert.Equal(2, fetched.Last);
         Assert.Equal(envelope, Assert.Single(fetched.Envelopes).Data.ToArray());
 
         // C stores the drop; A and B only passed packets along.
         using var direct = new HttpClient { BaseAddress = _mixes["c"].Process.Address };
-        Assert.Equal(1, (await new RelayClient(direct).FetchAsync(drop, readKey, 0)).Last);
-        Assert.Equal(4, await _mixes.CountAsync("c", "performed", 4));
+        Assert.Equal(2, (await new RelayClient(direct).FetchAsync(drop, readKey, 0)).Last);
+        Assert.Equal(6, await _mixes.CountAsync("c", "performed", 6));
         Assert.Equal(0, await _mixes.CountAsync("a", "performed", 0));
-        Assert.Equal(4, await _mixes.CountAsync("a", "forwarded", 4)); // the 4 requests, to B
-        Assert.Equal(8, await _mixes.CountAsync("b", "forwarded", 8)); // the 4 requests to C, their 4 answers to A
-        Assert.Equal(4, await _mixes.CountAsync("a", "reply_held", 4));
+        Assert.Equal(6, await _mixes.CountAsync("a", "forwarded", 6)); // the 6 requests, to B
+        Assert.Equal(12, await _mixes.CountAsync("b", "forwarded", 12)); // the 6 requests to C, their 6 answers to A
+        Assert.Equal(6, await _mixes.CountAsync("a", "reply_held", 6));
+        // Requests: create, the small append and both fetches small, the two large appends large; answers: the fetches' large, the rest small.
+        Assert.Equal(4, await _mixes.CountAsync("c", "accepted_small", 4));
+        Assert.Equal(2, await _mixes.CountAsync("c", "accepted_large", 2));
+        Assert.Equal(4 + 4, await _mixes.CountAsync("b", "accepted_small", 8));
+        Assert.Equal(2 + 2, await _mixes.CountAsync("b", "accepted_large", 4));
 
         // The HTTP API's checks hold through the mix: a fetch signed with another key is refused.
         using var stranger = DropReadKey.Create();
@@ -91,25 +101,36 @@ public sealed class MixRelayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_flipped_bit_is_refused_at_the_hop_that_sees_it()
+    public async Task A_flipped_bit_is_refused_at_the_hop_that_sees_it_in_packets_of_either_size()
     {
         var (relay, sender) = _mixes.Client(forward: ["a", "b", "c"], reply: ["b", "a"]);
         var drop = DropName.NewRandom();
         using var readKey = DropReadKey.Create();
         await relay.CreateDropAsync(drop, readKey, null);
         sender.ReplyWait = TimeSpan.FromSeconds(2);
+        int refusedPayloads = 0;
+        foreach (var (size, packetSize) in new[] { (EnvelopeSizes.Small, HandBuiltMix.Small), (EnvelopeSizes.Max, HandBuiltMix.Large) })
+        {
+            // A bit of the header: A's MAC refuses it, and answers the sender so.
+            sender.Tamper = packet => packet[100] ^= 0x08;
+            var header = await Assert.ThrowsAsync<RelayRequestException>(() => relay.AppendAsync(drop, null, new byte[size], MessageId.NewRandom()));
+            Assert.Equal(400, header.Status);
+            Assert.Equal(packetSize.Geometry.PacketLength, sender.LastPacket.Length);
 
-        // A bit of the header: A's MAC refuses it, and answers the sender so.
-        sender.Tamper = packet => packet[100] ^= 0x08;
-        var header = await Assert.ThrowsAsync<RelayRequestException>(() => relay.AppendAsync(drop, null, new byte[EnvelopeSizes.Small], MessageId.NewRandom()));
-        Assert.Equal(400, header.Status);
-        Assert.Equal(1, await _mixes.CountAsync("a", "refused_invalidmac", 1));
+            // A bit of the payload, near its end: A and B cannot see it (Lioness hides it), C finds the tag garbled and performs nothing.
+            sender.Tamper = packet => packet[^7] ^= 0x01;
+            await Assert.ThrowsAsync<HttpRequestException>(() => relay.AppendAsync(drop, null, new byte[size], MessageId.NewRandom()));
+            Assert.Equal(++refusedPayloads, await _mixes.CountAsync("c", "refused_invalidpayload", refusedPayloads));
+        }
 
-        // A bit of the payload: A and B cannot see it (Lioness hides it), C finds the tag garbled and performs nothing.
-        sender.Tamper = packet => packet[HandBuiltMix.Sphinx.Geometry.HeaderLength + 5_000] ^= 0x01;
-        await Assert.ThrowsAsync<HttpRequestException>(() => relay.AppendAsync(drop, null, new byte[EnvelopeSizes.Small], MessageId.NewRandom()));
-        Assert.Equal(1, await _mixes.CountAsync("c", "refused_invalidpayload", 1));
+        Assert.Equal(2, await _mixes.CountAsync("a", "refused_invalidmac", 2));
         Assert.Equal(0, await _mixes.CountAsync("b", "refused_invalidpayload", 0));
+
+        // A packet of neither size is refused before any cryptography.
+        using (var odd = await HandBuiltMix.PostAsync(_mixes["a"].Http, new byte[HandBuiltMix.Small.Geometry.PacketLength + 1]))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, odd.StatusCode);
+        }
 
         sender.Tamper = null;
         Assert.Equal(0, (await relay.FetchAsync(drop, readKey, 0)).Last);

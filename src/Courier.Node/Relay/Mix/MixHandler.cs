@@ -19,7 +19,8 @@ namespace Courier.Node.Relay.Mix;
 /// </summary>
 internal sealed class MixHandler : DelegatingHandler
 {
-    private static readonly Sphinx Sphinx = new(new SphinxGeometry(SphinxGeometry.HopLimit, MixMessages.MessageLength));
+    private static readonly Sphinx Small = new(new SphinxGeometry(SphinxGeometry.HopLimit, MixMessages.SmallMessageLength));
+    private static readonly Sphinx Large = new(new SphinxGeometry(SphinxGeometry.HopLimit, MixMessages.LargeMessageLength));
     private static readonly TimeSpan DirectoryAge = TimeSpan.FromMinutes(1);
     private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
 
@@ -78,16 +79,19 @@ internal sealed class MixHandler : DelegatingHandler
 
         var (entry, middle, target, client, hop) = await PathAsync(cancellationToken).ConfigureAwait(false);
         var surbId = RandomNumberGenerator.GetBytes(SphinxGeometry.SurbIdLength);
-        var (surb, keys) = Sphinx.CreateSurb([hop(middle, null, null), hop(entry, null, surbId)]);
+        // A SURB's header is the same for both sizes; its reply comes in the size the request asks for.
+        var (surb, keys) = Small.CreateSurb([hop(middle, null, null), hop(entry, null, surbId)]);
         using (keys)
         {
-            var message = MixMessages.Encode(await MixMessages.FromHttpAsync(request, surb, cancellationToken).ConfigureAwait(false));
-            var packet = Sphinx.CreatePacket([hop(entry, null, null), hop(middle, null, null), hop(target, MixDescriptor.NodeIdOf(target), null)], message);
+            var mixRequest = await MixMessages.FromHttpAsync(request, surb, cancellationToken).ConfigureAwait(false);
+            var message = MixMessages.Encode(mixRequest);
+            var packet = SizeOf(MixMessages.MessageLengthFor(message.Length))
+                .CreatePacket([hop(entry, null, null), hop(middle, null, null), hop(target, MixDescriptor.NodeIdOf(target), null)], message);
             await PostAsync(client, packet, cancellationToken).ConfigureAwait(false);
             var payload = await CollectAsync(client, surbId, _time.GetUtcNow() + WaitOf(request) + _replyTimeout, cancellationToken).ConfigureAwait(false);
             try
             {
-                return MixMessages.ToHttp(MixMessages.DecodeAnswer(Sphinx.DecryptReply(keys, payload)), request);
+                return MixMessages.ToHttp(MixMessages.DecodeAnswer(SizeOf(mixRequest.ReplyLength).DecryptReply(keys, payload)), request);
             }
             catch (Exception e) when (e is SphinxException or MixMessageException)
             {
@@ -97,13 +101,13 @@ internal sealed class MixHandler : DelegatingHandler
     }
 
     /// <summary>
-    /// A drop packet (cover traffic): a packet on a path like a request's whose last hop finds the
-    /// recipient <see cref="CoverRecipient"/> and discards it.
+    /// A drop packet (cover traffic): a small packet, as most requests are, on a path like a request's
+    /// whose last hop finds the recipient <see cref="CoverRecipient"/> and discards it.
     /// </summary>
     public async Task SendDropAsync(CancellationToken cancellationToken)
     {
         var (entry, middle, target, client, hop) = await PathAsync(cancellationToken).ConfigureAwait(false);
-        await PostAsync(client, Sphinx.CreatePacket([hop(entry, null, null), hop(middle, null, null), hop(target, CoverRecipient, null)], []), cancellationToken).ConfigureAwait(false);
+        await PostAsync(client, Small.CreatePacket([hop(entry, null, null), hop(middle, null, null), hop(target, CoverRecipient, null)], []), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -167,6 +171,8 @@ internal sealed class MixHandler : DelegatingHandler
 
         return (_others[entry].Pin, _others[middle].Pin, _targetPin, client, Hop);
     }
+
+    private static Sphinx SizeOf(int messageLength) => messageLength == MixMessages.SmallMessageLength ? Small : Large;
 
     private static async Task PostAsync(HttpClient entry, byte[] packet, CancellationToken cancellationToken)
     {
