@@ -20,7 +20,7 @@ internal static class AssignmentPlanner
     public static IEnumerable<PlannedRun> Plan(string file, Script script, IReadOnlyList<InteropClient> clients, RunnerOptions options, StrongBox<int> leftOut)
     {
         var actors = script.Actors;
-        foreach (var suite in options.Suites)
+        foreach (var suite in options.Suites.Where(suite => options.RunsOn(file, script.Name, suite)))
         {
             var able = clients.Where(c => c.Suites.Contains(suite)).ToList();
             if (able.Count == 0)

@@ -67,6 +67,11 @@ internal static class Program
             var plan = files
                 .SelectMany(f => f.Scripts.Where(s => options.Selects(f.Name, s.Name)).SelectMany(s => AssignmentPlanner.Plan(f.Name, s, clients, options, leftOut)))
                 .ToList();
+            foreach (var (target, suites) in options.SuiteOnly)
+            {
+                Console.WriteLine($"{target} runs on suite {string.Join(", ", suites.Order())} only (--suite-only)");
+            }
+
             if (options.SkipAlone.Count > 0)
             {
                 Console.WriteLine($"left out {leftOut.Value} assignments that put every actor on {string.Join(" or ", options.SkipAlone)} (--skip-alone)");

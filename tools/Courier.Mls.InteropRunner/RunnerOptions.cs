@@ -29,6 +29,9 @@ internal sealed class RunnerOptions
                                    suites get one random assignment per script and mode, as --random
           --seed N                 seed of the random assignments (default 1)
           --only FILE[/SCRIPT]     run only this scenario file (name without .json) or script; repeatable
+          --suite-only FILE[/SCRIPT]=N
+                                   run this file or script on suite N only (repeatable, for more suites);
+                                   its runs on the other suites are left out
           --limitations FILE       known limitations of clients (JSON, see the README); repeatable. A run
                                    that ends with an error RAISED BY a client (its own answer to a call)
                                    whose name, error text and scenario match an entry is reported as
@@ -84,6 +87,9 @@ internal sealed class RunnerOptions
     public int Seed { get; private set; } = 1;
 
     public List<string> Only { get; } = [];
+
+    /// <summary>Files or scripts (<c>file</c> or <c>file/script</c>) run on these suites only (<c>--suite-only</c>).</summary>
+    public Dictionary<string, HashSet<uint>> SuiteOnly { get; } = [];
 
     public List<string> LimitationPaths { get; } = [];
 
@@ -163,6 +169,17 @@ internal sealed class RunnerOptions
                 case "--only":
                     o.Only.Add(Value());
                     break;
+                case "--suite-only":
+                    var (target, suite) = Value().Split('=') is [var t, var n] && t.Length > 0
+                        ? (t, checked((uint)Number(a, n, 1, ushort.MaxValue)))
+                        : throw new UsageException($"{a} takes FILE[/SCRIPT]=SUITE, such as deep_random/random=1");
+                    if (!o.SuiteOnly.TryGetValue(target, out var suites))
+                    {
+                        o.SuiteOnly[target] = suites = [];
+                    }
+
+                    suites.Add(suite);
+                    break;
                 case "--limitations":
                     o.LimitationPaths.Add(Value());
                     break;
@@ -208,6 +225,10 @@ internal sealed class RunnerOptions
 
         return o;
     }
+
+    /// <summary>Whether <c>--suite-only</c> lets this script run on <paramref name="suite"/>.</summary>
+    public bool RunsOn(string file, string script, uint suite) =>
+        (!SuiteOnly.TryGetValue($"{file}/{script}", out var suites) && !SuiteOnly.TryGetValue(file, out suites)) || suites.Contains(suite);
 
     /// <summary>Whether <c>--only</c> lets this script run.</summary>
     public bool Selects(string file, string script) =>
