@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
+using Courier.Sodium;
 
 namespace Courier.Mls.Crypto;
 
 /// <summary>
 /// HKDF (RFC 5869 §2) over SHA-256 (suites 1 to 3 and their HPKE) or SHA-512 (the X-Wing suite and
-/// its HPKE), with the hash and HMAC of the same function. Extract is one HMAC, PRK = HMAC(salt, IKM),
-/// and so is an Expand of at most one block, T(1) = HMAC(PRK, info || 0x01): the BCL's
-/// <see cref="HKDF"/> sets up a KDF context per call, which costs more than the HMAC. Longer outputs
-/// go through <see cref="HKDF.Expand(HashAlgorithmName, ReadOnlySpan{byte}, Span{byte}, ReadOnlySpan{byte})"/>.
+/// its HPKE), with the hash and HMAC of the same function, both libsodium's (the BCL's one-shot hash
+/// and HMAC set up an OpenSSL context per call, which costs more than hashing MLS's short inputs).
+/// Extract is one HMAC, PRK = HMAC(salt, IKM), and so is an Expand of at most one block,
+/// T(1) = HMAC(PRK, info || 0x01). Longer outputs go through the BCL's
+/// <see cref="HKDF.Expand(HashAlgorithmName, ReadOnlySpan{byte}, Span{byte}, ReadOnlySpan{byte})"/>.
 /// </summary>
 internal sealed class Hkdf
 {
@@ -39,18 +41,31 @@ internal sealed class Hkdf
     public int MaxExpandLength => 255 * HashSize;
 
     /// <summary>Hash(data).</summary>
-    public byte[] Hash(ReadOnlySpan<byte> data) => _hash == HashAlgorithmName.SHA256 ? SHA256.HashData(data) : SHA512.HashData(data);
+    public byte[] Hash(ReadOnlySpan<byte> data)
+    {
+        var hash = new byte[HashSize];
+        if (_hash == HashAlgorithmName.SHA256)
+        {
+            LibSodium.Sha256(hash, data);
+        }
+        else
+        {
+            LibSodium.Sha512(hash, data);
+        }
+
+        return hash;
+    }
 
     /// <summary>HMAC(key, data) into <paramref name="mac"/> (HashLen bytes).</summary>
     public void Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> mac)
     {
         if (_hash == HashAlgorithmName.SHA256)
         {
-            HMACSHA256.HashData(key, data, mac);
+            LibSodium.HmacSha256(mac, key, data);
         }
         else
         {
-            HMACSHA512.HashData(key, data, mac);
+            LibSodium.HmacSha512(mac, key, data);
         }
     }
 
