@@ -5,7 +5,7 @@ namespace Courier.Mls.Tests.Crypto;
 
 /// <summary>
 /// HKDF-SHA256 and HKDF-SHA512 as one HMAC per Extract and per one-block Expand give what the BCL's
-/// HKDF gives; the hash and HMAC (libsodium's) give what the BCL's give.
+/// HKDF gives; the hash and HMAC (libsodium's for short data) give what the BCL's give.
 /// </summary>
 public class HkdfTests
 {

@@ -3,17 +3,18 @@ using System.Runtime.InteropServices;
 namespace Courier.Sodium;
 
 /// <summary>
-/// SHA-256, SHA-512 (FIPS 180-4) and their HMACs (RFC 2104), one call each. The BCL's one-shot
-/// HMAC and hash go through OpenSSL 3, which looks the algorithm up and sets up a context on every
-/// call, costing more than hashing the few dozen bytes MLS's key schedules, secret tree and HPKE
-/// hash at a time. The HMAC state (derived from the key) lives on the stack and is wiped.
+/// HMAC-SHA256 and HMAC-SHA512 (RFC 2104), one call each. The BCL's one-shot HMAC goes through
+/// OpenSSL 3, which looks the algorithm up and sets up a context on every call: for the few dozen
+/// bytes MLS's key schedules, secret tree and HPKE authenticate at a time that costs more than
+/// libsodium's HMAC (about 2.3 against 1.7 µs for 60 bytes here), though OpenSSL's SHA-256 is the
+/// faster one on long inputs. The HMAC state (derived from the key) lives on the stack and is wiped.
 /// </summary>
 internal static unsafe partial class LibSodium
 {
-    /// <summary>A SHA-256 digest or HMAC-SHA256 tag: 32 bytes.</summary>
+    /// <summary>An HMAC-SHA256 tag: 32 bytes.</summary>
     public const int Sha256Size = 32;
 
-    /// <summary>A SHA-512 digest or HMAC-SHA512 tag: 64 bytes.</summary>
+    /// <summary>An HMAC-SHA512 tag: 64 bytes.</summary>
     public const int Sha512Size = 64;
 
     // The sizes of libsodium's HMAC states (208 and 416 bytes in every release); checked once against
@@ -22,26 +23,6 @@ internal static unsafe partial class LibSodium
     private const int HmacSha512StateSize = 416;
 
     private static readonly bool StateSizesChecked = CheckStateSizes();
-
-    /// <summary>crypto_hash_sha256: SHA-256(<paramref name="data"/>) into <paramref name="hash"/>.</summary>
-    public static void Sha256(Span<byte> hash, ReadOnlySpan<byte> data)
-    {
-        CheckSize(hash, Sha256Size, "SHA-256");
-        fixed (byte* h = hash, d = data)
-        {
-            crypto_hash_sha256(h, d, (ulong)data.Length);
-        }
-    }
-
-    /// <summary>crypto_hash_sha512: SHA-512(<paramref name="data"/>) into <paramref name="hash"/>.</summary>
-    public static void Sha512(Span<byte> hash, ReadOnlySpan<byte> data)
-    {
-        CheckSize(hash, Sha512Size, "SHA-512");
-        fixed (byte* h = hash, d = data)
-        {
-            crypto_hash_sha512(h, d, (ulong)data.Length);
-        }
-    }
 
     /// <summary>HMAC-SHA256(<paramref name="key"/>, <paramref name="data"/>) into <paramref name="mac"/>; any key length (RFC 2104 §2).</summary>
     public static void HmacSha256(Span<byte> mac, ReadOnlySpan<byte> key, ReadOnlySpan<byte> data)
@@ -94,12 +75,6 @@ internal static unsafe partial class LibSodium
 
         return true;
     }
-
-    [LibraryImport(Library)]
-    private static partial int crypto_hash_sha256(byte* output, byte* input, ulong inlen);
-
-    [LibraryImport(Library)]
-    private static partial int crypto_hash_sha512(byte* output, byte* input, ulong inlen);
 
     [LibraryImport(Library)]
     private static partial nuint crypto_auth_hmacsha256_statebytes();
