@@ -81,7 +81,7 @@ public sealed class SignaturePrivateKey : IDisposable
     {
         if (_ed25519 is not null)
         {
-            return new SignaturePrivateKey(_ed25519.Clone(), PublicKey);
+            return new SignaturePrivateKey(_ed25519.Clone(), (byte[])PublicKey.Clone());
         }
 
         using var bytes = ExportPrivateKey();
