@@ -2,8 +2,9 @@
 # Measures Courier.Mls against ts-mls and OpenMLS on the same machine in one run
 # (docs/benchmarks.md): the ts-mls script (bench/ts-mls), the OpenMLS script (bench/openmls,
 # OpenMLS through Wire's core-crypto native build; both installed with npm ci if needed), then the
-# BenchmarkDotNet project bench/Courier.Mls.Bench in Release, then prints the machine and the ratio
-# tables (Courier median / peer median per op; below 1 means Courier is faster). On a glibc older
+# BenchmarkDotNet project bench/Courier.Mls.Bench in Release and commit creation on one core against
+# two (taskset), then prints the machine, the ratio tables (Courier median / peer median per op;
+# below 1 means Courier is faster), the message throughput and the two-core scaling. On a glibc older
 # than 2.38, OpenMLS needs gcc and python3 (bench/openmls/prepare-native.sh); without them it is
 # skipped with the reason.
 #
@@ -82,6 +83,39 @@ bench_dll=bench/Courier.Mls.Bench/bin/Release/net10.0/Courier.Mls.Bench.dll
 dotnet "$bench_dll" "${quick[@]}" "${sizes[@]}" "${filters[@]}" --out "$out/courier" > "$out/courier.log" 2>&1 \
   || { tail -n 40 "$out/courier.log" >&2; echo "error: the C# benchmarks failed (see $out/courier.log)" >&2; exit 1; }
 cp "$out/courier/courier.json" "$out/courier.json"
+echo "- load average after Courier.Mls: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.md"
+
+# Issue 18: commit creation on one core against two. The same build runs --loop under taskset
+# (.NET sizes Parallel.For by the cores the process may use), one core and two alternating, twice,
+# so that both see the same load; the ratio of their mean wall times is the scaling.
+echo "== Courier.Mls commit creation on one core and on two (taskset)"
+scaling_n=1000 scaling_s=6
+if [ ${#quick[@]} -gt 0 ]; then scaling_n=100 scaling_s=2; fi
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  : > "$out/scaling.log"
+  for op in update_commit add_commit; do
+    for round in 1 2; do
+      for cpus in 0 0,1; do
+        taskset -c "$cpus" dotnet "$bench_dll" --loop "$op" "$scaling_n" "$scaling_s" 2>&1 | tee -a "$out/scaling.log"
+      done
+    done
+  done
+  awk '
+    / mean wall / {
+      op = $1; size = $2; sub(":", "", size); cores = $6
+      for (i = 1; i <= NF; i++) if ($i == "wall") wall = $(i + 1)
+      key = op " " cores; sum[key] += wall; count[key]++
+      if (!(op in seen)) { seen[op] = 1; order[++ops] = op; sizes[op] = size }
+    }
+    END {
+      for (i = 1; i <= ops; i++) {
+        op = order[i]; one = sum[op " 1"] / count[op " 1"]; two = sum[op " 2"] / count[op " 2"]
+        printf "- %s, %s: one core %.1f ms, two cores %.1f ms (mean wall time of %d alternating runs each): %.2fx (target 1.6)\n", op, sizes[op], one / 1000, two / 1000, count[op " 1"], one / two
+      }
+    }' "$out/scaling.log" > "$out/scaling.md"
+else
+  echo "- skipped: taskset and 2 cores are needed" > "$out/scaling.md"
+fi
 echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.md"
 
 dotnet "$bench_dll" --table "$out/courier.json" "$out/ts-mls.json" 1 > "$out/table.md"
@@ -112,7 +146,10 @@ echo
 echo "== application messages on one core"
 cat "$out/throughput.md"
 echo
+echo "== commit creation, one core against two"
+cat "$out/scaling.md"
+echo
 echo "== Courier.Mls / ts-mls, medians (${quick[*]:-full run})"
 cat "$out/table.md"
 echo
-echo "results: $out (machine.md, table.md, table-openmls.md, throughput.md, courier.json, ts-mls.json, openmls.json, logs, BenchmarkDotNet reports in courier/*/results)"
+echo "results: $out (machine.md, table.md, table-openmls.md, throughput.md, scaling.md, courier.json, ts-mls.json, openmls.json, logs, BenchmarkDotNet reports in courier/*/results)"

@@ -13,7 +13,7 @@ public class DependencyTests
         var references = typeof(Courier.Mls.Crypto.Secret).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
         var others = references.Where(name => !(name is "NSec.Cryptography" or "Courier.Sodium" or "netstandard" || name.StartsWith("System", StringComparison.Ordinal) || name.StartsWith("Microsoft.Win32", StringComparison.Ordinal))).ToList();
         Assert.Empty(others);
-        Assert.Contains("NSec.Cryptography", references);
+        Assert.Contains("Courier.Sodium", references);
     }
 
     /// <summary>

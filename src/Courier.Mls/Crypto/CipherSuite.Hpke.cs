@@ -36,7 +36,7 @@ internal sealed partial class CipherSuite
 
     /// <summary>
     /// EncryptWithLabel of each plaintext to its public key under one prepared info, spread over the
-    /// cores. Each encryption's randomness (what one Encap draws: Nsk bytes for a DHKEM ephemeral key, X-Wing's 64-byte eseed) is drawn first, on the
+    /// cores (<see cref="ParallelWork"/>). Each encryption's randomness (what one Encap draws: Nsk bytes for a DHKEM ephemeral key, X-Wing's 64-byte eseed) is drawn first, on the
     /// calling thread, in list order and with the same calls a loop of single encryptions makes, so
     /// the output is byte for byte that loop's for the same randomness. A failure is thrown as the
     /// loop would throw it: the one of the first failing message in list order.
@@ -54,24 +54,11 @@ internal sealed partial class CipherSuite
         }
 
         var results = new (byte[] KemOutput, byte[] Ciphertext)[messages.Count];
-        var failures = new Exception?[messages.Count];
-        Parallel.For(0, messages.Count, i =>
+        ParallelWork.For(messages.Count, i =>
         {
-            try
-            {
-                var (publicKey, plaintext) = messages[i];
-                results[i] = EncryptWithLabel(publicKey, info, plaintext.Span, new DrawnRandom(drawn, i * Hpke.Kem.EncapRandomSize, Hpke.Kem.EncapRandomSize));
-            }
-            catch (Exception e) when (e is ArgumentException or HpkeException)
-            {
-                failures[i] = e;
-            }
+            var (publicKey, plaintext) = messages[i];
+            results[i] = EncryptWithLabel(publicKey, info, plaintext.Span, new DrawnRandom(drawn, i * Hpke.Kem.EncapRandomSize, Hpke.Kem.EncapRandomSize));
         });
-
-        if (Array.Find(failures, e => e is not null) is { } first)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
-        }
 
         return results;
     }

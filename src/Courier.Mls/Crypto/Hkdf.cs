@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
+using Courier.Sodium;
 
 namespace Courier.Mls.Crypto;
 
 /// <summary>
 /// HKDF (RFC 5869 §2) over SHA-256 (suites 1 to 3 and their HPKE) or SHA-512 (the X-Wing suite and
-/// its HPKE), with the hash and HMAC of the same function. Extract is one HMAC, PRK = HMAC(salt, IKM),
-/// and so is an Expand of at most one block, T(1) = HMAC(PRK, info || 0x01): the BCL's
-/// <see cref="HKDF"/> sets up a KDF context per call, which costs more than the HMAC. Longer outputs
-/// go through <see cref="HKDF.Expand(HashAlgorithmName, ReadOnlySpan{byte}, Span{byte}, ReadOnlySpan{byte})"/>.
+/// its HPKE), with the hash and HMAC of the same function: the BCL's (OpenSSL), but libsodium's HMAC
+/// for short data, where OpenSSL's setup per call costs more than the hashing. Extract is one HMAC,
+/// PRK = HMAC(salt, IKM), and so is an Expand of at most one block, T(1) = HMAC(PRK, info || 0x01).
+/// Longer outputs go through the BCL's <see cref="HKDF.Expand(HashAlgorithmName, ReadOnlySpan{byte}, Span{byte}, ReadOnlySpan{byte})"/>.
 /// </summary>
 internal sealed class Hkdf
 {
@@ -19,6 +20,10 @@ internal sealed class Hkdf
 
     // Above this, info || 0x01 is assembled on the heap (it is public: labels and contexts).
     private const int StackInfoLimit = 256;
+
+    // Up to this many bytes of data, libsodium's HMAC is the faster (measured: 60 bytes 1.7 against
+    // 2.3 µs; at 1,200 bytes OpenSSL's SHA-256 hashes in 2 µs what libsodium's does in 9).
+    private const int ShortDataLimit = 128;
 
     private readonly HashAlgorithmName _hash;
 
@@ -44,7 +49,21 @@ internal sealed class Hkdf
     /// <summary>HMAC(key, data) into <paramref name="mac"/> (HashLen bytes).</summary>
     public void Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> mac)
     {
-        if (_hash == HashAlgorithmName.SHA256)
+        // Short data (labels, contexts, secrets): libsodium, without OpenSSL's per-call setup. Long
+        // data (an HPKE info holding a GroupInfo): OpenSSL, whose SHA-2 is the faster per byte.
+        var sha256 = _hash == HashAlgorithmName.SHA256;
+        if (data.Length <= ShortDataLimit)
+        {
+            if (sha256)
+            {
+                LibSodium.HmacSha256(mac, key, data);
+            }
+            else
+            {
+                LibSodium.HmacSha512(mac, key, data);
+            }
+        }
+        else if (sha256)
         {
             HMACSHA256.HashData(key, data, mac);
         }

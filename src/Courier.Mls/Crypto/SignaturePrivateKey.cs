@@ -1,28 +1,30 @@
 using System.Security.Cryptography;
-using NSec.Cryptography;
+using Courier.Sodium;
 
 namespace Courier.Mls.Crypto;
 
 /// <summary>
-/// A signing key of a ciphersuite's signature scheme (RFC 9420 §5.1.2): Ed25519, held by libsodium in
-/// guarded memory (NSec <see cref="Key"/>), or ECDSA over P-256 with SHA-256, held by the BCL with
-/// its 32-byte scalar in a <see cref="Secret"/>. Its bytes never appear in a string;
-/// <see cref="ExportPrivateKey"/> is the only way out.
+/// A signing key of a ciphersuite's signature scheme (RFC 9420 §5.1.2): Ed25519, libsodium's 64-byte
+/// secret key (seed || public key) in a <see cref="Secret"/> used by libsodium directly (an NSec key
+/// object is a guarded allocation that costs more than a signature, and KeyPackages make and drop
+/// keys often), or ECDSA over P-256 with SHA-256, held by the BCL with its 32-byte scalar in a
+/// <see cref="Secret"/>. Its bytes never appear in a string; <see cref="ExportPrivateKey"/> is the only way out.
 /// </summary>
 public sealed class SignaturePrivateKey : IDisposable
 {
     /// <summary>A private key is 32 bytes: an Ed25519 seed (RFC 8032 §5.1.5) or a P-256 scalar.</summary>
     public const int Size = 32;
 
-    private readonly Key? _ed25519;
+    private readonly Secret? _ed25519;
     private readonly ECDsa? _ecdsa;
     private readonly Secret? _scalar;
 
-    private SignaturePrivateKey(Key key)
+    /// <summary>Takes <paramref name="secretKey"/>, libsodium's Ed25519 secret key.</summary>
+    private SignaturePrivateKey(Secret secretKey, byte[] publicKey)
     {
         Scheme = SignatureScheme.Ed25519;
-        _ed25519 = key;
-        PublicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        _ed25519 = secretKey;
+        PublicKey = publicKey;
     }
 
     private SignaturePrivateKey(Secret scalar)
@@ -72,29 +74,39 @@ public sealed class SignaturePrivateKey : IDisposable
 
     /// <summary>The raw 32 bytes, for storing the key; the caller must wipe the result.</summary>
     public Secret ExportPrivateKey()
-        => _scalar?.Clone() ?? Secret.Take(_ed25519!.Export(KeyBlobFormat.RawPrivateKey));
+        => _scalar?.Clone() ?? Secret.Copy(_ed25519!.Span[..Size]);
 
     /// <summary>An independent copy, for an owner that disposes its keys on its own schedule.</summary>
     internal SignaturePrivateKey Copy()
     {
+        if (_ed25519 is not null)
+        {
+            return new SignaturePrivateKey(_ed25519.Clone(), (byte[])PublicKey.Clone());
+        }
+
         using var bytes = ExportPrivateKey();
         return Import(bytes.Span, Scheme);
     }
 
     /// <summary>Signs <paramref name="data"/>: Ed25519, or ECDSA P-256 SHA-256 DER-encoded (RFC 9420 §5.1.2).</summary>
-    internal byte[] Sign(ReadOnlySpan<byte> data) => _ecdsa is null
-        ? SignatureAlgorithm.Ed25519.Sign(_ed25519!, data)
-        : _ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+    internal byte[] Sign(ReadOnlySpan<byte> data)
+    {
+        if (_ecdsa is not null)
+        {
+            return _ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        }
+
+        var signature = new byte[LibSodium.Ed25519SignatureSize];
+        LibSodium.Ed25519Sign(signature, data, _ed25519!.Span);
+        return signature;
+    }
 
     /// <summary>Verifies a signature of <paramref name="scheme"/>; false for a malformed key or signature or a bad signature.</summary>
     internal static bool Verify(SignatureScheme scheme, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         if (scheme == SignatureScheme.Ed25519)
         {
-            return publicKey.Length == SignatureAlgorithm.Ed25519.PublicKeySize
-                && signature.Length == SignatureAlgorithm.Ed25519.SignatureSize
-                && NSec.Cryptography.PublicKey.TryImport(SignatureAlgorithm.Ed25519, publicKey, KeyBlobFormat.RawPublicKey, out var key)
-                && SignatureAlgorithm.Ed25519.Verify(key!, data, signature);
+            return LibSodium.Ed25519Verify(signature, data, publicKey);
         }
 
         // The import refuses a point off the curve; a signature that is not a DER SEQUENCE of two INTEGERs does not verify.
@@ -129,7 +141,10 @@ public sealed class SignaturePrivateKey : IDisposable
 
         if (scheme == SignatureScheme.Ed25519)
         {
-            return new SignaturePrivateKey(Key.Import(SignatureAlgorithm.Ed25519, privateKey, KeyBlobFormat.RawPrivateKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport }));
+            var secretKey = Secret.Zero(LibSodium.Ed25519SecretKeySize);
+            var publicKey = new byte[LibSodium.Ed25519PublicKeySize];
+            LibSodium.Ed25519SeedKeyPair(publicKey, secretKey.Writable, privateKey);
+            return new SignaturePrivateKey(secretKey, publicKey);
         }
 
         var scalar = Secret.Copy(privateKey);

@@ -93,7 +93,7 @@ internal static class LeafNodeValidation
         var signatureValid = new bool[leaves.Count];
         if (verifySignatures)
         {
-            Parallel.For(0, leaves.Count, i => signatureValid[i] = VerifySignature(leaves[i].Leaf, tree.Suite, groupId, leaves[i].LeafIndex));
+            ParallelWork.For(leaves.Count, i => signatureValid[i] = VerifySignature(leaves[i].Leaf, tree.Suite, groupId, leaves[i].LeafIndex));
         }
 
         for (var i = 0; i < leaves.Count; i++)

@@ -3,7 +3,10 @@ using Courier.Mls.Crypto;
 
 namespace Courier.Mls.Tests.Crypto;
 
-/// <summary>HKDF-SHA256 and HKDF-SHA512 as one HMAC per Extract and per one-block Expand give what the BCL's HKDF gives.</summary>
+/// <summary>
+/// HKDF-SHA256 and HKDF-SHA512 as one HMAC per Extract and per one-block Expand give what the BCL's
+/// HKDF gives; the hash and HMAC (libsodium's for short data) give what the BCL's give.
+/// </summary>
 public class HkdfTests
 {
     /// <summary>RFC 5869 Appendix A.1 (test case 1).</summary>
@@ -54,6 +57,27 @@ public class HkdfTests
                     Assert.Equal(HKDF.Expand(hash, prk, length, info), okm);
                 }
             }
+        }
+    }
+
+    [Fact]
+    public void Hash_and_mac_agree_with_the_BCL_for_every_key_and_data_size()
+    {
+        var random = new Random(7);
+
+        // Keys around both block sizes (64 and 128 bytes), longer ones being hashed first (RFC 2104 §2).
+        foreach (var length in new[] { 0, 1, 31, 32, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129, 300, 5000 })
+        {
+            var data = Bytes(random, length);
+            var key = Bytes(random, length);
+            Assert.Equal(SHA256.HashData(data), Hkdf.Sha256.Hash(data));
+            Assert.Equal(SHA512.HashData(data), Hkdf.Sha512.Hash(data));
+            var mac256 = new byte[32];
+            var mac512 = new byte[64];
+            Hkdf.Sha256.Mac(key, data, mac256);
+            Hkdf.Sha512.Mac(key, data, mac512);
+            Assert.Equal(HMACSHA256.HashData(key, data), mac256);
+            Assert.Equal(HMACSHA512.HashData(key, data), mac512);
         }
     }
 
