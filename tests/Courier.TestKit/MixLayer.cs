@@ -1,0 +1,85 @@
+using System.Buffers.Text;
+using Courier.Node;
+
+namespace Courier.TestKit;
+
+/// <summary>
+/// Three relay processes that mix with one another (issue 14, docs/mixnet.md): the layer a node reaches
+/// with mix routing. Each keeps its store, mix keys and replay tags in a directory of its own, so a
+/// relay killed and restarted comes back with its identity and what it stored.
+/// </summary>
+public sealed class MixLayer : IDisposable
+{
+    private readonly TempDirectory _dir;
+    private readonly string[][] _arguments;
+    private readonly RelayProcess[] _relays;
+
+    private MixLayer(TempDirectory dir, string[][] arguments, RelayProcess[] relays)
+    {
+        _dir = dir;
+        _arguments = arguments;
+        _relays = relays;
+        Addresses = [.. relays.Select(r => r.Address)];
+        Pins = [.. relays.Select(r => Base64Url.DecodeFromChars(r.MixIdentityKey ?? throw new InvalidOperationException("a relay of the layer does not mix")))];
+    }
+
+    /// <summary>The relays' addresses, in the order of <see cref="Pins"/>.</summary>
+    public IReadOnlyList<Uri> Addresses { get; }
+
+    /// <summary>Their mix identity keys, as a layer pins them.</summary>
+    public IReadOnlyList<byte[]> Pins { get; }
+
+    /// <summary>
+    /// Node settings for tests through the mix: no mix delays, and a reply that does not come within
+    /// a few seconds sent again on another path (the defaults, 50 ms a hop and 10 s, suit real use).
+    /// </summary>
+    public static NodeOptions Options(NodeOptions options) => new()
+    {
+        Time = options.Time,
+        Kdf = options.Kdf,
+        FirstContactTimeout = options.FirstContactTimeout,
+        RelayRetry = options.RelayRetry,
+        RejoinCheck = options.RejoinCheck,
+        Relays = options.Relays,
+        Route = RelayRoute.Mix,
+        MixDelay = TimeSpan.Zero,
+        MixReplyTimeout = TimeSpan.FromSeconds(3),
+    };
+
+    /// <summary>Starts three mixing relays on 127.0.0.1, each given <paramref name="arguments"/> too (a store, a retention).</summary>
+    public static async Task<MixLayer> StartAsync(params string[] arguments)
+    {
+        var dir = new TempDirectory();
+        var listen = Enumerable.Range(0, 3).Select(_ => $"127.0.0.1:{RelayProcess.FreePort()}").ToArray();
+        var all = listen.Select((address, i) => (string[])
+            [
+                .. arguments, "--listen", address, "--data", Path.Combine(dir.Path, $"relay{i}"), "--rate-limit", "0",
+                .. listen.Where(peer => peer != address).SelectMany(peer => new[] { "--mix-peer", $"http://{peer}/" }),
+            ]).ToArray();
+        var started = await Task.WhenAll(all.Select(a => RelayProcess.StartAsync(a)));
+        return new MixLayer(dir, all, started);
+    }
+
+    /// <summary>Which relay of the layer is at <paramref name="address"/> (as a node records it).</summary>
+    public int IndexOf(string address) => Array.FindIndex(_relays, r => r.Address.ToString() == address);
+
+    /// <summary>SIGKILLs relay <paramref name="i"/>.</summary>
+    public void Kill(int i) => _relays[i].Kill();
+
+    /// <summary>Starts relay <paramref name="i"/> again, with its data, on its address (after <see cref="Kill"/>).</summary>
+    public async Task RestartAsync(int i)
+    {
+        _relays[i].Dispose();
+        _relays[i] = await RelayProcess.StartAsync(_arguments[i]);
+    }
+
+    public void Dispose()
+    {
+        foreach (var relay in _relays)
+        {
+            relay.Dispose();
+        }
+
+        _dir.Dispose();
+    }
+}
