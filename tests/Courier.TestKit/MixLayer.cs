@@ -43,7 +43,7 @@ public sealed class MixLayer : IDisposable
         Relays = options.Relays,
         Route = RelayRoute.Mix,
         MixDelay = TimeSpan.Zero,
-        MixReplyTimeout = TimeSpan.FromSeconds(3),
+        MixReplyTimeout = TimeSpan.FromSeconds(2),
     };
 
     /// <summary>Starts three mixing relays on 127.0.0.1, each given <paramref name="arguments"/> too (a store, a retention).</summary>
