@@ -53,7 +53,7 @@ public sealed class MixLayer : IDisposable
         var listen = Enumerable.Range(0, 3).Select(_ => $"127.0.0.1:{RelayProcess.FreePort()}").ToArray();
         var all = listen.Select((address, i) => (string[])
             [
-                .. arguments, "--listen", address, "--data", Path.Combine(dir.Path, $"relay{i}"), "--rate-limit", "0",
+                .. arguments, "--listen", address, "--data", Path.Combine(dir.Path, $"relay{i}"),
                 .. listen.Where(peer => peer != address).SelectMany(peer => new[] { "--mix-peer", $"http://{peer}/" }),
             ]).ToArray();
         var started = await Task.WhenAll(all.Select(a => RelayProcess.StartAsync(a)));
