@@ -34,6 +34,7 @@ public sealed class NodeCellTests(MixLayerFixture mixes) : IDisposable, IClassFi
         Assert.Empty((await a.SyncAsync()).Received);
         Assert.Equal(["first", "second"], a.Read("north").Select(m => m.Text));
         Assert.Empty(a.Inbox(unreadOnly: true));
+        await AssertThroughTheMixAsync(route, a);
     }
 
     /// <summary>Through the mix, the relay down is the one that stores the cell's drops: the last hop of every path.</summary>
@@ -76,6 +77,8 @@ public sealed class NodeCellTests(MixLayerFixture mixes) : IDisposable, IClassFi
                 Assert.Single((await member.SyncAsync()).Received, m => m.Text == "written while the relay was down");
                 Assert.Empty((await member.SyncAsync()).Received);
             }
+
+            await AssertThroughTheMixAsync(route, a);
         }
         finally
         {
@@ -203,6 +206,23 @@ public sealed class NodeCellTests(MixLayerFixture mixes) : IDisposable, IClassFi
         var mixes = route == RelayRoute.Mix ? await _mixes.LayerAsync() : null;
         await TestNodes.CellOfThreeAsync(relay ?? mixes!.Addresses[0], a, b, c, mixes);
         return (a, b, c);
+    }
+
+    /// <summary>With mix routing, no relay of the layer served a drop request directly, and the one storing the cell performed some from the mix.</summary>
+    private async Task AssertThroughTheMixAsync(RelayRoute route, CourierNode member)
+    {
+        if (route != RelayRoute.Mix)
+        {
+            return;
+        }
+
+        var mixes = await _mixes.LayerAsync();
+        for (var i = 0; i < mixes.Addresses.Count; i++)
+        {
+            var (direct, mixed) = await mixes.DropRequestsAsync(i);
+            Assert.Equal(0, direct);
+            Assert.True(i != mixes.IndexOf(member.Describe("north").Relay) || mixed > 0, "the relay storing the cell performed no request from the mix");
+        }
     }
 
     private CourierNode NewNode(RelayRoute route = RelayRoute.Direct) => _nodes.Create(OptionsFor(route));

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using Courier.Node;
 
 namespace Courier.TestKit;
@@ -10,6 +11,8 @@ namespace Courier.TestKit;
 /// </summary>
 public sealed class MixLayer : IDisposable
 {
+    private static readonly string[] DirectRoutes = ["create_drop", "append", "fetch", "trim"];
+
     private readonly TempDirectory _dir;
     private readonly string[][] _arguments;
     private readonly RelayProcess[] _relays;
@@ -62,6 +65,31 @@ public sealed class MixLayer : IDisposable
 
     /// <summary>Which relay of the layer is at <paramref name="address"/> (as a node records it).</summary>
     public int IndexOf(string address) => Array.FindIndex(_relays, r => r.Address.ToString() == address);
+
+    /// <summary>
+    /// The drop requests relay <paramref name="i"/> served since it (re)started, from its /metrics: those
+    /// that came to it directly (create, append, fetch, trim) and those it performed as the last hop of a
+    /// mix packet. A test through the mix checks with it that its requests did not go direct.
+    /// </summary>
+    public async Task<(long Direct, long Mixed)> DropRequestsAsync(int i)
+    {
+        using var http = new HttpClient { BaseAddress = _relays[i].Address };
+        long direct = 0, mixed = 0;
+        foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
+        {
+            var count = line.Length == 0 || line[0] == '#' ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            if (DirectRoutes.Any(route => line.StartsWith($"courier_relay_requests_total{{route=\"{route}\"", StringComparison.Ordinal)))
+            {
+                direct += count;
+            }
+            else if (line.StartsWith("courier_mix_packets_total{outcome=\"performed\"}", StringComparison.Ordinal))
+            {
+                mixed += count;
+            }
+        }
+
+        return (direct, mixed);
+    }
 
     /// <summary>SIGKILLs relay <paramref name="i"/>.</summary>
     public void Kill(int i) => _relays[i].Kill();

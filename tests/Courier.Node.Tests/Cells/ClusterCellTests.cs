@@ -23,6 +23,7 @@ public sealed class ClusterCellTests(ClusterCellTests.Layer layer) : IClassFixtu
             ? new HttpRelay(mixes.Addresses[0])
             : new HttpRelay(target, new MixHandler(target, [.. mixes.Addresses.Select(HttpRelay.AddressOf)], mixes.Pins, MixLayer.Options(new NodeOptions())));
         using var people = new People(relay, new CellSettings(TimeSpan.FromSeconds(60), TimeProvider.System));
+        var before = await mixes.DropRequestsAsync(0);
         var cell = await people.CellAsync("Starik", "Alyosha", "Galya");
         var senders = new[] { "Starik", "Alyosha", "Galya" };
         var sent = new List<string>();
@@ -52,6 +53,11 @@ public sealed class ClusterCellTests(ClusterCellTests.Layer layer) : IClassFixtu
                 var texts = (await member.SyncAsync()).Select(m => ((TextContent)m.Content).Text).ToList();
                 Assert.Equal(sent.Where((_, i) => senders[i % 3] != name).Order(), texts.Order());
             }
+
+            // Each route reached the storing relay only its own way.
+            var after = await mixes.DropRequestsAsync(0);
+            Assert.Equal(route == RelayRoute.Direct, after.Direct > before.Direct);
+            Assert.Equal(route == RelayRoute.Mix, after.Mixed > before.Mixed);
         }
         finally
         {

@@ -73,6 +73,14 @@ public sealed class RelayCellTests(MixLayerFixture mixes) : IDisposable, IClassF
                 Assert.Equal(expected.Order(), texts.Order());
                 Assert.Equal(texts.Count, texts.Distinct().Count());
             }
+
+            // Through the mix, since its last restart the storing relay performed requests only from the mix.
+            if (mixes is not null)
+            {
+                var (direct, mixed) = await mixes.DropRequestsAsync(0);
+                Assert.Equal(0, direct);
+                Assert.True(mixed > 0);
+            }
         }
         finally
         {
