@@ -77,18 +77,19 @@ public sealed class MixLayer : IDisposable
         long direct = 0, mixed = 0;
         foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
         {
-            var count = line.Length == 0 || line[0] == '#' ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
             if (DirectRoutes.Any(route => line.StartsWith($"courier_relay_requests_total{{route=\"{route}\"", StringComparison.Ordinal)))
             {
-                direct += count;
+                direct += Count(line);
             }
-            else if (line.StartsWith("courier_mix_packets_total{outcome=\"performed\"}", StringComparison.Ordinal))
+            else if (line.StartsWith("courier_mix_packets_total{outcome=\"performed\"} ", StringComparison.Ordinal))
             {
-                mixed += count;
+                mixed += Count(line);
             }
         }
 
         return (direct, mixed);
+
+        static long Count(string line) => long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 
     /// <summary>SIGKILLs relay <paramref name="i"/>.</summary>
