@@ -26,7 +26,7 @@ public sealed class FallBehindTests : ShortRetentionTests
     /// <summary>On one relay reached directly, or on a layer of three reached through the mix (issue 14, must-hold 5).</summary>
     private Task RunAsync(bool nats, RelayRoute route) => route == RelayRoute.Direct
         ? WithRelayAsync(nats, relay => RunAsync(relay.Address, null))
-        : WithMixLayerAsync(nats, layer => RunAsync(layer.Addresses[0], layer));
+        : WithMixLayerAsync(nats, layer => RunAsync(layer.ContactRelay!.Address, layer));
 
     private async Task RunAsync(Uri relay, MixLayer? mixes)
     {

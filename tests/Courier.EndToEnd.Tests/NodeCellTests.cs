@@ -198,13 +198,13 @@ public sealed class NodeCellTests(MixLayerFixture mixes) : IDisposable, IClassFi
 
     /// <summary>
     /// Three new nodes in the cell "north" (<see cref="TestNodes.CellOfThreeAsync"/>): on <paramref name="relay"/>
-    /// reached directly, or, with mix routing, on the class's mix layer (first contacts through its first relay).
+    /// reached directly, or, with mix routing, on the class's mix layer (first contacts through its contact relay).
     /// </summary>
     private async Task<(CourierNode A, CourierNode B, CourierNode C)> CellOfThreeAsync(Uri? relay, RelayRoute route = RelayRoute.Direct)
     {
         var (a, b, c) = (NewNode(route), NewNode(route), NewNode(route));
         var mixes = route == RelayRoute.Mix ? await _mixes.LayerAsync() : null;
-        await TestNodes.CellOfThreeAsync(relay ?? mixes!.Addresses[0], a, b, c, mixes);
+        await TestNodes.CellOfThreeAsync(relay ?? mixes!.ContactRelay!.Address, a, b, c, mixes);
         return (a, b, c);
     }
 

@@ -26,11 +26,11 @@ public abstract class ShortRetentionTests : IDisposable
         await test(relay);
     }
 
-    /// <summary>As <see cref="WithRelayAsync"/>, with a layer of three mixing relays (each on SQLite, or all three on one NATS server).</summary>
+    /// <summary>As <see cref="WithRelayAsync"/>, with a layer of three mixing relays and a contact relay outside it (each on SQLite, or all on one NATS server).</summary>
     protected async Task WithMixLayerAsync(bool nats, Func<MixLayer, Task> test)
     {
         using var server = nats ? await NatsServer.StartAsync(1) : null;
-        using var layer = await MixLayer.StartAsync([.. Store(server), .. RetentionArguments]);
+        using var layer = await MixLayer.StartAsync([.. Store(server), .. RetentionArguments], contactRelay: true);
         await test(layer);
     }
 

@@ -11,6 +11,8 @@ namespace Courier.TestKit;
 /// </summary>
 public sealed class MixLayer : IDisposable
 {
+    private static readonly TimeSpan MinRelayRetry = TimeSpan.FromSeconds(30);
+
     private static readonly string[] DirectRoutes = ["create_drop", "append", "fetch", "trim"];
 
     private readonly TempDirectory _dir;
@@ -33,34 +35,45 @@ public sealed class MixLayer : IDisposable
     public IReadOnlyList<byte[]> Pins { get; }
 
     /// <summary>
-    /// Node settings for tests through the mix: no mix delays, and a reply that does not come within
-    /// a few seconds sent again on another path (the defaults, 50 ms a hop and 10 s, suit real use).
+    /// <paramref name="options"/>' clock, key stretching, timeouts and relays, for tests through the mix:
+    /// no mix delays, a reply that does not come within 5 s sent again on another path (the defaults, 50 ms
+    /// a hop and 10 s, suit real use), and at least 30 s of retries (the default), so that replies slowed
+    /// past their timeout on a loaded machine (three cold relay processes) are retried rather than the
+    /// operation failing after one or two attempts.
     /// </summary>
     public static NodeOptions Options(NodeOptions options) => new()
     {
         Time = options.Time,
         Kdf = options.Kdf,
         FirstContactTimeout = options.FirstContactTimeout,
-        RelayRetry = options.RelayRetry,
+        RelayRetry = options.RelayRetry < MinRelayRetry ? MinRelayRetry : options.RelayRetry,
         RejoinCheck = options.RejoinCheck,
         Relays = options.Relays,
         Route = RelayRoute.Mix,
         MixDelay = TimeSpan.Zero,
-        MixReplyTimeout = TimeSpan.FromSeconds(2),
+        MixReplyTimeout = TimeSpan.FromSeconds(5),
     };
 
-    /// <summary>Starts three mixing relays on 127.0.0.1, each given <paramref name="arguments"/> too (a store, a retention).</summary>
-    public static async Task<MixLayer> StartAsync(params string[] arguments)
+    /// <summary>
+    /// A relay outside the layer, for first contacts (null unless asked for): a node that used a relay
+    /// directly before it pinned a layer that holds it keeps reaching it directly until it is reopened
+    /// (the node's relay pool caches one connection per address), so first contacts go elsewhere.
+    /// </summary>
+    public RelayProcess? ContactRelay { get; private init; }
+
+    /// <summary>Starts three mixing relays on 127.0.0.1, each given <paramref name="arguments"/> too (a store, a retention), and with <paramref name="contactRelay"/> a fourth outside the layer.</summary>
+    public static async Task<MixLayer> StartAsync(IReadOnlyList<string>? arguments = null, bool contactRelay = false)
     {
         var dir = new TempDirectory();
-        var listen = Enumerable.Range(0, 3).Select(_ => $"127.0.0.1:{RelayProcess.FreePort()}").ToArray();
-        var all = listen.Select((address, i) => (string[])
+        var listen = Enumerable.Range(0, 4).Select(_ => $"127.0.0.1:{RelayProcess.FreePort()}").ToArray();
+        var all = listen.Take(3).Select((address, i) => (string[])
             [
-                .. arguments, "--listen", address, "--data", Path.Combine(dir.Path, $"relay{i}"),
-                .. listen.Where(peer => peer != address).SelectMany(peer => new[] { "--mix-peer", $"http://{peer}/" }),
+                .. arguments ?? [], "--listen", address, "--data", Path.Combine(dir.Path, $"relay{i}"),
+                .. listen.Take(3).Where(peer => peer != address).SelectMany(peer => new[] { "--mix-peer", $"http://{peer}/" }),
             ]).ToArray();
+        var contact = contactRelay ? RelayProcess.StartAsync([.. arguments ?? [], "--listen", listen[3], "--data", Path.Combine(dir.Path, "contact")]) : Task.FromResult<RelayProcess>(null!);
         var started = await Task.WhenAll(all.Select(a => RelayProcess.StartAsync(a)));
-        return new MixLayer(dir, all, started);
+        return new MixLayer(dir, all, started) { ContactRelay = await contact };
     }
 
     /// <summary>Which relay of the layer is at <paramref name="address"/> (as a node records it).</summary>
@@ -108,6 +121,8 @@ public sealed class MixLayer : IDisposable
         {
             relay.Dispose();
         }
+
+        ContactRelay?.Dispose();
 
         _dir.Dispose();
     }

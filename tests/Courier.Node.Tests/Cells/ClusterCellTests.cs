@@ -73,7 +73,7 @@ public sealed class ClusterCellTests(ClusterCellTests.Layer layer) : IClassFixtu
         private readonly Lazy<Task<(NatsServer Cluster, MixLayer Mixes)>> _started = new(async () =>
         {
             var cluster = await NatsServer.StartAsync(3);
-            return (cluster, await MixLayer.StartAsync("--store", "nats", "--nats", cluster.Urls, "--replicas", "3", "--rate-limit", "0"));
+            return (cluster, await MixLayer.StartAsync(["--store", "nats", "--nats", cluster.Urls, "--replicas", "3", "--rate-limit", "0"]));
         });
 
         public Task<(NatsServer Cluster, MixLayer Mixes)> StartAsync() => _started.Value;
