@@ -6,21 +6,32 @@ namespace Courier.EndToEnd.Tests;
 /// <summary>
 /// Issue 12, must-hold 3: a member away longer than a real relay process keeps envelopes (a
 /// retention of seconds) comes back, is told it fell behind, rejoins, reads what was sent after,
-/// and what waited in its outbox is delivered; with the SQLite and the NATS store.
+/// and what waited in its outbox is delivered; with the SQLite and the NATS store, with direct and
+/// with mix routing (issue 14, must-hold 5).
 /// </summary>
 public sealed class FallBehindTests : ShortRetentionTests
 {
-    [Fact]
-    public Task With_the_sqlite_store_a_member_away_past_retention_rejoins_and_its_outbox_is_delivered()
-        => WithRelayAsync(nats: false, RunAsync);
+    [Theory]
+    [InlineData(RelayRoute.Direct)]
+    [InlineData(RelayRoute.Mix)]
+    public Task With_the_sqlite_store_a_member_away_past_retention_rejoins_and_its_outbox_is_delivered(RelayRoute route)
+        => RunAsync(nats: false, route);
 
-    [NatsFact]
-    public Task With_the_nats_store_a_member_away_past_retention_rejoins_and_its_outbox_is_delivered()
-        => WithRelayAsync(nats: true, RunAsync);
+    [NatsTheory]
+    [InlineData(RelayRoute.Direct)]
+    [InlineData(RelayRoute.Mix)]
+    public Task With_the_nats_store_a_member_away_past_retention_rejoins_and_its_outbox_is_delivered(RelayRoute route)
+        => RunAsync(nats: true, route);
 
-    private async Task RunAsync(RelayProcess relay)
+    /// <summary>On one relay reached directly, or on a layer of three reached through the mix (issue 14, must-hold 5).</summary>
+    private Task RunAsync(bool nats, RelayRoute route) => route == RelayRoute.Direct
+        ? WithRelayAsync(nats, relay => RunAsync(relay.Address, null))
+        : WithMixLayerAsync(nats, layer => RunAsync(layer.ContactRelay!.Address, layer));
+
+    private async Task RunAsync(Uri relay, MixLayer? mixes)
     {
-        var (a, b, c) = await CellOfThreeAsync(relay.Address);
+        var route = mixes is null ? RelayRoute.Direct : RelayRoute.Mix;
+        var (a, b, c) = await CellOfThreeAsync(relay, mixes);
         await c.SendAsync("north", "before");
         Assert.Equal(["before"], (await a.SyncAsync()).Received.Select(m => m.Text));
         Assert.Equal(["before"], (await b.SyncAsync()).Received.Select(m => m.Text));
@@ -28,7 +39,7 @@ public sealed class FallBehindTests : ShortRetentionTests
         // c writes while it cannot reach the relay (the message waits in its outbox), then goes away.
         var home = c.Home;
         Close(c);
-        c = Open(home, unreachable: true);
+        c = Open(home, route, unreachable: true);
         await Assert.ThrowsAsync<RelayUnreachableException>(() => c.SendAsync("north", "written while away"));
         Close(c);
 
@@ -37,7 +48,7 @@ public sealed class FallBehindTests : ShortRetentionTests
         await a.SendAsync("north", "first of the new epoch");
         Assert.Equal(["first of the new epoch"], (await b.SyncAsync()).Received.Select(m => m.Text));
         await a.SendAsync("north", "while c was away");
-        await RetentionProbe.WaitAsync(relay.Address, Retention);
+        await RetentionProbe.WaitAsync(new Uri(a.Describe("north").Relay), Retention);
 
         // a (checking its rejoin drop on every sync here; daily by default) puts the cell's GroupInfo back.
         Assert.Empty((await a.SyncAsync()).Problems);
@@ -48,7 +59,7 @@ public sealed class FallBehindTests : ShortRetentionTests
         Assert.Contains(atB.Notices, n => n.StartsWith("Cell \"north\": The relay deleted messages of this cell", StringComparison.Ordinal));
 
         // c comes back: told it fell behind, rejoins, and what waited goes out in the new epoch.
-        c = Open(home, unreachable: false);
+        c = Open(home, route, unreachable: false);
         var back = await c.SyncAsync();
         Assert.Empty(back.Problems);
         Assert.Contains(back.Notices, n => n.Contains("fell behind; it rejoined the cell", StringComparison.Ordinal));
@@ -67,21 +78,23 @@ public sealed class FallBehindTests : ShortRetentionTests
     }
 
     /// <summary>Three new nodes in the cell "north" (<see cref="TestNodes.CellOfThreeAsync"/>).</summary>
-    private async Task<(CourierNode A, CourierNode B, CourierNode C)> CellOfThreeAsync(Uri relay)
+    private async Task<(CourierNode A, CourierNode B, CourierNode C)> CellOfThreeAsync(Uri relay, MixLayer? mixes)
     {
-        var (a, b, c) = (NewNode(), NewNode(), NewNode());
-        await TestNodes.CellOfThreeAsync(relay, a, b, c);
+        var route = mixes is null ? RelayRoute.Direct : RelayRoute.Mix;
+        var (a, b, c) = (NewNode(route), NewNode(route), NewNode(route));
+        await TestNodes.CellOfThreeAsync(relay, a, b, c, mixes);
         return (a, b, c);
     }
 
-    private CourierNode NewNode() => Nodes.Create(Options(unreachable: false));
+    private CourierNode NewNode(RelayRoute route) => Nodes.Create(Options(route, unreachable: false));
 
-    private CourierNode Open(string home, bool unreachable) => Nodes.Reopen(home, Options(unreachable));
+    private CourierNode Open(string home, RelayRoute route, bool unreachable) => Nodes.Reopen(home, Options(route, unreachable));
 
     private void Close(CourierNode node) => Nodes.Close(node);
 
-    /// <summary>Every sync checks the rejoin drop; <paramref name="unreachable"/> sends every relay call to a closed port.</summary>
-    private static NodeOptions Options(bool unreachable) => unreachable
-        ? new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1), RejoinCheck = TimeSpan.Zero, Relays = _ => new HttpRelay(new Uri($"http://127.0.0.1:{RelayProcess.FreePort()}/")) }
+    /// <summary>Every sync checks the rejoin drop; <paramref name="unreachable"/> sends every relay call, directly, to a closed port.</summary>
+    private static NodeOptions Options(RelayRoute route, bool unreachable) => unreachable
+        ? new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1), RejoinCheck = TimeSpan.Zero, Route = RelayRoute.Direct, Relays = _ => new HttpRelay(new Uri($"http://127.0.0.1:{RelayProcess.FreePort()}/")) }
+        : route == RelayRoute.Mix ? MixLayer.Options(Options(RelayRoute.Direct, unreachable: false))
         : new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1), RejoinCheck = TimeSpan.Zero };
 }

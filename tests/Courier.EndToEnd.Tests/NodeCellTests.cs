@@ -5,44 +5,71 @@ using Courier.Node.Relay;
 
 namespace Courier.EndToEnd.Tests;
 
-/// <summary>Cells as nodes keep them: in the vault, across restarts and relay outages, with Welcomes and KeyPackages through pairwise drops.</summary>
-public sealed class NodeCellTests : IDisposable
+/// <summary>
+/// Cells as nodes keep them: in the vault, across restarts and relay outages, with Welcomes and KeyPackages through pairwise drops.
+/// The tests of delivery and outages run with direct routing and with mix routing (issue 14, must-hold 5).
+/// </summary>
+public sealed class NodeCellTests(MixLayerFixture mixes) : IDisposable, IClassFixture<MixLayerFixture>
 {
+    private readonly MixLayerFixture _mixes = mixes;
     private readonly string _relayData = Directory.CreateTempSubdirectory("courier-nodecells-").FullName;
     private readonly TestNodes _nodes = new();
 
-    [Fact]
-    public async Task A_reopened_node_continues_its_cell_keeps_its_inbox_and_reads_each_message_once()
+    [Theory]
+    [InlineData(RelayRoute.Direct)]
+    [InlineData(RelayRoute.Mix)]
+    public async Task A_reopened_node_continues_its_cell_keeps_its_inbox_and_reads_each_message_once(RelayRoute route)
     {
-        using var relay = await StartRelayAsync();
-        var (a, b, _) = await CellOfThreeAsync(relay.Address);
+        using var relay = route == RelayRoute.Direct ? await StartRelayAsync() : null;
+        var (a, b, _) = await CellOfThreeAsync(relay?.Address, route);
         await b.SendAsync("north", "first");
         Assert.Equal(["first"], (await a.SyncAsync()).Received.Select(m => m.Text));
 
         var home = a.Home;
         _nodes.Close(a);
-        a = _nodes.Reopen(home, Options);
+        a = _nodes.Reopen(home, OptionsFor(route));
         Assert.Equal(["first"], a.Inbox().Select(m => m.Text));
         await b.SendAsync("north", "second");
         Assert.Equal(["second"], (await a.SyncAsync()).Received.Select(m => m.Text));
         Assert.Empty((await a.SyncAsync()).Received);
         Assert.Equal(["first", "second"], a.Read("north").Select(m => m.Text));
         Assert.Empty(a.Inbox(unreadOnly: true));
+        await AssertThroughTheMixAsync(route, a);
     }
 
-    [Fact]
-    public async Task A_message_sent_while_the_relay_is_down_waits_in_the_outbox_and_arrives_once()
+    /// <summary>Through the mix, the relay down is the one that stores the cell's drops: the last hop of every path.</summary>
+    [Theory]
+    [InlineData(RelayRoute.Direct)]
+    [InlineData(RelayRoute.Mix)]
+    public async Task A_message_sent_while_the_relay_is_down_waits_in_the_outbox_and_arrives_once(RelayRoute route)
     {
         var port = RelayProcess.FreePort();
         string[] args = ["--listen", $"127.0.0.1:{port}", "--data", _relayData];
-        var relay = await RelayProcess.StartAsync(args);
+        var relay = route == RelayRoute.Direct ? await RelayProcess.StartAsync(args) : null;
         try
         {
-            var (a, b, c) = await CellOfThreeAsync(relay.Address);
-            relay.Kill();
+            var (a, b, c) = await CellOfThreeAsync(relay?.Address, route);
+            var mixes = route == RelayRoute.Mix ? await _mixes.LayerAsync() : null;
+            var storing = mixes?.IndexOf(a.Describe("north").Relay) ?? -1;
+            if (mixes is null)
+            {
+                relay!.Kill();
+            }
+            else
+            {
+                mixes.Kill(storing);
+            }
+
             await Assert.ThrowsAsync<RelayUnreachableException>(() => a.SendAsync("north", "written while the relay was down"));
-            relay.Dispose();
-            relay = await RelayProcess.StartAsync(args);
+            if (mixes is null)
+            {
+                relay!.Dispose();
+                relay = await RelayProcess.StartAsync(args);
+            }
+            else
+            {
+                await mixes.RestartAsync(storing);
+            }
 
             Assert.Empty((await a.SyncAsync()).Problems);
             foreach (var member in new[] { b, c })
@@ -50,10 +77,12 @@ public sealed class NodeCellTests : IDisposable
                 Assert.Single((await member.SyncAsync()).Received, m => m.Text == "written while the relay was down");
                 Assert.Empty((await member.SyncAsync()).Received);
             }
+
+            await AssertThroughTheMixAsync(route, a);
         }
         finally
         {
-            relay.Dispose();
+            relay?.Dispose();
         }
     }
 
@@ -167,16 +196,38 @@ public sealed class NodeCellTests : IDisposable
 
     private Task<RelayProcess> StartRelayAsync() => RelayProcess.StartAsync("--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", _relayData);
 
-    /// <summary>Three new nodes in the cell "north" (<see cref="TestNodes.CellOfThreeAsync"/>).</summary>
-    private async Task<(CourierNode A, CourierNode B, CourierNode C)> CellOfThreeAsync(Uri relay)
+    /// <summary>
+    /// Three new nodes in the cell "north" (<see cref="TestNodes.CellOfThreeAsync"/>): on <paramref name="relay"/>
+    /// reached directly, or, with mix routing, on the class's mix layer (first contacts through its contact relay).
+    /// </summary>
+    private async Task<(CourierNode A, CourierNode B, CourierNode C)> CellOfThreeAsync(Uri? relay, RelayRoute route = RelayRoute.Direct)
     {
-        var (a, b, c) = (NewNode(), NewNode(), NewNode());
-        await TestNodes.CellOfThreeAsync(relay, a, b, c);
+        var (a, b, c) = (NewNode(route), NewNode(route), NewNode(route));
+        var mixes = route == RelayRoute.Mix ? await _mixes.LayerAsync() : null;
+        await TestNodes.CellOfThreeAsync(relay ?? mixes!.ContactRelay!.Address, a, b, c, mixes);
         return (a, b, c);
     }
 
+    /// <summary>With mix routing, no relay of the layer served a drop request directly, and the one storing the cell performed some from the mix.</summary>
+    private async Task AssertThroughTheMixAsync(RelayRoute route, CourierNode member)
+    {
+        if (route != RelayRoute.Mix)
+        {
+            return;
+        }
 
-    private CourierNode NewNode() => _nodes.Create(Options);
+        var mixes = await _mixes.LayerAsync();
+        for (var i = 0; i < mixes.Addresses.Count; i++)
+        {
+            var (direct, mixed) = await mixes.DropRequestsAsync(i);
+            Assert.Equal(0, direct);
+            Assert.True(i != mixes.IndexOf(member.Describe("north").Relay) || mixed > 0, "the relay storing the cell performed no request from the mix");
+        }
+    }
+
+    private CourierNode NewNode(RelayRoute route = RelayRoute.Direct) => _nodes.Create(OptionsFor(route));
 
     private static NodeOptions Options => new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1) };
+
+    private static NodeOptions OptionsFor(RelayRoute route) => route == RelayRoute.Mix ? MixLayer.Options(Options) : Options;
 }

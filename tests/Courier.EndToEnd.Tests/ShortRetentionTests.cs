@@ -22,11 +22,22 @@ public abstract class ShortRetentionTests : IDisposable
     protected async Task WithRelayAsync(bool nats, Func<RelayProcess, Task> test)
     {
         using var server = nats ? await NatsServer.StartAsync(1) : null;
-        string[] store = server is null ? ["--data", _relayData] : ["--store", "nats", "--nats", server.Urls, "--replicas", "1", "--allow-single-replica"];
-        var days = (Retention.TotalSeconds / 86_400).ToString("R", CultureInfo.InvariantCulture);
-        using var relay = await RelayProcess.StartAsync([.. store, "--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--retention-days", days, "--rate-limit", "0", "--drop-rate", "0"]);
+        using var relay = await RelayProcess.StartAsync([.. server is null ? ["--data", _relayData] : Store(server), "--listen", $"127.0.0.1:{RelayProcess.FreePort()}", .. RetentionArguments]);
         await test(relay);
     }
+
+    /// <summary>As <see cref="WithRelayAsync"/>, with a layer of three mixing relays and a contact relay outside it (each on SQLite, or all on one NATS server).</summary>
+    protected async Task WithMixLayerAsync(bool nats, Func<MixLayer, Task> test)
+    {
+        using var server = nats ? await NatsServer.StartAsync(1) : null;
+        using var layer = await MixLayer.StartAsync([.. Store(server), .. RetentionArguments], contactRelay: true);
+        await test(layer);
+    }
+
+    private static string[] RetentionArguments => ["--retention-days", (Retention.TotalSeconds / 86_400).ToString("R", CultureInfo.InvariantCulture), "--rate-limit", "0", "--drop-rate", "0"];
+
+    /// <summary>The NATS store on <paramref name="server"/>; none (SQLite in the relay's --data) without.</summary>
+    private static string[] Store(NatsServer? server) => server is null ? [] : ["--store", "nats", "--nats", server.Urls, "--replicas", "1", "--allow-single-replica"];
 
     protected virtual void Dispose(bool disposing)
     {

@@ -60,12 +60,19 @@ public sealed class TestNodes : IDisposable
         await accepted;
     }
 
-    /// <summary>Node <paramref name="a"/> makes first contact with <paramref name="b"/> ("Alyosha") and <paramref name="c"/> ("Galya"), creates the cell "north" in a layer of the relay and adds them; both join.</summary>
-    public static async Task CellOfThreeAsync(Uri relay, CourierNode a, CourierNode b, CourierNode c)
+    /// <summary>
+    /// Node <paramref name="a"/> makes first contact with <paramref name="b"/> ("Alyosha") and <paramref name="c"/> ("Galya"), creates the cell "north" in a layer of the relay and adds them; both join.
+    /// With <paramref name="mixes"/>, the layer is those three relays, which every member pins, so that nodes with mix routing reach the cell's drops through the mix.
+    /// </summary>
+    public static async Task CellOfThreeAsync(Uri relay, CourierNode a, CourierNode b, CourierNode c, MixLayer? mixes = null)
     {
         await ContactAsync(relay, a, b, "Alyosha");
         await ContactAsync(relay, a, c, "Galya");
-        a.CreateLayer("north", [relay]);
+        foreach (var member in mixes is null ? [a] : new[] { a, b, c })
+        {
+            member.CreateLayer("north", mixes?.Addresses ?? [relay], mixPins: mixes?.Pins);
+        }
+
         await a.CreateCellAsync("north");
         await a.AddToCellAsync("north", ["Alyosha", "Galya"]);
         Assert.Equal(["north"], (await b.SyncAsync()).Contacts.JoinedCells);

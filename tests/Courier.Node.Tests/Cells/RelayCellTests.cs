@@ -1,28 +1,35 @@
 using System.Text;
 using Courier.Node.Cells;
 using Courier.Node.Relay;
+using Courier.Node.Relay.Mix;
 using Courier.Relay.Client;
 using Microsoft.Data.Sqlite;
 
 namespace Courier.Node.Tests.Cells;
 
-/// <summary>Cells over a real relay process (the built <c>courier relay serve</c>).</summary>
-public sealed class RelayCellTests : IDisposable
+/// <summary>Cells over a real relay process (the built <c>courier relay serve</c>); the crash test also through a mix layer of three (issue 14, must-hold 5).</summary>
+public sealed class RelayCellTests(MixLayerFixture mixes) : IDisposable, IClassFixture<MixLayerFixture>
 {
     private static readonly string[] CodeNames = ["Starik", "Alyosha", "Galya", "Volodya", "Nadya"];
+
+    private readonly MixLayerFixture _mixes = mixes;
 
     private readonly string _data = Directory.CreateTempSubdirectory("courier-cells-").FullName;
     private readonly List<IDisposable> _owned = [];
 
-    [Fact]
-    public async Task Relay_killed_and_restarted_during_a_burst_every_message_reaches_every_member_exactly_once()
+    /// <summary>Through the mix, the relay killed is the one that stores the cell's drops: the last hop of every path.</summary>
+    [Theory]
+    [InlineData(RelayRoute.Direct)]
+    [InlineData(RelayRoute.Mix)]
+    public async Task Relay_killed_and_restarted_during_a_burst_every_message_reaches_every_member_exactly_once(RelayRoute route)
     {
         var port = RelayProcess.FreePort();
         string[] args = ["--listen", $"127.0.0.1:{port}", "--data", _data];
-        var relay = await RelayProcess.StartAsync(args);
+        var relay = route == RelayRoute.Direct ? await RelayProcess.StartAsync(args) : null;
+        var mixes = route == RelayRoute.Mix ? await _mixes.LayerAsync() : null;
         try
         {
-            var cell = await CellAsync(relay.Address);
+            var cell = await CellAsync(relay?.Address ?? mixes!.Addresses[0], mixes);
             var senders = new[] { "Starik", "Galya", "Nadya" };
             var sent = new List<string>();
             var kills = 0;
@@ -31,16 +38,24 @@ public sealed class RelayCellTests : IDisposable
                 if (i % 20 == 10)
                 {
                     // SIGKILL, then a restart a moment later: appends in flight are retried with their message id.
-                    relay.Kill();
+                    relay?.Kill();
+                    mixes?.Kill(0);
                     kills++;
                     var restart = Task.Run(async () =>
                     {
                         await Task.Delay(300);
+                        if (mixes is not null)
+                        {
+                            await mixes.RestartAsync(0);
+                            return null;
+                        }
+
                         return await RelayProcess.StartAsync(args);
                     });
                     var text = $"message {i}";
                     await cell[senders[i % 3]].SendAsync(new TextContent(text));
                     sent.Add(text);
+                    relay?.Dispose();
                     relay = await restart;
                     continue;
                 }
@@ -58,10 +73,18 @@ public sealed class RelayCellTests : IDisposable
                 Assert.Equal(expected.Order(), texts.Order());
                 Assert.Equal(texts.Count, texts.Distinct().Count());
             }
+
+            // Through the mix, since its last restart the storing relay performed requests only from the mix.
+            if (mixes is not null)
+            {
+                var (direct, mixed) = await mixes.DropRequestsAsync(0);
+                Assert.Equal(0, direct);
+                Assert.True(mixed > 0);
+            }
         }
         finally
         {
-            relay.Dispose();
+            relay?.Dispose();
         }
     }
 
@@ -118,9 +141,13 @@ public sealed class RelayCellTests : IDisposable
         Directory.Delete(_data, recursive: true);
     }
 
-    private async Task<Dictionary<string, CellMember>> CellAsync(Uri relay)
+    /// <summary>A cell of five on the relay at <paramref name="relay"/>: reached directly, or, when it is of <paramref name="mixes"/>, through the mix.</summary>
+    private async Task<Dictionary<string, CellMember>> CellAsync(Uri relay, MixLayer? mixes = null)
     {
-        var http = new HttpRelay(relay);
+        var target = HttpRelay.AddressOf(relay);
+        var http = mixes is null
+            ? new HttpRelay(relay)
+            : new HttpRelay(target, new MixHandler(target, [.. mixes.Addresses.Select(HttpRelay.AddressOf)], mixes.Pins, MixLayer.Options(new NodeOptions())));
         _owned.Add(http);
         var people = new People(http, new CellSettings(TimeSpan.FromSeconds(60), TimeProvider.System));
         _owned.Add(people);
