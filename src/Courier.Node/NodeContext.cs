@@ -13,7 +13,7 @@ internal sealed class NodeContext : IDisposable
     {
         Vault = vault;
         Options = options;
-        Relays = new RelayPool(address => MixRelayAt(address) ?? options.Relays(address));
+        Relays = new RelayPool(address => MixRelayAt(address) ?? options.Relays(address), RouteTo);
         Contacts = new ContactRepository(vault);
         Layers = new LayerRepository(vault);
         Inbox = new InboxRepository(vault, options.Time);
@@ -33,15 +33,18 @@ internal sealed class NodeContext : IDisposable
     /// </summary>
     private HttpRelay? MixRelayAt(Uri address)
     {
-        if (Options.Route != RelayRoute.Mix)
-        {
-            return null;
-        }
-
         var target = HttpRelay.AddressOf(address);
-        var layer = Layers.All().FirstOrDefault(l => Relay.Mix.MixRoute.Qualifies(l) && l.Relays.Contains(target));
+        var layer = MixLayerOf(target);
         return layer is null ? null : new HttpRelay(target, new Relay.Mix.MixHandler(target, layer.Relays, layer.MixPins, Options));
     }
+
+    /// <summary>With mix routing, the first layer of three or more pinned relays that holds <paramref name="target"/>.</summary>
+    private LayerRecord? MixLayerOf(string target)
+        => Options.Route == RelayRoute.Mix ? Layers.All().FirstOrDefault(l => Relay.Mix.MixRoute.Qualifies(l) && l.Relays.Contains(target)) : null;
+
+    /// <summary>How <paramref name="target"/> is reached now: directly, or through a layer's relays and pins.</summary>
+    private string RouteTo(string target)
+        => MixLayerOf(target) is { } layer ? $"mix {string.Join(',', layer.Relays)} {string.Join(',', layer.MixPins.Select(Convert.ToHexString))}" : "direct";
 
     public NodeOptions Options { get; }
 

@@ -37,6 +37,40 @@ public sealed class NodeCellTests(MixLayerFixture mixes) : IDisposable, IClassFi
         await AssertThroughTheMixAsync(route, a);
     }
 
+    /// <summary>
+    /// A node that made its first contacts directly through a relay, and later pinned a layer holding
+    /// that relay, reaches it through the mix from then on: it no longer reuses the direct connection.
+    /// </summary>
+    [Fact]
+    public async Task A_relay_reached_directly_before_its_layer_existed_is_reached_through_the_mix_after()
+    {
+        var mixes = await _mixes.LayerAsync();
+        var (a, b, c) = (NewNode(RelayRoute.Mix), NewNode(RelayRoute.Mix), NewNode(RelayRoute.Mix));
+        var relay = mixes.Addresses[0];
+        await TestNodes.ContactAsync(relay, a, b, "Alyosha");
+        await TestNodes.ContactAsync(relay, a, c, "Galya");
+        var directBefore = await Task.WhenAll(Enumerable.Range(0, mixes.Addresses.Count).Select(async i => (await mixes.DropRequestsAsync(i)).Direct));
+        Assert.True(directBefore[0] > 0, "the first contacts did not reach the relay directly");
+
+        foreach (var member in new[] { a, b, c })
+        {
+            member.CreateLayer("north", mixes.Addresses, mixPins: mixes.Pins);
+        }
+
+        await a.CreateCellAsync("north");
+        await a.AddToCellAsync("north", ["Alyosha", "Galya"]);
+        Assert.Equal(["north"], (await b.SyncAsync()).Contacts.JoinedCells);
+        Assert.Equal(["north"], (await c.SyncAsync()).Contacts.JoinedCells);
+        await b.SendAsync("north", "through the mix");
+        Assert.Equal(["through the mix"], (await a.SyncAsync()).Received.Select(m => m.Text));
+        Assert.Equal(["through the mix"], (await c.SyncAsync()).Received.Select(m => m.Text));
+
+        for (var i = 0; i < mixes.Addresses.Count; i++)
+        {
+            Assert.Equal(directBefore[i], (await mixes.DropRequestsAsync(i)).Direct);
+        }
+    }
+
     /// <summary>Through the mix, the relay down is the one that stores the cell's drops: the last hop of every path.</summary>
     [Theory]
     [InlineData(RelayRoute.Direct)]

@@ -1,11 +1,17 @@
 namespace Courier.Node.Relay;
 
 /// <summary>
-/// The relays a node talks to, one per address, made by <see cref="NodeOptions.Relays"/> on first
+/// The relays a node talks to, one per address and route, made by <paramref name="connect"/> on first
 /// use, each behind a <see cref="CheckedRelay"/>, and kept for the node's lifetime (so connections are
 /// reused); disposed with the node when disposable.
 /// </summary>
-internal sealed class RelayPool(Func<Uri, IRelay> connect) : IDisposable
+/// <param name="connect">Makes the relay at an address (normalized by <see cref="HttpRelay.AddressOf"/>).</param>
+/// <param name="routeOf">
+/// How the node reaches that address now (such as "direct", or through which layer's mix): a relay
+/// first used directly and later pinned in a layer is reached through the mix from then on, not over
+/// the direct connection made before.
+/// </param>
+internal sealed class RelayPool(Func<Uri, IRelay> connect, Func<string, string> routeOf) : IDisposable
 {
     private readonly Dictionary<string, IRelay> _relays = new(StringComparer.Ordinal);
 
@@ -20,10 +26,11 @@ internal sealed class RelayPool(Func<Uri, IRelay> connect) : IDisposable
     /// <summary>The relay at <paramref name="address"/>.</summary>
     public IRelay At(Uri address)
     {
-        var key = HttpRelay.AddressOf(address);
+        var target = HttpRelay.AddressOf(address);
+        var key = target + " " + routeOf(target);
         if (!_relays.TryGetValue(key, out var relay))
         {
-            relay = _relays[key] = new CheckedRelay(connect(new Uri(key)));
+            relay = _relays[key] = new CheckedRelay(connect(new Uri(target)));
         }
 
         return relay;
