@@ -94,7 +94,21 @@ public sealed class NodeCellTests(MixLayerFixture mixes) : IDisposable, IClassFi
                 mixes.Kill(storing);
             }
 
+            if (mixes is not null)
+            {
+                // A send through the mix fails only after its retry budget (at least 30 s in MixLayer's
+                // options): the sender is reopened with one of 6 s for it, and again as before after it.
+                _nodes.Close(a);
+                a = _nodes.Reopen(a.Home, MixLayer.Options(Options, relayRetry: TimeSpan.FromSeconds(6)));
+            }
+
             await Assert.ThrowsAsync<RelayUnreachableException>(() => a.SendAsync("north", "written while the relay was down"));
+            if (mixes is not null)
+            {
+                _nodes.Close(a);
+                a = _nodes.Reopen(a.Home, OptionsFor(route));
+            }
+
             if (mixes is null)
             {
                 relay!.Dispose();

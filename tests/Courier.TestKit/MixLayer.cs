@@ -41,12 +41,14 @@ public sealed class MixLayer : IDisposable
     /// past their timeout on a loaded machine (three cold relay processes) are retried rather than the
     /// operation failing after one or two attempts.
     /// </summary>
-    public static NodeOptions Options(NodeOptions options) => new()
+    /// <param name="options">The test's options.</param>
+    /// <param name="relayRetry">Exactly this retry budget instead (a test that waits for a request to fail).</param>
+    public static NodeOptions Options(NodeOptions options, TimeSpan? relayRetry = null) => new()
     {
         Time = options.Time,
         Kdf = options.Kdf,
         FirstContactTimeout = options.FirstContactTimeout,
-        RelayRetry = options.RelayRetry < MinRelayRetry ? MinRelayRetry : options.RelayRetry,
+        RelayRetry = relayRetry ?? (options.RelayRetry < MinRelayRetry ? MinRelayRetry : options.RelayRetry),
         RejoinCheck = options.RejoinCheck,
         Relays = options.Relays,
         Route = RelayRoute.Mix,
@@ -55,9 +57,8 @@ public sealed class MixLayer : IDisposable
     };
 
     /// <summary>
-    /// A relay outside the layer, for first contacts (null unless asked for): a node that used a relay
-    /// directly before it pinned a layer that holds it keeps reaching it directly until it is reopened
-    /// (the node's relay pool caches one connection per address), so first contacts go elsewhere.
+    /// A relay outside the layer, for first contacts (null unless asked for), so that no relay of the
+    /// layer ever serves a drop request directly and a test can assert exactly that.
     /// </summary>
     public RelayProcess? ContactRelay { get; private init; }
 
