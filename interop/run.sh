@@ -148,7 +148,7 @@ USED_PORTS=" "
 free_port() {
   local tries=0
   while ((tries++ < 200)); do
-    # Below Linux's ephemeral ports (32768 and up), from which the .NET tests beside this run take theirs.
+    # Below Linux's ephemeral ports (32768 and up), from which tests run at the same time take theirs.
     PORT=$((20000 + RANDOM % 12000))
     if [[ $USED_PORTS != *" $PORT "* ]] && ! listening "$PORT"; then
       USED_PORTS+="$PORT "
