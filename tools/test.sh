@@ -81,7 +81,7 @@ if [ "$quick" -eq 0 ]; then
   dotnet run -c Release --no-build --project src/Courier.Cli -- demo || status=$?
 
   # After the .NET tests, not beside them: tried twice, together they took longer than one after
-  # the other (fifth session: 800 s against 718, 1,420 s of CPU against 813).
+  # the other (fifth session: the whole command 800 s beside, 697 and 718 s after).
   step "MLS interop: Courier against ts-mls and OpenMLS through the working group's scenarios, and the tamper check"
   if command -v node >/dev/null && command -v npm >/dev/null; then
     if [ -n "$install_pid" ] && ! wait "$install_pid"; then
