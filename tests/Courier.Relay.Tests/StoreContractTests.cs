@@ -457,7 +457,7 @@ public sealed class StoreContractTests : IDisposable
         {
             if (NatsServer.Binary is null)
             {
-                Skip = "nats-server is not installed: run tools/test.sh, which installs the Debian package";
+                Skip = NatsServer.MissingReason;
             }
         }
 

@@ -10,7 +10,7 @@ public sealed class NatsFactAttribute : FactAttribute
     {
         if (NatsServer.Binary is null)
         {
-            Skip = "nats-server is not installed: run tools/test.sh, which installs the Debian package";
+            Skip = NatsServer.MissingReason;
         }
     }
 }

@@ -43,6 +43,9 @@ public sealed class NatsServer : IDisposable
         }
     }
 
+    /// <summary>Why a test that needs nats-server is skipped without it (<see cref="NatsFactAttribute"/>, <see cref="NatsTheoryAttribute"/>).</summary>
+    public const string MissingReason = "nats-server is not installed: run tools/test.sh, which installs the Debian package";
+
     /// <summary>The nats-server on PATH, or null.</summary>
     public static string? Binary { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
         .Split(':', StringSplitOptions.RemoveEmptyEntries)
