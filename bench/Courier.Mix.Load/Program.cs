@@ -18,8 +18,10 @@ using Courier.TestKit;
 // (courier relay serve, SQLite, each the others' mix peer) on 127.0.0.71-73, then:
 // 1. throughput: N distinct small packets on the path A → B (B discards them: their recipient is no relay),
 //    posted to A by C concurrent senders; A unwraps each (MAC, replay tag committed to SQLite, one Lioness
-//    layer), answers 202 and forwards it to B over HTTP. A's packets forwarded per second of its own CPU
-//    time (/proc/PID/stat, every thread) is the per-core figure; with --pin, A is also pinned to that CPU.
+//    layer), answers 202 and forwards it to B in batches (POST /v1/mix/batches). A's packets forwarded per
+//    second of its own CPU time (/proc/PID/stat, every thread) is the per-core figure; with --pin, A is also
+//    pinned to that CPU. Twice: "entry", each packet posted alone (as nodes post to their first hop), and
+//    "middle", packets posted in batches of up to 64 by C / 8 senders (as a peer mix forwards; --no-middle skips it).
 // 2. latency: appends of a 1 KiB envelope to a drop on C through CourierNode's own MixHandler (three hops,
 //    zero delays, the answer back through a SURB of two hops to the entry, where it is collected), one at a
 //    time: the round trip as the node sees it, and one way (until a long-poll fetch waiting on C directly
@@ -64,8 +66,14 @@ try
     }
 
     Emit(new JsonObject { ["what"] = "config", ["spin"] = args.Contains("--spin"), ["packets"] = packets, ["concurrency"] = concurrency, ["samples"] = samples, ["pinned_cpu"] = pin, ["nproc"] = Environment.ProcessorCount, ["loadavg"] = LoadAverage() });
-    var throughput = await ThroughputAsync(https[0], https[1], relays[0].ProcessId, relays[1].ProcessId, descriptors, packets, concurrency);
+    var throughput = await ThroughputAsync(https[0], https[1], relays[0].ProcessId, relays[1].ProcessId, descriptors, packets, concurrency, batched: false);
     Emit(throughput);
+    var middle = args.Contains("--no-middle") ? null : await ThroughputAsync(https[0], https[1], relays[0].ProcessId, relays[1].ProcessId, descriptors, packets, Math.Max(1, concurrency / 8), batched: true);
+    if (middle is not null)
+    {
+        Emit(middle);
+    }
+
     var latency = await LatencyAsync(relays, pins, https[2], samples);
     Emit(latency);
     Emit(new JsonObject
@@ -73,6 +81,8 @@ try
         ["what"] = "summary",
         ["forwarded_per_cpu_second"] = throughput["forwarded_per_cpu_second"]!.DeepClone(),
         ["forwarded_per_second"] = throughput["forwarded_per_second"]!.DeepClone(),
+        ["middle_forwarded_per_cpu_second"] = middle?["forwarded_per_cpu_second"]!.DeepClone(),
+        ["middle_forwarded_per_second"] = middle?["forwarded_per_second"]!.DeepClone(),
         ["round_trip_p50_ms"] = latency["round_trip_p50_ms"]!.DeepClone(),
         ["round_trip_p99_ms"] = latency["round_trip_p99_ms"]!.DeepClone(),
         ["one_way_p50_ms"] = latency["one_way_p50_ms"]!.DeepClone(),
@@ -91,7 +101,7 @@ finally
     Directory.Delete(root, recursive: true);
 }
 
-static async Task<JsonObject> ThroughputAsync(HttpClient a, HttpClient b, int aPid, int bPid, List<MixDescriptor> descriptors, int count, int concurrency)
+static async Task<JsonObject> ThroughputAsync(HttpClient a, HttpClient b, int aPid, int bPid, List<MixDescriptor> descriptors, int count, int concurrency, bool batched)
 {
     var sphinx = new Sphinx(new SphinxGeometry(SphinxGeometry.HopLimit, MixMessages.SmallMessageLength));
     var now = DateTimeOffset.UtcNow;
@@ -105,20 +115,22 @@ static async Task<JsonObject> ThroughputAsync(HttpClient a, HttpClient b, int aP
     var built = new byte[warmUp + count][];
     Parallel.For(0, built.Length, i => built[i] = sphinx.CreatePacket(path, message));
     // A quarter more first, not measured: the relays' JIT compiles and tiers up, their pools fill.
-    await SendAsync(a, built[..warmUp], concurrency);
+    await SendAsync(a, built[..warmUp], concurrency, batched);
     await DrainAsync(a, b, warmUp, 0, 0);
 
     long forwardedBefore = await CountAsync(a, "forwarded"), droppedBefore = await CountAsync(b, "dropped_other_recipient");
     double loadBefore = LoadAverage();
     var (aCpu, bCpu) = (CpuSeconds(aPid), CpuSeconds(bPid));
     var clock = Stopwatch.StartNew();
-    var (busy, refused) = await SendAsync(a, built[warmUp..], concurrency);
+    var (busy, refused) = await SendAsync(a, built[warmUp..], concurrency, batched);
     var (forwarded, dropped) = await DrainAsync(a, b, count - refused, forwardedBefore, droppedBefore);
     var elapsed = clock.Elapsed.TotalSeconds;
     var (aUsed, bUsed) = (CpuSeconds(aPid) - aCpu, CpuSeconds(bPid) - bCpu);
     return new JsonObject
     {
-        ["what"] = "throughput",
+        ["what"] = batched ? "throughput_middle" : "throughput",
+        ["posted"] = batched ? "batches of up to 64" : "one packet per request",
+        ["senders"] = concurrency,
         ["packet_bytes"] = sphinx.Geometry.PacketLength,
         ["warm_up_packets"] = warmUp,
         ["forwarded"] = forwarded,
@@ -137,10 +149,73 @@ static async Task<JsonObject> ThroughputAsync(HttpClient a, HttpClient b, int aP
     };
 }
 
-// Posts every packet to A from concurrency senders; a 503 (the mix holds its maximum) is retried.
-static async Task<(int Busy, int Refused)> SendAsync(HttpClient a, byte[][] built, int concurrency)
+// Posts every packet to A from concurrency senders, alone or in batches; a 503 (the mix holds its maximum) is retried.
+static async Task<(int Busy, int Refused)> SendAsync(HttpClient a, byte[][] built, int concurrency, bool batched)
 {
     int next = -1, busy = 0, refused = 0;
+    if (batched)
+    {
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            var batch = new List<byte[]>();
+            while (true)
+            {
+                // Retried packets first, then new ones up to the relay's 64 per batch.
+                for (int i; batch.Count < 64 && (i = Interlocked.Increment(ref next)) < built.Length;)
+                {
+                    batch.Add(built[i]);
+                }
+
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                var body = new byte[batch.Sum(p => 4 + p.Length)];
+                int offset = 0;
+                foreach (var packet in batch)
+                {
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(body.AsSpan(offset), packet.Length);
+                    packet.CopyTo(body, offset + 4);
+                    offset += 4 + packet.Length;
+                }
+
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.courier.mix-batch");
+                using var response = await a.PostAsync("/v1/mix/batches", content);
+                var statuses = await response.Content.ReadAsByteArrayAsync();
+                if (response.StatusCode != HttpStatusCode.OK || statuses.Length != 2 * batch.Count)
+                {
+                    throw new InvalidOperationException($"the batch was refused whole: {(int)response.StatusCode}");
+                }
+
+                var retry = new List<byte[]>();
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    int status = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(statuses.AsSpan(2 * i));
+                    if (status == 503)
+                    {
+                        Interlocked.Increment(ref busy);
+                        retry.Add(batch[i]);
+                    }
+                    else if (status != 202)
+                    {
+                        Interlocked.Increment(ref refused);
+                    }
+                }
+
+                if (retry.Count > 0)
+                {
+                    await Task.Delay(5);
+                }
+
+                batch = retry;
+            }
+        })));
+
+        return (busy, refused);
+    }
+
     await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
     {
         for (int i = Interlocked.Increment(ref next); i < built.Length; i = Interlocked.Increment(ref next))

@@ -47,10 +47,31 @@ internal sealed partial class RelayApi : IDisposable
         {
             RequestBody.CheckHeaders(ctx, MixNode.MaxPacketLength, "application/octet-stream");
             var packet = await RequestBody.ReadAsync(ctx, MixNode.MaxPacketLength, "application/octet-stream").ConfigureAwait(false);
-            _mix.Accept(packet);
+            if ((await _mix.AcceptAsync([packet]).ConfigureAwait(false))[0] is { } problem)
+            {
+                throw problem;
+            }
+
             ctx.Response.StatusCode = 202;
         }).WithDisplayName("mix_packet");
+        app.MapMethods("/v1/mix/batches", ["POST"], AcceptBatchAsync).WithDisplayName("mix_batch");
         app.MapMethods("/v1/mix/replies/{surb}", ["GET"], CollectReplyAsync).WithDisplayName("mix_reply");
+    }
+
+    /// <summary>
+    /// A batch of packets (from a peer mix, <see cref="MixLink"/>): refused whole only when it is not a
+    /// batch, too large or over the address's request rate (each packet after the first takes one more
+    /// request from it); otherwise each packet is accepted or refused as it would be alone.
+    /// </summary>
+    private async Task AcceptBatchAsync(HttpContext ctx)
+    {
+        RequestBody.CheckHeaders(ctx, MixBatch.MaxBytes, MixBatch.ContentType);
+        var packets = MixBatch.Decode(await RequestBody.ReadAsync(ctx, MixBatch.MaxBytes, MixBatch.ContentType).ConfigureAwait(false));
+        requestRate.TakeMore(ctx, packets.Count - 1);
+        var problems = await _mix!.AcceptAsync(packets).ConfigureAwait(false);
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/octet-stream";
+        await ctx.Response.Body.WriteAsync(MixBatch.EncodeStatuses([.. problems.Select(p => p?.Status ?? 202)]), ctx.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task CollectReplyAsync(HttpContext ctx)

@@ -19,7 +19,7 @@ namespace Courier.Relay;
 /// The HTTP endpoints (docs/relay-api.md). Every input is parsed here and refused with a precise
 /// status and error code before the store sees it.
 /// </summary>
-internal sealed partial class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, IHostApplicationLifetime lifetime)
+internal sealed partial class RelayApi(IDropStore store, RelayOptions options, RelayMetrics metrics, RequestRate requestRate, IHostApplicationLifetime lifetime)
 {
     public const string DropPolicy = "drops";
     public const string NameplatePolicy = "nameplates";

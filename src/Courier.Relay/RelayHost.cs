@@ -108,7 +108,9 @@ public sealed class RelayHost : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<RelayMetrics>();
         builder.Services.AddSingleton<RelayApi>();
-        builder.Services.AddRateLimiter(r => ConfigureRateLimits(r, options));
+        var requestRate = new RequestRate(options);
+        builder.Services.AddSingleton(requestRate);
+        builder.Services.AddRateLimiter(r => ConfigureRateLimits(r, options, requestRate));
 
         var app = builder.Build();
         var metrics = app.Services.GetRequiredService<RelayMetrics>();
@@ -180,7 +182,7 @@ public sealed class RelayHost : IAsyncDisposable
         }
     }
 
-    private static void ConfigureRateLimits(RateLimiterOptions r, RelayOptions options)
+    private static void ConfigureRateLimits(RateLimiterOptions r, RelayOptions options, RequestRate requestRate)
     {
         r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         r.OnRejected = async (context, token) =>
@@ -193,12 +195,9 @@ public sealed class RelayHost : IAsyncDisposable
             await RelayApi.WriteJsonAsync(context.HttpContext, 429, new ErrorResponse("rate_limited", "too many requests from this address; slow down"), WireJson.Default.ErrorResponse).ConfigureAwait(false);
         };
         var perClient = new List<PartitionedRateLimiter<HttpContext>>();
-        if (options.RequestsPerSecondPerClient > 0)
+        if (requestRate.Limiter is { } rate)
         {
-            int rate = options.RequestsPerSecondPerClient;
-            perClient.Add(PartitionedRateLimiter.Create<HttpContext, IPAddress>(ctx => RateLimitPartition.GetTokenBucketLimiter(
-                ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
-                _ => new TokenBucketRateLimiterOptions { TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true })));
+            perClient.Add(rate);
         }
 
         if (options.RequestsInProgressPerClient > 0)

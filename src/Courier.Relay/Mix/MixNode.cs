@@ -45,7 +45,7 @@ internal sealed class MixNode : IDisposable
         NodeId = MixDescriptor.NodeIdOf(IdentityKey);
         _tags = SqliteReplayTags.Open(Path.Combine(_options.DataDirectory, "mix-replay-tags.db"));
         _schedule = new MixKeySchedule(_options, _time, _tags);
-        _peers = new MixPeers(_options.Peers, relay.Listen.Address, _time);
+        _peers = new MixPeers(_options.Peers, relay.Listen.Address, _time, stopping);
         Replies = new MixReplies(_options, _time);
         // Keys are created and retired on time even when no packet arrives.
         var every = TimeSpan.FromTicks(Math.Min(_options.EpochLength.Ticks / 4, TimeSpan.FromMinutes(1).Ticks));
@@ -70,33 +70,78 @@ internal sealed class MixNode : IDisposable
         return [Descriptor(), .. peers];
     }
 
-    /// <summary>Unwraps <paramref name="packet"/> (refusing it with a <see cref="RelayProblem"/>) and starts its delay.</summary>
-    public void Accept(byte[] packet)
+    /// <summary>
+    /// Unwraps each of <paramref name="packets"/>, commits the replay tags of those that unwrap in one
+    /// group, and starts the delay of each whose tag was new: per packet, null when it was accepted, or the
+    /// <see cref="RelayProblem"/> that refuses it. No packet goes on before its tag is durable, so a mix
+    /// killed at any point refuses, after its restart, every packet it had let through.
+    /// </summary>
+    public async Task<RelayProblem?[]> AcceptAsync(IReadOnlyList<byte[]> packets)
     {
-        if (Interlocked.Increment(ref _held) > _options.MaxQueue)
+        var problems = new RelayProblem?[packets.Count];
+        var unwrapped = new List<(int Index, UnwrapResult Result, Sphinx Size, PendingTag Tag)>(packets.Count);
+        for (int i = 0; i < packets.Count; i++)
         {
-            Interlocked.Decrement(ref _held);
-            _metrics.Mix("refused_busy");
-            throw new RelayProblem(503, "mix_busy", "the mix holds its maximum of packets; retry later") { RetryAfter = 1 };
+            if (Interlocked.Increment(ref _held) > _options.MaxQueue)
+            {
+                Interlocked.Decrement(ref _held);
+                _metrics.Mix("refused_busy");
+                problems[i] = new RelayProblem(503, "mix_busy", "the mix holds its maximum of packets; retry later") { RetryAfter = 1 };
+                continue;
+            }
+
+            try
+            {
+                var tag = new PendingTag();
+                var (result, size) = Unwrap(packets[i], tag);
+                if (result.Commands.Delay is { } delay && TimeSpan.FromMilliseconds(delay) > _options.MaxDelay)
+                {
+                    _metrics.Mix("refused_delay");
+                    throw new RelayProblem(400, "delay_too_long", "the packet asks for a longer delay than this mix holds packets");
+                }
+
+                unwrapped.Add((i, result, size, tag));
+            }
+            catch (RelayProblem problem)
+            {
+                Interlocked.Decrement(ref _held);
+                problems[i] = problem;
+            }
         }
 
+        bool[] fresh;
         try
         {
-            var (result, size) = Unwrap(packet);
-            if (result.Commands.Delay is { } delay && TimeSpan.FromMilliseconds(delay) > _options.MaxDelay)
+            fresh = unwrapped.Count == 0 ? [] : await _tags.AddAsync([.. unwrapped.Select(u => (u.Tag.Epoch, u.Tag.Tag!))]).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            foreach (var (index, _, _, _) in unwrapped)
             {
-                _metrics.Mix("refused_delay");
-                throw new RelayProblem(400, "delay_too_long", "the packet asks for a longer delay than this mix holds packets");
+                Interlocked.Decrement(ref _held);
+                problems[index] = new RelayProblem(503, "unavailable", "the mix's replay store is unavailable; retry later");
+            }
+
+            return problems;
+        }
+
+        for (int u = 0; u < unwrapped.Count; u++)
+        {
+            var (index, result, size, _) = unwrapped[u];
+            if (!fresh[u])
+            {
+                Interlocked.Decrement(ref _held);
+                _metrics.Mix("refused_replayed");
+                problems[index] = new RelayProblem(409, "replayed_packet", "this mix has seen this packet");
+                continue;
             }
 
             _metrics.Mix(size == Sizes[0] ? "accepted_small" : "accepted_large");
+            var packet = packets[index];
             _ = Task.Run(() => RunAsync(packet, result), CancellationToken.None);
         }
-        catch
-        {
-            Interlocked.Decrement(ref _held);
-            throw;
-        }
+
+        return problems;
     }
 
     public void Dispose()
@@ -108,7 +153,7 @@ internal sealed class MixNode : IDisposable
         _identity.Dispose();
     }
 
-    private (UnwrapResult Result, Sphinx Size) Unwrap(byte[] packet)
+    private (UnwrapResult Result, Sphinx Size) Unwrap(byte[] packet, PendingTag tag)
     {
         var size = Sizes.FirstOrDefault(s => s.Geometry.PacketLength == packet.Length);
         if (size is null)
@@ -127,7 +172,7 @@ internal sealed class MixNode : IDisposable
                 {
                     try
                     {
-                        return size.Unwrap(keys[i], packet, _tags);
+                        return size.Unwrap(keys[i], packet, tag);
                     }
                     catch (SphinxException e) when (e.Error == SphinxError.InvalidMac && i < keys.Count - 1)
                     {
@@ -137,10 +182,9 @@ internal sealed class MixNode : IDisposable
         }
         catch (SphinxException e)
         {
+            // Replays are found when the tag is committed (AcceptAsync), not here.
             _metrics.Mix("refused_" + e.Error.ToString().ToLowerInvariant());
-            throw e.Error == SphinxError.Replayed
-                ? new RelayProblem(409, "replayed_packet", "this mix has seen this packet")
-                : new RelayProblem(400, "bad_packet", "the packet does not unwrap with this mix's keys");
+            throw new RelayProblem(400, "bad_packet", "the packet does not unwrap with this mix's keys");
         }
     }
 
@@ -227,28 +271,34 @@ internal sealed class MixNode : IDisposable
     {
         if (CryptographicOperations.FixedTimeEquals(nextHop, NodeId))
         {
-            try
-            {
-                Accept(packet);
-            }
-            catch (RelayProblem)
-            {
-                // Counted by Accept.
-            }
-
+            // A refusal is counted by AcceptAsync.
+            await AcceptAsync([packet]).ConfigureAwait(false);
             return;
         }
 
-        var client = await _peers.ResolveAsync(nextHop, _stopping).ConfigureAwait(false);
-        if (client is null)
+        var link = await _peers.ResolveAsync(nextHop, _stopping).ConfigureAwait(false);
+        if (link is null)
         {
             _metrics.Mix("dropped_unknown_hop");
             return;
         }
 
-        using var content = new ByteArrayContent(packet);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
-        using var response = await client.PostAsync("/v1/mix/packets", content, _stopping).ConfigureAwait(false);
-        _metrics.Mix(response.IsSuccessStatusCode ? "forwarded" : "dropped_next_hop_refused");
+        _metrics.Mix(await link.SendAsync(packet).ConfigureAwait(false) ? "forwarded" : "dropped_next_hop_refused");
+    }
+
+    /// <summary>The replay tag of one packet, kept by its unwrap to be committed with the others of its group.</summary>
+    private sealed class PendingTag : IReplayTags
+    {
+        public ulong Epoch { get; private set; }
+
+        public byte[]? Tag { get; private set; }
+
+        public bool TryAdd(ulong epoch, ReadOnlySpan<byte> tag)
+        {
+            (Epoch, Tag) = (epoch, tag.ToArray());
+            return true;
+        }
+
+        public void ForgetBefore(ulong epoch) => throw new NotSupportedException("A pending tag belongs to one packet.");
     }
 }

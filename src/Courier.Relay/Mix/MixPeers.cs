@@ -15,13 +15,14 @@ internal sealed class MixPeers : IDisposable
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<Uri, HttpClient> _clients = [];
+    private readonly Dictionary<Uri, MixLink> _links = [];
     private readonly Dictionary<string, Uri> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<Uri, byte[]> _descriptors = [];
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly TimeProvider _time;
     private DateTimeOffset _refreshed = DateTimeOffset.MinValue;
 
-    public MixPeers(IReadOnlyList<Uri> peers, IPAddress? source, TimeProvider time)
+    public MixPeers(IReadOnlyList<Uri> peers, IPAddress? source, TimeProvider time, CancellationToken stopping)
     {
         _time = time;
         foreach (var peer in peers)
@@ -39,18 +40,19 @@ internal sealed class MixPeers : IDisposable
             }
 
             _clients[peer] = new HttpClient(handler) { BaseAddress = new Uri(peer.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
+            _links[peer] = new MixLink(_clients[peer], stopping);
         }
     }
 
-    /// <summary>The client of the peer whose node id is <paramref name="id"/>, or null when no peer has it.</summary>
-    public async Task<HttpClient?> ResolveAsync(byte[] id, CancellationToken cancellationToken)
+    /// <summary>The link to the peer whose node id is <paramref name="id"/>, or null when no peer has it.</summary>
+    public async Task<MixLink?> ResolveAsync(byte[] id, CancellationToken cancellationToken)
     {
         var key = Convert.ToHexString(id);
         lock (_byId)
         {
             if (_byId.TryGetValue(key, out var known))
             {
-                return _clients[known];
+                return _links[known];
             }
         }
 
@@ -58,7 +60,7 @@ internal sealed class MixPeers : IDisposable
         await RefreshAsync(RefreshEvery, cancellationToken).ConfigureAwait(false);
         lock (_byId)
         {
-            return _byId.TryGetValue(key, out var peer) ? _clients[peer] : null;
+            return _byId.TryGetValue(key, out var peer) ? _links[peer] : null;
         }
     }
 
