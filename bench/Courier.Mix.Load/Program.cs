@@ -115,8 +115,9 @@ static async Task<JsonObject> ThroughputAsync(HttpClient a, HttpClient b, int aP
     var built = new byte[warmUp + count][];
     Parallel.For(0, built.Length, i => built[i] = sphinx.CreatePacket(path, message));
     // A quarter more first, not measured: the relays' JIT compiles and tiers up, their pools fill.
+    long forwardedFirst = await CountAsync(a, "forwarded"), droppedFirst = await CountAsync(b, "dropped_other_recipient");
     await SendAsync(a, built[..warmUp], concurrency, batched);
-    await DrainAsync(a, b, warmUp, 0, 0);
+    await DrainAsync(a, b, warmUp, forwardedFirst, droppedFirst);
 
     long forwardedBefore = await CountAsync(a, "forwarded"), droppedBefore = await CountAsync(b, "dropped_other_recipient");
     double loadBefore = LoadAverage();

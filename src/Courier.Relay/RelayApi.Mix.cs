@@ -66,7 +66,7 @@ internal sealed partial class RelayApi : IDisposable
     private async Task AcceptBatchAsync(HttpContext ctx)
     {
         RequestBody.CheckHeaders(ctx, MixBatch.MaxBytes, MixBatch.ContentType);
-        var packets = MixBatch.Decode(await RequestBody.ReadAsync(ctx, MixBatch.MaxBytes, MixBatch.ContentType).ConfigureAwait(false));
+        var packets = await MixBatch.ReadAsync(ctx.Request.Body, MixNode.MaxPacketLength, ctx.RequestAborted).ConfigureAwait(false);
         requestRate.TakeMore(ctx, packets.Count - 1);
         var problems = await _mix!.AcceptAsync(packets).ConfigureAwait(false);
         ctx.Response.StatusCode = 200;

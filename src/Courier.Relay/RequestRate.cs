@@ -11,9 +11,11 @@ namespace Courier.Relay;
 /// </summary>
 internal sealed class RequestRate
 {
+    private readonly int _rate;
+
     public RequestRate(RelayOptions options)
     {
-        int rate = options.RequestsPerSecondPerClient;
+        int rate = _rate = options.RequestsPerSecondPerClient;
         Limiter = rate <= 0 ? null : PartitionedRateLimiter.Create<HttpContext, IPAddress>(ctx => RateLimitPartition.GetTokenBucketLimiter(
             ClientAddress.LimitKey(ctx.Connection.RemoteIpAddress),
             _ => new TokenBucketRateLimiterOptions { TokenLimit = rate, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true }));
@@ -30,10 +32,11 @@ internal sealed class RequestRate
             return;
         }
 
-        using var lease = Limiter.AttemptAcquire(ctx, count);
-        if (!lease.IsAcquired)
+        // More than the bucket holds is never granted (and the limiter would throw).
+        using var lease = count < _rate ? Limiter.AttemptAcquire(ctx, count) : null;
+        if (lease is not { IsAcquired: true })
         {
-            int? retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : null;
+            int? retryAfter = lease is not null && lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : null;
             throw new RelayProblem(429, "rate_limited", "too many requests from this address; slow down") { RetryAfter = retryAfter ?? 1 };
         }
     }

@@ -76,4 +76,42 @@ public class ReplayTests
             Assert.False(tags.TryAdd(2, tag));
         }
     }
+
+    [Fact]
+    public async Task Tags_committed_in_groups_are_new_exactly_once_and_survive_a_restart()
+    {
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "replay.db");
+        var shared = Enumerable.Range(0, 50).Select(i => (Epoch: 3UL, Tag: Tag(i))).ToList();
+        var callers = Enumerable.Range(0, 8).Select(c => shared.Concat(Enumerable.Range(0, 10).Select(i => (Epoch: 3UL, Tag: Tag(1000 + (c * 10) + i)))).ToList()).ToList();
+        using (var tags = SqliteReplayTags.Open(file))
+        {
+            // Eight callers at once, each with the 50 shared tags and 10 of its own: the groups they fall into
+            // are the store's choice, and each shared tag is new for exactly one of them.
+            var results = await Task.WhenAll(callers.Select(c => Task.Run(() => tags.AddAsync(c))));
+            for (int i = 0; i < shared.Count; i++)
+            {
+                Assert.Equal(1, results.Count(r => r[i]));
+            }
+
+            Assert.All(results, r => Assert.All(r[shared.Count..], x => Assert.True(x)));
+
+            // A list that repeats a tag: its second copy is not new.
+            var twice = await tags.AddAsync([(3UL, Tag(5000)), (3UL, Tag(5000)), (4UL, Tag(5000))]);
+            Assert.Equal([true, false, true], twice);
+        }
+
+        using (var reopened = SqliteReplayTags.Open(file))
+        {
+            Assert.All(await reopened.AddAsync([.. callers.SelectMany(c => c)]), x => Assert.False(x));
+            Assert.False(reopened.TryAdd(3, Tag(5000)));
+        }
+    }
+
+    private static byte[] Tag(int i)
+    {
+        var tag = new byte[32];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(tag, i);
+        return tag;
+    }
 }

@@ -22,29 +22,60 @@ internal static class MixBatch
     /// <summary>The bytes a packet of <paramref name="packetLength"/> adds to a batch.</summary>
     public static int FramedLength(int packetLength) => FrameLength + packetLength;
 
-    public static byte[] Encode(IReadOnlyList<byte[]> packets)
+    /// <summary>A batch's body, written frame by frame to the request stream (no copy of the whole batch).</summary>
+    public sealed class Content : HttpContent
     {
-        var body = new byte[packets.Sum(p => FramedLength(p.Length))];
-        int offset = 0;
-        foreach (var packet in packets)
+        private readonly IReadOnlyList<byte[]> _packets;
+
+        public Content(IReadOnlyList<byte[]> packets)
         {
-            BinaryPrimitives.WriteInt32BigEndian(body.AsSpan(offset), packet.Length);
-            packet.CopyTo(body, offset + FrameLength);
-            offset += FramedLength(packet.Length);
+            _packets = packets;
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(ContentType);
         }
 
-        return body;
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => await SerializeToStreamAsync(stream, context, CancellationToken.None).ConfigureAwait(false);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+        {
+            var frame = new byte[FrameLength];
+            foreach (var packet in _packets)
+            {
+                BinaryPrimitives.WriteInt32BigEndian(frame, packet.Length);
+                await stream.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(packet, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _packets.Sum(p => (long)FramedLength(p.Length));
+            return true;
+        }
     }
 
-    /// <summary>The packets of <paramref name="body"/>; a frame that overruns the body, or more than <see cref="MaxPackets"/>, refuses the whole batch.</summary>
-    public static List<byte[]> Decode(ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Reads the packets of a batch from <paramref name="body"/> as they arrive, each into its own array (no
+    /// buffer of the whole batch). Refuses the whole batch for a frame that overruns the body or is longer than
+    /// <paramref name="maxPacketLength"/>, more than <see cref="MaxPackets"/> packets or <see cref="MaxBytes"/>
+    /// bytes, or none; a packet of a length no mix takes is left to the caller to refuse alone.
+    /// </summary>
+    public static async Task<List<byte[]>> ReadAsync(Stream body, int maxPacketLength, CancellationToken cancellationToken)
     {
         var packets = new List<byte[]>();
-        while (!body.IsEmpty)
+        var frame = new byte[FrameLength];
+        long total = 0;
+        while (true)
         {
-            if (body.Length < FrameLength || BinaryPrimitives.ReadInt32BigEndian(body) is var length && (length < 0 || length > body.Length - FrameLength))
+            int read = await body.ReadAtLeastAsync(frame, FrameLength, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read == 0 && packets.Count > 0)
             {
-                throw RelayProblem.BadRequest("bad_batch", "a batch is packets each preceded by its length in 4 bytes, big-endian");
+                return packets;
+            }
+
+            int length = read == FrameLength ? BinaryPrimitives.ReadInt32BigEndian(frame) : -1;
+            if (length < 0 || length > maxPacketLength)
+            {
+                throw BadBatch();
             }
 
             if (packets.Count == MaxPackets)
@@ -52,17 +83,23 @@ internal static class MixBatch
                 throw new RelayProblem(413, "too_many_packets", $"a batch holds at most {MaxPackets} packets");
             }
 
-            packets.Add(body.Slice(FrameLength, length).ToArray());
-            body = body[(FrameLength + length)..];
-        }
+            total += FramedLength(length);
+            if (total > MaxBytes)
+            {
+                throw new RelayProblem(413, "too_large", $"a batch is at most {MaxBytes} bytes");
+            }
 
-        if (packets.Count == 0)
-        {
-            throw RelayProblem.BadRequest("bad_batch", "a batch holds at least one packet");
-        }
+            var packet = new byte[length];
+            if (await body.ReadAtLeastAsync(packet, length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) != length)
+            {
+                throw BadBatch();
+            }
 
-        return packets;
+            packets.Add(packet);
+        }
     }
+
+    private static RelayProblem BadBatch() => RelayProblem.BadRequest("bad_batch", "a batch is one or more packets, each preceded by its length in 4 bytes, big-endian");
 
     public static byte[] EncodeStatuses(IReadOnlyList<int> statuses)
     {

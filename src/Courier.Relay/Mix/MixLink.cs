@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace Courier.Relay.Mix;
 
 /// <summary>
@@ -69,8 +67,7 @@ internal sealed class MixLink(HttpClient client, CancellationToken stopping)
     {
         try
         {
-            using var content = new ByteArrayContent(MixBatch.Encode([.. batch.Select(o => o.Packet)]));
-            content.Headers.ContentType = new MediaTypeHeaderValue(MixBatch.ContentType);
+            using var content = new MixBatch.Content([.. batch.Select(o => o.Packet)]);
             using var response = await client.PostAsync("/v1/mix/batches", content, stopping).ConfigureAwait(false);
             // A batch refused whole (rate limited, too large) refuses each of its packets.
             var statuses = response.IsSuccessStatusCode
