@@ -59,6 +59,19 @@ internal static class Interleaved
         return (process.TotalProcessorTime - before).TotalMicroseconds / calls;
     }
 
+    /// <summary>How many calls take about <paramref name="target"/> (from 100 timed ones): enough for the 10 ms resolution of CPU time.</summary>
+    public static int CallsFor(Action call, TimeSpan target)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < 100; i++)
+        {
+            call();
+        }
+
+        var each = Stopwatch.GetElapsedTime(start).TotalMicroseconds / 100;
+        return (int)Math.Clamp(target.TotalMicroseconds / Math.Max(each, 0.01), 100, 10_000_000);
+    }
+
     private static double Median(double[] values)
     {
         var sorted = values.Order().ToArray();

@@ -26,7 +26,7 @@ using Courier.TestKit;
 //    zero delays, the answer back through a SURB of two hops to the entry, where it is collected), one at a
 //    time: the round trip as the node sees it, and one way (until a long-poll fetch waiting on C directly
 //    returns the envelope).
-// Each phase is preceded by a quarter more packets and 3 s idle, not measured (JIT, pools).
+// Each phase is preceded by half as many packets again, in four rounds with 1 s idle after each, not measured (JIT, pools).
 // One JSON object per line; the last line is the summary. Run under `flock -o /tmp/courier-bench.lock`.
 int packets = Option("--packets", 20_000), concurrency = Option("--concurrency", 32), samples = Option("--samples", 300), pin = Option("--pin", -1);
 // The relays inherit this: pool threads that wait for work do not spin, so their CPU time is the work done,
@@ -112,17 +112,20 @@ static async Task<JsonObject> ThroughputAsync(HttpClient a, HttpClient b, int aP
         new(descriptors[1].NodeId, descriptors[1].KeyAt(now).PublicKey, recipient: new byte[SphinxGeometry.RecipientIdLength]),
     ];
     var message = RandomNumberGenerator.GetBytes(EnvelopeSizes.Small);
-    int warmUp = count / 4;
+    int warmUp = count / 2;
     var built = new byte[warmUp + count][];
     Parallel.For(0, built.Length, i => built[i] = sphinx.CreatePacket(path, message));
-    // A quarter more first, not measured: the relays' JIT compiles and tiers up, their pools fill.
-    long forwardedFirst = await CountAsync(a, "forwarded"), droppedFirst = await CountAsync(b, "dropped_other_recipient");
-    await SendAsync(a, built[..warmUp], concurrency, batched);
-    await DrainAsync(a, b, warmUp, forwardedFirst, droppedFirst);
-    // Then idle for 3 s: the runtime compiles the hot methods again, optimized, on a background thread once
-    // they are called often, later on a loaded machine; a relay in service has long done so, so that
-    // compilation is not counted as forwarding (it was a fifth of A's CPU time in a profile without this pause).
-    await Task.Delay(3000);
+    // Half as many again first, not measured, in four rounds each followed by 1 s idle: the runtime compiles
+    // hot methods again, optimized, in stages and on a background thread (slowly on a loaded machine), and a
+    // relay in service has long done so. Without the pauses that compilation was a fifth of A's CPU time in
+    // the measured window (perf).
+    foreach (var round in built[..warmUp].Chunk((warmUp + 3) / 4))
+    {
+        long forwardedFirst = await CountAsync(a, "forwarded"), droppedFirst = await CountAsync(b, "dropped_other_recipient");
+        await SendAsync(a, round, concurrency, batched);
+        await DrainAsync(a, b, round.Length, forwardedFirst, droppedFirst);
+        await Task.Delay(1000);
+    }
 
     long forwardedBefore = await CountAsync(a, "forwarded"), droppedBefore = await CountAsync(b, "dropped_other_recipient");
     double loadBefore = LoadAverage();
