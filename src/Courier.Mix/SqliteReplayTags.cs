@@ -105,25 +105,31 @@ public sealed class SqliteReplayTags : IReplayTags, IDisposable
             committing = true;
         }
 
-        // This caller commits, for itself and for whoever queued meanwhile, until the queue is empty.
-        while (true)
+        // This caller commits its group (with whoever queued meanwhile); what queues during that commit is
+        // committed next, on the pool: a caller waits for at most the running commit and its own.
+        CommitQueued();
+        return pending.Done.Task;
+    }
+
+    private void CommitQueued()
+    {
+        List<PendingTags> group;
+        lock (queueGate)
         {
-            List<PendingTags> group;
-            lock (queueGate)
-            {
-                if (queue.Count == 0)
-                {
-                    committing = false;
-                    break;
-                }
-
-                (group, queue) = (queue, []);
-            }
-
-            Commit(group);
+            (group, queue) = (queue, []);
         }
 
-        return pending.Done.Task;
+        Commit(group);
+        lock (queueGate)
+        {
+            if (queue.Count == 0)
+            {
+                committing = false;
+                return;
+            }
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(_ => CommitQueued(), null);
     }
 
     /// <inheritdoc/>
