@@ -22,51 +22,62 @@ internal sealed class BundleService(NodeContext node)
         node.Cells.WriteDeferred();
         var records = Chosen(cell, layer);
         var sections = new List<BundleSection>();
-        var relayEntries = new Dictionary<string, List<BundleEntry>>(StringComparer.Ordinal);
-        var (cells, envelopes) = (new List<string>(), 0);
-        foreach (var record in records)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (waiting, memberKey) = await node.Cells.RunAsync(record, (c, _) => Task.FromResult((c.Waiting(since?.ToUnixTimeSeconds() ?? 0), c.BundleKey()))).ConfigureAwait(false);
-            try
+            var relayEntries = new Dictionary<string, List<BundleEntry>>(StringComparer.Ordinal);
+            var (cells, envelopes) = (new List<string>(), 0);
+            foreach (var record in records)
             {
-                if (waiting.Count == 0)
+                cancellationToken.ThrowIfCancellationRequested();
+                var (waiting, memberKey) = await node.Cells.RunAsync(record, (c, _) => Task.FromResult((c.Waiting(since?.ToUnixTimeSeconds() ?? 0), c.BundleKey()))).ConfigureAwait(false);
+                try
                 {
-                    continue;
+                    if (waiting.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    cells.Add(record.Name);
+                    envelopes += waiting.Count;
+                    var key = LayerRecord.LookupName(record.Layer);
+                    (relayEntries.TryGetValue(key, out var list) ? list : relayEntries[key] = []).AddRange(waiting.Select(w => w.Entry));
+                    var current = waiting.Where(w => w.Current).Select(w => w.Entry).ToList();
+                    if (current.Count > 0)
+                    {
+                        sections.Add(new BundleSection([BundleRecipient.Members(memberKey)], current));
+                    }
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(memberKey);
+                }
+            }
+
+            var layers = new List<string>();
+            foreach (var (name, entries) in relayEntries)
+            {
+                var layerRecord = node.Layers.Find(name);
+                var relays = layerRecord.MixPins.Where(p => p.Length > 0).Select(p => BundleRecipient.Relay(p)).ToList();
+                if (relays.Count == 0)
+                {
+                    throw new NoRelayIdentityException($"No relay of the layer \"{layerRecord.Name}\" has a pinned identity key, so a bundle cannot be sealed to them: pin them with 'courier layer create {layerRecord.Name} --relay URL --mix-pin KEY' (each relay prints its key as 'mix identity key: ...').");
                 }
 
-                cells.Add(record.Name);
-                envelopes += waiting.Count;
-                var key = LayerRecord.LookupName(record.Layer);
-                (relayEntries.TryGetValue(key, out var list) ? list : relayEntries[key] = []).AddRange(waiting.Select(w => w.Entry));
-                var current = waiting.Where(w => w.Current).Select(w => w.Entry).ToList();
-                if (current.Count > 0)
-                {
-                    sections.Add(new BundleSection([BundleRecipient.Members(memberKey)], current));
-                }
+                layers.Add(layerRecord.Name);
+                sections.Add(new BundleSection(relays, entries));
             }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(memberKey);
-            }
-        }
 
-        var layers = new List<string>();
-        foreach (var (name, entries) in relayEntries)
+            var bundle = envelopes == 0 ? [] : BundleWriter.Write(sections, node.Now, progress);
+            return new BundleExport(bundle, envelopes, cells, layers);
+        }
+        finally
         {
-            var layerRecord = node.Layers.Find(name);
-            var relays = layerRecord.MixPins.Where(p => p.Length > 0).Select(p => BundleRecipient.Relay(p)).ToList();
-            if (relays.Count == 0)
+            // The members' keys of the sections.
+            foreach (var recipient in sections.SelectMany(s => s.Recipients))
             {
-                throw new NoRelayIdentityException($"No relay of the layer \"{layerRecord.Name}\" has a pinned identity key, so a bundle cannot be sealed to them: pin them with 'courier layer create {layerRecord.Name} --relay URL --mix-pin KEY' (each relay prints its key as 'mix identity key: ...').");
+                recipient.Dispose();
             }
-
-            layers.Add(layerRecord.Name);
-            sections.Add(new BundleSection(relays, entries));
         }
-
-        var bundle = envelopes == 0 ? [] : BundleWriter.Write(sections, node.Now, progress);
-        return new BundleExport(bundle, envelopes, cells, layers);
     }
 
     /// <summary>Reads what <paramref name="bundle"/> carries for this node's cells as if fetched from their drops; returns what reached the inbox.</summary>

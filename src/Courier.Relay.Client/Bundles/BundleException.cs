@@ -15,9 +15,6 @@ public enum BundleRefusal
     /// <summary>An entry's append authorization does not verify with its drop's append key.</summary>
     Unauthorized,
 
-    /// <summary>The bundle is older than the relay's retention, beyond which the relay no longer remembers message ids.</summary>
-    Stale,
-
     /// <summary>What to export does not fit: more than the largest size, or more recipients than slots.</summary>
     TooLarge,
 }

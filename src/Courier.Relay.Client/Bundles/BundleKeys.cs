@@ -8,7 +8,7 @@ namespace Courier.Relay.Client.Bundles;
 /// Whom a bundle section is sealed to: a relay, by its pinned Ed25519 identity key (mapped to X25519),
 /// or the members of a cell, by a key they share (derived from the MLS exporter of their epoch).
 /// </summary>
-public sealed class BundleRecipient
+public sealed class BundleRecipient : IDisposable
 {
     private readonly byte[] _key;
     private readonly bool _isRelay;
@@ -27,6 +27,9 @@ public sealed class BundleRecipient
 
     /// <summary>Members who share <paramref name="key"/> (32 bytes, copied).</summary>
     public static BundleRecipient Members(ReadOnlySpan<byte> key) => new(BundleKdf.CheckKey(key), isRelay: false);
+
+    /// <summary>Wipes a members' key (a relay's is public).</summary>
+    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
 
     /// <summary>The recipient secret for a bundle whose ephemeral key pair is (<paramref name="scalar"/>, <paramref name="ephemeral"/>).</summary>
     internal byte[] Secret(ReadOnlySpan<byte> scalar, ReadOnlySpan<byte> ephemeral)

@@ -100,6 +100,22 @@ public sealed class BundleMembersTests
     }
 
     [Fact]
+    public async Task A_layer_without_a_pinned_relay_key_cannot_be_exported_and_nothing_waiting_writes_no_bundle()
+    {
+        using var nodes = new TestNodes();
+        var a = Create(nodes);
+        a.CreateLayer("unpinned", [nodes.RelayUri]);
+        await a.CreateCellAsync("one", "unpinned");
+        Assert.Equal(0, (await a.ExportBundleAsync()).Envelopes);
+
+        nodes.Relay.Unreachable = true;
+        await Assert.ThrowsAsync<RelayUnreachableException>(() => a.SendAsync("one", "waits"));
+        var refused = await Assert.ThrowsAsync<NoRelayIdentityException>(() => a.ExportBundleAsync(layer: "unpinned"));
+        Assert.Contains("--mix-pin", refused.Message, StringComparison.Ordinal);
+        Assert.Single(a.Outbox);
+    }
+
+    [Fact]
     public void The_statistical_tests_refuse_structured_files_of_the_same_size()
     {
         // Seeded controls: the tests have the power to refuse what is not random.

@@ -112,6 +112,45 @@ public sealed class BundleFormatTests
         Assert.False(BundleEntry.Authorize(stranger, drop, id, envelope).IsAuthorizedBy(appendKey.PublicKey));
     }
 
+    [Fact]
+    public void Mutated_bundles_and_malformed_sections_get_a_typed_refusal_never_a_crash()
+    {
+        using var relay = new Identity();
+        using var key = relay.Key();
+        var bundle = BundleWriter.Write([new([relay.Recipient], Entries(3))], 0);
+        var random = new Random(19);
+        for (var i = 0; i < 300; i++)
+        {
+            var mutated = (byte[])bundle.Clone();
+            for (var k = random.Next(1, 8); k > 0; k--)
+            {
+                mutated[random.Next(mutated.Length)] ^= (byte)random.Next(1, 256);
+            }
+
+            Assert.Throws<BundleException>(() => BundleReader.Open(mutated, [key]));
+        }
+
+        // What a recipient decrypts is parsed strictly: counts, lengths and padding that do not add up are refused.
+        var genuine = BundleEntry.EncodeSection(0, Entries(2));
+        Assert.Equal(2, BundleEntry.DecodeSection([.. genuine, 0, 0, 0])!.Value.Entries.Count);
+        for (var i = 0; i < 3000; i++)
+        {
+            var section = (byte[])genuine.Clone();
+            switch (random.Next(4))
+            {
+                case 0: section = section[..random.Next(section.Length)]; break;
+                case 1: section[8 + random.Next(4)] = (byte)random.Next(256); break;
+                case 2: section[12 + DropName.Size + MessageId.Size + random.Next(4)] = (byte)random.Next(256); break;
+                default: section = [.. section, (byte)random.Next(1, 256)]; break;
+            }
+
+            if (BundleEntry.DecodeSection(section) is { } decoded)
+            {
+                Assert.True(decoded.Entries.Count <= 2);
+            }
+        }
+    }
+
     internal static List<BundleEntry> Entries(int count, int size = 1024)
     {
         using var key = DropAppendKey.Create();
