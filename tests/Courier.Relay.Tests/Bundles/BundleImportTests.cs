@@ -1,6 +1,9 @@
+using System.Net;
 using System.Security.Cryptography;
 using Courier.Relay.Client;
 using Courier.Relay.Client.Bundles;
+using Courier.Relay.Mix;
+using Courier.TestKit;
 
 namespace Courier.Relay.Tests.Bundles;
 
@@ -39,5 +42,26 @@ public sealed class BundleImportTests
         // A drop the relay does not have is skipped and said.
         var elsewhere = BundleEntry.Authorize(appendKey, DropName.NewRandom(), MessageId.NewRandom(), RandomNumberGenerator.GetBytes(1024));
         Assert.Equal(new BundleImportResult(0, 0, 1, 0), await f.North.Client.ImportBundleAsync(BundleWriter.Write([new([relay], [elsewhere])], 0)));
+    }
+
+    [Fact]
+    public async Task The_endpoint_is_capped_checks_the_size_first_and_exists_only_on_a_relay_with_an_identity()
+    {
+        using var dir = new TempDirectory();
+        await using var capped = await TestRelay.StartAsync(configure: o => new RelayOptions
+        {
+            Listen = new IPEndPoint(IPAddress.Loopback, 0),
+            Mix = new MixOptions { DataDirectory = dir.Path },
+            MaxBundleSize = 64 * 1024,
+        });
+        var over = await Assert.ThrowsAsync<RelayRequestException>(() => capped.Client.ImportBundleAsync(new byte[256 * 1024]));
+        Assert.Equal((413, "too_large"), (over.Status, over.Error));
+        var odd = await Assert.ThrowsAsync<RelayRequestException>(() => capped.Client.ImportBundleAsync(new byte[60_000]));
+        Assert.Equal((422, "bad_bundle_size"), (odd.Status, odd.Error));
+        var random = await Assert.ThrowsAsync<RelayRequestException>(() => capped.Client.ImportBundleAsync(RandomNumberGenerator.GetBytes(64 * 1024)));
+        Assert.Equal((422, "bundle_not_for_this_relay"), (random.Status, random.Error));
+
+        await using var plain = await TestRelay.StartAsync();
+        Assert.Equal(404, (await Assert.ThrowsAsync<RelayRequestException>(() => plain.Client.ImportBundleAsync(new byte[64 * 1024]))).Status);
     }
 }
