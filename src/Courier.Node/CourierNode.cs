@@ -30,6 +30,7 @@ public sealed class CourierNode : IDisposable
     private readonly MessageService _messages;
     private readonly InboxService _inbox;
     private readonly SyncService _sync;
+    private readonly Bundles.BundleService _bundles;
 
     private CourierNode(string home, Vault vault, NodeOptions options)
     {
@@ -42,6 +43,7 @@ public sealed class CourierNode : IDisposable
         _messages = new MessageService(_node);
         _inbox = new InboxService(_node);
         _sync = new SyncService(_node, _contacts, _introductions, _cells);
+        _bundles = new Bundles.BundleService(_node);
     }
 
     /// <summary>The default home directory: <c>~/.courier</c>.</summary>
@@ -248,6 +250,23 @@ public sealed class CourierNode : IDisposable
     /// is reported in <see cref="SyncResult"/> and skipped; the others are still synced.
     /// </summary>
     public Task<SyncResult> SyncAsync(CancellationToken cancellationToken = default) => _sync.SyncAsync(cancellationToken);
+
+    /// <summary>
+    /// Writes what waits in the outboxes of <paramref name="cell"/>, of the cells of <paramref name="layer"/>,
+    /// or of every cell (both null), queued since <paramref name="since"/>, into a bundle sealed to the
+    /// relays of their layers and to the cells' members (docs/bundles.md). Nothing leaves the outbox.
+    /// </summary>
+    /// <exception cref="NoRelayIdentityException">A layer with something waiting pins no relay identity key.</exception>
+    /// <exception cref="Courier.Relay.Client.Bundles.BundleException">What waits does not fit one bundle.</exception>
+    public Task<Bundles.BundleExport> ExportBundleAsync(string? cell = null, string? layer = null, DateTimeOffset? since = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+        => _bundles.ExportAsync(cell, layer, since, progress, cancellationToken);
+
+    /// <summary>Reads what a bundle carries for this node's cells as if fetched from their drops, and returns what reached the inbox; importing it again adds nothing.</summary>
+    /// <exception cref="Courier.Relay.Client.Bundles.BundleException">The bundle is refused (nothing for this node, altered, truncated); nothing was imported.</exception>
+    public Task<IReadOnlyList<InboxMessage>> ImportBundleAsync(byte[] bundle, CancellationToken cancellationToken = default) => _bundles.ImportAsync(bundle, cancellationToken);
+
+    /// <summary>The keys of this node's cells, held to test candidates (such as those extracted from images) with <see cref="Bundles.BundleRecognizer.RecognizesBundle"/>.</summary>
+    public Task<Bundles.BundleRecognizer> BundleRecognizerAsync() => _bundles.RecognizerAsync();
 
     /// <summary>The messages received, oldest first; only the unread ones with <paramref name="unreadOnly"/>.</summary>
     public IReadOnlyList<InboxMessage> Inbox(bool unreadOnly = false) => _inbox.Inbox(unreadOnly);

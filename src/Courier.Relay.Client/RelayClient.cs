@@ -141,6 +141,17 @@ public sealed class RelayClient
         }
     }
 
+    /// <summary>
+    /// Hands the relay a bundle (docs/bundles.md): it appends the envelopes sealed to it to their drops,
+    /// each once, and refuses the whole bundle if anything in it does not verify.
+    /// </summary>
+    public async Task<Bundles.BundleImportResult> ImportBundleAsync(ReadOnlyMemory<byte> bundle, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/bundles") { Content = new ReadOnlyMemoryContent(bundle) };
+        request.Content.Headers.ContentType = OctetStream;
+        return await SendAsync(request, WireJson.Default.BundleImportResult, cancellationToken).ConfigureAwait(false);
+    }
+
     private static string NameplatePath(int nameplate) => "/v1/nameplates/" + nameplate.ToString(CultureInfo.InvariantCulture);
 
     private static NameplateClaim Claim(int number, string claim, bool isInviter)

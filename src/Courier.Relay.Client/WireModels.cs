@@ -38,5 +38,6 @@ internal sealed record HealthResponse(string Status, string Store, string Tls, s
 [JsonSerializable(typeof(JoinResponse))]
 [JsonSerializable(typeof(NameplateFetchResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(Bundles.BundleImportResult))]
 [JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class WireJson : JsonSerializerContext;

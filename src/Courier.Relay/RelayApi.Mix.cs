@@ -20,7 +20,11 @@ internal sealed partial class RelayApi : IDisposable
     /// <summary>The mix identity key, or null when the relay does not mix.</summary>
     public byte[]? MixIdentityKey => _mix?.IdentityKey;
 
-    public void Dispose() => _mix?.Dispose();
+    public void Dispose()
+    {
+        _mix?.Dispose();
+        _bundleGate.Dispose();
+    }
 
     private void MapMix(IEndpointRouteBuilder app)
     {
@@ -56,6 +60,7 @@ internal sealed partial class RelayApi : IDisposable
         }).WithDisplayName("mix_packet");
         app.MapMethods("/v1/mix/batches", ["POST"], AcceptBatchAsync).WithDisplayName("mix_batch");
         app.MapMethods("/v1/mix/replies/{surb}", ["GET"], CollectReplyAsync).WithDisplayName("mix_reply");
+        MapBundles(app, _mix);
     }
 
     /// <summary>

@@ -99,6 +99,9 @@ public sealed class RelayOptions
     /// <summary>Mixing (docs/mixnet.md, "Relays as mixes"): the mix endpoints exist only when set.</summary>
     public Mix.MixOptions? Mix { get; init; }
 
+    /// <summary>The largest bundle <c>POST /v1/bundles</c> takes (docs/bundles.md); the largest bundle size by default.</summary>
+    public int MaxBundleSize { get; init; } = Client.Bundles.BundleFormat.Sizes[^1];
+
     /// <summary>The clock for signed-request freshness and nameplate expiry.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

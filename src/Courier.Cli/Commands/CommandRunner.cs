@@ -32,6 +32,11 @@ internal static class CommandRunner
             await Console.Error.WriteLineAsync($"error ({e.ErrorCode}): {e.Message}").ConfigureAwait(false);
             return 1;
         }
+        catch (Courier.Relay.Client.Bundles.BundleException e)
+        {
+            await Console.Error.WriteLineAsync($"error (bundle_refused): {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
         catch (Exception e) when (e is UsageException or ArgumentException)
         {
             var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;

@@ -209,7 +209,7 @@ internal static class MessageCommands
         }
     }
 
-    private static void Print(IReadOnlyList<InboxMessage> messages, bool json)
+    internal static void Print(IReadOnlyList<InboxMessage> messages, bool json)
     {
         if (json)
         {

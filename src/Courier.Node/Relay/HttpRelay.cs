@@ -120,6 +120,13 @@ public sealed class HttpRelay : IRelay, IDisposable
             return true;
         }, nameplate: true);
 
+    /// <summary>
+    /// Hands the relay a bundle (<c>POST /v1/bundles</c>, docs/bundles.md): it appends the envelopes
+    /// sealed to it, each once, or refuses the whole bundle (<see cref="RelayRejectedException"/>).
+    /// </summary>
+    public Task<Courier.Relay.Client.Bundles.BundleImportResult> ImportBundleAsync(ReadOnlyMemory<byte> bundle, CancellationToken cancellationToken)
+        => CallAsync(() => _client.ImportBundleAsync(bundle, cancellationToken), nameplate: false);
+
     /// <inheritdoc/>
     public Task CreateDropAsync(DropName drop, DropReadKey readKey, DropAppendKey appendKey, CancellationToken cancellationToken)
         => CallAsync(() => _client.CreateDropAsync(drop, readKey, appendKey, cancellationToken), nameplate: false);

@@ -42,6 +42,9 @@ internal sealed class MixNode : IDisposable
         Directory.CreateDirectory(_options.DataDirectory);
         _identity = RelayIdentity.LoadOrCreate(_options.DataDirectory);
         IdentityKey = _identity.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        var seed = _identity.Export(KeyBlobFormat.RawPrivateKey);
+        BundleKey = Client.Bundles.BundleKey.ForRelay(seed);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(seed);
         NodeId = MixDescriptor.NodeIdOf(IdentityKey);
         _tags = SqliteReplayTags.Open(Path.Combine(_options.DataDirectory, "mix-replay-tags.db"));
         _schedule = new MixKeySchedule(_options, _time, _tags);
@@ -54,6 +57,9 @@ internal sealed class MixNode : IDisposable
 
     /// <summary>The raw Ed25519 identity public key, which layers pin.</summary>
     public byte[] IdentityKey { get; }
+
+    /// <summary>The identity key as it opens bundles sealed to this relay (docs/bundles.md).</summary>
+    public Client.Bundles.BundleKey BundleKey { get; }
 
     /// <summary>SHA-256 of the identity key.</summary>
     public byte[] NodeId { get; }
@@ -151,6 +157,7 @@ internal sealed class MixNode : IDisposable
         _schedule.Dispose();
         _tags.Dispose();
         _identity.Dispose();
+        BundleKey.Dispose();
     }
 
     private (UnwrapResult Result, Sphinx Size) Unwrap(byte[] packet, PendingTag tag)
