@@ -1,5 +1,3 @@
-using System.Collections;
-
 namespace Courier.Covers;
 
 /// <summary>
@@ -32,20 +30,24 @@ internal static class CoverChecks
     /// <exception cref="CoverRefusedException">Flat areas, synthetic, or decoded from JPEG.</exception>
     public static void Check(int width, int height, int channels, int colourChannels, byte[] samples)
     {
-        if (FlatBlockShare(width, height, channels, colourChannels, samples) > MaxFlatBlocks)
+        double flat = 0, across = 0, down = 0;
+        (long Colours, double Repeats) variety = default;
+        Parallel.Invoke(
+            () => flat = FlatBlockShare(width, height, channels, colourChannels, samples),
+            () => variety = ColoursAndRepeats(width, height, channels, colourChannels, samples),
+            () => (across, down) = Blockiness(width, height, channels, colourChannels, samples));
+        if (flat > MaxFlatBlocks)
         {
             throw new CoverRefusedException(CoverRefusal.FlatAreas,
                 $"More than {MaxFlatBlocks:P0} of the image is in flat 8×8 areas of one exact value (sky burnt out, a filled background): use a photograph with texture throughout.");
         }
 
-        var (colours, repeats) = ColoursAndRepeats(width, height, channels, colourChannels, samples);
-        if (colours < (colourChannels == 1 ? MinGreyLevels : Math.Min(MinColours, (long)width * height / 16)) || repeats > MaxRepeats)
+        if (variety.Colours < (colourChannels == 1 ? MinGreyLevels : Math.Min(MinColours, (long)width * height / 16)) || variety.Repeats > MaxRepeats)
         {
             throw new CoverRefusedException(CoverRefusal.Synthetic,
                 "The image has few colours or many exactly repeated pixels, as a screenshot or a drawing has: use a camera photograph.");
         }
 
-        var (across, down) = Blockiness(width, height, channels, colourChannels, samples);
         if (across > MaxBlockiness && down > MaxBlockiness)
         {
             throw new CoverRefusedException(CoverRefusal.JpegDecoded,
@@ -87,23 +89,16 @@ internal static class CoverChecks
 
     static (long Colours, double Repeats) ColoursAndRepeats(int width, int height, int channels, int colourChannels, byte[] samples)
     {
-        var seen = new BitArray(1 << (8 * colourChannels));
+        var seen = new ulong[(1 << (8 * colourChannels)) / 64 + 1];
         long colours = 0, repeats = 0;
         var previous = -1;
         for (var p = 0; p < width * height; p++)
         {
-            var colour = 0;
-            for (var c = 0; c < colourChannels; c++)
-            {
-                colour = (colour << 8) | samples[p * channels + c];
-            }
-
-            if (!seen[colour])
-            {
-                seen[colour] = true;
-                colours++;
-            }
-
+            var i = p * channels;
+            var colour = colourChannels == 1 ? samples[i] : (samples[i] << 16) | (samples[i + 1] << 8) | samples[i + 2];
+            var bit = 1UL << (colour & 63);
+            colours += (seen[colour >> 6] & bit) == 0 ? 1 : 0;
+            seen[colour >> 6] |= bit;
             repeats += p % width != 0 && colour == previous ? 1 : 0;
             previous = colour;
         }
@@ -121,23 +116,33 @@ internal static class CoverChecks
             return (0, 0);
         }
 
-        int Luma(int x, int y)
+        var luma = new int[width * height];
+        for (var p = 0; p < luma.Length; p++)
         {
-            var i = (y * width + x) * channels;
-            return colourChannels == 1 ? samples[i] : samples[i] + 2 * samples[i + 1] + samples[i + 2];
+            var i = p * channels;
+            luma[p] = colourChannels == 1 ? samples[i] : samples[i] + 2 * samples[i + 1] + samples[i + 2];
         }
 
         var across = new double[8];
         var down = new double[8];
         for (var y = 1; y < height - 2; y++)
         {
+            var row = luma.AsSpan(y * width, width);
             for (var x = 1; x < width - 2; x++)
             {
-                int a = Luma(x - 1, y), b = Luma(x, y), c = Luma(x + 1, y), d = Luma(x + 2, y);
-                across[x & 7] += Math.Abs(3 * (c - b) - (d - a));
-                int e = Luma(x, y - 1), g = Luma(x, y + 1), h = Luma(x, y + 2);
-                down[y & 7] += Math.Abs(3 * (g - b) - (h - e));
+                across[x & 7] += Math.Abs(3 * (row[x + 1] - row[x]) - (row[x + 2] - row[x - 1]));
             }
+
+            var above = luma.AsSpan((y - 1) * width, width);
+            var below = luma.AsSpan((y + 1) * width, width);
+            var further = luma.AsSpan((y + 2) * width, width);
+            long sum = 0;
+            for (var x = 0; x < width; x++)
+            {
+                sum += Math.Abs(3 * (below[x] - row[x]) - (further[x] - above[x]));
+            }
+
+            down[y & 7] += sum;
         }
 
         static double Ratio(double[] phases)

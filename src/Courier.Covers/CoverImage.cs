@@ -178,15 +178,7 @@ public static class CoverImage
         Parallel.For(0, Segments(message.Length), segment =>
         {
             var (elements, bits) = Segment(order, message, segment);
-            var parities = new byte[elements.Length];
-            var rho = new float[elements.Length];
-            for (var i = 0; i < elements.Length; i++)
-            {
-                var (sample, channel, pixel) = Locate(file, elements[i]);
-                parities[i] = (byte)(samples[sample] & 1);
-                rho[i] = file.HasAlpha && samples[pixel * file.Channels + file.Channels - 1] != 255 ? Wet : costs[channel][pixel];
-            }
-
+            var (parities, rho) = Gather(file, samples, costs, elements);
             var stego = Stc.Embed(parities, rho, bits);
             var directions = new byte[elements.Length];
             RandomNumberGenerator.Fill(directions);
@@ -245,10 +237,25 @@ public static class CoverImage
         return payload;
     }
 
+    /// <summary>The parities and costs of <paramref name="elements"/>, in their order.</summary>
+    internal static (byte[] Parities, float[] Costs) Gather(PngFile file, byte[] samples, float[][] costs, ReadOnlySpan<int> elements)
+    {
+        var parities = new byte[elements.Length];
+        var rho = new float[elements.Length];
+        for (var i = 0; i < elements.Length; i++)
+        {
+            var (sample, channel, pixel) = Locate(file, elements[i]);
+            parities[i] = (byte)(samples[sample] & 1);
+            rho[i] = file.HasAlpha && samples[pixel * file.Channels + file.Channels - 1] != 255 ? Wet : costs[channel][pixel];
+        }
+
+        return (parities, rho);
+    }
+
     static int[] Order(PngFile file, int bits, ReadOnlySpan<byte> key, int part)
     {
         var total = checked(file.Width * file.Height * file.ColourChannels);
-        return ElementOrder.Draw(key, part, total, Math.Min(total, (long)ColumnsPerBit * bits));
+        return ElementOrder.Draw(key, part, total, (int)Math.Min(total, (long)ColumnsPerBit * bits));
     }
 
     // The payload masked by the keystream, as bits (least significant first).

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Courier.Sodium;
 
@@ -11,14 +12,11 @@ namespace Courier.Covers;
 /// </summary>
 internal sealed class Keystream
 {
-    /// <summary>The domain of the cover-element selection.</summary>
-    public const byte Selection = 1;
-
-    /// <summary>The domain of the cover-element shuffle.</summary>
-    public const byte Shuffle = 2;
+    /// <summary>The domain of the cover-element order.</summary>
+    public const byte Order = 1;
 
     /// <summary>The domain of the payload's mask.</summary>
-    public const byte Mask = 3;
+    public const byte Mask = 2;
 
     readonly byte[] partKey;
     readonly byte domain;
@@ -37,17 +35,30 @@ internal sealed class Keystream
         Refill();
     }
 
-    /// <summary>The next 32 bits.</summary>
-    public uint NextUInt32()
+    /// <summary>The next <c>values.Length</c> 32-bit numbers.</summary>
+    public void Fill(Span<uint> values)
     {
-        if (position + 4 > buffer.Length)
+        while (!values.IsEmpty)
         {
-            Refill();
-        }
+            if (position + 4 > buffer.Length)
+            {
+                Refill();
+            }
 
-        var value = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(position));
-        position += 4;
-        return value;
+            var take = Math.Min(values.Length, (buffer.Length - position) / 4);
+            var source = MemoryMarshal.Cast<byte, uint>(buffer.AsSpan(position, 4 * take));
+            if (BitConverter.IsLittleEndian)
+            {
+                source.CopyTo(values);
+            }
+            else
+            {
+                BinaryPrimitives.ReverseEndianness(source, values);
+            }
+
+            values = values[take..];
+            position += 4 * take;
+        }
     }
 
     /// <summary>XORs the stream into <paramref name="data"/>.</summary>

@@ -42,24 +42,16 @@ internal static class Stc
         for (var b = 0; b < m; b++)
         {
             var end = BlockStart(b + 1, n, m);
-            for (var k = 0; j < end; j++, k++)
+            if (avx)
             {
-                var pattern = Columns[k & (Patterns - 1)];
-                var keep = cover[j] == 0 ? 0f : costs[j];
-                var flip = cover[j] == 0 ? costs[j] : 0f;
-                if (avx)
-                {
-                    StepAvx2(cost, next, pattern, keep, flip, path.AsSpan(2 * j, 2));
-                }
-                else
-                {
-                    Step(cost, next, pattern, keep, flip, path.AsSpan(2 * j, 2));
-                }
-
-                var swap = cost;
-                cost = next;
-                next = swap;
+                ForwardAvx2(cover[j..end], costs[j..end], cost, path.AsSpan(2 * j, 2 * (end - j)));
             }
+            else
+            {
+                Forward(cover[j..end], costs[j..end], cost, next, path.AsSpan(2 * j, 2 * (end - j)));
+            }
+
+            j = end;
 
             // Row b is complete: keep the states whose lowest bit is the message bit, then shift.
             var bit = message[b];
@@ -70,7 +62,6 @@ internal static class Stc
                 least = MathF.Min(least, next[s]);
             }
 
-            next[(States / 2)..].Fill(float.PositiveInfinity);
             if (float.IsInfinity(least))
             {
                 throw new InvalidOperationException("No stego word satisfies the syndrome (too few columns).");
@@ -79,12 +70,10 @@ internal static class Stc
             // Keep the metrics small so that float sums of cheap costs stay exact enough.
             for (var s = 0; s < States / 2; s++)
             {
-                next[s] -= least;
+                cost[s] = next[s] - least;
             }
 
-            var swapped = cost;
-            cost = next;
-            next = swapped;
+            cost[(States / 2)..].Fill(float.PositiveInfinity);
         }
 
         var state = 0;
@@ -131,48 +120,94 @@ internal static class Stc
 
     static int BlockStart(int block, int n, int m) => (int)((long)block * n / m);
 
-    static void Step(Span<float> cost, Span<float> next, int pattern, float keep, float flip, Span<ulong> path)
+    // One block's columns, state metrics updated in place in cost (next is scratch).
+    static void Forward(ReadOnlySpan<byte> cover, ReadOnlySpan<float> costs, Span<float> cost, Span<float> next, Span<ulong> path)
     {
-        path.Clear();
-        for (var s = 0; s < States; s++)
+        for (var k = 0; k < cover.Length; k++)
         {
-            var stay = cost[s] + keep;
-            var move = cost[s ^ pattern] + flip;
-            var chosen = move < stay;
-            next[s] = chosen ? move : stay;
-            path[s >> 6] |= (chosen ? 1UL : 0UL) << (s & 63);
+            var pattern = Columns[k & (Patterns - 1)];
+            var keep = cover[k] == 0 ? 0f : costs[k];
+            var flip = cover[k] == 0 ? costs[k] : 0f;
+            ulong low = 0, high = 0;
+            for (var s = 0; s < States; s++)
+            {
+                var stay = cost[s] + keep;
+                var move = cost[s ^ pattern] + flip;
+                var chosen = move < stay;
+                next[s] = chosen ? move : stay;
+                if (chosen)
+                {
+                    if (s < 64)
+                    {
+                        low |= 1UL << s;
+                    }
+                    else
+                    {
+                        high |= 1UL << (s - 64);
+                    }
+                }
+            }
+
+            path[2 * k] = low;
+            path[2 * k + 1] = high;
+            next.CopyTo(cost);
         }
     }
 
-    static unsafe void StepAvx2(Span<float> cost, Span<float> next, int pattern, float keep, float flip, Span<ulong> path)
+    // The same with the 128 metrics as sixteen 8-lane vectors: s ^ pattern is a swap of whole vectors
+    // (the pattern's upper bits) and a permutation of lanes within each (its lowest three bits).
+    static unsafe void ForwardAvx2(ReadOnlySpan<byte> cover, ReadOnlySpan<float> costs, Span<float> cost, Span<ulong> path)
     {
-        var lanes = Lanes[pattern & 7];
-        var high = pattern >> 3;
-        var keepV = Vector256.Create(keep);
-        var flipV = Vector256.Create(flip);
-        ulong low = 0, upper = 0;
-        fixed (float* c = cost, o = next)
+        var buffers = stackalloc Vector256<float>[2 * States / 8];
+        var current = buffers;
+        var next = buffers + States / 8;
+        fixed (float* c = cost)
+        fixed (ulong* p = path)
+        fixed (Vector256<int>* lanes = Lanes)
         {
             for (var v = 0; v < States / 8; v++)
             {
-                var stay = Avx.Add(Avx.LoadVector256(c + 8 * v), keepV);
-                var move = Avx.Add(Avx2.PermuteVar8x32(Avx.LoadVector256(c + 8 * (v ^ high)), lanes), flipV);
-                var chosen = Avx.CompareLessThan(move, stay);
-                Avx.Store(o + 8 * v, Avx.BlendVariable(stay, move, chosen));
-                var bits = (ulong)(uint)Avx.MoveMask(chosen);
-                if (v < 8)
+                current[v] = Avx.LoadVector256(c + 8 * v);
+            }
+
+            for (var k = 0; k < cover.Length; k++)
+            {
+                var pattern = Columns[k & (Patterns - 1)];
+                var lane = lanes[pattern & 7];
+                var swap = pattern >> 3;
+                var keep = Vector256.Create(cover[k] == 0 ? 0f : costs[k]);
+                var flip = Vector256.Create(cover[k] == 0 ? costs[k] : 0f);
+                ulong low = 0, high = 0;
+                for (var v = 0; v < 8; v++)
                 {
-                    low |= bits << (8 * v);
+                    var stay = Avx.Add(current[v], keep);
+                    var move = Avx.Add(Avx2.PermuteVar8x32(current[v ^ swap], lane), flip);
+                    var chosen = Avx.CompareLessThan(move, stay);
+                    next[v] = Avx.BlendVariable(stay, move, chosen);
+                    low |= (ulong)(uint)Avx.MoveMask(chosen) << (8 * v);
                 }
-                else
+
+                for (var v = 8; v < 16; v++)
                 {
-                    upper |= bits << (8 * (v - 8));
+                    var stay = Avx.Add(current[v], keep);
+                    var move = Avx.Add(Avx2.PermuteVar8x32(current[v ^ swap], lane), flip);
+                    var chosen = Avx.CompareLessThan(move, stay);
+                    next[v] = Avx.BlendVariable(stay, move, chosen);
+                    high |= (ulong)(uint)Avx.MoveMask(chosen) << (8 * (v - 8));
                 }
+
+                p[2 * k] = low;
+                p[2 * k + 1] = high;
+                var swapped = current;
+                current = next;
+                next = swapped;
+            }
+
+            for (var v = 0; v < States / 8; v++)
+            {
+                Avx.Store(c + 8 * v, current[v]);
             }
         }
-
-        path[0] = low;
-        path[1] = upper;
     }
 
     static int[] MakeColumns()

@@ -12,11 +12,14 @@ namespace Courier.Covers.Tests;
 /// </summary>
 public static class TestCovers
 {
-    /// <summary>Interleaved 8-bit samples of a <paramref name="width"/> × <paramref name="height"/> picture.</summary>
-    public static byte[] Samples(int seed, int width, int height, int channels)
+    /// <summary>
+    /// Interleaved 8-bit samples of a <paramref name="width"/> × <paramref name="height"/> picture, rendered at
+    /// <paramref name="oversample"/> times the size and averaged down (1 for the benchmark's 12-megapixel cover).
+    /// </summary>
+    public static byte[] Samples(int seed, int width, int height, int channels, int oversample = 2)
     {
         var random = new Random(seed);
-        int w = 2 * width, h = 2 * height;
+        int w = oversample * width, h = oversample * height;
         var scene = new float[w * h];
         float gx = (float)(random.NextDouble() - 0.5) * 80 / w, gy = (float)(random.NextDouble() - 0.5) * 80 / h;
         var level = 90 + (float)random.NextDouble() * 60;
@@ -82,14 +85,15 @@ public static class TestCovers
                 for (var c = 0; c < channels; c++)
                 {
                     var sum = 0f;
-                    for (var k = 0; k < 4; k++)
+                    var count = oversample * oversample;
+                    for (var k = 0; k < count; k++)
                     {
-                        var i = (2 * y + k / 2) * w + 2 * x + k % 2;
+                        var i = (oversample * y + k / oversample) * w + oversample * x + k % oversample;
                         var light = Math.Clamp(scene[i] * tint[c] + chroma[c][i], 8, 247);
                         sum += light + Gaussian(random) * MathF.Sqrt(0.6f + 0.03f * light);
                     }
 
-                    samples[(y * width + x) * channels + c] = (byte)Math.Clamp(MathF.Round(sum / 4), 0, 255);
+                    samples[(y * width + x) * channels + c] = (byte)Math.Clamp(MathF.Round(sum / count), 0, 255);
                 }
             }
         }

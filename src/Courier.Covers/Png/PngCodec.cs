@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
-using StbImageSharp;
 
 namespace Courier.Covers.Png;
 
 /// <summary>
-/// PNG in and out. StbImageSharp decodes the samples; the output is written here: IHDR and every
+/// PNG in and out (docs/covers.md says why not through a library). The output keeps IHDR and every
 /// other chunk copied byte for byte in its place, the image data filtered row by row with the
 /// original's filter types and deflated at the original's zlib level, in IDAT chunks of the
 /// original's size. Only the samples differ.
@@ -18,22 +17,7 @@ internal static class PngCodec
     public static (PngFile File, byte[] Samples) Decode(ReadOnlySpan<byte> png)
     {
         var file = PngFile.Read(png);
-        ImageResult image;
-        try
-        {
-            image = ImageResult.FromMemory(file.Source, (ColorComponents)file.Channels);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or OverflowException)
-        {
-            throw new CoverRefusedException(CoverRefusal.Malformed, "The PNG decoder refused the image data.");
-        }
-
-        if (image.Width != file.Width || image.Height != file.Height || image.Data.Length != (long)file.RowBytes * file.Height)
-        {
-            throw new CoverRefusedException(CoverRefusal.Malformed, "The decoded image does not match its header.");
-        }
-
-        return (file, image.Data);
+        return (file, file.Samples);
     }
 
     /// <summary>The file <paramref name="file"/> with its samples replaced by <paramref name="samples"/>.</summary>
@@ -50,23 +34,17 @@ internal static class PngCodec
             Filter(file.RowFilters[y], row, above, file.Channels, output[1..]);
         });
 
-        using var deflated = new MemoryStream(filtered.Length / 2);
-        using (var zlib = new ZLibStream(deflated, new ZLibCompressionOptions { CompressionLevel = file.ZlibLevel }, leaveOpen: true))
-        {
-            zlib.Write(filtered);
-        }
-
-        using var output = new MemoryStream((int)Math.Min(int.MaxValue, deflated.Length + file.Source.Length / 16 + 1024));
+        var data = Deflate(filtered, file.ZlibLevel, file.RowBytes + 1);
+        using var output = new MemoryStream(data.Length + file.Source.Length / 16 + 1024);
         output.Write(file.Source.AsSpan(0, 8));
         foreach (var chunk in file.Before)
         {
             output.Write(file.Source.AsSpan(chunk));
         }
 
-        var data = deflated.GetBuffer().AsSpan(0, (int)deflated.Length);
         for (var offset = 0; offset < data.Length; offset += file.IdatChunkLength)
         {
-            WriteChunk(output, "IDAT"u8, data.Slice(offset, Math.Min(file.IdatChunkLength, data.Length - offset)));
+            WriteChunk(output, "IDAT"u8, data.AsSpan(offset, Math.Min(file.IdatChunkLength, data.Length - offset)));
         }
 
         foreach (var chunk in file.After)
@@ -75,6 +53,72 @@ internal static class PngCodec
         }
 
         return output.ToArray();
+    }
+
+    // A zlib stream (RFC 1950) of data at level, deflated in pieces on all cores as pigz does: each piece
+    // but the last ends with a sync flush (an empty stored block, byte-aligned), so the raw pieces
+    // concatenate into one deflate stream; the Adler-32 is of the whole.
+    static byte[] Deflate(byte[] data, int level, int rowLength)
+    {
+        var rows = data.Length / rowLength;
+        var pieces = Math.Clamp(Math.Min(Environment.ProcessorCount, data.Length >> 20), 1, rows);
+        var compressed = new byte[pieces][];
+        Parallel.For(0, pieces, i =>
+        {
+            var start = (int)((long)rows * i / pieces) * rowLength;
+            var end = (int)((long)rows * (i + 1) / pieces) * rowLength;
+            using var piece = new MemoryStream((end - start) / 2);
+            var deflate = new DeflateStream(piece, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
+            deflate.Write(data, start, end - start);
+            if (i < pieces - 1)
+            {
+                deflate.Flush();
+                compressed[i] = piece.ToArray();
+            }
+
+            deflate.Dispose();
+            if (i == pieces - 1)
+            {
+                compressed[i] = piece.ToArray();
+            }
+        });
+
+        var result = new byte[2 + compressed.Sum(c => c.Length) + 4];
+        // CMF: deflate, 32 KiB window; FLG: FLEVEL from the level, FCHECK so that CMF·256 + FLG ≡ 0 (mod 31).
+        result[0] = 0x78;
+        var flevel = level switch { <= 1 => 0, <= 5 => 1, 6 => 2, _ => 3 };
+        result[1] = (byte)(flevel << 6);
+        result[1] += (byte)((31 - (0x78 * 256 + result[1]) % 31) % 31);
+        var offset = 2;
+        foreach (var c in compressed)
+        {
+            c.CopyTo(result, offset);
+            offset += c.Length;
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(result.AsSpan(offset), Adler32(data));
+        return result;
+    }
+
+    // RFC 1950 §8.2: two sums modulo 65521, reduced every 5552 bytes (the most that cannot overflow).
+    static uint Adler32(ReadOnlySpan<byte> data)
+    {
+        uint a = 1, b = 0;
+        while (!data.IsEmpty)
+        {
+            var block = data[..Math.Min(5552, data.Length)];
+            foreach (var x in block)
+            {
+                a += x;
+                b += a;
+            }
+
+            a %= 65521;
+            b %= 65521;
+            data = data[block.Length..];
+        }
+
+        return (b << 16) | a;
     }
 
     static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
@@ -105,19 +149,10 @@ internal static class PngCodec
                 1 => a,
                 2 => b,
                 3 => (a + b) >> 1,
-                4 => Paeth(a, b, c),
+                4 => PngFile.Paeth(a, b, c),
                 _ => 0,
             };
             output[i] = unchecked((byte)(row[i] - predictor));
         }
-    }
-
-    static int Paeth(int a, int b, int c)
-    {
-        var p = a + b - c;
-        var pa = Math.Abs(p - a);
-        var pb = Math.Abs(p - b);
-        var pc = Math.Abs(p - c);
-        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 }

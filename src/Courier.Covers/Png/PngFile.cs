@@ -7,7 +7,7 @@ namespace Courier.Covers.Png;
 /// <summary>
 /// A PNG's chunk stream (PNG specification, third edition, §5), checked and bounded: the header, the
 /// chunks to copy byte for byte, the filter type of each row and the zlib level of the image data.
-/// Pixels are decoded by StbImageSharp (<see cref="PngCodec"/>); this is what it does not keep.
+/// and the samples, unfiltered.
 /// </summary>
 internal sealed class PngFile
 {
@@ -66,7 +66,7 @@ internal sealed class PngFile
     /// <summary>Bytes per row of unfiltered samples.</summary>
     public int RowBytes => Width * Channels;
 
-    /// <summary>Reads and checks <paramref name="png"/>; the pixels are left to the decoder.</summary>
+    /// <summary>Reads, checks and decodes <paramref name="png"/>.</summary>
     /// <exception cref="CoverRefusedException">Malformed, over a cap, or a kind of PNG not supported.</exception>
     public static PngFile Read(ReadOnlySpan<byte> png)
     {
@@ -179,7 +179,7 @@ internal sealed class PngFile
             throw Refuse(CoverRefusal.Malformed, "No image data or no IEND.");
         }
 
-        file.CheckImageData(idat.GetBuffer().AsSpan(0, (int)idat.Length));
+        file.ReadImageData(idat.GetBuffer().AsSpan(0, (int)idat.Length));
         return file;
     }
 
@@ -227,9 +227,12 @@ internal sealed class PngFile
         }
     }
 
-    // Inflates with a bound (the decoder's inflater would grow its buffer without one) and keeps the
-    // row filter types; the samples themselves are the decoder's.
-    void CheckImageData(ReadOnlySpan<byte> zlib)
+    /// <summary>The samples, unfiltered (§9), interleaved, 8 bits each; set by <see cref="Read"/>.</summary>
+    public byte[] Samples { get; private set; } = [];
+
+    // Inflates into a buffer of exactly the header's size (a longer stream is refused, so a small file
+    // cannot inflate without bound), then reverses each row's filter.
+    void ReadImageData(ReadOnlySpan<byte> zlib)
     {
         if (zlib.Length < 2)
         {
@@ -238,10 +241,8 @@ internal sealed class PngFile
 
         ZlibLevel = (zlib[1] >> 6) switch { 0 => 1, 1 => 5, 2 => 6, _ => 9 };
         var rowLength = RowBytes + 1;
-        var expected = (long)rowLength * Height;
-        RowFilters = new byte[Height];
-        var buffer = new byte[1 << 16];
-        long total = 0;
+        var filtered = new byte[(long)rowLength * Height];
+        var total = 0;
         try
         {
             unsafe
@@ -251,24 +252,15 @@ internal sealed class PngFile
                     using var input = new UnmanagedMemoryStream(p, zlib.Length);
                     using var inflate = new ZLibStream(input, CompressionMode.Decompress);
                     int read;
-                    while ((read = inflate.Read(buffer)) > 0)
+                    while (total < filtered.Length && (read = inflate.Read(filtered, total, filtered.Length - total)) > 0)
                     {
-                        for (var row = (total + rowLength - 1) / rowLength; row * rowLength < total + read && row < Height; row++)
-                        {
-                            var filter = buffer[(int)(row * rowLength - total)];
-                            if (filter > 4)
-                            {
-                                throw Refuse(CoverRefusal.Malformed, "A row has an unknown filter type.");
-                            }
-
-                            RowFilters[row] = filter;
-                        }
-
                         total += read;
-                        if (total > expected)
-                        {
-                            throw Refuse(CoverRefusal.Malformed, "The image data inflates to more than the header's size.");
-                        }
+                    }
+
+                    Span<byte> extra = stackalloc byte[1];
+                    if (total < filtered.Length || inflate.Read(extra) != 0)
+                    {
+                        throw Refuse(CoverRefusal.Malformed, "The image data does not inflate to the header's size.");
                     }
                 }
             }
@@ -278,10 +270,69 @@ internal sealed class PngFile
             throw Refuse(CoverRefusal.Malformed, "The image data is not a valid zlib stream.");
         }
 
-        if (total != expected)
+        RowFilters = new byte[Height];
+        Samples = new byte[(long)RowBytes * Height];
+        for (var y = 0; y < Height; y++)
         {
-            throw Refuse(CoverRefusal.Malformed, "The image data inflates to less than the header's size.");
+            RowFilters[y] = filtered[y * rowLength];
+            if (RowFilters[y] > 4)
+            {
+                throw Refuse(CoverRefusal.Malformed, "A row has an unknown filter type.");
+            }
+
+            Unfilter(RowFilters[y], filtered.AsSpan(y * rowLength + 1, RowBytes),
+                y == 0 ? default : Samples.AsSpan((y - 1) * RowBytes, RowBytes), Samples.AsSpan(y * RowBytes, RowBytes));
         }
+    }
+
+    // §9.2: each byte adds back its predictor from the left (a), above (b) and above-left (c) bytes.
+    void Unfilter(byte filter, ReadOnlySpan<byte> row, ReadOnlySpan<byte> above, Span<byte> output)
+    {
+        var bpp = Channels;
+        switch (filter)
+        {
+            case 0:
+                row.CopyTo(output);
+                break;
+            case 1:
+                row.CopyTo(output);
+                for (var i = bpp; i < row.Length; i++)
+                {
+                    output[i] = unchecked((byte)(output[i] + output[i - bpp]));
+                }
+
+                break;
+            case 2 when above.IsEmpty:
+                row.CopyTo(output);
+                break;
+            case 2:
+                for (var i = 0; i < row.Length; i++)
+                {
+                    output[i] = unchecked((byte)(row[i] + above[i]));
+                }
+
+                break;
+            default:
+                for (var i = 0; i < row.Length; i++)
+                {
+                    int a = i >= bpp ? output[i - bpp] : 0;
+                    int b = above.IsEmpty ? 0 : above[i];
+                    int c = above.IsEmpty || i < bpp ? 0 : above[i - bpp];
+                    output[i] = unchecked((byte)(row[i] + (filter == 3 ? (a + b) >> 1 : Paeth(a, b, c))));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The Paeth predictor (§9.4).</summary>
+    public static int Paeth(int a, int b, int c)
+    {
+        var p = a + b - c;
+        var pa = Math.Abs(p - a);
+        var pb = Math.Abs(p - b);
+        var pc = Math.Abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 
     static CoverRefusedException Refuse(CoverRefusal reason, string message) => new(reason, message);
