@@ -36,6 +36,14 @@ internal static class CoverChecks
             () => flat = FlatBlockShare(width, height, channels, colourChannels, samples),
             () => variety = ColoursAndRepeats(width, height, channels, colourChannels, samples),
             () => (across, down) = Blockiness(width, height, channels, colourChannels, samples));
+
+        // First: a JPEG's flat blocks and few colours are its grid's doing, the more telling reason.
+        if (across > MaxBlockiness && down > MaxBlockiness)
+        {
+            throw new CoverRefusedException(CoverRefusal.JpegDecoded,
+                "The image shows the 8×8 grid of a JPEG decoder: use a photograph downsampled by 4 or more from the camera's JPEG, or one never compressed.");
+        }
+
         if (flat > MaxFlatBlocks)
         {
             throw new CoverRefusedException(CoverRefusal.FlatAreas,
@@ -46,12 +54,6 @@ internal static class CoverChecks
         {
             throw new CoverRefusedException(CoverRefusal.Synthetic,
                 "The image has few colours or many exactly repeated pixels, as a screenshot or a drawing has: use a camera photograph.");
-        }
-
-        if (across > MaxBlockiness && down > MaxBlockiness)
-        {
-            throw new CoverRefusedException(CoverRefusal.JpegDecoded,
-                "The image shows the 8×8 grid of a JPEG decoder: use a photograph downsampled by 4 or more from the camera's JPEG, or one never compressed.");
         }
     }
 
@@ -120,7 +122,7 @@ internal static class CoverChecks
         for (var p = 0; p < luma.Length; p++)
         {
             var i = p * channels;
-            luma[p] = colourChannels == 1 ? samples[i] : samples[i] + 2 * samples[i + 1] + samples[i + 2];
+            luma[p] = colourChannels == 1 ? 4 * samples[i] : samples[i] + 2 * samples[i + 1] + samples[i + 2];
         }
 
         var across = new double[8];
@@ -130,7 +132,7 @@ internal static class CoverChecks
             var row = luma.AsSpan(y * width, width);
             for (var x = 1; x < width - 2; x++)
             {
-                across[x & 7] += Math.Abs(3 * (row[x + 1] - row[x]) - (row[x + 2] - row[x - 1]));
+                across[x & 7] += Step(3 * (row[x + 1] - row[x]) - (row[x + 2] - row[x - 1]));
             }
 
             var above = luma.AsSpan((y - 1) * width, width);
@@ -139,11 +141,16 @@ internal static class CoverChecks
             long sum = 0;
             for (var x = 0; x < width; x++)
             {
-                sum += Math.Abs(3 * (below[x] - row[x]) - (further[x] - above[x]));
+                sum += Step(3 * (below[x] - row[x]) - (further[x] - above[x]));
             }
 
             down[y & 7] += sum;
         }
+
+        // A block edge is a small step everywhere; a strong edge of the picture is capped (at 12 grey
+        // levels, luma here being four times a sample) so that one straight edge on the grid cannot
+        // pass for blocking.
+        static int Step(int d) => Math.Min(Math.Abs(d), 48);
 
         static double Ratio(double[] phases)
         {

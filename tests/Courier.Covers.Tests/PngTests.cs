@@ -43,7 +43,7 @@ public sealed class PngTests
         var samples = TestCovers.Samples(70, 256, 256, 3);
         foreach (var level in new[] { 1, 6, 9 })
         {
-            var cover = ZlibPng(samples, 256, 256, level);
+            var cover = TestCovers.ZlibPng(samples, 256, 256, 2, level);
             var stego = CoverImage.Embed(cover, RandomNumberGenerator.GetBytes(CoverImage.Capacity(cover)), Key).Png;
             var idat = Chunks(stego).First(c => c.Type == "IDAT");
             Assert.Equal(Chunks(cover).First(c => c.Type == "IDAT").Data[..2], idat.Data[..2]);
@@ -148,32 +148,6 @@ public sealed class PngTests
         }
 
         return output.ToArray();
-    }
-
-    // A truecolour PNG written with zlib at the given level, every row filter None.
-    static byte[] ZlibPng(byte[] samples, int width, int height, int level)
-    {
-        var header = new byte[13];
-        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)width);
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), (uint)height);
-        header[8] = 8;
-        header[9] = 2;
-        using var data = new MemoryStream();
-        using (var zlib = new ZLibStream(data, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
-        {
-            for (var y = 0; y < height; y++)
-            {
-                zlib.WriteByte(0);
-                zlib.Write(samples, y * width * 3, width * 3);
-            }
-        }
-
-        using var png = new MemoryStream();
-        png.Write([137, 80, 78, 71, 13, 10, 26, 10]);
-        png.Write(TestCovers.Chunk("IHDR", header));
-        png.Write(TestCovers.Chunk("IDAT", data.ToArray()));
-        png.Write(TestCovers.Chunk("IEND", []));
-        return png.ToArray();
     }
 
     // pngcheck -v on the file: whether it passed, and its report.

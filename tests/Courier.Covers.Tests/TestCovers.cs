@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.IO.Hashing;
 using StbImageWriteSharp;
 
@@ -111,6 +112,44 @@ public static class TestCovers
         using var output = new MemoryStream();
         new ImageWriter().WritePng(samples, width, height, (ColorComponents)channels, output);
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// A PNG written with zlib at <paramref name="level"/>, every row filter None: any colour type, bit
+    /// depth and interlace flag (the samples are written as given, so only 8-bit non-interlaced files
+    /// decode to the picture), with <paramref name="palette"/> as PLTE when given.
+    /// </summary>
+    public static byte[] ZlibPng(byte[] samples, int width, int height, byte colorType, int level = 6,
+        byte bitDepth = 8, byte interlace = 0, byte[]? palette = null)
+    {
+        var header = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)width);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), (uint)height);
+        header[8] = bitDepth;
+        header[9] = colorType;
+        header[12] = interlace;
+        var rowBytes = samples.Length / height;
+        using var data = new MemoryStream();
+        using (var zlib = new ZLibStream(data, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
+        {
+            for (var y = 0; y < height; y++)
+            {
+                zlib.WriteByte(0);
+                zlib.Write(samples, y * rowBytes, rowBytes);
+            }
+        }
+
+        using var png = new MemoryStream();
+        png.Write([137, 80, 78, 71, 13, 10, 26, 10]);
+        png.Write(Chunk("IHDR", header));
+        if (palette is not null)
+        {
+            png.Write(Chunk("PLTE", palette));
+        }
+
+        png.Write(Chunk("IDAT", data.ToArray()));
+        png.Write(Chunk("IEND", []));
+        return png.ToArray();
     }
 
     /// <summary><paramref name="png"/> with <paramref name="chunks"/> (type, data) inserted after IHDR.</summary>
