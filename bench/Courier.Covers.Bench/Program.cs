@@ -48,7 +48,7 @@ static void Phases(byte[] cover, int bits, byte[] key)
         CoverChecks.Check(file.Width, file.Height, file.Channels, file.ColourChannels, samples);
         return 0;
     });
-    var costs = Time("HILL costs", () => Enumerable.Range(0, 3).Select(c => Hill.Costs(samples, file.Width, file.Height, file.Channels, c)).ToArray());
+    var costs = Time("HILL costs", () => Hill.Costs(samples, file.Width, file.Height, file.Channels, file.ColourChannels));
     var order = Time("element order", () => ElementOrder.Draw(key, 0, file.Width * file.Height * 3, 16 * bits));
     Time("gather parities and costs (all segments, one core)", () => CoverImage.Gather(file, samples, costs, order));
     Time("digest", () => CoverImage.Digest(cover));

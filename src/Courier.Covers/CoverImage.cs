@@ -166,11 +166,7 @@ public static class CoverImage
         }
 
         CoverChecks.Check(file.Width, file.Height, file.Channels, file.ColourChannels, samples);
-        var costs = new float[file.ColourChannels][];
-        for (var c = 0; c < costs.Length; c++)
-        {
-            costs[c] = Hill.Costs(samples, file.Width, file.Height, file.Channels, c);
-        }
+        var costs = Hill.Costs(samples, file.Width, file.Height, file.Channels, file.ColourChannels);
 
         var message = Mask(payload, key, part);
         var order = Order(file, message.Length, key, part);

@@ -10,10 +10,24 @@ namespace Courier.Covers;
 /// </summary>
 internal static class Hill
 {
-    /// <summary>The cost of changing each sample of one channel by ±1, row-major.</summary>
-    public static float[] Costs(byte[] samples, int width, int height, int channels, int channel)
+    /// <summary>The cost of changing each sample of each colour channel by ±1: one row-major plane per channel.</summary>
+    public static float[][] Costs(byte[] samples, int width, int height, int channels, int colourChannels)
     {
+        // Two scratch planes serve every channel: these are 12-megapixel arrays.
         var residual = new float[width * height];
+        var temporary = new float[width * height];
+        var costs = new float[colourChannels][];
+        for (var channel = 0; channel < colourChannels; channel++)
+        {
+            costs[channel] = new float[width * height];
+            Plane(samples, width, height, channels, channel, residual, temporary, costs[channel]);
+        }
+
+        return costs;
+    }
+
+    static void Plane(byte[] samples, int width, int height, int channels, int channel, float[] residual, float[] temporary, float[] mean)
+    {
         Parallel.For(0, height, y =>
         {
             var up = Math.Max(y - 1, 0) * width;
@@ -30,8 +44,6 @@ internal static class Hill
             }
         });
 
-        var temporary = new float[width * height];
-        var mean = new float[width * height];
         Box(residual, temporary, mean, width, height, 1);
         var reciprocal = residual;
         Parallel.For(0, height, y =>
@@ -45,7 +57,6 @@ internal static class Hill
         });
 
         Box(reciprocal, temporary, mean, width, height, 7);
-        return mean;
     }
 
     // The (2r+1)×(2r+1) mean of source into output, separably: rows into temporary, then columns.
