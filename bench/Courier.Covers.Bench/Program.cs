@@ -42,7 +42,8 @@ static void Phases(byte[] cover, int bits, byte[] key)
         return result;
     }
 
-    var (file, samples) = Time("read and decode", () => Courier.Covers.Png.PngCodec.Decode(cover));
+    var file = Time("read and decode", () => Courier.Covers.Png.PngFile.Read(cover));
+    var samples = file.Samples;
     Time("cover checks", () =>
     {
         CoverChecks.Check(file.Width, file.Height, file.Channels, file.ColourChannels, samples);

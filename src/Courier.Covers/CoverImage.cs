@@ -59,8 +59,7 @@ public static class CoverImage
     /// <exception cref="CoverRefusedException">Not a supported PNG.</exception>
     public static byte[] Digest(ReadOnlySpan<byte> png)
     {
-        var (file, samples) = PngCodec.Decode(png);
-        return DigestOf(file, samples);
+        return DigestOf(PngFile.Read(png));
     }
 
     /// <summary>Hides <paramref name="payload"/> in <paramref name="cover"/> at <paramref name="rate"/> bits per pixel.</summary>
@@ -146,7 +145,8 @@ public static class CoverImage
         CheckRate(rate);
         CheckKey(key);
         ArgumentOutOfRangeException.ThrowIfZero(payload.Length);
-        var (file, samples) = PngCodec.Decode(cover);
+        var file = PngFile.Read(cover);
+        var samples = file.Samples;
         var pixels = (long)file.Width * file.Height;
         var needed = NeededPixels(payload.Length, rate);
         if (needed > pixels)
@@ -155,7 +155,7 @@ public static class CoverImage
                 $"The cover has {pixels} pixels; {payload.Length} bytes at {rate} bits per pixel need {needed}.", needed);
         }
 
-        var digest = DigestOf(file, samples);
+        var digest = DigestOf(file);
         foreach (var used in usedDigests ?? [])
         {
             if (used.Length == digest.Length && CryptographicOperations.FixedTimeEquals(used, digest))
@@ -201,7 +201,8 @@ public static class CoverImage
     {
         CheckKey(key);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(payloadLength);
-        var (file, samples) = PngCodec.Decode(image);
+        var file = PngFile.Read(image);
+        var samples = file.Samples;
         var needed = NeededPixels(payloadLength, MaxRate);
         if (needed > (long)file.Width * file.Height)
         {
@@ -287,7 +288,7 @@ public static class CoverImage
         return (pixel * file.Channels + channel, channel, pixel);
     }
 
-    static byte[] DigestOf(PngFile file, byte[] samples)
+    static byte[] DigestOf(PngFile file)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> header = stackalloc byte[28];
@@ -296,7 +297,7 @@ public static class CoverImage
         BinaryPrimitives.WriteInt32BigEndian(header[20..], file.Height);
         BinaryPrimitives.WriteInt32BigEndian(header[24..], file.Channels);
         sha.AppendData(header);
-        sha.AppendData(samples);
+        sha.AppendData(file.Samples);
         return sha.GetHashAndReset();
     }
 

@@ -59,7 +59,7 @@ public sealed class PngTests
     public void Our_decoder_agrees_with_StbImageSharp(int channels)
     {
         var png = TestCovers.Png(80 + channels, 123, 77, channels);
-        Assert.Equal(ImageResult.FromMemory(png, (ColorComponents)channels).Data, PngCodec.Decode(png).Samples);
+        Assert.Equal(ImageResult.FromMemory(png, (ColorComponents)channels).Data, PngFile.Read(png).Samples);
         var again = PngCodec.Encode(PngFile.Read(png), PngFile.Read(png).Samples);
         Assert.Equal(ImageResult.FromMemory(png, (ColorComponents)channels).Data, ImageResult.FromMemory(again, (ColorComponents)channels).Data);
     }

@@ -5,21 +5,13 @@ using System.IO.Hashing;
 namespace Courier.Covers.Png;
 
 /// <summary>
-/// PNG in and out (docs/covers.md says why not through a library). The output keeps IHDR and every
+/// PNG out (<see cref="PngFile"/> reads; docs/covers.md says why not through a library). The output keeps IHDR and every
 /// other chunk copied byte for byte in its place, the image data filtered row by row with the
 /// original's filter types and deflated at the original's zlib level, in IDAT chunks of the
 /// original's size. Only the samples differ.
 /// </summary>
 internal static class PngCodec
 {
-    /// <summary>Reads, checks and decodes <paramref name="png"/>: the file and its samples, interleaved, 8 bits each.</summary>
-    /// <exception cref="CoverRefusedException">Malformed, over a cap or not supported.</exception>
-    public static (PngFile File, byte[] Samples) Decode(ReadOnlySpan<byte> png)
-    {
-        var file = PngFile.Read(png);
-        return (file, file.Samples);
-    }
-
     /// <summary>The file <paramref name="file"/> with its samples replaced by <paramref name="samples"/>.</summary>
     public static byte[] Encode(PngFile file, byte[] samples)
     {
