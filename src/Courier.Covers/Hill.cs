@@ -28,19 +28,40 @@ internal static class Hill
 
     static void Plane(byte[] samples, int width, int height, int channels, int channel, float[] residual, float[] temporary, float[] mean)
     {
+        // The channel as floats, in the scratch plane that the box filter overwrites afterwards.
+        var x0 = temporary;
         Parallel.For(0, height, y =>
         {
-            var up = Math.Max(y - 1, 0) * width;
-            var mid = y * width;
-            var down = Math.Min(y + 1, height - 1) * width;
+            var row = x0.AsSpan(y * width, width);
             for (var x = 0; x < width; x++)
             {
-                var l = Math.Max(x - 1, 0);
-                var r = Math.Min(x + 1, width - 1);
-                float S(int row, int column) => samples[(row + column) * channels + channel];
-                var corners = S(up, l) + S(up, r) + S(down, l) + S(down, r);
-                var sides = S(up, x) + S(down, x) + S(mid, l) + S(mid, r);
-                residual[mid + x] = MathF.Abs((2 * sides - corners - 4 * S(mid, x)) * 0.25f);
+                row[x] = samples[(y * width + x) * channels + channel];
+            }
+        });
+
+        // |X ⊛ KB|, KB = [−1 2 −1; 2 −4 2; −1 2 −1] / 4, edges replicated.
+        Parallel.For(0, height, y =>
+        {
+            var up = x0.AsSpan(Math.Max(y - 1, 0) * width, width);
+            var mid = x0.AsSpan(y * width, width);
+            var down = x0.AsSpan(Math.Min(y + 1, height - 1) * width, width);
+            var output = residual.AsSpan(y * width, width);
+            var x = 1;
+            var lanes = Vector<float>.Count;
+            for (; x + lanes < width; x += lanes)
+            {
+                var sides = new Vector<float>(up[x..]) + new Vector<float>(down[x..]) + new Vector<float>(mid[(x - 1)..]) + new Vector<float>(mid[(x + 1)..]);
+                var corners = new Vector<float>(up[(x - 1)..]) + new Vector<float>(up[(x + 1)..]) + new Vector<float>(down[(x - 1)..]) + new Vector<float>(down[(x + 1)..]);
+                Vector.Abs((2 * sides - corners - 4 * new Vector<float>(mid[x..])) * 0.25f).CopyTo(output[x..]);
+            }
+
+            for (var edge = 0; edge < width; edge = edge == 0 ? x : edge + 1)
+            {
+                var l = Math.Max(edge - 1, 0);
+                var r = Math.Min(edge + 1, width - 1);
+                var sides = up[edge] + down[edge] + mid[l] + mid[r];
+                var corners = up[l] + up[r] + down[l] + down[r];
+                output[edge] = MathF.Abs((2 * sides - corners - 4 * mid[edge]) * 0.25f);
             }
         });
 

@@ -171,4 +171,24 @@ public sealed class EmbedTests(ITestOutputHelper output)
         Assert.Equal(CoverRefusal.TooSmall, refused.Reason);
         Assert.Equal((long)Math.Ceiling((payload.Length + 1) / 2 * 8 / CoverImage.DefaultRate), refused.NeededPixels);
     }
+
+    [Fact]
+    public void HILL_costs_are_low_in_texture_and_high_in_smooth_areas()
+    {
+        // Left half a smooth gradient, right half noise: changes must cost far more on the left.
+        var random = new Random(11);
+        var samples = new byte[128 * 128];
+        for (var y = 0; y < 128; y++)
+        {
+            for (var x = 0; x < 128; x++)
+            {
+                samples[y * 128 + x] = (byte)(x < 64 ? 60 + x / 4 : 100 + random.Next(60));
+            }
+        }
+
+        var costs = Hill.Costs(samples, 128, 128, 1, 1)[0];
+        double Mean(int from, int to) => Enumerable.Range(0, 128 * 128).Where(i => i % 128 >= from && i % 128 < to).Average(i => costs[i]);
+        Assert.True(Mean(0, 40) > 50 * Mean(88, 128), $"{Mean(0, 40)} against {Mean(88, 128)}");
+        Assert.All(costs, c => Assert.True(float.IsFinite(c) && c > 0));
+    }
 }

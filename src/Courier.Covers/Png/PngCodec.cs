@@ -127,24 +127,36 @@ internal static class PngCodec
         output.Write(word);
     }
 
-    // PNG specification §9.2: None, Sub, Up, Average, Paeth on bytes, bpp = channels (8-bit samples).
+    // PNG specification §9.2: None, Sub, Up, Average, Paeth on bytes, bpp = channels (8-bit samples);
+    // each byte less its predictor from the left (a), above (b) and above-left (c) bytes.
     static void Filter(byte type, ReadOnlySpan<byte> row, ReadOnlySpan<byte> above, int bpp, Span<byte> output)
     {
+        if (type == 0 || (type == 2 && above.IsEmpty))
+        {
+            row.CopyTo(output);
+            return;
+        }
+
+        if (type == 1 || (type == 2 && !above.IsEmpty))
+        {
+            var reference = type == 1 ? row : above;
+            var shift = type == 1 ? bpp : 0;
+            row[..shift].CopyTo(output);
+            for (var i = shift; i < row.Length; i++)
+            {
+                output[i] = unchecked((byte)(row[i] - reference[i - shift]));
+            }
+
+            return;
+        }
+
         var hasAbove = !above.IsEmpty;
         for (var i = 0; i < row.Length; i++)
         {
             int a = i >= bpp ? row[i - bpp] : 0;
             int b = hasAbove ? above[i] : 0;
             int c = hasAbove && i >= bpp ? above[i - bpp] : 0;
-            var predictor = type switch
-            {
-                1 => a,
-                2 => b,
-                3 => (a + b) >> 1,
-                4 => PngFile.Paeth(a, b, c),
-                _ => 0,
-            };
-            output[i] = unchecked((byte)(row[i] - predictor));
+            output[i] = unchecked((byte)(row[i] - (type == 3 ? (a + b) >> 1 : PngFile.Paeth(a, b, c))));
         }
     }
 }
