@@ -45,6 +45,18 @@ if ! command -v nats-server >/dev/null && [ ! -x /usr/sbin/nats-server ]; then
   command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || { echo "error: nats-server is missing and could not be installed (run as root or with sudo, or install the Debian package nats-server)" >&2; exit 2; }
 fi
 
+# The cover-image tests check every stego PNG with Debian's pngcheck.
+if ! command -v pngcheck >/dev/null; then
+  echo "== installing pngcheck (Debian package)"
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pngcheck >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pngcheck >/dev/null; }
+  elif command -v sudo >/dev/null; then
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pngcheck >/dev/null || { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pngcheck >/dev/null; }
+  fi
+  # The test command runs every test: a pngcheck test is never skipped here.
+  command -v pngcheck >/dev/null || { echo "error: pngcheck is missing and could not be installed (run as root or with sudo, or install the Debian package pngcheck)" >&2; exit 2; }
+fi
+
 log=$(mktemp)
 interop_log=$(mktemp)
 findings_log=$(mktemp)
