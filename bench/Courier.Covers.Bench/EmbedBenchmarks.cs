@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using Courier.Covers.Tests;
+using Courier.TestKit;
 
 namespace Courier.Covers.Bench;
 
 /// <summary>
 /// Issue 19, must-hold 5: a 64 KiB payload into a 12-megapixel (4000 × 3000) truecolour photograph
-/// at the default rate, and back out. The cover is a synthetic photograph (Courier.Covers.Tests'
+/// at the default rate, and back out. The cover is a synthetic photograph (the test kit's
 /// TestCovers) written as a PNG at zlib's default level.
 /// </summary>
 [MemoryDiagnoser]

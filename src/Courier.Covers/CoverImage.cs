@@ -33,6 +33,9 @@ public static class CoverImage
     /// <summary>The highest rate accepted, in bits per pixel.</summary>
     public const double MaxRate = 0.1;
 
+    /// <summary>The largest PNG file accepted, in bytes.</summary>
+    public const int MaxFileBytes = PngFile.MaxFileBytes;
+
     /// <summary>The key's size in bytes.</summary>
     public const int KeySize = 32;
 

@@ -268,6 +268,12 @@ public sealed class CourierNode : IDisposable
     /// <summary>The keys of this node's cells, held to test candidates (such as those extracted from images) with <see cref="Bundles.BundleRecognizer.RecognizesBundle"/>.</summary>
     public Task<Bundles.BundleRecognizer> BundleRecognizerAsync() => _bundles.RecognizerAsync();
 
+    /// <summary>The digests of the cover images this node hid bundles in (docs/covers.md), none of which may be used again.</summary>
+    public IReadOnlyList<byte[]> UsedCoverDigests() => Bundles.UsedCovers.All(_node.Vault);
+
+    /// <summary>Remembers cover images as used, by their digests (32 bytes each).</summary>
+    public void RememberUsedCovers(IEnumerable<byte[]> digests) => Bundles.UsedCovers.Remember(_node.Vault, digests);
+
     /// <summary>The messages received, oldest first; only the unread ones with <paramref name="unreadOnly"/>.</summary>
     public IReadOnlyList<InboxMessage> Inbox(bool unreadOnly = false) => _inbox.Inbox(unreadOnly);
 

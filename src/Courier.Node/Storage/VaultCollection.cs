@@ -62,4 +62,7 @@ internal enum VaultCollection : byte
 
     /// <summary>The KeyPackage this member sent asking to be added back to a cell, until a Welcome uses it (<see cref="Cells.ReAddBundle"/>).</summary>
     ReAddBundle = 19,
+
+    /// <summary>The digest of a cover image this node hid a bundle in, so that no cover is used twice (<see cref="Bundles.UsedCovers"/>).</summary>
+    UsedCover = 20,
 }

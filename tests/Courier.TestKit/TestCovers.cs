@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.IO.Hashing;
 using StbImageWriteSharp;
 
-namespace Courier.Covers.Tests;
+namespace Courier.TestKit;
 
 /// <summary>
 /// Synthetic photographs for the tests (no network, no files): a scene of gradients, soft-edged objects
