@@ -53,6 +53,7 @@ public sealed class CorpusReplayTests
     [InlineData("key-package", "carol")]
     [InlineData("mls-message", "application")]
     [InlineData("mls-message", "commit")]
+    [InlineData("bundle", "bundle")]
     public void The_generated_seeds_pass_every_check_so_fuzzing_starts_deep(string target, string seed)
     {
         // The fixtures are derived from labels: the seed generator's Welcome opens with the

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Courier.Node.Contacts;
 using Courier.Relay.Client;
+using Courier.Relay.Client.Bundles;
 
 namespace Courier.Fuzz;
 
@@ -34,6 +36,13 @@ internal static class RelayTargets
             WireBase64.TryDecode(text, new byte[RequestSignature.SignatureSize]);
             RequestSignature.IsValidPublicKey(input);
         }),
+        new("bundle", "BundleReader.Open with a relay's and a cell's fixed keys (slots, whole-file MAC, sealed blocks, sections), and BundleEntry.DecodeSection of the bytes as a section's plaintext", input =>
+        {
+            BundleEntry.DecodeSection(input);
+            using var relay = BundleKey.ForRelay(Fixture.Bytes("bundle relay"));
+            using var members = BundleKey.ForMembers(Fixture.Bytes("bundle members"));
+            BundleReader.Open(input, [relay, members]);
+        }, typeof(BundleException)),
     ];
 
     private static readonly Action<byte[]>[] WireModels =
@@ -58,6 +67,17 @@ internal static class RelayTargets
         yield return ("relay-request", "health", JsonSerializer.SerializeToUtf8Bytes(new HealthResponse("ok", "memory", "on", null), WireJson.Default.HealthResponse));
         yield return ("relay-request", "error", JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse("no_such_drop", "there is no such drop"), WireJson.Default.ErrorResponse));
         yield return ("relay-request", "drop-name", Encoding.UTF8.GetBytes(drop.ToString()));
+        // A bundle of two entries for the relay and the cell of the target's keys, and its section alone.
+        using var appendKey = DropAppendKey.Import(Fixture.Bytes("bundle append"));
+        BundleEntry[] entries =
+        [
+            BundleEntry.Authorize(appendKey, drop, MessageId.FromBytes(Fixture.Bytes("bundle message 1")[..16]), Fixture.Bytes("envelope 1")),
+            BundleEntry.Authorize(appendKey, drop, MessageId.FromBytes(Fixture.Bytes("bundle message 2")[..16]), [.. Fixture.Bytes("envelope 2"), .. Fixture.Bytes("envelope 3")]),
+        ];
+        using var relay = BundleRecipient.Relay(Ed25519.PublicKeyOf(Fixture.Bytes("bundle relay")));
+        using var members = BundleRecipient.Members(Fixture.Bytes("bundle members"));
+        yield return ("bundle", "bundle", BundleWriter.Write([new BundleSection([relay], entries[..1]), new BundleSection([members], entries)], 1_800_000_000));
+        yield return ("bundle", "section", BundleEntry.EncodeSection(1_800_000_000, entries));
         yield return ("relay-request", "message-id", Encoding.UTF8.GetBytes(MessageId.FromBytes(Fixture.Bytes("message")[..16]).ToString()));
     }
 }
