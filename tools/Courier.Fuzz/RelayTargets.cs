@@ -71,8 +71,8 @@ internal static class RelayTargets
         using var appendKey = DropAppendKey.Import(Fixture.Bytes("bundle append"));
         BundleEntry[] entries =
         [
-            BundleEntry.Authorize(appendKey, drop, MessageId.FromBytes(Fixture.Bytes("bundle message 1")[..16]), Fixture.Bytes("envelope 1")),
-            BundleEntry.Authorize(appendKey, drop, MessageId.FromBytes(Fixture.Bytes("bundle message 2")[..16]), [.. Fixture.Bytes("envelope 2"), .. Fixture.Bytes("envelope 3")]),
+            BundleEntry.Authorize(appendKey, drop, MessageId.FromBytes(Fixture.Bytes("bundle message 1")[..16]), Envelope("envelope 1", EnvelopeSizes.Small)),
+            BundleEntry.Authorize(appendKey, drop, MessageId.FromBytes(Fixture.Bytes("bundle message 2")[..16]), Envelope("envelope 2", EnvelopeSizes.Medium)),
         ];
         using var relay = BundleRecipient.Relay(Ed25519.PublicKeyOf(Fixture.Bytes("bundle relay")));
         using var members = BundleRecipient.Members(Fixture.Bytes("bundle members"));
@@ -80,4 +80,7 @@ internal static class RelayTargets
         yield return ("bundle", "section", BundleEntry.EncodeSection(1_800_000_000, entries));
         yield return ("relay-request", "message-id", Encoding.UTF8.GetBytes(MessageId.FromBytes(Fixture.Bytes("message")[..16]).ToString()));
     }
+
+    // Sealed envelopes look random; the label's hash repeated is as good a stand-in.
+    private static byte[] Envelope(string label, int size) => [.. Enumerable.Repeat(Fixture.Bytes(label), size / 32).SelectMany(b => b)];
 }
