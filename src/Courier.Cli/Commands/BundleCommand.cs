@@ -79,9 +79,7 @@ internal static class BundleCommand
                 return;
             }
 
-            var temporary = file.FullName + ".partial";
-            await File.WriteAllBytesAsync(temporary, made.Bundle, ct).ConfigureAwait(false);
-            File.Move(temporary, file.FullName);
+            await WriteNewAsync(file, made.Bundle, ct).ConfigureAwait(false);
             Console.WriteLine(CellCommand.Printable($"wrote {file.Name}: a {Size(made.Bundle.Length)} bundle of {made.Envelopes} message(s) of {string.Join(", ", made.Cells)}, for the relays of {string.Join(", ", made.Layers)} and the members"));
             Console.WriteLine("carry it to a relay of the layer ('courier relay import FILE --relay URL') or to a member ('courier bundle import FILE'); it stays in your outbox until your node sees it delivered");
         }));
@@ -123,6 +121,14 @@ internal static class BundleCommand
         }
 
         return await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="file"/> whole or not at all: a partial file never carries the final name.</summary>
+    public static async Task WriteNewAsync(FileInfo file, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var temporary = file.FullName + ".partial";
+        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, file.FullName);
     }
 
     private static string Size(int bytes) => bytes >= 1 << 20 ? $"{bytes >> 20} MiB" : $"{bytes >> 10} KiB";

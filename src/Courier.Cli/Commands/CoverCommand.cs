@@ -83,9 +83,7 @@ internal static class CoverCommand
 
             for (var i = 0; i < results.Count; i++)
             {
-                var temporary = outputs[i].FullName + ".partial";
-                await File.WriteAllBytesAsync(temporary, results[i].Png, ct).ConfigureAwait(false);
-                File.Move(temporary, outputs[i].FullName);
+                await BundleCommand.WriteNewAsync(outputs[i], results[i].Png, ct).ConfigureAwait(false);
             }
 
             node.RememberUsedCovers(results.Select(r => r.CoverDigest));
@@ -133,9 +131,7 @@ internal static class CoverCommand
                     return;
                 }
 
-                var temporary = target.FullName + ".partial";
-                await File.WriteAllBytesAsync(temporary, bundle, ct).ConfigureAwait(false);
-                File.Move(temporary, target.FullName);
+                await BundleCommand.WriteNewAsync(target, bundle, ct).ConfigureAwait(false);
                 Console.WriteLine($"found a bundle of {bundle.Length >> 10} KiB: wrote {target.Name}; import it with 'courier bundle import {target.Name}' (or at a relay, 'courier relay import')");
             }).ConfigureAwait(false);
             return code == 0 && !found ? 1 : code;
