@@ -54,6 +54,9 @@ public sealed class CorpusReplayTests
     [InlineData("mls-message", "application")]
     [InlineData("mls-message", "commit")]
     [InlineData("bundle", "bundle")]
+    [InlineData("png", "grey-64")]
+    [InlineData("png", "rgb-48-text")]
+    [InlineData("png", "rgba-40")]
     public void The_generated_seeds_pass_every_check_so_fuzzing_starts_deep(string target, string seed)
     {
         // The fixtures are derived from labels: the seed generator's Welcome opens with the

@@ -4,7 +4,7 @@ namespace Courier.Fuzz;
 public static class Targets
 {
     /// <summary>All targets, one per parser family.</summary>
-    public static IReadOnlyList<FuzzTarget> All { get; } = [.. MlsTargets.All, .. NodeTargets.All, .. RelayTargets.All];
+    public static IReadOnlyList<FuzzTarget> All { get; } = [.. MlsTargets.All, .. NodeTargets.All, .. RelayTargets.All, .. CoverTargets.All];
 
     /// <summary>The target named <paramref name="name"/>, or null.</summary>
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
