@@ -328,7 +328,18 @@ internal sealed partial class RelayApi(IDropStore store, RelayOptions options, R
 
     private async Task MetricsAsync(HttpContext ctx)
     {
-        long drops = await store.CountDropsAsync(ctx.RequestAborted).ConfigureAwait(false);
+        // The counters are the relay's own: an operator needs them most while the store is down, so
+        // only the drop gauge, which asks the store, is left out then.
+        long? drops;
+        try
+        {
+            drops = await store.CountDropsAsync(ctx.RequestAborted).WaitAsync(TimeSpan.FromSeconds(5), ctx.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception) when (!ctx.RequestAborted.IsCancellationRequested)
+        {
+            drops = null;
+        }
+
         ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await ctx.Response.WriteAsync(metrics.Render(store.Kind, drops), ctx.RequestAborted).ConfigureAwait(false);
     }

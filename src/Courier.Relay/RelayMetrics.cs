@@ -45,7 +45,8 @@ internal sealed class RelayMetrics
 
     public void Swept(long envelopes) => Interlocked.Add(ref _swept, envelopes);
 
-    public string Render(string store, long drops)
+    /// <summary>The Prometheus text; without the drop gauge when <paramref name="drops"/> is null (the store did not answer).</summary>
+    public string Render(string store, long? drops)
     {
         var s = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
@@ -81,8 +82,11 @@ internal sealed class RelayMetrics
         s.Append(c, $"courier_relay_append_duration_seconds_bucket{{le=\"+Inf\"}} {cumulative}\n");
         s.Append(c, $"courier_relay_append_duration_seconds_sum {Interlocked.Read(ref _appendMicros) / 1e6}\n");
         s.Append(c, $"courier_relay_append_duration_seconds_count {Interlocked.Read(ref _appendCount)}\n");
-        s.Append("# HELP courier_relay_drops Dead drops in the store.\n# TYPE courier_relay_drops gauge\n");
-        s.Append(c, $"courier_relay_drops{{store=\"{store}\"}} {drops}\n");
+        if (drops is { } count)
+        {
+            s.Append("# HELP courier_relay_drops Dead drops in the store.\n# TYPE courier_relay_drops gauge\n");
+            s.Append(c, $"courier_relay_drops{{store=\"{store}\"}} {count}\n");
+        }
         using var process = Process.GetCurrentProcess();
         s.Append("# HELP process_resident_memory_bytes Resident memory.\n# TYPE process_resident_memory_bytes gauge\n");
         s.Append(c, $"process_resident_memory_bytes {process.WorkingSet64}\n");

@@ -92,7 +92,7 @@ public sealed class TransportTests
     }
 
     [NatsFact]
-    public async Task Healthz_answers_503_store_unavailable_when_the_store_does_not_answer()
+    public async Task Healthz_answers_503_store_unavailable_when_the_store_does_not_answer_and_metrics_still_answer()
     {
         using var nats = await NatsServer.StartAsync(1);
         await using var relay = await TestRelay.StartAsync(store: _ => NatsDropStore.ConnectAsync(nats.Urls, replicas: 1).GetAwaiter().GetResult());
@@ -104,6 +104,11 @@ public sealed class TransportTests
         var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("store_unavailable", health.GetProperty("status").GetString());
         Assert.Equal("nats", health.GetProperty("store").GetString());
+
+        // The relay's own counters stay readable; only the gauge that asks the store is left out.
+        var metrics = await relay.Http.GetStringAsync("/metrics");
+        Assert.Contains("courier_relay_requests_total{route=\"healthz\",status=\"503\"} 1", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("courier_relay_drops", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
