@@ -38,7 +38,6 @@ internal static class CoverCommand
             Description = "A PNG photograph of yours to hide the bundle in; repeat it to spread a large bundle over several, in order.",
             HelpName = "photo.png",
             Required = true,
-            AllowMultipleArgumentsPerToken = false,
         };
         var bundle = new Option<FileInfo>("--bundle") { Description = "The bundle ('courier bundle export').", HelpName = "file", Required = true };
         var output = new Option<FileInfo>("--out")
@@ -81,12 +80,13 @@ internal static class CoverCommand
                 AnsiConsole.Status().Start($"hiding {payload.Length >> 10} KiB in {files.Length} photograph(s)", _ => Run());
             }
 
+            // Marked used before anything is written: a cover is never offered twice, even after a failed write.
+            node.RememberUsedCovers(results.Select(r => r.CoverDigest));
             for (var i = 0; i < results.Count; i++)
             {
                 await BundleCommand.WriteNewAsync(outputs[i], results[i].Png, ct).ConfigureAwait(false);
             }
 
-            node.RememberUsedCovers(results.Select(r => r.CoverDigest));
             var changes = results.Sum(r => r.Stats.Changes);
             var bits = results.Sum(r => (long)r.Stats.Bits);
             Console.WriteLine($"wrote {string.Join(", ", outputs.Select(o => o.Name))}: {changes:N0} pixel values changed by one for {bits:N0} bits ({(double)changes / bits:0.000} per bit)");
