@@ -21,6 +21,7 @@ foreach (var command in MessageCommands.Create())
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(BundleCommand.Create());
 root.Subcommands.Add(CoverCommand.Create());
+root.Subcommands.Add(BulletinCommand.Create());
 root.Subcommands.Add(RelayCommand.Create());
 // Exit codes: 0 success, 1 the operation failed, 2 the command was called wrongly (README).
 var parse = root.Parse(args);
