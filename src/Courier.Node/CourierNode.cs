@@ -31,6 +31,7 @@ public sealed class CourierNode : IDisposable
     private readonly InboxService _inbox;
     private readonly SyncService _sync;
     private readonly Bundles.BundleService _bundles;
+    private readonly Bulletins.BulletinStore _bulletins;
 
     private CourierNode(string home, Vault vault, NodeOptions options)
     {
@@ -44,6 +45,7 @@ public sealed class CourierNode : IDisposable
         _inbox = new InboxService(_node);
         _sync = new SyncService(_node, _contacts, _introductions, _cells);
         _bundles = new Bundles.BundleService(_node);
+        _bulletins = new Bulletins.BulletinStore(_node.Vault, options.Time);
     }
 
     /// <summary>The default home directory: <c>~/.courier</c>.</summary>
@@ -273,6 +275,27 @@ public sealed class CourierNode : IDisposable
 
     /// <summary>Remembers cover images as used, by their digests (32 bytes each).</summary>
     public void RememberUsedCovers(IEnumerable<byte[]> digests) => Bundles.UsedCovers.Remember(_node.Vault, digests);
+
+    /// <summary>Accepts bulletins signed by <paramref name="key"/> (an Ed25519 public key) from now on, under <paramref name="name"/> (docs/bulletins.md).</summary>
+    /// <exception cref="NameTakenException">The key, or another authority by that name, is followed already.</exception>
+    public Bulletins.BulletinAuthority FollowAuthority(string name, ReadOnlySpan<byte> key) => _bulletins.Follow(name, key);
+
+    /// <summary>The authorities this node follows, oldest first.</summary>
+    public IReadOnlyList<Bulletins.BulletinAuthority> Authorities => _bulletins.Authorities();
+
+    /// <summary>
+    /// Accepts a bulletin file (from a bundle, a relay or a file carried by hand) that passes every check;
+    /// the same bulletin again, by any path, is not stored twice (<c>New</c> false).
+    /// </summary>
+    /// <exception cref="BulletinRejectedException">Malformed, from an authority not followed, replayed older, altered or expired; nothing was stored.</exception>
+    public (Bulletins.ReceivedBulletin Bulletin, bool New) AcceptBulletin(ReadOnlyMemory<byte> file) => _bulletins.Accept(file);
+
+    /// <summary>The bulletins this node accepted, by authority and number.</summary>
+    public IReadOnlyList<Bulletins.ReceivedBulletin> Bulletins => _bulletins.Bulletins();
+
+    /// <summary>An accepted bulletin's file, by id or a unique prefix of at least 8 hex digits.</summary>
+    /// <exception cref="UnknownBulletinException">None, or several, match.</exception>
+    public byte[] BulletinFile(string id) => _bulletins.File(id);
 
     /// <summary>The messages received, oldest first; only the unread ones with <paramref name="unreadOnly"/>.</summary>
     public IReadOnlyList<InboxMessage> Inbox(bool unreadOnly = false) => _inbox.Inbox(unreadOnly);

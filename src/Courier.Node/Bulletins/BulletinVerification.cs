@@ -79,7 +79,13 @@ public sealed class BulletinHistory
     public void Record(Bulletin bulletin)
     {
         ArgumentNullException.ThrowIfNull(bulletin);
-        _seen.TryAdd(bulletin.Header.Sequence, bulletin.Id);
-        Latest = Math.Max(Latest, bulletin.Header.Sequence);
+        Record(bulletin.Header.Sequence, bulletin.Id);
+    }
+
+    /// <summary>Remembers the bulletin numbered <paramref name="sequence"/> with id <paramref name="id"/> as seen.</summary>
+    public void Record(ulong sequence, string id)
+    {
+        _seen.TryAdd(sequence, id);
+        Latest = Math.Max(Latest, sequence);
     }
 }

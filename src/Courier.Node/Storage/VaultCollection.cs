@@ -65,4 +65,13 @@ internal enum VaultCollection : byte
 
     /// <summary>The digest of a cover image this node hid a bundle in, so that no cover is used twice (<see cref="Bundles.UsedCovers"/>).</summary>
     UsedCover = 20,
+
+    /// <summary>An authority whose bulletins this node accepts: a name and an Ed25519 key (<see cref="Bulletins.BulletinStore"/>).</summary>
+    Authority = 30,
+
+    /// <summary>What this node knows of a bulletin it accepted: authority, number, id, title, times (<see cref="Bulletins.BulletinStore"/>).</summary>
+    Bulletin = 31,
+
+    /// <summary>A bulletin accepted, as its file, found by the id of its <see cref="Bulletin"/> record.</summary>
+    BulletinFile = 32,
 }
