@@ -74,6 +74,37 @@ public sealed class BulletinCommandTests : IDisposable
         Assert.Contains("--key takes the authority's public key as 64 hex digits", badKey.Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_member_follows_an_authority_imports_bulletins_once_and_reads_them()
+    {
+        var home = _cli.Home("member");
+        var key = Convert.ToHexStringLower(_authority.PublicKey.Export(KeyBlobFormat.RawPublicKey));
+        var first = await WriteAsync("first.bulletin", 1, "first"u8.ToArray());
+        var second = await WriteAsync("second.bulletin", 2, "second"u8.ToArray());
+        var altered = await WriteAsync("third.bulletin", 3, "third"u8.ToArray());
+        var bytes = await File.ReadAllBytesAsync(altered);
+        bytes[^1] ^= 1;
+        await File.WriteAllBytesAsync(altered, bytes);
+        await CourierCli.RunOkAsync("init", "--home", home);
+        Assert.Contains("following Centre", (await CourierCli.RunOkAsync("bulletin", "follow", "Centre", "--key", key, "--home", home)).Out, StringComparison.Ordinal);
+
+        // Given out of order, with one twice and one altered: the good ones are kept once, the altered one named.
+        var import = await CourierCli.RunAsync("bulletin", "import", second, altered, first, second, "--home", home);
+        Assert.Equal(1, import.Exit);
+        Assert.Contains("first.bulletin: accepted \"orders 1\" from Centre, number 1", import.Out, StringComparison.Ordinal);
+        Assert.Contains("second.bulletin: already here (number 2 from Centre)", import.Out, StringComparison.Ordinal);
+        Assert.Contains("third.bulletin: The bulletin from Centre was refused, content:", import.Err, StringComparison.Ordinal);
+
+        var list = (await CourierCli.RunOkAsync("bulletin", "list", "--json", "--home", home)).Json();
+        Assert.Equal([1ul, 2ul], list.GetProperty("bulletins").EnumerateArray().Select(b => b.GetProperty("sequence").GetUInt64()));
+        Assert.Equal(2ul, list.GetProperty("authorities")[0].GetProperty("latest").GetUInt64());
+
+        var id = list.GetProperty("bulletins")[1].GetProperty("id").GetString()!;
+        await CourierCli.RunOkAsync("bulletin", "read", id[..10], "--out", _cli.Home("second.txt"), "--file", _cli.Home("copy.bulletin"), "--home", home);
+        Assert.Equal("second"u8.ToArray(), await File.ReadAllBytesAsync(_cli.Home("second.txt")));
+        Assert.Equal(await File.ReadAllBytesAsync(second), await File.ReadAllBytesAsync(_cli.Home("copy.bulletin")));
+    }
+
     private async Task<string> WriteAsync(string name, ulong sequence, byte[] content)
     {
         var now = DateTimeOffset.UtcNow;
