@@ -1,5 +1,6 @@
 using System.Text;
 using Courier.Node;
+using Courier.Node.Bulletins;
 using Courier.Node.Cells;
 using Courier.Node.Contacts;
 using Courier.Node.FirstContact;
@@ -23,6 +24,8 @@ internal static class NodeTargets
 
     /// <summary>The contact whose envelopes the pairwise target opens, and its mirror: that contact's own record of us.</summary>
     private static readonly Lazy<ContactRecord> Contact = new(() => ContactOf(weAreFirst: true));
+
+    private static readonly Lazy<byte[]> BulletinKey = new(() => Ed25519.PublicKeyOf(Fixture.Bytes("bulletin authority")));
 
     private static readonly Type[] RecordRefusals = [typeof(MalformedRecordException), typeof(VaultCorruptedException)];
 
@@ -77,10 +80,19 @@ internal static class NodeTargets
             ContactOffer.DecodeAndVerify(input, "context"u8);
             ReAddRequest.TryDecode(input);
         }, typeof(MalformedRecordException)),
+        new("bulletin", "Bulletin.Read (layout, header fields, chunk hashes) and every check of Bulletin.Verify against a fixed authority key and history", input =>
+        {
+            var bulletin = Node.Bulletins.Bulletin.Read(input);
+            var history = new BulletinHistory(1);
+            history.Record(2, new string('0', 64));
+            bulletin.Verify(BulletinKey.Value, Fixture.Time.GetUtcNow(), history);
+        }, typeof(BulletinRejectedException)),
     ];
 
     public static IEnumerable<(string Target, string Name, byte[] Bytes)> Seeds()
     {
+        yield return ("bulletin", "document", SignedBulletin(3, "orders"u8.ToArray()));
+        yield return ("bulletin", "empty", SignedBulletin(1, []));
         yield return ("sealed-envelope", "text", SealedEnvelope.Seal(EnvelopeKey.Value, Drop, 1, "hello"u8));
         yield return ("sealed-envelope", "frame", EnvelopeFrame.Pad(2, "hello"u8, EnvelopeSizes.All));
         yield return ("invitation-code", "generated", Encoding.UTF8.GetBytes(InvitationCode.Create(17, "apple-river-stone").Text));
@@ -99,6 +111,15 @@ internal static class NodeTargets
         yield return ("vault-records", "welcome-delivery", new WelcomeDelivery(RecordId, Fixture.Bytes("contact"), "cell", "layer", "https://relay.example:8443", [1, 2, 3]).Encode());
         yield return ("vault-records", "inbox", new InboxRecord(RecordId, "cell", "bob", 1_800_000_000, 3, "hello", null, 0, null, 0, null).Encode());
         yield return ("vault-records", "content-text", [1, .. "hello"u8]);
+    }
+
+    /// <summary>A bulletin signed by the fixed authority of the bulletin target.</summary>
+    private static byte[] SignedBulletin(ulong sequence, byte[] content)
+    {
+        var now = Fixture.Time.GetUtcNow();
+        var header = Node.Bulletins.Bulletin.Describe(BulletinKey.Value, sequence, now, now.AddDays(7), BulletinKind.Document, [Fixture.Bytes("scope")[..16]], "seed", content);
+        var seed = Fixture.Bytes("bulletin authority");
+        return Node.Bulletins.Bulletin.CreateAsync(header, content, (signed, _) => Task.FromResult(Ed25519.Sign(seed, signed))).GetAwaiter().GetResult().ToFile();
     }
 
     private static ContactRecord ContactOf(bool weAreFirst)
