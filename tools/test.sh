@@ -4,7 +4,7 @@
 # test project and the official MLS test vectors, and ends with "N passed, N failed, N skipped".
 #
 #   tools/test.sh           the full run (CI, .ci/run): every test, the vectors, the demo, the interop run
-#   tools/test.sh --quick   the inner loop: the MLS, node and relay tests without the process-killing,
+#   tools/test.sh --quick   the inner loop: the MLS, node, relay and FROST tests without the process-killing,
 #                           cluster and fuzz tests, and the vectors; no CLI, end-to-end, demo or interop
 #                           run. It says it is not the full run.
 set -euo pipefail
@@ -83,8 +83,8 @@ export COURIER_CLI_DLL="$PWD/$ready_to_run/courier.dll"
 
 status=0
 if [ "$quick" -eq 1 ]; then
-  step "quick: MLS, mix, node and relay tests (no crash, cluster or fuzz tests)"
-  for project in Courier.Mls.Tests Courier.Mix.Tests Courier.Node.Tests Courier.Relay.Tests; do
+  step "quick: MLS, mix, node, relay and FROST tests (no crash, cluster or fuzz tests)"
+  for project in Courier.Mls.Tests Courier.Mix.Tests Courier.Node.Tests Courier.Relay.Tests Courier.Frost.Tests; do
     dotnet test "tests/$project" -c Release --no-build --nologo \
       --filter "FullyQualifiedName!~CrashTests&FullyQualifiedName!~ClusterTests&FullyQualifiedName!~FuzzTests" 2>&1 | tee -a "$log" || status=$?
   done
