@@ -3,7 +3,7 @@ namespace Courier.Frost;
 /// <summary>
 /// Key generation by a trusted dealer (RFC 9591 Appendix C): the dealer draws the group secret, splits it
 /// with Shamir's scheme into shares for participants 1 … n and publishes the VSS commitment. The dealer
-/// knows the whole key while it runs: prefer the distributed key generation, in which no one ever does.
+/// knows the whole key while it runs: prefer <see cref="DkgParticipant"/>, in which no one ever does.
 /// </summary>
 public static class TrustedDealer
 {
