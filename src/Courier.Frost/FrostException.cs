@@ -15,7 +15,7 @@ public enum FrostError
     /// <summary>A scalar encoding not below the group order (§3.1, DeserializeScalar).</summary>
     InvalidScalar,
 
-    /// <summary>An identifier that is zero (§4.1: identifiers are non-zero scalars).</summary>
+    /// <summary>An identifier that is zero (§4.1: identifiers are non-zero scalars), or a member number out of 1 … 65535.</summary>
     ZeroIdentifier,
 
     /// <summary>The same identifier twice in one list.</summary>

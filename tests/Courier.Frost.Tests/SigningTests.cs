@@ -55,6 +55,8 @@ public sealed class SigningTests
         var bad = new SignatureShare(shares[1].Identifier, Group.Add(shares[1].Share, Group.FromUInt(1)));
         Assert.False(Signing.VerifyShare(package, bad, dealt.PublicKeys));
         Assert.True(Signing.VerifyShare(package, shares[0], dealt.PublicKeys));
+        Assert.Equal([Identifier.FromNumber(2)], Signing.InvalidShares(package, [shares[0], bad, shares[2]], dealt.PublicKeys));
+        Assert.Empty(Signing.InvalidShares(package, shares, dealt.PublicKeys));
         var error = Assert.Throws<FrostException>(() => Signing.Aggregate(package, [shares[0], bad, shares[2]], dealt.PublicKeys));
         Assert.Equal(FrostError.InvalidSignatureShare, error.Error);
         Assert.Equal([Identifier.FromNumber(2)], error.Culprits);

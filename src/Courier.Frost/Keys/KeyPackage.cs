@@ -71,15 +71,20 @@ public sealed class KeyPackage : IDisposable
         var r = new WireReader(encoded, WireKind.KeyPackage, "key package");
         var id = r.Identifier();
         var share = r.Scalar("The signing share");
-        var groupKey = r.Element("The group public key");
-        var min = r.U16();
-        r.End();
-        if (min < 2)
+        try
         {
-            throw new FrostException(FrostError.ThresholdOutOfRange, "A threshold is at least 2.");
+            var groupKey = r.Element("The group public key");
+            var min = r.U16();
+            r.End();
+            return min < 2
+                ? throw new FrostException(FrostError.ThresholdOutOfRange, "A threshold is at least 2.")
+                : new KeyPackage(id, share, groupKey, min);
         }
-
-        return new KeyPackage(id, share, groupKey, min);
+        catch (FrostException)
+        {
+            Polynomial.Wipe([share]);
+            throw;
+        }
     }
 
     /// <summary>Wipes the signing share.</summary>

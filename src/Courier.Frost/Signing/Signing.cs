@@ -27,11 +27,7 @@ public static class Signing
     /// </summary>
     public static SignatureShare Sign(SigningPackage package, SigningNonces nonces, KeyPackage key)
     {
-        if (nonces.IsConsumed)
-        {
-            nonces.Consume();
-        }
-
+        nonces.ThrowIfConsumed();
         if (!nonces.Commitments.Identifier.Equals(key.Identifier) || !package.CommitmentsOf(key.Identifier).SameAs(nonces.Commitments))
         {
             throw new FrostException(FrostError.CommitmentMismatch, "The signing package does not list this participant's commitments.");
@@ -42,14 +38,16 @@ public static class Signing
         var lambda = Polynomial.Lagrange(package.Signers, key.Identifier);
         var (hiding, binding) = nonces.Consume();
         var bound = Group.Mul(binding.Value, session.BindingFactor(key.Identifier));
-        var weighted = Group.Mul(Group.Mul(lambda, key.SigningShare), session.Challenge);
+        var nonce = Group.Add(hiding.Value, bound);
+        var weightedShare = Group.Mul(lambda, key.SigningShare);
+        var keyPart = Group.Mul(weightedShare, session.Challenge);
         try
         {
-            return new SignatureShare(key.Identifier, Group.Add(Group.Add(hiding.Value, bound), weighted));
+            return new SignatureShare(key.Identifier, Group.Add(nonce, keyPart));
         }
         finally
         {
-            Polynomial.Wipe([bound, weighted]);
+            Polynomial.Wipe([bound, nonce, weightedShare, keyPart]);
             hiding.Dispose();
             binding.Dispose();
         }
@@ -61,6 +59,13 @@ public static class Signing
     /// </summary>
     public static bool VerifyShare(SigningPackage package, SignatureShare share, PublicKeyPackage publicKeys) =>
         VerifyShare(new Session(package, publicKeys.GroupKey), package, share, publicKeys);
+
+    /// <summary>
+    /// verify_signature_share (§5.4) for every share of one session, the session's values computed once:
+    /// the signers whose shares fail, in identifier order (empty when all verify).
+    /// </summary>
+    public static IReadOnlyList<Identifier> InvalidShares(SigningPackage package, IEnumerable<SignatureShare> shares, PublicKeyPackage publicKeys) =>
+        InvalidShares(new Session(package, publicKeys.GroupKey), package, shares, publicKeys);
 
     /// <summary>
     /// aggregate (§5.3): the signature R || Σ z_i, checked against the group public key. When it does not
@@ -98,8 +103,8 @@ public static class Signing
             return signature;
         }
 
-        var culprits = list.Where(s => !VerifyShare(session, package, s, publicKeys)).Select(s => s.Identifier).ToArray();
-        throw culprits.Length > 0
+        IReadOnlyList<Identifier> culprits = InvalidShares(session, package, list, publicKeys);
+        throw culprits.Count > 0
             ? new FrostException(FrostError.InvalidSignatureShare, $"Signature shares of {string.Join(", ", culprits.AsEnumerable())} do not verify.", culprits)
             : new FrostException(FrostError.InconsistentKey, "Every share verifies but the signature does not.");
     }
@@ -107,6 +112,9 @@ public static class Signing
     /// <summary>RFC 8032 Ed25519 verification (libsodium's), which a FROST(Ed25519, SHA-512) signature passes (§6.5).</summary>
     public static bool Verify(ReadOnlySpan<byte> signature, ReadOnlySpan<byte> message, ReadOnlySpan<byte> groupPublicKey) =>
         LibSodium.Ed25519Verify(signature, message, groupPublicKey);
+
+    private static Identifier[] InvalidShares(Session session, SigningPackage package, IEnumerable<SignatureShare> shares, PublicKeyPackage publicKeys) =>
+        [.. shares.Where(s => !VerifyShare(session, package, s, publicKeys)).Select(s => s.Identifier).Order()];
 
     private static bool VerifyShare(Session session, SigningPackage package, SignatureShare share, PublicKeyPackage publicKeys)
     {

@@ -101,7 +101,7 @@ public sealed class SigningNonces : IDisposable
         return (_hiding, _binding);
     }
 
-    private void ThrowIfConsumed()
+    internal void ThrowIfConsumed()
     {
         if (_consumed)
         {
