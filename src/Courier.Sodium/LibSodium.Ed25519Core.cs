@@ -38,16 +38,6 @@ internal static unsafe partial class LibSodium
         }
     }
 
-    /// <summary>crypto_core_ed25519_sub: <paramref name="p"/> − <paramref name="q"/>; false when either does not decode.</summary>
-    public static bool Ed25519Sub(Span<byte> result, ReadOnlySpan<byte> p, ReadOnlySpan<byte> q)
-    {
-        CheckPoints(result, p, q);
-        fixed (byte* r = result, a = p, b = q)
-        {
-            return crypto_core_ed25519_sub(r, a, b) == 0;
-        }
-    }
-
     /// <summary>crypto_core_ed25519_scalar_reduce: the 64-byte little-endian <paramref name="wide"/> modulo the group order L.</summary>
     public static void Ed25519ScalarReduce(Span<byte> result, ReadOnlySpan<byte> wide)
     {
@@ -139,9 +129,6 @@ internal static unsafe partial class LibSodium
 
     [LibraryImport(Library)]
     private static partial int crypto_core_ed25519_add(byte* r, byte* p, byte* q);
-
-    [LibraryImport(Library)]
-    private static partial int crypto_core_ed25519_sub(byte* r, byte* p, byte* q);
 
     [LibraryImport(Library)]
     private static partial void crypto_core_ed25519_scalar_reduce(byte* r, byte* s);

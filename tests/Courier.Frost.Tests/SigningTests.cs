@@ -6,6 +6,15 @@ public sealed class SigningTests
 {
     private static readonly byte[] Message = "cell north-3 is burned"u8.ToArray();
 
+    /// <summary>A fresh 3-of-5 key and round one of members 1, 2 and 3.</summary>
+    private static (DealtKeys Dealt, KeyPackage[] Signers, SigningNonces[] Nonces, SigningPackage Package) FirstThreeOfFive()
+    {
+        var dealt = TrustedDealer.Generate(3, 5);
+        var signers = dealt.Shares.Take(3).ToArray();
+        var nonces = signers.Select(k => Signing.Commit(k)).ToArray();
+        return (dealt, signers, nonces, new SigningPackage(nonces.Select(n => n.Commitments), Message));
+    }
+
     [Fact]
     public void Every_three_of_five_sign_and_nsec_verifies()
     {
@@ -45,10 +54,7 @@ public sealed class SigningTests
     [Fact]
     public void A_bad_share_is_named_and_the_others_complete_with_another_signer()
     {
-        var dealt = TrustedDealer.Generate(3, 5);
-        var signers = dealt.Shares.Take(3).ToArray();
-        var nonces = signers.Select(k => Signing.Commit(k)).ToArray();
-        var package = new SigningPackage(nonces.Select(n => n.Commitments), Message);
+        var (dealt, signers, nonces, package) = FirstThreeOfFive();
         var shares = signers.Select((k, i) => Signing.Sign(package, nonces[i], k)).ToArray();
 
         // Signer 2 sends a share that is off by one.
@@ -70,10 +76,7 @@ public sealed class SigningTests
     [Fact]
     public void A_share_made_for_another_message_or_signer_set_is_named()
     {
-        var dealt = TrustedDealer.Generate(3, 5);
-        var signers = dealt.Shares.Take(3).ToArray();
-        var nonces = signers.Select(k => Signing.Commit(k)).ToArray();
-        var package = new SigningPackage(nonces.Select(n => n.Commitments), Message);
+        var (dealt, signers, nonces, package) = FirstThreeOfFive();
         var other = new SigningPackage(nonces.Select(n => n.Commitments), "another message"u8);
         var shares = new[] { Signing.Sign(package, nonces[0], signers[0]), Signing.Sign(package, nonces[1], signers[1]), Signing.Sign(other, nonces[2], signers[2]) };
         var error = Assert.Throws<FrostException>(() => Signing.Aggregate(package, shares, dealt.PublicKeys));
@@ -83,10 +86,7 @@ public sealed class SigningTests
     [Fact]
     public void A_consumed_nonce_throws_and_a_restored_copy_is_the_storage_s_job()
     {
-        var dealt = TrustedDealer.Generate(3, 5);
-        var signers = dealt.Shares.Take(3).ToArray();
-        var nonces = signers.Select(k => Signing.Commit(k)).ToArray();
-        var package = new SigningPackage(nonces.Select(n => n.Commitments), Message);
+        var (dealt, signers, nonces, package) = FirstThreeOfFive();
         Signing.Sign(package, nonces[0], signers[0]);
         Assert.True(nonces[0].IsConsumed);
         Assert.Equal(FrostError.NonceConsumed, Assert.Throws<FrostException>(() => Signing.Sign(package, nonces[0], signers[0])).Error);
@@ -100,9 +100,7 @@ public sealed class SigningTests
     [Fact]
     public void A_refused_package_does_not_consume_the_nonce()
     {
-        var dealt = TrustedDealer.Generate(3, 5);
-        var signers = dealt.Shares.Take(3).ToArray();
-        var nonces = signers.Select(k => Signing.Commit(k)).ToArray();
+        var (dealt, signers, nonces, _) = FirstThreeOfFive();
         var foreign = Signing.Commit(signers[0]);
         var wrong = new SigningPackage([foreign.Commitments, nonces[1].Commitments, nonces[2].Commitments], Message);
         Assert.Equal(FrostError.CommitmentMismatch, Assert.Throws<FrostException>(() => Signing.Sign(wrong, nonces[0], signers[0])).Error);
@@ -114,13 +112,10 @@ public sealed class SigningTests
     [Fact]
     public void Nonces_survive_storage_and_sign_once()
     {
-        var dealt = TrustedDealer.Generate(3, 5);
-        var signers = dealt.Shares.Take(3).ToArray();
-        var nonces = signers.Select(k => Signing.Commit(k)).ToArray();
+        var (dealt, signers, nonces, package) = FirstThreeOfFive();
         var stored = nonces[0].Serialize();
         nonces[0].Dispose();
         var restored = SigningNonces.Deserialize(stored);
-        var package = new SigningPackage([restored.Commitments, nonces[1].Commitments, nonces[2].Commitments], Message);
         var shares = new[] { Signing.Sign(package, restored, signers[0]), Signing.Sign(package, nonces[1], signers[1]), Signing.Sign(package, nonces[2], signers[2]) };
         Assert.True(NSecVerifies(dealt.PublicKeys.GroupPublicKey, Message, Signing.Aggregate(package, shares, dealt.PublicKeys)));
 
