@@ -67,7 +67,7 @@ public sealed class DkgParticipant : IDisposable
     /// </summary>
     public (KeyPackage Key, PublicKeyPackage PublicKeys) Finish(IEnumerable<SecretShare> received)
     {
-        var others = _others ?? throw new InvalidOperationException("Round two comes before the end.");
+        var others = _others ?? throw new InvalidOperationException("Round two comes before the end, which comes once.");
         var share = Polynomial.Evaluate(_coefficients, Identifier.Scalar);
         try
         {
@@ -83,6 +83,7 @@ public sealed class DkgParticipant : IDisposable
         finally
         {
             Polynomial.Wipe([share]);
+            _others = null;
             Dispose();
         }
     }
