@@ -59,6 +59,26 @@ public sealed class Identifier : IEquatable<Identifier>, IComparable<Identifier>
         _scalar.AsSpan(4).IndexOfAnyExcept((byte)0) < 0 ? BitConverter.ToUInt32(_scalar, 0).ToString(System.Globalization.CultureInfo.InvariantCulture) : Convert.ToHexStringLower(_scalar);
 
     /// <summary>
+    /// Checks an encoded list of identifiers: strictly ascending, so that one list has one encoding.
+    /// </summary>
+    internal static void CheckAscending(IReadOnlyList<Identifier> identifiers)
+    {
+        for (var i = 1; i < identifiers.Count; i++)
+        {
+            var order = identifiers[i].CompareTo(identifiers[i - 1]);
+            if (order == 0)
+            {
+                throw new FrostException(FrostError.DuplicateIdentifier, $"Identifier {identifiers[i]} appears twice.", [identifiers[i]]);
+            }
+
+            if (order < 0)
+            {
+                throw new FrostException(FrostError.Malformed, "The identifiers are not in ascending order.");
+            }
+        }
+    }
+
+    /// <summary>
     /// Checks a list of identifiers: none twice, and returns them in ascending order.
     /// </summary>
     internal static Identifier[] SortedDistinct(IEnumerable<Identifier> identifiers)

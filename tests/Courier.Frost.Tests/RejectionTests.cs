@@ -78,31 +78,59 @@ public sealed class RejectionTests
     public void Thresholds_out_of_range_are_refused(int min, int max) =>
         Assert.Equal(FrostError.ThresholdOutOfRange, ErrorOf(() => TrustedDealer.Generate(min, max)));
 
-    [Fact]
-    public void Wrong_sizes_kinds_and_trailing_bytes_are_refused()
+    /// <summary>Each encoding with the function that reads it and writes it again.</summary>
+    private static (byte[] Bytes, Func<byte[], byte[]> Reread)[] Encodings()
     {
         var dealt = TrustedDealer.Generate(2, 3);
         var nonces = Signing.Commit(dealt.Shares[0]);
         var other = Signing.Commit(dealt.Shares[1]);
         var package = new SigningPackage([nonces.Commitments, other.Commitments], "m"u8);
-        var share = Signing.Sign(package, nonces, dealt.Shares[0]);
-        var encodings = new (byte[] Bytes, Action<byte[]> Read)[]
+        var dkg = Enumerable.Range(1, 3).Select(i => DkgParticipant.Start(Identifier.FromNumber(i), 2, 3)).ToArray();
+        return
+        [
+            (dealt.Shares[0].Serialize(), b => KeyPackage.Deserialize(b).Serialize()),
+            (dealt.PublicKeys.Serialize(), b => PublicKeyPackage.Deserialize(b).Serialize()),
+            (Signing.Commit(dealt.Shares[2]).Serialize(), b => SigningNonces.Deserialize(b).Serialize()),
+            (other.Commitments.Serialize(), b => SigningCommitments.Deserialize(b).Serialize()),
+            (package.Serialize(), b => SigningPackage.Deserialize(b).Serialize()),
+            (Signing.Sign(package, nonces, dealt.Shares[0]).Serialize(), b => SignatureShare.Deserialize(b).Serialize()),
+            (dkg[0].Commitment.Serialize(), b => DkgCommitment.Deserialize(b).Serialize()),
+            (dkg[0].Round2(dkg.Skip(1).Select(p => p.Commitment))[0].Serialize(), b => SecretShare.Deserialize(b).Serialize()),
+        ];
+    }
+
+    [Fact]
+    public void Wrong_sizes_kinds_and_trailing_bytes_are_refused_and_what_parses_writes_back_the_same()
+    {
+        foreach (var (bytes, reread) in Encodings())
         {
-            (dealt.Shares[0].Serialize(), b => KeyPackage.Deserialize(b)),
-            (dealt.PublicKeys.Serialize(), b => PublicKeyPackage.Deserialize(b)),
-            (Signing.Commit(dealt.Shares[2]).Serialize(), b => SigningNonces.Deserialize(b)),
-            (other.Commitments.Serialize(), b => SigningCommitments.Deserialize(b)),
-            (package.Serialize(), b => SigningPackage.Deserialize(b)),
-            (share.Serialize(), b => SignatureShare.Deserialize(b)),
-        };
-        foreach (var (bytes, read) in encodings)
+            Assert.Equal(bytes, reread(bytes));
+            Assert.Equal(FrostError.Malformed, ErrorOf(() => reread(bytes[..^1])));
+            Assert.Equal(FrostError.Malformed, ErrorOf(() => reread([.. bytes, 0])));
+            Assert.Equal(FrostError.Malformed, ErrorOf(() => reread([2, .. bytes[1..]])));
+            Assert.Equal(FrostError.Malformed, ErrorOf(() => reread([1, (byte)(bytes[1] ^ 0x40), .. bytes[2..]])));
+            Assert.Equal(FrostError.Malformed, ErrorOf(() => reread([])));
+        }
+    }
+
+    [Fact]
+    public void Every_single_bit_flip_is_read_or_refused_with_a_typed_error()
+    {
+        foreach (var (bytes, reread) in Encodings())
         {
-            read(bytes);
-            Assert.Equal(FrostError.Malformed, ErrorOf(() => read(bytes[..^1])));
-            Assert.Equal(FrostError.Malformed, ErrorOf(() => read([.. bytes, 0])));
-            Assert.Equal(FrostError.Malformed, ErrorOf(() => read([2, .. bytes[1..]])));
-            Assert.Equal(FrostError.Malformed, ErrorOf(() => read([1, (byte)(bytes[1] ^ 0x40), .. bytes[2..]])));
-            Assert.Equal(FrostError.Malformed, ErrorOf(() => read([])));
+            for (var bit = 0; bit < bytes.Length * 8; bit++)
+            {
+                var flipped = (byte[])bytes.Clone();
+                flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+                try
+                {
+                    // What is accepted must be what is written back: no second encoding of one value.
+                    Assert.Equal(flipped, reread(flipped));
+                }
+                catch (FrostException)
+                {
+                }
+            }
         }
     }
 

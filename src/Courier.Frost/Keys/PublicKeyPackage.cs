@@ -58,7 +58,7 @@ public sealed class PublicKeyPackage
         return w.ToArray();
     }
 
-    /// <summary>Reads <see cref="Serialize"/>'s layout; every element and identifier is checked.</summary>
+    /// <summary>Reads <see cref="Serialize"/>'s layout; every element and identifier is checked, the identifiers must ascend.</summary>
     public static PublicKeyPackage Deserialize(ReadOnlySpan<byte> encoded)
     {
         var r = new WireReader(encoded, WireKind.PublicKeyPackage, "public key package");
@@ -70,6 +70,8 @@ public sealed class PublicKeyPackage
         {
             ids[i] = r.Identifier();
         }
+
+        Identifier.CheckAscending(ids);
 
         var commitment = new byte[t][];
         for (var i = 0; i < t; i++)

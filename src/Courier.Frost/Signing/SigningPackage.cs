@@ -57,13 +57,9 @@ public sealed class SigningPackage
         for (var i = 0; i < count; i++)
         {
             list[i] = SigningCommitments.Read(ref r);
-            if (i > 0 && list[i].Identifier.CompareTo(list[i - 1].Identifier) <= 0)
-            {
-                throw list[i].Identifier.Equals(list[i - 1].Identifier)
-                    ? new FrostException(FrostError.DuplicateIdentifier, $"Identifier {list[i].Identifier} appears twice.", [list[i].Identifier])
-                    : new FrostException(FrostError.Malformed, "The commitment list is not in ascending order.");
-            }
         }
+
+        Identifier.CheckAscending([.. list.Select(c => c.Identifier)]);
 
         var message = r.Bytes(r.U32());
         r.End();
