@@ -4,7 +4,7 @@
 # test project and the official MLS test vectors, and ends with "N passed, N failed, N skipped".
 #
 #   tools/test.sh           the full run (CI, .ci/run): every test, the vectors, the demo, the interop run
-#   tools/test.sh --quick   the inner loop: the MLS, node and relay tests without the process-killing,
+#   tools/test.sh --quick   the inner loop: the MLS, node, relay and FROST tests without the process-killing,
 #                           cluster and fuzz tests, and the vectors; no CLI, end-to-end, demo or interop
 #                           run. It says it is not the full run.
 set -euo pipefail
@@ -61,13 +61,28 @@ log=$(mktemp)
 interop_log=$(mktemp)
 findings_log=$(mktemp)
 install_log=$(mktemp)
-trap 'rm -f "$log" "$interop_log" "$findings_log" "$install_log"' EXIT
+frost_noble_log=$(mktemp)
+trap 'rm -f "$log" "$interop_log" "$findings_log" "$install_log" "$frost_noble_log"' EXIT
 
 # The interop peers' npm packages install while the solution builds (a fresh clone has none).
 install_pid=
 if [ "$quick" -eq 0 ] && command -v node >/dev/null && command -v npm >/dev/null; then
   INTEROP_INSTALL_ONLY=1 interop/run.sh >"$install_log" 2>&1 &
   install_pid=$!
+fi
+
+# The FROST tests check Courier against @noble/curves (interop/frost-noble); in the full run they must
+# run, so its npm package installs (exactly as locked) while the solution builds, and without it they fail.
+frost_noble_pid=
+if [ "$quick" -eq 0 ] && command -v node >/dev/null && command -v npm >/dev/null; then
+  (
+    cd interop/frost-noble
+    lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+    if [ "$(cat node_modules/.courier-lock-sha256 2>/dev/null)" != "$lock_hash" ]; then
+      npm ci --no-audit --no-fund --loglevel=error && echo "$lock_hash" >node_modules/.courier-lock-sha256
+    fi
+  ) >"$frost_noble_log" 2>&1 &
+  frost_noble_pid=$!
 fi
 
 step "build (Release, warnings are errors)"
@@ -83,13 +98,19 @@ export COURIER_CLI_DLL="$PWD/$ready_to_run/courier.dll"
 
 status=0
 if [ "$quick" -eq 1 ]; then
-  step "quick: MLS, mix, node and relay tests (no crash, cluster or fuzz tests)"
-  for project in Courier.Mls.Tests Courier.Mix.Tests Courier.Node.Tests Courier.Relay.Tests; do
+  step "quick: MLS, mix, node, relay and FROST tests (no crash, cluster or fuzz tests)"
+  for project in Courier.Mls.Tests Courier.Mix.Tests Courier.Node.Tests Courier.Relay.Tests Courier.Frost.Tests; do
     dotnet test "tests/$project" -c Release --no-build --nologo \
       --filter "FullyQualifiedName!~CrashTests&FullyQualifiedName!~ClusterTests&FullyQualifiedName!~FuzzTests" 2>&1 | tee -a "$log" || status=$?
   done
 else
   step "unit, property, CLI and end-to-end tests"
+  if [ -n "$frost_noble_pid" ] && ! wait "$frost_noble_pid"; then
+    cat "$frost_noble_log"
+    echo "error: interop/frost-noble's npm package could not be installed (npm ci)" >&2
+    status=1
+  fi
+  export COURIER_FROST_NOBLE_REQUIRED=1
   dotnet test Courier.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
 fi
 
