@@ -63,7 +63,7 @@ fi
 echo "== building and instrumenting" >&2
 rm -rf "$out/app"
 build
-for assembly in Courier.Mls Courier.Node Courier.Relay.Client Courier.Covers; do
+for assembly in Courier.Mls Courier.Node Courier.Relay.Client Courier.Covers Courier.Frost; do
   "$out/tools/sharpfuzz" "$out/app/$assembly.dll" >&2
 done
 
