@@ -93,6 +93,23 @@ public sealed class CourierNode : IDisposable
         return new CourierNode(home, Vault.Open(home, passphrase), options);
     }
 
+    /// <summary>
+    /// Destroys the vault in <paramref name="home"/> without its passphrase, in well under a second
+    /// (docs/panic.md): the header, the only place the vault key is kept (wrapped), is overwritten
+    /// with random bytes, flushed and deleted, and the database files are deleted. Works while
+    /// another node has the home open; that node then refuses every operation with
+    /// <see cref="VaultDestroyedException"/> (<see cref="Destroyed"/>). Returns false when the home
+    /// held no vault header (what else of a vault was there is deleted all the same).
+    /// </summary>
+    public static bool Panic(string home)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(home);
+        return Vault.Destroy(home);
+    }
+
+    /// <summary>True once the vault this node has open was destroyed by <see cref="Panic"/>, from this or another process.</summary>
+    public bool Destroyed => _node.Vault.Destroyed;
+
     /// <summary>The contact whose id (32 hex digits) or code name (any case) is <paramref name="idOrName"/>.</summary>
     /// <exception cref="UnknownContactException">No contact, or several contacts, have that name.</exception>
     public Contact FindContact(string idOrName) => _contacts.Find(idOrName);

@@ -255,7 +255,12 @@ internal sealed partial class Vault : IDisposable
     }
 
     /// <summary>Starts one atomic change: every Put and Delete on it lands together at Commit, or none does.</summary>
-    public VaultTransaction Begin() => new(this, Database.Begin());
+    /// <exception cref="VaultDestroyedException">The vault was destroyed (panic) since it was opened.</exception>
+    public VaultTransaction Begin()
+    {
+        CheckNotDestroyed();
+        return new(this, Database.Begin());
+    }
 
     public void Dispose()
     {
