@@ -305,6 +305,18 @@ public sealed class CourierNode : IDisposable
     public void ChangePassphrase(ReadOnlySpan<char> current, ReadOnlySpan<char> next, VaultKdfParameters? kdf = null)
         => _node.Vault.ChangePassphrase(current, next, kdf);
 
+    /// <summary>
+    /// Sets a duress passphrase (docs/panic.md, "Duress"): it opens a second vault, empty at first,
+    /// that the user prepares by opening it with that passphrase and using it as any node; a home
+    /// with one cannot be told on disk from a home without. A duress vault set before is replaced
+    /// (and what it held deleted). With <paramref name="wipeOnOpen"/>, opening the duress vault
+    /// silently destroys this one first.
+    /// </summary>
+    /// <exception cref="WrongPassphraseException">The current passphrase is wrong; nothing was changed.</exception>
+    /// <exception cref="ArgumentException">The duress passphrase is this vault's passphrase.</exception>
+    public void SetDuress(ReadOnlySpan<char> current, ReadOnlySpan<char> duress, bool wipeOnOpen = false)
+        => _node.Vault.SetDuress(current, duress, wipeOnOpen);
+
     /// <summary>Closes the vault, wipes open cells' secrets and releases the home directory.</summary>
     public void Dispose() => _node.Dispose();
 

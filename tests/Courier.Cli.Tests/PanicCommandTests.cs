@@ -30,5 +30,45 @@ public sealed class PanicCommandTests : IDisposable
         Assert.Contains("held no vault key", (await CourierCli.RunOkAsync("panic", "--home", home)).Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Init_with_duress_and_duress_set_give_a_decoy_that_the_duress_passphrase_opens()
+    {
+        var home = _cli.Home("b");
+        var init = await RunWithDuressAsync(["init", "--home", home, "--duress"], "a decoy passphrase");
+        Assert.Equal(0, init.Exit);
+        Assert.Contains("duress passphrase set", init.Out, StringComparison.Ordinal);
+        await CourierCli.RunOkAsync("layer", "create", "north", "--relay", "http://127.0.0.1:9", "--home", home);
+
+        // The decoy is prepared by using courier with its passphrase.
+        Assert.Equal(0, (await CourierCli.RunAsync(["layer", "create", "chess-club", "--relay", "http://127.0.0.1:9", "--home", home], "a decoy passphrase")).Exit);
+        Assert.Contains("chess-club", (await CourierCli.RunAsync(["layer", "list", "--home", home], "a decoy passphrase")).Out, StringComparison.Ordinal);
+        var real = (await CourierCli.RunOkAsync("layer", "list", "--home", home)).Out;
+        Assert.Contains("north", real, StringComparison.Ordinal);
+        Assert.DoesNotContain("chess-club", real, StringComparison.Ordinal);
+
+        // Set again, with --wipe: the old decoy is gone, and opening the new one destroys the real vault.
+        Assert.Equal(0, (await RunWithDuressAsync(["duress", "set", "--wipe", "--home", home], "a second decoy")).Exit);
+        Assert.DoesNotContain("north", (await CourierCli.RunAsync(["layer", "list", "--home", home], "a second decoy")).Out, StringComparison.Ordinal);
+        var wiped = await CourierCli.RunAsync("layer", "list", "--home", home);
+        Assert.Equal(1, wiped.Exit);
+        Assert.Contains("error (wrong_passphrase)", wiped.Err, StringComparison.Ordinal);
+        Assert.Equal(2, (await CourierCli.RunAsync("init", "--home", _cli.Home("c"), "--wipe")).Exit);
+        Assert.False(Directory.Exists(_cli.Home("c")));
+    }
+
+    private static async Task<CliResult> RunWithDuressAsync(string[] args, string duress)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, duress + "\n");
+            return await CourierCli.RunAsync([.. args, "--duress-passphrase-file", file]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     public void Dispose() => _cli.Dispose();
 }
