@@ -44,6 +44,9 @@ public sealed class CourierNode : IDisposable
         _inbox = new InboxService(_node);
         _sync = new SyncService(_node, _contacts, _introductions, _cells);
         _bundles = new Bundles.BundleService(_node);
+
+        // Disappearing messages: what expired while the node was closed goes before anything reads it.
+        _inbox.Expire();
     }
 
     /// <summary>The default home directory: <c>~/.courier</c>.</summary>
@@ -266,7 +269,23 @@ public sealed class CourierNode : IDisposable
     /// KeyPackages) and every cell's drop, and stores what arrived. A relay that cannot be reached
     /// is reported in <see cref="SyncResult"/> and skipped; the others are still synced.
     /// </summary>
-    public Task<SyncResult> SyncAsync(CancellationToken cancellationToken = default) => _sync.SyncAsync(cancellationToken);
+    public async Task<SyncResult> SyncAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _sync.SyncAsync(cancellationToken).ConfigureAwait(false);
+        _inbox.Expire();
+        return result;
+    }
+
+    /// <summary>
+    /// Sets how long every member keeps the cell's messages (docs/panic.md, "Disappearing messages"):
+    /// sent to the cell, shown by <see cref="Cells"/>, and applied by each member at open, with every
+    /// sync and before listing; <see cref="TimeSpan.Zero"/> turns it off. The latest setting of any
+    /// member wins. Returns what the cell had to say meanwhile.
+    /// </summary>
+    /// <exception cref="UnknownCellException">No such cell.</exception>
+    /// <exception cref="NotAMemberException">This node left the cell or was removed.</exception>
+    public Task<IReadOnlyList<string>> SetRetentionAsync(string cell, TimeSpan retention, CancellationToken cancellationToken = default)
+        => _messages.SetRetentionAsync(cell, retention, cancellationToken);
 
     /// <summary>
     /// Writes what waits in the outboxes of <paramref name="cell"/>, of the cells of <paramref name="layer"/>,
