@@ -84,6 +84,28 @@ public class DuressTests
     }
 
     [Fact]
+    public void Changing_the_passphrase_keeps_the_duress_passphrase_and_changing_the_Argon2id_cost_drops_it()
+    {
+        using var home = new TempHome();
+        using (var vault = VaultStore.Create(home.Path, TestNodes.Passphrase, TempHome.FastKdf))
+        {
+            vault.SetDuress(TestNodes.Passphrase, Duress, wipeOnOpen: false);
+            Assert.Throws<ArgumentException>(() => vault.ChangePassphrase(TestNodes.Passphrase, Duress, null));
+            Assert.Throws<WrongPassphraseException>(() => vault.ChangePassphrase(Duress, "a new one", null));
+            vault.ChangePassphrase(TestNodes.Passphrase, "a new one", null);
+        }
+
+        VaultStore.Open(home.Path, Duress).Dispose();
+        using (var vault = VaultStore.Open(home.Path, "a new one"))
+        {
+            vault.ChangePassphrase("a new one", TestNodes.Passphrase, new VaultKdfParameters(VaultKdfParameters.MinMemoryKiB, 2));
+        }
+
+        Assert.Throws<WrongPassphraseException>(() => VaultStore.Open(home.Path, Duress));
+        VaultStore.Open(home.Path, TestNodes.Passphrase).Dispose();
+    }
+
+    [Fact]
     public void The_slot_that_holds_the_vault_key_is_chosen_at_random()
     {
         var slots = new HashSet<int>();
