@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Text;
 using Courier.Node;
-using Spectre.Console;
 
 namespace Courier.Cli.Commands;
 
@@ -60,24 +58,5 @@ internal static class DuressCommand
     }
 
     private static char[] DuressPassphrase(ParseResult parse)
-    {
-        if (parse.GetValue(DuressPassphraseFile) is { } file)
-        {
-            using var reader = new StreamReader(file.FullName, Encoding.UTF8);
-            return (reader.ReadLine() ?? string.Empty).ToCharArray();
-        }
-
-        if (Environment.GetEnvironmentVariable("COURIER_DURESS_PASSPHRASE") is { Length: > 0 } fromEnvironment)
-        {
-            return fromEnvironment.ToCharArray();
-        }
-
-        if (Console.IsInputRedirected)
-        {
-            throw new UsageException("No duress passphrase: set COURIER_DURESS_PASSPHRASE or pass --duress-passphrase-file.");
-        }
-
-        var duress = AnsiConsole.Prompt(new TextPrompt<string>("Duress passphrase:").Secret());
-        return AnsiConsole.Prompt(new TextPrompt<string>("Again:").Secret()) == duress ? duress.ToCharArray() : throw new UsageException("The two duress passphrases differ.");
-    }
+        => NodeCommandOptions.Secret(parse.GetValue(DuressPassphraseFile), "COURIER_DURESS_PASSPHRASE", "--duress-passphrase-file", "duress passphrase", confirm: true);
 }

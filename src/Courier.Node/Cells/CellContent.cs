@@ -121,7 +121,7 @@ public sealed record LeaveNotice : CellContent
 /// </summary>
 /// <param name="Seconds">How long a received message is kept, in seconds; 0 for as long as the member likes.</param>
 /// <param name="SetAt">When it was set, in Unix milliseconds of the setter's clock.</param>
-public sealed record RetentionSetting(ulong Seconds, long SetAt) : CellContent
+internal sealed record RetentionSetting(ulong Seconds, long SetAt) : CellContent
 {
     /// <inheritdoc/>
     public override byte[] ToBytes()

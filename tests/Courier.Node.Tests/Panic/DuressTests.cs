@@ -159,7 +159,7 @@ public class DuressTests
     }
 
     /// <summary>Alyosha's vault: a contact, the cell "north" and a message in it. Returns the open node and its home.</summary>
-    private static async Task<(CourierNode Node, string Home)> RealVaultAsync(TestNodes nodes)
+    internal static async Task<(CourierNode Node, string Home)> RealVaultAsync(TestNodes nodes)
     {
         var starik = nodes.Create();
         var alyosha = nodes.Create();

@@ -17,12 +17,7 @@ public class PanicTests
     public async Task Panic_on_an_open_vault_of_10000_messages_leaves_nothing_readable_and_the_node_refuses_to_go_on()
     {
         using var nodes = new TestNodes();
-        var starik = nodes.Create();
-        var alyosha = nodes.Create();
-        var galya = nodes.Create();
-        await TestNodes.CellOfThreeAsync(nodes.RelayUri, starik, alyosha, galya);
-        await starik.SendAsync("north", "the printing press is under the bath-house");
-        await alyosha.SyncAsync();
+        var (alyosha, home) = await DuressTests.RealVaultAsync(nodes);
         var secrets = new SecretSet();
         secrets.AddText("the printing press is under the bath-house");
         secrets.AddText(TestNodes.Passphrase);
@@ -32,7 +27,6 @@ public class PanicTests
         }
 
         FillInbox(alyosha, Messages, secrets);
-        var home = nodes.Homes[1].Path;
         var header = File.ReadAllBytes(Path.Combine(home, VaultHeader.FileName));
         secrets.AddBytes(header[19..35], header[^80..^32]);
 
