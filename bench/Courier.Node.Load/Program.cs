@@ -14,13 +14,15 @@ using Courier.Node.Load;
 // alternating (node, library, node, library), and the faster run of each path is reported: the first
 // run after the warm-up still pays for the JIT compiler's later tiers, in this process and in the
 // relay's, whichever path it is. Progress on stderr, one JSON object on the last line.
-// Usage: Courier.Node.Load --panic N: how long courier panic takes on a vault of N messages (PanicBench).
-if (Value("--panic") is { } panicMessages)
+// Usage: Courier.Node.Load --panic N: how long courier panic takes on a vault of N messages (PanicBench);
+// --duress-open: how long opening takes with each passphrase, with and without a duress vault (DuressOpenBench).
+var panicMessages = Value("--panic");
+if (panicMessages is not null || args.Contains("--duress-open"))
 {
     var panicRoot = Directory.CreateTempSubdirectory("courier-panic-").FullName;
     try
     {
-        Console.WriteLine(PanicBench.Run(panicRoot, int.Parse(panicMessages, CultureInfo.InvariantCulture)).ToJsonString());
+        Console.WriteLine((panicMessages is null ? DuressOpenBench.Run(panicRoot) : PanicBench.Run(panicRoot, int.Parse(panicMessages, CultureInfo.InvariantCulture))).ToJsonString());
         return 0;
     }
     finally

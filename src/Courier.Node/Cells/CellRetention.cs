@@ -25,8 +25,8 @@ internal sealed record CellRetention(ulong Seconds, long SetAt, string SetBy)
         transaction.PutWiped(VaultCollection.CellRetention, IdOf(vault, cellId), writer.U8(1).U64(Seconds).I64(SetAt).Text(SetBy).ToArray());
     }
 
-    /// <summary>Deleted with the cell's other records when this member leaves it.</summary>
-    public static byte[] IdOf(Vault vault, byte[] cellId) => vault.IdOf(VaultCollection.CellRetention, cellId, "retention"u8);
+    /// <summary>The record's id: a keyed tag of the cell's id, as for the cell's other records.</summary>
+    private static byte[] IdOf(Vault vault, byte[] cellId) => vault.IdOf(VaultCollection.CellRetention, cellId, "retention"u8);
 
     /// <exception cref="MalformedRecordException">The plaintext is not a retention record.</exception>
     private static CellRetention Decode(byte[] id, ReadOnlySpan<byte> bytes)

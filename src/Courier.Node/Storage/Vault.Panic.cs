@@ -17,6 +17,11 @@ internal sealed partial class Vault
     /// </summary>
     public static bool Destroy(string home)
     {
+        if (!Directory.Exists(home))
+        {
+            return false;
+        }
+
         var headerPath = Path.Combine(home, VaultHeader.FileName);
         var found = File.Exists(headerPath);
         foreach (var path in new[] { headerPath, headerPath + ".new" })
@@ -29,11 +34,7 @@ internal sealed partial class Vault
             File.Delete(file);
         }
 
-        if (Directory.Exists(home))
-        {
-            Interop.Posix.SyncDirectory(home);
-        }
-
+        Interop.Posix.SyncDirectory(home);
         return found;
     }
 

@@ -44,8 +44,9 @@ public class PanicTests
         ScanHome(home, secrets);
         Assert.Throws<VaultNotFoundException>(() => CourierNode.Open(home, TestNodes.Passphrase, nodes.Options()));
 
-        // A second panic finds nothing, and harms nothing.
+        // A second panic finds nothing, and harms nothing; nor does one on a home that does not exist.
         Assert.False(CourierNode.Panic(home));
+        Assert.False(CourierNode.Panic(Path.Combine(home, "no such home")));
     }
 
     [Fact]
