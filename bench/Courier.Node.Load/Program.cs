@@ -14,6 +14,23 @@ using Courier.Node.Load;
 // alternating (node, library, node, library), and the faster run of each path is reported: the first
 // run after the warm-up still pays for the JIT compiler's later tiers, in this process and in the
 // relay's, whichever path it is. Progress on stderr, one JSON object on the last line.
+// Usage: Courier.Node.Load --panic N: how long courier panic takes on a vault of N messages (PanicBench);
+// --duress-open: how long opening takes with each passphrase, with and without a duress vault (DuressOpenBench).
+var panicMessages = Value("--panic");
+if (panicMessages is not null || args.Contains("--duress-open"))
+{
+    var panicRoot = Directory.CreateTempSubdirectory("courier-panic-").FullName;
+    try
+    {
+        Console.WriteLine((panicMessages is null ? DuressOpenBench.Run(panicRoot) : PanicBench.Run(panicRoot, int.Parse(panicMessages, CultureInfo.InvariantCulture))).ToJsonString());
+        return 0;
+    }
+    finally
+    {
+        Directory.Delete(panicRoot, recursive: true);
+    }
+}
+
 var quick = args.Contains("--quick");
 var sizes = (Value("--members") ?? (quick ? "3,8" : "5,100")).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
 var fixedMessages = Value("--messages") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : (int?)null;

@@ -10,6 +10,8 @@ root.Options.Add(NodeCommandOptions.Route);
 root.Options.Add(NodeCommandOptions.CoverRate);
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
+root.Subcommands.Add(PanicCommand.Create());
+root.Subcommands.Add(DuressCommand.Create());
 root.Subcommands.Add(ContactCommand.Create());
 root.Subcommands.Add(LayerCommand.Create());
 root.Subcommands.Add(CellCommand.Create());

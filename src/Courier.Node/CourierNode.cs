@@ -46,6 +46,9 @@ public sealed class CourierNode : IDisposable
         _sync = new SyncService(_node, _contacts, _introductions, _cells);
         _bundles = new Bundles.BundleService(_node);
         _bulletins = new Bulletins.BulletinStore(_node.Vault, options.Time);
+
+        // Disappearing messages: what expired while the node was closed goes before anything reads it.
+        _inbox.Expire();
     }
 
     /// <summary>The default home directory: <c>~/.courier</c>.</summary>
@@ -94,6 +97,23 @@ public sealed class CourierNode : IDisposable
         options.Validate();
         return new CourierNode(home, Vault.Open(home, passphrase), options);
     }
+
+    /// <summary>
+    /// Destroys the vault in <paramref name="home"/> without its passphrase, in well under a second
+    /// (docs/panic.md): the header, the only place the vault key is kept (wrapped), is overwritten
+    /// with random bytes, flushed and deleted, and the database files are deleted. Works while
+    /// another node has the home open; that node then refuses every operation with
+    /// <see cref="VaultDestroyedException"/> (<see cref="Destroyed"/>). Returns false when the home
+    /// held no vault header (what else of a vault was there is deleted all the same).
+    /// </summary>
+    public static bool Panic(string home)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(home);
+        return Vault.Destroy(home);
+    }
+
+    /// <summary>True once the vault this node has open was destroyed by <see cref="Panic"/>, from this or another process.</summary>
+    public bool Destroyed => _node.Vault.Destroyed;
 
     /// <summary>The contact whose id (32 hex digits) or code name (any case) is <paramref name="idOrName"/>.</summary>
     /// <exception cref="UnknownContactException">No contact, or several contacts, have that name.</exception>
@@ -251,7 +271,23 @@ public sealed class CourierNode : IDisposable
     /// KeyPackages) and every cell's drop, and stores what arrived. A relay that cannot be reached
     /// is reported in <see cref="SyncResult"/> and skipped; the others are still synced.
     /// </summary>
-    public Task<SyncResult> SyncAsync(CancellationToken cancellationToken = default) => _sync.SyncAsync(cancellationToken);
+    public async Task<SyncResult> SyncAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _sync.SyncAsync(cancellationToken).ConfigureAwait(false);
+        _inbox.Expire();
+        return result;
+    }
+
+    /// <summary>
+    /// Sets how long every member keeps the cell's messages (docs/panic.md, "Disappearing messages"):
+    /// sent to the cell, shown by <see cref="Cells"/>, and applied by each member at open, with every
+    /// sync and before listing; <see cref="TimeSpan.Zero"/> turns it off. The latest setting of any
+    /// member wins. Returns what the cell had to say meanwhile.
+    /// </summary>
+    /// <exception cref="UnknownCellException">No such cell.</exception>
+    /// <exception cref="NotAMemberException">This node left the cell or was removed.</exception>
+    public Task<IReadOnlyList<string>> SetRetentionAsync(string cell, TimeSpan retention, CancellationToken cancellationToken = default)
+        => _messages.SetRetentionAsync(cell, retention, cancellationToken);
 
     /// <summary>
     /// Writes what waits in the outboxes of <paramref name="cell"/>, of the cells of <paramref name="layer"/>,
@@ -310,6 +346,18 @@ public sealed class CourierNode : IDisposable
     /// <exception cref="WrongPassphraseException">The current passphrase is wrong; nothing was changed.</exception>
     public void ChangePassphrase(ReadOnlySpan<char> current, ReadOnlySpan<char> next, VaultKdfParameters? kdf = null)
         => _node.Vault.ChangePassphrase(current, next, kdf);
+
+    /// <summary>
+    /// Sets a duress passphrase (docs/panic.md, "Duress"): it opens a second vault, empty at first,
+    /// that the user prepares by opening it with that passphrase and using it as any node; a home
+    /// with one cannot be told on disk from a home without. A duress vault set before is replaced
+    /// (and what it held deleted). With <paramref name="wipeOnOpen"/>, opening the duress vault
+    /// silently destroys this one first.
+    /// </summary>
+    /// <exception cref="WrongPassphraseException">The current passphrase is wrong; nothing was changed.</exception>
+    /// <exception cref="ArgumentException">The duress passphrase is this vault's passphrase.</exception>
+    public void SetDuress(ReadOnlySpan<char> current, ReadOnlySpan<char> duress, bool wipeOnOpen = false)
+        => _node.Vault.SetDuress(current, duress, wipeOnOpen);
 
     /// <summary>Closes the vault, wipes open cells' secrets and releases the home directory.</summary>
     public void Dispose() => _node.Dispose();

@@ -14,6 +14,7 @@ internal static class ChildProcess
 {
     public const int ExitOpened = 0;
     public const int ExitLocked = 10;
+    public const int ExitDestroyed = 11;
 
     public static int Run(string[] args)
     {
@@ -48,6 +49,30 @@ internal static class ChildProcess
                         Console.Out.WriteLine(Convert.ToHexString(id));
                         Console.Out.Flush();
                     }
+                }
+
+            case ["hold-until-destroyed", var home, var passphrase]:
+                // A running node: opens the home, says so, and goes on syncing until its vault is destroyed (courier panic from another process).
+                using (var node = CourierNode.Open(home, passphrase, TestNodes.BaseOptions()))
+                {
+                    Console.Out.WriteLine("opened");
+                    Console.Out.Flush();
+                    for (var round = 0; round < 3000; round++)
+                    {
+                        try
+                        {
+                            node.SyncAsync().GetAwaiter().GetResult();
+                        }
+                        catch (VaultDestroyedException e)
+                        {
+                            Console.Out.WriteLine(e.ErrorCode);
+                            return ExitDestroyed;
+                        }
+
+                        Thread.Sleep(10);
+                    }
+
+                    return 1;
                 }
 
             default:

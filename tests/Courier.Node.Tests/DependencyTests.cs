@@ -84,6 +84,7 @@ public class DependencyTests
             "Courier.Node.UnknownLayerException",
             "Courier.Node.UnknownMessageException",
             "Courier.Node.VaultCorruptedException",
+            "Courier.Node.VaultDestroyedException",
             "Courier.Node.VaultExistsException",
             "Courier.Node.VaultKdfParameters",
             "Courier.Node.VaultNotFoundException",

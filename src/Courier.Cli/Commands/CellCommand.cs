@@ -22,7 +22,50 @@ internal static class CellCommand
         cell.Subcommands.Add(List());
         cell.Subcommands.Add(Pending());
         cell.Subcommands.Add(Join());
+        cell.Subcommands.Add(Retention());
         return cell;
+    }
+
+    private static Command Retention()
+    {
+        var duration = new Argument<TimeSpan>("duration")
+        {
+            Description = "How long members keep a message after receiving it: a number and s, m, h or d (10s, 30m, 12h, 7d), or off.",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (text == "off")
+                {
+                    return TimeSpan.Zero;
+                }
+
+                var unit = text.Length > 1 ? text[^1] switch { 's' => 1L, 'm' => 60L, 'h' => 3600L, 'd' => 86400L, _ => 0L } : 0L;
+                if (unit > 0 && long.TryParse(text[..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is > 0 and <= 36500L * 86400 && count * unit <= 36500L * 86400)
+                {
+                    return TimeSpan.FromSeconds(count * unit);
+                }
+
+                result.AddError($"'{text}' is not a retention: give a number and s, m, h or d (such as 10s or 7d, at most 100 years), or off.");
+                return TimeSpan.Zero;
+            },
+        };
+        var retention = new Command("retention", "Disappearing messages: set how long every member of the cell keeps its messages (and files) after receiving them; older ones are deleted from every member's vault at its next open or sync. Any member may set it; the latest setting wins, and 'cell list' shows it. Relays keep their copies (sealed) until their own retention (docs/panic.md).") { CellName, duration };
+        retention.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            using var node = NodeCommandOptions.Open(parse);
+            var cell = parse.GetValue(CellName)!;
+            var notices = await node.SetRetentionAsync(cell, parse.GetValue(duration), ct).ConfigureAwait(false);
+            Console.WriteLine(parse.GetValue(duration) == TimeSpan.Zero ? $"messages of {Printable(cell)} are kept" : $"messages of {Printable(cell)} are kept for {Keeps(parse.GetValue(duration))}");
+            await CommandRunner.SayAsync(notices).ConfigureAwait(false);
+        }));
+        return retention;
+    }
+
+    /// <summary>A retention as the command takes it (10s, 30m, 12h, 7d).</summary>
+    private static string Keeps(TimeSpan? retention)
+    {
+        var seconds = (long)(retention ?? TimeSpan.Zero).TotalSeconds;
+        return seconds == 0 ? "-" : seconds % 86400 == 0 ? $"{seconds / 86400}d" : seconds % 3600 == 0 ? $"{seconds / 3600}h" : seconds % 60 == 0 ? $"{seconds / 60}m" : $"{seconds}s";
     }
 
     private static Command Pending()
@@ -164,21 +207,21 @@ internal static class CellCommand
 
     private static Command List()
     {
-        var list = new Command("list", "List your cells: layer, your code name, members, epoch.") { NodeCommandOptions.Json };
+        var list = new Command("list", "List your cells: layer, your code name, members, epoch, retention (keeps).") { NodeCommandOptions.Json };
         list.SetAction(parse => CommandRunner.Run(() =>
         {
             using var node = NodeCommandOptions.Open(parse);
             var cells = node.Cells;
             if (parse.GetValue(NodeCommandOptions.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { name = c.Name, layer = c.Layer, relay = c.Relay, member = c.IsMember, you = c.CodeName, members = c.Members, epoch = c.Epoch, cipher_suite = c.CipherSuite })));
+                Console.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { name = c.Name, layer = c.Layer, relay = c.Relay, member = c.IsMember, you = c.CodeName, members = c.Members, epoch = c.Epoch, cipher_suite = c.CipherSuite, retention_seconds = (long?)c.Retention?.TotalSeconds, retention_set_by = c.RetentionSetBy })));
                 return Task.CompletedTask;
             }
 
-            var table = new Table().AddColumns("cell", "layer", "you", "members", "epoch");
+            var table = new Table().AddColumns("cell", "layer", "you", "members", "epoch", "keeps");
             foreach (var c in cells)
             {
-                table.AddRow(Markup.Escape(c.Name), Markup.Escape(c.Layer), Markup.Escape(c.IsMember ? c.CodeName : "(left)"), c.Members.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), c.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                table.AddRow(Markup.Escape(c.Name), Markup.Escape(c.Layer), Markup.Escape(c.IsMember ? c.CodeName : "(left)"), c.Members.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), c.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), Keeps(c.Retention));
             }
 
             AnsiConsole.Write(table);

@@ -22,21 +22,38 @@ internal static class InitCommand
         Validators = { result => Within(result, 1, (int)VaultKdfParameters.MaxPasses, "passes") },
     };
 
+    private static readonly Option<bool> Duress = new("--duress")
+    {
+        Description = "Also set a duress passphrase (from COURIER_DURESS_PASSPHRASE, --duress-passphrase-file or a prompt) that opens a decoy vault; see 'courier duress set'.",
+    };
+
     public static Command Create()
     {
         var init = new Command("init", "Create a node: a home directory whose vault, protected by a passphrase (Argon2id), keeps every key, contact, code name and message encrypted. The Argon2id cost is kept in the vault and used every time it is unlocked.")
         {
             Argon2Memory,
             Argon2Passes,
+            Duress,
+            DuressCommand.Wipe,
+            DuressCommand.DuressPassphraseFile,
         };
         init.SetAction(parse => CommandRunner.Run(() =>
         {
             var kdf = new VaultKdfParameters(parse.GetValue(Argon2Memory) * 1024L, parse.GetValue(Argon2Passes));
+            if (parse.GetValue(DuressCommand.Wipe) && !parse.GetValue(Duress))
+            {
+                throw new UsageException("--wipe needs --duress.");
+            }
+
             var passphrase = NodeCommandOptions.Passphrase(parse, confirm: true);
             try
             {
                 using var node = CourierNode.Init(NodeCommandOptions.HomeOf(parse), passphrase, new NodeOptions { Kdf = kdf });
                 Console.WriteLine($"created a node in {node.Home}");
+                if (parse.GetValue(Duress))
+                {
+                    DuressCommand.Set(parse, node, passphrase);
+                }
             }
             finally
             {

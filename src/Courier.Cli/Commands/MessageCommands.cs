@@ -11,6 +11,9 @@ internal static class MessageCommands
 {
     private static readonly TimeSpan RunInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often 'run' looks, between syncs, whether its vault was destroyed (courier panic).</summary>
+    private static readonly TimeSpan PanicCheck = TimeSpan.FromMilliseconds(100);
+
     public static IEnumerable<Command> Create() => [Send(), Sync(), Run(), Inbox(), Read(), Forward()];
 
     private static Command Send()
@@ -105,7 +108,11 @@ internal static class MessageCommands
                 while (true)
                 {
                     await PrintAsync(await node.SyncAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
-                    await Task.Delay(RunInterval, ct).ConfigureAwait(false);
+                    // A panic from another process ends the wait at once; the next sync refuses with vault_destroyed.
+                    for (var waited = TimeSpan.Zero; waited < RunInterval && !node.Destroyed; waited += PanicCheck)
+                    {
+                        await Task.Delay(PanicCheck, ct).ConfigureAwait(false);
+                    }
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -99,27 +99,31 @@ internal static class NodeCommandOptions
 
     /// <summary>The passphrase: from --passphrase-file, COURIER_PASSPHRASE, or a prompt (twice when creating).</summary>
     public static char[] Passphrase(ParseResult parse, bool confirm)
+        => Secret(parse.GetValue(PassphraseFile), "COURIER_PASSPHRASE", "--passphrase-file", "passphrase", confirm);
+
+    /// <summary>A passphrase from <paramref name="file"/> (first line), the environment variable <paramref name="variable"/>, or a prompt (twice with <paramref name="confirm"/>).</summary>
+    public static char[] Secret(FileInfo? file, string variable, string option, string what, bool confirm)
     {
-        if (parse.GetValue(PassphraseFile) is { } file)
+        if (file is not null)
         {
             using var reader = new StreamReader(file.FullName, Encoding.UTF8);
             return (reader.ReadLine() ?? string.Empty).ToCharArray();
         }
 
-        if (Environment.GetEnvironmentVariable("COURIER_PASSPHRASE") is { Length: > 0 } fromEnvironment)
+        if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } fromEnvironment)
         {
             return fromEnvironment.ToCharArray();
         }
 
         if (Console.IsInputRedirected)
         {
-            throw new UsageException("No passphrase: set COURIER_PASSPHRASE or pass --passphrase-file.");
+            throw new UsageException($"No {what}: set {variable} or pass {option}.");
         }
 
-        var passphrase = AnsiConsole.Prompt(new TextPrompt<string>("Passphrase:").Secret());
+        var passphrase = AnsiConsole.Prompt(new TextPrompt<string>($"{char.ToUpperInvariant(what[0])}{what[1..]}:").Secret());
         if (confirm && AnsiConsole.Prompt(new TextPrompt<string>("Again:").Secret()) != passphrase)
         {
-            throw new UsageException("The two passphrases differ.");
+            throw new UsageException($"The two {what}s differ.");
         }
 
         return passphrase.ToCharArray();

@@ -7,7 +7,8 @@ namespace Courier.Node.Cells;
 /// What members write to a cell, inside the MLS application data:
 /// <c>text: 0x01 || utf8</c>, <c>file chunk: 0x02 || u16 name length || name || u32 index || u32 count || data</c>,
 /// <c>forwarded: 0x03 || u16 origin length || origin || inner content</c> (a liaison's explicit act),
-/// <c>leave notice: 0x04</c> (the sender leaves; the others remove it).
+/// <c>leave notice: 0x04</c> (the sender leaves; the others remove it),
+/// <c>retention: 0x05 || u64 seconds || i64 set_at (Unix milliseconds)</c> (the cell's disappearing messages; 0 is off).
 /// </summary>
 public abstract record CellContent
 {
@@ -25,6 +26,7 @@ public abstract record CellContent
                 2 => FileChunk.Decode(bytes[1..]),
                 3 => Forwarded.Decode(bytes[1..]),
                 4 when bytes.Length == 1 => new LeaveNotice(),
+                5 when bytes.Length == 17 => RetentionSetting.Decode(bytes[1..]),
                 _ => null,
             };
         }
@@ -101,7 +103,7 @@ public sealed record Forwarded(string Origin, CellContent Inner) : CellContent
     internal static Forwarded? Decode(ReadOnlySpan<byte> bytes)
     {
         var (origin, used) = ReadString(bytes);
-        return Parse(bytes[used..]) is { } inner and not (Forwarded or LeaveNotice) ? new Forwarded(origin, inner) : null;
+        return Parse(bytes[used..]) is { } inner and not (Forwarded or LeaveNotice or RetentionSetting) ? new Forwarded(origin, inner) : null;
     }
 }
 
@@ -110,4 +112,30 @@ public sealed record LeaveNotice : CellContent
 {
     /// <inheritdoc/>
     public override byte[] ToBytes() => [4];
+}
+
+/// <summary>
+/// A member sets how long the cell's messages are kept (docs/panic.md, "Disappearing messages"): every
+/// member deletes what it received longer ago than <see cref="Seconds"/>; 0 keeps them. Of two
+/// settings the later <see cref="SetAt"/> wins, whatever order they arrive in.
+/// </summary>
+/// <param name="Seconds">How long a received message is kept, in seconds; 0 for as long as the member likes.</param>
+/// <param name="SetAt">When it was set, in Unix milliseconds of the setter's clock.</param>
+internal sealed record RetentionSetting(ulong Seconds, long SetAt) : CellContent
+{
+    /// <inheritdoc/>
+    public override byte[] ToBytes()
+    {
+        var bytes = new byte[17];
+        bytes[0] = 5;
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(1), Seconds);
+        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(9), SetAt);
+        return bytes;
+    }
+
+    internal static RetentionSetting? Decode(ReadOnlySpan<byte> bytes)
+    {
+        var seconds = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+        return seconds <= CellRetention.MaxSeconds ? new RetentionSetting(seconds, BinaryPrimitives.ReadInt64BigEndian(bytes[8..])) : null;
+    }
 }

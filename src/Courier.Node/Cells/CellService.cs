@@ -15,9 +15,14 @@ internal sealed partial class CellService(NodeContext node)
 {
     public IReadOnlyList<Layer> Layers => node.Layers.All().Select(l => l.ToLayer()).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
 
-    public IReadOnlyList<CellSummary> Cells => node.Cells.All().Select(c => c.ToSummary()).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<CellSummary> Cells => node.Cells.All().Select(Summary).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
-    public CellSummary Describe(string cell) => node.Cells.Find(cell).ToSummary();
+    public CellSummary Describe(string cell) => Summary(node.Cells.Find(cell));
+
+    private CellSummary Summary(CellRecord cell)
+        => CellRetention.Read(node.Vault, cell.Id) is { Seconds: > 0 } retention
+            ? cell.ToSummary() with { Retention = TimeSpan.FromSeconds(retention.Seconds), RetentionSetBy = retention.SetBy }
+            : cell.ToSummary();
 
     public Layer CreateLayer(string name, IReadOnlyList<Uri> relays, bool requirePostQuantum, IReadOnlyList<byte[]>? mixPins)
     {

@@ -9,4 +9,11 @@ namespace Courier.Node.Cells;
 /// <param name="Members">The members' code names (empty when no longer a member).</param>
 /// <param name="Epoch">The MLS epoch.</param>
 /// <param name="CipherSuite">The MLS ciphersuite: 0x0054 (X-Wing, post-quantum key exchange) for the cells this version creates, 1 for older ones.</param>
-public sealed record CellSummary(string Name, string Layer, string Relay, bool IsMember, string CodeName, IReadOnlyList<string> Members, ulong Epoch, ushort CipherSuite);
+public sealed record CellSummary(string Name, string Layer, string Relay, bool IsMember, string CodeName, IReadOnlyList<string> Members, ulong Epoch, ushort CipherSuite)
+{
+    /// <summary>How long members keep the cell's messages (any member sets it: docs/panic.md); null when no one set one.</summary>
+    public TimeSpan? Retention { get; init; }
+
+    /// <summary>The code name of the member who set <see cref="Retention"/>.</summary>
+    public string? RetentionSetBy { get; init; }
+}

@@ -18,9 +18,21 @@ internal sealed class InboxRepository(Vault vault, TimeProvider time)
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var stored = new List<InboxMessage>();
         var files = new Dictionary<string, FileProgress>();
+        CellRetention? retention = null;
         foreach (var message in received)
         {
             var (origin, content) = message.Content is Forwarded f ? (f.Origin, f.Inner) : (null, message.Content);
+            if (content is RetentionSetting setting)
+            {
+                var incoming = new CellRetention(setting.Seconds, setting.SetAt, message.Sender);
+                if (incoming.Supersedes(retention ?? CellRetention.Read(vault, cell.Id)))
+                {
+                    incoming.Put(transaction, vault, cell.Id);
+                    retention = incoming;
+                }
+
+                continue;
+            }
 
             // Within a cell, the order its drops delivered: epoch, then position in the epoch's drop.
             var arrival = unchecked((long)((message.Epoch << 32) | ((ulong)message.Sequence & uint.MaxValue)));
@@ -57,6 +69,48 @@ internal sealed class InboxRepository(Vault vault, TimeProvider time)
         }
 
         return stored;
+    }
+
+    /// <summary>
+    /// Deletes, in one transaction, every message (a file with its chunks and their key) of
+    /// <paramref name="cells"/> received longer ago than its cell's retention (docs/panic.md,
+    /// "Disappearing messages"); the vault then wipes their pages and removes their images from the
+    /// WAL. Returns how many were deleted.
+    /// </summary>
+    public int Expire(IEnumerable<CellRecord> cells)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var expired = new List<InboxRecord>();
+        foreach (var cell in cells)
+        {
+            if (CellRetention.Read(vault, cell.Id) is { Seconds: > 0 } retention)
+            {
+                expired.AddRange(Load(cell.Id).Where(m => (ulong)Math.Max(0, now - m.ReceivedAt) >= retention.Seconds));
+            }
+        }
+
+        if (expired.Count == 0)
+        {
+            return 0;
+        }
+
+        using var transaction = vault.Begin();
+        foreach (var message in expired)
+        {
+            if (message.ChunksKey is { } chunks)
+            {
+                foreach (var (id, plaintext) in vault.Find(VaultCollection.FileChunk, FileProgress.ChunkLookupName(chunks)))
+                {
+                    CryptographicOperations.ZeroMemory(plaintext);
+                    transaction.Delete(id);
+                }
+            }
+
+            transaction.Delete(message.Id);
+        }
+
+        transaction.Commit();
+        return expired.Count;
     }
 
     /// <summary>The messages of one cell (or of all), oldest first.</summary>

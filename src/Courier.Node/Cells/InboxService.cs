@@ -3,13 +3,20 @@ namespace Courier.Node.Cells;
 /// <summary>Reading what arrived: the inbox, one cell's messages, a received file.</summary>
 internal sealed class InboxService(NodeContext node)
 {
+    /// <summary>Deletes every cell's messages older than its retention (at open, with every sync, before listing).</summary>
+    public int Expire() => node.Inbox.Expire(node.Cells.All());
+
     public IReadOnlyList<InboxMessage> Inbox(bool unreadOnly)
-        => node.Inbox.Load(null).Where(m => !unreadOnly || !m.Read).Select(m => m.ToMessage()).ToList();
+    {
+        Expire();
+        return node.Inbox.Load(null).Where(m => !unreadOnly || !m.Read).Select(m => m.ToMessage()).ToList();
+    }
 
     /// <summary>A cell's messages, oldest first; marks them read.</summary>
     public IReadOnlyList<InboxMessage> Read(string cell)
     {
         var record = node.Cells.Find(cell);
+        node.Inbox.Expire([record]);
         var messages = node.Inbox.Load(record.Id);
         node.Inbox.MarkRead(record.Id, messages);
         return messages.Select(m => m.ToMessage()).ToList();

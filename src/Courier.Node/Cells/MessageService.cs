@@ -41,6 +41,36 @@ internal sealed class MessageService(NodeContext node)
     }
 
     /// <summary>
+    /// Sets the cell's retention for every member (docs/panic.md, "Disappearing messages"): kept here
+    /// first, then sent to the cell as a <see cref="RetentionSetting"/>; this member's expired
+    /// messages are deleted at once.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SetRetentionAsync(string cell, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        var seconds = (ulong)Math.Ceiling(retention.TotalSeconds);
+        if (retention < TimeSpan.Zero || seconds > CellRetention.MaxSeconds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(retention), "A retention is between 0 (off) and 100 years.");
+        }
+
+        var record = node.Cells.Find(cell);
+        if (!record.IsMember)
+        {
+            throw new NotAMemberException($"This node is no longer a member of \"{record.Name}\".");
+        }
+
+        var setting = new RetentionSetting(seconds, node.Options.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        using (var transaction = node.Vault.Begin())
+        {
+            new CellRetention(setting.Seconds, setting.SetAt, record.CodeName).Put(transaction, node.Vault, record.Id);
+            transaction.Commit();
+        }
+
+        node.Inbox.Expire([record]);
+        return await SendAsync(cell, [setting], null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Forwards a received message (or file) to another cell: the receivers see it marked as forwarded
     /// from another layer (or cell), without its origin's names.
     /// </summary>

@@ -18,8 +18,10 @@ internal sealed partial class Vault
     /// the database once, not after each of its transactions. Scopes nest; the node runs one
     /// operation at a time.
     /// </summary>
+    /// <exception cref="VaultDestroyedException">The vault was destroyed (panic): no operation starts.</exception>
     public CheckpointScope DeferCheckpoints()
     {
+        CheckNotDestroyed();
         _deferrals++;
         return new CheckpointScope(this);
     }

@@ -73,10 +73,10 @@ internal sealed partial class Vault : IDisposable
             try
             {
                 RandomNumberGenerator.Fill(vaultKey);
-                var header = WrapVaultKey(vaultKey, passphrase, kdf, RandomNumberGenerator.GetBytes(VaultHeader.VaultIdSize));
+                var header = NewHeader(vaultKey, passphrase, kdf, RandomNumberGenerator.GetBytes(VaultHeader.VaultIdSize), 0, out var slot);
 
                 // The header goes last: its presence is what makes the vault exist.
-                return Assemble(home, homeLock, header, vaultKey, VaultDatabase.Create, vault => header.WriteAtomically(headerPath));
+                return Assemble(home, homeLock, header, slot, vaultKey, VaultDatabase.Create, vault => header.WriteAtomically(headerPath));
             }
             catch when (!File.Exists(headerPath))
             {
@@ -120,13 +120,18 @@ internal sealed partial class Vault : IDisposable
             var vaultKey = new byte[VaultHeader.KeySize];
             try
             {
-                if (!UnwrapVaultKey(header, passphrase, vaultKey))
-                {
-                    throw new WrongPassphraseException("The passphrase is wrong: the vault was not opened, and nothing in it was read or changed.");
-                }
+                var opened = UnwrapVaultKey(header, passphrase, vaultKey)
+                    ?? throw new WrongPassphraseException("The passphrase is wrong: the vault was not opened, and nothing in it was read or changed.");
 
                 // Only now, with the passphrase proven, is anything opened for writing.
-                return Assemble(home, homeLock, header, vaultKey, VaultDatabase.Open, vault => vault.Migrate());
+                return Assemble(home, homeLock, header, opened.Index, vaultKey, VaultDatabase.Open, vault =>
+                {
+                    vault.Migrate();
+                    if ((opened.Flags & VaultHeader.WipeOtherFlag) != 0)
+                    {
+                        vault.WipeOtherSlot();
+                    }
+                });
             }
             finally
             {
@@ -141,14 +146,14 @@ internal sealed partial class Vault : IDisposable
     }
 
     /// <summary>The vault over the database <paramref name="openDatabase"/> gives, once <paramref name="complete"/> ran; on failure nothing opened stays open (the caller keeps the lock).</summary>
-    private static Vault Assemble(string home, HomeLock homeLock, VaultHeader header, ReadOnlySpan<byte> vaultKey, Func<string, byte[], VaultDatabase> openDatabase, Action<Vault> complete)
+    private static Vault Assemble(string home, HomeLock homeLock, VaultHeader header, int slot, ReadOnlySpan<byte> vaultKey, Func<string, byte[], VaultDatabase> openDatabase, Action<Vault> complete)
     {
         var database = openDatabase(Path.Combine(home, VaultDatabase.FileName), header.VaultId);
         VaultKeys? keys = null;
         try
         {
             keys = VaultKeys.Derive(vaultKey);
-            var vault = new Vault(home, homeLock, header, database, keys);
+            var vault = new Vault(home, homeLock, header, database, keys) { _slot = slot };
             complete(vault);
             return vault;
         }
@@ -170,32 +175,6 @@ internal sealed partial class Vault : IDisposable
     /// </summary>
     public byte[] IdOf(VaultCollection collection, ReadOnlySpan<byte> owner, ReadOnlySpan<byte> key)
         => _keys.Tag([.. "id\0"u8, (byte)collection, (byte)owner.Length, .. owner, .. key]);
-
-    /// <summary>
-    /// Re-wraps the vault key under a new passphrase and, optionally, stronger parameters. The
-    /// records are untouched; the header is replaced atomically.
-    /// </summary>
-    public void ChangePassphrase(ReadOnlySpan<char> current, ReadOnlySpan<char> next, VaultKdfParameters? kdf)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        CheckPassphrase(next);
-        var vaultKey = new byte[VaultHeader.KeySize];
-        try
-        {
-            if (!UnwrapVaultKey(_header, current, vaultKey))
-            {
-                throw new WrongPassphraseException("The current passphrase is wrong; the passphrase was not changed.");
-            }
-
-            var header = WrapVaultKey(vaultKey, next, kdf ?? _header.Kdf, _header.VaultId);
-            header.WriteAtomically(Path.Combine(_home, VaultHeader.FileName));
-            _header = header;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(vaultKey);
-        }
-    }
 
     /// <summary>The record with <paramref name="id"/> in <paramref name="collection"/>, or null. The caller wipes the plaintext.</summary>
     public byte[]? Get(VaultCollection collection, byte[] id)
@@ -255,7 +234,12 @@ internal sealed partial class Vault : IDisposable
     }
 
     /// <summary>Starts one atomic change: every Put and Delete on it lands together at Commit, or none does.</summary>
-    public VaultTransaction Begin() => new(this, Database.Begin());
+    /// <exception cref="VaultDestroyedException">The vault was destroyed (panic) since it was opened.</exception>
+    public VaultTransaction Begin()
+    {
+        CheckNotDestroyed();
+        return new(this, Database.Begin());
+    }
 
     public void Dispose()
     {
@@ -368,43 +352,6 @@ internal sealed partial class Vault : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(bytes);
-        }
-    }
-
-    private static VaultHeader WrapVaultKey(ReadOnlySpan<byte> vaultKey, ReadOnlySpan<char> passphrase, VaultKdfParameters kdf, byte[] vaultId)
-    {
-        var salt = RandomNumberGenerator.GetBytes(VaultHeader.SaltSize);
-        var nonce = RandomNumberGenerator.GetBytes(VaultHeader.NonceSize);
-        var unsealed = new VaultHeader(kdf, salt, vaultId, nonce, new byte[VaultHeader.KeySize + VaultHeader.TagSize]);
-        using var kek = DeriveKeyEncryptionKey(passphrase, kdf, salt);
-        var wrapped = Wrap.Encrypt(kek, nonce, unsealed.AuthenticatedPart(), vaultKey);
-        return new VaultHeader(kdf, salt, vaultId, nonce, wrapped);
-    }
-
-    private static bool UnwrapVaultKey(VaultHeader header, ReadOnlySpan<char> passphrase, Span<byte> vaultKey)
-    {
-        using var kek = DeriveKeyEncryptionKey(passphrase, header.Kdf, header.Salt);
-        return Wrap.Decrypt(kek, header.Nonce, header.AuthenticatedPart(), header.WrappedKey, vaultKey);
-    }
-
-    /// <summary>Argon2id(UTF-8 passphrase, salt) into an XChaCha20-Poly1305 key held by libsodium.</summary>
-    private static Key DeriveKeyEncryptionKey(ReadOnlySpan<char> passphrase, VaultKdfParameters kdf, byte[] salt)
-    {
-        var argon2 = PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters
-        {
-            DegreeOfParallelism = 1,
-            MemorySize = kdf.MemoryKiB,
-            NumberOfPasses = kdf.Passes,
-        });
-        var password = GC.AllocateArray<byte>(System.Text.Encoding.UTF8.GetByteCount(passphrase), pinned: true);
-        try
-        {
-            System.Text.Encoding.UTF8.GetBytes(passphrase, password);
-            return argon2.DeriveKey(password, salt, Wrap);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(password);
         }
     }
 

@@ -66,6 +66,9 @@ internal enum VaultCollection : byte
     /// <summary>The digest of a cover image this node hid a bundle in, so that no cover is used twice (<see cref="Bundles.UsedCovers"/>).</summary>
     UsedCover = 20,
 
+    /// <summary>A cell's retention: how long its received messages are kept (<see cref="Cells.CellRetention"/>).</summary>
+    CellRetention = 21,
+
     /// <summary>An authority whose bulletins this node accepts: a name and an Ed25519 key (<see cref="Bulletins.BulletinStore"/>).</summary>
     Authority = 30,
 

@@ -162,6 +162,13 @@ internal sealed class VaultDatabase : IDisposable
     /// <summary>Deletes a record; true when there was one.</summary>
     public bool Delete(SqliteTransaction transaction, byte[] id) => Execute("DELETE FROM records WHERE id = $id", transaction, ("$id", id)) > 0;
 
+    /// <summary>Deletes every record whose collection tag is none of <paramref name="collections"/> (another slot's vault, docs/panic.md).</summary>
+    public int DeleteAllBut(SqliteTransaction transaction, IReadOnlyList<byte[]> collections)
+    {
+        var names = collections.Select((_, i) => "$c" + i).ToList();
+        return Execute($"DELETE FROM records WHERE collection NOT IN ({string.Join(", ", names)})", transaction, [.. collections.Select((c, i) => (names[i], (object)c))]);
+    }
+
     /// <summary>
     /// Copies every committed page into the database file and truncates the WAL to nothing
     /// (wal_checkpoint(TRUNCATE)): the WAL keeps the page images of every commit since the last

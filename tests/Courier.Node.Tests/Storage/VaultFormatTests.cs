@@ -94,6 +94,28 @@ public sealed class VaultFormatTests : IDisposable
         Assert.Throws<WrongPassphraseException>(() => CourierNode.Open(home, "not the passphrase", TestNodes.BaseOptions()));
     }
 
+    /// <summary>A format-1 header (one slot, 155 bytes) still opens; setting a duress passphrase rewrites it as format 2 (two slots), after which both passphrases open their vaults.</summary>
+    [Fact]
+    public void A_format_1_header_opens_and_becomes_format_2_when_a_duress_passphrase_is_set()
+    {
+        var home = Copy("contacts-only");
+        var header = Path.Combine(home, "vault.key");
+        Assert.Equal(155, new FileInfo(header).Length);
+        using (var node = CourierNode.Open(home, Passphrase, TestNodes.BaseOptions()))
+        {
+            node.SetDuress(Passphrase, "the other one");
+        }
+
+        Assert.Equal(Courier.Node.Storage.VaultHeader.Size, new FileInfo(header).Length);
+        using (var node = CourierNode.Open(home, Passphrase, TestNodes.BaseOptions()))
+        {
+            Assert.Equal("Keen Calf", Assert.Single(node.Contacts).Name);
+        }
+
+        using var decoy = CourierNode.Open(home, "the other one", TestNodes.BaseOptions());
+        Assert.Empty(decoy.Contacts);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
