@@ -31,6 +31,7 @@ public sealed class CourierNode : IDisposable
     private readonly InboxService _inbox;
     private readonly SyncService _sync;
     private readonly Bundles.BundleService _bundles;
+    private readonly Exposure.ExposureService _exposure;
 
     private CourierNode(string home, Vault vault, NodeOptions options)
     {
@@ -44,6 +45,7 @@ public sealed class CourierNode : IDisposable
         _inbox = new InboxService(_node);
         _sync = new SyncService(_node, _contacts, _introductions, _cells);
         _bundles = new Bundles.BundleService(_node);
+        _exposure = new Exposure.ExposureService(_node, _cells);
     }
 
     /// <summary>The default home directory: <c>~/.courier</c>.</summary>
@@ -273,6 +275,13 @@ public sealed class CourierNode : IDisposable
 
     /// <summary>Remembers cover images as used, by their digests (32 bytes each).</summary>
     public void RememberUsedCovers(IEnumerable<byte[]> digests) => Bundles.UsedCovers.Remember(_node.Vault, digests);
+
+    /// <summary>
+    /// What a person holding this unlocked device learns from its vault: every code name it knows, layers
+    /// and relays, cells and members, contacts and introducers, liaison links, bulletins, and the message
+    /// history's size and time window (docs/exposure.md). Read from the vault; no group is opened, nothing is sent.
+    /// </summary>
+    public Exposure.ExposureReport ReportExposure() => _exposure.Report();
 
     /// <summary>The messages received, oldest first; only the unread ones with <paramref name="unreadOnly"/>.</summary>
     public IReadOnlyList<InboxMessage> Inbox(bool unreadOnly = false) => _inbox.Inbox(unreadOnly);
