@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Courier.Mls.Group;
 using Courier.Node.Cells;
@@ -69,6 +70,53 @@ internal sealed class ExposureService(NodeContext node, CellService cells)
             Liaisons(cellList, inbox),
             new BulletinExposure([], []),
             History(inbox));
+    }
+
+    /// <summary>This node's analyst public key (made on first use), to which members seal their maps.</summary>
+    public byte[] AnalystPublicKey()
+    {
+        using var key = AnalystKey.Load(node.Vault);
+        return key.PublicKey;
+    }
+
+    /// <summary>What this member knows of the organization, code names and links only, sealed to <paramref name="analystKey"/>.</summary>
+    public async Task<byte[]> ExportMapAsync(byte[] analystKey)
+    {
+        var layers = node.Layers.All();
+        var cellList = new List<MapCell>();
+        foreach (var record in node.Cells.All().Where(c => c.IsMember))
+        {
+            // The group id is the one thing every member's map shares for a cell; only a hash of it leaves.
+            var groupId = await node.Cells.RunAsync(record, (open, _) => Task.FromResult(open.Group.GroupId.ToArray())).ConfigureAwait(false);
+            var relays = layers.FirstOrDefault(l => string.Equals(l.Name, record.Layer, StringComparison.OrdinalIgnoreCase))?.Relays ?? [record.Relay];
+            cellList.Add(new MapCell(Key("courier organization map cell"u8, groupId, []), record.Name, record.Layer, relays, record.CodeName, record.Members));
+        }
+
+        var contacts = node.Contacts.Select(r =>
+        {
+            var (ours, theirs) = (r.OurSigningKey, r.TheirSigningKey);
+            var ordered = ours.AsSpan().SequenceCompareTo(theirs) <= 0 ? (ours, theirs) : (theirs, ours);
+            return new MapContact(Key("courier organization map contact"u8, ordered.Item1, ordered.Item2), r.TheirCodeName, r.OurCodeName);
+        });
+        return new OrganizationMap(cellList, contacts).Seal(analystKey);
+    }
+
+    /// <summary>Opens maps sealed to this node's analyst key and runs the cascade from <paramref name="taken"/>.</summary>
+    public CascadeReport Cascade(IReadOnlyList<byte[]> maps, IReadOnlyList<string> taken)
+    {
+        using var key = AnalystKey.Load(node.Vault);
+        var opened = maps.Select(m => OrganizationMap.Open(m, key)).ToList();
+        return Exposure.Cascade.Analyze(OrganizationGraph.Merge(opened), taken);
+    }
+
+    /// <summary>The first 16 bytes of SHA-256 over a label and the parts, in hex.</summary>
+    private static string Key(ReadOnlySpan<byte> label, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(label);
+        hash.AppendData(first);
+        hash.AppendData(second);
+        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
     }
 
     /// <summary>This member's cells in two layers, pairwise; and each sender who forwarded into a cell.</summary>

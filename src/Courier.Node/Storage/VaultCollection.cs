@@ -65,4 +65,7 @@ internal enum VaultCollection : byte
 
     /// <summary>The digest of a cover image this node hid a bundle in, so that no cover is used twice (<see cref="Bundles.UsedCovers"/>).</summary>
     UsedCover = 20,
+
+    /// <summary>The seed of this node's analyst key, to which members seal their organization maps (<see cref="Exposure.AnalystKey"/>).</summary>
+    AnalystKey = 21,
 }
