@@ -40,7 +40,7 @@ public sealed class ExposureCommandTests : CellCliTests
         Assert.Equal(["north", "south"], cells.Keys.Order());
         Assert.Equal(north.Members.Order(), cells["north"]);
         Assert.Equal(south.Members.Order(), cells["south"]);
-        Assert.Equal([url1, url2], report.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("relays")[0].GetString()!).Order());
+        Assert.Equal(new[] { url1, url2 }.Order(), report.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("relays")[0].GetString()!).Order());
         Assert.Equal(["Ded", "Starik"], report.GetProperty("contacts").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).Order());
         Assert.Equal(2, report.GetProperty("liaisons").GetArrayLength());
         Assert.Equal(0, report.GetProperty("bulletins").GetProperty("authorities").GetArrayLength());

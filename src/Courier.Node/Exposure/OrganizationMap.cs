@@ -39,9 +39,14 @@ internal sealed record OrganizationMap(IReadOnlyList<MapCell> Cells, IReadOnlyLi
     private static readonly byte[] Info = "courier organization map v1"u8.ToArray();
 
     /// <summary>The map sealed to <paramref name="analystKey"/>.</summary>
-    /// <exception cref="ArgumentException">The key is not an analyst key.</exception>
+    /// <exception cref="ArgumentException">The key is not an analyst key, or the map lists more than a map holds (4,096 cells, contacts, relays or members of a cell).</exception>
     public byte[] Seal(byte[] analystKey)
     {
+        if (new[] { Cells.Count, Contacts.Count }.Concat(Cells.SelectMany(c => new[] { c.Relays.Count, c.Members.Count })).Any(n => n > MaxItems))
+        {
+            throw new ArgumentException($"A map lists at most {MaxItems} cells, contacts, relays or members of a cell.");
+        }
+
         var body = Encode();
         var padded = new byte[(body.Length + 4 + Padding - 1) / Padding * Padding];
         BinaryPrimitives.WriteUInt32BigEndian(padded, (uint)body.Length);
