@@ -32,6 +32,7 @@ public sealed class CourierNode : IDisposable
     private readonly SyncService _sync;
     private readonly Bundles.BundleService _bundles;
     private readonly Bulletins.BulletinStore _bulletins;
+    private readonly Exposure.ExposureService _exposure;
 
     private CourierNode(string home, Vault vault, NodeOptions options)
     {
@@ -49,6 +50,7 @@ public sealed class CourierNode : IDisposable
 
         // Disappearing messages: what expired while the node was closed goes before anything reads it.
         _inbox.Expire();
+        _exposure = new Exposure.ExposureService(_node, _cells);
     }
 
     /// <summary>The default home directory: <c>~/.courier</c>.</summary>
@@ -332,6 +334,28 @@ public sealed class CourierNode : IDisposable
     /// <summary>An accepted bulletin's file, by id or a unique prefix of at least 8 hex digits.</summary>
     /// <exception cref="UnknownBulletinException">None, or several, match.</exception>
     public byte[] BulletinFile(string id) => _bulletins.File(id);
+    /// <summary>
+    /// What a person holding this unlocked device learns from its vault: every code name it knows, layers
+    /// and relays, cells and members, contacts and introducers, liaison links, bulletins, and the message
+    /// history's size and time window (docs/exposure.md). Read from the vault; no group is opened, nothing is sent.
+    /// </summary>
+    public Exposure.ExposureReport ReportExposure() => _exposure.Report();
+
+    /// <summary>This node's analyst public key (32 bytes, made and kept in the vault on first use): members seal the maps they export to it.</summary>
+    public byte[] AnalystKey() => _exposure.AnalystPublicKey();
+
+    /// <summary>
+    /// What this member knows of the organization (its cells with their layers and members, its contacts: code
+    /// names and links only), sealed to the analyst's public key <paramref name="analystKey"/> (docs/exposure.md).
+    /// Nothing is sent: the caller hands the bytes over as the member chooses.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is not an analyst key.</exception>
+    public Task<byte[]> ExportMapAsync(byte[] analystKey) => _exposure.ExportMapAsync(analystKey);
+
+    /// <summary>Merges maps sealed to this node's analyst key and says what follows if the members named by <paramref name="taken"/> are taken.</summary>
+    /// <exception cref="MapRefusedException">A map is not sealed to this node's analyst key, or is altered or malformed.</exception>
+    /// <exception cref="UnknownMemberException">A code name in <paramref name="taken"/> is in none of the maps.</exception>
+    public Exposure.CascadeReport Cascade(IReadOnlyList<byte[]> maps, IReadOnlyList<string> taken) => _exposure.Cascade(maps, taken);
 
     /// <summary>The messages received, oldest first; only the unread ones with <paramref name="unreadOnly"/>.</summary>
     public IReadOnlyList<InboxMessage> Inbox(bool unreadOnly = false) => _inbox.Inbox(unreadOnly);

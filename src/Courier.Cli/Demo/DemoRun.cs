@@ -52,13 +52,19 @@ internal sealed class DemoRun : IAsyncDisposable
     private readonly List<string> _failures = [];
     private byte[] _file = [];
 
-    public static async Task<int> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs the demo; with <paramref name="maps"/>, writes each person's organization map sealed to the analyst key into the directory.</summary>
+    public static async Task<int> RunAsync((DirectoryInfo Directory, byte[] AnalystKey)? maps, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         await using var demo = new DemoRun();
         await demo.BuildAsync(cancellationToken).ConfigureAwait(false);
         await demo.TalkAsync(cancellationToken).ConfigureAwait(false);
         await demo.CheckRelaysAsync(cancellationToken).ConfigureAwait(false);
+        if (maps is { } m)
+        {
+            await demo.ExportMapsAsync(m.Directory, m.AnalystKey).ConfigureAwait(false);
+        }
+
         demo.Report(clock.Elapsed);
         return demo._failures.Count == 0 ? 0 : 1;
     }
@@ -221,6 +227,17 @@ internal sealed class DemoRun : IAsyncDisposable
 
         Expect(performed > 0 && direct == 0, $"{direct} drop requests reached a relay directly ({performed} through the mix)");
         AnsiConsole.MarkupLine($"  {performed} drop requests travelled as Sphinx packets through three relays each, and {direct} directly (first contact's nameplates are direct)");
+    }
+
+    private async Task ExportMapsAsync(DirectoryInfo directory, byte[] analystKey)
+    {
+        directory.Create();
+        foreach (var (person, node) in _people)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(directory.FullName, $"{person.Replace(' ', '-')}.map"), await node.ExportMapAsync(analystKey).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        AnsiConsole.MarkupLine($"  each person's organization map, sealed to the analyst key, is in {Markup.Escape(directory.FullName)}");
     }
 
     private void Report(TimeSpan elapsed)

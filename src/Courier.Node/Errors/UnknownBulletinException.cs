@@ -4,8 +4,8 @@ namespace Courier.Node;
 public sealed class UnknownBulletinException : NodeException
 {
     /// <summary>Creates the exception.</summary>
-    public UnknownBulletinException(string message)
-        : base(message)
+    public UnknownBulletinException(string message, Exception? inner = null)
+        : base(message, inner)
     {
     }
 

@@ -69,6 +69,9 @@ internal enum VaultCollection : byte
     /// <summary>A cell's retention: how long its received messages are kept (<see cref="Cells.CellRetention"/>).</summary>
     CellRetention = 21,
 
+    /// <summary>The seed of this node's analyst key, to which members seal their organization maps (<see cref="Exposure.AnalystKey"/>).</summary>
+    AnalystKey = 22,
+
     /// <summary>An authority whose bulletins this node accepts: a name and an Ed25519 key (<see cref="Bulletins.BulletinStore"/>).</summary>
     Authority = 30,
 
