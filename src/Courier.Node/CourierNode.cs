@@ -50,7 +50,7 @@ public sealed class CourierNode : IDisposable
 
         // Disappearing messages: what expired while the node was closed goes before anything reads it.
         _inbox.Expire();
-        _exposure = new Exposure.ExposureService(_node, _cells);
+        _exposure = new Exposure.ExposureService(_node, _cells, _bulletins);
     }
 
     /// <summary>The default home directory: <c>~/.courier</c>.</summary>

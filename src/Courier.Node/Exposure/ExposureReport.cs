@@ -53,10 +53,10 @@ public sealed record KnownIntroduction(string IntroducerName, string PeerName, s
 public sealed record LiaisonLink(string Member, bool Own, string Cell, string Layer, string? OtherMember, string? OtherCell, string? OtherLayer);
 
 /// <summary>
-/// Bulletin authorities and shares the vault holds. Bulletins are not built yet, so both lists are
-/// always empty; the bulletin work fills them.
+/// Bulletin authorities and shares the vault holds (docs/bulletins.md). Nodes do not yet hold FROST
+/// key shares (council signing is not built), so <paramref name="Shares"/> is always empty.
 /// </summary>
-/// <param name="Authorities">The bulletin authorities this node knows or is.</param>
+/// <param name="Authorities">The bulletin authorities this node follows: name, key, bulletins held and the latest number.</param>
 /// <param name="Shares">The authority key shares this node holds.</param>
 public sealed record BulletinExposure(IReadOnlyList<string> Authorities, IReadOnlyList<string> Shares);
 

@@ -12,7 +12,7 @@ namespace Courier.Node.Exposure;
 /// cells and layers (no group is opened), the contacts' public view and the code names in the
 /// KeyPackages exchanged with them, pending introductions and invitations, and the inbox's times.
 /// </summary>
-internal sealed class ExposureService(NodeContext node, CellService cells)
+internal sealed class ExposureService(NodeContext node, CellService cells, Bulletins.BulletinStore bulletins)
 {
     public ExposureReport Report()
     {
@@ -68,8 +68,17 @@ internal sealed class ExposureService(NodeContext node, CellService cells)
             contacts,
             introductions,
             Liaisons(cellList, inbox),
-            new BulletinExposure([], []),
+            Bulletins(),
             History(inbox));
+    }
+
+    /// <summary>The authorities followed, each with how many of its bulletins are held; no key share is stored by a node yet.</summary>
+    private BulletinExposure Bulletins()
+    {
+        var held = bulletins.Bulletins();
+        return new BulletinExposure(
+            [.. bulletins.Authorities().Select(a => $"{a.Name} (key {a.Key}): {held.Count(b => b.Authority == a.Name)} bulletin(s) held, latest number {a.Latest}")],
+            []);
     }
 
     /// <summary>This node's analyst public key (made on first use), to which members seal their maps.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Courier.Mls.Group;
+using Courier.Node.Bulletins;
 using Courier.Node.Exposure;
 using Courier.Node.Relay;
 
@@ -59,6 +60,14 @@ public sealed class ExposureReportTests
         await liaison.ForwardAsync(liaison.Inbox().First(m => m.Text == "first").Id, "south-1");
         var after = DateTimeOffset.UtcNow.AddSeconds(1);
 
+        // A bulletin authority followed, one of its bulletins held.
+        using var signer = NSec.Cryptography.Key.Create(NSec.Cryptography.SignatureAlgorithm.Ed25519);
+        var authority = signer.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey);
+        liaison.FollowAuthority("Centre", authority);
+        var header = Bulletin.Describe(authority, 2, before, after.AddDays(1), BulletinKind.Document, [new byte[16]], "orders", "text"u8);
+        var bulletin = await Bulletin.CreateAsync(header, "text"u8.ToArray(), (m, _) => Task.FromResult(NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(signer, m)));
+        liaison.AcceptBulletin(bulletin.ToFile());
+
         var report = liaison.ReportExposure();
 
         // Cells and layers, as the founders describe them.
@@ -86,7 +95,7 @@ public sealed class ExposureReportTests
             new[] { (liaisonNorth, "north-1", liaisonSouth, "south-1"), (liaisonSouth, "south-1", liaisonNorth, "north-1") }.Order(),
             report.Liaisons.Select(l => (l.Member, l.Cell, l.OtherMember!, l.OtherCell!)).Order());
         Assert.All(report.Liaisons, l => Assert.True(l.Own));
-        Assert.Empty(report.Bulletins.Authorities);
+        Assert.Equal([$"Centre (key {Convert.ToHexStringLower(authority)}): 1 bulletin(s) held, latest number 2"], report.Bulletins.Authorities);
         Assert.Empty(report.Bulletins.Shares);
 
         // History: three messages received in two cells, inside the test's time window; the forward is sent, not received.
