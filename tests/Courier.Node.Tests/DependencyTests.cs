@@ -92,6 +92,7 @@ public class DependencyTests
             "Courier.Node.NoRelayIdentityException",
             "Courier.Node.NodeException",
             "Courier.Node.NotAMemberException",
+            "Courier.Node.PanicFailedException",
             "Courier.Node.OutboxItem",
             "Courier.Node.PendingCell",
             "Courier.Node.PostQuantumRequiredException",

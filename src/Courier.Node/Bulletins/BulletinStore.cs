@@ -101,7 +101,7 @@ internal sealed class BulletinStore(Vault vault, TimeProvider time)
             .I64(header.IssuedAt.ToUnixTimeSeconds()).I64(header.ExpiresAt.ToUnixTimeSeconds()).U64((ulong)header.ContentLength).I64(received.ReceivedAt.ToUnixTimeSeconds());
         using var transaction = vault.Begin();
         transaction.PutWiped(VaultCollection.Bulletin, id, writer.ToArray(), bulletin.Id);
-        transaction.Put(VaultCollection.BulletinFile, vault.IdOf(VaultCollection.BulletinFile, id, []), bulletin.ToFile());
+        transaction.PutWiped(VaultCollection.BulletinFile, vault.IdOf(VaultCollection.BulletinFile, id, []), bulletin.ToFile());
         transaction.Commit();
         return (received, true);
     }

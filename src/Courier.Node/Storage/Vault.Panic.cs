@@ -13,8 +13,11 @@ internal sealed partial class Vault
     /// keys) and its temporary copy are overwritten with random bytes, flushed to disk and deleted;
     /// then the database files, whose rows are sealed under keys derived from the vault key, are
     /// deleted. The home lock is not taken: a running node keeps no key on disk, and notices
-    /// (<see cref="CheckNotDestroyed"/>). Returns false when the home held no vault header.
+    /// (<see cref="CheckNotDestroyed"/>). Returns false when the home held no vault header. Every step
+    /// is tried even when one fails (a file the user may not write, a disk error): as much as can be
+    /// destroyed is, then the failure is reported.
     /// </summary>
+    /// <exception cref="PanicFailedException">A file could not be overwritten or deleted.</exception>
     public static bool Destroy(string home)
     {
         if (!Directory.Exists(home))
@@ -24,17 +27,38 @@ internal sealed partial class Vault
 
         var headerPath = Path.Combine(home, VaultHeader.FileName);
         var found = File.Exists(headerPath);
+        var failed = new List<string>();
+        void Step(string file, Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failed.Add(Path.GetFileName(file));
+            }
+        }
+
         foreach (var path in new[] { headerPath, headerPath + ".new" })
         {
-            Overwrite(path);
+            Step(path, () => Overwrite(path));
         }
 
         foreach (var file in VaultDatabase.Files(home))
         {
-            File.Delete(file);
+            Step(file, () => File.Delete(file));
         }
 
-        Interop.Posix.SyncDirectory(home);
+        Step(home, () => Interop.Posix.SyncDirectory(home));
+        if (failed.Count > 0)
+        {
+            var keys = failed.Any(f => f.StartsWith(VaultHeader.FileName, StringComparison.Ordinal));
+            throw new PanicFailedException(keys
+                ? $"Panic could not destroy {string.Join(", ", failed)} in {home}: the vault key may still be readable with the passphrase. Delete the home directory by any means you have."
+                : $"Panic destroyed the vault key, but could not delete {string.Join(", ", failed)} in {home} (unreadable without the key). Delete them when you can.");
+        }
+
         return found;
     }
 

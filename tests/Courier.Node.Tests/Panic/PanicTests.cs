@@ -50,6 +50,23 @@ public class PanicTests
     }
 
     [Fact]
+    public void A_file_panic_cannot_destroy_is_reported_with_a_typed_error_after_everything_else_is_destroyed()
+    {
+        using var home = new TempHome();
+        CourierNode.Init(home.Path, TestNodes.Passphrase, TestNodes.BaseOptions()).Dispose();
+
+        // A header that cannot be opened for writing (here a directory in its place): the rest still goes.
+        var header = Path.Combine(home.Path, VaultHeader.FileName);
+        File.Move(header, header + ".moved");
+        Directory.CreateDirectory(header);
+        var e = Assert.Throws<PanicFailedException>(() => CourierNode.Panic(home.Path));
+        Assert.Equal("panic_failed", e.ErrorCode);
+        Assert.Contains("could not destroy vault.key", e.Message, StringComparison.Ordinal);
+        Assert.Contains("the vault key may still be readable", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(home.Path, "vault.db*"));
+    }
+
+    [Fact]
     public async Task Panic_while_another_process_holds_the_home_open_destroys_it_and_that_node_stops()
     {
         using var home = new TempHome();
