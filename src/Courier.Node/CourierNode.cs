@@ -226,6 +226,14 @@ public sealed class CourierNode : IDisposable
     public Task RemoveFromCellAsync(string cell, IReadOnlyList<string> members, CancellationToken cancellationToken = default) => _cells.RemoveAsync(cell, members, cancellationToken);
 
     /// <summary>
+    /// Burns a cell (docs/cells.md, "Burning a cell"): removes the suspects, by their code names in the
+    /// cell, in one commit that starts an epoch with a drop and keys they cannot derive. It cannot be undone.
+    /// </summary>
+    /// <exception cref="UnknownMemberException">A suspect is no member of the cell; nothing was changed.</exception>
+    /// <exception cref="CellBusyException">Other members' commits kept winning; nothing was changed.</exception>
+    public Task<BurnReport> BurnCellAsync(string cell, IReadOnlyList<string> suspects, CancellationToken cancellationToken = default) => _cells.BurnAsync(cell, suspects, cancellationToken);
+
+    /// <summary>
     /// What this node sent that waits to be delivered: each cell's outbox (messages not yet seen in
     /// their drop, and those set aside after a refusal), Welcomes for contacts, and pairwise messages
     /// waiting for a contact's drop (docs/cells.md, docs/node.md). Read from the vault; nothing is sent.
