@@ -70,4 +70,87 @@ public class BurnTests
         Assert.NotEmpty(envelopes);
         Assert.All(envelopes, e => Assert.Null(heldDrop.TryOpen(e.Data)));
     }
+
+    [Fact]
+    public async Task After_a_burn_and_everyone_s_sync_every_code_name_and_signing_key_in_the_cell_is_new()
+    {
+        var relay = new InMemoryRelay();
+        using var nodes = new TestNodes(relay);
+        var (starik, alyosha, galya) = (nodes.Create(), nodes.Create(), nodes.Create());
+        await TestNodes.CellOfThreeAsync(nodes.RelayUri, starik, alyosha, galya);
+        var namesBefore = starik.Describe("north").Members.ToHashSet();
+        var keysBefore = (await SignatureKeysAsync(starik)).ToHashSet();
+        Assert.Equal(3, namesBefore.Count);
+
+        var report = await starik.BurnCellAsync("north", [galya.Describe("north").CodeName]);
+        Assert.Contains(report.OldCodeName, namesBefore);
+        Assert.DoesNotContain(report.NewCodeName, namesBefore);
+
+        // Alyosha reads the burn and answers it with a new leaf of her own; Starik reads her answer.
+        var answered = await alyosha.SyncAsync();
+        Assert.Contains(answered.Notices, n => n.Contains("burned", StringComparison.Ordinal));
+        await starik.SyncAsync();
+        await galya.SyncAsync();
+        foreach (var member in new[] { starik, alyosha })
+        {
+            var names = member.Describe("north").Members;
+            Assert.Equal(2, names.Count);
+            Assert.Empty(names.Intersect(namesBefore));
+            Assert.Empty((await SignatureKeysAsync(member)).Intersect(keysBefore));
+        }
+
+        Assert.Equal(starik.Describe("north").Members.Order(), alyosha.Describe("north").Members.Order());
+        Assert.Equal(report.NewCodeName, starik.Describe("north").CodeName);
+
+        // A second sync changes nothing more, and the cell works under the new names.
+        var epoch = starik.Describe("north").Epoch;
+        Assert.DoesNotContain((await alyosha.SyncAsync()).Notices, n => n.Contains("burned", StringComparison.Ordinal));
+        Assert.Equal(epoch, alyosha.Describe("north").Epoch);
+        await starik.SendAsync("north", "under new names");
+        var read = Assert.Single((await alyosha.SyncAsync()).Received);
+        Assert.Equal(("under new names", report.NewCodeName), (read.Text, read.Sender));
+        Assert.Empty((await galya.SyncAsync()).Received);
+    }
+
+    [Fact]
+    public async Task A_liaison_of_the_layer_records_the_old_code_names_as_burned()
+    {
+        var relay = new InMemoryRelay();
+        using var nodes = new TestNodes(relay);
+        var (starik, alyosha, galya, liaison) = (nodes.Create(), nodes.Create(), nodes.Create(), nodes.Create());
+        await TestNodes.CellOfThreeAsync(nodes.RelayUri, starik, alyosha, galya);
+
+        // The liaison shares the cell north-2 of the layer with Starik, and has a cell in another layer.
+        await TestNodes.ContactAsync(nodes.RelayUri, starik, liaison, "Liaison");
+        await starik.CreateCellAsync("north-2", "north");
+        await starik.AddToCellAsync("north-2", ["Liaison"]);
+        Assert.Equal(["north-2"], (await liaison.SyncAsync()).Contacts.JoinedCells);
+        liaison.CreateLayer("south", [new Uri("http://south.relay/")]);
+        await liaison.CreateCellAsync("south-1", "south");
+        var liaisonNames = liaison.Cells.Select(c => c.CodeName).ToList();
+
+        var before = starik.Describe("north").Members;
+        var suspect = galya.Describe("north").CodeName;
+        var report = await starik.BurnCellAsync("north", [suspect]);
+        Assert.Equal(["north-2"], report.Told);
+        await liaison.SyncAsync();
+
+        var burned = liaison.Burned;
+        Assert.Equal(before.Order(), burned.Select(b => b.Name).Order());
+        Assert.All(burned, b => Assert.Equal(("north-2", false, starik.Describe("north-2").CodeName), (b.Cell, b.InBurnedCell, b.ToldBy)));
+        Assert.Equal([suspect], burned.Where(b => b.Suspect).Select(b => b.Name));
+
+        // The liaison's own names stay: only the burned cell's members take new ones.
+        Assert.Equal(liaisonNames, liaison.Cells.Select(c => c.CodeName));
+
+        // Members of the burned cell keep the record too; the suspect, removed, receives no notice.
+        await alyosha.SyncAsync();
+        Assert.Equal([suspect], alyosha.Burned.Where(b => b.Suspect && b.InBurnedCell).Select(b => b.Name));
+        Assert.Equal([suspect], starik.Burned.Where(b => b.Suspect).Select(b => b.Name));
+        await galya.SyncAsync();
+        Assert.Empty(galya.Burned);
+    }
+
+    private static Task<List<string>> SignatureKeysAsync(CourierNode node)
+        => node.InspectCellAsync("north", c => c.Group.Members.Select(m => Convert.ToHexString(m.SignatureKey)).ToList());
 }
