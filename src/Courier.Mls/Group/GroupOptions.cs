@@ -71,8 +71,8 @@ public sealed record CommitRequest
 
     /// <summary>
     /// A new BasicCredential identity for this member's own leaf, or null to keep it. The commit's
-    /// path carries a new LeafNode with this credential and a fresh signature key (RFC 9420 §12.4.2,
-    /// §7.3; §12.1.2 leaves a change of credential to the application's policy). The commit itself is
+    /// path carries a new LeafNode with this credential and a fresh signature key (RFC 9420 §12.4.1,
+    /// §7.3; whether a new credential is a valid successor of the old is the application's policy, §5.3.1). The commit itself is
     /// signed with the old key, which the other members verify it with (§6.1); the new LeafNode and
     /// the GroupInfo with the new one. Once the commit is merged the group signs with the new key.
     /// </summary>

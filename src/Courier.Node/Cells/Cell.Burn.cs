@@ -7,7 +7,7 @@ internal sealed partial class Cell
 {
     /// <summary>
     /// Removes <paramref name="suspects"/> and gives this member the code name <paramref name="newCodeName"/>
-    /// with a new signing key, in one commit (RFC 9420 §12.1.3, §12.4.2), then tells the cell
+    /// with a new signing key, in one commit (RFC 9420 §12.1.3, §12.4.1), then tells the cell
     /// (<see cref="BurnNotice"/>) which code names to replace. Returns the notice.
     /// </summary>
     /// <exception cref="CellBusyException">Other members' commits won <see cref="CommitAttempts"/> epochs in a row.</exception>
@@ -28,7 +28,7 @@ internal sealed partial class Cell
 
     /// <summary>
     /// Commits this member's new leaf with the code name <paramref name="newCodeName"/> and a new signing key
-    /// (RFC 9420 §12.4.2; §12.1.2 leaves a change of credential to the application), unless
+    /// (RFC 9420 §12.4.1; §5.3.1 leaves a change of credential to the application's policy), unless
     /// <paramref name="stillWanted"/>, checked after each read, says a commit read meanwhile made it needless.
     /// </summary>
     /// <exception cref="CellBusyException">Other members' commits won <see cref="CommitAttempts"/> epochs in a row.</exception>

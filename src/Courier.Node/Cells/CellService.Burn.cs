@@ -9,7 +9,7 @@ internal sealed partial class CellService
     /// <summary>
     /// Removes <paramref name="suspects"/> (code names in the cell) and gives this member a new code
     /// name and signing key in one commit, which starts an epoch whose drop and keys they cannot derive
-    /// (RFC 9420 §12.1.3, §12.4.2, §8.5); tells the cell which names to replace (each remaining member
+    /// (RFC 9420 §12.1.3, §12.4.1, §8.5); tells the cell which names to replace (each remaining member
     /// answers on its next sync, <see cref="AnswerBurnAsync"/>) and this member's other cells of the
     /// layer which names to stop trusting.
     /// </summary>
