@@ -14,7 +14,7 @@ internal sealed partial class CellService
     /// layer which names to stop trusting.
     /// </summary>
     /// <exception cref="UnknownMemberException">A suspect is no member of the cell; nothing was changed.</exception>
-    /// <exception cref="ArgumentException">No suspect, or this member among them.</exception>
+    /// <exception cref="ArgumentException">No suspect, this member among them, or more members than a notice names.</exception>
     public async Task<BurnReport> BurnAsync(string cell, IReadOnlyList<string> suspects, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(suspects);
@@ -37,6 +37,11 @@ internal sealed partial class CellService
             if (suspects.Contains(open.CodeName))
             {
                 throw new ArgumentException("This member cannot burn itself out of a cell; use leave.", nameof(suspects));
+            }
+
+            if (open.Members.Count - suspects.Distinct().Count() > BurnNotice.MaxNames)
+            {
+                throw new ArgumentException($"A burn notice names at most {BurnNotice.MaxNames} remaining members; nothing was changed.", nameof(suspects));
             }
 
             var oldName = open.CodeName;

@@ -151,6 +151,25 @@ public class BurnTests
         Assert.Empty(galya.Burned);
     }
 
+    [Fact]
+    public void A_burn_notice_round_trips_and_a_malformed_one_is_no_content()
+    {
+        var notice = new BurnNotice(true, ["Grey Heron"], ["Old Oak", "Night Owl"]);
+        var bytes = notice.ToBytes();
+        var parsed = Assert.IsType<BurnNotice>(CellContent.Parse(bytes));
+        Assert.True(parsed.ThisCell);
+        Assert.Equal(notice.Suspects, parsed.Suspects);
+        Assert.Equal(notice.Renamed, parsed.Renamed);
+        for (var cut = 1; cut < bytes.Length; cut++)
+        {
+            Assert.Null(CellContent.Parse(bytes.AsSpan(0, cut)));
+        }
+
+        Assert.Null(CellContent.Parse([.. bytes, 0]));
+        Assert.Null(CellContent.Parse([BurnNotice.Tag, 2, 0, 0]));
+        Assert.Null(new Forwarded("elsewhere", notice).ToBytes() is var forwarded ? CellContent.Parse(forwarded) : null);
+    }
+
     private static Task<List<string>> SignatureKeysAsync(CourierNode node)
         => node.InspectCellAsync("north", c => c.Group.Members.Select(m => Convert.ToHexString(m.SignatureKey)).ToList());
 }
