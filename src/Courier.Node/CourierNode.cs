@@ -226,6 +226,19 @@ public sealed class CourierNode : IDisposable
     public Task RemoveFromCellAsync(string cell, IReadOnlyList<string> members, CancellationToken cancellationToken = default) => _cells.RemoveAsync(cell, members, cancellationToken);
 
     /// <summary>
+    /// Burns a cell (docs/cells.md, "Burning a cell"): removes the suspects, by their code names in the
+    /// cell, in one commit that starts an epoch with a drop and keys they cannot derive and gives this
+    /// member a new code name and signing key; each remaining member takes a new one on its next sync,
+    /// and this member's other cells of the layer are told which names to stop trusting. It cannot be undone.
+    /// </summary>
+    /// <exception cref="UnknownMemberException">A suspect is no member of the cell; nothing was changed.</exception>
+    /// <exception cref="CellBusyException">Other members' commits kept winning; nothing was changed.</exception>
+    public Task<BurnReport> BurnCellAsync(string cell, IReadOnlyList<string> suspects, CancellationToken cancellationToken = default) => _cells.BurnAsync(cell, suspects, cancellationToken);
+
+    /// <summary>The code names burns told this node to stop trusting (in a burned cell, or in another cell of its layer), oldest first.</summary>
+    public IReadOnlyList<BurnedName> Burned => _cells.Burned();
+
+    /// <summary>
     /// What this node sent that waits to be delivered: each cell's outbox (messages not yet seen in
     /// their drop, and those set aside after a refusal), Welcomes for contacts, and pairwise messages
     /// waiting for a contact's drop (docs/cells.md, docs/node.md). Read from the vault; nothing is sent.

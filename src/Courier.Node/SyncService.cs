@@ -72,6 +72,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                         }
 
                         await cells.ServeReAddsAsync(cell, store, notices, cancellationToken).ConfigureAwait(false);
+                        await cells.AnswerBurnAsync(store.Record, cell, notices, cancellationToken).ConfigureAwait(false);
                     }
                     finally
                     {

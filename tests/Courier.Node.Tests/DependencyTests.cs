@@ -38,6 +38,8 @@ public class DependencyTests
             "Courier.Node.Cells.CellContent",
             "Courier.Node.Cells.CellMessage",
             "Courier.Node.Cells.CellSummary",
+            "Courier.Node.Cells.BurnReport",
+            "Courier.Node.Cells.BurnedName",
             "Courier.Node.Cells.InboxMessage",
             "Courier.Node.Cells.Layer",
             "Courier.Node.Cells.LeaveNotice",

@@ -23,6 +23,8 @@ internal static class CellCommand
         cell.Subcommands.Add(Pending());
         cell.Subcommands.Add(Join());
         cell.Subcommands.Add(Retention());
+        cell.Subcommands.Add(CellBurnCommand.Burn());
+        cell.Subcommands.Add(CellBurnCommand.Burned());
         return cell;
     }
 

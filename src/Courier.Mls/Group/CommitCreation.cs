@@ -19,8 +19,11 @@ internal static class CommitCreation
         CommitSettings options,
         PskResolver psks,
         IRandom random,
-        ulong? now)
+        ulong? now,
+        SignaturePrivateKey? leafSigner = null)
     {
+        // The content is signed with the key the others hold for this leaf (§6.1); a new leaf and the GroupInfo of the epoch it starts with the leaf's own key.
+        leafSigner ??= signer;
         var suite = epoch.Suite;
         var committer = Sender.Member(epoch.OwnLeaf);
         // §12.2: the committer's own Updates are superseded by its path, and may not be committed.
@@ -40,7 +43,7 @@ internal static class CommitCreation
             var applied = list.Apply(epoch, tree);
 
             // The committer's new path replaces every key it held: its keys are the path's.
-            using var path = TreeKemOperations.PreparePath(tree, epoch.OwnLeaf, epoch.GroupId, signer, leafTemplate, random);
+            using var path = TreeKemOperations.PreparePath(tree, epoch.OwnLeaf, epoch.GroupId, leafSigner, leafTemplate, random);
             ownKeys = path.ToPrivateKeys();
             var provisional = epoch.Context with { Epoch = epoch.Epoch + 1, TreeHash = tree.TreeHash(), Extensions = applied.Extensions };
             var excluded = applied.Added.Select(a => a.Leaf).ToHashSet();
@@ -62,7 +65,7 @@ internal static class CommitCreation
                 ? new MLSMessage(PrivateMessageProtection.Protect(suite, content, epoch.SecretTree, epoch.Secrets.SenderDataSecret, options.Padding, random))
                 : new MLSMessage(PublicMessageProtection.Protect(suite, content, epoch.Context, epoch.Secrets.MembershipKey.Span));
 
-            var groupInfo = GroupInfoSigning.Sign(suite, new GroupInfoTBS(context, GroupInfoExtensions(suite, tree, secrets, options), tag, epoch.OwnLeaf), signer);
+            var groupInfo = GroupInfoSigning.Sign(suite, new GroupInfoTBS(context, GroupInfoExtensions(suite, tree, secrets, options), tag, epoch.OwnLeaf), leafSigner);
             var welcome = applied.Added.Count == 0
                 ? null
                 : new MLSMessage(WelcomeBuilder.Build(

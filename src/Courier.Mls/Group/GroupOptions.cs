@@ -68,4 +68,13 @@ public sealed record CommitRequest
     /// get it out of band (§12.4.3.3) from <see cref="CommitResult.RatchetTree"/>.
     /// </summary>
     public bool IncludeRatchetTree { get; init; } = true;
+
+    /// <summary>
+    /// A new BasicCredential identity for this member's own leaf, or null to keep it. The commit's
+    /// path carries a new LeafNode with this credential and a fresh signature key (RFC 9420 §12.4.1,
+    /// §7.3; whether a new credential is a valid successor of the old is the application's policy, §5.3.1). The commit itself is
+    /// signed with the old key, which the other members verify it with (§6.1); the new LeafNode and
+    /// the GroupInfo with the new one. Once the commit is merged the group signs with the new key.
+    /// </summary>
+    public byte[]? NewIdentity { get; init; }
 }

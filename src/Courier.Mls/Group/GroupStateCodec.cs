@@ -7,11 +7,11 @@ namespace Courier.Mls.Group;
 /// continue exactly where it stopped. It holds secrets; the caller encrypts it at rest.
 /// <code>
 /// struct {
-///   uint16 format = 2;
+///   uint16 format = 3;                      // 2: pending has no new_signer_seed
 ///   opaque signer_seed&lt;V&gt;;
 ///   ExternalPsk external_psks&lt;V&gt;;          // { opaque id&lt;V&gt;; opaque psk&lt;V&gt; }
 ///   Epoch current;                          // with secret_tree = uint32 leaf_count and no sent: those are records
-///   optional&lt;PendingCommit&gt; pending;       // { opaque message&lt;V&gt;; Epoch staged; }, written whole
+///   optional&lt;PendingCommit&gt; pending;       // { opaque message&lt;V&gt;; Epoch staged; opaque new_signer_seed&lt;V&gt;; }, written whole; the seed empty unless the commit changes this member's credential
 ///   uint8 retained_past_epochs;
 ///   PastEpoch past&lt;V&gt;;                     // { GroupContext; optional&lt;Node&gt; ratchet_tree&lt;V&gt;; opaque sender_data_secret&lt;V&gt;; EncryptionSecretTree }
 /// } GroupState;
@@ -28,12 +28,15 @@ namespace Courier.Mls.Group;
 /// </summary>
 internal static class GroupStateCodec
 {
-    private const ushort Format = 2;
+    private const ushort Format = 3;
+
+    /// <summary>The format before a pending commit could carry a new signing key; read, never written.</summary>
+    private const ushort FormatWithoutNewSigner = 2;
 
     /// <summary>Generous room for everything: the writer must not grow, or it would leave copies of secrets behind.</summary>
     private const int Slack = 1 << 16;
 
-    public static Secret Write(SignaturePrivateKey signer, IReadOnlyDictionary<string, Secret> externalPsks, GroupEpoch epoch, (byte[] Message, GroupEpoch Staged)? pending, int retainedPastEpochs, IReadOnlyList<PastEpoch> past)
+    public static Secret Write(SignaturePrivateKey signer, IReadOnlyDictionary<string, Secret> externalPsks, GroupEpoch epoch, (byte[] Message, GroupEpoch Staged, SignaturePrivateKey? NewSigner)? pending, int retainedPastEpochs, IReadOnlyList<PastEpoch> past)
     {
         var capacity = Capacity(epoch) + (pending is { } p ? Capacity(p.Staged) + p.Message.Length : 0)
             + past.Sum(e => Slack + (int)(e.Tree.LeafCount * 1024) + e.SecretTree.EncodedLength);
@@ -61,6 +64,8 @@ internal static class GroupStateCodec
             {
                 writer.WriteOpaque(pendingCommit.Message);
                 WriteEpoch(writer, pendingCommit.Staged, whole: true);
+                using var newSeed = pendingCommit.NewSigner?.ExportPrivateKey();
+                writer.WriteOpaque(newSeed is null ? [] : newSeed.Span);
             }
 
             writer.WriteUInt8((byte)retainedPastEpochs);
@@ -81,10 +86,11 @@ internal static class GroupStateCodec
         }
     }
 
-    public static (SignaturePrivateKey Signer, Dictionary<string, Secret> ExternalPsks, GroupEpoch Epoch, (byte[] Message, GroupEpoch Staged)? Pending, int RetainedPastEpochs, List<PastEpoch> Past) Read(ReadOnlySpan<byte> state)
+    public static (SignaturePrivateKey Signer, Dictionary<string, Secret> ExternalPsks, GroupEpoch Epoch, (byte[] Message, GroupEpoch Staged, SignaturePrivateKey? NewSigner)? Pending, int RetainedPastEpochs, List<PastEpoch> Past) Read(ReadOnlySpan<byte> state)
     {
         var reader = new TlsReader(state, "GroupState");
-        if (reader.ReadUInt16() != Format)
+        var format = reader.ReadUInt16();
+        if (format is not (Format or FormatWithoutNewSigner))
         {
             throw reader.Error(DecodeError.InvalidValue);
         }
@@ -96,6 +102,7 @@ internal static class GroupStateCodec
         GroupEpoch? epoch = null;
         GroupEpoch? staged = null;
         var past = new List<PastEpoch>();
+        Secret? newSeed = null;
         try
         {
             var psksReader = reader.ReadVector();
@@ -106,12 +113,13 @@ internal static class GroupStateCodec
             }
 
             epoch = ReadEpoch(ref reader, whole: false);
-            (byte[], GroupEpoch)? pending = null;
+            (byte[], GroupEpoch, SignaturePrivateKey?)? pending = null;
             if (reader.ReadPresence())
             {
                 var message = reader.ReadOpaqueArray();
                 staged = ReadEpoch(ref reader, whole: true);
-                pending = (message, staged);
+                newSeed = format == Format ? Secret.Copy(reader.ReadOpaque()) : null;
+                pending = (message, staged, null);
             }
 
             var retained = reader.ReadUInt8();
@@ -140,11 +148,20 @@ internal static class GroupStateCodec
 
             reader.EnsureEnd();
             signer = ImportSigner(signerKey.Span, epoch.Suite);
+            using (newSeed)
+            {
+                if (pending is { } p && newSeed is { Length: > 0 })
+                {
+                    pending = (p.Item1, p.Item2, ImportSigner(newSeed.Span, epoch.Suite));
+                }
+            }
+
             return (signer, psks, epoch, pending, retained, past);
         }
         catch
         {
             signer?.Dispose();
+            newSeed?.Dispose();
             epoch?.Dispose();
             staged?.Dispose();
             past.ForEach(p => p.Dispose());

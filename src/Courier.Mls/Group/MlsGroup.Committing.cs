@@ -97,14 +97,31 @@ public sealed partial class MlsGroup
         }
 
         var ownLeaf = epoch.Tree.GetLeaf(epoch.OwnLeaf)!;
+        var template = LeafNodeTemplate.From(ownLeaf);
+        var newSigner = request.NewIdentity is not null ? SignaturePrivateKey.Generate(_random, epoch.Suite.Id) : null;
+        if (request.NewIdentity is not null)
+        {
+            template = template with { Credential = Credential.Basic([.. request.NewIdentity]) };
+        }
+
         var settings = CommitSettings.Default with
         {
             WireFormat = EncryptHandshakes ? WireFormat.MlsPrivateMessage : WireFormat.MlsPublicMessage,
             RatchetTreeInGroupInfo = request.IncludeRatchetTree,
         };
-        var created = CommitCreation.Create(epoch, _signer, proposals, LeafNodeTemplate.From(ownLeaf), settings, Psks, _random, Now);
+        CreatedCommit created;
+        try
+        {
+            created = CommitCreation.Create(epoch, _signer, proposals, template, settings, Psks, _random, Now, newSigner);
+        }
+        catch
+        {
+            newSigner?.Dispose();
+            throw;
+        }
+
         var message = created.Commit.ToBytes();
-        _pending = new PendingCommit(message, created.Staged);
+        _pending = new PendingCommit(message, created.Staged, newSigner);
         _epochChanged = true;
         return new CommitResult(message, created.Welcome?.ToBytes(), new MLSMessage(created.GroupInfo).ToBytes())
         {
@@ -129,6 +146,7 @@ public sealed partial class MlsGroup
         }
 
         _pending.Staged.Dispose();
+        _pending.NewSigner?.Dispose();
         _pending = null;
         _epochChanged = true;
     }

@@ -78,6 +78,13 @@ public sealed partial class MlsGroup
             staged.Spend();
             _staged.Remove(staged);
             var next = _pending.Staged;
+            if (_pending.NewSigner is { } newSigner)
+            {
+                // The merged leaf carries the new key: the group signs with it from now on.
+                _signer.Dispose();
+                _signer = newSigner;
+            }
+
             _pending = null;
             MoveTo(next);
             return;

@@ -97,7 +97,7 @@ public sealed partial class MlsGroup
 
         if (pending is { } p)
         {
-            group._pending = new PendingCommit(p.Message, p.Staged);
+            group._pending = new PendingCommit(p.Message, p.Staged, p.NewSigner);
         }
 
         try
@@ -163,7 +163,7 @@ public sealed partial class MlsGroup
             Add(records, current, GroupRecords.SentKey(fingerprint), GroupRecords.SentValue(epoch, kind));
         }
 
-        return GroupStateCodec.Write(_signer, _externalPsks, epoch, _pending is { } p ? (p.Message, p.Staged) : null, _retainedPastEpochs, _past);
+        return GroupStateCodec.Write(_signer, _externalPsks, epoch, _pending is { } p ? (p.Message, p.Staged, p.NewSigner) : null, _retainedPastEpochs, _past);
     }
 
     private static void Add(List<KeyValuePair<byte[], Secret>> records, Dictionary<string, byte[]> current, byte[] key, Secret value)

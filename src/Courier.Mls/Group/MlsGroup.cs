@@ -21,7 +21,7 @@ public sealed partial class MlsGroup : IDisposable
     /// <summary>The most past epochs a member may keep.</summary>
     public const int MaxRetainedPastEpochs = 8;
 
-    private readonly SignaturePrivateKey _signer;
+    private SignaturePrivateKey _signer;
     private readonly IRandom _random;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Secret> _externalPsks = [];
@@ -275,5 +275,6 @@ public sealed partial class MlsGroup : IDisposable
 
     private static string Fingerprint(ReadOnlySpan<byte> message) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(message));
 
-    private sealed record PendingCommit(byte[] Message, GroupEpoch Staged);
+    /// <summary>This member's commit awaiting its order; <paramref name="NewSigner"/> is the key its new leaf carries, when it changes (<see cref="CommitRequest.NewIdentity"/>).</summary>
+    private sealed record PendingCommit(byte[] Message, GroupEpoch Staged, SignaturePrivateKey? NewSigner = null);
 }

@@ -129,6 +129,9 @@ internal sealed partial class Cell
         _missedEnvelopes |= gap == DropGap.Deleted;
     }
 
+    /// <summary>The current period's rejoin drop of this member's rejoin secret (tests of what a removed member can still reach).</summary>
+    internal CellDrop CurrentRejoinDrop() => CellRejoin.DropOf(_rejoinSecret, CellRejoin.PeriodOf(_settings.Time.GetUtcNow(), _settings.RejoinPeriod));
+
     /// <summary>
     /// Once per <see cref="CellSettings.RejoinCheck"/>, and on every sync for as long after a gap:
     /// makes sure the rejoin drop holds this epoch's GroupInfo (the relay's retention deletes it like

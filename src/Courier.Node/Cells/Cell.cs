@@ -120,7 +120,8 @@ internal sealed partial class Cell : IDisposable
         => ChangeMembersAsync(add, remove, CommitAttempts, cancellationToken);
 
     // stillWanted: checked after each read, before committing; false when a commit read meanwhile made the change needless.
-    private async Task ChangeMembersAsync(IReadOnlyList<byte[]> add, IReadOnlyList<string> remove, int attempts, CancellationToken cancellationToken, Func<bool>? stillWanted = null)
+    // newIdentity: this member's new code name, with a new signing key, in the same commit (docs/cells.md, "Burning a cell").
+    private async Task ChangeMembersAsync(IReadOnlyList<byte[]> add, IReadOnlyList<string> remove, int attempts, CancellationToken cancellationToken, Func<bool>? stillWanted = null, byte[]? newIdentity = null)
     {
         ArgumentNullException.ThrowIfNull(add);
         ArgumentNullException.ThrowIfNull(remove);
@@ -139,7 +140,7 @@ internal sealed partial class Cell : IDisposable
                 return;
             }
 
-            var result = Group.Commit(new CommitRequest { Add = add, Remove = leaves });
+            var result = Group.Commit(new CommitRequest { Add = add, Remove = leaves, NewIdentity = newIdentity });
             Write(new CellChange { Group = SaveGroup(), CommitCreated = result.Welcome ?? [] });
 
             // The committer alone creates the next epoch's drop, before its commit can be read: the

@@ -8,7 +8,8 @@ namespace Courier.Node.Cells;
 /// <c>text: 0x01 || utf8</c>, <c>file chunk: 0x02 || u16 name length || name || u32 index || u32 count || data</c>,
 /// <c>forwarded: 0x03 || u16 origin length || origin || inner content</c> (a liaison's explicit act),
 /// <c>leave notice: 0x04</c> (the sender leaves; the others remove it),
-/// <c>retention: 0x05 || u64 seconds || i64 set_at (Unix milliseconds)</c> (the cell's disappearing messages; 0 is off).
+/// <c>retention: 0x05 || u64 seconds || i64 set_at (Unix milliseconds)</c> (the cell's disappearing messages; 0 is off),
+/// <c>burn notice: 0x07 || u8 this_cell || u8 suspects || u8 renamed || (u16 length || utf8)*</c> (docs/cells.md, "Burning a cell").
 /// </summary>
 public abstract record CellContent
 {
@@ -27,6 +28,7 @@ public abstract record CellContent
                 3 => Forwarded.Decode(bytes[1..]),
                 4 when bytes.Length == 1 => new LeaveNotice(),
                 5 when bytes.Length == 17 => RetentionSetting.Decode(bytes[1..]),
+                BurnNotice.Tag => BurnNotice.Decode(bytes[1..]),
                 _ => null,
             };
         }
@@ -103,7 +105,7 @@ public sealed record Forwarded(string Origin, CellContent Inner) : CellContent
     internal static Forwarded? Decode(ReadOnlySpan<byte> bytes)
     {
         var (origin, used) = ReadString(bytes);
-        return Parse(bytes[used..]) is { } inner and not (Forwarded or LeaveNotice or RetentionSetting) ? new Forwarded(origin, inner) : null;
+        return Parse(bytes[used..]) is { } inner and not (Forwarded or LeaveNotice or RetentionSetting or BurnNotice) ? new Forwarded(origin, inner) : null;
     }
 }
 

@@ -34,6 +34,12 @@ internal sealed class InboxRepository(Vault vault, TimeProvider time)
                 continue;
             }
 
+            if (content is BurnNotice burn)
+            {
+                new BurnRecord(Vault.NewId(), cell.Id, message.Sender, now, burn).Put(transaction);
+                continue;
+            }
+
             // Within a cell, the order its drops delivered: epoch, then position in the epoch's drop.
             var arrival = unchecked((long)((message.Epoch << 32) | ((ulong)message.Sequence & uint.MaxValue)));
             InboxRecord? inbox = null;

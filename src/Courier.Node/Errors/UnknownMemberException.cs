@@ -1,6 +1,6 @@
 namespace Courier.Node;
 
-/// <summary>No member of the merged maps has the given code name.</summary>
+/// <summary>No member of the cell, or of the merged maps, has the given code name.</summary>
 public sealed class UnknownMemberException : NodeException
 {
     /// <summary>Creates the exception.</summary>

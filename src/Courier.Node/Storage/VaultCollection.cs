@@ -72,6 +72,9 @@ internal enum VaultCollection : byte
     /// <summary>The seed of this node's analyst key, to which members seal their organization maps (<see cref="Exposure.AnalystKey"/>).</summary>
     AnalystKey = 22,
 
+    /// <summary>A burn notice this node received or sent: the code names to stop trusting (<see cref="Cells.BurnRecord"/>).</summary>
+    BurnNotice = 40,
+
     /// <summary>An authority whose bulletins this node accepts: a name and an Ed25519 key (<see cref="Bulletins.BulletinStore"/>).</summary>
     Authority = 30,
 

@@ -71,6 +71,36 @@ public class GroupStorageTests
         Assert.Equal("next"u8.ToArray(), cell[0].Process(again.Protect("next"u8)).ApplicationData);
     }
 
+    /// <summary>A commit that gives the committer a new credential and signature key (RFC 9420 §12.4.2), stored while pending: the new key survives the restore and signs once merged.</summary>
+    [Fact]
+    public void A_restored_pending_commit_with_a_new_identity_merges_and_signs_with_the_new_key()
+    {
+        using var cell = new Cell(Suite, 3);
+        using var store = new StoredGroup();
+        store.Apply(cell[1].TakeChanges());
+        var before = cell[0].Members.Single(m => m.LeafIndex == cell[1].OwnLeafIndex);
+        var commit = cell[1].Commit(new CommitRequest { NewIdentity = "Nightjar"u8.ToArray() });
+        store.Apply(cell[1].TakeChanges());
+
+        using var restored = store.Restore();
+        restored.Merge(restored.Process(commit.Commit).StagedCommit!);
+        cell[0].ProcessAndMerge(commit.Commit);
+        cell[2].ProcessAndMerge(commit.Commit);
+        var after = cell[0].Members.Single(m => m.LeafIndex == restored.OwnLeafIndex);
+        Assert.Equal("Nightjar"u8.ToArray(), after.Identity);
+        Assert.NotEqual(before.SignatureKey, after.SignatureKey);
+        Assert.Equal(cell[0].EpochAuthenticator(), restored.EpochAuthenticator());
+
+        // Its messages verify under the new key only, and the others' views agree.
+        Assert.Equal("renamed"u8.ToArray(), cell[2].Process(restored.Protect("renamed"u8)).ApplicationData);
+        var statement = restored.SignAsMember("test", "x"u8);
+        Assert.True(cell[0].VerifyMemberSignature(after, "test", "x"u8, statement));
+        Assert.False(cell[0].VerifyMemberSignature(before, "test", "x"u8, statement));
+        store.Apply(restored.TakeChanges());
+        using var again = store.Restore();
+        Assert.Equal("again"u8.ToArray(), cell[0].Process(again.Protect("again"u8)).ApplicationData);
+    }
+
     [Fact]
     public void A_removed_member_is_stored_as_removed()
     {
