@@ -73,7 +73,7 @@ internal enum VaultCollection : byte
     AnalystKey = 22,
 
     /// <summary>A burn notice this node received or sent: the code names to stop trusting (<see cref="Cells.BurnRecord"/>).</summary>
-    BurnNotice = 40,
+    BurnNotice = 41,
 
     /// <summary>An authority whose bulletins this node accepts: a name and an Ed25519 key (<see cref="Bulletins.BulletinStore"/>).</summary>
     Authority = 30,
