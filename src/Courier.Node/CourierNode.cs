@@ -33,6 +33,7 @@ public sealed class CourierNode : IDisposable
     private readonly Bundles.BundleService _bundles;
     private readonly Bulletins.BulletinStore _bulletins;
     private readonly Exposure.ExposureService _exposure;
+    private readonly Reserve.ReserveService _reserves;
 
     private CourierNode(string home, Vault vault, NodeOptions options)
     {
@@ -44,13 +45,14 @@ public sealed class CourierNode : IDisposable
         _cells = new CellService(_node);
         _messages = new MessageService(_node);
         _inbox = new InboxService(_node);
-        _sync = new SyncService(_node, _contacts, _introductions, _cells);
-        _bundles = new Bundles.BundleService(_node);
         _bulletins = new Bulletins.BulletinStore(_node.Vault, options.Time);
+        _exposure = new Exposure.ExposureService(_node, _cells, _bulletins);
+        _reserves = new Reserve.ReserveService(_node, _exposure);
+        _sync = new SyncService(_node, _contacts, _introductions, _cells, _reserves);
+        _bundles = new Bundles.BundleService(_node);
 
         // Disappearing messages: what expired while the node was closed goes before anything reads it.
         _inbox.Expire();
-        _exposure = new Exposure.ExposureService(_node, _cells, _bulletins);
     }
 
     /// <summary>The default home directory: <c>~/.courier</c>.</summary>
@@ -356,6 +358,23 @@ public sealed class CourierNode : IDisposable
     /// <exception cref="MapRefusedException">A map is not sealed to this node's analyst key, or is altered or malformed.</exception>
     /// <exception cref="UnknownMemberException">A code name in <paramref name="taken"/> is in none of the maps.</exception>
     public Exposure.CascadeReport Cascade(IReadOnlyList<byte[]> maps, IReadOnlyList<string> taken) => _exposure.Cascade(maps, taken);
+
+    /// <summary>
+    /// Designates a reserve for <paramref name="layer"/> (docs/exposure.md, "The reserve cell"): what a
+    /// successor needs to take the layer over (its name, relays and mix pins, and this node's organization
+    /// map) is split k-of-n (<paramref name="threshold"/> of the <paramref name="members"/>) by Shamir's
+    /// secret sharing, and each member, a contact, gets only its own share, sealed through the pairwise
+    /// channel with it. <paramref name="cell"/> is the reserve cell those members share, where they activate.
+    /// </summary>
+    /// <exception cref="ReserveRefusedException">Fewer than 2 members, a threshold out of range, too much to carry, or this node left the cell; nothing was sent.</exception>
+    /// <exception cref="UnknownCellException">No such cell.</exception>
+    /// <exception cref="UnknownLayerException">No such layer.</exception>
+    /// <exception cref="UnknownContactException">A member is not a contact.</exception>
+    public Task<Reserve.ReserveDesignation> DesignateReserveAsync(string cell, string layer, int threshold, IReadOnlyList<string> members, CancellationToken cancellationToken = default)
+        => _reserves.DesignateAsync(cell, layer, threshold, members, cancellationToken);
+
+    /// <summary>The reserve shares this node holds (none of their secret), oldest first.</summary>
+    public IReadOnlyList<Reserve.ReserveShareInfo> Reserves => _reserves.List();
 
     /// <summary>The messages received, oldest first; only the unread ones with <paramref name="unreadOnly"/>.</summary>
     public IReadOnlyList<InboxMessage> Inbox(bool unreadOnly = false) => _inbox.Inbox(unreadOnly);

@@ -78,6 +78,9 @@ internal enum VaultCollection : byte
     /// <summary>What this node knows of a bulletin it accepted: authority, number, id, title, times (<see cref="Bulletins.BulletinStore"/>).</summary>
     Bulletin = 31,
 
+    /// <summary>A share of a reserve a contact designated this node for, with the reserve's id, k, n and commitments (<see cref="Reserve.StoredReserveShare"/>).</summary>
+    ReserveShare = 40,
+
     /// <summary>A bulletin accepted, as its file, found by the id of its <see cref="Bulletin"/> record.</summary>
     BulletinFile = 32,
 }

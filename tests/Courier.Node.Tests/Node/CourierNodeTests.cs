@@ -116,7 +116,7 @@ public class CourierNodeTests
     {
         var types = typeof(NodeException).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(NodeException))).ToList();
         var codes = types.Select(t => ((NodeException)Activator.CreateInstance(t, "message", null)!).ErrorCode).ToList();
-        Assert.Equal(36, types.Count);
+        Assert.Equal(37, types.Count);
         Assert.Equal(codes.Count, codes.Distinct().Count());
         Assert.All(codes, code => Assert.Matches("^[a-z_]+$", code));
     }
