@@ -47,7 +47,7 @@ public sealed class CourierNode : IDisposable
         _inbox = new InboxService(_node);
         _bulletins = new Bulletins.BulletinStore(_node.Vault, options.Time);
         _exposure = new Exposure.ExposureService(_node, _cells, _bulletins);
-        _reserves = new Reserve.ReserveService(_node, _exposure);
+        _reserves = new Reserve.ReserveService(_node, _exposure, _cells);
         _sync = new SyncService(_node, _contacts, _introductions, _cells, _reserves);
         _bundles = new Bundles.BundleService(_node);
 
@@ -373,6 +373,18 @@ public sealed class CourierNode : IDisposable
     public Task<Reserve.ReserveDesignation> DesignateReserveAsync(string cell, string layer, int threshold, IReadOnlyList<string> members, CancellationToken cancellationToken = default)
         => _reserves.DesignateAsync(cell, layer, threshold, members, cancellationToken);
 
+    /// <summary>
+    /// Activates a reserve this node holds a share of (docs/exposure.md, "The reserve cell"): posts its share
+    /// to the reserve cell (once), reads the shares other members posted and checks each against the
+    /// commitment made at designation; with k of them, reconstructs and checks what the designator gave,
+    /// creates the layer, and makes the new cell on its relays (the member of the lowest share at hand,
+    /// adding the other activators) or joins it (the others, running activate again once it is made).
+    /// </summary>
+    /// <exception cref="UnknownReserveException">This node holds no share of that reserve.</exception>
+    /// <exception cref="ShareRefusedException">Fewer than k valid shares are at hand (<c>too_few_shares</c>); this member's share is posted.</exception>
+    /// <exception cref="ReserveRefusedException">This node left the reserve cell, or the shares combine to something other than what was designated.</exception>
+    public Task<Reserve.ReserveActivation> ActivateReserveAsync(string id, CancellationToken cancellationToken = default) => _reserves.ActivateAsync(id, cancellationToken);
+
     /// <summary>The reserve shares this node holds (none of their secret), oldest first.</summary>
     public IReadOnlyList<Reserve.ReserveShareInfo> Reserves => _reserves.List();
 
@@ -414,6 +426,9 @@ public sealed class CourierNode : IDisposable
     /// <summary>Runs <paramref name="inspect"/> on a cell's open group (tests that look for its secrets at rest).</summary>
     internal Task<T> InspectCellAsync<T>(string cell, Func<Cell, T> inspect)
         => _node.Cells.RunAsync(_node.Cells.Find(cell), (open, _) => Task.FromResult(inspect(open)));
+
+    /// <summary>Posts a share to its reserve cell as an activation would (tests that play a member posting a wrong share).</summary>
+    internal Task PostReserveShareAsync(Reserve.ReserveShareMessage share) => _reserves.PostShareAsync(share);
 
     /// <summary>The stored record of a contact (tests; dispose it).</summary>
     internal ContactRecord FindRecord(string idOrName) => _node.Contacts.Find(idOrName);

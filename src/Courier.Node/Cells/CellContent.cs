@@ -8,7 +8,8 @@ namespace Courier.Node.Cells;
 /// <c>text: 0x01 || utf8</c>, <c>file chunk: 0x02 || u16 name length || name || u32 index || u32 count || data</c>,
 /// <c>forwarded: 0x03 || u16 origin length || origin || inner content</c> (a liaison's explicit act),
 /// <c>leave notice: 0x04</c> (the sender leaves; the others remove it),
-/// <c>retention: 0x05 || u64 seconds || i64 set_at (Unix milliseconds)</c> (the cell's disappearing messages; 0 is off).
+/// <c>retention: 0x05 || u64 seconds || i64 set_at (Unix milliseconds)</c> (the cell's disappearing messages; 0 is off),
+/// <c>reserve activation: 0x06 || body</c> (a member's share or the new cell's Welcome, in a reserve cell: <see cref="Reserve.ActivationMessage"/>).
 /// </summary>
 public abstract record CellContent
 {
@@ -27,6 +28,7 @@ public abstract record CellContent
                 3 => Forwarded.Decode(bytes[1..]),
                 4 when bytes.Length == 1 => new LeaveNotice(),
                 5 when bytes.Length == 17 => RetentionSetting.Decode(bytes[1..]),
+                6 when bytes.Length > 1 => new ReserveActivationContent(bytes[1..].ToArray()),
                 _ => null,
             };
         }
@@ -138,4 +140,12 @@ internal sealed record RetentionSetting(ulong Seconds, long SetAt) : CellContent
         var seconds = BinaryPrimitives.ReadUInt64BigEndian(bytes);
         return seconds <= CellRetention.MaxSeconds ? new RetentionSetting(seconds, BinaryPrimitives.ReadInt64BigEndian(bytes[8..])) : null;
     }
+}
+
+/// <summary>A reserve member's activation message in the reserve cell (docs/exposure.md, "The reserve cell"); kept apart from the inbox.</summary>
+/// <param name="Body">The <see cref="Reserve.ActivationMessage"/>, encoded.</param>
+internal sealed record ReserveActivationContent(byte[] Body) : CellContent
+{
+    /// <inheritdoc/>
+    public override byte[] ToBytes() => [6, .. Body];
 }

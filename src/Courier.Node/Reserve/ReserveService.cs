@@ -11,7 +11,7 @@ namespace Courier.Node.Reserve;
 /// take over a layer, split k-of-n by <see cref="Shamir"/>, each share sealed to one member through the
 /// pairwise channel with that member alone) and keeping the shares this node receives.
 /// </summary>
-internal sealed class ReserveService(NodeContext node, Exposure.ExposureService exposure)
+internal sealed partial class ReserveService(NodeContext node, Exposure.ExposureService exposure, Cells.CellService cells)
 {
     /// <summary>
     /// Gathers what a successor needs to take over <paramref name="layer"/> (its name, relays and mix

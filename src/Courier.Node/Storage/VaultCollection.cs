@@ -81,6 +81,12 @@ internal enum VaultCollection : byte
     /// <summary>A share of a reserve a contact designated this node for, with the reserve's id, k, n and commitments (<see cref="Reserve.StoredReserveShare"/>).</summary>
     ReserveShare = 40,
 
+    /// <summary>A reserve activation message a member posted to a reserve cell: a share or a new cell's Welcome (<see cref="Reserve.ReceivedActivation"/>).</summary>
+    ReserveActivation = 41,
+
+    /// <summary>This member's own activation of a reserve: the KeyPackage it offered with private keys, and the cell it made or joined (<see cref="Reserve.ActivationState"/>).</summary>
+    ReserveState = 42,
+
     /// <summary>A bulletin accepted, as its file, found by the id of its <see cref="Bulletin"/> record.</summary>
     BulletinFile = 32,
 }
