@@ -63,15 +63,17 @@ internal sealed partial class ReserveService
 
             var secret = ReserveSecret.Decode(secretBytes);
             var layer = EnsureLayer(secret);
-            var leader = shares.Min(s => s.Share.X);
+            // The first cell made wins: the Welcome of the lowest share that posted one, else this member makes it if its share is the lowest at hand.
+            var welcome = posted.Where(p => p.Message.Kind == ActivationMessage.WelcomeKind)
+                .Select(p => (p.Message, Share: shares.FirstOrDefault(s => s.Sender.Length > 0 && s.Sender == p.Sender).Share))
+                .Where(w => w.Share is not null).OrderBy(w => w.Share!.X).FirstOrDefault();
+            var leader = welcome.Share?.X ?? shares.Min(s => s.Share.X);
             var cell = state.Cell;
             if (cell.Length == 0)
             {
-                var leaderName = shares.First(s => s.Share.X == leader).Sender;
-                var welcome = posted.FirstOrDefault(p => p.Message.Kind == ActivationMessage.WelcomeKind && p.Sender == leaderName).Message;
-                cell = leader == share.Share.X
-                    ? await EstablishAsync(reserveCell, layer, share.ReserveId, [.. shares.Select(s => s.KeyPackage).OfType<byte[]>()], cancellationToken).ConfigureAwait(false)
-                    : welcome is not null ? await JoinAsync(welcome, state, layer, secret, cancellationToken).ConfigureAwait(false) : string.Empty;
+                cell = welcome.Message is not null ? await JoinAsync(welcome.Message, state, layer, secret, leader, cancellationToken).ConfigureAwait(false)
+                    : leader == share.Share.X ? await EstablishAsync(reserveCell, layer, share.ReserveId, [.. shares.Select(s => s.KeyPackage).OfType<byte[]>()], cancellationToken).ConfigureAwait(false)
+                    : string.Empty;
                 if (cell.Length > 0)
                 {
                     Put(state with { Cell = cell });
@@ -143,7 +145,8 @@ internal sealed partial class ReserveService
     }
 
     /// <summary>Joins the new cell from the Welcome the leader posted, with the KeyPackage this member offered; only on one of the layer's relays.</summary>
-    private async Task<string> JoinAsync(ActivationMessage welcome, ActivationState state, string layer, ReserveSecret secret, CancellationToken cancellationToken)
+    /// <exception cref="ReserveRefusedException">The Welcome is not for this member: the cell was made before it activated.</exception>
+    private async Task<string> JoinAsync(ActivationMessage welcome, ActivationState state, string layer, ReserveSecret secret, int leader, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(welcome.Relay, UriKind.Absolute, out var relay) || !secret.Relays.Select(r => HttpRelay.AddressOf(new Uri(r))).Contains(HttpRelay.AddressOf(relay)))
         {
@@ -153,7 +156,16 @@ internal sealed partial class ReserveService
         var name = node.Cells.UniqueName(Names.IsValid(welcome.CellName) ? welcome.CellName : $"{layer}-reserve");
         var store = node.Cells.NewStore(new CellRecord(Vault.NewId(), name, layer, HttpRelay.AddressOf(relay)) { CipherSuite = KeyPackages.CipherSuiteOf(welcome.Payload) ?? 0 });
         using var bundle = KeyPackageBundle.Deserialize(state.Bundle);
-        var cell = await Cell.JoinAsync(welcome.Payload, bundle, node.Relays.At(relay), store, node.Cells.Settings, cancellationToken).ConfigureAwait(false);
+        Cell cell;
+        try
+        {
+            cell = await Cell.JoinAsync(welcome.Payload, bundle, node.Relays.At(relay), store, node.Cells.Settings, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Mls.MessageRejectedException or Mls.Codec.DecodeException)
+        {
+            throw new ReserveRefusedException($"The layer \"{layer}\" was rebuilt, but its new cell was made (by the member of share {leader}) before this member activated, so it is not in it: ask a member of that cell to add it.", e);
+        }
+
         node.Cells.Adopt(cell, store);
         return name;
     }
