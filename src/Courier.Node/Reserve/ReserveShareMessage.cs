@@ -50,33 +50,24 @@ internal sealed record ReserveShareMessage(byte[] ReserveId, byte[] CellKey, int
     }
 
     /// <summary>SHA-256 of a label, the reserve's id, x and y: what each share is checked against at activation.</summary>
-    public static byte[] CommitShare(ReadOnlySpan<byte> reserveId, ShamirShare share)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData("courier reserve share v1"u8);
-        hash.AppendData(reserveId);
-        hash.AppendData([share.X]);
-        hash.AppendData(share.Y);
-        return hash.GetHashAndReset();
-    }
+    public static byte[] CommitShare(byte[] reserveId, ShamirShare share) => Hash("courier reserve share v1"u8, reserveId, [share.X], share.Y);
 
     /// <summary>SHA-256 of a label, the reserve's id and the secret: what a reconstruction is checked against.</summary>
-    public static byte[] CommitSecret(ReadOnlySpan<byte> reserveId, ReadOnlySpan<byte> secret)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData("courier reserve secret v1"u8);
-        hash.AppendData(reserveId);
-        hash.AppendData(secret);
-        return hash.GetHashAndReset();
-    }
+    public static byte[] CommitSecret(byte[] reserveId, byte[] secret) => Hash("courier reserve secret v1"u8, reserveId, secret);
 
     /// <summary>The first 16 bytes of SHA-256 of a label and the reserve cell's MLS group id: how members find the cell, which they may name differently.</summary>
-    public static byte[] KeyOfCell(ReadOnlySpan<byte> groupId)
+    public static byte[] KeyOfCell(byte[] groupId) => Hash("courier reserve cell v1"u8, groupId)[..IdLength];
+
+    private static byte[] Hash(ReadOnlySpan<byte> label, params byte[][] parts)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData("courier reserve cell v1"u8);
-        hash.AppendData(groupId);
-        return hash.GetHashAndReset()[..IdLength];
+        hash.AppendData(label);
+        foreach (var part in parts)
+        {
+            hash.AppendData(part);
+        }
+
+        return hash.GetHashAndReset();
     }
 }
 
