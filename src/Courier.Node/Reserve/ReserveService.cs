@@ -104,9 +104,10 @@ internal sealed partial class ReserveService(NodeContext node, Exposure.Exposure
             rejected.Add($"\"{contact.TheirCodeName}\" sent a reserve share that is malformed or does not match its commitments; it was ignored.");
         }
 
+        var duplicate = message is not null && Held().Any(s => s.Message.ReserveId.AsSpan().SequenceEqual(message.ReserveId));
         using var transaction = node.Vault.Begin();
         ContactRepository.Put(transaction, contact);
-        if (message is not null && Held().Any(s => s.Message.ReserveId.AsSpan().SequenceEqual(message.ReserveId)))
+        if (duplicate)
         {
             rejected.Add($"\"{contact.TheirCodeName}\" sent a second share of a reserve this node holds a share of; it was ignored.");
         }

@@ -82,8 +82,11 @@ public sealed class ReserveDesignationTests
         share.Share.Y[0] ^= 1;
         await founder.SendPairwiseAsync("R2", PairwiseMessageType.ReserveShare, (share with { ReserveId = new byte[16] }).Encode());
         await founder.SendPairwiseAsync("R2", PairwiseMessageType.ReserveShare, [1, 2, 3]);
+        share.Share.Y[0] ^= 1;
+        await founder.SendPairwiseAsync("R2", PairwiseMessageType.ReserveShare, share.Encode());
         var rejected = (await members[1].SyncAsync()).Contacts.Rejected;
-        Assert.Equal(2, rejected.Count);
+        Assert.Equal(3, rejected.Count);
+        Assert.Contains(rejected, r => r.Contains("a second share of a reserve", StringComparison.Ordinal));
         Assert.Single(members[1].Reserves);
     }
 
