@@ -33,6 +33,7 @@ public sealed class CourierNode : IDisposable
     private readonly Bundles.BundleService _bundles;
     private readonly Bulletins.BulletinStore _bulletins;
     private readonly Exposure.ExposureService _exposure;
+    private readonly Reserve.ReserveService _reserves;
 
     private CourierNode(string home, Vault vault, NodeOptions options)
     {
@@ -44,13 +45,14 @@ public sealed class CourierNode : IDisposable
         _cells = new CellService(_node);
         _messages = new MessageService(_node);
         _inbox = new InboxService(_node);
-        _sync = new SyncService(_node, _contacts, _introductions, _cells);
-        _bundles = new Bundles.BundleService(_node);
         _bulletins = new Bulletins.BulletinStore(_node.Vault, options.Time);
+        _exposure = new Exposure.ExposureService(_node, _cells, _bulletins);
+        _reserves = new Reserve.ReserveService(_node, _exposure, _cells);
+        _sync = new SyncService(_node, _contacts, _introductions, _cells, _reserves);
+        _bundles = new Bundles.BundleService(_node);
 
         // Disappearing messages: what expired while the node was closed goes before anything reads it.
         _inbox.Expire();
-        _exposure = new Exposure.ExposureService(_node, _cells, _bulletins);
     }
 
     /// <summary>The default home directory: <c>~/.courier</c>.</summary>
@@ -370,6 +372,35 @@ public sealed class CourierNode : IDisposable
     /// <exception cref="UnknownMemberException">A code name in <paramref name="taken"/> is in none of the maps.</exception>
     public Exposure.CascadeReport Cascade(IReadOnlyList<byte[]> maps, IReadOnlyList<string> taken) => _exposure.Cascade(maps, taken);
 
+    /// <summary>
+    /// Designates a reserve for <paramref name="layer"/> (docs/exposure.md, "The reserve cell"): what a
+    /// successor needs to take the layer over (its name, relays and mix pins, and this node's organization
+    /// map) is split k-of-n (<paramref name="threshold"/> of the <paramref name="members"/>) by Shamir's
+    /// secret sharing, and each member, a contact, gets only its own share, sealed through the pairwise
+    /// channel with it. <paramref name="cell"/> is the reserve cell those members share, where they activate.
+    /// </summary>
+    /// <exception cref="ReserveRefusedException">Fewer than 2 members, a threshold out of range, too much to carry, or this node left the cell; nothing was sent.</exception>
+    /// <exception cref="UnknownCellException">No such cell.</exception>
+    /// <exception cref="UnknownLayerException">No such layer.</exception>
+    /// <exception cref="UnknownContactException">A member is not a contact.</exception>
+    public Task<Reserve.ReserveDesignation> DesignateReserveAsync(string cell, string layer, int threshold, IReadOnlyList<string> members, CancellationToken cancellationToken = default)
+        => _reserves.DesignateAsync(cell, layer, threshold, members, cancellationToken);
+
+    /// <summary>
+    /// Activates a reserve this node holds a share of (docs/exposure.md, "The reserve cell"): posts its share
+    /// to the reserve cell (once), reads the shares other members posted and checks each against the
+    /// commitment made at designation; with k of them, reconstructs and checks what the designator gave,
+    /// creates the layer, and makes the new cell on its relays (the member of the lowest share at hand,
+    /// adding the other activators) or joins it (the others, running activate again once it is made).
+    /// </summary>
+    /// <exception cref="UnknownReserveException">This node holds no share of that reserve.</exception>
+    /// <exception cref="ShareRefusedException">Fewer than k valid shares are at hand (<c>too_few_shares</c>); this member's share is posted.</exception>
+    /// <exception cref="ReserveRefusedException">This node left the reserve cell, or the shares combine to something other than what was designated.</exception>
+    public Task<Reserve.ReserveActivation> ActivateReserveAsync(string id, CancellationToken cancellationToken = default) => _reserves.ActivateAsync(id, cancellationToken);
+
+    /// <summary>The reserve shares this node holds (none of their secret), oldest first.</summary>
+    public IReadOnlyList<Reserve.ReserveShareInfo> Reserves => _reserves.List();
+
     /// <summary>The messages received, oldest first; only the unread ones with <paramref name="unreadOnly"/>.</summary>
     public IReadOnlyList<InboxMessage> Inbox(bool unreadOnly = false) => _inbox.Inbox(unreadOnly);
 
@@ -408,6 +439,9 @@ public sealed class CourierNode : IDisposable
     /// <summary>Runs <paramref name="inspect"/> on a cell's open group (tests that look for its secrets at rest).</summary>
     internal Task<T> InspectCellAsync<T>(string cell, Func<Cell, T> inspect)
         => _node.Cells.RunAsync(_node.Cells.Find(cell), (open, _) => Task.FromResult(inspect(open)));
+
+    /// <summary>Posts a share to its reserve cell as an activation would (tests that play a member posting a wrong share).</summary>
+    internal Task PostReserveShareAsync(Reserve.ReserveShareMessage share) => _reserves.PostShareAsync(share);
 
     /// <summary>The stored record of a contact (tests; dispose it).</summary>
     internal ContactRecord FindRecord(string idOrName) => _node.Contacts.Find(idOrName);

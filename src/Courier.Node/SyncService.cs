@@ -10,7 +10,7 @@ namespace Courier.Node;
 /// Bringing a node up to date: Welcomes waiting to go out, every contact's pairwise drop
 /// (introductions, Welcomes, KeyPackages), pending introductions, and every cell's drop.
 /// </summary>
-internal sealed class SyncService(NodeContext node, ContactService contacts, IntroductionService introductions, CellService cells)
+internal sealed class SyncService(NodeContext node, ContactService contacts, IntroductionService introductions, CellService cells, Reserve.ReserveService reserves)
 {
     /// <summary>The contacts' drops and pending introductions of every relay; a relay's failure is thrown.</summary>
     public async Task<ReceiveResult> ReceiveAsync(List<string>? problems, CancellationToken cancellationToken)
@@ -149,6 +149,9 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                     break;
                 case (PairwiseMessageType.Introduction, _, var body):
                     introductions.Receive(relay, contact, body, rejected);
+                    break;
+                case (PairwiseMessageType.ReserveShare, _, var body):
+                    reserves.Receive(contact, body, rejected);
                     break;
                 default:
                     rejected.Add($"\"{contact.TheirCodeName}\" sent a message of a kind this node does not know; it was ignored.");

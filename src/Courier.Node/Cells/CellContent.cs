@@ -9,6 +9,7 @@ namespace Courier.Node.Cells;
 /// <c>forwarded: 0x03 || u16 origin length || origin || inner content</c> (a liaison's explicit act),
 /// <c>leave notice: 0x04</c> (the sender leaves; the others remove it),
 /// <c>retention: 0x05 || u64 seconds || i64 set_at (Unix milliseconds)</c> (the cell's disappearing messages; 0 is off),
+/// <c>reserve activation: 0x06 || body</c> (a member's share or the new cell's Welcome, in a reserve cell: <see cref="Reserve.ActivationMessage"/>),
 /// <c>burn notice: 0x07 || u8 this_cell || u8 suspects || u8 renamed || (u16 length || utf8)*</c> (docs/cells.md, "Burning a cell").
 /// </summary>
 public abstract record CellContent
@@ -29,6 +30,7 @@ public abstract record CellContent
                 4 when bytes.Length == 1 => new LeaveNotice(),
                 5 when bytes.Length == 17 => RetentionSetting.Decode(bytes[1..]),
                 BurnNotice.Tag => BurnNotice.Decode(bytes[1..]),
+                6 when bytes.Length > 1 => new ReserveActivationContent(bytes[1..].ToArray()),
                 _ => null,
             };
         }
@@ -140,4 +142,12 @@ internal sealed record RetentionSetting(ulong Seconds, long SetAt) : CellContent
         var seconds = BinaryPrimitives.ReadUInt64BigEndian(bytes);
         return seconds <= CellRetention.MaxSeconds ? new RetentionSetting(seconds, BinaryPrimitives.ReadInt64BigEndian(bytes[8..])) : null;
     }
+}
+
+/// <summary>A reserve member's activation message in the reserve cell (docs/exposure.md, "The reserve cell"); kept apart from the inbox.</summary>
+/// <param name="Body">The <see cref="Reserve.ActivationMessage"/>, encoded.</param>
+internal sealed record ReserveActivationContent(byte[] Body) : CellContent
+{
+    /// <inheritdoc/>
+    public override byte[] ToBytes() => [6, .. Body];
 }

@@ -40,6 +40,18 @@ internal sealed class InboxRepository(Vault vault, TimeProvider time)
                 continue;
             }
 
+            if (content is ReserveActivationContent activation)
+            {
+                // Not a message for the inbox: what reserve activation reads (a forwarded one is ignored).
+                if (origin is null)
+                {
+                    var kept = new Reserve.ReceivedActivation(Vault.NewId(), cell.Id, message.Sender, activation.Body);
+                    transaction.PutWiped(VaultCollection.ReserveActivation, kept.Id, kept.Encode());
+                }
+
+                continue;
+            }
+
             // Within a cell, the order its drops delivered: epoch, then position in the epoch's drop.
             var arrival = unchecked((long)((message.Epoch << 32) | ((ulong)message.Sequence & uint.MaxValue)));
             InboxRecord? inbox = null;

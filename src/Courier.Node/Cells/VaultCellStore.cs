@@ -22,6 +22,9 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
     /// <summary>The contacts the Welcome of this member's next commit is for (set by whoever adds them).</summary>
     public IReadOnlyList<byte[]> WelcomeRecipients { get; set; } = [];
 
+    /// <summary>The Welcome of the last commit this member created that added members (a reserve's new cell sends it through the reserve cell).</summary>
+    public byte[] LastWelcome { get; private set; } = [];
+
     /// <summary>The record ids of a cell's group state, cursor and pending Welcome.</summary>
     public static (byte[] Group, byte[] Cursor, byte[] PendingWelcome) IdsOf(Vault vault, byte[] cellId)
         => (vault.IdOf(VaultCollection.CellGroup, cellId, []), vault.IdOf(VaultCollection.CellCursor, cellId, []), vault.IdOf(VaultCollection.PendingWelcome, cellId, []));
@@ -194,6 +197,7 @@ internal sealed class VaultCellStore(Vault vault, CellRecord record, InboxReposi
         }
 
         _stored.AddRange(inbox.Store(transaction, Record, change.Received));
+        LastWelcome = change.CommitCreated is { Length: > 0 } created ? created : LastWelcome;
         if (change.CommitCreated is { Length: > 0 } welcome && WelcomeRecipients.Count > 0)
         {
             transaction.PutWiped(VaultCollection.PendingWelcome, pendingId, new PendingWelcome(welcome, WelcomeRecipients).Encode());

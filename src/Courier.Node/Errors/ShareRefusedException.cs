@@ -1,7 +1,7 @@
 namespace Courier.Node;
 
 /// <summary>Why shares of a secret cannot be combined.</summary>
-internal enum ShareRefusal
+public enum ShareRefusal
 {
     /// <summary>Fewer shares than the threshold they were made for.</summary>
     TooFew,
@@ -19,8 +19,8 @@ internal enum ShareRefusal
     Malformed,
 }
 
-/// <summary>Shares of a secret (Shamir's secret sharing, docs/exposure.md) that cannot be combined; nothing was reconstructed. Internal until the reserve cell's activation, which will show it, exists.</summary>
-internal sealed class ShareRefusedException : NodeException
+/// <summary>Shares of a secret (Shamir's secret sharing, docs/exposure.md) that cannot be combined; nothing was reconstructed.</summary>
+public sealed class ShareRefusedException : NodeException
 {
     /// <summary>Creates the exception.</summary>
     public ShareRefusedException(ShareRefusal reason, string message, Exception? inner = null)

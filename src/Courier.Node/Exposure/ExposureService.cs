@@ -89,7 +89,10 @@ internal sealed class ExposureService(NodeContext node, CellService cells, Bulle
     }
 
     /// <summary>What this member knows of the organization, code names and links only, sealed to <paramref name="analystKey"/>.</summary>
-    public async Task<byte[]> ExportMapAsync(byte[] analystKey)
+    public async Task<byte[]> ExportMapAsync(byte[] analystKey) => (await MapAsync().ConfigureAwait(false)).Seal(analystKey);
+
+    /// <summary>What this member knows of the organization, code names and links only (also what a reserve it designates receives).</summary>
+    public async Task<OrganizationMap> MapAsync()
     {
         var layers = node.Layers.All();
         var cellList = new List<MapCell>();
@@ -107,7 +110,7 @@ internal sealed class ExposureService(NodeContext node, CellService cells, Bulle
             var ordered = ours.AsSpan().SequenceCompareTo(theirs) <= 0 ? (ours, theirs) : (theirs, ours);
             return new MapContact(Key("courier organization map contact"u8, ordered.Item1, ordered.Item2), r.TheirCodeName, r.OurCodeName);
         });
-        return new OrganizationMap(cellList, contacts).Seal(analystKey);
+        return new OrganizationMap(cellList, [.. contacts]);
     }
 
     /// <summary>Opens maps sealed to this node's analyst key and runs the cascade from <paramref name="taken"/>.</summary>

@@ -80,7 +80,7 @@ internal sealed record OrganizationMap(IReadOnlyList<MapCell> Cells, IReadOnlyLi
         }
     }
 
-    private byte[] Encode()
+    internal byte[] Encode()
     {
         using var writer = new RecordWriter(4096);
         writer.U16(BodyVersion).U16((ushort)Cells.Count);

@@ -14,4 +14,7 @@ internal enum PairwiseMessageType : byte
 
     /// <summary>A request to be added back to a cell the sender fell behind in (<see cref="Cells.ReAddRequest"/>).</summary>
     ReAdd = 4,
+
+    /// <summary>One member's share of a reserve the sender designated (<see cref="Reserve.ReserveShareMessage"/>).</summary>
+    ReserveShare = 5,
 }

@@ -72,9 +72,6 @@ internal enum VaultCollection : byte
     /// <summary>The seed of this node's analyst key, to which members seal their organization maps (<see cref="Exposure.AnalystKey"/>).</summary>
     AnalystKey = 22,
 
-    /// <summary>A burn notice this node received or sent: the code names to stop trusting (<see cref="Cells.BurnRecord"/>).</summary>
-    BurnNotice = 41,
-
     /// <summary>An authority whose bulletins this node accepts: a name and an Ed25519 key (<see cref="Bulletins.BulletinStore"/>).</summary>
     Authority = 30,
 
@@ -83,4 +80,16 @@ internal enum VaultCollection : byte
 
     /// <summary>A bulletin accepted, as its file, found by the id of its <see cref="Bulletin"/> record.</summary>
     BulletinFile = 32,
+
+    /// <summary>A share of a reserve a contact designated this node for, with the reserve's id, k, n and commitments (<see cref="Reserve.StoredReserveShare"/>).</summary>
+    ReserveShare = 40,
+
+    /// <summary>A reserve activation message a member posted to a reserve cell: a share or a new cell's Welcome (<see cref="Reserve.ReceivedActivation"/>).</summary>
+    ReserveActivation = 41,
+
+    /// <summary>This member's own activation of a reserve: the KeyPackage it offered with private keys, and the cell it made or joined (<see cref="Reserve.ActivationState"/>).</summary>
+    ReserveState = 42,
+
+    /// <summary>A burn notice this node received or sent: the code names to stop trusting (<see cref="Cells.BurnRecord"/>).</summary>
+    BurnNotice = 43,
 }
