@@ -6,7 +6,7 @@ namespace Courier.Mls.Group;
 internal sealed record CreatedCommit(MLSMessage Commit, MLSMessage? Welcome, GroupInfo GroupInfo, GroupEpoch Staged);
 
 /// <summary>
-/// RFC 9420 §12.4.2, "Creating a Commit". Courier always sends a full commit (with an UpdatePath),
+/// RFC 9420 §12.4.1, "Creating a Commit". Courier always sends a full commit (with an UpdatePath),
 /// which gives post-compromise security for the committer on every commit.
 /// </summary>
 internal static class CommitCreation
