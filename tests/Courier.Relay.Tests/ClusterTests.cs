@@ -85,13 +85,34 @@ public sealed class ClusterTests
         }
     }
 
+    /// <summary>
+    /// A fetch retried while the relay answers 503 (its store does not answer yet: a relay whose NATS
+    /// node died reconnects to another), for up to 30 s as a node's own retries would; any other
+    /// answer, or 503 beyond that, fails the test.
+    /// </summary>
+    private static async Task<FetchResult> FetchRetryingAsync(RelayClient client, DropName drop, DropReadKey key, long after)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return await client.FetchAsync(drop, key, after, limit: 256);
+            }
+            catch (RelayRequestException e) when (e.Status == 503 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
     private static async Task<List<FetchedEnvelope>> FetchAllAsync(RelayClient client, DropName drop, DropReadKey key)
     {
         var all = new List<FetchedEnvelope>();
         long after = 0;
         while (true)
         {
-            var page = await client.FetchAsync(drop, key, after, limit: 256);
+            var page = await FetchRetryingAsync(client, drop, key, after);
             if (page.Envelopes.Count == 0)
             {
                 return all;

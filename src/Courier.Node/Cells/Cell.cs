@@ -140,6 +140,15 @@ internal sealed partial class Cell : IDisposable
                 return;
             }
 
+            if (Group.HasPendingCommit)
+            {
+                // Ours from an attempt whose append never reached the relay (it stayed unreachable): the
+                // read above would have merged it had it been stored, and no other commit closed the
+                // epoch, so it is in no drop: void, as a refused one. Its Welcome goes with it.
+                Group.DiscardPendingCommit();
+                Write(new CellChange { Group = SaveGroup(), CommitMerged = false });
+            }
+
             var result = Group.Commit(new CommitRequest { Add = add, Remove = leaves, NewIdentity = newIdentity });
             Write(new CellChange { Group = SaveGroup(), CommitCreated = result.Welcome ?? [] });
 
