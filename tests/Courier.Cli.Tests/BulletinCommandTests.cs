@@ -88,12 +88,15 @@ public sealed class BulletinCommandTests : IDisposable
         await CourierCli.RunOkAsync("init", "--home", home);
         Assert.Contains("following Centre", (await CourierCli.RunOkAsync("bulletin", "follow", "Centre", "--key", key, "--home", home)).Out, StringComparison.Ordinal);
 
-        // Given out of order, with one twice and one altered: the good ones are kept once, the altered one named.
-        var import = await CourierCli.RunAsync("bulletin", "import", second, altered, first, second, "--home", home);
+        // Given out of order, with one twice, one altered and one not a bulletin: the good ones are kept once, the others named.
+        var noise = _cli.Home("noise.bulletin");
+        await File.WriteAllBytesAsync(noise, RandomNumberGenerator.GetBytes(300));
+        var import = await CourierCli.RunAsync("bulletin", "import", second, altered, noise, first, second, "--home", home);
         Assert.Equal(1, import.Exit);
         Assert.Contains("first.bulletin: accepted \"orders 1\" from Centre, number 1", import.Out, StringComparison.Ordinal);
         Assert.Contains("second.bulletin: already here (number 2 from Centre)", import.Out, StringComparison.Ordinal);
         Assert.Contains("third.bulletin: The bulletin from Centre was refused, content:", import.Err, StringComparison.Ordinal);
+        Assert.Contains("noise.bulletin: The file is not a bulletin", import.Err, StringComparison.Ordinal);
 
         var list = (await CourierCli.RunOkAsync("bulletin", "list", "--json", "--home", home)).Json();
         Assert.Equal([1ul, 2ul], list.GetProperty("bulletins").EnumerateArray().Select(b => b.GetProperty("sequence").GetUInt64()));

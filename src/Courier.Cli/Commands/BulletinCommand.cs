@@ -106,14 +106,22 @@ internal static class BulletinCommand
         {
             var given = parse.GetValue(files)!;
             var bulletins = new List<(FileInfo File, byte[] Bytes, ulong Sequence)>();
+            BulletinRejectedException? refused = null;
             foreach (var file in given)
             {
                 var bytes = await ReadAsync(file, ct).ConfigureAwait(false);
-                bulletins.Add((file, bytes, Read(file, bytes).Header.Sequence));
+                try
+                {
+                    bulletins.Add((file, bytes, Read(file, bytes).Header.Sequence));
+                }
+                catch (BulletinRejectedException e)
+                {
+                    await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                    refused = e;
+                }
             }
 
             using var node = NodeCommandOptions.Open(parse);
-            BulletinRejectedException? refused = null;
             foreach (var (file, bytes, _) in bulletins.OrderBy(b => b.Sequence))
             {
                 try
