@@ -61,6 +61,23 @@ public sealed class TestNodes : IDisposable
     }
 
     /// <summary>
+    /// Two nodes whose every relay call goes to <paramref name="relay"/> (a test's failing or refusing
+    /// wrapper of <see cref="Relay"/>), retrying for 1 s: the first has the second as contact "Alyosha"
+    /// and made the cell "north" with it; the second joined.
+    /// </summary>
+    public async Task<(CourierNode A, CourierNode B)> CellOfTwoAsync(IRelay relay)
+    {
+        NodeOptions Options() => new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1), Relays = _ => relay };
+        var (a, b) = (Create(Options()), Create(Options()));
+        await ContactAsync(RelayUri, a, b, "Alyosha");
+        a.CreateLayer("north", [RelayUri]);
+        await a.CreateCellAsync("north");
+        await a.AddToCellAsync("north", ["Alyosha"]);
+        Assert.Equal(["north"], (await b.SyncAsync()).Contacts.JoinedCells);
+        return (a, b);
+    }
+
+    /// <summary>
     /// Node <paramref name="a"/> makes first contact with <paramref name="b"/> ("Alyosha") and <paramref name="c"/> ("Galya"), creates the cell "north" in a layer of the relay and adds them; both join.
     /// With <paramref name="mixes"/>, the layer is those three relays, which every member pins, so that nodes with mix routing reach the cell's drops through the mix.
     /// </summary>

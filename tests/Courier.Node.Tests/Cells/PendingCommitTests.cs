@@ -18,13 +18,7 @@ public sealed class PendingCommitTests
         var memory = new InMemoryRelay();
         var relay = new FlakyRelay(memory);
         using var nodes = new TestNodes(memory);
-        NodeOptions Options() => new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1), Relays = _ => relay };
-        var (a, b) = (nodes.Create(Options()), nodes.Create(Options()));
-        await TestNodes.ContactAsync(nodes.RelayUri, a, b, "Alyosha");
-        a.CreateLayer("north", [nodes.RelayUri]);
-        await a.CreateCellAsync("north");
-        await a.AddToCellAsync("north", ["Alyosha"]);
-        Assert.Equal(["north"], (await b.SyncAsync()).Contacts.JoinedCells);
+        var (a, b) = await nodes.CellOfTwoAsync(relay);
         var epoch = a.Describe("north").Epoch;
 
         relay.FailAppends = true;

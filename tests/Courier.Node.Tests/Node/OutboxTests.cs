@@ -12,13 +12,7 @@ public sealed class OutboxTests
         var memory = new InMemoryRelay();
         var relay = new SwitchingRelay(memory);
         using var nodes = new TestNodes(memory);
-        NodeOptions Options() => new() { Kdf = TempHome.FastKdf, RelayRetry = TimeSpan.FromSeconds(1), Relays = _ => relay };
-        var (a, b) = (nodes.Create(Options()), nodes.Create(Options()));
-        await TestNodes.ContactAsync(nodes.RelayUri, a, b, "Alyosha");
-        a.CreateLayer("north", [nodes.RelayUri]);
-        await a.CreateCellAsync("north");
-        await a.AddToCellAsync("north", ["Alyosha"]);
-        Assert.Equal(["north"], (await b.SyncAsync()).Contacts.JoinedCells);
+        var (a, b) = await nodes.CellOfTwoAsync(relay);
         Assert.Empty(a.Outbox);
         var epoch = a.Cells.Single().Epoch;
 
