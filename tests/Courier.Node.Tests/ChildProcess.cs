@@ -57,7 +57,8 @@ internal static class ChildProcess
                 {
                     Console.Out.WriteLine("opened");
                     Console.Out.Flush();
-                    for (var round = 0; round < 3000; round++)
+                    // Syncs as 'courier run' does, paced, until destroyed; a minute without it fails the test.
+                    for (var alive = Stopwatch.StartNew(); alive.Elapsed < TimeSpan.FromMinutes(1);)
                     {
                         try
                         {

@@ -17,6 +17,9 @@ public sealed class Bulletin
     /// <summary>The largest bulletin file: the largest header and content.</summary>
     public const long MaxFileSize = 16 + 4 + BulletinHeader.MaxEncodedSize + Ed25519.SignatureSize + BulletinHeader.MaxContentLength;
 
+    // A signer's clock may run this far ahead of a reader's before a bulletin counts as issued in the future.
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
     private readonly byte[] _signed;
     private readonly byte[] _signature;
     private readonly ReadOnlyMemory<byte> _content;
@@ -143,7 +146,7 @@ public sealed class Bulletin
         checks.Add(new(BulletinCheck.Content, bad.Count == 0, bad.Count == 0
             ? $"{Header.ContentLength:N0} bytes in {Header.ChunkHashes.Count} chunk(s), each matching its signed hash"
             : $"chunk(s) {string.Join(", ", bad.Take(8))}{(bad.Count > 8 ? ", ..." : string.Empty)} of {Header.ChunkHashes.Count} do not match their signed hash: the content was altered"));
-        var valid = now >= Header.IssuedAt.AddMinutes(-5) && now < Header.ExpiresAt;
+        var valid = now >= Header.IssuedAt - ClockSkew && now < Header.ExpiresAt;
         checks.Add(new(BulletinCheck.Validity, valid, now >= Header.ExpiresAt
             ? $"expired at {Header.ExpiresAt:u}"
             : valid ? $"valid until {Header.ExpiresAt:u}" : $"issued at {Header.IssuedAt:u}, later than now: the signer's clock or the bulletin is wrong"));

@@ -34,14 +34,15 @@ internal sealed class BulletinStore(Vault vault, TimeProvider time)
         }
 
         var id = vault.IdOf(VaultCollection.Authority, [], key);
-        var byName = Authorities().FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+        // Only the authority records: the bulletins held say nothing about names.
+        var byName = vault.ReadAll(VaultCollection.Authority, (_, p) => DecodeAuthority(p)).Any(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
         if (vault.Get(VaultCollection.Authority, id) is { } known)
         {
             var existing = VaultReads.Decode(known, p => DecodeAuthority(p).Name);
             throw new NameTakenException($"This node follows that key already, as {existing}.");
         }
 
-        if (byName is not null)
+        if (byName)
         {
             throw new NameTakenException($"This node follows another authority named {name}: choose another name.");
         }
