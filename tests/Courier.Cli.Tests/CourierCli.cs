@@ -11,8 +11,9 @@ public sealed record CliResult(int Exit, string Out, string Err)
 }
 
 /// <summary>
-/// The built <c>courier</c> command run as child processes (<c>dotnet courier.dll</c>), with node
-/// homes under one temporary directory that <see cref="Dispose"/> deletes.
+/// The built <c>courier</c> command (<c>dotnet courier.dll</c>): commands that run to their end in warm
+/// worker processes, those a test talks to while they run as processes of their own; node homes under
+/// one temporary directory that <see cref="Dispose"/> deletes.
 /// </summary>
 public sealed class CourierCli : IDisposable
 {
@@ -32,14 +33,8 @@ public sealed class CourierCli : IDisposable
 
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(args, Passphrase);
 
-    public static async Task<CliResult> RunAsync(IReadOnlyList<string> args, string passphrase)
-    {
-        using var process = Start(args, passphrase);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await WaitAsync(process, args);
-        return new CliResult(process.ExitCode, await output, await errors);
-    }
+    /// <summary>Runs one command to its end in a warm <c>courier</c> worker process (<see cref="CliWorker"/>).</summary>
+    public static Task<CliResult> RunAsync(IReadOnlyList<string> args, string passphrase) => CliWorker.RunAsync(WithCheapArgon2(args), passphrase, Timeout);
 
     /// <summary>Runs the command and asserts that it succeeded.</summary>
     public static async Task<CliResult> RunOkAsync(params string[] args)
@@ -53,25 +48,20 @@ public sealed class CourierCli : IDisposable
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         info.ArgumentList.Add(RelayProcess.CourierDll);
-        foreach (var arg in args)
+        foreach (var arg in WithCheapArgon2(args))
         {
             info.ArgumentList.Add(arg);
-        }
-
-        // Vaults made here stretch the passphrase with Argon2id's cheapest cost, which each later
-        // command pays again: at the default it was a third of every command's time. The default
-        // itself is checked by CourierCommandTests.Init_keeps_the_Argon2id_cost_it_was_given.
-        if (args is ["init", ..] && !args.Any(arg => arg.StartsWith("--argon2", StringComparison.Ordinal)))
-        {
-            foreach (var arg in CheapArgon2)
-            {
-                info.ArgumentList.Add(arg);
-            }
         }
 
         info.Environment["COURIER_PASSPHRASE"] = passphrase;
         return Process.Start(info)!;
     }
+
+    // Vaults made here stretch the passphrase with Argon2id's cheapest cost, which each later
+    // command pays again: at the default it was a third of every command's time. The default
+    // itself is checked by CourierCommandTests.Init_keeps_the_Argon2id_cost_it_was_given.
+    private static IReadOnlyList<string> WithCheapArgon2(IReadOnlyList<string> args)
+        => args is ["init", ..] && !args.Any(arg => arg.StartsWith("--argon2", StringComparison.Ordinal)) ? [.. args, .. CheapArgon2] : args;
 
     /// <summary>Waits for a started process; kills it and fails when it runs too long.</summary>
     public static async Task WaitAsync(Process process, IReadOnlyList<string> args)

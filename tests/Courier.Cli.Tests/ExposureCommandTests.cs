@@ -74,6 +74,8 @@ public sealed class ExposureCommandTests : CellCliTests
         Assert.Matches("^[0-9a-f]{64}$", key);
         var maps = Path.Combine(Cli.Root, "maps");
         var demo = await CourierCli.RunOkAsync("demo", "--maps", maps, "--analyst", key);
+        // The test command's only run of the demo (README's first command): every expectation held.
+        Assert.Contains("All expectations held", demo.Out, StringComparison.Ordinal);
         var liaison = Regex.Match(demo.Out, @"the liaison \(person 5, (.+) in north-1, (.+) in south-1\)");
         Assert.True(liaison.Success, demo.Out);
         string[] liaisonNames = [liaison.Groups[1].Value, liaison.Groups[2].Value];

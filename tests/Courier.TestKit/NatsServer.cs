@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 
 namespace Courier.TestKit;
 
@@ -101,7 +102,11 @@ public sealed class NatsServer : IDisposable
         _dir.Dispose();
     }
 
-    /// <summary>Waits until JetStream answers (in a cluster: a meta leader has been elected).</summary>
+    /// <summary>
+    /// Waits until JetStream answers and, in a cluster, until a stream replicated on every node can be
+    /// placed: a meta leader may be elected before it knows every peer, and a create with as many
+    /// replicas as nodes then fails with "no suitable peers for placement" (seen under load).
+    /// </summary>
     private async Task WaitForJetStreamAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(45);
@@ -113,6 +118,12 @@ public sealed class NatsServer : IDisposable
                 await nats.ConnectAsync();
                 var js = new NatsJSContext(nats);
                 await js.GetAccountInfoAsync();
+                if (_nodes.Length > 1)
+                {
+                    await js.CreateStreamAsync(new StreamConfig("courier-test-probe", ["courier-test-probe"]) { NumReplicas = _nodes.Length, Storage = StreamConfigStorage.Memory });
+                    await js.DeleteStreamAsync("courier-test-probe");
+                }
+
                 return;
             }
             catch (Exception) when (DateTime.UtcNow < deadline)
