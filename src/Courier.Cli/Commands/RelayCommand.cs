@@ -19,6 +19,7 @@ internal static class RelayCommand
         var relay = new Command("relay", "Run a Courier relay: a store-and-forward server for dead drops (see docs/relay-api.md).");
         relay.Subcommands.Add(CreateServe());
         relay.Subcommands.Add(RelayImportCommand.Create());
+        relay.Subcommands.Add(RelayExportCommand.Create());
         return relay;
     }
 

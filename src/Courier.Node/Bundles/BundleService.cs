@@ -113,15 +113,19 @@ internal sealed class BundleService(NodeContext node)
     /// <summary>The keys of this node's cells, to test candidates with.</summary>
     public async Task<BundleRecognizer> RecognizerAsync() => new((await KeysAsync().ConfigureAwait(false)).Keys);
 
+    /// <summary>Per cell, two keys: its members' (what a node exports) and its current drop's readers' (what a relay exports); <c>Records[i]</c> is the cell of <c>Keys[i]</c>.</summary>
     private async Task<(List<CellRecord> Records, List<BundleKey> Keys)> KeysAsync()
     {
-        var records = node.Cells.All().Where(c => c.IsMember).ToList();
-        var keys = new List<BundleKey>();
-        foreach (var record in records)
+        var (records, keys) = (new List<CellRecord>(), new List<BundleKey>());
+        foreach (var record in node.Cells.All().Where(c => c.IsMember))
         {
-            var key = await node.Cells.RunAsync(record, (c, _) => Task.FromResult(c.BundleKey())).ConfigureAwait(false);
-            keys.Add(BundleKey.ForMembers(key));
-            CryptographicOperations.ZeroMemory(key);
+            var (members, readers) = await node.Cells.RunAsync(record, (c, _) => Task.FromResult((c.BundleKey(), c.DropReadSeed()))).ConfigureAwait(false);
+            keys.Add(BundleKey.ForMembers(members));
+            keys.Add(BundleKey.ForDropReaders(readers));
+            records.Add(record);
+            records.Add(record);
+            CryptographicOperations.ZeroMemory(members);
+            CryptographicOperations.ZeroMemory(readers);
         }
 
         return (records, keys);

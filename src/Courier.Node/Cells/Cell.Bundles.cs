@@ -18,6 +18,13 @@ internal sealed partial class Cell
         return secret.Export();
     }
 
+    /// <summary>The seed of the current epoch's drop read key: a relay's export of the drop is sealed to its readers by it (docs/bundles.md); the caller wipes it.</summary>
+    public byte[] DropReadSeed()
+    {
+        using var seeds = CellDrop.SeedsOf(Group);
+        return [.. seeds.ReadSeed];
+    }
+
     /// <summary>
     /// What waits in the outbox (queued at or after <paramref name="since"/>), each with an append
     /// authorization signed by its drop's append key, and whether it is of the current epoch (the

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Courier.Relay.Client;
 using Courier.Relay.Client.Bundles;
 using Courier.Relay.Mix;
+using Courier.Relay.Storage;
 using Courier.TestKit;
 
 namespace Courier.Relay.Tests.Bundles;
@@ -37,6 +38,13 @@ public sealed class BundleImportTests
         Assert.Equal(new BundleImportResult(1, 0, 0, 0), await f.North.Client.ImportBundleAsync(bundle));
         Assert.Equal(new BundleImportResult(0, 1, 0, 0), await f.North.Client.ImportBundleAsync(BundleWriter.Write([new([relay], [genuine])], 0)));
         Assert.Equal(new BundleImportResult(0, 1, 0, 0), await f.North.Client.ImportBundleAsync(bundle));
+        Assert.Equal(1, (await f.North.Client.FetchAsync(drop, readKey, 0)).Last);
+
+        // A drop "exported by a relay" carries no append authorization: to a drop this relay has, it adds nothing, even with its keys.
+        var keys = DropState.Encode(readKey.PublicKey, appendKey.PublicKey);
+        var injected = new BundleSection([relay], [new BundleEntry(drop, MessageId.NewRandom(), RandomNumberGenerator.GetBytes(1024), [])]) { DropKeys = keys };
+        refused = await Assert.ThrowsAsync<RelayRequestException>(() => f.North.Client.ImportBundleAsync(BundleWriter.Write([injected], 0)));
+        Assert.Equal((403, "bundle_unauthorized"), (refused.Status, refused.Error));
         Assert.Equal(1, (await f.North.Client.FetchAsync(drop, readKey, 0)).Last);
 
         // A drop the relay does not have is skipped and said.

@@ -8,7 +8,8 @@ namespace Courier.Relay.Tests.Bundles;
 
 /// <summary>
 /// Two layers, "north" and "south", each one in-process relay with an identity key that the layer
-/// pins; member "A" is in cell "n" (north, with B) and cell "s" (south, with C), and can be cut off.
+/// pins; member "A" is in cell "n" (north, with B) and cell "s" (south, with C), and can be cut off;
+/// B's drop calls can be moved to another relay.
 /// </summary>
 internal sealed class BundleRelayFixture : IAsyncDisposable
 {
@@ -25,6 +26,9 @@ internal sealed class BundleRelayFixture : IAsyncDisposable
 
     public CutOffRelay.Switch CutA { get; } = new();
 
+    /// <summary>Where B's drop calls go, and the drops B fetched.</summary>
+    public MovedRelay.Switch MoveB { get; } = new();
+
     public CourierNode A { get; private set; } = null!;
 
     public CourierNode B { get; private set; } = null!;
@@ -37,7 +41,7 @@ internal sealed class BundleRelayFixture : IAsyncDisposable
         f.North = await TestRelay.StartAsync(configure: f.WithIdentity);
         f.South = await TestRelay.StartAsync(configure: f.WithIdentity);
         f.A = f._nodes.Create(Options(address => new CutOffRelay(new HttpRelay(address), f.CutA)));
-        f.B = f._nodes.Create(Options(address => new HttpRelay(address)));
+        f.B = f._nodes.Create(Options(address => new MovedRelay(new HttpRelay(address), f.MoveB)));
         f.C = f._nodes.Create(Options(address => new HttpRelay(address)));
         await TestNodes.ContactAsync(f.North.Host.Address, f.A, f.B, "Bea");
         await TestNodes.ContactAsync(f.South.Host.Address, f.A, f.C, "Cyril");
