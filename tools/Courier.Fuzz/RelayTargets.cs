@@ -78,7 +78,7 @@ internal static class RelayTargets
         using var members = BundleRecipient.Members(Fixture.Bytes("bundle members"));
         yield return ("bundle", "bundle", BundleWriter.Write([new BundleSection([relay], entries[..1]), new BundleSection([members], entries)], 1_800_000_000));
         yield return ("bundle", "section", BundleSectionCodec.Encode(1_800_000_000, new BundleSection([], entries)));
-        BundleEntry[] exported = [.. entries.Select(e => e with { Authorization = [] })];
+        BundleEntry[] exported = [.. entries.Select((e, i) => e with { Authorization = [], Seq = i + 1 })];
         yield return ("bundle", "exported-drop", BundleSectionCodec.Encode(1_800_000_000, new BundleSection([], exported) { DropKeys = [.. Fixture.Bytes("bundle read key"), .. appendKey.PublicKey] }));
         yield return ("relay-request", "message-id", Encoding.UTF8.GetBytes(MessageId.FromBytes(Fixture.Bytes("message")[..16]).ToString()));
     }

@@ -15,6 +15,9 @@ public sealed record BundleEntry(DropName Drop, MessageId Id, byte[] Envelope, b
     /// <summary>An Ed25519 signature.</summary>
     public const int AuthorizationSize = 64;
 
+    /// <summary>In a drop a relay exported, the envelope's sequence number there (increasing in the section); 0 when a node carried it.</summary>
+    public long Seq { get; init; }
+
     private static readonly byte[] Context = Encoding.ASCII.GetBytes("courier-bundle-append-v1\n");
 
     /// <summary>An entry authorized by the drop's <paramref name="appendKey"/>.</summary>

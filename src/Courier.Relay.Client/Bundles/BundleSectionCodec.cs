@@ -6,7 +6,7 @@ namespace Courier.Relay.Client.Bundles;
 /// The plaintext of a section (docs/bundles.md, "The format"): <c>u8 kind | u64 created | body</c>, then
 /// zeros to the end of its last block. Kind 0, carried by a node: <c>u32 count | count × (drop | id |
 /// u32 length | envelope | authorization)</c>. Kind 1, one drop a relay exported: <c>drop | keys (64) |
-/// u32 count | count × (id | u32 length | envelope)</c>, in the drop's order.
+/// u32 count | count × (u64 seq | id | u32 length | envelope)</c>, in the drop's order (seq increasing).
 /// </summary>
 internal static class BundleSectionCodec
 {
@@ -14,7 +14,7 @@ internal static class BundleSectionCodec
     private const byte ExportedDrop = 1;
     private const int HeaderSize = 1 + 8 + 4;
     private const int CarriedFixed = DropName.Size + MessageId.Size + 4 + BundleEntry.AuthorizationSize;
-    private const int ExportedFixed = MessageId.Size + 4;
+    private const int ExportedFixed = 8 + MessageId.Size + 4;
 
     /// <summary>The keys of a write-authorized drop as a relay stores them: read key, then append key.</summary>
     public const int DropKeysSize = 64;
@@ -30,9 +30,9 @@ internal static class BundleSectionCodec
         var at = 9;
         if (section.DropKeys is { } keys)
         {
-            if (keys.Length != DropKeysSize || entries.Count == 0 || entries.Any(e => e.Drop != entries[0].Drop))
+            if (keys.Length != DropKeysSize || entries.Count == 0 || entries.Any(e => e.Drop != entries[0].Drop) || entries[0].Seq < 1 || entries.Zip(entries.Skip(1)).Any(p => p.Second.Seq <= p.First.Seq))
             {
-                throw new ArgumentException("An exported drop's section holds the entries of one drop and its 64 bytes of keys.", nameof(section));
+                throw new ArgumentException("An exported drop's section holds the entries of one drop, in increasing order of positive sequence numbers, and its 64 bytes of keys.", nameof(section));
             }
 
             entries[0].Drop.Bytes.CopyTo(bytes.AsSpan(at));
@@ -49,7 +49,12 @@ internal static class BundleSectionCodec
                 throw new ArgumentException("A bundle entry holds an envelope of an allowed size and, carried by a node, a 64-byte authorization.", nameof(section));
             }
 
-            if (!exported)
+            if (exported)
+            {
+                BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(at), entry.Seq);
+                at += 8;
+            }
+            else
             {
                 entry.Drop.Bytes.CopyTo(bytes.AsSpan(at));
                 at += DropName.Size;
@@ -100,6 +105,7 @@ internal static class BundleSectionCodec
 
         rest = rest[4..];
         var entries = new List<BundleEntry>();
+        long seq = 0;
         for (var i = 0; i < count; i++)
         {
             var fixedSize = exported ? ExportedFixed : CarriedFixed;
@@ -109,7 +115,14 @@ internal static class BundleSectionCodec
             }
 
             var entryDrop = drop ?? DropName.FromBytes(rest[..DropName.Size]);
-            var at = exported ? 0 : DropName.Size;
+            var at = exported ? 8 : DropName.Size;
+            var entrySeq = exported ? BinaryPrimitives.ReadInt64BigEndian(rest) : 0;
+            if (exported && entrySeq <= seq)
+            {
+                return null;
+            }
+
+            seq = entrySeq;
             var id = MessageId.FromBytes(rest.Slice(at, MessageId.Size));
             var length = BinaryPrimitives.ReadInt32BigEndian(rest[(at + MessageId.Size)..]);
             if (!EnvelopeSizes.IsAllowed(length) || rest.Length < fixedSize + length)
@@ -119,7 +132,7 @@ internal static class BundleSectionCodec
 
             at += MessageId.Size + 4;
             var authorization = rest.Slice(at + length, fixedSize - at).ToArray();
-            entries.Add(new BundleEntry(entryDrop, id, rest.Slice(at, length).ToArray(), authorization));
+            entries.Add(new BundleEntry(entryDrop, id, rest.Slice(at, length).ToArray(), authorization) { Seq = seq });
             rest = rest[(fixedSize + length)..];
         }
 

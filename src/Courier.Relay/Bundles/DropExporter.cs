@@ -75,7 +75,7 @@ public static class DropExporter
             foreach (var envelope in page)
             {
                 var id = envelope.Id ?? throw new InvalidOperationException("This store does not read back the message ids of its envelopes (NATS): export from a relay on SQLite.");
-                entries.Add(new BundleEntry(drop, id, envelope.Data, []));
+                entries.Add(new BundleEntry(drop, id, envelope.Data, []) { Seq = envelope.Seq });
             }
 
             after = page[^1].Seq;

@@ -42,7 +42,7 @@ public sealed class BundleImportTests
 
         // A drop "exported by a relay" carries no append authorization: to a drop this relay has, it adds nothing, even with its keys.
         var keys = DropState.Encode(readKey.PublicKey, appendKey.PublicKey);
-        var injected = new BundleSection([relay], [new BundleEntry(drop, MessageId.NewRandom(), RandomNumberGenerator.GetBytes(1024), [])]) { DropKeys = keys };
+        var injected = new BundleSection([relay], [new BundleEntry(drop, MessageId.NewRandom(), RandomNumberGenerator.GetBytes(1024), []) { Seq = 2 }]) { DropKeys = keys };
         refused = await Assert.ThrowsAsync<RelayRequestException>(() => f.North.Client.ImportBundleAsync(BundleWriter.Write([injected], 0)));
         Assert.Equal((403, "bundle_unauthorized"), (refused.Status, refused.Error));
         Assert.Equal(1, (await f.North.Client.FetchAsync(drop, readKey, 0)).Last);

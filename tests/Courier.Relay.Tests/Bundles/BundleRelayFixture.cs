@@ -29,6 +29,9 @@ internal sealed class BundleRelayFixture : IAsyncDisposable
     /// <summary>Where B's drop calls go, and the drops B fetched.</summary>
     public MovedRelay.Switch MoveB { get; } = new();
 
+    /// <summary>The drops C fetched.</summary>
+    public MovedRelay.Switch MoveC { get; } = new();
+
     public CourierNode A { get; private set; } = null!;
 
     public CourierNode B { get; private set; } = null!;
@@ -42,7 +45,7 @@ internal sealed class BundleRelayFixture : IAsyncDisposable
         f.South = await TestRelay.StartAsync(configure: f.WithIdentity);
         f.A = f._nodes.Create(Options(address => new CutOffRelay(new HttpRelay(address), f.CutA)));
         f.B = f._nodes.Create(Options(address => new MovedRelay(new HttpRelay(address), f.MoveB)));
-        f.C = f._nodes.Create(Options(address => new HttpRelay(address)));
+        f.C = f._nodes.Create(Options(address => new MovedRelay(new HttpRelay(address), f.MoveC)));
         await TestNodes.ContactAsync(f.North.Host.Address, f.A, f.B, "Bea");
         await TestNodes.ContactAsync(f.South.Host.Address, f.A, f.C, "Cyril");
         f.A.CreateLayer("north", [f.North.Host.Address], mixPins: [f.North.Host.MixIdentityKey!]);

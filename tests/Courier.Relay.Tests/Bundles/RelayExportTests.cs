@@ -63,4 +63,43 @@ public sealed class RelayExportTests
         Assert.Empty((await f.C.SyncAsync()).Received);
         Assert.Equal(["one", "two", "three"], f.C.Read(n).Select(m => m.Text));
     }
+
+    [Fact]
+    public async Task A_member_behind_reads_a_commit_from_an_export_and_then_the_next_epochs_messages_once()
+    {
+        await using var f = await BundleRelayFixture.StartAsync();
+        var before = f.B.Cells.Single(c => c.Name == "n").Epoch;
+
+        // B, offline, misses a message, the commit that adds C, and two messages of the next epoch.
+        await f.A.SendAsync("n", "before");
+        await f.A.AddToCellAsync("n", ["Cyril"]);
+        await f.C.SyncAsync();
+        await f.C.JoinPendingCellAsync(Assert.Single(f.C.PendingCells).Id);
+        foreach (var text in new[] { "after one", "after two" })
+        {
+            await f.A.SendAsync("n", text);
+        }
+
+        // The drop B last read (the commit's epoch) and the one C reads now (the next; C also reads its contacts' drops on the south relay).
+        await f.C.SyncAsync();
+        var next = f.MoveC.Fetched[^1];
+        foreach (var drop in f.MoveC.Fetched)
+        {
+            next = await f.North.Host.Store.GetDropKeysAsync(drop, default) is not null ? drop : next;
+        }
+
+        DropName[] drops = [f.MoveB.Fetched[^1], next];
+        var export = await DropExporter.ExportAsync(f.North.Host.Store, drops, [f.South.Host.MixIdentityKey!], DateTimeOffset.UtcNow.ToUnixTimeSeconds(), default);
+
+        Assert.Equal(["before", "after one", "after two"], (await f.B.ImportBundleAsync(export.Bundle)).Select(m => m.Text));
+        var cell = f.B.Cells.Single(c => c.Name == "n");
+        Assert.Equal(before + 1, cell.Epoch);
+        Assert.Equal(f.A.Cells.Single(c => c.Name == "n").Epoch, cell.Epoch);
+        Assert.Equal(3, cell.Members.Count);
+
+        // Imported again, or fetched from the relay: nothing twice.
+        Assert.Empty(await f.B.ImportBundleAsync(export.Bundle));
+        Assert.Empty((await f.B.SyncAsync()).Received);
+        Assert.Equal(["before", "after one", "after two"], f.B.Read("n").Select(m => m.Text));
+    }
 }
