@@ -156,6 +156,7 @@ internal static class RelayCommand
                 RequestsInProgressPerClient = parse.GetValue(limits.MaxRequestsInProgressPerAddress),
                 TestConnectionLog = parse.GetValue(connectionLog)?.FullName,
                 SweepInterval = sweep,
+                BundleMaxAge = retained,
                 // The mix keeps its keys and replay tags in --data; a relay without one does not mix.
                 Mix = parse.GetValue(data) is { } directory
                     ? new MixOptions

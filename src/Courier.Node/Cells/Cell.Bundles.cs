@@ -60,7 +60,9 @@ internal sealed partial class Cell
 
         if (section.DropKeys is not null)
         {
-            var batch = section.Entries.Where(e => e.Drop == _drop!.Name && e.Seq > _position).Select(e => new FetchedEnvelope(e.Seq, e.Envelope)).ToList();
+            // Only what a member of the epoch sealed may move the read position: anyone holding the drop's
+            // read key (its relays) can seal a section to its readers, with sequence numbers of their choosing.
+            var batch = section.Entries.Where(e => e.Drop == _drop!.Name && e.Seq > _position && _drop.TryOpen(e.Envelope) is not null).Select(e => new FetchedEnvelope(e.Seq, e.Envelope)).ToList();
             return batch.Count > 0 && ReadBatch(batch, []).Closed;
         }
 

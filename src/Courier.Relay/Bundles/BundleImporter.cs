@@ -23,6 +23,7 @@ internal sealed class BundleImporter(IDropStore store, RelayOptions options)
     public async Task<BundleImportResult> ImportAsync(byte[] bundle, BundleKey key, CancellationToken cancellationToken)
     {
         var sections = BundleReader.Open(bundle, [key]);
+        CheckTime(sections);
         var entries = sections.SelectMany(s => s.Entries).ToList();
         var keys = new Dictionary<DropName, ReadOnlyMemory<byte>>();
         var held = new Dictionary<DropName, HashSet<string>>();
@@ -104,6 +105,22 @@ internal sealed class BundleImporter(IDropStore store, RelayOptions options)
         }
 
         return new BundleImportResult(appended, duplicates, unknown, full);
+    }
+
+    /// <summary>Refuses a bundle made longer ago than the relay keeps envelopes, or later than now, each by more than the clock skew allowed.</summary>
+    private void CheckTime(IReadOnlyList<OpenedSection> sections)
+    {
+        var now = options.Time.GetUtcNow().ToUnixTimeSeconds();
+        var skew = (long)BundleFormat.MaxClockSkew.TotalSeconds;
+        if (sections.Any(s => s.CreatedAt > now + skew))
+        {
+            throw new BundleException(BundleRefusal.FromTheFuture, $"The bundle says it was made more than {BundleFormat.MaxClockSkew.TotalMinutes:0} minutes from now: its writer's clock is wrong. Nothing was imported.");
+        }
+
+        if (sections.Any(s => s.CreatedAt < now - (long)options.BundleMaxAge.TotalSeconds - skew))
+        {
+            throw new BundleException(BundleRefusal.Expired, $"The bundle was made more than {options.BundleMaxAge.TotalDays:0.#} days ago, longer than this relay keeps messages: it is refused, so that a replay stores nothing again. Nothing was imported.");
+        }
     }
 
     private static bool IsWriteAuthorized(byte[] keys)
