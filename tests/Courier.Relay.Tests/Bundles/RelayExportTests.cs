@@ -2,6 +2,7 @@ using Courier.Node.Relay;
 using Courier.Relay.Bundles;
 using Courier.Relay.Client;
 using Courier.Relay.Client.Bundles;
+using Courier.Relay.Storage.Sqlite;
 
 namespace Courier.Relay.Tests.Bundles;
 
@@ -24,8 +25,14 @@ public sealed class RelayExportTests
         }
 
         // B fetched the drops of n's epochs in order: the last is the current one; the one before is not chosen.
+        // The store opened beside the running relay, as 'courier relay export --data' does.
         var (chosen, notChosen) = (f.MoveB.Fetched[^1], f.MoveB.Fetched[^2]);
-        var export = await DropExporter.ExportAsync(f.North.Host.Store, [chosen], [f.South.Host.MixIdentityKey!], DateTimeOffset.UtcNow.ToUnixTimeSeconds(), default);
+        DropExport export;
+        await using (var beside = SqliteDropStore.Open(f.North.DataPath))
+        {
+            export = await DropExporter.ExportAsync(beside, [chosen], [f.South.Host.MixIdentityKey!], DateTimeOffset.UtcNow.ToUnixTimeSeconds(), default);
+        }
+
         Assert.Equal(3, export.Envelopes);
         Assert.Contains(export.Bundle.Length, BundleFormat.Sizes);
         var unknown = await Assert.ThrowsAsync<ArgumentException>(() => DropExporter.ExportAsync(f.North.Host.Store, [DropName.NewRandom()], [f.South.Host.MixIdentityKey!], 0, default));
