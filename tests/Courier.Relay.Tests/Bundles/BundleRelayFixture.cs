@@ -24,13 +24,13 @@ internal sealed class BundleRelayFixture : IAsyncDisposable
 
     public TestRelay South { get; private set; } = null!;
 
-    public CutOffRelay.Switch CutA { get; } = new();
+    public SwitchedRelay.Switch CutA { get; } = new();
 
     /// <summary>Where B's drop calls go, and the drops B fetched.</summary>
-    public MovedRelay.Switch MoveB { get; } = new();
+    public SwitchedRelay.Switch MoveB { get; } = new();
 
     /// <summary>The drops C fetched.</summary>
-    public MovedRelay.Switch MoveC { get; } = new();
+    public SwitchedRelay.Switch MoveC { get; } = new();
 
     public CourierNode A { get; private set; } = null!;
 
@@ -43,9 +43,9 @@ internal sealed class BundleRelayFixture : IAsyncDisposable
         var f = new BundleRelayFixture();
         f.North = await TestRelay.StartAsync(configure: f.WithIdentity);
         f.South = await TestRelay.StartAsync(configure: f.WithIdentity);
-        f.A = f._nodes.Create(Options(address => new CutOffRelay(new HttpRelay(address), f.CutA)));
-        f.B = f._nodes.Create(Options(address => new MovedRelay(new HttpRelay(address), f.MoveB)));
-        f.C = f._nodes.Create(Options(address => new MovedRelay(new HttpRelay(address), f.MoveC)));
+        f.A = f._nodes.Create(Options(address => new SwitchedRelay(new HttpRelay(address), f.CutA)));
+        f.B = f._nodes.Create(Options(address => new SwitchedRelay(new HttpRelay(address), f.MoveB)));
+        f.C = f._nodes.Create(Options(address => new SwitchedRelay(new HttpRelay(address), f.MoveC)));
         await TestNodes.ContactAsync(f.North.Host.Address, f.A, f.B, "Bea");
         await TestNodes.ContactAsync(f.South.Host.Address, f.A, f.C, "Cyril");
         f.A.CreateLayer("north", [f.North.Host.Address], mixPins: [f.North.Host.MixIdentityKey!]);
