@@ -52,6 +52,8 @@ internal sealed partial class RelayApi
                         BundleRefusal.NotABundleSize => NotABundleSize(),
                         BundleRefusal.NothingForYou => new RelayProblem(422, "bundle_not_for_this_relay", "no slot of the bundle opens with this relay's identity key"),
                         BundleRefusal.Unauthorized => new RelayProblem(403, "bundle_unauthorized", "an envelope is not signed with its drop's append key; nothing was imported"),
+                        BundleRefusal.Expired => new RelayProblem(422, "bundle_expired", "the bundle was made longer ago than this relay keeps envelopes; nothing was imported"),
+                        BundleRefusal.FromTheFuture => new RelayProblem(422, "bundle_from_the_future", "the bundle was made later than this relay's clock allows; nothing was imported"),
                         _ => new RelayProblem(422, "bundle_altered", "the bundle's seal does not verify; nothing was imported"),
                     };
                 }

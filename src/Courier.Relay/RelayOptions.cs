@@ -99,6 +99,13 @@ public sealed class RelayOptions
     /// <summary>Mixing (docs/mixnet.md, "Relays as mixes"): the mix endpoints exist only when set.</summary>
     public Mix.MixOptions? Mix { get; init; }
 
+    /// <summary>
+    /// A bundle made longer ago than this (and <see cref="Client.Bundles.BundleFormat.MaxClockSkew"/>)
+    /// is refused: the store's retention, after which a replayed envelope it no longer holds could be
+    /// stored again (docs/bundles.md, "Time").
+    /// </summary>
+    public TimeSpan BundleMaxAge { get; init; } = new Storage.DropStoreOptions().Retention;
+
     /// <summary>The largest bundle <c>POST /v1/bundles</c> takes (docs/bundles.md); the largest bundle size by default.</summary>
     public int MaxBundleSize { get; init; } = Client.Bundles.BundleFormat.Sizes[^1];
 

@@ -23,6 +23,9 @@ internal sealed class TestRelay : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>The relay's directory (its SQLite store, unless another store was given).</summary>
+    public string DataPath => _dir.Path;
+
     public static async Task<TestRelay> StartAsync(Func<string, IDropStore>? store = null, TimeProvider? time = null, Func<RelayOptions, RelayOptions>? configure = null)
     {
         var relay = new TestRelay();

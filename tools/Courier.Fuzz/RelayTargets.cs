@@ -36,9 +36,9 @@ internal static class RelayTargets
             WireBase64.TryDecode(text, new byte[RequestSignature.SignatureSize]);
             RequestSignature.IsValidPublicKey(input);
         }),
-        new("bundle", "BundleReader.Open with a relay's and a cell's fixed keys (slots, whole-file MAC, sealed blocks, sections), and BundleEntry.DecodeSection of the bytes as a section's plaintext", input =>
+        new("bundle", "BundleReader.Open with a relay's and a cell's fixed keys (slots, whole-file MAC, sealed blocks, sections), and BundleSectionCodec.Decode of the bytes as a section's plaintext (carried by a node, or a drop a relay exported)", input =>
         {
-            BundleEntry.DecodeSection(input);
+            BundleSectionCodec.Decode(input);
             using var relay = BundleKey.ForRelay(Fixture.Bytes("bundle relay"));
             using var members = BundleKey.ForMembers(Fixture.Bytes("bundle members"));
             BundleReader.Open(input, [relay, members]);
@@ -77,7 +77,9 @@ internal static class RelayTargets
         using var relay = BundleRecipient.Relay(Ed25519.PublicKeyOf(Fixture.Bytes("bundle relay")));
         using var members = BundleRecipient.Members(Fixture.Bytes("bundle members"));
         yield return ("bundle", "bundle", BundleWriter.Write([new BundleSection([relay], entries[..1]), new BundleSection([members], entries)], 1_800_000_000));
-        yield return ("bundle", "section", BundleEntry.EncodeSection(1_800_000_000, entries));
+        yield return ("bundle", "section", BundleSectionCodec.Encode(1_800_000_000, new BundleSection([], entries)));
+        BundleEntry[] exported = [.. entries.Select((e, i) => e with { Authorization = [], Seq = i + 1 })];
+        yield return ("bundle", "exported-drop", BundleSectionCodec.Encode(1_800_000_000, new BundleSection([], exported) { DropKeys = [.. Fixture.Bytes("bundle read key"), .. appendKey.PublicKey] }));
         yield return ("relay-request", "message-id", Encoding.UTF8.GetBytes(MessageId.FromBytes(Fixture.Bytes("message")[..16]).ToString()));
     }
 

@@ -19,6 +19,7 @@ internal static class RelayCommand
         var relay = new Command("relay", "Run a Courier relay: a store-and-forward server for dead drops (see docs/relay-api.md).");
         relay.Subcommands.Add(CreateServe());
         relay.Subcommands.Add(RelayImportCommand.Create());
+        relay.Subcommands.Add(RelayExportCommand.Create());
         return relay;
     }
 
@@ -155,6 +156,7 @@ internal static class RelayCommand
                 RequestsInProgressPerClient = parse.GetValue(limits.MaxRequestsInProgressPerAddress),
                 TestConnectionLog = parse.GetValue(connectionLog)?.FullName,
                 SweepInterval = sweep,
+                BundleMaxAge = retained,
                 // The mix keeps its keys and replay tags in --data; a relay without one does not mix.
                 Mix = parse.GetValue(data) is { } directory
                     ? new MixOptions

@@ -80,48 +80,73 @@ internal sealed class BundleService(NodeContext node)
         }
     }
 
-    /// <summary>Reads what <paramref name="bundle"/> carries for this node's cells as if fetched from their drops; returns what reached the inbox.</summary>
+    /// <summary>
+    /// Reads what <paramref name="bundle"/> carries for this node's cells as if fetched from their
+    /// drops; returns what reached the inbox. When a drop a relay exported closes a cell's epoch (its
+    /// commit read in the drop's order), the bundle is opened again with the cell's next keys, for the
+    /// drops of the epochs that follow.
+    /// </summary>
     /// <exception cref="BundleException">The bundle is refused (holds nothing for this node, altered, truncated); nothing was imported.</exception>
     public async Task<IReadOnlyList<InboxMessage>> ImportAsync(byte[] bundle, CancellationToken cancellationToken)
     {
-        var (records, keys) = await KeysAsync().ConfigureAwait(false);
-        IReadOnlyList<OpenedSection> sections;
-        try
-        {
-            sections = BundleReader.Open(bundle, keys);
-        }
-        finally
-        {
-            keys.ForEach(k => k.Dispose());
-        }
-
         var received = new List<InboxMessage>();
-        foreach (var section in sections)
+        HashSet<string>? cells = null;
+
+        // Each round reads one epoch further; a bundle holds at most a section per slot.
+        for (var round = 0; cells is not { Count: 0 } && round < BundleFormat.SlotCount; round++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            await node.Cells.RunAsync(records[section.KeyIndex], (c, store) =>
+            var (records, keys) = await KeysAsync(cells).ConfigureAwait(false);
+            IReadOnlyList<OpenedSection> sections;
+            try
             {
-                c.AcceptCarried(section.Entries);
-                received.AddRange(store.TakeStored());
-                return Task.CompletedTask;
-            }).ConfigureAwait(false);
+                sections = BundleReader.Open(bundle, keys);
+            }
+            catch (BundleException e) when (round > 0 && e.Reason == BundleRefusal.NothingForYou)
+            {
+                break;
+            }
+            finally
+            {
+                keys.ForEach(k => k.Dispose());
+            }
+
+            cells = [];
+            foreach (var section in sections)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var record = records[section.KeyIndex];
+                var closed = await node.Cells.RunAsync(record, (c, store) =>
+                {
+                    var closed = c.AcceptCarried(section);
+                    received.AddRange(store.TakeStored());
+                    return Task.FromResult(closed);
+                }).ConfigureAwait(false);
+                if (closed)
+                {
+                    cells.Add(record.Name);
+                }
+            }
         }
 
         return received;
     }
 
     /// <summary>The keys of this node's cells, to test candidates with.</summary>
-    public async Task<BundleRecognizer> RecognizerAsync() => new((await KeysAsync().ConfigureAwait(false)).Keys);
+    public async Task<BundleRecognizer> RecognizerAsync() => new((await KeysAsync(null).ConfigureAwait(false)).Keys);
 
-    private async Task<(List<CellRecord> Records, List<BundleKey> Keys)> KeysAsync()
+    /// <summary>Per cell of <paramref name="names"/> (null: all), two keys: its members' (what a node exports) and its current drop's readers' (what a relay exports); <c>Records[i]</c> is the cell of <c>Keys[i]</c>.</summary>
+    private async Task<(List<CellRecord> Records, List<BundleKey> Keys)> KeysAsync(HashSet<string>? names)
     {
-        var records = node.Cells.All().Where(c => c.IsMember).ToList();
-        var keys = new List<BundleKey>();
-        foreach (var record in records)
+        var (records, keys) = (new List<CellRecord>(), new List<BundleKey>());
+        foreach (var record in node.Cells.All().Where(c => c.IsMember && (names is null || names.Contains(c.Name))))
         {
-            var key = await node.Cells.RunAsync(record, (c, _) => Task.FromResult(c.BundleKey())).ConfigureAwait(false);
-            keys.Add(BundleKey.ForMembers(key));
-            CryptographicOperations.ZeroMemory(key);
+            var (members, readers) = await node.Cells.RunAsync(record, (c, _) => Task.FromResult((c.BundleKey(), c.DropReadSeed()))).ConfigureAwait(false);
+            keys.Add(BundleKey.ForMembers(members));
+            keys.Add(BundleKey.ForDropReaders(readers));
+            records.Add(record);
+            records.Add(record);
+            CryptographicOperations.ZeroMemory(members);
+            CryptographicOperations.ZeroMemory(readers);
         }
 
         return (records, keys);

@@ -18,6 +18,13 @@ internal sealed partial class Cell
         return secret.Export();
     }
 
+    /// <summary>The seed of the current epoch's drop read key: a relay's export of the drop is sealed to its readers by it (docs/bundles.md); the caller wipes it.</summary>
+    public byte[] DropReadSeed()
+    {
+        using var seeds = CellDrop.SeedsOf(Group);
+        return [.. seeds.ReadSeed];
+    }
+
     /// <summary>
     /// What waits in the outbox (queued at or after <paramref name="since"/>), each with an append
     /// authorization signed by its drop's append key, and whether it is of the current epoch (the
@@ -36,21 +43,32 @@ internal sealed partial class Cell
     }
 
     /// <summary>
-    /// Reads envelopes a bundle carried for the current epoch's drop as if fetched, without moving the
-    /// read position: application messages only (a commit counts only in the drop's order). A message
-    /// read here spends its ratchet key, so the same envelope later fetched from the drop, or carried
-    /// again, is refused by MLS and read once.
+    /// Reads what a bundle section carried for the current epoch's drop. A drop a relay exported comes
+    /// in the drop's order with its sequence numbers: it is read as a fetched batch (<see cref="ReadBatch"/>)
+    /// after the read position, its commit included; true when that closed the epoch (the caller then
+    /// opens the bundle again with the next epoch's keys). Envelopes a node carried come in its
+    /// outbox's order, not the drop's: application messages only (a commit counts only in the drop's
+    /// order), without moving the read position. A message read here spends its ratchet key, so the
+    /// same envelope later fetched from the drop, or carried again, is refused by MLS and read once.
     /// </summary>
-    public List<CellMessage> AcceptCarried(IReadOnlyList<BundleEntry> entries)
+    public bool AcceptCarried(OpenedSection section)
     {
-        var messages = new List<CellMessage>();
         if (!Group.IsActive)
         {
-            return messages;
+            return false;
         }
 
+        if (section.DropKeys is not null)
+        {
+            // Only what a member of the epoch sealed may move the read position: anyone holding the drop's
+            // read key (its relays) can seal a section to its readers, with sequence numbers of their choosing.
+            var batch = section.Entries.Where(e => e.Drop == _drop!.Name && e.Seq > _position && _drop.TryOpen(e.Envelope) is not null).Select(e => new FetchedEnvelope(e.Seq, e.Envelope)).ToList();
+            return batch.Count > 0 && ReadBatch(batch, []).Closed;
+        }
+
+        var messages = new List<CellMessage>();
         var leaving = false;
-        foreach (var entry in entries.Where(e => e.Drop == _drop!.Name))
+        foreach (var entry in section.Entries.Where(e => e.Drop == _drop!.Name))
         {
             if (_drop!.TryOpen(entry.Envelope) is not (FrameKind, var mls) || !IsApplicationMessage(mls))
             {
@@ -82,7 +100,7 @@ internal sealed partial class Cell
         }
 
         Write(new CellChange { Group = SaveGroup(), Cursor = leaving ? Cursor() : null, Received = messages });
-        return messages;
+        return false;
     }
 
     /// <summary>

@@ -48,53 +48,7 @@ internal sealed partial class Cell
             }
 
             wait = TimeSpan.Zero;
-            var epochBefore = Group.Epoch;
-            var membersBefore = Members;
-            var messages = new List<CellMessage>();
-            var ownCommitMerged = false;
-            var closed = false;
-            foreach (var envelope in batch)
-            {
-                _position = envelope.Seq;
-                _positionDigest = CellCursor.DigestOf(envelope.Data);
-                var outcome = Accept(envelope, messages);
-                ownCommitMerged |= outcome == Accepted.OwnCommit;
-                if (outcome != Accepted.Other && (Group.Epoch != epochBefore || !Group.IsActive))
-                {
-                    closed = true;
-                    _closedAt[epochBefore] = envelope.Seq;
-                    break;
-                }
-            }
-
-            // What this member sent into the epoch up to here is in the order before any commit.
-            var lost = closed && !ownCommitMerged && Group.HasPendingCommit;
-            if (lost)
-            {
-                // Another member's commit closed the epoch first: this member's commit is void.
-                Group.DiscardPendingCommit();
-            }
-
-            _ownCommitMerged |= ownCommitMerged;
-            var settledAt = closed ? _closedAt[epochBefore] : _position;
-            var settled = _outbox.Where(e => e.Epoch == epochBefore && e.Sequence <= settledAt).ToList();
-            _outbox.RemoveAll(settled.Contains);
-            if (closed && Group.IsActive)
-            {
-                EnterEpoch();
-                RotateRejoinSecret(membersBefore);
-            }
-
-            Write(new CellChange
-            {
-                Group = SaveGroup(),
-                Cursor = Cursor(),
-                Membership = closed ? Membership() : null,
-                Settled = settled,
-                Received = messages,
-                CommitMerged = ownCommitMerged ? true : lost ? false : null,
-            });
-            received.AddRange(messages);
+            var (closed, ownCommitMerged) = ReadBatch(batch, received);
             if (closed && Group.IsActive)
             {
                 if (ownCommitMerged)
@@ -105,6 +59,64 @@ internal sealed partial class Cell
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Reads one batch of the drop in its order, as fetched or as a relay's export carried it: the
+    /// first valid commit closes the epoch (what follows it in the batch is left), the outbox entries
+    /// it settles leave, and everything is stored in one write. Whether it closed the epoch, and with
+    /// this member's own commit.
+    /// </summary>
+    private (bool Closed, bool OwnCommitMerged) ReadBatch(IReadOnlyList<FetchedEnvelope> batch, List<CellMessage> received)
+    {
+        var epochBefore = Group.Epoch;
+        var membersBefore = Members;
+        var messages = new List<CellMessage>();
+        var ownCommitMerged = false;
+        var closed = false;
+        foreach (var envelope in batch)
+        {
+            _position = envelope.Seq;
+            _positionDigest = CellCursor.DigestOf(envelope.Data);
+            var outcome = Accept(envelope, messages);
+            ownCommitMerged |= outcome == Accepted.OwnCommit;
+            if (outcome != Accepted.Other && (Group.Epoch != epochBefore || !Group.IsActive))
+            {
+                closed = true;
+                _closedAt[epochBefore] = envelope.Seq;
+                break;
+            }
+        }
+
+        // What this member sent into the epoch up to here is in the order before any commit.
+        var lost = closed && !ownCommitMerged && Group.HasPendingCommit;
+        if (lost)
+        {
+            // Another member's commit closed the epoch first: this member's commit is void.
+            Group.DiscardPendingCommit();
+        }
+
+        _ownCommitMerged |= ownCommitMerged;
+        var settledAt = closed ? _closedAt[epochBefore] : _position;
+        var settled = _outbox.Where(e => e.Epoch == epochBefore && e.Sequence <= settledAt).ToList();
+        _outbox.RemoveAll(settled.Contains);
+        if (closed && Group.IsActive)
+        {
+            EnterEpoch();
+            RotateRejoinSecret(membersBefore);
+        }
+
+        Write(new CellChange
+        {
+            Group = SaveGroup(),
+            Cursor = Cursor(),
+            Membership = closed ? Membership() : null,
+            Settled = settled,
+            Received = messages,
+            CommitMerged = ownCommitMerged ? true : lost ? false : null,
+        });
+        received.AddRange(messages);
+        return (closed, ownCommitMerged);
     }
 
     private Accepted Accept(FetchedEnvelope envelope, List<CellMessage> messages)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Courier.Sodium;
@@ -16,7 +15,9 @@ public sealed record BundleEntry(DropName Drop, MessageId Id, byte[] Envelope, b
     /// <summary>An Ed25519 signature.</summary>
     public const int AuthorizationSize = 64;
 
-    private const int FixedSize = DropName.Size + MessageId.Size + 4 + AuthorizationSize;
+    /// <summary>In a drop a relay exported, the envelope's sequence number there (increasing in the section); 0 when a node carried it.</summary>
+    public long Seq { get; init; }
+
     private static readonly byte[] Context = Encoding.ASCII.GetBytes("courier-bundle-append-v1\n");
 
     /// <summary>An entry authorized by the drop's <paramref name="appendKey"/>.</summary>
@@ -32,69 +33,4 @@ public sealed record BundleEntry(DropName Drop, MessageId Id, byte[] Envelope, b
 
     private static byte[] Signed(DropName drop, MessageId id, byte[] envelope)
         => [.. Context, .. drop.Bytes, .. id.Bytes, .. SHA256.HashData(envelope)];
-
-    /// <summary>The plaintext of a section: <c>u64 created | u32 count | (drop | id | u32 length | envelope | authorization)*</c>.</summary>
-    internal static byte[] EncodeSection(long createdAt, IReadOnlyList<BundleEntry> entries)
-    {
-        var bytes = new byte[12 + entries.Sum(e => FixedSize + e.Envelope.Length)];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, createdAt);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), entries.Count);
-        var at = 12;
-        foreach (var entry in entries)
-        {
-            if (!EnvelopeSizes.IsAllowed(entry.Envelope.Length) || entry.Authorization.Length != AuthorizationSize)
-            {
-                throw new ArgumentException("A bundle entry holds an envelope of an allowed size and a 64-byte authorization.", nameof(entries));
-            }
-
-            entry.Drop.Bytes.CopyTo(bytes.AsSpan(at));
-            entry.Id.Bytes.CopyTo(bytes.AsSpan(at + DropName.Size));
-            at += DropName.Size + MessageId.Size;
-            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(at), entry.Envelope.Length);
-            entry.Envelope.CopyTo(bytes.AsSpan(at + 4));
-            at += 4 + entry.Envelope.Length;
-            entry.Authorization.CopyTo(bytes.AsSpan(at));
-            at += AuthorizationSize;
-        }
-
-        return bytes;
-    }
-
-    /// <summary>A section's creation time and entries, or null when the plaintext is malformed (then the bundle is refused whole).</summary>
-    internal static (long CreatedAt, List<BundleEntry> Entries)? DecodeSection(ReadOnlySpan<byte> plaintext)
-    {
-        if (plaintext.Length < 12)
-        {
-            return null;
-        }
-
-        var createdAt = BinaryPrimitives.ReadInt64BigEndian(plaintext);
-        var count = BinaryPrimitives.ReadInt32BigEndian(plaintext[8..]);
-        var rest = plaintext[12..];
-        var entries = new List<BundleEntry>();
-        for (var i = 0; i < count; i++)
-        {
-            if (rest.Length < FixedSize)
-            {
-                return null;
-            }
-
-            var length = BinaryPrimitives.ReadInt32BigEndian(rest[(DropName.Size + MessageId.Size)..]);
-            if (!EnvelopeSizes.IsAllowed(length) || rest.Length < FixedSize + length)
-            {
-                return null;
-            }
-
-            var at = DropName.Size + MessageId.Size + 4;
-            entries.Add(new BundleEntry(
-                DropName.FromBytes(rest[..DropName.Size]),
-                MessageId.FromBytes(rest.Slice(DropName.Size, MessageId.Size)),
-                rest.Slice(at, length).ToArray(),
-                rest.Slice(at + length, AuthorizationSize).ToArray()));
-            rest = rest[(FixedSize + length)..];
-        }
-
-        // What follows the entries is the block padding, zeros inside the seal.
-        return rest.ContainsAnyExcept((byte)0) ? null : (createdAt, entries);
-    }
 }

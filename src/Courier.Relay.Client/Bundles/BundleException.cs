@@ -17,6 +17,12 @@ public enum BundleRefusal
 
     /// <summary>What to export does not fit: more than the largest size, or more recipients than slots.</summary>
     TooLarge,
+
+    /// <summary>Made longer ago than the relay keeps envelopes (<see cref="BundleFormat.MaxClockSkew"/> allowed), so a replay of it could be stored again.</summary>
+    Expired,
+
+    /// <summary>Made later than now by more than <see cref="BundleFormat.MaxClockSkew"/>: its writer's clock is wrong, or the time was forged.</summary>
+    FromTheFuture,
 }
 
 /// <summary>A bundle refused, said in plain words; no part of it was applied.</summary>

@@ -48,6 +48,13 @@ public static class BundleFormat
     /// <summary>A slot: id tag, then its sealed content and tag.</summary>
     public const int SlotSize = SlotIdSize + SlotContent + TagSize;
 
+    /// <summary>
+    /// How far a bundle's creation time may be from a relay's clock: a node that writes one is often
+    /// offline, its clock unchecked. Ahead of the relay by more is refused; an age over the relay's
+    /// retention by more is refused too.
+    /// </summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromHours(1);
+
     /// <summary>How many blocks follow the header in a bundle of <paramref name="size"/> bytes.</summary>
     public static int BlockCount(int size) => (size - HeaderSize) / BlockSize;
 

@@ -4,7 +4,11 @@ using System.Security.Cryptography;
 namespace Courier.Relay.Client.Bundles;
 
 /// <summary>What one of the reader's keys opened: the index of the key, when the bundle was made and the entries of its section.</summary>
-public sealed record OpenedSection(int KeyIndex, long CreatedAt, IReadOnlyList<BundleEntry> Entries);
+public sealed record OpenedSection(int KeyIndex, long CreatedAt, IReadOnlyList<BundleEntry> Entries)
+{
+    /// <summary>For a drop a relay exported (<see cref="BundleSection.DropKeys"/>): the keys it was created with; its entries carry no authorization.</summary>
+    public byte[]? DropKeys { get; init; }
+}
 
 /// <summary>
 /// Opens a bundle with the keys at hand. Everything is verified before anything is returned: the
@@ -50,9 +54,9 @@ public static class BundleReader
             foreach (var slot in slots)
             {
                 var plaintext = OpenSection(bundle, slot);
-                var decoded = BundleEntry.DecodeSection(plaintext);
+                var decoded = BundleSectionCodec.Decode(plaintext);
                 CryptographicOperations.ZeroMemory(plaintext);
-                sections.Add(decoded is { } d ? new OpenedSection(slot.KeyIndex, d.CreatedAt, d.Entries) : throw Altered());
+                sections.Add(decoded is { } d ? new OpenedSection(slot.KeyIndex, d.CreatedAt, d.Entries) { DropKeys = d.DropKeys } : throw Altered());
             }
 
             return sections;

@@ -5,7 +5,15 @@ using Courier.Sodium;
 namespace Courier.Relay.Client.Bundles;
 
 /// <summary>Entries sealed once, for every recipient that may read them (all relays of a layer, or all members of a cell).</summary>
-public sealed record BundleSection(IReadOnlyList<BundleRecipient> Recipients, IReadOnlyList<BundleEntry> Entries);
+public sealed record BundleSection(IReadOnlyList<BundleRecipient> Recipients, IReadOnlyList<BundleEntry> Entries)
+{
+    /// <summary>
+    /// Set when a relay exports one drop: the keys the drop was created with (read key, then append
+    /// key, 64 bytes), so that a relay without it creates it. Then every entry is of that drop, in its
+    /// order, and carries no authorization: a relay never holds a drop's append key.
+    /// </summary>
+    public byte[]? DropKeys { get; init; }
+}
 
 /// <summary>Writes a bundle (docs/bundles.md): every section in sealed blocks, a slot per recipient, random everywhere else.</summary>
 public static class BundleWriter
@@ -18,7 +26,7 @@ public static class BundleWriter
     public static byte[] Write(IReadOnlyList<BundleSection> sections, long createdAt, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(sections);
-        var plaintexts = sections.Select(s => BundleEntry.EncodeSection(createdAt, s.Entries)).ToList();
+        var plaintexts = sections.Select(s => BundleSectionCodec.Encode(createdAt, s)).ToList();
         var blocks = plaintexts.ConvertAll(p => Math.Max(1, (p.Length + BundleFormat.BlockContent - 1) / BundleFormat.BlockContent));
         var size = BundleFormat.SizeFor(blocks.Sum());
         if (size < 0)

@@ -8,7 +8,8 @@ namespace Courier.Relay.Tests.Bundles;
 
 /// <summary>
 /// Two layers, "north" and "south", each one in-process relay with an identity key that the layer
-/// pins; member "A" is in cell "n" (north, with B) and cell "s" (south, with C), and can be cut off.
+/// pins; member "A" is in cell "n" (north, with B) and cell "s" (south, with C), and can be cut off;
+/// B's drop calls can be moved to another relay.
 /// </summary>
 internal sealed class BundleRelayFixture : IAsyncDisposable
 {
@@ -23,7 +24,13 @@ internal sealed class BundleRelayFixture : IAsyncDisposable
 
     public TestRelay South { get; private set; } = null!;
 
-    public CutOffRelay.Switch CutA { get; } = new();
+    public SwitchedRelay.Switch CutA { get; } = new();
+
+    /// <summary>Where B's drop calls go, and the drops B fetched.</summary>
+    public SwitchedRelay.Switch MoveB { get; } = new();
+
+    /// <summary>The drops C fetched.</summary>
+    public SwitchedRelay.Switch MoveC { get; } = new();
 
     public CourierNode A { get; private set; } = null!;
 
@@ -36,9 +43,9 @@ internal sealed class BundleRelayFixture : IAsyncDisposable
         var f = new BundleRelayFixture();
         f.North = await TestRelay.StartAsync(configure: f.WithIdentity);
         f.South = await TestRelay.StartAsync(configure: f.WithIdentity);
-        f.A = f._nodes.Create(Options(address => new CutOffRelay(new HttpRelay(address), f.CutA)));
-        f.B = f._nodes.Create(Options(address => new HttpRelay(address)));
-        f.C = f._nodes.Create(Options(address => new HttpRelay(address)));
+        f.A = f._nodes.Create(Options(address => new SwitchedRelay(new HttpRelay(address), f.CutA)));
+        f.B = f._nodes.Create(Options(address => new SwitchedRelay(new HttpRelay(address), f.MoveB)));
+        f.C = f._nodes.Create(Options(address => new SwitchedRelay(new HttpRelay(address), f.MoveC)));
         await TestNodes.ContactAsync(f.North.Host.Address, f.A, f.B, "Bea");
         await TestNodes.ContactAsync(f.South.Host.Address, f.A, f.C, "Cyril");
         f.A.CreateLayer("north", [f.North.Host.Address], mixPins: [f.North.Host.MixIdentityKey!]);

@@ -92,7 +92,7 @@ public sealed class InMemoryDropStore : IDropStore
 
             d.LastSeq++;
             var now = _options.Time.GetUtcNow();
-            d.Envelopes.Add(new MemoryEnvelope(d.LastSeq, envelope.ToArray(), now));
+            d.Envelopes.Add(new MemoryEnvelope(d.LastSeq, envelope.ToArray(), now, messageId));
             d.MessageIds[messageId] = (d.LastSeq, now);
             outcome = new AppendOutcome(AppendStatus.Appended, d.LastSeq);
         }
@@ -123,7 +123,7 @@ public sealed class InMemoryDropStore : IDropStore
                     }
 
                     bytes += e.Data.Length;
-                    result.Add(new StoredEnvelope(e.Seq, e.Data));
+                    result.Add(new StoredEnvelope(e.Seq, e.Data) { Id = e.Id });
                 }
             }
         }
@@ -310,5 +310,5 @@ public sealed class InMemoryDropStore : IDropStore
         public Dictionary<MessageId, (long Seq, DateTimeOffset Stored)> MessageIds { get; } = [];
     }
 
-    private sealed record MemoryEnvelope(long Seq, byte[] Data, DateTimeOffset Stored);
+    private sealed record MemoryEnvelope(long Seq, byte[] Data, DateTimeOffset Stored, MessageId Id);
 }

@@ -16,7 +16,7 @@ internal sealed class SqliteReader : IDisposable
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         _getDrop = Prepare("SELECT read_key, last_seq FROM drops WHERE name = $name", "$name");
-        _read = Prepare("SELECT e.seq, e.data FROM envelopes e WHERE e.drop_id = (SELECT id FROM drops WHERE name = $name) AND e.seq > $after AND e.data IS NOT NULL ORDER BY e.seq LIMIT $limit", "$name", "$after", "$limit");
+        _read = Prepare("SELECT e.seq, e.data, e.msg_id FROM envelopes e WHERE e.drop_id = (SELECT id FROM drops WHERE name = $name) AND e.seq > $after AND e.data IS NOT NULL ORDER BY e.seq LIMIT $limit", "$name", "$after", "$limit");
         _getNameplate = Prepare("SELECT a.name, b.name, n.inviter_claim, n.acceptor_claim, n.interfered FROM nameplates n JOIN drops a ON a.id = n.drop_id JOIN drops b ON b.id = n.acceptor_drop_id WHERE n.number = $n AND n.expires > $now", "$n", "$now");
     }
 
@@ -44,7 +44,7 @@ internal sealed class SqliteReader : IDisposable
             }
 
             bytes += data.Length;
-            result.Add(new StoredEnvelope(row.GetInt64(0), data));
+            result.Add(new StoredEnvelope(row.GetInt64(0), data) { Id = MessageId.FromBytes((byte[])row[2]) });
         }
 
         return result;
