@@ -33,8 +33,23 @@ public sealed class CourierCli : IDisposable
 
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(args, Passphrase);
 
+    // COURIER_CLI_PROCESSES=1: every command a process of its own, as before the workers (to compare, or to rule them out).
+    private static readonly bool ProcessPerCommand = Environment.GetEnvironmentVariable("COURIER_CLI_PROCESSES") == "1";
+
     /// <summary>Runs one command to its end in a warm <c>courier</c> worker process (<see cref="CliWorker"/>).</summary>
-    public static Task<CliResult> RunAsync(IReadOnlyList<string> args, string passphrase) => CliWorker.RunAsync(WithCheapArgon2(args), passphrase, Timeout);
+    public static async Task<CliResult> RunAsync(IReadOnlyList<string> args, string passphrase)
+    {
+        if (!ProcessPerCommand)
+        {
+            return await CliWorker.RunAsync(WithCheapArgon2(args), passphrase, Timeout);
+        }
+
+        using var process = Start(args, passphrase);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await WaitAsync(process, args);
+        return new CliResult(process.ExitCode, await output, await errors);
+    }
 
     /// <summary>Runs the command and asserts that it succeeded.</summary>
     public static async Task<CliResult> RunOkAsync(params string[] args)
