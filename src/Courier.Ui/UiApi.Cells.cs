@@ -30,11 +30,6 @@ internal static partial class UiApi
             node.CreateCellAsync(Required(request.Name, "the cell's name").Trim(), string.IsNullOrWhiteSpace(request.Layer) ? null : request.Layer, null, ct)));
         app.MapGet("/api/cells/{cell}", (string cell) => session.Run(node => node.Describe(cell)));
         app.MapPost("/api/cells/{cell}/add", (string cell, NamesRequest request) => session.RunAsync((node, ct) => Notices(node.AddToCellAsync(cell, Names(request), ct))));
-        app.MapPost("/api/cells/{cell}/remove", (string cell, NamesRequest request) => session.RunAsync(async (node, ct) =>
-        {
-            await node.RemoveFromCellAsync(cell, Names(request), ct).ConfigureAwait(false);
-            return new { notices = Array.Empty<string>() };
-        }));
         app.MapPost("/api/cells/{cell}/rotate", (string cell) => session.RunAsync(async (node, ct) =>
         {
             await node.RotateKeysAsync(cell, ct).ConfigureAwait(false);

@@ -78,6 +78,24 @@ public sealed class BrowserTests
         Assert.Equal(content, await File.ReadAllBytesAsync(await download.PathAsync()));
         await ShotAsync(b, "5-cell-file");
 
+        // Dangerous actions ask first and say what they do: a dismissed question changes nothing, an accepted one acts.
+        var asked = new TaskCompletionSource<string>();
+        b.Dialog += (_, dialog) =>
+        {
+            asked.TrySetResult(dialog.Message);
+            _ = dialog.DismissAsync();
+        };
+        await b.ClickAsync("#leave");
+        Assert.Contains("This cannot be undone.", await asked.Task, StringComparison.Ordinal);
+        await SendAsync(b, a, "still here");
+        a.Dialog += (_, dialog) =>
+        {
+            Assert.Contains("cannot read what follows", dialog.Message, StringComparison.Ordinal);
+            _ = dialog.AcceptAsync();
+        };
+        await a.ClickAsync("#rotate");
+        await Expect(a.Locator("#notice")).ToContainTextAsync("Your keys were rotated.");
+
         // courier panic on Bob's home: his page stops offering anything at once.
         Assert.True(CourierNode.Panic(bob.Home.Path));
         await Expect(b.Locator("#destroyed")).ToBeVisibleAsync(new() { Timeout = 3000 });
