@@ -112,6 +112,13 @@ dotnet publish src/Courier.Cli -c Release --no-build --nologo -v q -o "$ready_to
 export COURIER_CLI_DLL="$PWD/$ready_to_run/courier.dll"
 
 status=0
+# The self-contained executable a person installs (tools/publish.sh); a test runs it with no dotnet on PATH.
+if [ "$quick" -eq 0 ]; then
+  step "courier published as one self-contained executable (tools/publish.sh)"
+  tools/publish.sh dist/linux-x64 || status=$?
+  export COURIER_PUBLISHED="$PWD/dist/linux-x64/courier"
+fi
+
 if [ "$quick" -eq 1 ]; then
   step "quick: MLS, mix, node, relay, FROST and UI tests (no crash, cluster or fuzz tests)"
   [ -x /usr/bin/chromium ] || echo "quick mode: the UI's browser tests are skipped: /usr/bin/chromium is missing (apt-get install chromium)"
