@@ -4,9 +4,9 @@
 # test project and the official MLS test vectors, and ends with "N passed, N failed, N skipped".
 #
 #   tools/test.sh           the full run (CI, .ci/run): every test, the vectors, the demo, the interop run
-#   tools/test.sh --quick   the inner loop: the MLS, node, relay, FROST and UI tests without the process-killing,
-#                           cluster and fuzz tests, and the vectors (the UI's browser tests only if chromium is there); no CLI, end-to-end, demo or interop
-#                           run. It says it is not the full run.
+#   tools/test.sh --quick   the inner loop: the MLS, node, relay, FROST and UI tests (the browser test only with
+#                           chromium) without the process-killing, cluster and fuzz tests, and the vectors; no CLI,
+#                           end-to-end, demo, published-executable or interop run. It says it is not the full run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -38,9 +38,6 @@ internal sealed partial class NodeSession : IAsyncDisposable
 
     public EventHub Events { get; }
 
-    /// <summary>The node's home directory.</summary>
-    public string Home => _options.Home;
-
     /// <summary>Why the vault is locked: <c>start</c>, <c>locked</c> (by the user), <c>idle</c> or <c>vault_destroyed</c>; null while unlocked.</summary>
     public string? LockReason { get; private set; } = "start";
 
@@ -90,6 +87,11 @@ internal sealed partial class NodeSession : IAsyncDisposable
             _node = null;
             Invitation = null;
             LockReason = reason;
+            if (reason == "vault_destroyed")
+            {
+                // Files that waited in the outbox are plain copies under the home: they go with the vault.
+                DeleteUploads();
+            }
         }
         finally
         {
@@ -126,6 +128,24 @@ internal sealed partial class NodeSession : IAsyncDisposable
 
     /// <summary>Runs one operation that needs no waiting on the network.</summary>
     public Task<T> Run<T>(Func<CourierNode, T> operation) => RunAsync((node, _) => Task.FromResult(operation(node)));
+
+    /// <summary>Where files being sent from the page are kept until they have left (<see cref="UiApi"/>).</summary>
+    public string Uploads => Path.Combine(_options.Home, "ui-uploads");
+
+    private void DeleteUploads()
+    {
+        try
+        {
+            if (Directory.Exists(Uploads))
+            {
+                Directory.Delete(Uploads, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Events.Publish("notice", new { text = "Files that waited to be sent could not all be deleted from the home's ui-uploads folder: delete it by hand." });
+        }
+    }
 
     private void Touch() => Interlocked.Exchange(ref _lastActivity, _options.Node.Time.GetTimestamp());
 

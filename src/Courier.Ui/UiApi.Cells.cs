@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Courier.Ui;
 
-/// <summary>The UI's JSON API, part two: layers, cells, messages, files, the inbox and the outbox.</summary>
+/// <summary>The UI's JSON API, part two: layers, cells, messages, files, and the inbox.</summary>
 internal static partial class UiApi
 {
     private sealed record LayerRequest(string? Name, string? Relay);
@@ -53,7 +53,6 @@ internal static partial class UiApi
             return Results.File(content.ToArray(), "application/octet-stream", Path.GetFileName(name));
         }));
         app.MapGet("/api/inbox", (bool? all) => session.Run(node => node.Inbox(unreadOnly: all != true).Select(MessageView.Of).ToList()));
-        app.MapGet("/api/outbox", () => session.Run(node => node.Outbox));
     }
 
     /// <summary>
@@ -74,7 +73,7 @@ internal static partial class UiApi
             throw new UiLockedException(session.LockReason ?? "locked");
         }
 
-        var directory = Path.Combine(session.Home, "ui-uploads", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
+        var directory = Path.Combine(session.Uploads, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, name);
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);

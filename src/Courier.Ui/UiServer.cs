@@ -20,6 +20,9 @@ namespace Courier.Ui;
 /// </summary>
 public sealed class UiServer : IAsyncDisposable
 {
+    /// <summary>The largest file the page can send: 256 MiB.</summary>
+    public const long MaxUpload = 256L * 1024 * 1024;
+
     private readonly WebApplication _app;
     private readonly NodeSession _session;
     private readonly EventHub _events;
@@ -58,6 +61,8 @@ public sealed class UiServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            // A file to send comes as one request body.
+            k.Limits.MaxRequestBodySize = MaxUpload;
             k.Listen(options.Listen);
         });
         var app = builder.Build();

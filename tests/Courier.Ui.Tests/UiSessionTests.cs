@@ -51,13 +51,17 @@ public sealed class UiSessionTests
     }
 
     [Fact]
-    public async Task Courier_panic_locks_the_UI()
+    public async Task Courier_panic_locks_the_UI_and_deletes_files_waiting_to_be_sent()
     {
         await using var member = await UiMember.StartAsync(_relay);
         using var client = await member.LoggedInClientAsync();
         (await client.PostAsJsonAsync("/api/unlock", new { passphrase = TestNodes.Passphrase })).EnsureSuccessStatusCode();
+        // A file that waited in the outbox (the relay was out of reach) is a plain copy under the home.
+        var waiting = Directory.CreateDirectory(Path.Combine(member.Home.Path, "ui-uploads", "0011223344556677"));
+        await File.WriteAllTextAsync(Path.Combine(waiting.FullName, "plan.txt"), "the bath-house at dawn");
         Assert.True(CourierNode.Panic(member.Home.Path));
         await WaitForAsync(client, "vault_destroyed", TimeSpan.FromSeconds(5));
+        Assert.False(Directory.Exists(Path.Combine(member.Home.Path, "ui-uploads")));
         using var again = await client.PostAsJsonAsync("/api/unlock", new { passphrase = TestNodes.Passphrase });
         Assert.Equal("vault_not_found", (await Json(again)).GetProperty("error").GetString());
     }
