@@ -4,9 +4,9 @@
 # test project and the official MLS test vectors, and ends with "N passed, N failed, N skipped".
 #
 #   tools/test.sh           the full run (CI, .ci/run): every test, the vectors, the demo, the interop run
-#   tools/test.sh --quick   the inner loop: the MLS, node, relay and FROST tests without the process-killing,
-#                           cluster and fuzz tests, and the vectors; no CLI, end-to-end, demo or interop
-#                           run. It says it is not the full run.
+#   tools/test.sh --quick   the inner loop: the MLS, node, relay, FROST and UI tests (the browser test only with
+#                           chromium) without the process-killing, cluster and fuzz tests, and the vectors; no CLI,
+#                           end-to-end, demo, published-executable or interop run. It says it is not the full run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +57,21 @@ if ! command -v pngcheck >/dev/null; then
   command -v pngcheck >/dev/null || { echo "error: pngcheck is missing and could not be installed (run as root or with sudo, or install the Debian package pngcheck)" >&2; exit 2; }
 fi
 
+# The UI's browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing chromium (Debian package)"
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+  elif command -v sudo >/dev/null; then
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+  fi
+  # In the full run the browser tests are never skipped (COURIER_CHROMIUM_REQUIRED below); the quick mode skips them and says so.
+  if [ ! -x /usr/bin/chromium ] && [ "$quick" -eq 0 ]; then
+    echo "error: chromium is missing and could not be installed (run as root or with sudo, or install the Debian package chromium)" >&2; exit 2
+  fi
+fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
 log=$(mktemp)
 interop_log=$(mktemp)
 findings_log=$(mktemp)
@@ -97,9 +112,17 @@ dotnet publish src/Courier.Cli -c Release --no-build --nologo -v q -o "$ready_to
 export COURIER_CLI_DLL="$PWD/$ready_to_run/courier.dll"
 
 status=0
+# The self-contained executable a person installs (tools/publish.sh); a test runs it with no dotnet on PATH.
+if [ "$quick" -eq 0 ]; then
+  step "courier published as one self-contained executable (tools/publish.sh)"
+  tools/publish.sh dist/linux-x64 || status=$?
+  export COURIER_PUBLISHED="$PWD/dist/linux-x64/courier"
+fi
+
 if [ "$quick" -eq 1 ]; then
-  step "quick: MLS, mix, node, relay and FROST tests (no crash, cluster or fuzz tests)"
-  for project in Courier.Mls.Tests Courier.Mix.Tests Courier.Node.Tests Courier.Relay.Tests Courier.Frost.Tests; do
+  step "quick: MLS, mix, node, relay, FROST and UI tests (no crash, cluster or fuzz tests)"
+  [ -x /usr/bin/chromium ] || echo "quick mode: the UI's browser tests are skipped: /usr/bin/chromium is missing (apt-get install chromium)"
+  for project in Courier.Mls.Tests Courier.Mix.Tests Courier.Node.Tests Courier.Relay.Tests Courier.Frost.Tests Courier.Ui.Tests; do
     dotnet test "tests/$project" -c Release --no-build --nologo \
       --filter "FullyQualifiedName!~CrashTests&FullyQualifiedName!~ClusterTests&FullyQualifiedName!~FuzzTests" 2>&1 | tee -a "$log" || status=$?
   done
@@ -110,7 +133,7 @@ else
     echo "error: interop/frost-noble's npm package could not be installed (npm ci)" >&2
     status=1
   fi
-  export COURIER_FROST_NOBLE_REQUIRED=1
+  export COURIER_FROST_NOBLE_REQUIRED=1 COURIER_CHROMIUM_REQUIRED=1
   dotnet test Courier.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
 fi
 

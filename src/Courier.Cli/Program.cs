@@ -27,6 +27,7 @@ root.Subcommands.Add(BundleCommand.Create());
 root.Subcommands.Add(CoverCommand.Create());
 root.Subcommands.Add(BulletinCommand.Create());
 root.Subcommands.Add(RelayCommand.Create());
+root.Subcommands.Add(UiCommand.Create());
 // Exit codes: 0 success, 1 the operation failed, 2 the command was called wrongly (README).
 var parse = root.Parse(args);
 var code = await parse.InvokeAsync().ConfigureAwait(false);

@@ -410,6 +410,10 @@ public sealed class CourierNode : IDisposable
     /// <summary>Writes a received file to <paramref name="path"/> (which must not exist yet).</summary>
     public void SaveFile(string messageId, string path) => _inbox.SaveFile(messageId, path);
 
+    /// <summary>Copies a received file into <paramref name="output"/>, writing nothing to disk; returns the file's name as its sender gave it.</summary>
+    /// <exception cref="UnknownMessageException">No message has that id.</exception>
+    public string CopyFile(string messageId, Stream output) => _inbox.CopyFile(messageId, output);
+
     /// <summary>Re-wraps the vault key under a new passphrase and, optionally, stronger Argon2id parameters.</summary>
     /// <exception cref="WrongPassphraseException">The current passphrase is wrong; nothing was changed.</exception>
     public void ChangePassphrase(ReadOnlySpan<char> current, ReadOnlySpan<char> next, VaultKdfParameters? kdf = null)

@@ -25,11 +25,7 @@ internal sealed class InboxService(NodeContext node)
     /// <summary>Writes a received file to <paramref name="path"/>, which must not exist yet.</summary>
     public void SaveFile(string messageId, string path)
     {
-        var message = node.Inbox.Find(messageId);
-        if (message.FileName is null)
-        {
-            throw new ArgumentException("That message is a text, not a file.", nameof(messageId));
-        }
+        var message = FindFile(messageId);
 
         using var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
         try
@@ -51,5 +47,23 @@ internal sealed class InboxService(NodeContext node)
             File.Delete(path);
             throw;
         }
+    }
+
+    /// <summary>Copies a received file into <paramref name="output"/> (the UI's download: nothing is written to disk); returns its name.</summary>
+    public string CopyFile(string messageId, Stream output)
+    {
+        var message = FindFile(messageId);
+        foreach (var chunk in node.Inbox.FileChunks(message))
+        {
+            output.Write(chunk.Data);
+        }
+
+        return message.FileName!;
+    }
+
+    private InboxRecord FindFile(string messageId)
+    {
+        var message = node.Inbox.Find(messageId);
+        return message.FileName is null ? throw new ArgumentException("That message is a text, not a file.", nameof(messageId)) : message;
     }
 }

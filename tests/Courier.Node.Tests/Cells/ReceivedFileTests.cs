@@ -39,6 +39,11 @@ public class ReceivedFileTests
         Assert.Equal(content, await File.ReadAllBytesAsync(saved));
         Assert.Throws<IOException>(() => b.SaveFile(file.Id, saved));
         Assert.Equal(content, await File.ReadAllBytesAsync(saved));
+
+        // The UI's download: the same bytes, straight from the vault.
+        using var copy = new MemoryStream();
+        Assert.Equal("plans.bin", b.CopyFile(file.Id, copy));
+        Assert.Equal(content, copy.ToArray());
     }
 
     [Fact]
