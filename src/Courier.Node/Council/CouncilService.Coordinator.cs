@@ -141,7 +141,7 @@ internal sealed partial class CouncilService
         var file = bulletin.ToFile();
         using (var transaction = node.Vault.Begin())
         {
-            transaction.PutWiped(VaultCollection.SigningContent, state.ContentId, file);
+            transaction.PutWiped(VaultCollection.SigningContent, state.ContentId, (byte[])file.Clone());
             transaction.PutWiped(VaultCollection.SigningRequest, state.Id, (state with { Status = SigningStatus.Completed, BulletinId = bulletin.Id }).Encode());
             transaction.Commit();
         }

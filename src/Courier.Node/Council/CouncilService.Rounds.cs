@@ -32,10 +32,15 @@ internal sealed partial class CouncilService
             default:
                 using (var transaction = node.Vault.Begin())
                 {
-                    // Done: whatever nonces this member still holds for the request will never be used.
+                    // Done: whatever nonces this member still holds for the request will never be used, nor will it be approved.
                     foreach (var nonce in Nonces().Where(n => n.Of(message.Authority, message.Request)))
                     {
                         transaction.Delete(nonce.Id);
+                    }
+
+                    foreach (var pending in Pending().Where(p => p.Message.Request.AsSpan().SequenceEqual(message.Request)))
+                    {
+                        transaction.Delete(pending.Record.Id);
                     }
 
                     transaction.Delete(record.Id);
@@ -50,6 +55,13 @@ internal sealed partial class CouncilService
     private async Task<bool> AnswerRequestAsync(ReceivedCouncilMessage record, CouncilMessage message, HeldAuthority held, List<string> notices, CancellationToken cancellationToken)
     {
         var refusal = Refusal(held, message.Payload);
+        if (refusal is null && BulletinHeader.Decode(message.Payload).Sequence is var requested && requested > held.SeenSequence)
+        {
+            // The next request of this member takes a number above every one asked for in the council.
+            held = held with { SeenSequence = requested };
+            Put(held);
+        }
+
         var approvedBefore = refusal is null && held.LastHeader.Length > 0 && CryptographicOperations.FixedTimeEquals(held.LastHeader, SHA256.HashData(message.Payload));
         var mine = Nonces().Where(n => n.Of(message.Authority, message.Request)).ToList();
         if (refusal is not null || !approvedBefore || mine.Any(n => n.Round >= message.Round))
@@ -61,10 +73,10 @@ internal sealed partial class CouncilService
             }
             else if (!approvedBefore)
             {
-                // Waits for `courier authority approve`; an older round of the same request is dropped.
-                foreach (var older in Pending().Where(p => p.Record.Id != record.Id && p.Message.Request.AsSpan().SequenceEqual(message.Request)))
+                // Waits for `courier authority approve`; of two rounds of one request, only the later waits.
+                foreach (var other in Pending().Where(p => !p.Record.Id.AsSpan().SequenceEqual(record.Id) && p.Message.Request.AsSpan().SequenceEqual(message.Request)))
                 {
-                    Delete(older.Record);
+                    Delete(other.Message.Round < message.Round ? other.Record : record);
                 }
             }
             else

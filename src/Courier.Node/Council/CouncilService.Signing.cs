@@ -36,7 +36,7 @@ internal sealed partial class CouncilService
             throw new CouncilRefusedException($"A bulletin expires after it is issued, holds at most {BulletinHeader.MaxContentLength} bytes and has a title of at most {BulletinHeader.MaxTitleBytes} bytes; nothing was sent.");
         }
 
-        var header = Bulletin.Describe(key, Math.Max(latest, held.LastSequence) + 1, now, expiresAt, BulletinKind.Document, [WholeAudience(key)], title, content.Span).Encode();
+        var header = Bulletin.Describe(key, Math.Max(latest, Math.Max(held.LastSequence, held.SeenSequence)) + 1, now, expiresAt, BulletinKind.Document, [WholeAudience(key)], title, content.Span).Encode();
         var request = Vault.NewId();
         var contentId = Vault.NewId();
         using var transaction = node.Vault.Begin();

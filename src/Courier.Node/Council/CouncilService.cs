@@ -55,12 +55,11 @@ internal sealed partial class CouncilService(NodeContext node, Bulletins.Bulleti
             var dealt = TrustedDealer.Generate(threshold, count);
             var publicKeys = dealt.PublicKeys.Serialize();
             var notices = new List<string>();
+            var own = dealt.Shares[0].Serialize();
             try
             {
-                var own = dealt.Shares[0].Serialize();
-                var held = new HeldAuthority(Vault.NewId(), name, cellRecord.Id, own, publicKeys, 0, [], [], node.Now);
+                var held = new HeldAuthority(Vault.NewId(), name, cellRecord.Id, own, publicKeys, 0, 0, [], [], node.Now);
                 Put(held);
-                CryptographicOperations.ZeroMemory(own);
                 for (var i = 0; i < contacts.Count; i++)
                 {
                     var key = dealt.Shares[i + 1].Serialize();
@@ -84,6 +83,7 @@ internal sealed partial class CouncilService(NodeContext node, Bulletins.Bulleti
             finally
             {
                 // The dealer keeps no more than its own share: every other share, and so the key, is wiped.
+                CryptographicOperations.ZeroMemory(own);
                 foreach (var share in dealt.Shares)
                 {
                     share.Dispose();
@@ -131,7 +131,7 @@ internal sealed partial class CouncilService(NodeContext node, Bulletins.Bulleti
                     name = $"{message.Name} ({n})";
                 }
 
-                held = new HeldAuthority(Vault.NewId(), name, cell.Id, message.KeyPackage, message.PublicKeyPackage, 0, [], contact.Id, node.Now);
+                held = new HeldAuthority(Vault.NewId(), name, cell.Id, message.KeyPackage, message.PublicKeyPackage, 0, 0, [], contact.Id, node.Now);
             }
         }
 

@@ -6,11 +6,11 @@ namespace Courier.Node.Council;
 /// <summary>
 /// An authority this node holds a share of (collection <see cref="Storage.VaultCollection.AuthorityShare"/>):
 /// <c>u8 version = 1 | name | council cell id (16, this node's) | key package (secret) | public key package
-/// | u64 last sequence approved | SHA-256 of the last header approved (32, or empty) | dealer's contact id (empty: this node dealt) | i64 received at</c>.
+/// | u64 last sequence approved | u64 highest sequence requested in the council | SHA-256 of the last header approved (32, or empty) | dealer's contact id (empty: this node dealt) | i64 received at</c>.
 /// The last approved header is what this member consents to sign again in a later round; a
 /// different header with a number not above it is refused (no two bulletins with one number).
 /// </summary>
-internal sealed record HeldAuthority(byte[] Id, string Name, byte[] CellId, byte[] KeyPackage, byte[] PublicKeyPackage, ulong LastSequence, byte[] LastHeader, byte[] Dealer, long ReceivedAt)
+internal sealed record HeldAuthority(byte[] Id, string Name, byte[] CellId, byte[] KeyPackage, byte[] PublicKeyPackage, ulong LastSequence, ulong SeenSequence, byte[] LastHeader, byte[] Dealer, long ReceivedAt)
 {
     private const byte Version = 1;
 
@@ -20,7 +20,7 @@ internal sealed record HeldAuthority(byte[] Id, string Name, byte[] CellId, byte
     public byte[] Encode()
     {
         using var writer = new RecordWriter(KeyPackage.Length + PublicKeyPackage.Length + 512);
-        return writer.U8(Version).Text(Name).Fixed(CellId).Opaque(KeyPackage).Opaque(PublicKeyPackage).U64(LastSequence).Opaque(LastHeader).Opaque(Dealer).I64(ReceivedAt).ToArray();
+        return writer.U8(Version).Text(Name).Fixed(CellId).Opaque(KeyPackage).Opaque(PublicKeyPackage).U64(LastSequence).U64(SeenSequence).Opaque(LastHeader).Opaque(Dealer).I64(ReceivedAt).ToArray();
     }
 
     /// <exception cref="MalformedRecordException">Not a held authority.</exception>
@@ -33,7 +33,7 @@ internal sealed record HeldAuthority(byte[] Id, string Name, byte[] CellId, byte
         }
 
         var held = new HeldAuthority(id, reader.Text(Bulletins.BulletinHeader.MaxTitleBytes), reader.Fixed(Storage.Vault.IdSize).ToArray(), reader.Opaque(1024), reader.Opaque(64 * 1024),
-            reader.U64(), reader.Opaque(32), reader.Opaque(Storage.Vault.IdSize), reader.I64());
+            reader.U64(), reader.U64(), reader.Opaque(32), reader.Opaque(Storage.Vault.IdSize), reader.I64());
         reader.EnsureEnd();
         return held;
     }
