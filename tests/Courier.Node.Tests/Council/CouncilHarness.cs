@@ -10,17 +10,23 @@ internal static class CouncilHarness
 {
     public static readonly DateTimeOffset Expiry = DateTimeOffset.UtcNow.AddDays(7);
 
-    /// <summary>Starik deals "Centre", 3 of 5; every member syncs and holds its share. Index 0 is Starik.</summary>
-    public static async Task<List<CourierNode>> CouncilAsync(TestNodes nodes, int threshold = 3)
+    /// <summary>
+    /// Starik deals "Centre", 3 of 5; every member syncs and holds its share. Index 0 is Starik. With
+    /// <paramref name="relay"/> (a real relay process), the nodes use it over HTTP instead of the test's in-memory relay.
+    /// </summary>
+    public static async Task<List<CourierNode>> CouncilAsync(TestNodes nodes, Uri? relay = null)
     {
-        var founder = nodes.Create();
-        var members = Enumerable.Range(0, 4).Select(_ => nodes.Create()).ToList();
+        var real = relay is not null;
+        NodeOptions? Options() => real ? new NodeOptions { Kdf = TempHome.FastKdf } : null;
+        relay ??= nodes.RelayUri;
+        var founder = nodes.Create(Options());
+        var members = Enumerable.Range(0, 4).Select(_ => nodes.Create(Options())).ToList();
         for (var i = 0; i < members.Count; i++)
         {
-            await nodes.ConnectAsync(founder, members[i], inviterName: "Starik", acceptorName: $"R{i + 1}");
+            await TestNodes.ContactAsync(relay, founder, members[i], $"R{i + 1}");
         }
 
-        founder.CreateLayer("north", [nodes.RelayUri]);
+        founder.CreateLayer("north", [relay]);
         await founder.CreateCellAsync("council");
         await founder.AddToCellAsync("council", ["R1", "R2", "R3", "R4"]);
         foreach (var member in members)
@@ -28,9 +34,9 @@ internal static class CouncilHarness
             Assert.Equal(["council"], (await member.SyncAsync()).Contacts.JoinedCells);
         }
 
-        var (authority, notices) = await founder.CreateAuthorityAsync("Centre", "council", threshold, ["R1", "R2", "R3", "R4"]);
+        var (authority, notices) = await founder.CreateAuthorityAsync("Centre", "council", 3, ["R1", "R2", "R3", "R4"]);
         Assert.Empty(notices);
-        Assert.Equal((threshold, 5, 1), (authority.Threshold, authority.Count, authority.Number));
+        Assert.Equal((3, 5, 1), (authority.Threshold, authority.Count, authority.Number));
         foreach (var member in members)
         {
             Assert.Empty((await member.SyncAsync()).Contacts.Rejected);

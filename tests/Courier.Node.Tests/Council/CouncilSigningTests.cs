@@ -6,15 +6,21 @@ namespace Courier.Node.Tests.Council;
 
 /// <summary>
 /// A council of 5, threshold 3, signing bulletins over its cell (issue 15, must-hold 3; docs/bulletins.md,
-/// "The signing protocol"): any three sign, two cannot, a bad signature share is named and its sender excluded.
+/// "The signing protocol"): any three sign (over a real relay process), two cannot, a bad signature share
+/// is named and its sender excluded.
 /// </summary>
-public sealed class CouncilSigningTests
+public sealed class CouncilSigningTests : IDisposable
 {
+    private readonly string _data = Directory.CreateTempSubdirectory("courier-council-").FullName;
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
     [Fact]
-    public async Task Any_three_of_five_sign_bulletins_that_verify_as_plain_Ed25519_under_the_one_key()
+    public async Task Any_three_of_five_sign_bulletins_over_a_real_relay_that_verify_as_plain_Ed25519_under_the_one_key()
     {
+        using var relay = await RelayProcess.StartAsync("--listen", $"127.0.0.1:{RelayProcess.FreePort()}", "--data", _data);
         using var nodes = new TestNodes();
-        var council = await CouncilHarness.CouncilAsync(nodes);
+        var council = await CouncilHarness.CouncilAsync(nodes, relay.Address);
         var key = council[0].CouncilAuthorities.Single().Key;
         Assert.All(council, n => Assert.Equal(key, n.CouncilAuthorities.Single().Key));
         Assert.Equal([1, 2, 3, 4, 5], council.Select(n => n.CouncilAuthorities.Single().Number).Order());
