@@ -65,7 +65,7 @@ public sealed class CouncilNonceTests
     }
 
     [Fact]
-    public async Task A_member_refuses_a_second_bulletin_with_a_number_it_approved_and_each_vault_holds_only_its_own_share()
+    public async Task Each_vault_holds_only_its_own_share_the_exposure_report_lists_it_and_a_second_bulletin_with_an_approved_number_is_refused()
     {
         using var nodes = new TestNodes();
         var council = await CouncilHarness.CouncilAsync(nodes);
@@ -78,6 +78,14 @@ public sealed class CouncilNonceTests
         {
             var secret = share.Serialize().AsSpan(2 + 32, 32).ToArray();
             Assert.All(dealerPlaintexts, p => Assert.True(p.AsSpan().IndexOf(secret) < 0));
+        }
+
+        // The exposure report lists the share held, never the share itself.
+        var key = council[0].CouncilAuthorities.Single().Key;
+        foreach (var node in council)
+        {
+            var number = node.CouncilAuthorities.Single().Number;
+            Assert.Equal([$"Centre (key {key}): share {number} of 5, 3 sign, council cell council"], node.ReportExposure().Bulletins.Shares);
         }
 
         // Two members ask for number 1 at once: a member who approved the first refuses the second.
