@@ -78,14 +78,15 @@ internal sealed record ReceivedCouncilMessage(byte[] Id, byte[] CellId, string S
 /// <summary>
 /// This member's round-one nonces for one round of one request (collection <see cref="Storage.VaultCollection.SigningNonce"/>),
 /// stored before its commitments leave and deleted before its signature share does:
-/// <c>u8 1 | authority key (32) | request id (16) | u32 round | SHA-256 of the message (32) | nonces (secret)</c>.
+/// <c>u8 1 | authority key (32) | request id (16) | u32 round | SHA-256 of the message (32) | requester's code name | nonces (secret)</c>.
+/// Only the requester's package is signed with them.
 /// </summary>
-internal sealed record StoredNonce(byte[] Id, byte[] Authority, byte[] Request, int Round, byte[] MessageHash, byte[] Nonces)
+internal sealed record StoredNonce(byte[] Id, byte[] Authority, byte[] Request, int Round, byte[] MessageHash, string Requester, byte[] Nonces)
 {
     public byte[] Encode()
     {
-        using var writer = new RecordWriter(Nonces.Length + 128);
-        return writer.U8(1).Fixed(Authority).Fixed(Request).U32((uint)Round).Fixed(MessageHash).Opaque(Nonces).ToArray();
+        using var writer = new RecordWriter(Nonces.Length + 256);
+        return writer.U8(1).Fixed(Authority).Fixed(Request).U32((uint)Round).Fixed(MessageHash).Text(Requester).Opaque(Nonces).ToArray();
     }
 
     /// <exception cref="MalformedRecordException">Not stored nonces.</exception>
@@ -97,7 +98,7 @@ internal sealed record StoredNonce(byte[] Id, byte[] Authority, byte[] Request, 
             throw reader.Error("its version is unknown");
         }
 
-        var stored = new StoredNonce(id, reader.Fixed(32).ToArray(), reader.Fixed(CouncilMessage.RequestIdLength).ToArray(), checked((int)reader.U32()), reader.Fixed(32).ToArray(), reader.Opaque(1024));
+        var stored = new StoredNonce(id, reader.Fixed(32).ToArray(), reader.Fixed(CouncilMessage.RequestIdLength).ToArray(), checked((int)reader.U32()), reader.Fixed(32).ToArray(), reader.Text(Cells.CellRecord.MaxCodeNameBytes), reader.Opaque(1024));
         reader.EnsureEnd();
         return stored;
     }

@@ -86,7 +86,7 @@ internal sealed partial class CouncilService
         var round = state.Round + 1;
         using (var transaction = node.Vault.Begin())
         {
-            var (_, commitments) = Approve(transaction, held, state.Request, round, state.Header);
+            var (_, commitments) = Approve(transaction, held, state.Request, round, state.Header, cell.CodeName);
             state = state with { Round = round, Status = SigningStatus.Collecting, Commitments = [(cell.CodeName, commitments)], Package = [], Shares = [], Excluded = [.. state.Excluded, .. culprits] };
             transaction.PutWiped(VaultCollection.SigningRequest, state.Id, state.Encode());
             transaction.Commit();

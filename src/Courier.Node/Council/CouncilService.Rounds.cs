@@ -99,7 +99,7 @@ internal sealed partial class CouncilService
         {
             // A new round: the older round's nonces of this request are never used now.
             mine.ForEach(n => transaction.Delete(n.Id));
-            (_, commitments) = Approve(transaction, held, message.Request, message.Round, message.Payload);
+            (_, commitments) = Approve(transaction, held, message.Request, message.Round, message.Payload, record.Sender);
             transaction.Delete(record.Id);
             transaction.Commit();
         }
@@ -115,6 +115,14 @@ internal sealed partial class CouncilService
     private async Task<bool> SignAsync(ReceivedCouncilMessage record, CouncilMessage message, HeldAuthority held, List<string> notices, CancellationToken cancellationToken)
     {
         var stored = Nonces().FirstOrDefault(n => n.Of(message.Authority, message.Request) && n.Round == message.Round);
+        if (stored is not null && stored.Requester != record.Sender)
+        {
+            // Only the member who asked chooses the signers: another's package would spend the nonce.
+            notices.Add($"\"{record.Sender}\" sent a signing package for a request of \"{stored.Requester}\" (authority \"{held.Name}\"); it was ignored.");
+            Delete(record);
+            return false;
+        }
+
         SigningPackage? package = null;
         try
         {
@@ -196,7 +204,7 @@ internal sealed partial class CouncilService
             {
                 state = state with { Commitments = [.. state.Commitments, (record.Sender, message.Payload)] };
             }
-            else if (message.Type == CouncilMessageType.Share && state.Status == SigningStatus.Signing && state.Shares.All(s => s.Sender != record.Sender))
+            else if (message.Type == CouncilMessageType.Share && state.Status == SigningStatus.Signing && state.Commitments.Any(c => c.Sender == record.Sender) && state.Shares.All(s => s.Sender != record.Sender))
             {
                 state = state with { Shares = [.. state.Shares, (record.Sender, message.Payload)] };
             }

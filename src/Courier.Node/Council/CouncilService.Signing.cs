@@ -41,7 +41,7 @@ internal sealed partial class CouncilService
         var contentId = Vault.NewId();
         using var transaction = node.Vault.Begin();
         transaction.PutWiped(VaultCollection.SigningContent, contentId, content.ToArray());
-        var (approved, commitments) = Approve(transaction, held, request, 1, header);
+        var (approved, commitments) = Approve(transaction, held, request, 1, header, cell.CodeName);
         var state = new SigningState(Vault.NewId(), request, key, cell.Id, 1, SigningStatus.Collecting, header, contentId, [(cell.CodeName, commitments)], [], [], [], string.Empty, node.Now);
         transaction.PutWiped(VaultCollection.SigningRequest, state.Id, state.Encode());
         transaction.Commit();
@@ -69,7 +69,7 @@ internal sealed partial class CouncilService
         byte[] commitments;
         using (var transaction = node.Vault.Begin())
         {
-            (_, commitments) = Approve(transaction, held, message.Request, message.Round, message.Payload);
+            (_, commitments) = Approve(transaction, held, message.Request, message.Round, message.Payload, record.Sender);
             transaction.Delete(record.Id);
             transaction.Commit();
         }
@@ -120,13 +120,13 @@ internal sealed partial class CouncilService
         }
     }
 
-    /// <summary>This member's consent to <paramref name="header"/> and its round-one nonces, in the caller's transaction: stored before the commitments leave.</summary>
-    private (HeldAuthority Held, byte[] Commitments) Approve(VaultTransaction transaction, HeldAuthority held, byte[] request, int round, byte[] header)
+    /// <summary>This member's consent to <paramref name="header"/> and its round-one nonces for <paramref name="requester"/>'s package, in the caller's transaction: stored before the commitments leave.</summary>
+    private (HeldAuthority Held, byte[] Commitments) Approve(VaultTransaction transaction, HeldAuthority held, byte[] request, int round, byte[] header, string requester)
     {
         using var key = KeyPackage.Deserialize(held.KeyPackage);
         using var nonces = Signing.Commit(key);
         var serialized = nonces.Serialize();
-        var stored = new StoredNonce(Vault.NewId(), held.GroupKey, request, round, SHA256.HashData(Bulletin.SigningInput(BulletinHeader.Decode(header))), serialized);
+        var stored = new StoredNonce(Vault.NewId(), held.GroupKey, request, round, SHA256.HashData(Bulletin.SigningInput(BulletinHeader.Decode(header))), requester, serialized);
         transaction.PutWiped(VaultCollection.SigningNonce, stored.Id, stored.Encode());
         CryptographicOperations.ZeroMemory(serialized);
         var approved = held with { LastSequence = BulletinHeader.Decode(header).Sequence, LastHeader = SHA256.HashData(header) };

@@ -27,6 +27,18 @@ public sealed class CouncilNonceTests
         // Committed: the nonce is in the vault before the commitment left. The node goes down.
         var stored = Assert.Single(council[1].Vault.ReadAll(VaultCollection.SigningNonce, StoredNonce.Decode));
         var committed = SigningNonces.Deserialize(stored.Nonces).Commitments;
+        // Another member's package for that request (it is not the requester) does not spend the nonce.
+        var intruder = council[3];
+        using var intruderKey = KeyPackage.Deserialize(Assert.Single(intruder.Vault.ReadAll(VaultCollection.AuthorityShare, HeldAuthority.Decode)).KeyPackage);
+        using var intruderNonces = Signing.Commit(intruderKey);
+        var authorityKey = Convert.FromHexString(coordinator.CouncilAuthorities.Single().Key);
+        var header = Assert.Single(coordinator.Vault.ReadAll(VaultCollection.SigningRequest, SigningState.Decode)).Header;
+        var forged = new SigningPackage([committed, intruderNonces.Commitments], Courier.Node.Bulletins.Bulletin.SigningInput(Courier.Node.Bulletins.BulletinHeader.Decode(header)));
+        Put(council[1], new CouncilMessage(CouncilMessageType.Package, authorityKey, Convert.FromHexString(request.Id), 1, forged.Serialize()), intruder.Describe("council").CodeName);
+        var ignored = await council[1].SyncAsync();
+        Assert.Contains(ignored.Notices, n => n.Contains("sent a signing package for a request of", StringComparison.Ordinal));
+        Assert.Equal(stored.Id, Assert.Single(council[1].Vault.ReadAll(VaultCollection.SigningNonce, StoredNonce.Decode)).Id);
+
         var home = council[1].Home;
         nodes.Close(council[1]);
         await coordinator.SyncAsync();
@@ -44,14 +56,7 @@ public sealed class CouncilNonceTests
         CouncilHarness.Verified(coordinator, coordinator.SigningRequests.Single());
 
         // The same package again (replayed into its vault as if read from the cell): no nonce, no second share.
-        var replay = new ReceivedCouncilMessage(Vault.NewId(), restarted.Vault.ReadAll(VaultCollection.AuthorityShare, HeldAuthority.Decode).Single().CellId, "Replayer", ulong.MaxValue,
-            new CouncilMessage(CouncilMessageType.Package, Convert.FromHexString(coordinator.CouncilAuthorities.Single().Key), Convert.FromHexString(request.Id), 1, package.Serialize()).Encode());
-        using (var transaction = restarted.Vault.Begin())
-        {
-            transaction.Put(VaultCollection.CouncilMessage, replay.Id, replay.Encode());
-            transaction.Commit();
-        }
-
+        Put(restarted, new CouncilMessage(CouncilMessageType.Package, authorityKey, Convert.FromHexString(request.Id), 1, package.Serialize()), coordinator.Describe("council").CodeName);
         posted = nodes.Relay.Observed.Count;
         var sync = await restarted.SyncAsync();
         Assert.Contains(sync.Notices, n => n.Contains("with nonces it no longer holds (already used, or never made): it did not sign again", StringComparison.Ordinal));
@@ -62,6 +67,16 @@ public sealed class CouncilNonceTests
         nodes.Close(restarted);
         using var again = nodes.Reopen(home);
         Assert.Empty(again.Vault.List(VaultCollection.SigningNonce));
+    }
+
+    /// <summary>Puts <paramref name="message"/> into <paramref name="node"/>'s vault as if its sync had read it from the council cell, sent by <paramref name="sender"/>.</summary>
+    private static void Put(CourierNode node, CouncilMessage message, string sender)
+    {
+        var cellId = node.Vault.ReadAll(VaultCollection.AuthorityShare, HeldAuthority.Decode).Single().CellId;
+        var received = new ReceivedCouncilMessage(Vault.NewId(), cellId, sender, ulong.MaxValue, message.Encode());
+        using var transaction = node.Vault.Begin();
+        transaction.Put(VaultCollection.CouncilMessage, received.Id, received.Encode());
+        transaction.Commit();
     }
 
     [Fact]
