@@ -23,6 +23,7 @@ foreach (var command in MessageCommands.Create())
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(ExposureCommand.Create());
 root.Subcommands.Add(ReserveCommand.Create());
+root.Subcommands.Add(AuthorityCommand.Create());
 root.Subcommands.Add(BundleCommand.Create());
 root.Subcommands.Add(CoverCommand.Create());
 root.Subcommands.Add(BulletinCommand.Create());

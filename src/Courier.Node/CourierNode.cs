@@ -34,6 +34,7 @@ public sealed class CourierNode : IDisposable
     private readonly Bulletins.BulletinStore _bulletins;
     private readonly Exposure.ExposureService _exposure;
     private readonly Reserve.ReserveService _reserves;
+    private readonly Council.CouncilService _council;
 
     private CourierNode(string home, Vault vault, NodeOptions options)
     {
@@ -48,7 +49,8 @@ public sealed class CourierNode : IDisposable
         _bulletins = new Bulletins.BulletinStore(_node.Vault, options.Time);
         _exposure = new Exposure.ExposureService(_node, _cells, _bulletins);
         _reserves = new Reserve.ReserveService(_node, _exposure, _cells);
-        _sync = new SyncService(_node, _contacts, _introductions, _cells, _reserves);
+        _council = new Council.CouncilService(_node, _bulletins);
+        _sync = new SyncService(_node, _contacts, _introductions, _cells, _reserves, _council);
         _bundles = new Bundles.BundleService(_node);
 
         // Disappearing messages: what expired while the node was closed goes before anything reads it.
@@ -400,6 +402,54 @@ public sealed class CourierNode : IDisposable
 
     /// <summary>The reserve shares this node holds (none of their secret), oldest first.</summary>
     public IReadOnlyList<Reserve.ReserveShareInfo> Reserves => _reserves.List();
+
+    /// <summary>
+    /// Creates an authority held by a council (docs/bulletins.md, "Councils"): a trusted dealer's FROST key
+    /// (RFC 9591 Appendix C), <paramref name="threshold"/> of n to sign, n being this node and
+    /// <paramref name="members"/> (contacts who are members of <paramref name="cell"/>, the council's cell where
+    /// the signing rounds run). This node keeps share 1, each member gets only its own share, sealed through
+    /// the pairwise channel with it; the whole key is wiped. This node follows the authority's bulletins.
+    /// Returns the authority and what the user should know (a share waiting in the pairwise outbox).
+    /// </summary>
+    /// <exception cref="CouncilRefusedException">Too few members, a threshold out of range, or this node left the cell; nothing was sent.</exception>
+    /// <exception cref="NameTakenException">This node holds a share of another authority of that name.</exception>
+    /// <exception cref="UnknownCellException">No such cell.</exception>
+    /// <exception cref="UnknownContactException">A member is not a contact.</exception>
+    public async Task<(Council.CouncilAuthority Authority, IReadOnlyList<string> Notices)> CreateAuthorityAsync(string name, string cell, int threshold, IReadOnlyList<string> members, CancellationToken cancellationToken = default)
+        => await _council.CreateAsync(name, cell, threshold, members, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The authorities this node holds a share of (none of their secret), oldest first.</summary>
+    public IReadOnlyList<Council.CouncilAuthority> CouncilAuthorities => _council.List();
+
+    /// <summary>
+    /// Asks the council of <paramref name="authority"/> to sign <paramref name="content"/> as its next bulletin
+    /// (docs/bulletins.md, "The signing protocol"): this node approves it, commits and posts the request to the
+    /// council's cell; members approve with <see cref="ApproveSigningAsync"/>, and syncs of this node and theirs
+    /// carry the two rounds. Once signed, the bulletin is among this node's <see cref="Bulletins"/>.
+    /// </summary>
+    /// <exception cref="UnknownAuthorityException">This node holds no share of that authority.</exception>
+    /// <exception cref="CouncilRefusedException">An expiry not in the future, a content or title too large, or this node left the council's cell; nothing was sent.</exception>
+    public Task<Council.SigningRequestInfo> PublishBulletinAsync(string authority, ReadOnlyMemory<byte> content, string title, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+        => _council.PublishAsync(authority, content, title, expiresAt, cancellationToken);
+
+    /// <summary>
+    /// Approves another council member's signing request (by id or a prefix of at least 8 hex digits): this
+    /// member consents to sign that bulletin header, stores its round-one nonces and posts its commitments;
+    /// its syncs then sign the package once (and commit again in a later round of the same request).
+    /// </summary>
+    /// <exception cref="UnknownAuthorityException">No request, or several, waiting for approval match.</exception>
+    /// <exception cref="CouncilRefusedException">This member approved a different bulletin of that number or a later one; nothing was sent.</exception>
+    public Task ApproveSigningAsync(string id, CancellationToken cancellationToken = default) => _council.ApproveAsync(id, cancellationToken);
+
+    /// <summary>The signing requests this node coordinates and those waiting for its approval.</summary>
+    public IReadOnlyList<Council.SigningRequestInfo> SigningRequests => _council.Requests();
+
+    /// <summary>The signed bulletin file of a completed request of this node, by request id or bulletin id (a prefix of at least 8 hex digits).</summary>
+    /// <exception cref="UnknownAuthorityException">None, or several, match.</exception>
+    public byte[] SignedBulletin(string id) => _council.SignedFile(id);
+
+    /// <summary>Tests only: changes this node's signature shares before they are posted (a council member that cheats).</summary>
+    internal Func<byte[], byte[]>? AlterSignatureShare { set => _council.AlterShare = value; }
 
     /// <summary>The messages received, oldest first; only the unread ones with <paramref name="unreadOnly"/>.</summary>
     public IReadOnlyList<InboxMessage> Inbox(bool unreadOnly = false) => _inbox.Inbox(unreadOnly);

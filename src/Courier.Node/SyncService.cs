@@ -10,7 +10,7 @@ namespace Courier.Node;
 /// Bringing a node up to date: Welcomes waiting to go out, every contact's pairwise drop
 /// (introductions, Welcomes, KeyPackages), pending introductions, and every cell's drop.
 /// </summary>
-internal sealed class SyncService(NodeContext node, ContactService contacts, IntroductionService introductions, CellService cells, Reserve.ReserveService reserves)
+internal sealed class SyncService(NodeContext node, ContactService contacts, IntroductionService introductions, CellService cells, Reserve.ReserveService reserves, Council.CouncilService council)
 {
     /// <summary>The contacts' drops and pending introductions of every relay; a relay's failure is thrown.</summary>
     public async Task<ReceiveResult> ReceiveAsync(List<string>? problems, CancellationToken cancellationToken)
@@ -95,6 +95,15 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
         }
 
         cells.RefuseUnknownReAdds(groupIds, notices);
+        try
+        {
+            await council.AdvanceAsync(notices, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NodeException e) when (e is RelayUnreachableException or RelayRejectedException or RelayMisbehavedException or CellBusyException or FellBehindException)
+        {
+            problems.Add($"Signing: {e.Message}");
+        }
+
         await cells.DeliverWelcomesAsync(problems, notices, cancellationToken).ConfigureAwait(false);
         return new SyncResult(received, removed, contactResult, problems) { Notices = [.. contactResult.Notices, .. notices] };
     }
@@ -152,6 +161,9 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
                     break;
                 case (PairwiseMessageType.ReserveShare, _, var body):
                     reserves.Receive(contact, body, rejected);
+                    break;
+                case (PairwiseMessageType.AuthorityShare, _, var body):
+                    await council.ReceiveAsync(contact, body, rejected).ConfigureAwait(false);
                     break;
                 default:
                     rejected.Add($"\"{contact.TheirCodeName}\" sent a message of a kind this node does not know; it was ignored.");

@@ -54,7 +54,7 @@ public sealed class ExposureCommandTests : CellCliTests
         }
 
         var text = (await Node("l", "exposure")).Out;
-        foreach (var section in new[] { "code names", "layers", "cells", "contacts", "liaison links", "bulletins (authorities followed; no node holds key shares yet): none", "message history" })
+        foreach (var section in new[] { "code names", "layers", "cells", "contacts", "liaison links", "bulletins (authorities followed; authority shares held): none", "message history" })
         {
             Assert.Contains(section, text, StringComparison.Ordinal);
         }

@@ -5,14 +5,14 @@ public class DependencyTests
     /// <summary>
     /// Cryptographic primitives come only from libsodium (NSec, and Courier.Sodium, the one binding for
     /// what NSec does not expose) and the BCL: besides those, Courier.Node references only Courier.Mls,
-    /// Courier.Mix (Sphinx packets, itself on the BCL and the binding), the relay's typed client, and
-    /// SQLite's ADO.NET provider, which stores ciphertext.
+    /// Courier.Mix (Sphinx packets, itself on the BCL and the binding), Courier.Frost (threshold
+    /// signatures, on the binding), the relay's typed client, and SQLite's ADO.NET provider, which stores ciphertext.
     /// </summary>
     [Fact]
-    public void Courier_Node_references_only_the_BCL_NSec_SQLite_Courier_Mls_Courier_Mix_and_the_relay_client()
+    public void Courier_Node_references_only_the_BCL_NSec_SQLite_Courier_Mls_Courier_Mix_Courier_Frost_and_the_relay_client()
     {
         var references = typeof(CourierNode).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
-        var others = references.Where(name => !(name is "NSec.Cryptography" or "Courier.Sodium" or "Microsoft.Data.Sqlite" or "Courier.Mls" or "Courier.Mix" or "Courier.Relay.Client" or "netstandard" || name.StartsWith("System", StringComparison.Ordinal))).ToList();
+        var others = references.Where(name => !(name is "NSec.Cryptography" or "Courier.Sodium" or "Microsoft.Data.Sqlite" or "Courier.Mls" or "Courier.Mix" or "Courier.Frost" or "Courier.Relay.Client" or "netstandard" || name.StartsWith("System", StringComparison.Ordinal))).ToList();
         Assert.Empty(others);
     }
 
@@ -68,6 +68,11 @@ public class DependencyTests
             "Courier.Node.Bundles.BundleExport",
             "Courier.Node.Bundles.BundleRecognizer",
             "Courier.Node.CourierNode",
+            "Courier.Node.Council.CouncilAuthority",
+            "Courier.Node.Council.SigningRequestInfo",
+            "Courier.Node.Council.SigningStatus",
+            "Courier.Node.CouncilRefusedException",
+            "Courier.Node.UnknownAuthorityException",
             "Courier.Node.Exposure.BulletinExposure",
             "Courier.Node.Exposure.CascadeCell",
             "Courier.Node.Exposure.CascadeLayer",

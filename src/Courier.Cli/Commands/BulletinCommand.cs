@@ -25,6 +25,7 @@ internal static class BulletinCommand
         bulletin.Subcommands.Add(Import());
         bulletin.Subcommands.Add(List());
         bulletin.Subcommands.Add(ReadCommand());
+        bulletin.Subcommands.Add(AuthorityCommand.Publish());
         return bulletin;
     }
 

@@ -106,7 +106,7 @@ internal static class ExposureCommand
             $"{l.Cell} ({l.Layer})",
             l.OtherCell is null ? "forwarded from another cell (unknown)" : $"{l.OtherMember} in {l.OtherCell} ({l.OtherLayer})",
         }));
-        Section("bulletins (authorities followed; no node holds key shares yet)", ["authorities", "shares"], report.Bulletins.Authorities.Count + report.Bulletins.Shares.Count == 0 ? [] : [[string.Join(", ", report.Bulletins.Authorities), string.Join(", ", report.Bulletins.Shares)]]);
+        Section("bulletins (authorities followed; authority shares held)", ["authorities", "shares"], report.Bulletins.Authorities.Count + report.Bulletins.Shares.Count == 0 ? [] : [[string.Join(", ", report.Bulletins.Authorities), string.Join(", ", report.Bulletins.Shares)]]);
         var history = report.History;
         Section("message history", ["cell", "texts", "files", "file bytes", "forwarded", "from", "to"], history.Cells.Select(c => new[]
         {

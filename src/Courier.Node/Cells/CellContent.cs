@@ -10,7 +10,8 @@ namespace Courier.Node.Cells;
 /// <c>leave notice: 0x04</c> (the sender leaves; the others remove it),
 /// <c>retention: 0x05 || u64 seconds || i64 set_at (Unix milliseconds)</c> (the cell's disappearing messages; 0 is off),
 /// <c>reserve activation: 0x06 || body</c> (a member's share or the new cell's Welcome, in a reserve cell: <see cref="Reserve.ActivationMessage"/>),
-/// <c>burn notice: 0x07 || u8 this_cell || u8 suspects || u8 renamed || (u16 length || utf8)*</c> (docs/cells.md, "Burning a cell").
+/// <c>burn notice: 0x07 || u8 this_cell || u8 suspects || u8 renamed || (u16 length || utf8)*</c> (docs/cells.md, "Burning a cell"),
+/// <c>council: 0x08 || body</c> (a step of a FROST signing in an authority's council cell: <see cref="Council.CouncilMessage"/>).
 /// </summary>
 public abstract record CellContent
 {
@@ -31,6 +32,7 @@ public abstract record CellContent
                 5 when bytes.Length == 17 => RetentionSetting.Decode(bytes[1..]),
                 BurnNotice.Tag => BurnNotice.Decode(bytes[1..]),
                 6 when bytes.Length > 1 => new ReserveActivationContent(bytes[1..].ToArray()),
+                8 when bytes.Length > 1 => new CouncilContent(bytes[1..].ToArray()),
                 _ => null,
             };
         }
@@ -150,4 +152,12 @@ internal sealed record ReserveActivationContent(byte[] Body) : CellContent
 {
     /// <inheritdoc/>
     public override byte[] ToBytes() => [6, .. Body];
+}
+
+/// <summary>A step of a council's signing (docs/bulletins.md, "The signing protocol"); kept apart from the inbox.</summary>
+/// <param name="Body">The <see cref="Council.CouncilMessage"/>, encoded.</param>
+internal sealed record CouncilContent(byte[] Body) : CellContent
+{
+    /// <inheritdoc/>
+    public override byte[] ToBytes() => [8, .. Body];
 }

@@ -54,6 +54,18 @@ internal sealed class InboxRepository(Vault vault, TimeProvider time)
 
             // Within a cell, the order its drops delivered: epoch, then position in the epoch's drop.
             var arrival = unchecked((long)((message.Epoch << 32) | ((ulong)message.Sequence & uint.MaxValue)));
+            if (content is CouncilContent council)
+            {
+                // What the council's signing reads (a forwarded one is ignored).
+                if (origin is null)
+                {
+                    var kept = new Council.ReceivedCouncilMessage(Vault.NewId(), cell.Id, message.Sender, (ulong)arrival, council.Body);
+                    transaction.PutWiped(VaultCollection.CouncilMessage, kept.Id, kept.Encode());
+                }
+
+                continue;
+            }
+
             InboxRecord? inbox = null;
             if (content is TextContent text)
             {

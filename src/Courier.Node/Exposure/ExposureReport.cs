@@ -13,7 +13,7 @@ namespace Courier.Node.Exposure;
 /// <param name="Contacts">The contacts, with who introduced whom.</param>
 /// <param name="PendingIntroductions">Introductions answered but not yet completed: the introducer and the person introduced.</param>
 /// <param name="Liaisons">Liaison links: this member's own cells in two layers, and senders seen forwarding from another cell.</param>
-/// <param name="Bulletins">Bulletin authorities and shares held (bulletins do not exist yet: always empty).</param>
+/// <param name="Bulletins">Bulletin authorities followed and authority shares held.</param>
 /// <param name="History">How much message history, over what time window.</param>
 public sealed record ExposureReport(
     IReadOnlyList<KnownCodeName> CodeNames,
@@ -53,11 +53,11 @@ public sealed record KnownIntroduction(string IntroducerName, string PeerName, s
 public sealed record LiaisonLink(string Member, bool Own, string Cell, string Layer, string? OtherMember, string? OtherCell, string? OtherLayer);
 
 /// <summary>
-/// Bulletin authorities and shares the vault holds (docs/bulletins.md). Nodes do not yet hold FROST
-/// key shares (council signing is not built), so <paramref name="Shares"/> is always empty.
+/// Bulletin authorities and shares the vault holds (docs/bulletins.md): whoever holds the unlocked
+/// device holds each share, one of the k needed to sign in the authority's name.
 /// </summary>
 /// <param name="Authorities">The bulletin authorities this node follows: name, key, bulletins held and the latest number.</param>
-/// <param name="Shares">The authority key shares this node holds.</param>
+/// <param name="Shares">The authority key shares this node holds: the authority, its key, the share's number, k of n and the council's cell.</param>
 public sealed record BulletinExposure(IReadOnlyList<string> Authorities, IReadOnlyList<string> Shares);
 
 /// <summary>The message history the vault holds.</summary>

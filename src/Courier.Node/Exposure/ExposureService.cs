@@ -72,13 +72,16 @@ internal sealed class ExposureService(NodeContext node, CellService cells, Bulle
             History(inbox));
     }
 
-    /// <summary>The authorities followed, each with how many of its bulletins are held; no key share is stored by a node yet.</summary>
+    /// <summary>The authorities followed, each with how many of its bulletins are held, and the authority shares held (never the share itself).</summary>
     private BulletinExposure Bulletins()
     {
         var held = bulletins.Bulletins();
+        var cells = node.Cells.All().ToDictionary(c => Convert.ToHexString(c.Id), c => c.Name);
+        var shares = node.Vault.ReadAll(Storage.VaultCollection.AuthorityShare, Council.HeldAuthority.Decode)
+            .Select(h => h.ToInfo(cells.GetValueOrDefault(Convert.ToHexString(h.CellId), "(a cell since deleted)")));
         return new BulletinExposure(
             [.. bulletins.Authorities().Select(a => $"{a.Name} (key {a.Key}): {held.Count(b => b.Authority == a.Name)} bulletin(s) held, latest number {a.Latest}")],
-            []);
+            [.. shares.Select(a => $"{a.Name} (key {a.Key}): share {a.Number} of {a.Count}, {a.Threshold} sign, council cell {a.Cell}")]);
     }
 
     /// <summary>This node's analyst public key (made on first use), to which members seal their maps.</summary>

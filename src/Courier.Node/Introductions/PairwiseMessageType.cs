@@ -17,4 +17,7 @@ internal enum PairwiseMessageType : byte
 
     /// <summary>One member's share of a reserve the sender designated (<see cref="Reserve.ReserveShareMessage"/>).</summary>
     ReserveShare = 5,
+
+    /// <summary>One council member's share of an authority the sender dealt (<see cref="Council.AuthorityShareMessage"/>).</summary>
+    AuthorityShare = 6,
 }

@@ -81,6 +81,21 @@ internal enum VaultCollection : byte
     /// <summary>A bulletin accepted, as its file, found by the id of its <see cref="Bulletin"/> record.</summary>
     BulletinFile = 32,
 
+    /// <summary>An authority this node holds a FROST share of, as a council member (<see cref="Council.HeldAuthority"/>).</summary>
+    AuthorityShare = 33,
+
+    /// <summary>A council message read from a council's cell, until acted on (<see cref="Council.ReceivedCouncilMessage"/>).</summary>
+    CouncilMessage = 34,
+
+    /// <summary>This member's round-one signing nonces, stored before its commitments leave and deleted before its signature share does (<see cref="Council.StoredNonce"/>).</summary>
+    SigningNonce = 35,
+
+    /// <summary>A signing this node coordinates: the header, the commitments and shares received (<see cref="Council.SigningState"/>).</summary>
+    SigningRequest = 36,
+
+    /// <summary>The content of a bulletin being signed, then the signed bulletin file, of a <see cref="SigningRequest"/>.</summary>
+    SigningContent = 37,
+
     /// <summary>A share of a reserve a contact designated this node for, with the reserve's id, k, n and commitments (<see cref="Reserve.StoredReserveShare"/>).</summary>
     ReserveShare = 40,
 

@@ -118,7 +118,7 @@ public class CourierNodeTests
         var codes = types.Select(t => t == typeof(ShareRefusedException)
             ? new ShareRefusedException(ShareRefusal.TooFew, "message").ErrorCode
             : ((NodeException)Activator.CreateInstance(t, "message", null)!).ErrorCode).ToList();
-        Assert.Equal(39, types.Count);
+        Assert.Equal(41, types.Count);
         Assert.Equal(codes.Count, codes.Distinct().Count());
         Assert.All(codes, code => Assert.Matches("^[a-z_]+$", code));
     }
