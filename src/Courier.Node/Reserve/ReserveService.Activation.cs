@@ -40,12 +40,7 @@ internal sealed partial class ReserveService
             await node.Cells.RunAsync(reserveCell, (open, _) => open.SyncAsync(TimeSpan.Zero, [], cancellationToken)).ConfigureAwait(false);
         }
 
-        var posted = node.Vault.ReadAll(VaultCollection.ReserveActivation, ReceivedActivation.Decode)
-            .Where(r => r.CellId.AsSpan().SequenceEqual(reserveCell.Id))
-            .Select(r => (r.Sender, Message: TryDecode(r.Body)))
-            .Where(p => p.Message is { } m && m.ReserveId.AsSpan().SequenceEqual(share.ReserveId))
-            .Select(p => (p.Sender, Message: p.Message!))
-            .ToList();
+        var posted = Posted(reserveCell, share.ReserveId);
         var (shares, refused) = CheckShares(share, posted);
         if (shares.Count < share.Threshold)
         {
@@ -87,6 +82,14 @@ internal sealed partial class ReserveService
             CryptographicOperations.ZeroMemory(secretBytes);
         }
     }
+
+    /// <summary>What members posted to <paramref name="reserveCell"/> for the reserve <paramref name="reserveId"/>, with their senders.</summary>
+    private List<(string Sender, ActivationMessage Message)> Posted(CellRecord reserveCell, byte[] reserveId)
+        => [.. node.Vault.ReadAll(VaultCollection.ReserveActivation, ReceivedActivation.Decode)
+            .Where(r => r.CellId.AsSpan().SequenceEqual(reserveCell.Id))
+            .Select(r => (r.Sender, Message: TryDecode(r.Body)))
+            .Where(p => p.Message is { } m && m.ReserveId.AsSpan().SequenceEqual(reserveId))
+            .Select(p => (p.Sender, Message: p.Message!))];
 
     /// <summary>This member's share and every posted share that matches its commitment (one per x); the senders of those that do not.</summary>
     private static (List<(ShamirShare Share, byte[]? KeyPackage, string Sender)> Shares, List<string> Refused) CheckShares(ReserveShareMessage own, List<(string Sender, ActivationMessage Message)> posted)
