@@ -55,8 +55,10 @@ public sealed class ReserveActivationTests
         await first.SyncAsync();
         Assert.Equal(["understood"], first.Read("north-reserve").Select(m => m.Text));
 
-        // Activating again changes nothing; the members who did not activate are not in the new cell, and one activating late is told so.
-        Assert.Equal("north-reserve", (await first.ActivateReserveAsync(designation.Id)).Cell);
+        // Activating again changes nothing (the share is deleted once the cell is made); the members who did not activate are not in the new cell, and one activating late is told so.
+        var again = await Assert.ThrowsAsync<ReserveRefusedException>(() => first.ActivateReserveAsync(designation.Id));
+        Assert.Contains("is in its new cell \"north-reserve\"", again.Message, StringComparison.Ordinal);
+        Assert.Equal("north-reserve", Assert.Single(first.Cells, c => c.Name == "north-reserve").Name);
         Assert.DoesNotContain(members[1].Cells, c => c.Name == "north-reserve");
         var late = await Assert.ThrowsAsync<ReserveRefusedException>(() => members[1].ActivateReserveAsync(designation.Id));
         Assert.Contains("made (by the member of share 1) before this member activated", late.Message, StringComparison.Ordinal);
