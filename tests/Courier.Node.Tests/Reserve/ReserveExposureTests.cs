@@ -12,12 +12,7 @@ public sealed class ReserveExposureTests
     public async Task A_holders_report_names_each_reserve_and_how_far_its_activation_went_but_never_the_share_and_a_non_holder_shows_none()
     {
         using var nodes = new TestNodes();
-        var (founder, members) = await ReserveDesignationTests.ReserveCellAsync(nodes, 5);
-        var designation = await founder.DesignateReserveAsync("reserve", "north", 3, ["R1", "R2", "R3", "R4", "R5"]);
-        foreach (var member in members)
-        {
-            await member.SyncAsync();
-        }
+        var (founder, members, designation) = await ReserveDesignationTests.DesignatedAsync(nodes);
 
         // R1 and R3 activate (too few); R5 reads what they posted without activating.
         await Assert.ThrowsAsync<ShareRefusedException>(() => members[0].ActivateReserveAsync(designation.Id));

@@ -1,6 +1,6 @@
 using Courier.Node.Reserve;
 using Courier.Node.Storage;
-using Microsoft.Data.Sqlite;
+using Courier.Node.Tests.Panic;
 
 namespace Courier.Node.Tests.Reserve;
 
@@ -11,12 +11,7 @@ public sealed class ReserveSpentTests
     public async Task After_the_new_cell_is_made_no_member_keeps_a_share_or_a_posted_share_and_the_vault_files_hold_none_of_their_sealed_bytes()
     {
         using var nodes = new TestNodes();
-        var (founder, members) = await ReserveDesignationTests.ReserveCellAsync(nodes, 5);
-        var designation = await founder.DesignateReserveAsync("reserve", "north", 3, ["R1", "R2", "R3", "R4", "R5"]);
-        foreach (var member in members)
-        {
-            await member.SyncAsync();
-        }
+        var (_, members, designation) = await ReserveDesignationTests.DesignatedAsync(nodes);
 
         // R1, R3 and R5 activate; R1 (share 1) makes the cell once R5 has posted; R3 and R5 join.
         var (first, second, third) = (members[0], members[2], members[4]);
@@ -35,8 +30,8 @@ public sealed class ReserveSpentTests
         var sealedBytes = new SecretSet();
         foreach (var member in members)
         {
-            AddSealed(member, VaultCollection.ReserveShare, sealedBytes);
-            AddSealed(member, VaultCollection.ReserveActivation, sealedBytes);
+            RetentionTests.AddSealed(member, VaultCollection.ReserveShare, sealedBytes);
+            RetentionTests.AddSealed(member, VaultCollection.ReserveActivation, sealedBytes);
         }
 
         Assert.All(members, m => Assert.False(Scan(m.Home, sealedBytes).Count == 0, "the scan finds the records while they are held"));
@@ -66,21 +61,6 @@ public sealed class ReserveSpentTests
         await third.SyncAsync();
         Assert.Equal(["the reserve is spent"], third.Read("north-reserve").Select(m => m.Text));
         Assert.Equal("unknown_reserve", (await Assert.ThrowsAsync<UnknownReserveException>(() => members[1].ActivateReserveAsync(designation.Id))).ErrorCode);
-    }
-
-    /// <summary>The start (version, nonce and 16 bytes of ciphertext) of every record of <paramref name="collection"/>, read from the database as stored.</summary>
-    private static void AddSealed(CourierNode node, VaultCollection collection, SecretSet secrets)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(node.Home, VaultDatabase.FileName)};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        foreach (var (id, plaintext) in node.Vault.List(collection))
-        {
-            Array.Clear(plaintext);
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT body FROM records WHERE id = $id";
-            command.Parameters.AddWithValue("$id", id);
-            secrets.AddBytes(((byte[])command.ExecuteScalar()!)[..41]);
-        }
     }
 
     private static List<string> Scan(string home, SecretSet secrets)
