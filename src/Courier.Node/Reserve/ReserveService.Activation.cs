@@ -101,11 +101,12 @@ internal sealed partial class ReserveService
 
     /// <summary>What members posted to <paramref name="reserveCell"/> for the reserve <paramref name="reserveId"/>, with their senders.</summary>
     private List<(string Sender, ActivationMessage Message)> Posted(CellRecord reserveCell, byte[] reserveId)
+        => [.. PostedRecords(reserveCell, reserveId).Select(r => (r.Sender, TryDecode(r.Body)!))];
+
+    /// <summary>The records of <see cref="Posted"/>, as stored.</summary>
+    private List<ReceivedActivation> PostedRecords(CellRecord reserveCell, byte[] reserveId)
         => [.. node.Vault.ReadAll(VaultCollection.ReserveActivation, ReceivedActivation.Decode)
-            .Where(r => r.CellId.AsSpan().SequenceEqual(reserveCell.Id))
-            .Select(r => (r.Sender, Message: TryDecode(r.Body)))
-            .Where(p => p.Message is { } m && m.ReserveId.AsSpan().SequenceEqual(reserveId))
-            .Select(p => (p.Sender, Message: p.Message!))];
+            .Where(r => r.CellId.AsSpan().SequenceEqual(reserveCell.Id) && TryDecode(r.Body) is { } m && m.ReserveId.AsSpan().SequenceEqual(reserveId))];
 
     /// <summary>This member's share and every posted share that matches its commitment (one per x); the senders of those that do not.</summary>
     private static (List<(ShamirShare Share, byte[]? KeyPackage, string Sender)> Shares, List<string> Refused) CheckShares(ReserveShareMessage own, List<(string Sender, ActivationMessage Message)> posted)

@@ -51,8 +51,7 @@ internal sealed partial class ReserveService
     {
         using var transaction = node.Vault.Begin();
         transaction.Delete(mine.Id);
-        foreach (var record in node.Vault.ReadAll(VaultCollection.ReserveActivation, ReceivedActivation.Decode)
-            .Where(r => r.CellId.AsSpan().SequenceEqual(reserveCell.Id) && TryDecode(r.Body) is { } m && m.ReserveId.AsSpan().SequenceEqual(mine.Message.ReserveId)))
+        foreach (var record in PostedRecords(reserveCell, mine.Message.ReserveId))
         {
             transaction.Delete(record.Id);
         }
