@@ -354,9 +354,9 @@ public sealed class CourierNode : IDisposable
     /// <summary>
     /// What a person holding this unlocked device learns from its vault: every code name it knows, layers
     /// and relays, cells and members, contacts and introducers, liaison links, bulletins, and the message
-    /// history's size and time window (docs/exposure.md). Read from the vault; no group is opened, nothing is sent.
+    /// history's size and time window, the reserve shares held (docs/exposure.md). Read from the vault; nothing is sent.
     /// </summary>
-    public Exposure.ExposureReport ReportExposure() => _exposure.Report();
+    public async Task<Exposure.ExposureReport> ReportExposureAsync() => _exposure.Report(await _reserves.ExposureAsync().ConfigureAwait(false));
 
     /// <summary>This node's analyst public key (32 bytes, made and kept in the vault on first use): members seal the maps they export to it.</summary>
     public byte[] AnalystKey() => _exposure.AnalystPublicKey();

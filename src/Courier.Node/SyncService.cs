@@ -105,6 +105,7 @@ internal sealed class SyncService(NodeContext node, ContactService contacts, Int
         }
 
         await cells.DeliverWelcomesAsync(problems, notices, cancellationToken).ConfigureAwait(false);
+        await reserves.ForgetSpentAsync().ConfigureAwait(false);
         return new SyncResult(received, removed, contactResult, problems) { Notices = [.. contactResult.Notices, .. notices] };
     }
 

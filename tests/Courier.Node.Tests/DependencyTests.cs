@@ -81,6 +81,7 @@ public class DependencyTests
             "Courier.Node.Exposure.CascadeReport",
             "Courier.Node.Exposure.CellHistory",
             "Courier.Node.Exposure.ExposureReport",
+            "Courier.Node.Exposure.HeldReserve",
             "Courier.Node.Exposure.KnownCodeName",
             "Courier.Node.Exposure.KnownIntroduction",
             "Courier.Node.Exposure.LiaisonLink",

@@ -11,7 +11,7 @@ namespace Courier.Cli.Commands;
 internal static class ExposureCommand
 {
     private const string Description = """
-        Show what a person holding this unlocked device would learn from its vault: every code name it knows (yours and others'), layers and their relays, cells and their members, contacts and who introduced whom, liaison links, bulletin authorities and shares (none exist yet), and how much message history over what time window. Read from the vault; nothing is sent. See docs/exposure.md.
+        Show what a person holding this unlocked device would learn from its vault: every code name it knows (yours and others'), layers and their relays, cells and their members, contacts and who introduced whom, liaison links, bulletin authorities and shares (none exist yet), the reserve shares it holds (never the share), and how much message history over what time window. Read from the vault; nothing is sent. See docs/exposure.md.
         Organization maps: the analyst prints an analyst key (--analyst-key) and hands it to members; a member who agrees writes what it knows of the organization (code names and links only) with --export-map FILE --analyst KEY, sealed so that only the analyst can open it, and hands the file over (it is never sent to a relay). The analyst merges maps with --cascade MAP... and sees, for the members named by --taken, which cells, layers and liaisons are exposed and in how many steps, and which single members are the most dangerous to lose; --svg FILE draws it.
         """;
 
@@ -78,7 +78,7 @@ internal static class ExposureCommand
                 return;
             }
 
-            var report = node.ReportExposure();
+            var report = await node.ReportExposureAsync().ConfigureAwait(false);
             if (parse.GetValue(NodeCommandOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
@@ -107,6 +107,10 @@ internal static class ExposureCommand
             l.OtherCell is null ? "forwarded from another cell (unknown)" : $"{l.OtherMember} in {l.OtherCell} ({l.OtherLayer})",
         }));
         Section("bulletins (authorities followed; authority shares held)", ["authorities", "shares"], report.Bulletins.Authorities.Count + report.Bulletins.Shares.Count == 0 ? [] : [[string.Join(", ", report.Bulletins.Authorities), string.Join(", ", report.Bulletins.Shares)]]);
+        Section("reserve shares held (never the share itself)", ["reserve", "k of n", "share", "designated by", "reserve cell", "you activated", "shares seen posted"], report.Reserves.Select(r => new[]
+        {
+            r.Id, $"{r.Threshold} of {r.Count}", Number(r.Number), r.DesignatedBy, r.Cell ?? "(left)", r.Activated ? "yes" : "no", Number(r.SharesSeen),
+        }));
         var history = report.History;
         Section("message history", ["cell", "texts", "files", "file bytes", "forwarded", "from", "to"], history.Cells.Select(c => new[]
         {

@@ -14,6 +14,7 @@ namespace Courier.Node.Exposure;
 /// <param name="PendingIntroductions">Introductions answered but not yet completed: the introducer and the person introduced.</param>
 /// <param name="Liaisons">Liaison links: this member's own cells in two layers, and senders seen forwarding from another cell.</param>
 /// <param name="Bulletins">Bulletin authorities followed and authority shares held.</param>
+/// <param name="Reserves">The reserve shares held: which reserve, k of n, from whom, for which cell, how far its activation went; never the share.</param>
 /// <param name="History">How much message history, over what time window.</param>
 public sealed record ExposureReport(
     IReadOnlyList<KnownCodeName> CodeNames,
@@ -24,6 +25,7 @@ public sealed record ExposureReport(
     IReadOnlyList<KnownIntroduction> PendingIntroductions,
     IReadOnlyList<LiaisonLink> Liaisons,
     BulletinExposure Bulletins,
+    IReadOnlyList<HeldReserve> Reserves,
     MessageHistory History);
 
 /// <summary>A code name the vault holds.</summary>
@@ -59,6 +61,17 @@ public sealed record LiaisonLink(string Member, bool Own, string Cell, string La
 /// <param name="Authorities">The bulletin authorities this node follows: name, key, bulletins held and the latest number.</param>
 /// <param name="Shares">The authority key shares this node holds: the authority, its key, the share's number, k of n and the council's cell.</param>
 public sealed record BulletinExposure(IReadOnlyList<string> Authorities, IReadOnlyList<string> Shares);
+
+/// <summary>A reserve share the vault holds (docs/exposure.md, "The reserve cell"); nothing of the share or the secret.</summary>
+/// <param name="Id">The reserve's id (32 hex digits).</param>
+/// <param name="Threshold">How many shares rebuild it (k).</param>
+/// <param name="Count">How many members hold a share (n).</param>
+/// <param name="Number">This member's share, 1 to n.</param>
+/// <param name="DesignatedBy">The contact who designated it, by the name this node knows them by.</param>
+/// <param name="Cell">The reserve cell, by this node's name for it; null when this node is no longer a member of it.</param>
+/// <param name="Activated">True when this member posted its share to the reserve cell.</param>
+/// <param name="SharesSeen">The other members' shares seen posted in the reserve cell that match the designation.</param>
+public sealed record HeldReserve(string Id, int Threshold, int Count, int Number, string DesignatedBy, string? Cell, bool Activated, int SharesSeen);
 
 /// <summary>The message history the vault holds.</summary>
 /// <param name="Cells">Per cell, what was received and when.</param>

@@ -14,7 +14,8 @@ namespace Courier.Node.Exposure;
 /// </summary>
 internal sealed class ExposureService(NodeContext node, CellService cells, Bulletins.BulletinStore bulletins)
 {
-    public ExposureReport Report()
+    /// <summary>The report, with the reserve shares held as the reserve service reads them (<paramref name="reserves"/>).</summary>
+    public ExposureReport Report(IReadOnlyList<HeldReserve> reserves)
     {
         var names = new List<KnownCodeName>();
         var layers = cells.Layers;
@@ -69,6 +70,7 @@ internal sealed class ExposureService(NodeContext node, CellService cells, Bulle
             introductions,
             Liaisons(cellList, inbox),
             Bulletins(),
+            reserves,
             History(inbox));
     }
 

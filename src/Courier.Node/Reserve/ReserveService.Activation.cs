@@ -21,12 +21,19 @@ internal sealed partial class ReserveService
     public async Task<ReserveActivation> ActivateAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var mine = Held().FirstOrDefault(s => Convert.ToHexStringLower(s.Message.ReserveId) == id.Trim().ToLowerInvariant())
-            ?? throw new UnknownReserveException($"This node holds no share of a reserve \"{id}\" (courier reserve list shows those it holds).");
+        var states = node.Vault.ReadAll(VaultCollection.ReserveState, ActivationState.Decode);
+        var mine = Held().FirstOrDefault(s => Convert.ToHexStringLower(s.Message.ReserveId) == id.Trim().ToLowerInvariant());
+        if (mine is null)
+        {
+            throw states.FirstOrDefault(s => Convert.ToHexStringLower(s.ReserveId) == id.Trim().ToLowerInvariant()) is { } done
+                ? new ReserveRefusedException($"This reserve was activated: this node is in its new cell \"{done.Cell}\", and its share and the shares posted were deleted.")
+                : new UnknownReserveException($"This node holds no share of a reserve \"{id}\" (courier reserve list shows those it holds; a share is deleted once its reserve's new cell is made).");
+        }
+
         var share = mine.Message;
         var reserveCell = await ReserveCellAsync(share.CellKey).ConfigureAwait(false)
             ?? throw new ReserveRefusedException("This node is no longer a member of the reserve's cell, where activation happens; nothing was sent.");
-        var state = node.Vault.ReadAll(VaultCollection.ReserveState, ActivationState.Decode).FirstOrDefault(s => s.ReserveId.AsSpan().SequenceEqual(share.ReserveId));
+        var state = states.FirstOrDefault(s => s.ReserveId.AsSpan().SequenceEqual(share.ReserveId));
         if (state is null)
         {
             // Stored before the share leaves: a second activation never offers another KeyPackage.
@@ -40,12 +47,7 @@ internal sealed partial class ReserveService
             await node.Cells.RunAsync(reserveCell, (open, _) => open.SyncAsync(TimeSpan.Zero, [], cancellationToken)).ConfigureAwait(false);
         }
 
-        var posted = node.Vault.ReadAll(VaultCollection.ReserveActivation, ReceivedActivation.Decode)
-            .Where(r => r.CellId.AsSpan().SequenceEqual(reserveCell.Id))
-            .Select(r => (r.Sender, Message: TryDecode(r.Body)))
-            .Where(p => p.Message is { } m && m.ReserveId.AsSpan().SequenceEqual(share.ReserveId))
-            .Select(p => (p.Sender, Message: p.Message!))
-            .ToList();
+        var posted = Posted(reserveCell, share.ReserveId);
         var (shares, refused) = CheckShares(share, posted);
         if (shares.Count < share.Threshold)
         {
@@ -69,15 +71,24 @@ internal sealed partial class ReserveService
                 .Where(w => w.Share is not null).OrderBy(w => w.Share!.X).FirstOrDefault();
             var leader = welcome.Share?.X ?? shares.Min(s => s.Share.X);
             var cell = state.Cell;
-            if (cell.Length == 0)
+            try
             {
-                cell = welcome.Message is not null ? await JoinAsync(welcome.Message, state, layer, secret, leader, cancellationToken).ConfigureAwait(false)
+                cell = cell.Length > 0 ? cell
+                    : welcome.Message is not null ? await JoinAsync(welcome.Message, state, layer, secret, leader, cancellationToken).ConfigureAwait(false)
                     : leader == share.Share.X ? await EstablishAsync(reserveCell, layer, share.ReserveId, [.. shares.Select(s => s.KeyPackage).OfType<byte[]>()], cancellationToken).ConfigureAwait(false)
                     : string.Empty;
-                if (cell.Length > 0)
-                {
-                    Put(state with { Cell = cell });
-                }
+            }
+            catch (ReserveRefusedException) when (welcome.Message is not null)
+            {
+                // The new cell was made without this member: the reserve is spent for it too.
+                Forget(mine, reserveCell, state);
+                throw;
+            }
+
+            if (cell.Length > 0)
+            {
+                // The layer is re-established and this member is in its cell: nothing of the reserve is needed any more.
+                Forget(mine, reserveCell, state with { Cell = cell });
             }
 
             return new ReserveActivation(Convert.ToHexStringLower(share.ReserveId), share.Threshold, shares.Count, layer, cell.Length > 0 ? cell : null, leader, refused);
@@ -87,6 +98,15 @@ internal sealed partial class ReserveService
             CryptographicOperations.ZeroMemory(secretBytes);
         }
     }
+
+    /// <summary>What members posted to <paramref name="reserveCell"/> for the reserve <paramref name="reserveId"/>, with their senders.</summary>
+    private List<(string Sender, ActivationMessage Message)> Posted(CellRecord reserveCell, byte[] reserveId)
+        => [.. PostedRecords(reserveCell, reserveId).Select(r => (r.Sender, TryDecode(r.Body)!))];
+
+    /// <summary>The records of <see cref="Posted"/>, as stored.</summary>
+    private List<ReceivedActivation> PostedRecords(CellRecord reserveCell, byte[] reserveId)
+        => [.. node.Vault.ReadAll(VaultCollection.ReserveActivation, ReceivedActivation.Decode)
+            .Where(r => r.CellId.AsSpan().SequenceEqual(reserveCell.Id) && TryDecode(r.Body) is { } m && m.ReserveId.AsSpan().SequenceEqual(reserveId))];
 
     /// <summary>This member's share and every posted share that matches its commitment (one per x); the senders of those that do not.</summary>
     private static (List<(ShamirShare Share, byte[]? KeyPackage, string Sender)> Shares, List<string> Refused) CheckShares(ReserveShareMessage own, List<(string Sender, ActivationMessage Message)> posted)

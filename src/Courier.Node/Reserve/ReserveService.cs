@@ -124,14 +124,40 @@ internal sealed partial class ReserveService(NodeContext node, Exposure.Exposure
     /// <summary>The shares this node holds, oldest first, without their secrets.</summary>
     public IReadOnlyList<ReserveShareInfo> List()
     {
-        var names = node.Contacts.Select(c => (Id: Convert.ToHexString(c.Id), Name: c.TheirCodeName)).ToDictionary(c => c.Id, c => c.Name);
+        var names = DesignatorNames();
         return [.. Held().OrderBy(s => s.ReceivedAt).Select(s => new ReserveShareInfo(
             Convert.ToHexStringLower(s.Message.ReserveId),
             s.Message.Threshold,
             s.Message.Count,
             s.Message.Share.X,
-            names.GetValueOrDefault(Convert.ToHexString(s.DesignatorId), "(a contact since deleted)"),
+            names(s),
             DateTimeOffset.FromUnixTimeSeconds(s.ReceivedAt)))];
+    }
+
+    /// <summary>What the exposure report shows of each share held (oldest first): the reserve, k of n, its designator and cell, how far activation went; never the share.</summary>
+    public async Task<IReadOnlyList<Exposure.HeldReserve>> ExposureAsync()
+    {
+        var names = DesignatorNames();
+        var states = node.Vault.ReadAll(VaultCollection.ReserveState, ActivationState.Decode);
+        var held = new List<Exposure.HeldReserve>();
+        foreach (var stored in Held().OrderBy(s => s.ReceivedAt))
+        {
+            var share = stored.Message;
+            var cell = await ReserveCellAsync(share.CellKey).ConfigureAwait(false);
+            var seen = cell is null ? 0 : CheckShares(share, Posted(cell, share.ReserveId)).Shares.Count - 1;
+            var activated = states.Any(s => s.ReserveId.AsSpan().SequenceEqual(share.ReserveId));
+            held.Add(new(Convert.ToHexStringLower(share.ReserveId), share.Threshold, share.Count, share.Share.X, names(stored), cell?.Name, activated, seen));
+            CryptographicOperations.ZeroMemory(share.Share.Y);
+        }
+
+        return held;
+    }
+
+    /// <summary>The name this node knows each share's designator by.</summary>
+    private Func<StoredReserveShare, string> DesignatorNames()
+    {
+        var names = node.Contacts.Select(c => (Id: Convert.ToHexString(c.Id), Name: c.TheirCodeName)).ToDictionary(c => c.Id, c => c.Name);
+        return s => names.GetValueOrDefault(Convert.ToHexString(s.DesignatorId), "(a contact since deleted)");
     }
 
     /// <summary>Every share held, as stored (secret: wipe what is not kept).</summary>

@@ -100,7 +100,7 @@ public sealed class CouncilNonceTests
         foreach (var node in council)
         {
             var number = node.CouncilAuthorities.Single().Number;
-            Assert.Equal([$"Centre (key {key}): share {number} of 5, 3 sign, council cell council"], node.ReportExposure().Bulletins.Shares);
+            Assert.Equal([$"Centre (key {key}): share {number} of 5, 3 sign, council cell council"], (await node.ReportExposureAsync()).Bulletins.Shares);
         }
 
         // Two members ask for number 1 at once: a member who approved the first refuses the second.

@@ -68,7 +68,7 @@ public sealed class ExposureReportTests
         var bulletin = await Bulletin.CreateAsync(header, "text"u8.ToArray(), (m, _) => Task.FromResult(NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(signer, m)));
         liaison.AcceptBulletin(bulletin.ToFile());
 
-        var report = liaison.ReportExposure();
+        var report = await liaison.ReportExposureAsync();
 
         // Cells and layers, as the founders describe them.
         var north1 = starik.Describe("north-1");
@@ -97,6 +97,7 @@ public sealed class ExposureReportTests
         Assert.All(report.Liaisons, l => Assert.True(l.Own));
         Assert.Equal([$"Centre (key {Convert.ToHexStringLower(authority)}): 1 bulletin(s) held, latest number 2"], report.Bulletins.Authorities);
         Assert.Empty(report.Bulletins.Shares);
+        Assert.Empty(report.Reserves);
 
         // History: three messages received in two cells, inside the test's time window; the forward is sent, not received.
         Assert.Equal(3, report.History.Messages);

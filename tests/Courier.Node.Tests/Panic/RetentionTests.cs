@@ -35,7 +35,7 @@ public class RetentionTests
         foreach (var member in members)
         {
             Assert.Contains(member.Inbox(), m => m.Text is "burn the leaflets after reading" or "the courier arrives on Thursday");
-            AddBodies(member, old);
+            AddSealed(member, VaultCollection.Inbox, old);
         }
 
         clock.Advance(TimeSpan.FromSeconds(11));
@@ -45,7 +45,7 @@ public class RetentionTests
         foreach (var member in members.Skip(1))
         {
             Assert.Equal(["a message within the retention"], member.Inbox().Select(m => m.Text));
-            AddBodies(member, kept);
+            AddSealed(member, VaultCollection.Inbox, kept);
         }
 
         Assert.Empty(starik.Inbox());
@@ -89,12 +89,12 @@ public class RetentionTests
         }
     }
 
-    /// <summary>The start (version, nonce and 16 bytes of ciphertext) of every inbox record's sealed body, read from the database as stored.</summary>
-    private static void AddBodies(CourierNode node, SecretSet secrets)
+    /// <summary>The start (version, nonce and 16 bytes of ciphertext) of every record's sealed body in <paramref name="collection"/>, read from the database as stored.</summary>
+    internal static void AddSealed(CourierNode node, VaultCollection collection, SecretSet secrets)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(node.Home, VaultDatabase.FileName)};Mode=ReadOnly;Pooling=False");
         connection.Open();
-        foreach (var (id, plaintext) in node.Vault.List(VaultCollection.Inbox))
+        foreach (var (id, plaintext) in node.Vault.List(collection))
         {
             Array.Clear(plaintext);
             using var command = connection.CreateCommand();

@@ -11,13 +11,8 @@ public sealed class ReserveActivationTests
     public async Task Three_of_five_members_re_establish_the_layer_of_a_destroyed_founder_and_talk_in_a_new_cell_on_its_relays()
     {
         using var nodes = new TestNodes();
-        var (founder, members) = await ReserveDesignationTests.ReserveCellAsync(nodes, 5);
-        var designation = await founder.DesignateReserveAsync("reserve", "north", 3, ["R1", "R2", "R3", "R4", "R5"]);
+        var (founder, members, designation) = await ReserveDesignationTests.DesignatedAsync(nodes);
         var relays = founder.Layers.Single().Relays;
-        foreach (var member in members)
-        {
-            await member.SyncAsync();
-        }
 
         // The founder's node is destroyed.
         var home = founder.Home;
@@ -55,8 +50,10 @@ public sealed class ReserveActivationTests
         await first.SyncAsync();
         Assert.Equal(["understood"], first.Read("north-reserve").Select(m => m.Text));
 
-        // Activating again changes nothing; the members who did not activate are not in the new cell, and one activating late is told so.
-        Assert.Equal("north-reserve", (await first.ActivateReserveAsync(designation.Id)).Cell);
+        // Activating again changes nothing (the share is deleted once the cell is made); the members who did not activate are not in the new cell, and one activating late is told so.
+        var again = await Assert.ThrowsAsync<ReserveRefusedException>(() => first.ActivateReserveAsync(designation.Id));
+        Assert.Contains("is in its new cell \"north-reserve\"", again.Message, StringComparison.Ordinal);
+        Assert.Equal("north-reserve", Assert.Single(first.Cells, c => c.Name == "north-reserve").Name);
         Assert.DoesNotContain(members[1].Cells, c => c.Name == "north-reserve");
         var late = await Assert.ThrowsAsync<ReserveRefusedException>(() => members[1].ActivateReserveAsync(designation.Id));
         Assert.Contains("made (by the member of share 1) before this member activated", late.Message, StringComparison.Ordinal);
@@ -67,12 +64,7 @@ public sealed class ReserveActivationTests
     public async Task Two_members_learn_nothing_and_a_wrong_share_is_named_and_not_used()
     {
         using var nodes = new TestNodes();
-        var (founder, members) = await ReserveDesignationTests.ReserveCellAsync(nodes, 5);
-        var designation = await founder.DesignateReserveAsync("reserve", "north", 3, ["R1", "R2", "R3", "R4", "R5"]);
-        foreach (var member in members)
-        {
-            await member.SyncAsync();
-        }
+        var (_, members, designation) = await ReserveDesignationTests.DesignatedAsync(nodes);
 
         var (a, b) = (members[1], members[3]);
         var layersBefore = a.Layers.Count;

@@ -92,6 +92,19 @@ public sealed class ReserveDesignationTests
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
+    /// <summary>A reserve of 3 of 5 for "north" in the cell "reserve" (<see cref="ReserveCellAsync"/>), every member holding its share.</summary>
+    internal static async Task<(CourierNode Founder, List<CourierNode> Members, ReserveDesignation Designation)> DesignatedAsync(TestNodes nodes)
+    {
+        var (founder, members) = await ReserveCellAsync(nodes, 5);
+        var designation = await founder.DesignateReserveAsync("reserve", "north", 3, ["R1", "R2", "R3", "R4", "R5"]);
+        foreach (var member in members)
+        {
+            await member.SyncAsync();
+        }
+
+        return (founder, members, designation);
+    }
+
     /// <summary>A founder with a layer "north" holding a cell "north-1", and a cell "reserve" of <paramref name="count"/> contacts R1.. who joined it.</summary>
     internal static async Task<(CourierNode Founder, List<CourierNode> Members)> ReserveCellAsync(TestNodes nodes, int count)
     {
