@@ -103,9 +103,10 @@ fi
 step "build (Release, warnings are errors)"
 dotnet build Courier.sln -c Release -warnaserror --nologo -v q
 
-# The tests start about 450 courier processes (commands and relays); compiled ahead of time
-# (ReadyToRun) each spends about a quarter less CPU, most of which was the JIT: measured, the
-# compilation costs less than it saves. Published from the build above, not built again.
+# The tests start courier processes (relays, the CLI tests' warm workers and the commands they talk
+# to); compiled ahead of time (ReadyToRun) each spends about a quarter less CPU starting, most of
+# which was the JIT: measured, the compilation costs less than it saves. Published from the build
+# above, not built again.
 step "courier compiled ahead of time for the tests (ReadyToRun)"
 ready_to_run=src/Courier.Cli/bin/Release/net10.0/ready-to-run
 dotnet publish src/Courier.Cli -c Release --no-build --nologo -v q -o "$ready_to_run"
