@@ -405,11 +405,9 @@ public sealed class CourierNode : IDisposable
 
     /// <summary>
     /// Creates an authority held by a council (docs/bulletins.md, "Councils"): a trusted dealer's FROST key
-    /// (RFC 9591 Appendix C), <paramref name="threshold"/> of n to sign, n being this node and
-    /// <paramref name="members"/> (contacts who are members of <paramref name="cell"/>, the council's cell where
-    /// the signing rounds run). This node keeps share 1, each member gets only its own share, sealed through
-    /// the pairwise channel with it; the whole key is wiped. This node follows the authority's bulletins.
-    /// Returns the authority and what the user should know (a share waiting in the pairwise outbox).
+    /// (RFC 9591 Appendix C), <paramref name="threshold"/> of this node and <paramref name="members"/> (contacts
+    /// in <paramref name="cell"/>, where the signing rounds run) to sign. This node keeps share 1, each member
+    /// gets only its own through the pairwise channel, the whole key is wiped; returns notices for the user.
     /// </summary>
     /// <exception cref="CouncilRefusedException">Too few members, a threshold out of range, or this node left the cell; nothing was sent.</exception>
     /// <exception cref="NameTakenException">This node holds a share of another authority of that name.</exception>
@@ -423,9 +421,8 @@ public sealed class CourierNode : IDisposable
 
     /// <summary>
     /// Asks the council of <paramref name="authority"/> to sign <paramref name="content"/> as its next bulletin
-    /// (docs/bulletins.md, "The signing protocol"): this node approves it, commits and posts the request to the
-    /// council's cell; members approve with <see cref="ApproveSigningAsync"/>, and syncs of this node and theirs
-    /// carry the two rounds. Once signed, the bulletin is among this node's <see cref="Bulletins"/>.
+    /// (docs/bulletins.md, "The signing protocol"): this node approves and posts the request; members approve
+    /// with <see cref="ApproveSigningAsync"/>, syncs carry the two rounds, the result joins <see cref="Bulletins"/>.
     /// </summary>
     /// <exception cref="UnknownAuthorityException">This node holds no share of that authority.</exception>
     /// <exception cref="CouncilRefusedException">An expiry not in the future, a content or title too large, or this node left the council's cell; nothing was sent.</exception>
@@ -433,9 +430,8 @@ public sealed class CourierNode : IDisposable
         => _council.PublishAsync(authority, content, title, expiresAt, cancellationToken);
 
     /// <summary>
-    /// Approves another council member's signing request (by id or a prefix of at least 8 hex digits): this
-    /// member consents to sign that bulletin header, stores its round-one nonces and posts its commitments;
-    /// its syncs then sign the package once (and commit again in a later round of the same request).
+    /// Approves a council member's signing request (id or a prefix of 8+ hex digits): stores round-one nonces
+    /// and posts their commitments; this node's syncs then sign the package once.
     /// </summary>
     /// <exception cref="UnknownAuthorityException">No request, or several, waiting for approval match.</exception>
     /// <exception cref="CouncilRefusedException">This member approved a different bulletin of that number or a later one; nothing was sent.</exception>
