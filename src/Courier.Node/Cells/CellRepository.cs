@@ -80,6 +80,24 @@ internal sealed class CellRepository(Vault vault, InboxRepository inbox, RelayPo
         return result;
     }
 
+    /// <summary>
+    /// The cell this node is a member of whose group id gives <paramref name="key"/> under
+    /// <paramref name="keyOfGroup"/>: how reserve and council messages name a cell without its group id.
+    /// </summary>
+    public async Task<CellRecord?> FindByGroupKeyAsync(Func<byte[], byte[]> keyOfGroup, byte[] key)
+    {
+        foreach (var record in All().Where(c => c.IsMember))
+        {
+            var groupId = await RunAsync(record, (open, _) => Task.FromResult(open.Group.GroupId.ToArray())).ConfigureAwait(false);
+            if (keyOfGroup(groupId).AsSpan().SequenceEqual(key))
+            {
+                return record;
+            }
+        }
+
+        return null;
+    }
+
     public Task RunAsync(CellRecord record, Func<Cell, VaultCellStore, Task> operation)
         => RunAsync(record, async (cell, store) =>
         {

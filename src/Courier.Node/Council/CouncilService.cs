@@ -114,7 +114,7 @@ internal sealed partial class CouncilService(NodeContext node, Bulletins.Bulleti
         if (message is not null)
         {
             var key = PublicKeyPackage.Deserialize(message.PublicKeyPackage).GroupPublicKey;
-            cell = await CellOfKeyAsync(message.CellKey).ConfigureAwait(false);
+            cell = await node.Cells.FindByGroupKeyAsync(AuthorityShareMessage.KeyOfCell, message.CellKey).ConfigureAwait(false);
             if (Held().Any(h => h.GroupKey.AsSpan().SequenceEqual(key)))
             {
                 rejected.Add($"\"{contact.TheirCodeName}\" sent a second share of an authority this node holds a share of; it was ignored.");
@@ -191,20 +191,5 @@ internal sealed partial class CouncilService(NodeContext node, Bulletins.Bulleti
         {
             notices.Add($"This node holds a share of the authority \"{held.Name}\" but does not follow its bulletins: {e.Message}");
         }
-    }
-
-    /// <summary>The cell whose group id gives <paramref name="key"/>, among those this node is a member of.</summary>
-    private async Task<CellRecord?> CellOfKeyAsync(byte[] key)
-    {
-        foreach (var record in node.Cells.All().Where(c => c.IsMember))
-        {
-            var groupId = await node.Cells.RunAsync(record, (open, _) => Task.FromResult(open.Group.GroupId.ToArray())).ConfigureAwait(false);
-            if (AuthorityShareMessage.KeyOfCell(groupId).AsSpan().SequenceEqual(key))
-            {
-                return record;
-            }
-        }
-
-        return null;
     }
 }

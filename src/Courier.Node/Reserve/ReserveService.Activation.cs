@@ -198,20 +198,8 @@ internal sealed partial class ReserveService
     private Task PostAsync(CellRecord reserveCell, ActivationMessage message, CancellationToken cancellationToken)
         => node.Cells.RunAsync(reserveCell, (open, _) => open.SendAsync([new ReserveActivationContent(message.Encode())], null, [], cancellationToken));
 
-    /// <summary>The cell whose group id gives <paramref name="key"/>, among those this node is a member of.</summary>
-    private async Task<CellRecord?> ReserveCellAsync(byte[] key)
-    {
-        foreach (var record in node.Cells.All().Where(c => c.IsMember))
-        {
-            var groupId = await node.Cells.RunAsync(record, (open, _) => Task.FromResult(open.Group.GroupId.ToArray())).ConfigureAwait(false);
-            if (ReserveShareMessage.KeyOfCell(groupId).AsSpan().SequenceEqual(key))
-            {
-                return record;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The reserve cell a share names, among the cells this node is a member of.</summary>
+    private Task<CellRecord?> ReserveCellAsync(byte[] key) => node.Cells.FindByGroupKeyAsync(ReserveShareMessage.KeyOfCell, key);
 
     private void Put(ActivationState state)
     {
