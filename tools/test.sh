@@ -135,6 +135,8 @@ else
     status=1
   fi
   export COURIER_FROST_NOBLE_REQUIRED=1 COURIER_CHROMIUM_REQUIRED=1
+  # Test assemblies run two at a time in the solution's order: Courier.sln lists the test projects first,
+  # longest first (end-to-end, CLI, relay, node, ...), so that the longest does not start last and end alone.
   dotnet test Courier.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
 fi
 
