@@ -31,6 +31,7 @@ public static class DropExporter
             var targets = relays.Select(k => BundleRecipient.Relay(k)).ToList();
             recipients.AddRange(targets);
             var sections = new List<BundleSection>();
+            long bytes = 0;
             // A drop is named by its place among those given: its name is linkable, kept out of messages.
             foreach (var (drop, place) in drops.Distinct().Select((d, i) => (d, i + 1)))
             {
@@ -41,7 +42,8 @@ public static class DropExporter
                     throw new ArgumentException($"Drop {place} of those given is not write-authorized (a nameplate's, or created by an old client): only a cell's drop is exported.", nameof(drops));
                 }
 
-                var entries = await EntriesAsync(store, drop, cancellationToken).ConfigureAwait(false);
+                var entries = await EntriesAsync(store, drop, BundleFormat.Sizes[^1] - bytes, cancellationToken).ConfigureAwait(false);
+                bytes += entries.Sum(e => (long)e.Envelope.Length);
                 if (entries.Count == 0)
                 {
                     throw new ArgumentException($"Drop {place} of those given holds no envelope: nothing of it to export.", nameof(drops));
@@ -60,7 +62,8 @@ public static class DropExporter
         }
     }
 
-    private static async Task<List<BundleEntry>> EntriesAsync(IDropStore store, DropName drop, CancellationToken cancellationToken)
+    /// <summary>The drop's envelopes in order; refused once they pass <paramref name="room"/> bytes (a drop may hold far more than a bundle: it is not read whole first).</summary>
+    private static async Task<List<BundleEntry>> EntriesAsync(IDropStore store, DropName drop, long room, CancellationToken cancellationToken)
     {
         var entries = new List<BundleEntry>();
         long after = 0;
@@ -76,6 +79,12 @@ public static class DropExporter
             {
                 var id = envelope.Id ?? throw new InvalidOperationException("This store does not read back the message ids of its envelopes (NATS): export from a relay on SQLite.");
                 entries.Add(new BundleEntry(drop, id, envelope.Data, []) { Seq = envelope.Seq });
+                room -= envelope.Data.Length;
+            }
+
+            if (room < 0)
+            {
+                throw new BundleException(BundleRefusal.TooLarge, $"The chosen drops hold more than the largest bundle ({BundleFormat.Sizes[^1] / (1024 * 1024)} MiB): export fewer drops at a time.");
             }
 
             after = page[^1].Seq;

@@ -109,4 +109,26 @@ public sealed class RelayExportTests
         Assert.Empty((await f.B.SyncAsync()).Received);
         Assert.Equal(["before", "after one", "after two"], f.B.Read("n").Select(m => m.Text));
     }
+
+    [Fact]
+    public async Task Drops_that_hold_more_than_the_largest_bundle_are_refused_and_one_that_fits_is_exported()
+    {
+        // Two drops of 40 MiB each pass the 64 MiB of the largest bundle: refused as too large (the
+        // exporter stops reading at 64 MiB; that it stops early is not observed here), one alone is exported.
+        var store = new Courier.Relay.Storage.Memory.InMemoryDropStore();
+        DropName[] drops = [DropName.NewRandom(), DropName.NewRandom()];
+        foreach (var drop in drops)
+        {
+            await store.CreateDropAsync(drop, (byte[])[.. DropReadKey.Create().PublicKey, .. new byte[32]], default);
+            for (var i = 0; i < 40 * 16; i++)
+            {
+                await store.AppendAsync(drop, MessageId.NewRandom(), new byte[EnvelopeSizes.Max], int.MaxValue, default);
+            }
+        }
+
+        byte[][] relay = [DropReadKey.Create().PublicKey];
+        var refused = await Assert.ThrowsAsync<BundleException>(() => DropExporter.ExportAsync(store, drops, relay, 0, default));
+        Assert.Equal(BundleRefusal.TooLarge, refused.Reason);
+        Assert.Equal(40 * 16, (await DropExporter.ExportAsync(store, drops[..1], relay, 0, default)).Envelopes);
+    }
 }
