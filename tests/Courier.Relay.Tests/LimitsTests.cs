@@ -97,9 +97,13 @@ public sealed class LimitsTests
         var held = new List<Socket>();
         try
         {
+            // Each answered once (kept alive), so the relay has counted all four before the fifth arrives:
+            // a connect completes in the kernel before the relay takes it, and connections taken at once
+            // may be counted in any order (the test failed once when the fifth was counted before a fourth).
             for (int i = 0; i < 4; i++)
             {
                 held.Add(await ConnectAsync(relay, "127.0.0.2"));
+                Assert.Contains("200 OK", await ExchangeAsync(held[^1], "GET /healthz HTTP/1.1\r\nHost: relay\r\n\r\n"));
             }
 
             // The fifth is closed unanswered; the four held still work, as does another address.
